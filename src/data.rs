@@ -1,0 +1,627 @@
+//! CSV data and its column schemas (`data/NAME.csv` with `data/NAME.schema.toml`).
+//!
+//! Every column is declared, typed and given a publication status. A column the
+//! schema does not declare, a malformed row or a bad value is an error with the
+//! file, line and column. Exempt columns are read here and dropped by `visibility`.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::document::{Exemption, Status, understand_status};
+use crate::frontmatter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    String,
+    Text,
+    Integer,
+    Decimal,
+    Boolean,
+    Date,
+    Email,
+    Phone,
+    Url,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaFile {
+    title: String,
+    description: String,
+    #[serde(default)]
+    primary_key: Option<Spanned<String>>,
+    columns: Vec<ColumnDecl>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnDecl {
+    name: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(rename = "type")]
+    ty: ColumnType,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    list: bool,
+    #[serde(default)]
+    values: Option<Vec<String>>,
+    #[serde(default)]
+    references: Option<Spanned<String>>,
+    #[serde(default)]
+    browse: bool,
+    #[serde(default)]
+    public: Option<Spanned<bool>>,
+    #[serde(default)]
+    exempt: Option<Spanned<Exemption>>,
+}
+
+/// A declared column whose publication status has been understood.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub ty: ColumnType,
+    pub required: bool,
+    pub list: bool,
+    pub values: Option<Vec<String>>,
+    /// `dataset.column` that every value must be found in.
+    pub references: Option<(String, String, Position)>,
+    pub browse: bool,
+    pub status: Status,
+}
+
+/// One data row: the CSV line it starts on and its cells in schema order.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// A dataset with every column, exempt ones included. Only `visibility` may
+/// look at exempt cells.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: String,
+    pub csv_path: String,
+    pub schema_path: String,
+    pub title: String,
+    pub description: String,
+    pub primary_key: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// For each row, the character column where each cell starts, for diagnostics.
+    pub cell_columns: Vec<Vec<usize>>,
+}
+
+impl Dataset {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// Splits a list cell into its values.
+    pub fn values_of<'a>(&self, column: usize, cell: &'a str) -> Vec<&'a str> {
+        split_cell(self.columns[column].list, cell)
+    }
+}
+
+pub fn split_cell(list: bool, cell: &str) -> Vec<&str> {
+    if cell.trim().is_empty() {
+        Vec::new()
+    } else if list {
+        cell.split(';').map(str::trim).collect()
+    } else {
+        vec![cell.trim()]
+    }
+}
+
+/// Parses a schema and its CSV. Problems go into `diagnostics`.
+pub fn parse(
+    name: &str,
+    schema_path: &str,
+    schema_text: &str,
+    csv_path: &str,
+    csv_text: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Dataset> {
+    let schema: SchemaFile = match frontmatter::parse_toml(schema_path, schema_text, schema_text, 0)
+    {
+        Ok(s) => s,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let before = diagnostics.error_count();
+    let at = |span: std::ops::Range<usize>| Position::of_offset(schema_text, span.start);
+    let mut columns = Vec::new();
+    let mut seen = BTreeSet::new();
+    for decl in schema.columns {
+        let position = at(decl.name.span());
+        let name = decl.name.into_inner();
+        if !seen.insert(name.clone()) {
+            diagnostics.push(
+                Diagnostic::error(schema_path, format!("column `{name}` is declared twice"))
+                    .at(position)
+                    .help("remove one of the declarations"),
+            );
+            continue;
+        }
+        let exempt = decl.exempt.map(|e| {
+            let p = at(e.span());
+            (e.into_inner(), p)
+        });
+        let Some(status) = understand_status(
+            schema_path,
+            &format!("column `{name}`"),
+            decl.public.as_ref(),
+            exempt,
+            false,
+            position,
+            &at,
+            diagnostics,
+        ) else {
+            continue;
+        };
+        let references = match decl.references {
+            Some(r) => {
+                let p = at(r.span());
+                match r.get_ref().split_once('.') {
+                    Some((d, c)) if !d.is_empty() && !c.is_empty() => {
+                        Some((d.to_string(), c.to_string(), p))
+                    }
+                    _ => {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                schema_path,
+                                format!(
+                                    "`references = \"{}\"` must name a dataset and a column",
+                                    r.get_ref()
+                                ),
+                            )
+                            .at(p)
+                            .help("write it like `references = \"lots.id\"`"),
+                        );
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if decl.browse && matches!(status, Status::Exempt(_)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    schema_path,
+                    format!("column `{name}` is exempt, so it cannot have `browse = true`"),
+                )
+                .at(position)
+                .help("browse pages would publish its values; remove `browse`"),
+            );
+        }
+        columns.push(Column {
+            name,
+            title: decl.title,
+            description: decl.description,
+            ty: decl.ty,
+            required: decl.required,
+            list: decl.list,
+            values: decl.values,
+            references,
+            browse: decl.browse,
+            status,
+        });
+    }
+    let primary_key = match schema.primary_key {
+        Some(pk) if !columns.iter().any(|c| &c.name == pk.get_ref()) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    schema_path,
+                    format!(
+                        "`primary_key` names `{}`, which is not a declared column",
+                        pk.get_ref()
+                    ),
+                )
+                .at(at(pk.span()))
+                .help("name one of the declared columns"),
+            );
+            None
+        }
+        Some(pk) => Some(pk.into_inner()),
+        None => None,
+    };
+    if diagnostics.error_count() > before {
+        return None;
+    }
+
+    let (rows, cell_columns) = read_rows(csv_path, csv_text, &columns, diagnostics)?;
+    let dataset = Dataset {
+        name: name.to_string(),
+        csv_path: csv_path.to_string(),
+        schema_path: schema_path.to_string(),
+        title: schema.title,
+        description: schema.description,
+        primary_key,
+        columns,
+        rows,
+        cell_columns,
+    };
+    check_cells(&dataset, diagnostics);
+    Some(dataset)
+}
+
+type RowsAndColumns = (Vec<Row>, Vec<Vec<usize>>);
+
+fn read_rows(
+    csv_path: &str,
+    csv_text: &str,
+    columns: &[Column],
+    diagnostics: &mut Diagnostics,
+) -> Option<RowsAndColumns> {
+    let before = diagnostics.error_count();
+    let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            diagnostics.push(csv_error(csv_path, csv_text, &e));
+            return None;
+        }
+        None => {
+            diagnostics.push(
+                Diagnostic::error(csv_path, "the file is empty")
+                    .help("the first line must name the columns declared in the schema"),
+            );
+            return None;
+        }
+    };
+    let header_columns = field_columns(text, 0);
+    // Map each declared column to its position in the file.
+    let mut order = Vec::new();
+    let mut found = BTreeSet::new();
+    for (i, name) in header.iter().enumerate() {
+        let position = Position {
+            line: 1,
+            column: header_columns.get(i).copied().unwrap_or(1),
+        };
+        match columns.iter().position(|c| c.name == name) {
+            Some(_) if !found.insert(name.to_string()) => diagnostics.push(
+                Diagnostic::error(csv_path, format!("column `{name}` appears twice"))
+                    .at(position)
+                    .help("each column may appear once"),
+            ),
+            Some(index) => order.push((i, index)),
+            None => diagnostics.push(
+                Diagnostic::error(csv_path, format!("column `{name}` is not declared in the schema"))
+                    .at(position)
+                    .help("declare it in the schema with `public = true` or `exempt = { ... }`; undeclared columns are never published"),
+            ),
+        }
+    }
+    for column in columns {
+        if !found.contains(&column.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    csv_path,
+                    format!(
+                        "the schema declares column `{}`, but the file has no such column",
+                        column.name
+                    ),
+                )
+                .at(Position { line: 1, column: 1 })
+                .help("add the column to the first line, or remove it from the schema"),
+            );
+        }
+    }
+    if diagnostics.error_count() > before {
+        return None;
+    }
+
+    let mut rows = Vec::new();
+    let mut cell_columns = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                diagnostics.push(csv_error(csv_path, csv_text, &e));
+                continue;
+            }
+        };
+        let position = record.position().expect("csv records carry positions");
+        let starts = field_columns(text, position.byte() as usize);
+        let mut cells = vec![String::new(); columns.len()];
+        let mut starts_in_order = vec![1; columns.len()];
+        for &(file_index, schema_index) in &order {
+            cells[schema_index] = record[file_index].to_string();
+            starts_in_order[schema_index] = starts.get(file_index).copied().unwrap_or(1);
+        }
+        rows.push(Row {
+            line: position.line() as usize,
+            cells,
+        });
+        cell_columns.push(starts_in_order);
+    }
+    if diagnostics.error_count() > before {
+        return None;
+    }
+    Some((rows, cell_columns))
+}
+
+fn csv_error(csv_path: &str, csv_text: &str, e: &csv::Error) -> Diagnostic {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => {
+            let line = pos.as_ref().map_or(0, |p| p.line() as usize);
+            Diagnostic::error(csv_path, format!("this row has {len} cells, but the first line names {expected_len} columns"))
+                .at(Position { line, column: 1 })
+                .help("check for a missing or extra comma; put any cell that contains a comma in double quotes")
+        }
+        csv::ErrorKind::Utf8 { pos, .. } => {
+            let line = pos.as_ref().map_or(0, |p| p.line() as usize);
+            Diagnostic::error(csv_path, "this row is not valid UTF-8 text")
+                .at(Position { line, column: 1 })
+                .help("save the file as UTF-8 (in spreadsheet programs: \"CSV UTF-8\")")
+        }
+        _ => {
+            let _ = csv_text;
+            Diagnostic::error(csv_path, format!("the file cannot be read as CSV: {e}"))
+                .help("save it again as CSV UTF-8")
+        }
+    }
+}
+
+/// The character column at which each field of the record at `start` begins.
+fn field_columns(text: &str, start: usize) -> Vec<usize> {
+    let mut columns = vec![1];
+    let mut in_quotes = false;
+    let mut column = 1;
+    let mut chars = text[start..].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek() == Some(&'"') => {
+                chars.next();
+                column += 1;
+            }
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => columns.push(column + 1),
+            '\n' | '\r' if !in_quotes => break,
+            _ => {}
+        }
+        column += 1;
+    }
+    columns
+}
+
+fn check_cells(dataset: &Dataset, diagnostics: &mut Diagnostics) {
+    let mut keys = BTreeSet::new();
+    let key_index = dataset
+        .primary_key
+        .as_deref()
+        .and_then(|k| dataset.column_index(k));
+    for (row_index, row) in dataset.rows.iter().enumerate() {
+        for (i, column) in dataset.columns.iter().enumerate() {
+            let cell = &row.cells[i];
+            let position = Position {
+                line: row.line,
+                column: dataset.cell_columns[row_index][i],
+            };
+            let values = split_cell(column.list, cell);
+            if column.required && values.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &dataset.csv_path,
+                        format!("`{}` is required but empty", column.name),
+                    )
+                    .at(position)
+                    .help("fill in the cell"),
+                );
+            }
+            for value in values {
+                if let Some(problem) = type_problem(column.ty, value) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &dataset.csv_path,
+                            format!("`{}`: `{value}` {problem}", column.name),
+                        )
+                        .at(position)
+                        .help(type_help(column.ty)),
+                    );
+                }
+                if let Some(allowed) = &column.values {
+                    if !allowed.iter().any(|a| a == value) {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                &dataset.csv_path,
+                                format!(
+                                    "`{}`: `{value}` is not one of the allowed values",
+                                    column.name
+                                ),
+                            )
+                            .at(position)
+                            .help(format!("use one of: {}", allowed.join(", "))),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(k) = key_index {
+            let key = row.cells[k].trim();
+            let position = Position {
+                line: row.line,
+                column: dataset.cell_columns[row_index][k],
+            };
+            if key.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &dataset.csv_path,
+                        format!("the key `{}` is empty", dataset.columns[k].name),
+                    )
+                    .at(position)
+                    .help("every row needs a unique key"),
+                );
+            } else if !keys.insert(key.to_string()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &dataset.csv_path,
+                        format!("the key `{key}` is used by more than one row"),
+                    )
+                    .at(position)
+                    .help("every row needs a unique key"),
+                );
+            }
+        }
+    }
+}
+
+fn type_problem(ty: ColumnType, value: &str) -> Option<&'static str> {
+    let ok = match ty {
+        ColumnType::String | ColumnType::Text => true,
+        ColumnType::Integer => value.parse::<i64>().is_ok(),
+        ColumnType::Decimal => {
+            let digits = value.strip_prefix('-').unwrap_or(value);
+            !digits.is_empty()
+                && digits.split('.').count() <= 2
+                && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && !digits.starts_with('.')
+                && !digits.ends_with('.')
+        }
+        ColumnType::Boolean => matches!(value, "true" | "false"),
+        ColumnType::Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok(),
+        ColumnType::Email => {
+            let mut parts = value.split('@');
+            matches!((parts.next(), parts.next(), parts.next()), (Some(l), Some(d), None) if !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+                && !value.contains(char::is_whitespace)
+        }
+        ColumnType::Phone => {
+            value
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ' ' || c == '+')
+                && value.chars().filter(char::is_ascii_digit).count() >= 10
+        }
+        ColumnType::Url => {
+            (value.starts_with("https://") || value.starts_with("http://"))
+                && !value.contains(char::is_whitespace)
+        }
+    };
+    if ok { None } else { Some(type_name(ty)) }
+}
+
+fn type_name(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::String | ColumnType::Text => "is not text",
+        ColumnType::Integer => "is not a whole number",
+        ColumnType::Decimal => "is not a number",
+        ColumnType::Boolean => "is not `true` or `false`",
+        ColumnType::Date => "is not a date",
+        ColumnType::Email => "is not an email address",
+        ColumnType::Phone => "is not a phone number",
+        ColumnType::Url => "is not a web address",
+    }
+}
+
+fn type_help(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::String | ColumnType::Text => "write plain text",
+        ColumnType::Integer => "write digits only, like 42",
+        ColumnType::Decimal => {
+            "write digits with an optional decimal point, like 63.50, with no £ sign"
+        }
+        ColumnType::Boolean => "write `true` or `false`",
+        ColumnType::Date => "write the date as YYYY-MM-DD, like 2022-07-13",
+        ColumnType::Email => "write it like name@example.org",
+        ColumnType::Phone => "write at least 10 digits, spaces allowed, like 03000 000000",
+        ColumnType::Url => "write the full address starting with https://",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = r#"title = "T"
+description = "D"
+primary_key = "id"
+
+[[columns]]
+name = "id"
+title = "Id"
+type = "string"
+required = true
+public = true
+
+[[columns]]
+name = "rate"
+title = "Rate"
+type = "decimal"
+exempt = { paragraph = 3, reason = "Prices" }
+"#;
+
+    fn parse_csv(csv: &str) -> (Option<Dataset>, Vec<Diagnostic>) {
+        let mut d = Diagnostics::default();
+        let ds = parse("x", "data/x.schema.toml", SCHEMA, "data/x.csv", csv, &mut d);
+        (ds, d.into_sorted())
+    }
+
+    #[test]
+    fn reads_valid_rows() {
+        let (ds, d) = parse_csv("id,rate\nP1,63.47\n\"P,2\",1\n");
+        assert!(d.is_empty(), "{d:?}");
+        let ds = ds.unwrap();
+        assert_eq!(ds.rows.len(), 2);
+        assert_eq!(ds.rows[1].cells, ["P,2", "1"]);
+        assert_eq!(ds.rows[1].line, 3);
+    }
+
+    #[test]
+    fn undeclared_column_is_an_error() {
+        let (ds, d) = parse_csv("id,rate,score\nP1,1,2\n");
+        assert!(ds.is_none());
+        assert_eq!(d[0].message, "column `score` is not declared in the schema");
+        assert_eq!((d[0].line, d[0].column), (1, 9));
+    }
+
+    #[test]
+    fn malformed_row_names_its_line() {
+        let (ds, d) = parse_csv("id,rate\nP1,1\nP2\n");
+        assert!(ds.is_none());
+        assert_eq!(d[0].line, 3);
+        assert!(d[0].message.contains("has 1 cells"));
+    }
+
+    #[test]
+    fn bad_value_points_at_cell() {
+        let (_, d) = parse_csv("id,rate\nP1,£63\n");
+        assert_eq!(d[0].message, "`rate`: `£63` is not a number");
+        assert_eq!((d[0].line, d[0].column), (2, 4));
+    }
+
+    #[test]
+    fn duplicate_keys() {
+        let (_, d) = parse_csv("id,rate\nP1,1\nP1,2\n");
+        assert_eq!(d[0].message, "the key `P1` is used by more than one row");
+    }
+
+    #[test]
+    fn column_without_status_is_an_error() {
+        let schema = "title = \"T\"\ndescription = \"D\"\n[[columns]]\nname = \"a\"\ntitle = \"A\"\ntype = \"string\"\n";
+        let mut d = Diagnostics::default();
+        assert!(parse("x", "s", schema, "c", "a\n1\n", &mut d).is_none());
+        assert_eq!(
+            d.into_sorted()[0].message,
+            "column `a` does not say whether it is published"
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! Content problems, collected rather than thrown.
+//!
+//! Every stage pushes what it finds into a [`Diagnostics`] list so that one run
+//! reports every problem, sorted by file, line and column, printed like a
+//! compiler. This module never prints: the binary does.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Errors stop the build; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in the content, with where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    /// 1-based line, 0 when the problem is about the whole file.
+    pub line: usize,
+    /// 1-based column in characters, 0 when unknown.
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+    /// How to fix it, in one sentence.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    pub fn at(mut self, position: Position) -> Self {
+        self.line = position.line;
+        self.column = position.column;
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
+        (
+            &self.file,
+            self.line,
+            self.column,
+            self.severity,
+            &self.message,
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}: {severity}: {}", self.file, self.message)?,
+            (line, 0) => write!(f, "{}:{line}: {severity}: {}", self.file, self.message)?,
+            (line, column) => write!(
+                f,
+                "{}:{line}:{column}: {severity}: {}",
+                self.file, self.message
+            )?,
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text`, counting columns in characters.
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Position { line, column }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The problems found so far in a run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, line, column; duplicates removed.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.items.dedup();
+        self.items
+    }
+}
+
+/// A path relative to the site root, as shown in diagnostics (always `/`).
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let relative: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "a = 1\nТо = \"x\"\n";
+        let offset = text.find('=').unwrap();
+        assert_eq!(
+            Position::of_offset(text, offset),
+            Position { line: 1, column: 3 }
+        );
+        let second = text.rfind('=').unwrap();
+        assert_eq!(
+            Position::of_offset(text, second),
+            Position { line: 2, column: 4 }
+        );
+    }
+
+    #[test]
+    fn sorted_by_file_then_line() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error("b.md", "late").at(Position { line: 1, column: 1 }));
+        d.push(Diagnostic::error("a.md", "second").at(Position { line: 9, column: 1 }));
+        d.push(Diagnostic::error("a.md", "first").at(Position { line: 2, column: 5 }));
+        let sorted: Vec<_> = d.into_sorted().into_iter().map(|d| d.message).collect();
+        assert_eq!(sorted, ["first", "second", "late"]);
+    }
+
+    #[test]
+    fn display_is_compiler_style() {
+        let d = Diagnostic::error("content/x.md", "unknown key `statsu`")
+            .at(Position {
+                line: 7,
+                column: 12,
+            })
+            .help("did you mean `status`?");
+        assert_eq!(
+            d.to_string(),
+            "content/x.md:7:12: error: unknown key `statsu`\n  help: did you mean `status`?"
+        );
+    }
+}

@@ -1,0 +1,940 @@
+//! Parsing one document: front matter into typed fields, checked on its own.
+//!
+//! `Document::parse` works on a string, so tests need no disk. Checks that need
+//! other documents (related decisions, declared files) happen in `site`.
+//! Nothing here renders Markdown: an exempt body must never be turned into HTML.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::frontmatter;
+
+/// A calendar date written as a bare TOML date (`2022-07-13`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::value::Datetime::deserialize(deserializer)?;
+        match (value.date, value.time, value.offset) {
+            (Some(d), None, None) => {
+                NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                    .map(Date)
+                    .ok_or_else(|| D::Error::custom("not a real calendar date"))
+            }
+            _ => Err(D::Error::custom(
+                "expected a date like 2022-07-13, without a time",
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+/// What Schedule 12A exempts and why, as declared by the author.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    pub paragraph: Spanned<i64>,
+    pub reason: String,
+    #[serde(default)]
+    pub review_on: Option<Date>,
+    #[serde(default)]
+    pub public_interest: Option<String>,
+}
+
+/// Whether a document, attachment or column is published. There is no default:
+/// `Status` only exists once a declaration has been read and understood.
+#[derive(Debug, Clone)]
+pub enum Status {
+    Public,
+    Exempt(Exemption),
+}
+
+/// The kinds of document (DESIGN.md, "Content").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Decision,
+    Report,
+    Eqia,
+    Appendix,
+    Page,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Decision => "decision",
+            Kind::Report => "report",
+            Kind::Eqia => "eqia",
+            Kind::Appendix => "appendix",
+            Kind::Page => "page",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionStatus {
+    Proposed,
+    Taken,
+    CalledIn,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    pub option: String,
+    pub why_rejected: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallIn {
+    pub subject: bool,
+    #[serde(default)]
+    pub deadline: Option<Date>,
+    #[serde(default)]
+    pub implement_from: Option<Date>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathwayStep {
+    pub date: Date,
+    pub body: String,
+    pub what: String,
+}
+
+/// The front matter of a decision record (2012 Executive Arrangements
+/// Regulations, reg. 13: decision, date, reasons, alternatives, interests, dispensations).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionFront {
+    #[allow(dead_code)]
+    kind: String,
+    pub number: Spanned<String>,
+    pub title: String,
+    pub summary: String,
+    pub decision_maker: String,
+    #[serde(default)]
+    pub decision_maker_name: Option<String>,
+    #[serde(default)]
+    pub in_consultation_with: Vec<String>,
+    pub status: Spanned<DecisionStatus>,
+    #[serde(default)]
+    pub due: Option<Date>,
+    #[serde(default)]
+    pub taken: Option<Date>,
+    #[serde(default)]
+    pub withdrawn: Option<Date>,
+    pub key_decision: bool,
+    #[serde(default)]
+    pub key_decision_reason: Option<String>,
+    pub electoral_divisions: Vec<String>,
+    #[serde(default)]
+    pub related: Vec<Spanned<String>>,
+    pub decision: String,
+    pub reasons: String,
+    pub alternatives: Spanned<Vec<Alternative>>,
+    pub interests_declared: String,
+    pub dispensations: String,
+    #[serde(default)]
+    pub call_in: Option<Spanned<CallIn>>,
+    #[serde(default)]
+    pub pathway: Vec<PathwayStep>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImpactLevel {
+    Positive,
+    Neutral,
+    Negative,
+    Mixed,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    pub impact: ImpactLevel,
+    pub detail: String,
+    #[serde(default)]
+    pub mitigation: Option<String>,
+}
+
+/// The protected characteristics of the Equality Act 2010 (s.4), in the Act's
+/// order, with the key each takes in front matter.
+pub const PROTECTED_CHARACTERISTICS: [(&str, &str); 9] = [
+    ("age", "Age"),
+    ("disability", "Disability"),
+    ("gender_reassignment", "Gender reassignment"),
+    (
+        "marriage_civil_partnership",
+        "Marriage and civil partnership",
+    ),
+    ("pregnancy_maternity", "Pregnancy and maternity"),
+    ("race", "Race"),
+    ("religion_belief", "Religion or belief"),
+    ("sex", "Sex"),
+    ("sexual_orientation", "Sexual orientation"),
+];
+
+/// Not protected by the Act, but assessed by many councils.
+pub const CARERS: (&str, &str) = ("carers", "Carers");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    pub body: String,
+    pub date: Date,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentDecl {
+    pub file: Spanned<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub public_title: Option<String>,
+    #[serde(default)]
+    pub public: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub exempt: Option<Exemption>,
+}
+
+/// Front matter shared by reports, EqIAs and appendices; kind-specific keys
+/// are checked by hand so that each kind refuses the others' keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaperFront {
+    #[allow(dead_code)]
+    kind: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    title: Option<Spanned<String>>,
+    #[serde(default)]
+    public_title: Option<Spanned<String>>,
+    #[serde(default)]
+    public: Option<Spanned<bool>>,
+    #[serde(default)]
+    exempt: Option<Spanned<Exemption>>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    meeting: Option<Spanned<Meeting>>,
+    #[serde(default)]
+    assessed_on: Option<Spanned<Date>>,
+    #[serde(default)]
+    impacts: Option<Spanned<BTreeMap<String, Spanned<Impact>>>>,
+    #[serde(default)]
+    attachments: Vec<AttachmentDecl>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    #[allow(dead_code)]
+    kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// A report, EqIA or appendix after its own checks.
+#[derive(Debug, Clone)]
+pub struct Paper {
+    pub label: Option<String>,
+    /// The title from front matter. For an exempt paper this is exempt text.
+    pub title: Option<String>,
+    /// The reviewed public title; required for an exempt paper.
+    pub public_title: Option<String>,
+    pub status: Status,
+    pub summary: Option<String>,
+    pub meeting: Option<Meeting>,
+    pub assessed_on: Option<Date>,
+    /// In the order of [`PROTECTED_CHARACTERISTICS`], then carers.
+    pub impacts: Vec<(&'static str, &'static str, Impact)>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A declared attachment whose status has been understood.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// File name as written, relative to the document's folder.
+    pub file: String,
+    pub position: Position,
+    pub title: Option<String>,
+    pub public_title: Option<String>,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone)]
+pub enum Front {
+    Decision(Box<DecisionFront>),
+    Paper(Box<Paper>),
+    Page(PageFront),
+}
+
+/// One Markdown document from `content/`.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path relative to the site root, `/`-separated (for diagnostics).
+    pub path: String,
+    pub kind: Kind,
+    pub front: Front,
+    /// The whole file, so body positions can be mapped to lines.
+    pub text: String,
+    pub body_offset: usize,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// Parses and checks one document. Problems go into `diagnostics`; `None`
+    /// when the document cannot be understood well enough to use.
+    pub fn parse(path: &str, text: String, diagnostics: &mut Diagnostics) -> Option<Document> {
+        let split = match frontmatter::split(&text) {
+            Ok(split) => split,
+            Err(e) => {
+                diagnostics.push(e.diagnostic(path));
+                return None;
+            }
+        };
+        let (fm, fm_offset, body_offset) = (
+            split.front_matter,
+            split.front_matter_offset,
+            split.body_offset,
+        );
+        let at = |span: std::ops::Range<usize>| Position::of_offset(&text, fm_offset + span.start);
+
+        #[derive(Deserialize)]
+        struct Probe {
+            kind: Option<Spanned<String>>,
+        }
+        let probe: Probe = match frontmatter::parse_toml(path, &text, fm, fm_offset) {
+            Ok(p) => p,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
+        let Some(kind_value) = probe.kind else {
+            diagnostics.push(
+                Diagnostic::error(path, "the front matter has no `kind`")
+                    .at(Position::of_offset(&text, fm_offset))
+                    .help(
+                        "add `kind = \"decision\"`, \"report\", \"eqia\", \"appendix\" or \"page\"",
+                    ),
+            );
+            return None;
+        };
+        let kind = match kind_value.get_ref().as_str() {
+            "decision" => Kind::Decision,
+            "report" => Kind::Report,
+            "eqia" => Kind::Eqia,
+            "appendix" => Kind::Appendix,
+            "page" => Kind::Page,
+            other => {
+                let known: Vec<String> = ["decision", "report", "eqia", "appendix", "page"]
+                    .map(String::from)
+                    .to_vec();
+                let help = match frontmatter::nearest(other, &known) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "use one of `decision`, `report`, `eqia`, `appendix`, `page`".into(),
+                };
+                diagnostics.push(
+                    Diagnostic::error(path, format!("`{other}` is not a kind of document"))
+                        .at(at(kind_value.span()))
+                        .help(help),
+                );
+                return None;
+            }
+        };
+
+        let front = match kind {
+            Kind::Decision => {
+                let front: DecisionFront = match frontmatter::parse_toml(path, &text, fm, fm_offset)
+                {
+                    Ok(f) => f,
+                    Err(d) => {
+                        diagnostics.push(d);
+                        return None;
+                    }
+                };
+                check_decision(path, &front, &at, diagnostics);
+                Front::Decision(Box::new(front))
+            }
+            Kind::Page => match frontmatter::parse_toml::<PageFront>(path, &text, fm, fm_offset) {
+                Ok(f) => Front::Page(f),
+                Err(d) => {
+                    diagnostics.push(d);
+                    return None;
+                }
+            },
+            Kind::Report | Kind::Eqia | Kind::Appendix => {
+                let front: PaperFront = match frontmatter::parse_toml(path, &text, fm, fm_offset) {
+                    Ok(f) => f,
+                    Err(d) => {
+                        diagnostics.push(d);
+                        return None;
+                    }
+                };
+                let paper = check_paper(path, kind, front, &at, diagnostics)?;
+                Front::Paper(Box::new(paper))
+            }
+        };
+        Some(Document {
+            path: path.to_string(),
+            kind,
+            front,
+            text,
+            body_offset,
+        })
+    }
+}
+
+fn check_decision(
+    path: &str,
+    front: &DecisionFront,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) {
+    let number = front.number.get_ref();
+    if !is_decision_number(number) {
+        diagnostics.push(
+            Diagnostic::error(path, format!("`{number}` is not a decision number"))
+                .at(at(front.number.span()))
+                .help(
+                    "write it as two digits for the year, a slash and five digits, like `22/00073`",
+                ),
+        );
+    }
+    let status_at = at(front.status.span());
+    let need = |what: &str, date: &Option<Date>, diagnostics: &mut Diagnostics| {
+        if date.is_none() {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "a decision with status `{}` needs `{what}`",
+                        status_name(*front.status.get_ref())
+                    ),
+                )
+                .at(status_at)
+                .help(format!("add `{what} = 2022-07-13` with the real date")),
+            );
+        }
+    };
+    match front.status.get_ref() {
+        DecisionStatus::Proposed => need("due", &front.due, diagnostics),
+        DecisionStatus::Taken => need("taken", &front.taken, diagnostics),
+        DecisionStatus::CalledIn => {
+            need("taken", &front.taken, diagnostics);
+            if front.call_in.is_none() {
+                diagnostics.push(
+                    Diagnostic::error(path, "a called-in decision needs `call_in`")
+                        .at(status_at)
+                        .help("add `call_in = { subject = true, deadline = ..., implement_from = ... }`"),
+                );
+            }
+        }
+        DecisionStatus::Withdrawn => need("withdrawn", &front.withdrawn, diagnostics),
+    }
+    if matches!(
+        front.status.get_ref(),
+        DecisionStatus::Proposed | DecisionStatus::Withdrawn
+    ) && front.taken.is_some()
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                path,
+                "a decision that has not been taken cannot have a `taken` date",
+            )
+            .at(status_at)
+            .help("change `status` to `taken`, or remove `taken`"),
+        );
+    }
+    if front.key_decision
+        && front
+            .key_decision_reason
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+    {
+        diagnostics.push(
+            Diagnostic::error(path, "a key decision needs `key_decision_reason`")
+                .help("say in plain words why it is a key decision, for example the money involved or the areas affected"),
+        );
+    }
+    if front.electoral_divisions.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(path, "`electoral_divisions` is empty")
+                .help("name the divisions affected, or write `[\"All\"]`"),
+        );
+    }
+    if front.alternatives.get_ref().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(path, "`alternatives` is empty: the record of a decision must give the alternatives considered and rejected")
+                .at(at(front.alternatives.span()))
+                .help("add `{ option = \"...\", why_rejected = \"...\" }` for each option the decision maker considered"),
+        );
+    }
+    if let Some(call_in) = &front.call_in {
+        let c = call_in.get_ref();
+        let problem = match (c.subject, c.deadline, c.implement_from, &c.reason) {
+            (true, Some(_), Some(_), None) | (false, None, None, Some(_)) => None,
+            (true, ..) => Some(
+                "a decision subject to call-in needs `deadline` and `implement_from`, and no `reason`",
+            ),
+            (false, ..) => Some(
+                "a decision not subject to call-in needs a `reason` (for example urgency), and no dates",
+            ),
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(
+                Diagnostic::error(path, problem)
+                    .at(at(call_in.span()))
+                    .help("see `call_in` in docs/content-format.md"),
+            );
+        }
+    }
+    for summary_field in [
+        ("summary", &front.summary),
+        ("decision", &front.decision),
+        ("reasons", &front.reasons),
+    ] {
+        if summary_field.1.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(path, format!("`{}` is empty", summary_field.0))
+                    .help("write it in plain words; the public record needs it"),
+            );
+        }
+    }
+}
+
+pub fn status_name(status: DecisionStatus) -> &'static str {
+    match status {
+        DecisionStatus::Proposed => "proposed",
+        DecisionStatus::Taken => "taken",
+        DecisionStatus::CalledIn => "called-in",
+        DecisionStatus::Withdrawn => "withdrawn",
+    }
+}
+
+/// `22/00073`: two-digit year, slash, five digits.
+pub fn is_decision_number(number: &str) -> bool {
+    let b = number.as_bytes();
+    b.len() == 8
+        && b[2] == b'/'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_digit())
+}
+
+/// Understands a publication status declaration. Fail closed: anything but
+/// exactly one of `public = true` or `exempt = {...}` is an error, except that
+/// `default_public` kinds (reports, EqIAs) may say neither.
+#[allow(clippy::too_many_arguments)]
+pub fn understand_status(
+    path: &str,
+    what: &str,
+    public: Option<&Spanned<bool>>,
+    exempt: Option<(Exemption, Position)>,
+    default_public: bool,
+    fallback: Position,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) -> Option<Status> {
+    let help = "write either `public = true` or `exempt = { paragraph = 3, reason = \"...\" }`";
+    match (public, exempt) {
+        (Some(p), Some(_)) => {
+            diagnostics.push(
+                Diagnostic::error(path, format!("{what} says both `public` and `exempt`"))
+                    .at(at(p.span()))
+                    .help("keep only one: a document is either published or exempt"),
+            );
+            None
+        }
+        (Some(p), None) if !*p.get_ref() => {
+            diagnostics.push(
+                Diagnostic::error(path, format!("{what} says `public = false` but not why it is withheld"))
+                    .at(at(p.span()))
+                    .help("replace it with `exempt = { paragraph = N, reason = \"...\" }`, naming the paragraph of Schedule 12A"),
+            );
+            None
+        }
+        (Some(_), None) => Some(Status::Public),
+        (None, Some((e, position))) => {
+            let paragraph = *e.paragraph.get_ref();
+            if !(1..=7).contains(&paragraph) {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("paragraph {paragraph} is not a paragraph of Part 1 of Schedule 12A"))
+                        .at(at(e.paragraph.span()))
+                        .help("in England the exempt categories are paragraphs 1 to 7; see docs/content-format.md for what each covers"),
+                );
+                return None;
+            }
+            if e.reason.trim().is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        path,
+                        format!("the exemption of {what} has an empty `reason`"),
+                    )
+                    .at(position)
+                    .help("say in plain words why it is withheld, without giving the secret away"),
+                );
+                return None;
+            }
+            Some(Status::Exempt(e))
+        }
+        (None, None) if default_public => Some(Status::Public),
+        (None, None) => {
+            diagnostics.push(
+                Diagnostic::error(path, format!("{what} does not say whether it is published"))
+                    .at(fallback)
+                    .help(help),
+            );
+            None
+        }
+    }
+}
+
+fn check_paper(
+    path: &str,
+    kind: Kind,
+    front: PaperFront,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) -> Option<Paper> {
+    let before = diagnostics.error_count();
+    let kind_name = kind.name();
+    // Keys that belong to one kind only.
+    let wrong_key =
+        |key: &str, span: std::ops::Range<usize>, owner: &str, diagnostics: &mut Diagnostics| {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!("`{key}` is not a key of a document of kind `{kind_name}`"),
+                )
+                .at(at(span))
+                .help(format!(
+                    "only a `{owner}` takes `{key}`; remove it or change `kind`"
+                )),
+            );
+        };
+    if kind != Kind::Eqia {
+        if let Some(i) = &front.impacts {
+            wrong_key("impacts", i.span(), "eqia", diagnostics);
+        }
+        if let Some(a) = &front.assessed_on {
+            wrong_key("assessed_on", a.span(), "eqia", diagnostics);
+        }
+    }
+    if kind != Kind::Report {
+        if let Some(m) = &front.meeting {
+            wrong_key("meeting", m.span(), "report", diagnostics);
+        }
+    }
+    let exempt = front.exempt.map(|e| {
+        let position = at(e.span());
+        (e.into_inner(), position)
+    });
+    let status = understand_status(
+        path,
+        &format!("this {kind_name}"),
+        front.public.as_ref(),
+        exempt,
+        kind != Kind::Appendix,
+        at(0..0),
+        at,
+        diagnostics,
+    );
+
+    let title = front.title.map(Spanned::into_inner);
+    let public_title = front.public_title.map(|t| (t.span(), t.into_inner()));
+    match &status {
+        Some(Status::Exempt(_)) => {
+            if front.label.is_none() {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("an exempt {kind_name} needs a `label`"))
+                        .help("add `label = \"Appendix 1\"` so readers can match the notice to the papers"),
+                );
+            }
+            if public_title
+                .as_ref()
+                .is_none_or(|(_, t)| t.trim().is_empty())
+            {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("an exempt {kind_name} needs a `public_title`"))
+                        .help("add `public_title = \"...\"`, checked by a person: the title of exempt papers can give secrets away, so the body's title is never used"),
+                );
+            }
+        }
+        Some(Status::Public) => {
+            if title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("a published {kind_name} needs a `title`"))
+                        .help("add `title = \"...\"`"),
+                );
+            }
+            if let Some((span, _)) = &public_title {
+                diagnostics.push(
+                    Diagnostic::error(path, "`public_title` is only for exempt documents")
+                        .at(at(span.clone()))
+                        .help("use `title` for a published document"),
+                );
+            }
+        }
+        None => {}
+    }
+
+    let mut impacts = Vec::new();
+    if kind == Kind::Eqia {
+        impacts = check_impacts(path, front.impacts, at, diagnostics);
+    }
+
+    let mut attachments = Vec::new();
+    for decl in front.attachments {
+        let position = at(decl.file.span());
+        let what = format!("attachment `{}`", decl.file.get_ref());
+        let exempt = decl.exempt.map(|e| (e, position));
+        let Some(status) = understand_status(
+            path,
+            &what,
+            decl.public.as_ref(),
+            exempt,
+            false,
+            position,
+            at,
+            diagnostics,
+        ) else {
+            continue;
+        };
+        match &status {
+            Status::Public if decl.title.as_deref().is_none_or(|t| t.trim().is_empty()) => {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("{what} needs a `title`"))
+                        .at(position)
+                        .help("add `title = \"...\"` saying what the file holds"),
+                );
+            }
+            Status::Exempt(_)
+                if decl
+                    .public_title
+                    .as_deref()
+                    .is_none_or(|t| t.trim().is_empty()) =>
+            {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("exempt {what} needs a `public_title`"))
+                        .at(position)
+                        .help("add `public_title = \"...\"`, checked by a person"),
+                );
+            }
+            _ => {}
+        }
+        attachments.push(Attachment {
+            file: decl.file.into_inner(),
+            position,
+            title: decl.title,
+            public_title: decl.public_title,
+            status,
+        });
+    }
+
+    if diagnostics.error_count() > before {
+        return None;
+    }
+    Some(Paper {
+        label: front.label,
+        title,
+        public_title: public_title.map(|(_, t)| t),
+        status: status?,
+        summary: front.summary,
+        meeting: front.meeting.map(Spanned::into_inner),
+        assessed_on: front.assessed_on.map(Spanned::into_inner),
+        impacts,
+        attachments,
+    })
+}
+
+fn check_impacts(
+    path: &str,
+    impacts: Option<Spanned<BTreeMap<String, Spanned<Impact>>>>,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(&'static str, &'static str, Impact)> {
+    let Some(impacts) = impacts else {
+        diagnostics.push(
+            Diagnostic::error(path, "an Equality Impact Assessment needs `[impacts]`")
+                .help("add a table `[impacts.age]` with `impact` and `detail` for each of the nine protected characteristics"),
+        );
+        return Vec::new();
+    };
+    let table_at = at(impacts.span());
+    let mut map = impacts.into_inner();
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for (key, name) in PROTECTED_CHARACTERISTICS
+        .iter()
+        .chain(std::iter::once(&CARERS))
+    {
+        match map.remove(*key) {
+            Some(impact) => {
+                let impact_at = at(impact.span());
+                let impact = impact.into_inner();
+                let needs_mitigation = matches!(
+                    impact.impact,
+                    ImpactLevel::Negative | ImpactLevel::Mixed | ImpactLevel::Unknown
+                );
+                if needs_mitigation
+                    && impact
+                        .mitigation
+                        .as_deref()
+                        .is_none_or(|m| m.trim().is_empty())
+                {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            path,
+                            format!("the impact on `{key}` may be harmful but has no `mitigation`"),
+                        )
+                        .at(impact_at)
+                        .help("say what the council will do to reduce or remove the harm"),
+                    );
+                }
+                out.push((*key, *name, impact));
+            }
+            None if *key == CARERS.0 => {}
+            None => missing.push(*key),
+        }
+    }
+    if !missing.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(path, format!(
+                "the assessment leaves out protected characteristics: {}",
+                missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ))
+            .at(table_at)
+            .help("the Equality Act 2010 protects nine characteristics; add `[impacts.KEY]` for each, even when the impact is neutral"),
+        );
+    }
+    for (key, impact) in map {
+        let known: Vec<String> = PROTECTED_CHARACTERISTICS
+            .iter()
+            .chain(std::iter::once(&CARERS))
+            .map(|(k, _)| k.to_string())
+            .collect();
+        let help = match frontmatter::nearest(&key, &known) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("use one of: {}", known.join(", ")),
+        };
+        diagnostics.push(
+            Diagnostic::error(path, format!("`{key}` is not a protected characteristic"))
+                .at(at(impact.span()))
+                .help(help),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Document>, Vec<Diagnostic>) {
+        let mut d = Diagnostics::default();
+        let doc = Document::parse("content/x.md", text.to_string(), &mut d);
+        (doc, d.into_sorted())
+    }
+
+    #[test]
+    fn appendix_without_status_is_an_error() {
+        let (doc, d) =
+            parse("+++\nkind = \"appendix\"\nlabel = \"Appendix 1\"\ntitle = \"T\"\n+++\nbody\n");
+        assert!(doc.is_none());
+        assert_eq!(
+            d[0].message,
+            "this appendix does not say whether it is published"
+        );
+    }
+
+    #[test]
+    fn public_false_is_not_enough() {
+        let (doc, d) = parse("+++\nkind = \"appendix\"\ntitle = \"T\"\npublic = false\n+++\n");
+        assert!(doc.is_none());
+        assert!(
+            d[0].message.contains("`public = false` but not why"),
+            "{d:?}"
+        );
+        assert_eq!((d[0].line, d[0].column), (4, 10));
+    }
+
+    #[test]
+    fn paragraph_out_of_range_points_at_the_number() {
+        let (doc, d) = parse(
+            "+++\nkind = \"appendix\"\nlabel = \"A\"\npublic_title = \"P\"\nexempt = { paragraph = 9, reason = \"r\" }\n+++\n",
+        );
+        assert!(doc.is_none());
+        assert_eq!(
+            d[0].message,
+            "paragraph 9 is not a paragraph of Part 1 of Schedule 12A"
+        );
+        assert_eq!((d[0].line, d[0].column), (5, 24));
+    }
+
+    #[test]
+    fn exempt_needs_public_title() {
+        let (doc, d) = parse(
+            "+++\nkind = \"appendix\"\nlabel = \"A\"\ntitle = \"Secret bidder Ltd\"\nexempt = { paragraph = 3, reason = \"r\" }\n+++\n",
+        );
+        assert!(doc.is_none());
+        assert!(d[0].message.contains("needs a `public_title`"));
+    }
+
+    #[test]
+    fn eqia_must_cover_every_characteristic() {
+        let (doc, d) = parse(
+            "+++\nkind = \"eqia\"\ntitle = \"E\"\n[impacts.age]\nimpact = \"neutral\"\ndetail = \"d\"\n[impacts.sexx]\nimpact = \"neutral\"\ndetail = \"d\"\n+++\n",
+        );
+        assert!(doc.is_none());
+        let messages: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("leaves out protected characteristics")
+                    && m.contains("`disability`"))
+        );
+        assert!(messages.contains(&"`sexx` is not a protected characteristic"));
+    }
+
+    #[test]
+    fn misspelt_kind_is_suggested() {
+        let (_, d) = parse("+++\nkind = \"apendix\"\n+++\n");
+        assert_eq!(d[0].message, "`apendix` is not a kind of document");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `appendix`?"));
+    }
+
+    #[test]
+    fn decision_numbers() {
+        assert!(is_decision_number("22/00073"));
+        assert!(!is_decision_number("22-00073"));
+        assert!(!is_decision_number("2/000731"));
+    }
+}

@@ -1,0 +1,247 @@
+//! Splitting a document into TOML front matter and Markdown body, and turning
+//! TOML errors into diagnostics that point at the document's own line and column.
+//!
+//! Positions are kept absolute: the front matter's byte offset in the file is
+//! remembered, so an error's span inside the TOML maps back to the file.
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Position};
+
+/// A document split at its `+++` fences. Offsets are bytes into the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub front_matter: &'a str,
+    pub front_matter_offset: usize,
+    pub body: &'a str,
+    pub body_offset: usize,
+}
+
+/// Why a document could not be split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitError {
+    /// The first line is not `+++`.
+    NoOpeningFence,
+    /// No closing `+++` line.
+    Unterminated,
+}
+
+/// Splits `text` into front matter and body. A leading byte-order mark is allowed.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "+++" {
+        return Err(SplitError::NoOpeningFence);
+    }
+    let front_matter_offset = start + first_line_end;
+    let mut line_start = front_matter_offset;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
+        if text[line_start..line_end].trim_end() == "+++" {
+            return Ok(Split {
+                front_matter: &text[front_matter_offset..line_start],
+                front_matter_offset,
+                body: &text[line_end..],
+                body_offset: line_end,
+            });
+        }
+        line_start = line_end;
+    }
+    Err(SplitError::Unterminated)
+}
+
+impl SplitError {
+    pub fn diagnostic(&self, file: &str) -> Diagnostic {
+        match self {
+            SplitError::NoOpeningFence => Diagnostic::error(file, "the document does not start with front matter")
+                .at(Position { line: 1, column: 1 })
+                .help("start the file with a line `+++`, then TOML such as `kind = \"page\"`, then another `+++` line"),
+            SplitError::Unterminated => Diagnostic::error(file, "the front matter is never closed")
+                .at(Position { line: 1, column: 1 })
+                .help("add a line `+++` after the last line of front matter"),
+        }
+    }
+}
+
+/// Deserialises `toml_text`, which sits at `offset` bytes into `file_text`.
+/// On failure the diagnostic points at the file's own line and column.
+pub fn parse_toml<T: DeserializeOwned>(
+    file: &str,
+    file_text: &str,
+    toml_text: &str,
+    offset: usize,
+) -> Result<T, Diagnostic> {
+    toml::from_str(toml_text).map_err(|e| toml_error(file, file_text, offset, &e))
+}
+
+/// A TOML error as a diagnostic at its span, with advice where we can give it.
+pub fn toml_error(file: &str, file_text: &str, offset: usize, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let position = e
+        .span()
+        .map(|span| Position::of_offset(file_text, offset + span.start))
+        .unwrap_or_default();
+    let (message, help) = explain_toml_message(&message);
+    let mut d = Diagnostic::error(file, message).at(position);
+    if let Some(help) = help {
+        d = d.help(help);
+    }
+    d
+}
+
+/// Rewrites serde's messages into plainer ones, and suggests the nearest key
+/// for a misspelt one.
+fn explain_toml_message(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((field, expected)) = rest.split_once('`') {
+            let known = backticked(expected);
+            let help = match nearest(field, &known) {
+                Some(best) => format!(
+                    "did you mean `{best}`? Unknown keys are refused so that a typo cannot change what is published"
+                ),
+                None => format!(
+                    "remove it, or use one of: {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            return (format!("unknown key `{field}`"), Some(help));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        if let Some((field, _)) = rest.split_once('`') {
+            return (
+                format!("missing key `{field}`"),
+                Some(format!("add `{field} = ...`; see docs/content-format.md")),
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        if let Some((value, expected)) = rest.split_once('`') {
+            let known = backticked(expected);
+            let help = match nearest(value, &known) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "use one of: {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            return (
+                format!("`{value}` is not a value this key takes"),
+                Some(help),
+            );
+        }
+    }
+    (message.to_string(), None)
+}
+
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a typo.
+pub fn nearest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_keeps_offsets() {
+        let text = "+++\nkind = \"page\"\n+++\n# Body\n";
+        let split = split(text).unwrap();
+        assert_eq!(split.front_matter, "kind = \"page\"\n");
+        assert_eq!(&text[split.front_matter_offset..][..4], "kind");
+        assert_eq!(split.body, "# Body\n");
+        assert_eq!(&text[split.body_offset..], "# Body\n");
+    }
+
+    #[test]
+    fn crlf_and_bom_are_fine() {
+        let text = "\u{feff}+++\r\nkind = \"page\"\r\n+++\r\nbody";
+        let split = split(text).unwrap();
+        assert_eq!(split.front_matter, "kind = \"page\"\r\n");
+        assert_eq!(split.body, "body");
+    }
+
+    #[test]
+    fn refuses_missing_fences() {
+        assert_eq!(split("kind = 1\n"), Err(SplitError::NoOpeningFence));
+        assert_eq!(split("+++\nkind = 1\n"), Err(SplitError::Unterminated));
+        assert_eq!(split(""), Err(SplitError::NoOpeningFence));
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_text() {
+        // A cheap exhaustive property check over short strings of the tricky characters.
+        let alphabet = ["+", "\n", "\r", "a", "é", "\u{feff}", " "];
+        let mut inputs = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for s in &inputs {
+                for c in alphabet {
+                    next.push(format!("{s}{c}"));
+                }
+            }
+            inputs.extend(next);
+            inputs.dedup();
+        }
+        for input in inputs {
+            let _ = split(&input);
+        }
+    }
+
+    #[test]
+    fn toml_errors_point_into_the_file() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Front {
+            kind: String,
+            status: String,
+        }
+        let text = "+++\nkind = \"decision\"\nstatsu = \"taken\"\n+++\n";
+        let s = split(text).unwrap();
+        let err =
+            parse_toml::<Front>("d.md", text, s.front_matter, s.front_matter_offset).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1));
+        assert_eq!(err.message, "unknown key `statsu`");
+        assert!(err.help.unwrap().contains("did you mean `status`?"));
+    }
+}

@@ -1,0 +1,209 @@
+//! plainsight: builds an accessible, plain-language static website of council
+//! decisions, Equality Impact Assessments and provider listings, and withholds
+//! what Schedule 12A to the Local Government Act 1972 exempts.
+//!
+//! The pipeline, in the order the modules run:
+//!
+//! 1. [`source`] reads the site folder thinly (names, places, bytes);
+//! 2. [`config`], [`document`] and [`data`] parse strings into typed values;
+//! 3. [`site`] assembles and cross-checks them;
+//! 4. [`visibility`] separates public from exempt: the only door to the public model;
+//! 5. [`render`] (with [`markdown`] and [`downloads`]) turns the public model into files;
+//! 6. [`scan`] checks every file for exempt text, independently of step 4;
+//! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
+//!
+//! The library never prints; the binary does.
+
+pub mod config;
+pub mod data;
+pub mod diagnostics;
+pub mod document;
+pub mod downloads;
+pub mod frontmatter;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod scan;
+pub mod schedule12a;
+pub mod site;
+pub mod source;
+pub mod visibility;
+
+use std::path::{Path, PathBuf};
+
+use diagnostics::{Diagnostic, Diagnostics};
+
+/// Where to read and write.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site folder (holding site.toml).
+    pub root: PathBuf,
+    /// The output folder; `public/` under the root by default.
+    pub output: PathBuf,
+    /// Where the withholding report goes; must be outside the output.
+    pub report_dir: PathBuf,
+}
+
+impl Options {
+    pub fn for_root(root: impl Into<PathBuf>) -> Options {
+        let root = root.into();
+        Options {
+            output: root.join("public"),
+            report_dir: root.join("reports"),
+            root,
+        }
+    }
+}
+
+/// What a run found and did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every problem, sorted. Any error means nothing was written.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What was withheld, when the content could be read.
+    pub report: Option<report::Report>,
+    /// Files written to the output (0 for `check` or a failed build).
+    pub files_written: usize,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == diagnostics::Severity::Error)
+    }
+}
+
+/// A failure that is not the content's fault: the exit code is 2.
+#[derive(Debug)]
+pub enum Error {
+    Read(source::ReadError),
+    Write(output::WriteError),
+    /// A bug in a built-in template.
+    Template(String),
+    /// The options cannot work (for example, output inside content/).
+    Usage(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Read(e) => write!(f, "{e}"),
+            Error::Write(e) => write!(f, "{e}"),
+            Error::Template(e) => write!(
+                f,
+                "internal error in a built-in template (please report it): {e}"
+            ),
+            Error::Usage(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Validates everything and writes nothing.
+pub fn check(root: &Path) -> Result<Outcome, Error> {
+    run(&Options::for_root(root), false)
+}
+
+/// Builds the site into `options.output`, atomically, and writes the
+/// withholding report. On any content error nothing is written.
+pub fn build(options: &Options) -> Result<Outcome, Error> {
+    run(options, true)
+}
+
+fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
+    if write {
+        check_paths(options)?;
+    }
+    let mut diags = Diagnostics::default();
+    let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
+    let Some(site) = site::assemble(source, &mut diags) else {
+        return Ok(failed(diags, None));
+    };
+    let separated = visibility::separate(site, &mut diags);
+    let files = render::render(&separated.public, &mut diags).map_err(|e| Error::Template(e.0))?;
+    // The second line of defence runs on every file, whatever the first line did.
+    for (path, bytes) in files.iter() {
+        for leak in separated.fingerprints.scan(path, bytes) {
+            diags.push(report::leak_diagnostic(&leak));
+        }
+    }
+    let report = report::Report::new(separated.report, &separated.fingerprints, files.len());
+    if diags.has_errors() {
+        return Ok(failed(diags, Some(report)));
+    }
+    let mut files_written = 0;
+    if write {
+        output::publish(&options.output, &files).map_err(Error::Write)?;
+        report.write(&options.report_dir).map_err(Error::Write)?;
+        files_written = files.len();
+    }
+    Ok(Outcome {
+        diagnostics: diags.into_sorted(),
+        report: Some(report),
+        files_written,
+    })
+}
+
+fn failed(diags: Diagnostics, report: Option<report::Report>) -> Outcome {
+    Outcome {
+        diagnostics: diags.into_sorted(),
+        report,
+        files_written: 0,
+    }
+}
+
+/// Refuses output or report folders that would overwrite the site's own files.
+fn check_paths(options: &Options) -> Result<(), Error> {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalise(&p)
+    };
+    let root = absolute(&options.root);
+    let output = absolute(&options.output);
+    let reports = absolute(&options.report_dir);
+    for protected in ["content", "data", "templates"] {
+        let dir = root.join(protected);
+        if output.starts_with(&dir) || dir.starts_with(&output) {
+            return Err(Error::Usage(format!(
+                "the output folder {} overlaps {}: choose a folder of its own, like public/",
+                options.output.display(),
+                dir.display()
+            )));
+        }
+    }
+    if root.starts_with(&output) {
+        return Err(Error::Usage(format!(
+            "the output folder {} contains the site itself: choose a folder of its own, like public/",
+            options.output.display()
+        )));
+    }
+    if reports.starts_with(&output) || output.starts_with(&reports) {
+        return Err(Error::Usage(format!(
+            "the withholding report must be written outside the output folder {}: it is for officers, not the public",
+            options.output.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Removes `.` and `..` without touching the disk.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,455 @@
+//! Public Markdown to HTML, with the checks that keep pages accessible.
+//!
+//! Only [`visibility::Markdown`] reaches this module, so only public text is
+//! ever rendered. Rules enforced here, each with its WCAG 2.2 criterion:
+//! - headings start at level 2 and never skip a level (1.3.1 Info and Relationships);
+//! - every table has a caption, from a `Table N: ...` paragraph just before it,
+//!   and numeric columns are right-aligned (1.3.1);
+//! - link text makes sense out of context (2.4.4 Link Purpose);
+//! - images have alt text, or are marked decorative with the title "decorative" (1.1.1);
+//! - raw HTML is refused: comments and hidden markup are a leak route.
+
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{
+    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::visibility::{Block, Markdown, WithheldNotice};
+
+/// Rendered Markdown: HTML blocks, with withheld-passage notices between them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rendered {
+    pub blocks: Vec<RenderedBlock>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RenderedBlock {
+    pub html: Option<String>,
+    pub notice: Option<WithheldNotice>,
+}
+
+/// How links that start with `/` are made relative to the page (`../../`).
+pub struct Context<'a> {
+    pub root: &'a str,
+}
+
+pub fn render(markdown: &Markdown, context: &Context, diagnostics: &mut Diagnostics) -> Rendered {
+    let mut ids = BTreeSet::new();
+    let blocks = markdown
+        .blocks
+        .iter()
+        .map(|block| match block {
+            Block::Text {
+                markdown: text,
+                first_line,
+            } => RenderedBlock {
+                html: Some(render_text(
+                    &markdown.path,
+                    text,
+                    *first_line,
+                    context,
+                    &mut ids,
+                    diagnostics,
+                )),
+                notice: None,
+            },
+            Block::Withheld(notice) => RenderedBlock {
+                html: None,
+                notice: Some(notice.clone()),
+            },
+        })
+        .collect();
+    Rendered { blocks }
+}
+
+/// Renders Markdown from a short field (a summary, a reason) with the same rules.
+pub fn render_field(
+    path: &str,
+    text: &str,
+    context: &Context,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    render_text(path, text, 0, context, &mut BTreeSet::new(), diagnostics)
+}
+
+const VAGUE_LINK_TEXT: &[&str] = &[
+    "click here",
+    "here",
+    "read more",
+    "more",
+    "link",
+    "this link",
+    "this page",
+    "click",
+    "find out more",
+    "more information",
+];
+
+fn render_text(
+    path: &str,
+    text: &str,
+    first_line: usize,
+    context: &Context,
+    ids: &mut BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    let position = |offset: usize| {
+        if first_line == 0 {
+            Position::default()
+        } else {
+            let p = Position::of_offset(text, offset);
+            Position {
+                line: first_line + p.line - 1,
+                column: p.column,
+            }
+        }
+    };
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+            .into_offset_iter()
+            .collect();
+
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut last_level = 1;
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                diagnostics.push(
+                    Diagnostic::error(path, "raw HTML is not allowed in content")
+                        .at(position(range.start))
+                        .help("write it in Markdown; HTML (and especially `<!-- comments -->`) can hide text that should not be published"),
+                );
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                let n = heading_number(*level);
+                if n == 1 {
+                    diagnostics.push(
+                        Diagnostic::error(path, "a level-1 heading (`#`) in the body")
+                            .at(position(range.start))
+                            .help("the page title is the only level-1 heading; start body headings at `##`"),
+                    );
+                } else if n > last_level + 1 {
+                    diagnostics.push(
+                        Diagnostic::error(path, format!("this heading skips from level {last_level} to level {n}"))
+                            .at(position(range.start))
+                            .help(format!("use level {} (`{}`) here; skipped levels confuse screen-reader navigation", last_level + 1, "#".repeat(last_level + 1))),
+                    );
+                }
+                last_level = n;
+                let heading_text = plain_text_until_end(&events[i + 1..]);
+                let id = unique_id(&slugify(&heading_text), ids);
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(id)),
+                    classes: vec![],
+                    attrs: vec![],
+                }));
+            }
+            Event::Start(Tag::Paragraph) if caption_follows(&events, i) => {
+                // A `Table N: ...` paragraph becomes the next table's caption.
+                let end = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)))
+                    .map(|p| i + p)
+                    .unwrap_or(i);
+                let mut caption = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut caption,
+                    events[i + 1..end].iter().map(|(e, _)| e.clone()),
+                );
+                let (Event::Start(Tag::Table(alignments)), _) = &events[end + 1] else {
+                    unreachable!()
+                };
+                let alignments = align_numeric(&events[end + 1..], alignments);
+                out.push(Event::Start(Tag::Table(alignments)));
+                out.push(Event::Html(CowStr::from(format!(
+                    "<caption>{caption}</caption>"
+                ))));
+                i = end + 2;
+                continue;
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                diagnostics.push(
+                    Diagnostic::error(path, "this table has no caption")
+                        .at(position(range.start))
+                        .help("put a paragraph like `Table 1: Procurement timetable` on the line before the table, followed by a blank line"),
+                );
+                out.push(Event::Start(Tag::Table(align_numeric(
+                    &events[i..],
+                    alignments,
+                ))));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let text = plain_text_until_end(&events[i + 1..]);
+                let trimmed = text.trim().trim_end_matches('.').to_lowercase();
+                if VAGUE_LINK_TEXT.contains(&trimmed.as_str()) {
+                    diagnostics.push(
+                        Diagnostic::error(path, format!("the link text \"{}\" does not say where the link goes", text.trim()))
+                            .at(position(range.start))
+                            .help("use words that make sense on their own, like \"the procurement timetable (CSV)\""),
+                    );
+                } else if matches!(link_type, LinkType::Autolink | LinkType::Email)
+                    || trimmed.starts_with("http")
+                    || trimmed.starts_with("www.")
+                {
+                    diagnostics.push(
+                        Diagnostic::error(path, "a bare web address is used as link text")
+                            .at(position(range.start))
+                            .help("write `[what the page is](https://...)`: screen readers read addresses out letter by letter"),
+                    );
+                }
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: relative(dest_url, context),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let alt = plain_text_until_end(&events[i + 1..]);
+                if alt.trim().is_empty() && title.as_ref() != "decorative" {
+                    diagnostics.push(
+                        Diagnostic::error(path, "this image has no alternative text")
+                            .at(position(range.start))
+                            .help("describe it: `![What the chart shows](chart.png)`; if it is purely decorative write `![](file.png \"decorative\")`"),
+                    );
+                }
+                let title = if title.as_ref() == "decorative" {
+                    CowStr::from("")
+                } else {
+                    title.clone()
+                };
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: relative(dest_url, context),
+                    title,
+                    id: id.clone(),
+                }));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+fn heading_number(level: HeadingLevel) -> usize {
+    level as usize
+}
+
+fn caption_follows(events: &[(Event, std::ops::Range<usize>)], i: usize) -> bool {
+    let Some(end) = events[i..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)))
+    else {
+        return false;
+    };
+    let end = i + end;
+    if !matches!(events.get(end + 1), Some((Event::Start(Tag::Table(_)), _))) {
+        return false;
+    }
+    let text = plain_text_until_end(&events[i + 1..]);
+    is_caption(&text)
+}
+
+/// `Table 1: ...` or `Table 1. ...`.
+pub fn is_caption(text: &str) -> bool {
+    let Some(rest) = text.trim().strip_prefix("Table ") else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && matches!(rest[digits..].chars().next(), Some(':' | '.'))
+}
+
+/// Right-aligns columns whose every body cell is a number or an amount (£1,000, 12%).
+fn align_numeric(
+    events: &[(Event, std::ops::Range<usize>)],
+    alignments: &[Alignment],
+) -> Vec<Alignment> {
+    let mut numeric = vec![true; alignments.len()];
+    let mut seen = vec![false; alignments.len()];
+    let mut in_head = false;
+    let mut column = 0;
+    let mut cell = String::new();
+    for (event, _) in events.iter().skip(1) {
+        match event {
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) => column = 0,
+            Event::Start(Tag::TableCell) => cell.clear(),
+            Event::Text(t) | Event::Code(t) => cell.push_str(t),
+            Event::End(TagEnd::TableCell) => {
+                if !in_head && column < numeric.len() {
+                    let c = cell.trim();
+                    if !c.is_empty() {
+                        seen[column] = true;
+                        numeric[column] &= looks_numeric(c);
+                    }
+                }
+                column += 1;
+            }
+            Event::End(TagEnd::Table) => break,
+            _ => {}
+        }
+    }
+    alignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if *a == Alignment::None && numeric[i] && seen[i] {
+                Alignment::Right
+            } else {
+                *a
+            }
+        })
+        .collect()
+}
+
+fn looks_numeric(cell: &str) -> bool {
+    let core = cell
+        .trim_start_matches(['£', '-', '−'])
+        .trim_end_matches('%');
+    !core.is_empty()
+        && core.starts_with(|c: char| c.is_ascii_digit())
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+}
+
+fn plain_text_until_end(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut depth = 0;
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Lower-case words joined by hyphens, for heading ids.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+fn unique_id(base: &str, ids: &mut BTreeSet<String>) -> String {
+    let mut id = base.to_string();
+    let mut n = 2;
+    while !ids.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Makes a site-absolute link (`/accessibility/`) relative to the page.
+fn relative<'a>(url: &CowStr<'a>, context: &Context) -> CowStr<'a> {
+    match url.strip_prefix('/') {
+        Some(rest) if !rest.starts_with('/') => CowStr::from(format!("{}{rest}", context.root)),
+        _ => url.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(text: &str) -> (String, Vec<Diagnostic>) {
+        let mut d = Diagnostics::default();
+        let out = render_text(
+            "x.md",
+            text,
+            1,
+            &Context { root: "../" },
+            &mut BTreeSet::new(),
+            &mut d,
+        );
+        (out, d.into_sorted())
+    }
+
+    #[test]
+    fn caption_and_numeric_alignment() {
+        let (out, d) =
+            html("Table 1: Spend\n\n| Group | Forecast |\n|---|---|\n| Adults | £7,392,400 |\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            out.contains("<table><caption>Table 1: Spend</caption>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td style=\"text-align: right\">£7,392,400</td>"),
+            "{out}"
+        );
+        assert!(!out.contains("<p>Table 1"));
+    }
+
+    #[test]
+    fn table_without_caption() {
+        let (_, d) = html("Intro\n\n| a |\n|---|\n| b |\n");
+        assert_eq!(d[0].message, "this table has no caption");
+        assert_eq!(d[0].line, 3);
+    }
+
+    #[test]
+    fn raw_html_is_refused() {
+        let (out, d) = html("Text\n\n<!-- secret note -->\n\nMore <b>bold</b>\n");
+        assert!(!out.contains("secret"));
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(d[0].line, 3);
+    }
+
+    #[test]
+    fn headings() {
+        let (out, d) = html("## Money\n\n#### Detail\n\n# Top\n");
+        assert!(out.contains("<h2 id=\"money\">"));
+        assert_eq!(d[0].message, "this heading skips from level 2 to level 4");
+        assert_eq!(d[1].message, "a level-1 heading (`#`) in the body");
+    }
+
+    #[test]
+    fn vague_links_and_bare_urls() {
+        let (out, d) = html("[click here](/accessibility/) and <https://example.org>\n");
+        assert!(out.contains("href=\"../accessibility/\""), "{out}");
+        assert_eq!(d.len(), 2);
+    }
+
+    #[test]
+    fn images_need_alt() {
+        let (_, d) = html("![](a.png)\n\n![](b.png \"decorative\")\n\n![A chart](c.png)\n");
+        assert_eq!(d.len(), 1);
+    }
+}

@@ -1,0 +1,1074 @@
+//! Rendering the public model into pages and files.
+//!
+//! Takes only a [`PublicSite`]: there is nothing exempt here to render. Each
+//! template gets a typed view (`#[derive(Serialize)]`), runs with strict
+//! undefined behaviour and HTML auto-escaping, and may be overridden by a file
+//! of the same name in the site's `templates/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::document::{DecisionStatus, Kind, status_name};
+use crate::markdown::{self, Context, Rendered, slugify};
+use crate::output::Files;
+use crate::visibility::{
+    PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
+    lower_first,
+};
+
+/// The built-in templates, by name.
+const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("templates/base.html")),
+    ("macros.html", include_str!("templates/macros.html")),
+    ("home.html", include_str!("templates/home.html")),
+    ("activities.html", include_str!("templates/activities.html")),
+    ("browse.html", include_str!("templates/browse.html")),
+    ("providers.html", include_str!("templates/providers.html")),
+    ("register.html", include_str!("templates/register.html")),
+    ("decision.html", include_str!("templates/decision.html")),
+    ("paper.html", include_str!("templates/paper.html")),
+    ("glossary.html", include_str!("templates/glossary.html")),
+    ("page.html", include_str!("templates/page.html")),
+    ("data.html", include_str!("templates/data.html")),
+    ("404.html", include_str!("templates/404.html")),
+];
+
+const STYLESHEET: &str = include_str!("assets/style.css");
+
+pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
+    BUILTIN
+}
+
+pub fn is_template_name(name: &str) -> bool {
+    BUILTIN.iter().any(|(n, _)| *n == name)
+}
+
+pub fn template_names() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(n, _)| *n).collect()
+}
+
+/// A failure in a built-in template: a bug in plainsight, not the content.
+#[derive(Debug)]
+pub struct TemplateBug(pub String);
+
+/// Common to every page.
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    description: String,
+    /// Relative prefix to the site root (`../../`), or the base path on the 404 page.
+    root: String,
+    /// The page's path from the site root (`decisions/22-00073/`).
+    path: String,
+    canonical: String,
+    /// Which top navigation item is current.
+    section: &'static str,
+    breadcrumbs: Vec<Link>,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct DecisionSummary {
+    number: String,
+    title: String,
+    summary: String,
+    href: String,
+    status: &'static str,
+    status_label: &'static str,
+    decision_maker: String,
+    key_decision: bool,
+    date: Option<String>,
+    date_label: &'static str,
+}
+
+#[derive(Serialize)]
+struct PaperLink {
+    label: Option<String>,
+    title: String,
+    summary: Option<String>,
+    href: Option<String>,
+    kind: &'static str,
+    notice: Option<WithheldNotice>,
+}
+
+#[derive(Serialize)]
+struct AttachmentView {
+    title: String,
+    href: Option<String>,
+    format: String,
+    size: String,
+    notice: Option<WithheldNotice>,
+}
+
+#[derive(Serialize)]
+struct ImpactView {
+    characteristic: &'static str,
+    impact: String,
+    detail: String,
+    mitigation: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProviderView {
+    id: String,
+    name: String,
+    fields: Vec<FieldView>,
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    title: String,
+    values: Vec<String>,
+    /// `email`, `phone`, `url` or `text`, for linking.
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct BrowseValue {
+    title: String,
+    href: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct BrowseGroup {
+    title: String,
+    href: String,
+    values: Vec<BrowseValue>,
+}
+
+#[derive(Serialize)]
+struct LotView {
+    id: String,
+    name: String,
+    meaning: String,
+    details: Vec<FieldView>,
+    href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct GlossaryEntry {
+    id: String,
+    term: String,
+    abbreviation: Option<String>,
+    meaning: String,
+}
+
+#[derive(Serialize)]
+struct Download {
+    title: String,
+    description: String,
+    href: String,
+    format: &'static str,
+    size: String,
+    rows: usize,
+    withheld: Vec<WithheldNotice>,
+}
+
+struct Renderer<'a> {
+    env: Environment<'a>,
+    site: &'a PublicSite,
+    overridden: BTreeSet<String>,
+    site_view: Value,
+    base_path: String,
+}
+
+/// Renders every page and file of the site.
+pub fn render(site: &PublicSite, diagnostics: &mut Diagnostics) -> Result<Files, TemplateBug> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    env.add_filter("date", format_date);
+    let glossary_ids: BTreeSet<String> = site
+        .dataset("glossary")
+        .and_then(|g| {
+            g.column_index("term")
+                .map(|t| g.rows.iter().map(|r| slugify(&r[t])).collect())
+        })
+        .unwrap_or_default();
+    // `term("key-decision", "Key decision", page.root)`: a link to the glossary
+    // entry when the site's glossary has it, plain text otherwise.
+    env.add_function(
+        "term",
+        move |id: String, text: String, root: String| -> Value {
+            if glossary_ids.contains(&id) {
+                Value::from_safe_string(format!(
+                    "<a href=\"{}glossary/#{}\">{}</a>",
+                    html_escape(&root),
+                    html_escape(&id),
+                    html_escape(&text)
+                ))
+            } else {
+                Value::from(text)
+            }
+        },
+    );
+    let mut overridden = BTreeSet::new();
+    for (name, text) in BUILTIN {
+        let override_text = site.templates.iter().find(|t| t.name == *name);
+        let (text, is_override) = match override_text {
+            Some(t) => (t.text.clone(), true),
+            None => (text.to_string(), false),
+        };
+        if let Err(e) = env.add_template_owned(name.to_string(), text) {
+            if is_override {
+                diagnostics.push(template_diagnostic(name, &e));
+            } else {
+                return Err(TemplateBug(format!("{e:#}")));
+            }
+        }
+        if is_override {
+            overridden.insert(name.to_string());
+        }
+    }
+    if diagnostics.has_errors() {
+        return Ok(Files::default());
+    }
+    let base_path = base_path(&site.config.base_url);
+    let renderer = Renderer {
+        site_view: Value::from_serialize(&site.config),
+        env,
+        site,
+        overridden,
+        base_path,
+    };
+    renderer.render_all(diagnostics)
+}
+
+fn template_diagnostic(name: &str, e: &minijinja::Error) -> Diagnostic {
+    let mut d = Diagnostic::error(format!("templates/{}", e.name().unwrap_or(name)), e.detail().unwrap_or(&e.kind().to_string()).to_string())
+        .help("fix the template; plainsight's own templates are in src/templates/ of its source for reference");
+    if let Some(line) = e.line() {
+        d = d.at(Position { line, column: 0 });
+    }
+    d
+}
+
+/// The path part of the base URL (`/` or `/site/`), for the 404 page.
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+fn root_for(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn format_date(value: String) -> Result<String, minijinja::Error> {
+    let date = chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("`{value}` is not a date"),
+        )
+    })?;
+    Ok(date.format("%-d %B %Y").to_string())
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn human_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+pub fn status_label(status: DecisionStatus) -> &'static str {
+    match status {
+        DecisionStatus::Proposed => "Proposed",
+        DecisionStatus::Taken => "Taken",
+        DecisionStatus::CalledIn => "Called in",
+        DecisionStatus::Withdrawn => "Withdrawn",
+    }
+}
+
+fn decision_href(d: &PublicDecision) -> String {
+    format!("decisions/{}/", d.slug)
+}
+
+fn summary_of(d: &PublicDecision) -> DecisionSummary {
+    let (date, date_label) = match d.status {
+        DecisionStatus::Proposed => (d.due, "Due"),
+        DecisionStatus::Taken | DecisionStatus::CalledIn => (d.taken, "Taken"),
+        DecisionStatus::Withdrawn => (d.withdrawn, "Withdrawn"),
+    };
+    DecisionSummary {
+        number: d.number.clone(),
+        title: d.title.clone(),
+        summary: d.summary.trim().to_string(),
+        href: decision_href(d),
+        status: status_name(d.status),
+        status_label: status_label(d.status),
+        decision_maker: d.decision_maker.clone(),
+        key_decision: d.key_decision,
+        date: date.map(|d| d.to_string()),
+        date_label,
+    }
+}
+
+fn file_format(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_uppercase())
+        .unwrap_or_default()
+}
+
+impl Renderer<'_> {
+    fn meta(
+        &self,
+        title: &str,
+        description: &str,
+        path: &str,
+        section: &'static str,
+        breadcrumbs: Vec<Link>,
+    ) -> PageMeta {
+        PageMeta {
+            title: title.to_string(),
+            description: description.trim().to_string(),
+            root: root_for(path),
+            path: path.to_string(),
+            canonical: format!("{}{}", self.site.config.base_url, path),
+            section,
+            breadcrumbs,
+        }
+    }
+
+    fn page(
+        &self,
+        files: &mut Files,
+        template: &str,
+        path: &str,
+        meta: PageMeta,
+        context: Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let tmpl = self
+            .env
+            .get_template(template)
+            .map_err(|e| TemplateBug(format!("{e:#}")))?;
+        let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
+        match tmpl.render(ctx) {
+            Ok(html) => {
+                let file = if path.is_empty() || path.ends_with('/') {
+                    format!("{path}index.html")
+                } else {
+                    path.to_string()
+                };
+                files.add(file, html);
+                Ok(())
+            }
+            Err(e) => {
+                let name = e.name().unwrap_or(template).to_string();
+                if self.overridden.contains(&name) || self.overridden.contains(template) {
+                    diagnostics.push(template_diagnostic(&name, &e));
+                    Ok(())
+                } else {
+                    Err(TemplateBug(format!("{e:#}")))
+                }
+            }
+        }
+    }
+
+    fn markdown(
+        &self,
+        markdown: &crate::visibility::Markdown,
+        path: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Rendered {
+        markdown::render(
+            markdown,
+            &Context {
+                root: &root_for(path),
+            },
+            diagnostics,
+        )
+    }
+
+    fn render_all(&self, diagnostics: &mut Diagnostics) -> Result<Files, TemplateBug> {
+        let mut files = Files::default();
+        files.add("assets/style.css", STYLESHEET);
+        self.home(&mut files, diagnostics)?;
+        self.register(&mut files, diagnostics)?;
+        let backlinks = self.backlinks();
+        for decision in &self.site.decisions {
+            self.decision(&mut files, decision, &backlinks, diagnostics)?;
+        }
+        self.activities(&mut files, diagnostics)?;
+        self.glossary(&mut files, diagnostics)?;
+        self.data(&mut files, diagnostics)?;
+        for page in &self.site.pages {
+            let path = format!("{}/", page.slug);
+            let body = self.markdown(&page.body, &path, diagnostics);
+            let meta = self.meta(
+                &page.title,
+                page.summary.as_deref().unwrap_or(&page.title),
+                &path,
+                "",
+                vec![],
+            );
+            self.page(
+                &mut files,
+                "page.html",
+                &path,
+                meta,
+                minijinja::context! { body => Value::from_serialize(&body) },
+                diagnostics,
+            )?;
+        }
+        let mut meta = self.meta(
+            "Page not found",
+            "The page you asked for is not here.",
+            "404.html",
+            "",
+            vec![],
+        );
+        meta.root = self.base_path.clone();
+        meta.canonical = format!("{}404.html", self.site.config.base_url);
+        self.page(
+            &mut files,
+            "404.html",
+            "404.html",
+            meta,
+            minijinja::context! {},
+            diagnostics,
+        )?;
+        Ok(files)
+    }
+
+    fn decisions_newest_first(&self) -> Vec<&PublicDecision> {
+        let mut decisions: Vec<&PublicDecision> = self.site.decisions.iter().collect();
+        decisions.sort_by(|a, b| {
+            b.date()
+                .cmp(&a.date())
+                .then_with(|| b.number.cmp(&a.number))
+        });
+        decisions
+    }
+
+    fn home(&self, files: &mut Files, diagnostics: &mut Diagnostics) -> Result<(), TemplateBug> {
+        let latest: Vec<DecisionSummary> = self
+            .decisions_newest_first()
+            .into_iter()
+            .take(5)
+            .map(summary_of)
+            .collect();
+        let meta = self.meta(
+            &self.site.config.title,
+            &self.site.config.tagline,
+            "",
+            "home",
+            vec![],
+        );
+        let has_activities = self.site.dataset("providers").is_some();
+        self.page(
+            files,
+            "home.html",
+            "",
+            meta,
+            minijinja::context! { latest, has_activities },
+            diagnostics,
+        )
+    }
+
+    fn register(
+        &self,
+        files: &mut Files,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let decisions: Vec<DecisionSummary> = self
+            .decisions_newest_first()
+            .into_iter()
+            .map(summary_of)
+            .collect();
+        let meta = self.meta(
+            "Decisions",
+            "Every decision on this site, newest first: what it is, who makes it and where it has got to.",
+            "decisions/",
+            "decisions",
+            vec![Link { title: "Home".into(), href: String::new() }],
+        );
+        self.page(
+            files,
+            "register.html",
+            "decisions/",
+            meta,
+            minijinja::context! { decisions },
+            diagnostics,
+        )
+    }
+
+    /// For each decision, the decisions that list it as related.
+    fn backlinks(&self) -> BTreeMap<&str, Vec<&PublicDecision>> {
+        let mut map: BTreeMap<&str, Vec<&PublicDecision>> = BTreeMap::new();
+        for d in &self.site.decisions {
+            for r in &d.related {
+                map.entry(r.as_str()).or_default().push(d);
+            }
+        }
+        map
+    }
+
+    fn decision(
+        &self,
+        files: &mut Files,
+        d: &PublicDecision,
+        backlinks: &BTreeMap<&str, Vec<&PublicDecision>>,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let path = decision_href(d);
+        let root = root_for(&path);
+        let ctx = Context { root: &root };
+        let by_number = crate::visibility::decisions_by_number(self.site);
+        // Related both ways, each once, in number order.
+        let mut related: BTreeMap<&str, &PublicDecision> = BTreeMap::new();
+        for number in &d.related {
+            related.insert(number, by_number[number.as_str()]);
+        }
+        for other in backlinks.get(d.number.as_str()).into_iter().flatten() {
+            related.insert(&other.number, other);
+        }
+        let related: Vec<DecisionSummary> = related.values().map(|r| summary_of(r)).collect();
+
+        let mut papers = Vec::new();
+        for paper in &d.papers {
+            match paper {
+                PublicPaper::Published(p) => {
+                    papers.push(PaperLink {
+                        label: p.label.clone(),
+                        title: p.title.clone(),
+                        summary: p.summary.clone(),
+                        href: Some(format!("{}/", p.slug)),
+                        kind: kind_label(p.kind),
+                        notice: None,
+                    });
+                    self.paper(files, d, p, diagnostics)?;
+                }
+                PublicPaper::Withheld(n) => papers.push(PaperLink {
+                    label: n.label.clone(),
+                    title: n.public_title.clone(),
+                    summary: None,
+                    href: None,
+                    kind: "Exempt document",
+                    notice: Some(n.clone()),
+                }),
+            }
+        }
+        let path_str = &d.source_path;
+        let alternatives: Vec<Value> = d
+            .alternatives
+            .iter()
+            .map(|a| {
+                minijinja::context! {
+                    option => markdown::render_field(path_str, &a.option, &ctx, diagnostics),
+                    why_rejected => markdown::render_field(path_str, &a.why_rejected, &ctx, diagnostics),
+                }
+            })
+            .collect();
+        let pathway: Vec<Value> = d
+            .pathway
+            .iter()
+            .map(|s| minijinja::context! { date => s.date.to_string(), body => s.body.clone(), what => s.what.clone() })
+            .collect();
+        let call_in = d.call_in.as_ref().map(|c| {
+            minijinja::context! {
+                subject => c.subject,
+                deadline => c.deadline.map(|d| d.to_string()),
+                implement_from => c.implement_from.map(|d| d.to_string()),
+                reason => c.reason.clone(),
+            }
+        });
+        let view = minijinja::context! {
+            decision => Value::from_serialize(summary_of(d)),
+            decision_maker_name => d.decision_maker_name.clone(),
+            in_consultation_with => d.in_consultation_with.clone(),
+            due => d.due.map(|x| x.to_string()),
+            taken => d.taken.map(|x| x.to_string()),
+            withdrawn => d.withdrawn.map(|x| x.to_string()),
+            key_decision_reason => d.key_decision_reason.clone(),
+            electoral_divisions => d.electoral_divisions.clone(),
+            the_decision => Value::from_serialize(self.markdown(&d.decision, &path, diagnostics)),
+            reasons => Value::from_serialize(self.markdown(&d.reasons, &path, diagnostics)),
+            alternatives,
+            interests_declared => d.interests_declared.clone(),
+            dispensations => d.dispensations.clone(),
+            call_in,
+            pathway,
+            body => Value::from_serialize(self.markdown(&d.body, &path, diagnostics)),
+            related,
+            papers => Value::from_serialize(&papers),
+        };
+        let meta = self.meta(
+            &d.title,
+            &d.summary,
+            &path,
+            "decisions",
+            vec![
+                Link {
+                    title: "Home".into(),
+                    href: String::new(),
+                },
+                Link {
+                    title: "Decisions".into(),
+                    href: "decisions/".into(),
+                },
+            ],
+        );
+        self.page(files, "decision.html", &path, meta, view, diagnostics)
+    }
+
+    fn paper(
+        &self,
+        files: &mut Files,
+        d: &PublicDecision,
+        p: &crate::visibility::PublishedPaper,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let path = format!("{}{}/", decision_href(d), p.slug);
+        let mut attachments = Vec::new();
+        for a in &p.attachments {
+            match a {
+                PublicAttachment::Published(f) => {
+                    files.add(format!("{path}{}", f.name), f.bytes.clone());
+                    attachments.push(AttachmentView {
+                        title: f.title.clone(),
+                        href: Some(f.name.clone()),
+                        format: file_format(&f.name),
+                        size: human_size(f.bytes.len()),
+                        notice: None,
+                    });
+                }
+                PublicAttachment::Withheld(n) => attachments.push(AttachmentView {
+                    title: n.public_title.clone(),
+                    href: None,
+                    format: String::new(),
+                    size: String::new(),
+                    notice: Some(n.clone()),
+                }),
+            }
+        }
+        let impacts: Vec<ImpactView> = p
+            .impacts
+            .iter()
+            .map(|(_, name, impact)| ImpactView {
+                characteristic: name,
+                impact: capitalise(&format!("{:?}", impact.impact).to_lowercase()),
+                detail: impact.detail.trim().to_string(),
+                mitigation: impact.mitigation.as_ref().map(|m| m.trim().to_string()),
+            })
+            .collect();
+        let title = match &p.label {
+            Some(label) => format!("{label}: {}", p.title),
+            None => p.title.clone(),
+        };
+        let view = minijinja::context! {
+            paper => minijinja::context! {
+                kind => kind_label(p.kind),
+                is_eqia => p.kind == Kind::Eqia,
+                label => p.label.clone(),
+                summary => p.summary.clone(),
+                meeting => p.meeting.as_ref().map(|m| minijinja::context! { body => m.body.clone(), date => m.date.to_string() }),
+                assessed_on => p.assessed_on.map(|x| x.to_string()),
+            },
+            decision => Value::from_serialize(summary_of(d)),
+            impacts => Value::from_serialize(&impacts),
+            attachments => Value::from_serialize(&attachments),
+            body => Value::from_serialize(self.markdown(&p.body, &path, diagnostics)),
+        };
+        let meta = self.meta(
+            &title,
+            p.summary.as_deref().unwrap_or(&p.title),
+            &path,
+            "decisions",
+            vec![
+                Link {
+                    title: "Home".into(),
+                    href: String::new(),
+                },
+                Link {
+                    title: "Decisions".into(),
+                    href: "decisions/".into(),
+                },
+                Link {
+                    title: format!("Decision {}", d.number),
+                    href: decision_href(d),
+                },
+            ],
+        );
+        self.page(files, "paper.html", &path, meta, view, diagnostics)
+    }
+
+    fn providers(&self, ds: &PublicDataset, rows: &[&Vec<String>]) -> Vec<ProviderView> {
+        let id = ds.column_index("id").expect("checked: providers have id");
+        let name = ds
+            .column_index("name")
+            .expect("checked: providers have name");
+        rows.iter()
+            .map(|row| ProviderView {
+                id: row[id].clone(),
+                name: row[name].clone(),
+                fields: ds
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != id && *i != name)
+                    .map(|(i, c)| FieldView {
+                        title: c.title.clone(),
+                        values: ds
+                            .values(row, i)
+                            .into_iter()
+                            .map(|v| self.value_label(c, v))
+                            .collect(),
+                        kind: match c.ty {
+                            crate::data::ColumnType::Email => "email",
+                            crate::data::ColumnType::Phone => "phone",
+                            crate::data::ColumnType::Url => "url",
+                            _ => "text",
+                        },
+                    })
+                    .filter(|f| !f.values.is_empty())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// A value as shown to people: a reference to a lot shows the lot's name.
+    fn value_label(&self, column: &crate::visibility::PublicColumn, value: &str) -> String {
+        if let Some((dataset, key)) = column.references.as_deref().and_then(|r| r.split_once('.')) {
+            if let Some(target) = self.site.dataset(dataset) {
+                if let (Some(ki), Some(ni)) =
+                    (target.column_index(key), target.column_index("name"))
+                {
+                    if let Some(row) = target.rows.iter().find(|r| r[ki] == value) {
+                        return format!(
+                            "{} {}: {}",
+                            capitalise(dataset.trim_end_matches('s')),
+                            value,
+                            row[ni]
+                        );
+                    }
+                }
+            }
+        }
+        value.to_string()
+    }
+
+    fn activities(
+        &self,
+        files: &mut Files,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let Some(ds) = self.site.dataset("providers") else {
+            return Ok(());
+        };
+        let home = Link {
+            title: "Home".into(),
+            href: String::new(),
+        };
+        let activities_link = Link {
+            title: "Activities".into(),
+            href: "activities/".into(),
+        };
+        let all_rows: Vec<&Vec<String>> = ds.rows.iter().collect();
+
+        let mut groups = Vec::new();
+        for (ci, column) in ds.columns.iter().enumerate().filter(|(_, c)| c.browse) {
+            let column_slug = slugify(&column.name);
+            let mut by_value: BTreeMap<String, Vec<&Vec<String>>> = BTreeMap::new();
+            if let Some(values) = &column.values {
+                for v in values {
+                    by_value.entry(v.clone()).or_default();
+                }
+            }
+            for row in &ds.rows {
+                for v in ds.values(row, ci) {
+                    by_value.entry(v.to_string()).or_default().push(row);
+                }
+            }
+            let mut values = Vec::new();
+            for (value, rows) in &by_value {
+                let value_path = format!("activities/{column_slug}/{}/", slugify(value));
+                let title = self.value_label(column, value);
+                values.push(BrowseValue {
+                    title: title.clone(),
+                    href: value_path.clone(),
+                    count: rows.len(),
+                });
+                let meta = self.meta(
+                    &format!("Providers: {title}"),
+                    &format!("Providers on the list for {title}."),
+                    &value_path,
+                    "activities",
+                    vec![
+                        home.clone(),
+                        activities_link.clone(),
+                        Link {
+                            title: column.title.clone(),
+                            href: format!("activities/{column_slug}/"),
+                        },
+                    ],
+                );
+                let providers = self.providers(ds, rows);
+                self.page(files, "providers.html", &value_path, meta, minijinja::context! { providers => Value::from_serialize(&providers), filter => title }, diagnostics)?;
+            }
+            let group_path = format!("activities/{column_slug}/");
+            let group = BrowseGroup {
+                title: column.title.clone(),
+                href: group_path.clone(),
+                values,
+            };
+            let meta = self.meta(
+                &format!("Providers by {}", lower_first(&column.title)),
+                &format!(
+                    "Choose one to see the providers for it: {}.",
+                    lower_first(&column.title)
+                ),
+                &group_path,
+                "activities",
+                vec![home.clone(), activities_link.clone()],
+            );
+            self.page(
+                files,
+                "browse.html",
+                &group_path,
+                meta,
+                minijinja::context! { group => Value::from_serialize(&group) },
+                diagnostics,
+            )?;
+            groups.push(group);
+        }
+
+        let lots: Vec<LotView> = match self.site.dataset("lots") {
+            Some(lots) => {
+                let (id, name, meaning) = (
+                    lots.column_index("id").expect("checked"),
+                    lots.column_index("name").expect("checked"),
+                    lots.column_index("meaning").expect("checked"),
+                );
+                let lot_column = ds
+                    .columns
+                    .iter()
+                    .find(|c| c.browse && c.references.as_deref() == Some("lots.id"));
+                lots.rows
+                    .iter()
+                    .map(|row| LotView {
+                        id: row[id].clone(),
+                        name: row[name].clone(),
+                        meaning: row[meaning].clone(),
+                        details: lots
+                            .columns
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| ![id, name, meaning].contains(i))
+                            .map(|(i, c)| FieldView {
+                                title: c.title.clone(),
+                                values: lots
+                                    .values(row, i)
+                                    .into_iter()
+                                    .map(|v| match v {
+                                        "true" => "Yes".into(),
+                                        "false" => "No".into(),
+                                        v => v.to_string(),
+                                    })
+                                    .collect(),
+                                kind: "text",
+                            })
+                            .collect(),
+                        href: lot_column.map(|c| {
+                            format!("activities/{}/{}/", slugify(&c.name), slugify(&row[id]))
+                        }),
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let providers = self.providers(ds, &all_rows);
+        let withheld: Vec<WithheldNotice> =
+            ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect();
+        let meta = self.meta(
+            "Activities and providers",
+            &ds.description,
+            "activities/",
+            "activities",
+            vec![home],
+        );
+        let view = minijinja::context! {
+            dataset => minijinja::context! { title => ds.title.clone(), description => ds.description.clone() },
+            lots => Value::from_serialize(&lots),
+            groups => Value::from_serialize(&groups),
+            providers => Value::from_serialize(&providers),
+            withheld => Value::from_serialize(&withheld),
+        };
+        self.page(
+            files,
+            "activities.html",
+            "activities/",
+            meta,
+            view,
+            diagnostics,
+        )
+    }
+
+    fn glossary(
+        &self,
+        files: &mut Files,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let Some(ds) = self.site.dataset("glossary") else {
+            return Ok(());
+        };
+        let term = ds.column_index("term").expect("checked");
+        let meaning = ds.column_index("meaning").expect("checked");
+        let abbreviation = ds.column_index("abbreviation");
+        let mut entries: Vec<GlossaryEntry> = ds
+            .rows
+            .iter()
+            .map(|row| GlossaryEntry {
+                id: slugify(&row[term]),
+                term: row[term].clone(),
+                abbreviation: abbreviation
+                    .map(|i| row[i].clone())
+                    .filter(|a| !a.trim().is_empty()),
+                meaning: row[meaning].clone(),
+            })
+            .collect();
+        entries.sort_by(|a, b| {
+            a.term
+                .to_lowercase()
+                .cmp(&b.term.to_lowercase())
+                .then_with(|| a.term.cmp(&b.term))
+        });
+        let meta = self.meta(
+            "Words we use",
+            "Plain meanings of the words and abbreviations that council papers use.",
+            "glossary/",
+            "glossary",
+            vec![Link {
+                title: "Home".into(),
+                href: String::new(),
+            }],
+        );
+        self.page(
+            files,
+            "glossary.html",
+            "glossary/",
+            meta,
+            minijinja::context! { entries => Value::from_serialize(&entries) },
+            diagnostics,
+        )
+    }
+
+    fn data(&self, files: &mut Files, diagnostics: &mut Diagnostics) -> Result<(), TemplateBug> {
+        let mut downloads = Vec::new();
+        let decisions_csv = crate::downloads::decisions_csv(self.site);
+        downloads.push(Download {
+            title: "Decisions".into(),
+            description: "One row for each decision: its number, title, summary, status, dates, who makes it and whether it is a key decision.".into(),
+            href: "decisions.csv".into(),
+            format: "CSV",
+            size: human_size(decisions_csv.len()),
+            rows: self.site.decisions.len(),
+            withheld: vec![],
+        });
+        files.add("data/decisions.csv", decisions_csv);
+        for ds in &self.site.datasets {
+            let csv = crate::downloads::dataset_csv(ds);
+            downloads.push(Download {
+                title: ds.title.clone(),
+                description: ds.description.clone(),
+                href: format!("{}.csv", ds.name),
+                format: "CSV",
+                size: human_size(csv.len()),
+                rows: ds.rows.len(),
+                withheld: ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect(),
+            });
+            files.add(format!("data/{}.csv", ds.name), csv);
+        }
+        let meta = self.meta(
+            "Open data",
+            "Download the facts on this site as spreadsheets (CSV files) to use as you like.",
+            "data/",
+            "data",
+            vec![Link {
+                title: "Home".into(),
+                href: String::new(),
+            }],
+        );
+        self.page(
+            files,
+            "data.html",
+            "data/",
+            meta,
+            minijinja::context! { downloads => Value::from_serialize(&downloads) },
+            diagnostics,
+        )
+    }
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Report => "Report",
+        Kind::Eqia => "Equality Impact Assessment",
+        Kind::Appendix => "Appendix",
+        Kind::Decision => "Decision",
+        Kind::Page => "Page",
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_paths() {
+        assert_eq!(root_for(""), "");
+        assert_eq!(root_for("decisions/22-00073/"), "../../");
+        assert_eq!(base_path("https://example.org"), "/");
+        assert_eq!(base_path("https://example.github.io/site/"), "/site/");
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        assert_eq!(format_date("2022-07-03".into()).unwrap(), "3 July 2022");
+    }
+
+    #[test]
+    fn notice_headings() {
+        assert_eq!(lower_first("Award report"), "award report");
+        assert_eq!(lower_first("EqIA scores"), "EqIA scores");
+        assert_eq!(html_escape("<a&\""), "&lt;a&amp;&quot;");
+    }
+}

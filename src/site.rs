@@ -1,0 +1,542 @@
+//! Assembling what was read into one checked site: documents grouped into
+//! decisions, attachments matched to their declarations, datasets parsed,
+//! and every cross-reference resolved.
+//!
+//! The result still holds exempt material. Only `visibility` turns it into
+//! something a renderer may see.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::SiteConfig;
+use crate::data::{self, Dataset};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::document::{Document, Front, Kind, Paper};
+use crate::source::{ContentFile, Source};
+
+/// A decision folder: its record, its other documents and their files.
+#[derive(Debug, Clone)]
+pub struct DecisionBundle {
+    /// `22-00073`.
+    pub folder: String,
+    pub record: Document,
+    /// Reports, EqIAs and appendices, with their slug (file stem), in reading order.
+    pub papers: Vec<(String, Document)>,
+    /// Files in the folder that documents declare, by file name.
+    pub files: BTreeMap<String, ContentFile>,
+}
+
+impl DecisionBundle {
+    pub fn front(&self) -> &crate::document::DecisionFront {
+        match &self.record.front {
+            Front::Decision(f) => f,
+            _ => unreachable!("a bundle's record is a decision"),
+        }
+    }
+}
+
+/// A plain page under `content/pages/`.
+#[derive(Debug, Clone)]
+pub struct PageDoc {
+    pub slug: String,
+    pub document: Document,
+}
+
+/// The whole site, checked, exempt material included.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Sorted by number.
+    pub decisions: Vec<DecisionBundle>,
+    /// Sorted by slug.
+    pub pages: Vec<PageDoc>,
+    /// Sorted by name.
+    pub datasets: Vec<Dataset>,
+    pub templates: Vec<crate::source::TemplateFile>,
+}
+
+impl Site {
+    pub fn dataset(&self, name: &str) -> Option<&Dataset> {
+        self.datasets.iter().find(|d| d.name == name)
+    }
+}
+
+/// Top-level addresses the site itself uses; a page may not take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "activities",
+    "assets",
+    "data",
+    "decisions",
+    "glossary",
+    "index",
+    "404",
+    "sitemap",
+    "robots",
+    "feeds",
+    "search",
+];
+
+/// Attachment types that may be published (by extension).
+pub const PUBLIC_ATTACHMENT_TYPES: &[&str] = &["pdf", "csv", "txt", "png", "jpg", "jpeg", "webp"];
+
+/// Office formats, refused because they can hide data (hidden sheets, pivot
+/// caches, comments, tracked changes): councils have been fined for exactly this.
+pub const OFFICE_TYPES: &[&str] = &[
+    "xlsx", "xls", "xlsm", "docx", "doc", "pptx", "ppt", "odt", "ods", "odp",
+];
+
+/// Parses and checks everything read. Returns `None` when errors make the
+/// site unusable; the errors are in `diagnostics`.
+pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
+    let config = source
+        .config_text
+        .as_deref()
+        .and_then(|text| SiteConfig::parse(text, diagnostics));
+
+    let mut documents = Vec::new();
+    for file in source.documents {
+        let text = match String::from_utf8(file.bytes.clone()) {
+            Ok(t) => t,
+            Err(_) => {
+                diagnostics.push(
+                    Diagnostic::error(&file.path, "the file is not valid UTF-8 text")
+                        .help("save it as UTF-8"),
+                );
+                continue;
+            }
+        };
+        if let Some(doc) = Document::parse(&file.path, text, diagnostics) {
+            documents.push((file, doc));
+        }
+    }
+
+    // Group by folder.
+    let mut folders: BTreeMap<String, (Vec<(ContentFile, Document)>, Vec<ContentFile>)> =
+        BTreeMap::new();
+    let mut pages = Vec::new();
+    for (file, doc) in documents {
+        if file.folder == "pages" {
+            if doc.kind != Kind::Page {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &doc.path,
+                        format!(
+                            "content/pages/ holds pages, but this is a `{}`",
+                            doc.kind.name()
+                        ),
+                    )
+                    .help("use `kind = \"page\"`, or move the document into its decision's folder"),
+                );
+                continue;
+            }
+            let slug = file.name.trim_end_matches(".md").to_string();
+            if RESERVED_SLUGS.contains(&slug.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &doc.path,
+                        format!("a page cannot be called `{slug}`: the site uses that address"),
+                    )
+                    .help("rename the file"),
+                );
+                continue;
+            }
+            pages.push(PageDoc {
+                slug,
+                document: doc,
+            });
+        } else {
+            folders
+                .entry(file.folder.clone())
+                .or_default()
+                .0
+                .push((file, doc));
+        }
+    }
+    for file in source.attachments {
+        folders.entry(file.folder.clone()).or_default().1.push(file);
+    }
+
+    let mut decisions = Vec::new();
+    for (folder, (docs, files)) in folders {
+        if let Some(bundle) = bundle(&folder, docs, files, diagnostics) {
+            decisions.push(bundle);
+        }
+    }
+    check_related(&decisions, diagnostics);
+
+    let mut datasets = Vec::new();
+    for files in source.data {
+        if let Some(ds) = data::parse(
+            &files.name,
+            &files.schema_path,
+            &files.schema_text,
+            &files.csv_path,
+            &files.csv_text,
+            diagnostics,
+        ) {
+            datasets.push(ds);
+        }
+    }
+    check_datasets(&datasets, diagnostics);
+
+    let config = config?;
+    if diagnostics.has_errors() {
+        return None;
+    }
+    Some(Site {
+        config,
+        decisions,
+        pages,
+        datasets,
+        templates: source.templates,
+    })
+}
+
+fn bundle(
+    folder_path: &str,
+    docs: Vec<(ContentFile, Document)>,
+    files: Vec<ContentFile>,
+    diagnostics: &mut Diagnostics,
+) -> Option<DecisionBundle> {
+    let folder = folder_path.trim_start_matches("decisions/").to_string();
+    let mut record = None;
+    let mut papers = Vec::new();
+    for (file, doc) in docs {
+        match doc.kind {
+            Kind::Decision if file.name == "decision.md" => record = Some(doc),
+            Kind::Decision => diagnostics.push(
+                Diagnostic::error(&doc.path, "a decision record must be the folder's `decision.md`")
+                    .help("each decision folder has exactly one record, in decision.md; give this document another kind or move it"),
+            ),
+            Kind::Page => diagnostics.push(
+                Diagnostic::error(&doc.path, "a page cannot be inside a decision's folder")
+                    .help("move it to content/pages/, or give it the kind `report`, `eqia` or `appendix`"),
+            ),
+            _ if file.name == "decision.md" => diagnostics.push(
+                Diagnostic::error(&doc.path, "decision.md must hold the decision record")
+                    .help("use `kind = \"decision\"` here, and put this document in a file of its own"),
+            ),
+            _ => papers.push((file.name.trim_end_matches(".md").to_string(), doc)),
+        }
+    }
+    let folder_display = format!("content/{folder_path}");
+    let Some(record) = record else {
+        diagnostics.push(
+            Diagnostic::error(&folder_display, "this decision folder has no decision.md")
+                .help("add decision.md with `kind = \"decision\"` and the record of the decision"),
+        );
+        return None;
+    };
+    let bundle_number = match &record.front {
+        Front::Decision(f) => f.number.get_ref().clone(),
+        _ => unreachable!(),
+    };
+    if bundle_number.replacen('/', "-", 1) != folder {
+        diagnostics.push(
+            Diagnostic::error(
+                &record.path,
+                format!("the number `{bundle_number}` does not match the folder `{folder}`"),
+            )
+            .help(format!(
+                "name the folder `{}`, or correct the number",
+                bundle_number.replacen('/', "-", 1)
+            )),
+        );
+    }
+
+    // Reading order: reports, then EqIAs and appendices by label, then by file.
+    papers.sort_by(|(a_slug, a), (b_slug, b)| {
+        let key = |slug: &String, d: &Document| {
+            let paper = paper(d);
+            let rank = match d.kind {
+                Kind::Report => 0,
+                _ => 1,
+            };
+            (rank, paper.label.clone().map(natural_key), slug.clone())
+        };
+        key(a_slug, a).cmp(&key(b_slug, b))
+    });
+
+    // Every file in the folder is declared exactly once; every declaration names a file.
+    let mut declared: BTreeMap<String, String> = BTreeMap::new();
+    for (_, doc) in &papers {
+        for attachment in &paper(doc).attachments {
+            let name = &attachment.file;
+            let position = attachment.position;
+            if name.contains('/') || name.contains('\\') || name == ".." || name == "." {
+                diagnostics.push(
+                    Diagnostic::error(&doc.path, format!("attachment `{name}` is not a file name in this folder"))
+                        .at(position)
+                        .help("attachments sit next to the document that declares them: write just the file name, with no `/` or `..`"),
+                );
+                continue;
+            }
+            if name.ends_with(".md") {
+                diagnostics.push(
+                    Diagnostic::error(&doc.path, format!("`{name}` is a document, not an attachment"))
+                        .at(position)
+                        .help("Markdown files are documents in their own right; give it front matter instead"),
+                );
+                continue;
+            }
+            if let Some(first) = declared.insert(name.clone(), doc.path.clone()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &doc.path,
+                        format!("attachment `{name}` is already declared by {first}"),
+                    )
+                    .at(position)
+                    .help("declare each file once, with one status"),
+                );
+                continue;
+            }
+            if !files.iter().any(|f| &f.name == name) {
+                diagnostics.push(
+                    Diagnostic::error(&doc.path, format!("attachment `{name}` is not in this folder"))
+                        .at(position)
+                        .help(format!("put the file in {folder_display}/, or correct the name (names are lower case)")),
+                );
+                continue;
+            }
+            if let crate::document::Status::Public = attachment.status {
+                check_public_attachment(&doc.path, name, position, &files, diagnostics);
+            }
+        }
+    }
+    let mut kept = BTreeMap::new();
+    for file in files {
+        if declared.contains_key(&file.name) {
+            kept.insert(file.name.clone(), file);
+        } else {
+            diagnostics.push(
+                Diagnostic::error(&file.path, "no document declares this file, so it will not be published")
+                    .help("declare it in a document's `attachments` with `public = true` or `exempt = { ... }`, or remove it"),
+            );
+        }
+    }
+    Some(DecisionBundle {
+        folder,
+        record,
+        papers,
+        files: kept,
+    })
+}
+
+/// The paper behind a non-record document in a bundle.
+pub fn paper(doc: &Document) -> &Paper {
+    match &doc.front {
+        Front::Paper(p) => p,
+        _ => unreachable!("bundles hold only papers besides the record"),
+    }
+}
+
+/// Sorts "Appendix 10" after "Appendix 2".
+fn natural_key(label: String) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut number = String::new();
+    for c in label.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+        } else {
+            if !number.is_empty() {
+                out.push((
+                    std::mem::take(&mut text),
+                    number.parse().unwrap_or(u64::MAX),
+                ));
+                number.clear();
+            }
+            text.push(c);
+        }
+    }
+    out.push((text, number.parse().unwrap_or(0)));
+    out
+}
+
+fn check_public_attachment(
+    doc_path: &str,
+    name: &str,
+    position: crate::diagnostics::Position,
+    files: &[ContentFile],
+    diagnostics: &mut Diagnostics,
+) {
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if OFFICE_TYPES.contains(&ext) {
+        diagnostics.push(
+            Diagnostic::error(doc_path, format!("`{name}` is an Office file, which is never published"))
+                .at(position)
+                .help("Office files can carry hidden sheets, pivot caches, comments and tracked changes; councils have been fined for publishing them. Export the public part as CSV or PDF and attach that"),
+        );
+        return;
+    }
+    if !PUBLIC_ATTACHMENT_TYPES.contains(&ext) {
+        diagnostics.push(
+            Diagnostic::error(
+                doc_path,
+                format!("`{name}` is not a type that can be published"),
+            )
+            .at(position)
+            .help(format!(
+                "published attachments may be: {}",
+                PUBLIC_ATTACHMENT_TYPES.join(", ")
+            )),
+        );
+        return;
+    }
+    let Some(file) = files.iter().find(|f| f.name == name) else {
+        return;
+    };
+    if !content_matches_type(ext, &file.bytes) {
+        diagnostics.push(
+            Diagnostic::error(&file.path, format!("the file's contents are not {}", ext.to_uppercase()))
+                .help("the name says one type but the bytes are another; export it again in the right format"),
+        );
+    }
+}
+
+/// Checks the file's magic bytes against its extension, so a renamed Office
+/// file cannot slip through as a PDF or image.
+pub fn content_matches_type(ext: &str, bytes: &[u8]) -> bool {
+    match ext {
+        "pdf" => bytes.starts_with(b"%PDF-"),
+        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "webp" => bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP",
+        "csv" | "txt" => std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0),
+        _ => false,
+    }
+}
+
+fn check_related(decisions: &[DecisionBundle], diagnostics: &mut Diagnostics) {
+    let numbers: BTreeSet<String> = decisions
+        .iter()
+        .map(|b| b.front().number.get_ref().clone())
+        .collect();
+    for bundle in decisions {
+        let front = bundle.front();
+        let text = &bundle.record.text;
+        let fm_offset = text.find('\n').map_or(0, |i| i + 1);
+        let mut seen = BTreeSet::new();
+        for related in &front.related {
+            let number = related.get_ref();
+            let position =
+                crate::diagnostics::Position::of_offset(text, fm_offset + related.span().start);
+            if number == front.number.get_ref() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &bundle.record.path,
+                        "a decision cannot be related to itself",
+                    )
+                    .at(position)
+                    .help("remove it from `related`"),
+                );
+            } else if !numbers.contains(number) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &bundle.record.path,
+                        format!("related decision `{number}` is not in this site"),
+                    )
+                    .at(position)
+                    .help("add its folder under content/decisions/, or correct the number"),
+                );
+            } else if !seen.insert(number) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &bundle.record.path,
+                        format!("`{number}` is listed twice in `related`"),
+                    )
+                    .at(position)
+                    .help("list it once"),
+                );
+            }
+        }
+    }
+}
+
+/// The datasets the site itself uses, with the columns it needs.
+const KNOWN_DATASETS: &[(&str, &[&str])] = &[
+    ("lots", &["id", "name", "meaning"]),
+    ("providers", &["id", "name", "lots"]),
+    ("glossary", &["term", "meaning"]),
+];
+
+fn check_datasets(datasets: &[Dataset], diagnostics: &mut Diagnostics) {
+    for (name, required) in KNOWN_DATASETS {
+        let Some(ds) = datasets.iter().find(|d| d.name == *name) else {
+            continue;
+        };
+        for column in *required {
+            match ds.columns.iter().find(|c| c.name == *column) {
+                None => diagnostics.push(
+                    Diagnostic::error(&ds.schema_path, format!("the `{name}` data needs a column `{column}`"))
+                        .help("declare it; the site's pages use it"),
+                ),
+                Some(c) if !matches!(c.status, crate::document::Status::Public) => diagnostics.push(
+                    Diagnostic::error(&ds.schema_path, format!("column `{column}` of `{name}` must be public: the site's pages are built from it"))
+                        .help("make it `public = true`, or remove the dataset"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    // Foreign keys.
+    for ds in datasets {
+        for (ci, column) in ds.columns.iter().enumerate() {
+            let Some((target, target_column, position)) = &column.references else {
+                continue;
+            };
+            let Some(target_ds) = datasets.iter().find(|d| &d.name == target) else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &ds.schema_path,
+                        format!("`references` names the dataset `{target}`, which does not exist"),
+                    )
+                    .at(*position)
+                    .help("add data/{target}.csv with its schema, or correct the name"),
+                );
+                continue;
+            };
+            let Some(ti) = target_ds.column_index(target_column) else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &ds.schema_path,
+                        format!("`{target}` has no column `{target_column}`"),
+                    )
+                    .at(*position)
+                    .help("name a column declared in that dataset's schema"),
+                );
+                continue;
+            };
+            let keys: BTreeSet<&str> = target_ds.rows.iter().map(|r| r.cells[ti].trim()).collect();
+            for (ri, row) in ds.rows.iter().enumerate() {
+                for value in ds.values_of(ci, &row.cells[ci]) {
+                    if !keys.contains(value) {
+                        diagnostics.push(
+                            Diagnostic::error(&ds.csv_path, format!("`{}`: `{value}` is not a `{target_column}` in data/{target}.csv", column.name))
+                                .at(crate::diagnostics::Position { line: row.line, column: ds.cell_columns[ri][ci] })
+                                .help(format!("use one of: {}", keys.iter().copied().collect::<Vec<_>>().join(", "))),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_sort_naturally() {
+        let mut labels = vec!["Appendix 10", "Appendix 2", "Appendix 1"];
+        labels.sort_by_key(|l| natural_key(l.to_string()));
+        assert_eq!(labels, ["Appendix 1", "Appendix 2", "Appendix 10"]);
+    }
+
+    #[test]
+    fn magic_bytes() {
+        assert!(content_matches_type("pdf", b"%PDF-1.7\n"));
+        assert!(!content_matches_type("pdf", b"PK\x03\x04"));
+        assert!(!content_matches_type("csv", b"a,b\0"));
+    }
+}

@@ -1,0 +1,392 @@
+//! Reading the site folder from disk, thinly: walk, check names, read bytes.
+//!
+//! Parsing happens elsewhere, on strings. This module refuses anything whose
+//! place or name could confuse what is published: symbolic links (which can
+//! point outside `content/` or at an exempt file), names that are not lower
+//! case (two names differing only in case collide on some systems), and files
+//! outside the places the design gives them.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+
+/// A Markdown document or other file from `content/`, read into memory.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// Relative to the site root, `/`-separated.
+    pub path: String,
+    /// The folder it sits in, relative to `content/` (`decisions/22-00073`, `pages`).
+    pub folder: String,
+    /// The file name.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A `data/NAME.csv` with its `data/NAME.schema.toml`.
+#[derive(Debug, Clone)]
+pub struct DataFiles {
+    pub name: String,
+    pub csv_path: String,
+    pub csv_text: String,
+    pub schema_path: String,
+    pub schema_text: String,
+}
+
+/// A template override from `templates/`.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub name: String,
+    pub path: String,
+    pub text: String,
+}
+
+/// Everything read from a site folder.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub config_text: Option<String>,
+    pub documents: Vec<ContentFile>,
+    pub attachments: Vec<ContentFile>,
+    pub data: Vec<DataFiles>,
+    pub templates: Vec<TemplateFile>,
+}
+
+/// An I/O failure that is not the content's fault.
+#[derive(Debug)]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path.display(), self.error)
+    }
+}
+
+/// Reads the site at `root`. Layout problems go into `diagnostics`.
+pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadError> {
+    let mut source = Source::default();
+    let config_path = root.join(crate::config::FILE);
+    match std::fs::read_to_string(&config_path) {
+        Ok(text) => source.config_text = Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => diagnostics.push(
+            Diagnostic::error(crate::config::FILE, "there is no site.toml here")
+                .help("run plainsight from the site's folder, or pass `--root DIR`"),
+        ),
+        Err(error) => {
+            return Err(ReadError {
+                path: config_path,
+                error,
+            });
+        }
+    }
+    read_content(root, &mut source, diagnostics)?;
+    read_data(root, &mut source, diagnostics)?;
+    read_templates(root, &mut source, diagnostics)?;
+    Ok(source)
+}
+
+fn walk(dir: &Path) -> walkdir::IntoIter {
+    WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+}
+
+fn io_error(e: walkdir::Error) -> ReadError {
+    let path = e.path().map(Path::to_path_buf).unwrap_or_default();
+    let error = e
+        .into_io_error()
+        .unwrap_or_else(|| std::io::Error::other("directory loop"));
+    ReadError { path, error }
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
+    std::fs::read(path).map_err(|error| ReadError {
+        path: path.to_path_buf(),
+        error,
+    })
+}
+
+/// Lower-case letters, digits and hyphens, with an optional lower-case extension.
+pub fn is_good_name(name: &str) -> bool {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s, Some(e)),
+        None => (name, None),
+    };
+    let stem_ok = !stem.is_empty()
+        && !stem.starts_with('-')
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let ext_ok = ext.is_none_or(|e| {
+        !e.is_empty()
+            && e.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    stem_ok && ext_ok
+}
+
+fn read_content(
+    root: &Path,
+    source: &mut Source,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ReadError> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", "there is no content/ folder")
+                .help("create content/decisions/ and content/pages/; see docs/content-format.md"),
+        );
+        return Ok(());
+    }
+    let mut entries = walk(&content);
+    while let Some(entry) = entries.next() {
+        let entry = entry.map_err(io_error)?;
+        let path = display_path(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        let file_type = entry.file_type();
+        if file_type.is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(&path, "symbolic links are not allowed in content/")
+                    .help("a link can point outside content/ or at an exempt file; copy the file here instead"),
+            );
+            continue;
+        }
+        if !is_good_name(&name) {
+            diagnostics.push(
+                Diagnostic::error(&path, format!("`{name}` is not a usable name"))
+                    .help("use lower-case letters, digits and hyphens, like `appendix-2.md`: names become web addresses, and names differing only in case collide"),
+            );
+            if file_type.is_dir() {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        let relative: Vec<&str> = path.split('/').skip(1).collect();
+        if file_type.is_dir() {
+            let ok = match relative.as_slice() {
+                ["decisions"] | ["pages"] => true,
+                ["decisions", folder] => is_decision_folder(folder),
+                _ => false,
+            };
+            if !ok {
+                diagnostics.push(place_error(&path, &relative));
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        let folder = relative[..relative.len() - 1].join("/");
+        let is_markdown = name.ends_with(".md");
+        let placed = match relative.as_slice() {
+            ["decisions", folder, _] => is_decision_folder(folder),
+            ["pages", _] => is_markdown,
+            _ => false,
+        };
+        if !placed {
+            diagnostics.push(place_error(&path, &relative));
+            continue;
+        }
+        let file = ContentFile {
+            path,
+            folder,
+            name,
+            bytes: read_bytes(entry.path())?,
+        };
+        if is_markdown {
+            source.documents.push(file);
+        } else {
+            source.attachments.push(file);
+        }
+    }
+    Ok(())
+}
+
+/// `22-00073`: the decision number with `/` written as `-`.
+pub fn is_decision_folder(name: &str) -> bool {
+    crate::document::is_decision_number(&name.replacen('-', "/", 1))
+        && name.as_bytes().get(2) == Some(&b'-')
+}
+
+fn place_error(path: &str, relative: &[&str]) -> Diagnostic {
+    let help = match relative {
+        ["decisions", folder, ..] if !is_decision_folder(folder) => {
+            "a decision's folder is named from its number with `-` for `/`, like `content/decisions/22-00073/`"
+        }
+        ["pages", ..] => "content/pages/ holds Markdown pages only, with no sub-folders",
+        _ => {
+            "content/ holds `decisions/NN-NNNNN/` folders and `pages/`; see docs/content-format.md"
+        }
+    };
+    Diagnostic::error(path, "this is not a place plainsight reads content from").help(help)
+}
+
+fn read_data(
+    root: &Path,
+    source: &mut Source,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ReadError> {
+    let data = root.join("data");
+    if !data.is_dir() {
+        return Ok(());
+    }
+    let mut csvs = Vec::new();
+    let mut schemas = Vec::new();
+    for entry in walk(&data) {
+        let entry = entry.map_err(io_error)?;
+        let path = display_path(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.file_type().is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(&path, "symbolic links are not allowed in data/")
+                    .help("copy the file here instead"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            diagnostics.push(
+                Diagnostic::error(&path, "data/ cannot have sub-folders")
+                    .help("keep each NAME.csv and NAME.schema.toml directly in data/"),
+            );
+            continue;
+        }
+        if entry.depth() > 1 {
+            continue;
+        }
+        if let Some(stem) = name.strip_suffix(".schema.toml") {
+            schemas.push((stem.to_string(), entry.path().to_path_buf()));
+        } else if let Some(stem) = name.strip_suffix(".csv") {
+            csvs.push((stem.to_string(), entry.path().to_path_buf()));
+        } else {
+            diagnostics.push(
+                Diagnostic::error(&path, "data/ holds only NAME.csv files and their NAME.schema.toml")
+                    .help("move this file out of data/; nothing here is published unless a schema declares it"),
+            );
+        }
+    }
+    for (stem, csv_path) in &csvs {
+        let csv_display = display_path(root, csv_path);
+        if !is_good_name(stem) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &csv_display,
+                    format!("`{stem}` is not a usable dataset name"),
+                )
+                .help("use lower-case letters, digits and hyphens"),
+            );
+            continue;
+        }
+        let Some((_, schema_path)) = schemas.iter().find(|(s, _)| s == stem) else {
+            diagnostics.push(
+                Diagnostic::error(&csv_display, format!("there is no data/{stem}.schema.toml for this file"))
+                    .help("declare every column, published or exempt, in a schema; undeclared data is never published"),
+            );
+            continue;
+        };
+        source.data.push(DataFiles {
+            name: stem.clone(),
+            csv_text: read_text(csv_path, &csv_display, diagnostics)?,
+            csv_path: csv_display,
+            schema_text: read_text(schema_path, &display_path(root, schema_path), diagnostics)?,
+            schema_path: display_path(root, schema_path),
+        });
+    }
+    for (stem, schema_path) in &schemas {
+        if !csvs.iter().any(|(c, _)| c == stem) {
+            diagnostics.push(
+                Diagnostic::error(
+                    display_path(root, schema_path),
+                    format!("there is no data/{stem}.csv for this schema"),
+                )
+                .help("add the CSV file, or remove the schema"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn read_text(
+    path: &Path,
+    display: &str,
+    diagnostics: &mut Diagnostics,
+) -> Result<String, ReadError> {
+    let bytes = read_bytes(path)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(display, "the file is not valid UTF-8 text")
+                    .help("save it as UTF-8 (in spreadsheet programs: \"CSV UTF-8\")"),
+            );
+            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}
+
+fn read_templates(
+    root: &Path,
+    source: &mut Source,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ReadError> {
+    let dir = root.join("templates");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walk(&dir) {
+        let entry = entry.map_err(io_error)?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = display_path(root, entry.path());
+        let name = path.trim_start_matches("templates/").to_string();
+        if entry.file_type().is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(&path, "symbolic links are not allowed in templates/")
+                    .help("copy the file here instead"),
+            );
+            continue;
+        }
+        if !crate::render::is_template_name(&name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &path,
+                    format!("`{name}` does not override any built-in template"),
+                )
+                .help(format!(
+                    "a file here must have the name of a built-in template: {}",
+                    crate::render::template_names().join(", ")
+                )),
+            );
+            continue;
+        }
+        let text = read_text(entry.path(), &path, diagnostics)?;
+        source.templates.push(TemplateFile { name, path, text });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(is_good_name("appendix-2.md"));
+        assert!(is_good_name("22-00073"));
+        assert!(!is_good_name("Appendix-2.md"));
+        assert!(!is_good_name("report.MD"));
+        assert!(!is_good_name(".hidden"));
+        assert!(!is_good_name("a b.md"));
+        assert!(!is_good_name("-x.md"));
+    }
+
+    #[test]
+    fn decision_folders() {
+        assert!(is_decision_folder("22-00073"));
+        assert!(!is_decision_folder("22-0007"));
+        assert!(!is_decision_folder("2200073"));
+    }
+}

@@ -1,0 +1,797 @@
+//! The one place that decides what the public sees (DESIGN.md, "Withholding").
+//!
+//! [`separate`] consumes the checked [`Site`] and returns a [`PublicSite`], a
+//! [`WithholdingReport`] and the [`Fingerprints`] of everything withheld. Every
+//! public type here carries a private `Sealed` field, so no other module can
+//! build one: renderers, downloads and feeds can only ever be handed what this
+//! module let through. Exempt bodies, titles, passages, attachments and column
+//! values are read here for fingerprinting and then dropped; they are never
+//! parsed into HTML.
+//!
+//! This module must never copy an exempt string into a public type. The output
+//! scan (`scan`) is the independent second line that checks it did not.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::data::{Column, ColumnType, Dataset};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::document::{
+    Alternative, CallIn, Date, DecisionStatus, Document, Exemption, Front, Impact, Kind, Meeting,
+    PathwayStep, Status,
+};
+use crate::scan::{Fingerprints, FingerprintsBuilder};
+use crate::schedule12a;
+use crate::site::{self, Site};
+use crate::source::TemplateFile;
+
+/// Only this module can name it, so only this module can build public types.
+#[derive(Debug, Clone)]
+struct Sealed;
+
+/// Everything the public may see.
+#[derive(Debug, Clone)]
+pub struct PublicSite {
+    pub config: SiteConfig,
+    /// Sorted by number.
+    pub decisions: Vec<PublicDecision>,
+    pub pages: Vec<PublicPage>,
+    pub datasets: Vec<PublicDataset>,
+    pub templates: Vec<TemplateFile>,
+    _sealed: Sealed,
+}
+
+impl PublicSite {
+    pub fn dataset(&self, name: &str) -> Option<&PublicDataset> {
+        self.datasets.iter().find(|d| d.name == name)
+    }
+}
+
+/// A plain notice that something was withheld, and why (DESIGN.md rule 2).
+#[derive(Debug, Clone, Serialize)]
+pub struct WithheldNotice {
+    /// "Appendix 1 (award report) is not published".
+    pub heading: String,
+    pub label: Option<String>,
+    pub public_title: String,
+    pub paragraph: u8,
+    /// What the paragraph covers, in everyday words.
+    pub covers: &'static str,
+    pub reason: String,
+    pub review_on: Option<String>,
+    pub public_interest: String,
+    #[serde(skip)]
+    _sealed: Sealed,
+}
+
+/// A block of Markdown that may be rendered, or a notice where a passage was cut.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Text {
+        markdown: String,
+        /// The file line where this text starts, for diagnostics (0 when unknown).
+        first_line: usize,
+    },
+    Withheld(WithheldNotice),
+}
+
+/// Public Markdown: the text of a public document with exempt passages cut out.
+#[derive(Debug, Clone)]
+pub struct Markdown {
+    /// The file it came from, for diagnostics.
+    pub path: String,
+    pub blocks: Vec<Block>,
+    _sealed: Sealed,
+}
+
+impl Markdown {
+    /// Markdown from a front-matter field, which cannot hold exempt passages.
+    fn field(path: &str, text: &str) -> Markdown {
+        Markdown {
+            path: path.to_string(),
+            blocks: vec![Block::Text {
+                markdown: text.to_string(),
+                first_line: 0,
+            }],
+            _sealed: Sealed,
+        }
+    }
+
+    /// The public text, for summaries and search (notices appear as their title).
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            if let Block::Text { markdown, .. } = block {
+                out.push_str(markdown);
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PublicDecision {
+    pub number: String,
+    /// `22-00073`: the folder and the address.
+    pub slug: String,
+    pub source_path: String,
+    pub title: String,
+    pub summary: String,
+    pub decision_maker: String,
+    pub decision_maker_name: Option<String>,
+    pub in_consultation_with: Vec<String>,
+    pub status: DecisionStatus,
+    pub due: Option<Date>,
+    pub taken: Option<Date>,
+    pub withdrawn: Option<Date>,
+    pub key_decision: bool,
+    pub key_decision_reason: Option<String>,
+    pub electoral_divisions: Vec<String>,
+    pub related: Vec<String>,
+    pub decision: Markdown,
+    pub reasons: Markdown,
+    pub alternatives: Vec<Alternative>,
+    pub interests_declared: String,
+    pub dispensations: String,
+    pub call_in: Option<CallIn>,
+    pub pathway: Vec<PathwayStep>,
+    pub body: Markdown,
+    pub papers: Vec<PublicPaper>,
+    _sealed: Sealed,
+}
+
+impl PublicDecision {
+    /// The date that places the decision in time: taken, withdrawn or due.
+    pub fn date(&self) -> Option<Date> {
+        self.taken.or(self.withdrawn).or(self.due)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum PublicPaper {
+    Published(Box<PublishedPaper>),
+    Withheld(WithheldNotice),
+}
+
+#[derive(Debug, Clone)]
+pub struct PublishedPaper {
+    pub slug: String,
+    pub kind: Kind,
+    pub source_path: String,
+    pub label: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub meeting: Option<Meeting>,
+    pub assessed_on: Option<Date>,
+    pub impacts: Vec<(&'static str, &'static str, Impact)>,
+    pub body: Markdown,
+    pub attachments: Vec<PublicAttachment>,
+    _sealed: Sealed,
+}
+
+#[derive(Debug, Clone)]
+pub enum PublicAttachment {
+    Published(PublishedFile),
+    Withheld(WithheldNotice),
+}
+
+#[derive(Debug, Clone)]
+pub struct PublishedFile {
+    pub name: String,
+    pub title: String,
+    pub bytes: Vec<u8>,
+    _sealed: Sealed,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublicPage {
+    pub slug: String,
+    pub source_path: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Markdown,
+    _sealed: Sealed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicColumn {
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+    pub required: bool,
+    pub list: bool,
+    pub values: Option<Vec<String>>,
+    pub references: Option<String>,
+    pub browse: bool,
+    #[serde(skip)]
+    _sealed: Sealed,
+}
+
+/// A dataset with its exempt columns removed.
+#[derive(Debug, Clone)]
+pub struct PublicDataset {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub primary_key: Option<String>,
+    pub columns: Vec<PublicColumn>,
+    /// One entry per public column, in `columns` order.
+    pub rows: Vec<Vec<String>>,
+    /// Columns held back, by title, with their notices.
+    pub withheld_columns: Vec<(String, WithheldNotice)>,
+    _sealed: Sealed,
+}
+
+impl PublicDataset {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// The values of a cell (a list cell splits on `;`).
+    pub fn values<'a>(&self, row: &'a [String], column: usize) -> Vec<&'a str> {
+        crate::data::split_cell(self.columns[column].list, &row[column])
+    }
+}
+
+/// One withheld item, for the officer's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct WithheldItem {
+    /// `document`, `attachment`, `column` or `passage`.
+    pub what: &'static str,
+    /// The source file.
+    pub source: String,
+    pub decision: Option<String>,
+    pub label: Option<String>,
+    pub public_title: String,
+    pub paragraph: u8,
+    pub reason: String,
+    pub review_on: Option<String>,
+}
+
+/// What was withheld, for the report written outside public/ (DESIGN.md rule 4).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WithholdingReport {
+    pub items: Vec<WithheldItem>,
+}
+
+/// What `separate` returns.
+pub struct Separated {
+    pub public: PublicSite,
+    pub report: WithholdingReport,
+    pub fingerprints: Fingerprints,
+}
+
+/// Splits the site into what is published and what is withheld.
+pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
+    let mut report = WithholdingReport::default();
+    let mut prints = FingerprintsBuilder::default();
+    let Site {
+        config,
+        decisions,
+        pages,
+        datasets,
+        templates,
+    } = site;
+
+    prints.add_public(&toml::to_string(&config).unwrap_or_default());
+
+    let mut public_decisions = Vec::new();
+    for bundle in decisions {
+        let front = bundle.front().clone();
+        let number = front.number.get_ref().clone();
+        let record = &bundle.record;
+        prints.add_public(&record.text);
+        for (name, text) in [("decision", &front.decision), ("reasons", &front.reasons)] {
+            refuse_fence_in_field(&record.path, name, text, diagnostics);
+        }
+        let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
+
+        let mut papers = Vec::new();
+        for (slug, doc) in &bundle.papers {
+            let paper = site::paper(doc);
+            match &paper.status {
+                Status::Exempt(exemption) => {
+                    // The whole document is exempt: fingerprint its body and its
+                    // own title, keep only the declared label and public title.
+                    prints.add_exempt(&doc.path, doc.body());
+                    if let Some(title) = &paper.title {
+                        prints.add_exempt_value(&doc.path, title);
+                    }
+                    let public_title = paper
+                        .public_title
+                        .clone()
+                        .expect("checked: exempt papers have a public title");
+                    let notice = notice(paper.label.clone(), public_title, exemption);
+                    prints.add_public(&notice_text(&notice));
+                    report
+                        .items
+                        .push(item("document", &doc.path, Some(&number), &notice));
+                    for attachment in &paper.attachments {
+                        // An exempt document's attachments are withheld with it.
+                        let file = &bundle.files[&attachment.file];
+                        prints.add_exempt_file(&file.path, &file.bytes);
+                        let public_title = attachment
+                            .public_title
+                            .clone()
+                            .unwrap_or_else(|| format!("Attachment to {}", notice.public_title));
+                        let attachment_notice =
+                            notice_from(notice.label.clone(), public_title, &notice);
+                        report.items.push(item(
+                            "attachment",
+                            &file.path,
+                            Some(&number),
+                            &attachment_notice,
+                        ));
+                    }
+                    papers.push(PublicPaper::Withheld(notice));
+                }
+                Status::Public => {
+                    prints.add_public(&doc.text);
+                    let body =
+                        cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
+                    let mut attachments = Vec::new();
+                    for attachment in &paper.attachments {
+                        let file = &bundle.files[&attachment.file];
+                        match &attachment.status {
+                            Status::Public => {
+                                if let Ok(text) = std::str::from_utf8(&file.bytes) {
+                                    prints.add_public(text);
+                                }
+                                attachments.push(PublicAttachment::Published(PublishedFile {
+                                    name: attachment.file.clone(),
+                                    title: attachment
+                                        .title
+                                        .clone()
+                                        .expect("checked: public attachments have a title"),
+                                    bytes: file.bytes.clone(),
+                                    _sealed: Sealed,
+                                }));
+                            }
+                            Status::Exempt(exemption) => {
+                                prints.add_exempt_file(&file.path, &file.bytes);
+                                if let Some(title) = &attachment.title {
+                                    prints.add_exempt_value(&file.path, title);
+                                }
+                                let public_title = attachment
+                                    .public_title
+                                    .clone()
+                                    .expect("checked: exempt attachments have a public title");
+                                let notice = notice(None, public_title, exemption);
+                                prints.add_public(&notice_text(&notice));
+                                report.items.push(item(
+                                    "attachment",
+                                    &file.path,
+                                    Some(&number),
+                                    &notice,
+                                ));
+                                attachments.push(PublicAttachment::Withheld(notice));
+                            }
+                        }
+                    }
+                    papers.push(PublicPaper::Published(Box::new(PublishedPaper {
+                        slug: slug.clone(),
+                        kind: doc.kind,
+                        source_path: doc.path.clone(),
+                        label: paper.label.clone(),
+                        title: paper
+                            .title
+                            .clone()
+                            .expect("checked: public papers have a title"),
+                        summary: paper.summary.clone(),
+                        meeting: paper.meeting.clone(),
+                        assessed_on: paper.assessed_on,
+                        impacts: paper.impacts.clone(),
+                        body,
+                        attachments,
+                        _sealed: Sealed,
+                    })));
+                }
+            }
+        }
+
+        public_decisions.push(PublicDecision {
+            number,
+            slug: bundle.folder.clone(),
+            source_path: record.path.clone(),
+            title: front.title,
+            summary: front.summary,
+            decision_maker: front.decision_maker,
+            decision_maker_name: front.decision_maker_name,
+            in_consultation_with: front.in_consultation_with,
+            status: *front.status.get_ref(),
+            due: front.due,
+            taken: front.taken,
+            withdrawn: front.withdrawn,
+            key_decision: front.key_decision,
+            key_decision_reason: front.key_decision_reason,
+            electoral_divisions: front.electoral_divisions,
+            related: front.related.into_iter().map(|r| r.into_inner()).collect(),
+            decision: Markdown::field(&record.path, &front.decision),
+            reasons: Markdown::field(&record.path, &front.reasons),
+            alternatives: front.alternatives.into_inner(),
+            interests_declared: front.interests_declared,
+            dispensations: front.dispensations,
+            call_in: front.call_in.map(|c| c.into_inner()),
+            pathway: front.pathway,
+            body,
+            papers,
+            _sealed: Sealed,
+        });
+    }
+
+    let mut public_pages = Vec::new();
+    for page in pages {
+        let doc = &page.document;
+        prints.add_public(&doc.text);
+        let Front::Page(front) = &doc.front else {
+            unreachable!("pages are checked to be pages")
+        };
+        public_pages.push(PublicPage {
+            slug: page.slug.clone(),
+            source_path: doc.path.clone(),
+            title: front.title.clone(),
+            summary: front.summary.clone(),
+            body: cut_passages(doc, None, &mut report, &mut prints, diagnostics),
+            _sealed: Sealed,
+        });
+    }
+
+    let public_datasets = datasets
+        .into_iter()
+        .map(|ds| separate_dataset(ds, &mut report, &mut prints))
+        .collect();
+
+    Separated {
+        public: PublicSite {
+            config,
+            decisions: public_decisions,
+            pages: public_pages,
+            datasets: public_datasets,
+            templates,
+            _sealed: Sealed,
+        },
+        report,
+        fingerprints: prints.finish(),
+    }
+}
+
+fn separate_dataset(
+    ds: Dataset,
+    report: &mut WithholdingReport,
+    prints: &mut FingerprintsBuilder,
+) -> PublicDataset {
+    let mut keep = Vec::new();
+    let mut columns = Vec::new();
+    let mut withheld_columns = Vec::new();
+    for (i, column) in ds.columns.iter().enumerate() {
+        match &column.status {
+            Status::Public => {
+                keep.push(i);
+                columns.push(public_column(column));
+            }
+            Status::Exempt(exemption) => {
+                for row in &ds.rows {
+                    prints.add_exempt_value(&ds.csv_path, &row.cells[i]);
+                }
+                let notice = notice(None, column.title.clone(), exemption);
+                report
+                    .items
+                    .push(item("column", &ds.csv_path, None, &notice));
+                withheld_columns.push((column.title.clone(), notice));
+            }
+        }
+    }
+    let rows: Vec<Vec<String>> = ds
+        .rows
+        .iter()
+        .map(|row| keep.iter().map(|&i| row.cells[i].clone()).collect())
+        .collect();
+    for row in &rows {
+        for cell in row {
+            prints.add_public(cell);
+        }
+    }
+    for column in &columns {
+        prints.add_public(&column.title);
+    }
+    PublicDataset {
+        name: ds.name,
+        title: ds.title,
+        description: ds.description,
+        primary_key: ds.primary_key,
+        columns,
+        rows,
+        withheld_columns,
+        _sealed: Sealed,
+    }
+}
+
+fn public_column(c: &Column) -> PublicColumn {
+    PublicColumn {
+        name: c.name.clone(),
+        title: c.title.clone(),
+        description: c.description.clone(),
+        ty: c.ty,
+        required: c.required,
+        list: c.list,
+        values: c.values.clone(),
+        references: c.references.as_ref().map(|(d, c, _)| format!("{d}.{c}")),
+        browse: c.browse,
+        _sealed: Sealed,
+    }
+}
+
+fn notice(label: Option<String>, public_title: String, e: &Exemption) -> WithheldNotice {
+    let paragraph = u8::try_from(*e.paragraph.get_ref()).expect("checked: paragraph is 1 to 7");
+    WithheldNotice {
+        heading: notice_heading(label.as_deref(), &public_title),
+        label,
+        public_title,
+        paragraph,
+        covers: schedule12a::covers(paragraph),
+        reason: e.reason.trim().to_string(),
+        review_on: e.review_on.map(|d| d.to_string()),
+        public_interest: e
+            .public_interest
+            .clone()
+            .unwrap_or_else(|| schedule12a::STANDARD_PUBLIC_INTEREST.to_string()),
+        _sealed: Sealed,
+    }
+}
+
+fn notice_from(
+    label: Option<String>,
+    public_title: String,
+    like: &WithheldNotice,
+) -> WithheldNotice {
+    WithheldNotice {
+        heading: notice_heading(label.as_deref(), &public_title),
+        label,
+        public_title,
+        ..like.clone()
+    }
+}
+
+fn notice_heading(label: Option<&str>, public_title: &str) -> String {
+    match label {
+        Some(label) => format!("{label} ({}) is not published", lower_first(public_title)),
+        None => format!("{public_title} is not published"),
+    }
+}
+
+/// "Award report" becomes "award report"; acronyms ("EqIA scores") stay as written.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if !chars.clone().next().is_some_and(char::is_uppercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
+fn notice_text(n: &WithheldNotice) -> String {
+    format!(
+        "{} {} {} {} {} {}",
+        n.heading,
+        n.label.as_deref().unwrap_or(""),
+        n.public_title,
+        n.covers,
+        n.reason,
+        n.public_interest
+    )
+}
+
+fn item(
+    what: &'static str,
+    source: &str,
+    decision: Option<&str>,
+    n: &WithheldNotice,
+) -> WithheldItem {
+    WithheldItem {
+        what,
+        source: source.to_string(),
+        decision: decision.map(str::to_string),
+        label: n.label.clone(),
+        public_title: n.public_title.clone(),
+        paragraph: n.paragraph,
+        reason: n.reason.clone(),
+        review_on: n.review_on.clone(),
+    }
+}
+
+fn refuse_fence_in_field(path: &str, field: &str, text: &str, diagnostics: &mut Diagnostics) {
+    if text.lines().any(|l| l.trim_start().starts_with(":::")) {
+        diagnostics.push(
+            Diagnostic::error(path, format!("`{field}` contains a `:::` line; exempt passages may only be in the body"))
+                .help("move the exempt passage into the document's body, inside `::: exempt paragraph=N` and `:::`"),
+        );
+    }
+}
+
+/// Cuts `::: exempt paragraph=N reason="..."` ... `:::` passages out of a
+/// public document's body. Any other line starting with `:::` is an error:
+/// a misspelt fence must never let the passage through as ordinary text.
+fn cut_passages(
+    doc: &Document,
+    decision: Option<&str>,
+    report: &mut WithholdingReport,
+    prints: &mut FingerprintsBuilder,
+    diagnostics: &mut Diagnostics,
+) -> Markdown {
+    let body = doc.body();
+    let first_line = Position::of_offset(&doc.text, doc.body_offset).line;
+    let mut blocks = Vec::new();
+    let mut text = String::new();
+    let mut text_start = first_line;
+    let mut open: Option<(usize, Option<Exemption>, String)> = None;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        let line_number = first_line + i;
+        let trimmed = line.trim();
+        if !trimmed.starts_with(":::") {
+            match &mut open {
+                Some((_, _, passage)) => passage.push_str(line),
+                None => text.push_str(line),
+            }
+            continue;
+        }
+        let position = Position {
+            line: line_number,
+            column: line.len() - line.trim_start().len() + 1,
+        };
+        match open.take() {
+            None => {
+                let exemption = match parse_fence(trimmed) {
+                    Ok(e) => Some(e),
+                    Err(problem) => {
+                        diagnostics.push(
+                            Diagnostic::error(&doc.path, problem)
+                                .at(position)
+                                .help("open an exempt passage with `::: exempt paragraph=3 reason=\"...\"` and close it with a line `:::`"),
+                        );
+                        None
+                    }
+                };
+                if !text.is_empty() {
+                    blocks.push(Block::Text {
+                        markdown: std::mem::take(&mut text),
+                        first_line: text_start,
+                    });
+                }
+                open = Some((line_number, exemption, String::new()));
+            }
+            Some((_, exemption, passage)) => {
+                if trimmed != ":::" {
+                    diagnostics.push(
+                        Diagnostic::error(&doc.path, "an exempt passage is closed by a line holding only `:::`")
+                            .at(position)
+                            .help("passages cannot be nested; close the first one with `:::` before opening another"),
+                    );
+                }
+                prints.add_exempt(&doc.path, &passage);
+                if let Some(e) = exemption {
+                    let mut notice = notice(None, "A passage of this document".to_string(), &e);
+                    notice.heading = "Part of this document is not published".to_string();
+                    report
+                        .items
+                        .push(item("passage", &doc.path, decision, &notice));
+                    blocks.push(Block::Withheld(notice));
+                }
+                text_start = line_number + 1;
+            }
+        }
+    }
+    if let Some((line, _, passage)) = open {
+        prints.add_exempt(&doc.path, &passage);
+        diagnostics.push(
+            Diagnostic::error(&doc.path, "this exempt passage is never closed")
+                .at(Position { line, column: 1 })
+                .help("add a line holding only `:::` where the exempt passage ends"),
+        );
+    }
+    if !text.is_empty() {
+        blocks.push(Block::Text {
+            markdown: text,
+            first_line: text_start,
+        });
+    }
+    Markdown {
+        path: doc.path.clone(),
+        blocks,
+        _sealed: Sealed,
+    }
+}
+
+/// Parses `::: exempt paragraph=3 reason="..."`.
+fn parse_fence(line: &str) -> Result<Exemption, String> {
+    let rest = line.trim_start_matches(':').trim();
+    let Some(rest) = rest.strip_prefix("exempt") else {
+        return Err(format!("`{line}` is not an exempt passage fence"));
+    };
+    let mut paragraph = None;
+    let mut reason = None;
+    let mut review_on = None;
+    let mut rest = rest.trim_start();
+    while !rest.is_empty() {
+        let Some((key, after)) = rest.split_once('=') else {
+            return Err(format!("cannot read `{rest}` in the fence"));
+        };
+        let key = key.trim();
+        let (value, after) = if let Some(quoted) = after.strip_prefix('"') {
+            let Some(end) = quoted.find('"') else {
+                return Err(format!("the value of `{key}` has no closing quote"));
+            };
+            (&quoted[..end], &quoted[end + 1..])
+        } else {
+            let end = after.find(char::is_whitespace).unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        match key {
+            "paragraph" => {
+                paragraph = Some(
+                    value
+                        .parse::<i64>()
+                        .map_err(|_| format!("`paragraph={value}` is not a number"))?,
+                )
+            }
+            "reason" => reason = Some(value.to_string()),
+            "review_on" => {
+                review_on = Some(Date(
+                    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+                        format!("`review_on={value}` is not a date like 2026-08-15")
+                    })?,
+                ))
+            }
+            other => return Err(format!("`{other}` is not a setting of an exempt passage")),
+        }
+        rest = after.trim_start();
+    }
+    let paragraph = paragraph.ok_or("an exempt passage needs `paragraph=N`")?;
+    if !(1..=7).contains(&paragraph) {
+        return Err(format!(
+            "paragraph {paragraph} is not a paragraph of Part 1 of Schedule 12A"
+        ));
+    }
+    let reason = reason.unwrap_or_else(|| {
+        "It contains information the law allows the council to withhold.".to_string()
+    });
+    Ok(Exemption {
+        paragraph: toml::Spanned::new(0..0, paragraph),
+        reason,
+        review_on,
+        public_interest: None,
+    })
+}
+
+/// Decisions by number, for lookups that must not be quadratic.
+pub fn decisions_by_number(site: &PublicSite) -> BTreeMap<&str, &PublicDecision> {
+    site.decisions
+        .iter()
+        .map(|d| (d.number.as_str(), d))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences() {
+        assert_eq!(
+            *parse_fence("::: exempt paragraph=3 reason=\"bids\"")
+                .unwrap()
+                .paragraph
+                .get_ref(),
+            3
+        );
+        assert!(parse_fence("::: exmept paragraph=3").is_err());
+        assert!(parse_fence("::: exempt paragraph=8").is_err());
+        assert!(parse_fence("::: exempt").is_err());
+        assert!(parse_fence("::: exempt paragraph=3 colour=red").is_err());
+    }
+}
