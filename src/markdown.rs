@@ -165,6 +165,15 @@ fn render_text(
                     unreachable!()
                 };
                 let alignments = align_numeric(&events[end + 1..], alignments);
+                let label = plain_text_until_end(&events[i + 1..]);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">",
+                    label
+                        .trim()
+                        .replace('&', "&amp;")
+                        .replace('"', "&quot;")
+                        .replace('<', "&lt;")
+                ))));
                 out.push(Event::Start(Tag::Table(alignments)));
                 out.push(Event::Html(CowStr::from(format!(
                     "<caption>{caption}</caption>"

@@ -192,6 +192,14 @@ pub fn render(site: &PublicSite, diagnostics: &mut Diagnostics) -> Result<Files,
             minijinja::AutoEscape::None
         }
     });
+    // HTML-escape strings as HTML needs (`&<>"'`), leaving `/` alone so that
+    // "22/00073" stays readable in the page source and to text tools.
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => out
+            .write_str(&html_escape(text))
+            .map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure)),
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     env.add_filter("date", format_date);
     let glossary_ids: BTreeSet<String> = site
         .dataset("glossary")
@@ -217,6 +225,17 @@ pub fn render(site: &PublicSite, diagnostics: &mut Diagnostics) -> Result<Files,
             }
         },
     );
+    // The footer links to every plain page, accessibility statement first.
+    let mut footer_pages: Vec<Link> = site
+        .pages
+        .iter()
+        .map(|p| Link {
+            title: p.title.clone(),
+            href: format!("{}/", p.slug),
+        })
+        .collect();
+    footer_pages.sort_by_key(|l| (l.href != "accessibility/", l.href.clone()));
+    env.add_global("footer_pages", Value::from_serialize(&footer_pages));
     let mut overridden = BTreeSet::new();
     for (name, text) in BUILTIN {
         let override_text = site.templates.iter().find(|t| t.name == *name);

@@ -6,8 +6,11 @@
 //! documents and passages are fingerprinted as overlapping word shingles
 //! (normalised for case, punctuation and markup); exempt values (cells, titles,
 //! short passages) are matched as whole word sequences; exempt files by content.
-//! Anything that also appears in public sources is not a fingerprint, since
-//! finding it proves nothing.
+//! Text of the built-in templates and of the public withholding notices is not
+//! a fingerprint, since finding it proves nothing. Public *sources* are not
+//! subtracted: a public document that contains exempt text is reported as an
+//! [`Overlap`], because copying from an exempt paper into a public one is
+//! exactly the accident this guards against.
 //!
 //! A leak report names the output file and the exempt source, never the text.
 
@@ -32,9 +35,18 @@ pub struct FingerprintsBuilder {
     exempt_files: Vec<(String, u64, usize)>,
     public_shingles: HashSet<u64>,
     public_text: String,
+    public_sources: Vec<(String, String)>,
+}
+
+/// A public source that contains text from an exempt one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Overlap {
+    pub public: String,
+    pub exempt: String,
 }
 
 impl FingerprintsBuilder {
+    /// Text that is public by construction (templates, notices): never a fingerprint.
     pub fn add_public(&mut self, text: &str) {
         let words = normalise(text);
         for shingle in shingles(&words) {
@@ -48,6 +60,12 @@ impl FingerprintsBuilder {
         for shingle in shingles(&stripped) {
             self.public_shingles.insert(shingle);
         }
+    }
+
+    /// A public source file, checked for exempt text when the fingerprints are made.
+    pub fn add_public_source(&mut self, source: &str, text: &str) {
+        self.public_sources
+            .push((source.to_string(), text.to_string()));
     }
 
     pub fn add_exempt(&mut self, source: &str, text: &str) {
@@ -68,7 +86,8 @@ impl FingerprintsBuilder {
         }
     }
 
-    pub fn finish(mut self) -> Fingerprints {
+    /// The fingerprints, and every public source that contains exempt text.
+    pub fn finish(mut self) -> (Fingerprints, Vec<Overlap>) {
         // Text of the built-in templates is public too.
         for (_, text) in crate::render::builtin_templates() {
             self.add_public(text);
@@ -133,13 +152,29 @@ impl FingerprintsBuilder {
         } else {
             Some(AhoCorasick::new(&values).expect("patterns are plain strings"))
         };
-        Fingerprints {
+        let fingerprints = Fingerprints {
             sources,
             shingles: shingle_sources,
             matcher,
             value_sources,
             files,
-        }
+        };
+        let mut overlaps: Vec<Overlap> = self
+            .public_sources
+            .iter()
+            .flat_map(|(path, text)| {
+                fingerprints
+                    .scan(path, text.as_bytes())
+                    .into_iter()
+                    .map(|leak| Overlap {
+                        public: leak.output,
+                        exempt: leak.source,
+                    })
+            })
+            .collect();
+        overlaps.sort();
+        overlaps.dedup();
+        (fingerprints, overlaps)
     }
 }
 
@@ -307,7 +342,7 @@ mod tests {
             b.add_exempt_value("data/p.csv", v);
         }
         b.add_public(public);
-        b.finish()
+        b.finish().0
     }
 
     const SECRET: &str = "The bid from Thornbury Outdoor Club scored seventy one points on quality and price overall.";
@@ -348,11 +383,27 @@ mod tests {
     fn identical_files_are_found() {
         let mut b = FingerprintsBuilder::default();
         b.add_exempt_file("content/d/scores.png", b"\x89PNG\r\n\x1a\nbinary");
-        let f = b.finish();
+        let (f, _) = b.finish();
         assert_eq!(
             f.scan("d/scores.png", b"\x89PNG\r\n\x1a\nbinary")[0].how,
             "file"
         );
+    }
+
+    #[test]
+    fn public_sources_quoting_exempt_text_are_reported() {
+        let mut b = FingerprintsBuilder::default();
+        b.add_exempt("content/d/appendix-1.md", SECRET);
+        b.add_exempt_value("data/p.csv", "63.47");
+        b.add_public_source("content/d/report.md", "As the award report says, the bid from Thornbury Outdoor Club scored seventy one points.");
+        b.add_public_source("data/providers.csv", "P001,Name,63.47");
+        b.add_public_source(
+            "content/d/decision.md",
+            "Nothing exempt here at all, just a public decision.",
+        );
+        let (_, overlaps) = b.finish();
+        let publics: Vec<_> = overlaps.iter().map(|o| o.public.as_str()).collect();
+        assert_eq!(publics, ["content/d/report.md", "data/providers.csv"]);
     }
 
     #[test]

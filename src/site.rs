@@ -93,6 +93,9 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         .and_then(|text| SiteConfig::parse(text, diagnostics));
 
     let mut documents = Vec::new();
+    // Documents that could not be read. Their problems are already reported;
+    // they must not cause a cascade of follow-on errors.
+    let mut unreadable = BTreeSet::new();
     for file in source.documents {
         let text = match String::from_utf8(file.bytes.clone()) {
             Ok(t) => t,
@@ -101,11 +104,15 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
                     Diagnostic::error(&file.path, "the file is not valid UTF-8 text")
                         .help("save it as UTF-8"),
                 );
+                unreadable.insert(file.path.clone());
                 continue;
             }
         };
-        if let Some(doc) = Document::parse(&file.path, text, diagnostics) {
-            documents.push((file, doc));
+        match Document::parse(&file.path, text, diagnostics) {
+            Some(doc) => documents.push((file, doc)),
+            None => {
+                unreadable.insert(file.path.clone());
+            }
         }
     }
 
@@ -155,13 +162,20 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         folders.entry(file.folder.clone()).or_default().1.push(file);
     }
 
+    if config.is_some() && !pages.iter().any(|p| p.slug == "accessibility") {
+        diagnostics.push(
+            Diagnostic::error("content/pages", "there is no accessibility statement")
+                .help("add content/pages/accessibility.md: public sector websites must publish one (Public Sector Bodies Accessibility Regulations 2018)"),
+        );
+    }
+
     let mut decisions = Vec::new();
     for (folder, (docs, files)) in folders {
-        if let Some(bundle) = bundle(&folder, docs, files, diagnostics) {
+        if let Some(bundle) = bundle(&folder, docs, files, &unreadable, diagnostics) {
             decisions.push(bundle);
         }
     }
-    check_related(&decisions, diagnostics);
+    check_related(&decisions, &unreadable, diagnostics);
 
     let mut datasets = Vec::new();
     for files in source.data {
@@ -195,9 +209,14 @@ fn bundle(
     folder_path: &str,
     docs: Vec<(ContentFile, Document)>,
     files: Vec<ContentFile>,
+    unreadable: &BTreeSet<String>,
     diagnostics: &mut Diagnostics,
 ) -> Option<DecisionBundle> {
     let folder = folder_path.trim_start_matches("decisions/").to_string();
+    let folder_display = format!("content/{folder_path}");
+    let some_unreadable = unreadable
+        .iter()
+        .any(|p| p.starts_with(&format!("{folder_display}/")));
     let mut record = None;
     let mut papers = Vec::new();
     for (file, doc) in docs {
@@ -218,8 +237,10 @@ fn bundle(
             _ => papers.push((file.name.trim_end_matches(".md").to_string(), doc)),
         }
     }
-    let folder_display = format!("content/{folder_path}");
     let Some(record) = record else {
+        if unreadable.contains(&format!("{folder_display}/decision.md")) {
+            return None;
+        }
         diagnostics.push(
             Diagnostic::error(&folder_display, "this decision folder has no decision.md")
                 .help("add decision.md with `kind = \"decision\"` and the record of the decision"),
@@ -306,6 +327,9 @@ fn bundle(
     for file in files {
         if declared.contains_key(&file.name) {
             kept.insert(file.name.clone(), file);
+        } else if some_unreadable {
+            // Perhaps declared by the document that could not be read.
+            continue;
         } else {
             diagnostics.push(
                 Diagnostic::error(&file.path, "no document declares this file, so it will not be published")
@@ -406,10 +430,20 @@ pub fn content_matches_type(ext: &str, bytes: &[u8]) -> bool {
     }
 }
 
-fn check_related(decisions: &[DecisionBundle], diagnostics: &mut Diagnostics) {
-    let numbers: BTreeSet<String> = decisions
-        .iter()
-        .map(|b| b.front().number.get_ref().clone())
+fn check_related(
+    decisions: &[DecisionBundle],
+    unreadable: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) {
+    // Decisions whose record could not be read still exist, by their folder.
+    let unreadable_numbers = unreadable.iter().filter_map(|p| {
+        let folder = p
+            .strip_prefix("content/decisions/")?
+            .strip_suffix("/decision.md")?;
+        Some(folder.replacen('-', "/", 1))
+    });
+    let numbers: BTreeSet<String> = unreadable_numbers
+        .chain(decisions.iter().map(|b| b.front().number.get_ref().clone()))
         .collect();
     for bundle in decisions {
         let front = bundle.front();
@@ -507,13 +541,42 @@ fn check_datasets(datasets: &[Dataset], diagnostics: &mut Diagnostics) {
                 continue;
             };
             let keys: BTreeSet<&str> = target_ds.rows.iter().map(|r| r.cells[ti].trim()).collect();
+            if !matches!(
+                target_ds.columns[ti].status,
+                crate::document::Status::Public
+            ) {
+                diagnostics.push(
+                    Diagnostic::error(&ds.schema_path, format!("`references` points at `{target}.{target_column}`, which is exempt"))
+                        .at(*position)
+                        .help("a reference must point at a public column, or its values would appear in messages and pages"),
+                );
+                continue;
+            }
+            let exempt = matches!(column.status, crate::document::Status::Exempt(_));
             for (ri, row) in ds.rows.iter().enumerate() {
                 for value in ds.values_of(ci, &row.cells[ci]) {
                     if !keys.contains(value) {
+                        let shown = if exempt {
+                            "the value (not shown: the column is exempt)".to_string()
+                        } else {
+                            format!("`{value}`")
+                        };
                         diagnostics.push(
-                            Diagnostic::error(&ds.csv_path, format!("`{}`: `{value}` is not a `{target_column}` in data/{target}.csv", column.name))
-                                .at(crate::diagnostics::Position { line: row.line, column: ds.cell_columns[ri][ci] })
-                                .help(format!("use one of: {}", keys.iter().copied().collect::<Vec<_>>().join(", "))),
+                            Diagnostic::error(
+                                &ds.csv_path,
+                                format!(
+                                    "`{}`: {shown} is not in the `{target_column}` column of data/{target}.csv",
+                                    column.name
+                                ),
+                            )
+                            .at(crate::diagnostics::Position {
+                                line: row.line,
+                                column: ds.cell_columns[ri][ci],
+                            })
+                            .help(format!(
+                                "use one of: {}",
+                                keys.iter().copied().collect::<Vec<_>>().join(", ")
+                            )),
                         );
                     }
                 }

@@ -278,18 +278,21 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         templates,
     } = site;
 
-    prints.add_public(&toml::to_string(&config).unwrap_or_default());
+    prints.add_public_source(
+        crate::config::FILE,
+        &toml::to_string(&config).unwrap_or_default(),
+    );
 
     let mut public_decisions = Vec::new();
     for bundle in decisions {
         let front = bundle.front().clone();
         let number = front.number.get_ref().clone();
         let record = &bundle.record;
-        prints.add_public(&record.text);
         for (name, text) in [("decision", &front.decision), ("reasons", &front.reasons)] {
             refuse_fence_in_field(&record.path, name, text, diagnostics);
         }
         let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
+        prints.add_public_source(&record.path, &public_text(record, &body));
 
         let mut papers = Vec::new();
         for (slug, doc) in &bundle.papers {
@@ -331,16 +334,16 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
                     papers.push(PublicPaper::Withheld(notice));
                 }
                 Status::Public => {
-                    prints.add_public(&doc.text);
                     let body =
                         cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
+                    prints.add_public_source(&doc.path, &public_text(doc, &body));
                     let mut attachments = Vec::new();
                     for attachment in &paper.attachments {
                         let file = &bundle.files[&attachment.file];
                         match &attachment.status {
                             Status::Public => {
                                 if let Ok(text) = std::str::from_utf8(&file.bytes) {
-                                    prints.add_public(text);
+                                    prints.add_public_source(&file.path, text);
                                 }
                                 attachments.push(PublicAttachment::Published(PublishedFile {
                                     name: attachment.file.clone(),
@@ -427,16 +430,17 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     let mut public_pages = Vec::new();
     for page in pages {
         let doc = &page.document;
-        prints.add_public(&doc.text);
         let Front::Page(front) = &doc.front else {
             unreachable!("pages are checked to be pages")
         };
+        let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
+        prints.add_public_source(&doc.path, &public_text(doc, &body));
         public_pages.push(PublicPage {
             slug: page.slug.clone(),
             source_path: doc.path.clone(),
             title: front.title.clone(),
             summary: front.summary.clone(),
-            body: cut_passages(doc, None, &mut report, &mut prints, diagnostics),
+            body,
             _sealed: Sealed,
         });
     }
@@ -445,6 +449,14 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         .into_iter()
         .map(|ds| separate_dataset(ds, &mut report, &mut prints))
         .collect();
+
+    let (fingerprints, overlaps) = prints.finish();
+    for overlap in overlaps {
+        diagnostics.push(
+            Diagnostic::error(&overlap.public, format!("this public source contains text from the exempt source {}", overlap.exempt))
+                .help("nothing exempt may be published: remove the shared text from this file, or, if it is meant to be public, from the exempt one"),
+        );
+    }
 
     Separated {
         public: PublicSite {
@@ -456,8 +468,14 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             _sealed: Sealed,
         },
         report,
-        fingerprints: prints.finish(),
+        fingerprints,
     }
+}
+
+/// A public document's text as published: its front matter and the body with
+/// exempt passages cut out.
+fn public_text(doc: &Document, body: &Markdown) -> String {
+    format!("{}\n{}", &doc.text[..doc.body_offset], body.plain_text())
 }
 
 fn separate_dataset(
@@ -491,14 +509,14 @@ fn separate_dataset(
         .iter()
         .map(|row| keep.iter().map(|&i| row.cells[i].clone()).collect())
         .collect();
+    let mut public_text = String::new();
     for row in &rows {
         for cell in row {
-            prints.add_public(cell);
+            public_text.push_str(cell);
+            public_text.push('\n');
         }
     }
-    for column in &columns {
-        prints.add_public(&column.title);
-    }
+    prints.add_public_source(&ds.csv_path, &public_text);
     PublicDataset {
         name: ds.name,
         title: ds.title,
@@ -566,12 +584,14 @@ fn notice_heading(label: Option<&str>, public_title: &str) -> String {
 
 /// "Award report" becomes "award report"; acronyms ("EqIA scores") stay as written.
 pub fn lower_first(text: &str) -> String {
+    let first_word = text.split_whitespace().next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return text.to_string();
+    }
     let mut chars = text.chars();
     match chars.next() {
-        Some(c) if !chars.clone().next().is_some_and(char::is_uppercase) => {
-            c.to_lowercase().chain(chars).collect()
-        }
-        _ => text.to_string(),
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
