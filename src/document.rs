@@ -759,6 +759,18 @@ fn check_paper(
         });
     }
 
+    if matches!(status, Some(Status::Exempt(_))) {
+        for a in attachments
+            .iter()
+            .filter(|a| matches!(a.status, Status::Public))
+        {
+            diagnostics.push(
+                Diagnostic::error(path, format!("attachment `{}` is marked public, but it belongs to an exempt {kind_name}", a.file))
+                    .at(a.position)
+                    .help("an exempt document's files are withheld with it: mark the attachment `exempt = { ... }` too, or attach it to a public document"),
+            );
+        }
+    }
     if diagnostics.error_count() > before {
         return None;
     }

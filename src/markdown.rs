@@ -187,10 +187,15 @@ fn render_text(
                         .at(position(range.start))
                         .help("put a paragraph like `Table 1: Procurement timetable` on the line before the table, followed by a blank line"),
                 );
+                out.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
                 out.push(Event::Start(Tag::Table(align_numeric(
                     &events[i..],
                     alignments,
                 ))));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html(CowStr::from("</div>\n")));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -416,9 +421,10 @@ mod tests {
             html("Table 1: Spend\n\n| Group | Forecast |\n|---|---|\n| Adults | £7,392,400 |\n");
         assert!(d.is_empty(), "{d:?}");
         assert!(
-            out.contains("<table><caption>Table 1: Spend</caption>"),
+            out.starts_with("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1: Spend\" tabindex=\"0\"><table><caption>Table 1: Spend</caption>"),
             "{out}"
         );
+        assert!(out.trim_end().ends_with("</table>\n</div>"), "{out}");
         assert!(
             out.contains("<td style=\"text-align: right\">£7,392,400</td>"),
             "{out}"

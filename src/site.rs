@@ -84,6 +84,9 @@ pub const OFFICE_TYPES: &[&str] = &[
     "xlsx", "xls", "xlsm", "docx", "doc", "pptx", "ppt", "odt", "ods", "odp",
 ];
 
+/// A decision folder's documents (with the files they came from) and other files.
+type FolderContents = (Vec<(ContentFile, Document)>, Vec<ContentFile>);
+
 /// Parses and checks everything read. Returns `None` when errors make the
 /// site unusable; the errors are in `diagnostics`.
 pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
@@ -117,8 +120,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
     }
 
     // Group by folder.
-    let mut folders: BTreeMap<String, (Vec<(ContentFile, Document)>, Vec<ContentFile>)> =
-        BTreeMap::new();
+    let mut folders: BTreeMap<String, FolderContents> = BTreeMap::new();
     let mut pages = Vec::new();
     for (file, doc) in documents {
         if file.folder == "pages" {

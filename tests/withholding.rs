@@ -1,0 +1,229 @@
+//! Nothing exempt reaches any output (DESIGN.md, "Withholding").
+//!
+//! A unique marker is planted in every kind of exempt source; the site must
+//! still build, and no marker may appear in any byte written, in the
+//! withholding report, or in any message.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+const D: &str = "content/decisions/24-00001";
+
+/// Plants markers in every exempt source of the minimal fixture and returns them.
+fn plant_markers(site: &Path) -> Vec<&'static str> {
+    // The body of an exempt document.
+    append(
+        &site.join(D).join("appendix-1.md"),
+        "\nThe marker zqxbodyalpha sits in the exempt body.\n",
+    );
+    // An exempt document's own title, which must never be used.
+    replace(
+        &site.join(D).join("appendix-1.md"),
+        "public_title =",
+        "title = \"Zqxtitlebravo bid\"\npublic_title =",
+    );
+    // An exempt attachment of a public document.
+    append(
+        &site.join(D).join("scores.csv"),
+        "Zqxattachcharlie Ltd,91\n",
+    );
+    // An exempt passage inside a public document.
+    append(
+        &site.join(D).join("report.md"),
+        "\n::: exempt paragraph=1 reason=\"It names a person.\"\nMrs Zqxinlinedelta asked for visits on Tuesdays.\n:::\n\nAfter the passage.\n",
+    );
+    // A whole exempt report with its own attachment.
+    std::fs::write(
+        site.join(D).join("legal-advice.md"),
+        "+++\nkind = \"report\"\nlabel = \"Appendix 3\"\npublic_title = \"Legal advice\"\n\
+         exempt = { paragraph = 5, reason = \"It is legal advice to the council.\" }\n\
+         attachments = [{ file = \"advice.txt\", public_title = \"Counsel's opinion\", exempt = { paragraph = 5, reason = \"Legal advice.\" } }]\n+++\nCounsel zqxadviceecho advised caution.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join(D).join("advice.txt"),
+        "Zqxfilefoxtrot opinion in full.\n",
+    )
+    .unwrap();
+    // Exempt cells in a data column.
+    replace(&site.join("data/providers.csv"), "31.79", "7431.2917");
+    replace(&site.join("data/providers.csv"), "29.83", "8802.4406");
+    vec![
+        "zqxbodyalpha",
+        "zqxtitlebravo",
+        "zqxattachcharlie",
+        "zqxinlinedelta",
+        "zqxadviceecho",
+        "zqxfilefoxtrot",
+        "7431.2917",
+        "8802.4406",
+    ]
+}
+
+#[test]
+fn planted_markers_reach_no_output_byte() {
+    let site = fixture("minimal");
+    let markers = plant_markers(site.path());
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let output = files(&site.path().join("public"));
+    let reports = files(&site.path().join("reports"));
+    assert!(output.len() > 20, "the site was built");
+    for marker in &markers {
+        assert!(
+            files_containing(&output, marker).is_empty(),
+            "{marker} leaked into {:?}",
+            files_containing(&output, marker)
+        );
+        assert!(
+            files_containing(&reports, marker).is_empty(),
+            "{marker} is in the withholding report"
+        );
+        assert!(
+            !printed(&outcome).to_lowercase().contains(marker),
+            "{marker} is in a message"
+        );
+    }
+    // What was withheld is still visible as such.
+    let report = text(
+        &site.path().join("public"),
+        "decisions/24-00001/report/index.html",
+    );
+    assert!(report.contains("Part of this document is not published"));
+    assert!(report.contains("paragraph 1 of Part 1 of Schedule 12A"));
+    assert!(report.contains("After the passage."));
+    let decision = text(&site.path().join("public"), "decisions/24-00001/index.html");
+    assert!(decision.contains("Appendix 3 (legal advice) is not published"));
+    assert!(decision.contains("legal advice that is kept confidential"));
+    assert!(
+        !site
+            .path()
+            .join("public/decisions/24-00001/legal-advice")
+            .exists()
+    );
+    // Every withheld item is in the officer's report, with its paragraph.
+    let json: serde_json::Value = serde_json::from_slice(&reports["withholding.json"]).unwrap();
+    let items: Vec<(String, String, u64)> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["what"].as_str().unwrap().into(),
+                i["source"].as_str().unwrap().into(),
+                i["paragraph"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("document", "content/decisions/24-00001/appendix-1.md", 3),
+        ("document", "content/decisions/24-00001/legal-advice.md", 5),
+        ("attachment", "content/decisions/24-00001/advice.txt", 5),
+        ("attachment", "content/decisions/24-00001/scores.csv", 3),
+        ("passage", "content/decisions/24-00001/report.md", 1),
+        ("column", "data/providers.csv", 3),
+    ] {
+        let expected = (expected.0.to_string(), expected.1.to_string(), expected.2);
+        assert!(
+            items.contains(&expected),
+            "{expected:?} missing from {items:?}"
+        );
+    }
+}
+
+#[test]
+fn example_site_markers_reach_no_output_byte() {
+    let site = example();
+    let appendix = site.path().join("content/decisions/22-00073/appendix-1.md");
+    append(&appendix, "\nZqxexamplegolf marker in the award report.\n");
+    let providers = site.path().join("data/providers.csv");
+    let csv = std::fs::read_to_string(&providers).unwrap();
+    // Replace the exempt columns (the last two) of the first provider with markers.
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(
+        &header[header.len() - 2..],
+        ["day_rate", "evaluation_score"]
+    );
+    let mut first: Vec<String> = lines[1].rsplitn(3, ',').map(str::to_string).collect();
+    first[0] = "90417".into();
+    first[1] = "6161.7373".into();
+    first.reverse();
+    lines[1] = first.join(",");
+    std::fs::write(&providers, lines.join("\n") + "\n").unwrap();
+
+    assert_ok(&build(site.path()));
+    let output = files(&site.path().join("public"));
+    for marker in ["zqxexamplegolf", "90417", "6161.7373"] {
+        assert!(
+            files_containing(&output, marker).is_empty(),
+            "{marker} leaked into {:?}",
+            files_containing(&output, marker)
+        );
+    }
+    // The real exempt day rates do not appear either.
+    for row in csv.lines().skip(1) {
+        let rate = row.rsplit(',').nth(1).unwrap();
+        assert!(
+            files_containing(&output, &format!(",{rate}")).is_empty(),
+            "day rate {rate} leaked"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_refused() {
+    for target in ["outside", "exempt"] {
+        let site = fixture("minimal");
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "Zqxsymlinkhotel\n").unwrap();
+        let link = site.path().join(D).join("linked.txt");
+        let pointee = match target {
+            "outside" => outside.path().join("secret.txt"),
+            _ => site.path().join(D).join("appendix-1.md"),
+        };
+        std::os::unix::fs::symlink(&pointee, &link).unwrap();
+        let outcome = build(site.path());
+        assert!(outcome.has_errors());
+        assert!(
+            printed(&outcome)
+                .contains("linked.txt: error: symbolic links are not allowed in content/"),
+            "{}",
+            printed(&outcome)
+        );
+        assert!(!site.path().join("public").exists());
+    }
+}
+
+#[test]
+fn a_failed_build_keeps_the_last_good_site() {
+    let site = fixture("minimal");
+    assert_ok(&build(site.path()));
+    let before = files(&site.path().join("public"));
+    // A plainly broken edit, then a leak the scan must catch.
+    std::fs::write(
+        site.path().join("content/pages/about.md"),
+        "no front matter\n",
+    )
+    .unwrap();
+    assert!(build(site.path()).has_errors());
+    assert!(files(&site.path().join("public")) == before);
+}
+
+#[test]
+fn output_folder_not_written_by_plainsight_is_never_replaced() {
+    let site = fixture("minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("thesis.docx"), "precious").unwrap();
+    let mut options = plainsight::Options::for_root(site.path());
+    options.output = elsewhere.path().to_path_buf();
+    assert!(plainsight::build(&options).is_err());
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.path().join("thesis.docx")).unwrap(),
+        "precious"
+    );
+}
