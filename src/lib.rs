@@ -114,6 +114,8 @@ pub fn build(options: &Options) -> Result<Outcome, Error> {
 }
 
 fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
+    use rayon::prelude::*;
+
     if write {
         check_paths(options)?;
     }
@@ -123,22 +125,57 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         return Ok(failed(diags, None));
     };
     let separated = visibility::separate(site, &mut diags);
-    let files = render::render(&separated.public, &mut diags).map_err(|e| Error::Template(e.0))?;
-    // The second line of defence runs on every file, whatever the first line did.
-    for (path, bytes) in files.iter() {
-        for leak in separated.fingerprints.scan(path, bytes) {
-            diags.push(report::leak_diagnostic(&leak));
-        }
+    let Some(renderer) =
+        render::renderer(&separated.public, &mut diags).map_err(|e| Error::Template(e.0))?
+    else {
+        return Ok(failed(diags, None));
+    };
+    // Rendered files go straight to a staging folder beside the output, so
+    // memory holds one unit of work per thread, not the whole site.
+    let staging = match write && !diags.has_errors() {
+        true => Some(output::Staging::new(&options.output).map_err(Error::Write)?),
+        false => None,
+    };
+    let fingerprints = &separated.fingerprints;
+    let decisions = separated.public.decisions.len();
+    let units: Vec<Result<(Diagnostics, usize), Error>> = (0..=decisions)
+        .into_par_iter()
+        .map(|unit| {
+            let mut unit_diags = Diagnostics::default();
+            let files = match unit < decisions {
+                true => renderer.render_decision(unit, &mut unit_diags),
+                false => renderer.render_site_pages(&mut unit_diags),
+            }
+            .map_err(|e| Error::Template(e.0))?;
+            // The second line of defence runs on every file, whatever the first line did.
+            for (path, bytes) in files.iter() {
+                for leak in fingerprints.scan(path, bytes) {
+                    unit_diags.push(report::leak_diagnostic(&leak));
+                }
+            }
+            if let Some(staging) = &staging {
+                if !unit_diags.has_errors() {
+                    staging.write_all(&files).map_err(Error::Write)?;
+                }
+            }
+            Ok((unit_diags, files.len()))
+        })
+        .collect();
+    let mut file_count = 0;
+    for unit in units {
+        let (unit_diags, count) = unit?;
+        diags.extend(unit_diags);
+        file_count += count;
     }
-    let report = report::Report::new(separated.report, &separated.fingerprints, files.len());
+    let report = report::Report::new(separated.report, fingerprints, file_count);
     if diags.has_errors() {
         return Ok(failed(diags, Some(report)));
     }
     let mut files_written = 0;
-    if write {
-        output::publish(&options.output, &files).map_err(Error::Write)?;
+    if let Some(staging) = staging {
+        staging.publish().map_err(Error::Write)?;
         report.write(&options.report_dir).map_err(Error::Write)?;
-        files_written = files.len();
+        files_written = file_count;
     }
     Ok(Outcome {
         diagnostics: diags.into_sorted(),

@@ -72,40 +72,87 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` to `output`, replacing what was there only when all of it
-/// has been written.
-pub fn publish(output: &Path, files: &Files) -> Result<(), WriteError> {
-    if output.exists() && !is_ours(output) {
-        return Err(WriteError {
-            path: output.to_path_buf(),
-            error: io::Error::other("the folder exists and was not written by plainsight"),
-            advice: "choose an empty or new folder with --output; plainsight only replaces folders it wrote itself",
-        });
+/// A folder beside the output where a build is written before it is swapped
+/// in. Dropped without [`Staging::publish`], it is removed with all it holds.
+/// Writes may come from several threads at once.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+    parent: PathBuf,
+}
+
+impl Staging {
+    /// Prepares to write `output`, refusing a folder plainsight did not write.
+    pub fn new(output: &Path) -> Result<Staging, WriteError> {
+        if output.exists() && !is_ours(output) {
+            return Err(WriteError {
+                path: output.to_path_buf(),
+                error: io::Error::other("the folder exists and was not written by plainsight"),
+                advice: "choose an empty or new folder with --output; plainsight only replaces folders it wrote itself",
+            });
+        }
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(at(&parent))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".plainsight-staging-")
+            .tempdir_in(&parent)
+            .map_err(at(&parent))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            parent,
+        })
     }
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(at(&parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".plainsight-staging-")
-        .tempdir_in(&parent)
-        .map_err(at(&parent))?;
-    for (path, bytes) in files.iter() {
-        let target = staging.path().join(path);
+
+    /// Writes one file. Two writes to the same path are a bug, not a replace.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let target = self.dir.path().join(path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(at(dir))?;
         }
-        std::fs::write(&target, bytes).map_err(at(&target))?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(at(&target))?;
+        io::Write::write_all(&mut file, bytes).map_err(at(&target))
     }
-    std::fs::write(staging.path().join(MARKER), MARKER_TEXT).map_err(at(staging.path()))?;
 
-    let staged = staging.keep();
+    pub fn write_all(&self, files: &Files) -> Result<(), WriteError> {
+        files
+            .iter()
+            .try_for_each(|(path, bytes)| self.write(path, bytes))
+    }
+
+    /// Swaps the staged folder in for the output.
+    pub fn publish(self) -> Result<(), WriteError> {
+        std::fs::write(self.dir.path().join(MARKER), MARKER_TEXT).map_err(at(self.dir.path()))?;
+        let Staging {
+            dir,
+            output,
+            parent,
+        } = self;
+        swap(dir.keep(), &output, &parent)
+    }
+}
+
+/// Writes `files` to `output`, replacing what was there only when all of it
+/// has been written.
+pub fn publish(output: &Path, files: &Files) -> Result<(), WriteError> {
+    let staging = Staging::new(output)?;
+    staging.write_all(files)?;
+    staging.publish()
+}
+
+fn swap(staged: PathBuf, output: &Path, parent: &Path) -> Result<(), WriteError> {
     if output.exists() {
         let old = tempfile::Builder::new()
             .prefix(".plainsight-old-")
-            .tempdir_in(&parent)
-            .map_err(at(&parent))?
+            .tempdir_in(parent)
+            .map_err(at(parent))?
             .keep();
         // `old` is an empty folder; renaming onto it replaces it.
         std::fs::rename(output, &old).map_err(at(output))?;

@@ -173,16 +173,25 @@ struct Download {
     withheld: Vec<WithheldNotice>,
 }
 
-struct Renderer<'a> {
+/// Renders the public model. Shared by the threads of a build: every method
+/// takes `&self`, and each unit of work returns its own files.
+pub struct Renderer<'a> {
     env: Environment<'a>,
     site: &'a PublicSite,
     overridden: BTreeSet<String>,
     site_view: Value,
     base_path: String,
+    /// Decision index by number, and the decisions that list each as related.
+    by_number: BTreeMap<&'a str, &'a PublicDecision>,
+    backlinks: BTreeMap<&'a str, Vec<&'a PublicDecision>>,
 }
 
-/// Renders every page and file of the site.
-pub fn render(site: &PublicSite, diagnostics: &mut Diagnostics) -> Result<Files, TemplateBug> {
+/// Sets up templates. Errors in the site's template overrides go into
+/// `diagnostics` (and `None` is returned); errors in built-in ones are bugs.
+pub fn renderer<'a>(
+    site: &'a PublicSite,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<Renderer<'a>>, TemplateBug> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
@@ -255,17 +264,23 @@ pub fn render(site: &PublicSite, diagnostics: &mut Diagnostics) -> Result<Files,
         }
     }
     if diagnostics.has_errors() {
-        return Ok(Files::default());
+        return Ok(None);
     }
-    let base_path = base_path(&site.config.base_url);
-    let renderer = Renderer {
+    let mut backlinks: BTreeMap<&str, Vec<&PublicDecision>> = BTreeMap::new();
+    for d in &site.decisions {
+        for r in &d.related {
+            backlinks.entry(r.as_str()).or_default().push(d);
+        }
+    }
+    Ok(Some(Renderer {
         site_view: Value::from_serialize(&site.config),
+        base_path: base_path(&site.config.base_url),
+        by_number: crate::visibility::decisions_by_number(site),
+        backlinks,
         env,
         site,
         overridden,
-        base_path,
-    };
-    renderer.render_all(diagnostics)
+    }))
 }
 
 fn template_diagnostic(name: &str, e: &minijinja::Error) -> Diagnostic {
@@ -429,15 +444,25 @@ impl Renderer<'_> {
         )
     }
 
-    fn render_all(&self, diagnostics: &mut Diagnostics) -> Result<Files, TemplateBug> {
+    /// The pages and files of decision number `index`: its page, its
+    /// documents' pages and their published attachments.
+    pub fn render_decision(
+        &self,
+        index: usize,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Files, TemplateBug> {
+        let mut files = Files::default();
+        self.decision(&mut files, &self.site.decisions[index], diagnostics)?;
+        Ok(files)
+    }
+
+    /// Every page and file that is not a decision's own: home, register,
+    /// listings, glossary, data, plain pages, the 404 page and the stylesheet.
+    pub fn render_site_pages(&self, diagnostics: &mut Diagnostics) -> Result<Files, TemplateBug> {
         let mut files = Files::default();
         files.add("assets/style.css", STYLESHEET);
         self.home(&mut files, diagnostics)?;
         self.register(&mut files, diagnostics)?;
-        let backlinks = self.backlinks();
-        for decision in &self.site.decisions {
-            self.decision(&mut files, decision, &backlinks, diagnostics)?;
-        }
         self.activities(&mut files, diagnostics)?;
         self.glossary(&mut files, diagnostics)?;
         self.data(&mut files, diagnostics)?;
@@ -542,34 +567,21 @@ impl Renderer<'_> {
         )
     }
 
-    /// For each decision, the decisions that list it as related.
-    fn backlinks(&self) -> BTreeMap<&str, Vec<&PublicDecision>> {
-        let mut map: BTreeMap<&str, Vec<&PublicDecision>> = BTreeMap::new();
-        for d in &self.site.decisions {
-            for r in &d.related {
-                map.entry(r.as_str()).or_default().push(d);
-            }
-        }
-        map
-    }
-
     fn decision(
         &self,
         files: &mut Files,
         d: &PublicDecision,
-        backlinks: &BTreeMap<&str, Vec<&PublicDecision>>,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let path = decision_href(d);
         let root = root_for(&path);
         let ctx = Context { root: &root };
-        let by_number = crate::visibility::decisions_by_number(self.site);
         // Related both ways, each once, in number order.
         let mut related: BTreeMap<&str, &PublicDecision> = BTreeMap::new();
         for number in &d.related {
-            related.insert(number, by_number[number.as_str()]);
+            related.insert(number, self.by_number[number.as_str()]);
         }
-        for other in backlinks.get(d.number.as_str()).into_iter().flatten() {
+        for other in self.backlinks.get(d.number.as_str()).into_iter().flatten() {
             related.insert(&other.number, other);
         }
         let related: Vec<DecisionSummary> = related.values().map(|r| summary_of(r)).collect();

@@ -2,39 +2,71 @@
 //! (DESIGN.md rule 5).
 //!
 //! It works independently of `visibility`'s type boundary: it knows nothing of
-//! templates or models, only the exempt sources and the bytes written. Exempt
-//! documents and passages are fingerprinted as overlapping word shingles
-//! (normalised for case, punctuation and markup); exempt values (cells, titles,
-//! short passages) are matched as whole word sequences; exempt files by content.
-//! Text of the built-in templates and of the public withholding notices is not
-//! a fingerprint, since finding it proves nothing. Public *sources* are not
-//! subtracted: a public document that contains exempt text is reported as an
-//! [`Overlap`], because copying from an exempt paper into a public one is
-//! exactly the accident this guards against.
+//! templates or models, only the exempt sources and the bytes written.
+//!
+//! - Text is read as a stream of words (letters and digits, lower-cased, HTML
+//!   entities decoded), once with markup and once with `<...>` removed, so text
+//!   split across tags or hidden in attributes is still seen.
+//! - Exempt documents and passages become shingles of [`SHINGLE_WORDS`] words,
+//!   winnowed (Schleimer, Wilkerson and Aiken, "Winnowing", SIGMOD 2003) with a
+//!   window of [`WINNOW_WINDOW`]: any copied run of [`GUARANTEED_WORDS`] words
+//!   is always found, shorter copies of eight words or more almost always, and
+//!   memory stays a fraction of the text's size.
+//! - Exempt values (cells, titles, short passages) are matched as whole word
+//!   sequences; exempt files byte for byte.
+//! - Text of the built-in templates and public withholding notices is never a
+//!   fingerprint, since finding it proves nothing. Public *sources* are not
+//!   subtracted: one that contains exempt text is reported as an [`Overlap`],
+//!   because copying from an exempt paper into a public one is exactly the
+//!   accident this guards against.
 //!
 //! A leak report names the output file and the exempt source, never the text.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::AhoCorasick;
-
-/// Words in a shingle. Eight words is long enough that public and exempt text
-/// rarely share one by chance, short enough to catch a copied sentence.
+/// Words in a shingle.
 pub const SHINGLE_WORDS: usize = 8;
+/// Shingles per winnowing window.
+pub const WINNOW_WINDOW: usize = 4;
+/// A copied run at least this long is always detected.
+pub const GUARANTEED_WORDS: usize = SHINGLE_WORDS + WINNOW_WINDOW - 1;
 
-/// A value shorter than this (letters and digits, spaces ignored) is too
-/// likely to appear by chance (a score of `72`) to be evidence of a leak.
+/// A value shorter than this (letters and digits only) is too likely to appear
+/// by chance (a score of `72`) to be evidence of a leak.
 pub const MIN_VALUE_CHARS: usize = 4;
+
+/// Keys here are already well-mixed hashes; hashing them again is waste.
+#[derive(Default, Clone, Copy)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<Identity>>;
+type HashSetU64 = HashSet<u64, BuildHasherDefault<Identity>>;
 
 /// Collects exempt and public text while `visibility` walks the site.
 #[derive(Default)]
 pub struct FingerprintsBuilder {
-    exempt_texts: Vec<(String, String)>,
-    exempt_values: Vec<(String, String)>,
-    exempt_files: Vec<(String, u64, usize)>,
-    public_shingles: HashSet<u64>,
-    public_text: String,
+    sources: Vec<String>,
+    source_index: HashMap<String, u32>,
+    shingles: HashKeyed<u32>,
+    values: Vec<(Vec<u64>, u32)>,
+    files: Vec<(u64, usize, u32)>,
+    public_shingles: HashSetU64,
+    public_texts: Vec<Vec<u64>>,
     public_sources: Vec<(String, String)>,
 }
 
@@ -46,19 +78,22 @@ pub struct Overlap {
 }
 
 impl FingerprintsBuilder {
+    fn source(&mut self, source: &str) -> u32 {
+        if let Some(i) = self.source_index.get(source) {
+            return *i;
+        }
+        let i = u32::try_from(self.sources.len()).expect("fewer than 4 billion sources");
+        self.sources.push(source.to_string());
+        self.source_index.insert(source.to_string(), i);
+        i
+    }
+
     /// Text that is public by construction (templates, notices): never a fingerprint.
     pub fn add_public(&mut self, text: &str) {
-        let words = normalise(text);
-        for shingle in shingles(&words) {
-            self.public_shingles.insert(shingle);
-        }
-        self.public_text.push(' ');
-        self.public_text.push_str(&words.join(" "));
-        self.public_text.push(' ');
-        // The same text with markup removed, as it may appear once rendered.
-        let stripped = normalise(&strip_tags(text));
-        for shingle in shingles(&stripped) {
-            self.public_shingles.insert(shingle);
+        for strip in [false, true] {
+            let words = word_hashes(text, strip);
+            self.public_shingles.extend(shingles(&words));
+            self.public_texts.push(words);
         }
     }
 
@@ -69,18 +104,39 @@ impl FingerprintsBuilder {
     }
 
     pub fn add_exempt(&mut self, source: &str, text: &str) {
-        self.exempt_texts
-            .push((source.to_string(), text.to_string()));
+        let si = self.source(source);
+        let views: &[bool] = if text.contains('<') {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for &strip in views {
+            let words = word_hashes(text, strip);
+            if words.len() < SHINGLE_WORDS {
+                self.add_value_words(words, si, text);
+                continue;
+            }
+            for shingle in winnow(&shingles(&words).collect::<Vec<_>>()) {
+                self.shingles.entry(shingle).or_insert(si);
+            }
+        }
     }
 
     pub fn add_exempt_value(&mut self, source: &str, value: &str) {
-        self.exempt_values
-            .push((source.to_string(), value.to_string()));
+        let si = self.source(source);
+        self.add_value_words(word_hashes(value, false), si, value);
+    }
+
+    fn add_value_words(&mut self, words: Vec<u64>, si: u32, text: &str) {
+        let chars = text.chars().filter(|c| c.is_alphanumeric()).count();
+        if !words.is_empty() && chars >= MIN_VALUE_CHARS {
+            self.values.push((words, si));
+        }
     }
 
     pub fn add_exempt_file(&mut self, source: &str, bytes: &[u8]) {
-        self.exempt_files
-            .push((source.to_string(), hash_bytes(bytes), bytes.len()));
+        let si = self.source(source);
+        self.files.push((hash_bytes(bytes), bytes.len(), si));
         if let Ok(text) = std::str::from_utf8(bytes) {
             self.add_exempt(source, text);
         }
@@ -88,79 +144,42 @@ impl FingerprintsBuilder {
 
     /// The fingerprints, and every public source that contains exempt text.
     pub fn finish(mut self) -> (Fingerprints, Vec<Overlap>) {
-        // Text of the built-in templates is public too.
         for (_, text) in crate::render::builtin_templates() {
             self.add_public(text);
         }
-        let mut shingle_sources: HashMap<u64, usize> = HashMap::new();
-        let mut sources: Vec<String> = Vec::new();
-        let source_index =
-            |s: &str, sources: &mut Vec<String>| match sources.iter().position(|x| x == s) {
-                Some(i) => i,
-                None => {
-                    sources.push(s.to_string());
-                    sources.len() - 1
-                }
-            };
-        let mut candidates: Vec<(String, usize)> = Vec::new();
-        for (source, text) in &self.exempt_texts {
-            let si = source_index(source, &mut sources);
-            for view in [normalise(text), normalise(&strip_tags(text))] {
-                if view.len() < SHINGLE_WORDS {
-                    candidates.push((view.join(" "), si));
-                    continue;
-                }
-                for shingle in shingles(&view) {
-                    if !self.public_shingles.contains(&shingle) {
-                        shingle_sources.entry(shingle).or_insert(si);
-                    }
-                }
-            }
-        }
-        for (source, value) in &self.exempt_values {
-            let si = source_index(source, &mut sources);
-            candidates.push((normalise(value).join(" "), si));
-        }
-        // Keep values that are distinctive and not already public.
-        candidates.retain(|(v, _)| v.chars().filter(|c| *c != ' ').count() >= MIN_VALUE_CHARS);
-        candidates.sort();
-        candidates.dedup_by(|a, b| a.0 == b.0);
-        let padded: Vec<String> = candidates.iter().map(|(v, _)| format!(" {v} ")).collect();
-        let public_hits: HashSet<usize> = if padded.is_empty() {
-            HashSet::new()
-        } else {
-            let ac = AhoCorasick::new(&padded).expect("patterns are plain strings");
-            ac.find_overlapping_iter(&self.public_text)
-                .map(|m| m.pattern().as_usize())
-                .collect()
-        };
-        let mut values = Vec::new();
-        let mut value_sources = Vec::new();
-        for (i, (pattern, (_, si))) in padded.into_iter().zip(candidates).enumerate() {
-            if !public_hits.contains(&i) {
-                values.push(pattern);
-                value_sources.push(si);
-            }
-        }
-        let files = self
-            .exempt_files
-            .into_iter()
-            .map(|(source, hash, len)| (hash, len, source_index(&source, &mut sources)))
-            .collect();
-        let matcher = if values.is_empty() {
-            None
-        } else {
-            Some(AhoCorasick::new(&values).expect("patterns are plain strings"))
-        };
-        let fingerprints = Fingerprints {
+        let FingerprintsBuilder {
             sources,
-            shingles: shingle_sources,
-            matcher,
-            value_sources,
+            mut shingles,
+            mut values,
+            files,
+            public_shingles,
+            public_texts,
+            public_sources,
+            ..
+        } = self;
+        shingles.retain(|h, _| !public_shingles.contains(h));
+        values.sort();
+        values.dedup_by(|a, b| a.0 == b.0);
+        // A value found in template or notice text proves nothing.
+        let matcher = ValueMatcher::new(&values);
+        let public_hits: HashSet<usize> = public_texts
+            .iter()
+            .flat_map(|words| matcher.all_matches(words))
+            .collect();
+        let values: Vec<(Vec<u64>, u32)> = values
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !public_hits.contains(i))
+            .map(|(_, v)| v)
+            .collect();
+        let fingerprints = Fingerprints {
+            matcher: ValueMatcher::new(&values),
+            values,
+            sources,
+            shingles,
             files,
         };
-        let mut overlaps: Vec<Overlap> = self
-            .public_sources
+        let mut overlaps: Vec<Overlap> = public_sources
             .iter()
             .flat_map(|(path, text)| {
                 fingerprints
@@ -178,13 +197,53 @@ impl FingerprintsBuilder {
     }
 }
 
-/// What the scan looks for. Holds hashes and short values, never whole texts.
+/// Finds exempt values (word sequences) in a word stream.
+#[derive(Default)]
+struct ValueMatcher {
+    /// First word's hash to the indices of values starting with it.
+    by_first: HashKeyed<Vec<usize>>,
+    sequences: Vec<Vec<u64>>,
+}
+
+impl ValueMatcher {
+    fn new(values: &[(Vec<u64>, u32)]) -> ValueMatcher {
+        let mut by_first: HashKeyed<Vec<usize>> = HashKeyed::default();
+        for (i, (words, _)) in values.iter().enumerate() {
+            by_first.entry(words[0]).or_default().push(i);
+        }
+        ValueMatcher {
+            by_first,
+            sequences: values.iter().map(|(w, _)| w.clone()).collect(),
+        }
+    }
+
+    fn first_match(&self, words: &[u64]) -> Option<usize> {
+        self.matches(words).next()
+    }
+
+    fn all_matches<'a>(&'a self, words: &'a [u64]) -> impl Iterator<Item = usize> + 'a {
+        self.matches(words)
+    }
+
+    fn matches<'a>(&'a self, words: &'a [u64]) -> impl Iterator<Item = usize> + 'a {
+        words.iter().enumerate().flat_map(move |(at, w)| {
+            self.by_first
+                .get(w)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(move |&v| words[at..].starts_with(&self.sequences[v]))
+        })
+    }
+}
+
+/// What the scan looks for: hashes and short word sequences, never whole texts.
 pub struct Fingerprints {
     sources: Vec<String>,
-    shingles: HashMap<u64, usize>,
-    matcher: Option<AhoCorasick>,
-    value_sources: Vec<usize>,
-    files: Vec<(u64, usize, usize)>,
+    shingles: HashKeyed<u32>,
+    values: Vec<(Vec<u64>, u32)>,
+    matcher: ValueMatcher,
+    files: Vec<(u64, usize, u32)>,
 }
 
 /// Exempt text found in an output file.
@@ -201,35 +260,33 @@ pub struct Leak {
 impl Fingerprints {
     /// How many things the scan looks for, for the report.
     pub fn counts(&self) -> (usize, usize, usize) {
-        (
-            self.shingles.len(),
-            self.value_sources.len(),
-            self.files.len(),
-        )
+        (self.shingles.len(), self.values.len(), self.files.len())
     }
 
     /// Scans one output file.
     pub fn scan(&self, output: &str, bytes: &[u8]) -> Vec<Leak> {
-        let mut found = Vec::new();
-        let hash = hash_bytes(bytes);
-        for (h, len, si) in &self.files {
-            if *h == hash && *len == bytes.len() {
-                found.push((*si, "file"));
+        let mut found: Vec<(u32, &'static str)> = Vec::new();
+        if !self.files.is_empty() {
+            let hash = hash_bytes(bytes);
+            for (h, len, si) in &self.files {
+                if *h == hash && *len == bytes.len() {
+                    found.push((*si, "file"));
+                }
             }
         }
         let text = String::from_utf8_lossy(bytes);
-        for view in [normalise(&text), normalise(&strip_tags(&text))] {
-            for shingle in shingles(&view) {
-                if let Some(si) = self.shingles.get(&shingle) {
-                    found.push((*si, "text"));
-                    break;
-                }
+        let views: &[bool] = if text.contains('<') {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for &strip in views {
+            let words = word_hashes(&text, strip);
+            if let Some(si) = shingles(&words).find_map(|s| self.shingles.get(&s)) {
+                found.push((*si, "text"));
             }
-            if let Some(matcher) = &self.matcher {
-                let joined = format!(" {} ", view.join(" "));
-                if let Some(m) = matcher.find_overlapping_iter(&joined).next() {
-                    found.push((self.value_sources[m.pattern().as_usize()], "value"));
-                }
+            if let Some(v) = self.matcher.first_match(&words) {
+                found.push((self.values[v].1, "value"));
             }
         }
         found.sort();
@@ -238,7 +295,7 @@ impl Fingerprints {
             .into_iter()
             .map(|(si, how)| Leak {
                 output: output.to_string(),
-                source: self.sources[si].clone(),
+                source: self.sources[si as usize].clone(),
                 how,
             })
             .collect()
@@ -246,89 +303,148 @@ impl Fingerprints {
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
+    let mut h = Fnv::default();
+    h.write(bytes);
     h.finish()
 }
 
-fn shingles(words: &[String]) -> impl Iterator<Item = u64> + '_ {
+/// FNV-1a: fast, stable and good enough to key words and files.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        // A final mix so that near-identical words spread across the table.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Position-sensitive hashes of every run of [`SHINGLE_WORDS`] words.
+fn shingles(words: &[u64]) -> impl Iterator<Item = u64> + '_ {
     words.windows(SHINGLE_WORDS).map(|w| {
-        let mut h = DefaultHasher::new();
-        w.hash(&mut h);
-        h.finish()
+        w.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, x| {
+            (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        })
     })
 }
 
-/// Lower-case words of letters and digits, with HTML entities decoded so that
-/// `&amp;` and `&#39;` do not hide a match.
-pub fn normalise(text: &str) -> Vec<String> {
-    let decoded = decode_entities(text);
-    decoded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// The rightmost minimum of every window of [`WINNOW_WINDOW`] shingles.
+fn winnow(hashes: &[u64]) -> Vec<u64> {
+    if hashes.len() <= WINNOW_WINDOW {
+        return hashes.to_vec();
+    }
+    let mut picked: Vec<u64> = Vec::new();
+    let mut last = usize::MAX;
+    for start in 0..=hashes.len() - WINNOW_WINDOW {
+        let window = &hashes[start..start + WINNOW_WINDOW];
+        let (offset, _) = window
+            .iter()
+            .enumerate()
+            .rev()
+            .min_by_key(|(_, h)| **h)
+            .expect("windows are not empty");
+        if start + offset != last {
+            last = start + offset;
+            picked.push(hashes[last]);
+        }
+    }
+    picked
 }
 
-/// Replaces markup `<...>` with a space, so text split across tags joins up.
-pub fn strip_tags(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// The words of `text` as hashes: runs of letters and digits, lower-cased,
+/// with HTML entities decoded so that `&amp;` and `&#39;` hide nothing.
+/// With `strip`, markup `<...>` is a word break and its contents are skipped.
+pub fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut word = Fnv::default();
+    let mut in_word = false;
     let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
+    let mut chars = text.char_indices();
+    let mut end_word = |word: &mut Fnv, in_word: &mut bool| {
+        if *in_word {
+            out.push(word.finish());
+            *word = Fnv::default();
+            *in_word = false;
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        let c = if c == '&' {
+            match decode_entity(&text[i..]) {
+                Some((decoded, len)) => {
+                    for _ in 1..len {
+                        chars.next();
+                    }
+                    decoded
+                }
+                None => c,
             }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
+        } else {
+            c
+        };
+        if strip {
+            if c == '<' {
+                in_tag = true;
+                end_word(&mut word, &mut in_word);
+                continue;
+            }
+            if in_tag {
+                if c == '>' {
+                    in_tag = false;
+                }
+                continue;
+            }
+        }
+        if c.is_ascii_alphanumeric() {
+            word.write(&[c.to_ascii_lowercase() as u8]);
+            in_word = true;
+        } else if c.is_alphanumeric() {
+            let mut buf = [0u8; 4];
+            for lower in c.to_lowercase() {
+                word.write(lower.encode_utf8(&mut buf).as_bytes());
+            }
+            in_word = true;
+        } else {
+            end_word(&mut word, &mut in_word);
         }
     }
+    end_word(&mut word, &mut in_word);
     out
 }
 
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
-        let decoded = end.and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+/// Decodes the entity at the start of `text` (which starts with `&`):
+/// the character and how many characters the entity spans.
+fn decode_entity(text: &str) -> Option<(char, usize)> {
+    let end = text[..text.len().min(12)].find(';')?;
+    let entity = &text[1..end];
+    let c = match entity {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        _ => entity
+            .strip_prefix("#x")
+            .or_else(|| entity.strip_prefix("#X"))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32)?,
+    };
+    Some((c, text[..=end].chars().count()))
 }
 
 #[cfg(test)]
@@ -350,15 +466,33 @@ mod tests {
     #[test]
     fn finds_copied_text_through_markup_and_entities() {
         let f = prints(SECRET, &[], "Public text.");
-        let html = "<p>The bid from <strong>Thornbury</strong> Outdoor Club scored seventy&#32;one points on quality</p>";
+        let html = "<p>The bid from <strong>Thornbury</strong> Outdoor Club scored seventy&#32;one points on quality and price</p>";
         let leaks = f.scan("x.html", html.as_bytes());
         assert_eq!(leaks.len(), 1, "{leaks:?}");
         assert_eq!(leaks[0].source, "content/a.md");
         assert!(f.scan("y.html", b"<p>Nothing to see.</p>").is_empty());
+        // Hidden in an attribute.
+        let attr = "<img alt=\"the bid from thornbury outdoor club scored seventy one points on quality\">";
+        assert_eq!(f.scan("z.html", attr.as_bytes()).len(), 1);
     }
 
     #[test]
-    fn text_shared_with_public_sources_is_not_evidence() {
+    fn any_run_of_the_guaranteed_length_is_found() {
+        let long: String = (0..200).map(|i| format!("w{i} ")).collect();
+        let f = prints(&long, &[], "");
+        let words: Vec<&str> = long.split_whitespace().collect();
+        for start in 0..words.len() - GUARANTEED_WORDS {
+            let run = words[start..start + GUARANTEED_WORDS].join(" ");
+            assert_eq!(
+                f.scan("x", run.as_bytes()).len(),
+                1,
+                "run at {start} missed"
+            );
+        }
+    }
+
+    #[test]
+    fn template_text_is_not_evidence() {
         let shared = "the council buys support for people to take part in everyday life";
         let f = prints(&format!("{shared}. Secret."), &[], shared);
         assert!(f.scan("x.html", shared.as_bytes()).is_empty());
@@ -366,15 +500,20 @@ mod tests {
 
     #[test]
     fn values_match_as_whole_words() {
-        let f = prints("", &["63.47", "72"], "Public 12.50.");
+        let f = prints("", &["63.47", "72", "Secret Trading Ltd"], "Public 12.50.");
         assert_eq!(f.scan("x.csv", b"P001,Name,63.47\n").len(), 1);
         assert!(f.scan("x.csv", b"P001,163.470\n").is_empty());
         // Too short to be distinctive.
         assert!(f.scan("x.csv", b"score 72\n").is_empty());
+        assert_eq!(
+            f.scan("x.html", b"<td>SECRET trading</td><td>ltd</td>")
+                .len(),
+            1
+        );
     }
 
     #[test]
-    fn public_values_are_not_fingerprints() {
+    fn values_in_template_text_are_not_fingerprints() {
         let f = prints("", &["Maidstone"], "Providers in Maidstone");
         assert!(f.scan("x.html", b"Maidstone").is_empty());
     }
@@ -407,10 +546,11 @@ mod tests {
     }
 
     #[test]
-    fn entities() {
-        assert_eq!(
-            decode_entities("a&amp;b&#39;c&#x41;&bogus;"),
-            "a&b'cA&bogus;"
-        );
+    fn words_are_normalised() {
+        assert_eq!(word_hashes("Café &amp; CAFÉ", false).len(), 2);
+        assert_eq!(word_hashes("Café", false), word_hashes("cAFÉ", false));
+        assert_eq!(word_hashes("a<b class=x>c", true).len(), 2);
+        assert_eq!(word_hashes("it&#39;s", false).len(), 2);
+        assert_eq!(word_hashes("&bogus; x", false).len(), 2);
     }
 }
