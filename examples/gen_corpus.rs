@@ -1,4 +1,6 @@
 //! Writes a synthetic council site for benchmarks, in plainsight's own content
+
+#![allow(clippy::print_stderr)]
 //! format: every decision has a record with a money table and related
 //! decisions, a committee report with a timetable, an Equality Impact
 //! Assessment and an exempt appendix. Deterministic for a given seed.
