@@ -32,6 +32,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("paper.html", include_str!("templates/paper.html")),
     ("glossary.html", include_str!("templates/glossary.html")),
     ("page.html", include_str!("templates/page.html")),
+    (
+        "accessibility.html",
+        include_str!("templates/accessibility.html"),
+    ),
     ("data.html", include_str!("templates/data.html")),
     ("404.html", include_str!("templates/404.html")),
 ];
@@ -179,6 +183,8 @@ struct Renderer<'a> {
     overridden: BTreeSet<String>,
     site_view: Value,
     base_path: String,
+    /// Links the first use of each glossary term on a page.
+    glossary: Option<markdown::Glossary>,
 }
 
 /// Renders every page and file of the site.
@@ -264,6 +270,7 @@ pub fn render(site: &PublicSite, diagnostics: &mut Diagnostics) -> Result<Files,
         site,
         overridden,
         base_path,
+        glossary: markdown::Glossary::from_site(site),
     };
     renderer.render_all(diagnostics)
 }
@@ -424,6 +431,8 @@ impl Renderer<'_> {
             markdown,
             &Context {
                 root: &root_for(path),
+                page: path,
+                glossary: self.glossary.as_ref(),
             },
             diagnostics,
         )
@@ -451,12 +460,20 @@ impl Renderer<'_> {
                 "",
                 vec![],
             );
+            // The accessibility statement: the council's words, then the
+            // sections generated from site.toml and the checks themselves.
+            let (template, statement) = if page.slug == "accessibility" {
+                let statement = crate::accessibility::statement(&self.site.config);
+                ("accessibility.html", Value::from_serialize(statement))
+            } else {
+                ("page.html", Value::from(()))
+            };
             self.page(
                 &mut files,
-                "page.html",
+                template,
                 &path,
                 meta,
-                minijinja::context! { body => Value::from_serialize(&body) },
+                minijinja::context! { body => Value::from_serialize(&body), statement },
                 diagnostics,
             )?;
         }
@@ -562,7 +579,14 @@ impl Renderer<'_> {
     ) -> Result<(), TemplateBug> {
         let path = decision_href(d);
         let root = root_for(&path);
-        let ctx = Context { root: &root };
+        let ctx = Context {
+            root: &root,
+            page: &path,
+            glossary: self.glossary.as_ref(),
+        };
+        // In reading order, so a glossary term is linked where it is first read.
+        let the_decision = self.markdown(&d.decision, &path, diagnostics);
+        let reasons = self.markdown(&d.reasons, &path, diagnostics);
         let by_number = crate::visibility::decisions_by_number(self.site);
         // Related both ways, each once, in number order.
         let mut related: BTreeMap<&str, &PublicDecision> = BTreeMap::new();
@@ -631,8 +655,8 @@ impl Renderer<'_> {
             withdrawn => d.withdrawn.map(|x| x.to_string()),
             key_decision_reason => d.key_decision_reason.clone(),
             electoral_divisions => d.electoral_divisions.clone(),
-            the_decision => Value::from_serialize(self.markdown(&d.decision, &path, diagnostics)),
-            reasons => Value::from_serialize(self.markdown(&d.reasons, &path, diagnostics)),
+            the_decision => Value::from_serialize(the_decision),
+            reasons => Value::from_serialize(reasons),
             alternatives,
             interests_declared => d.interests_declared.clone(),
             dispensations => d.dispensations.clone(),
