@@ -1,11 +1,11 @@
 //! Writes a synthetic council site for benchmarks, in plainsight's own content
-
-#![allow(clippy::print_stderr)]
 //! format: every decision has a record with a money table and related
 //! decisions, a committee report with a timetable, an Equality Impact
 //! Assessment and an exempt appendix. Deterministic for a given seed.
 //!
 //! cargo run --release --example gen_corpus -- --decisions 10000 --out /tmp/corpus [--seed 1]
+
+#![allow(clippy::print_stderr)]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::document::Date;
 use crate::frontmatter;
 
 /// Settings read from `site.toml`. Unknown keys are errors.
@@ -18,6 +19,96 @@ pub struct SiteConfig {
     pub organisation: Organisation,
     pub contact: Contact,
     pub licence: Licence,
+    /// Plain-language thresholds; defaults when the table is absent.
+    #[serde(default)]
+    pub language: LanguageConfig,
+    /// What the generated part of the accessibility statement needs to stay true.
+    /// Required: a statement must say when it was prepared, and that date comes
+    /// from here, never from the clock.
+    #[serde(default)]
+    pub accessibility: Option<AccessibilityConfig>,
+}
+
+/// `[language]`: targets for the plain-language measures (`language` module).
+///
+/// The defaults follow GOV.UK's content design guidance: write for a reading
+/// age of 9 where you can, keep sentences to about 25 words at most, and
+/// prefer the active voice. Council decisions are harder than most GOV.UK
+/// pages, so the default summary target is a reading age of 14 (roughly the
+/// end of Key Stage 3), and a page body may reach 16.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The highest UK reading age (Flesch–Kincaid grade + 5) for a decision summary.
+    #[serde(default = "default_summary_reading_age")]
+    pub summary_reading_age: f64,
+    /// The highest UK reading age for a page body.
+    #[serde(default = "default_page_reading_age")]
+    pub page_reading_age: f64,
+    /// Sentences longer than this are flagged.
+    #[serde(default = "default_max_sentence_words")]
+    pub max_sentence_words: usize,
+    /// A paragraph of at least two passive sentences is flagged when more than
+    /// this share of its sentences are passive.
+    #[serde(default = "default_max_passive_share")]
+    pub max_passive_share: f64,
+    /// How many pages the report lists as hardest.
+    #[serde(default = "default_hardest_pages")]
+    pub hardest_pages: usize,
+}
+
+fn default_summary_reading_age() -> f64 {
+    14.0
+}
+fn default_page_reading_age() -> f64 {
+    16.0
+}
+fn default_max_sentence_words() -> usize {
+    25
+}
+fn default_max_passive_share() -> f64 {
+    0.5
+}
+fn default_hardest_pages() -> usize {
+    3
+}
+
+impl Default for LanguageConfig {
+    fn default() -> Self {
+        LanguageConfig {
+            summary_reading_age: default_summary_reading_age(),
+            page_reading_age: default_page_reading_age(),
+            max_sentence_words: default_max_sentence_words(),
+            max_passive_share: default_max_passive_share(),
+            hardest_pages: default_hardest_pages(),
+        }
+    }
+}
+
+/// `[accessibility]`: the facts the generated statement cannot work out itself.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilityConfig {
+    /// When the statement was prepared (a TOML date).
+    pub prepared: Date,
+    /// When it was last reviewed, if since.
+    #[serde(default)]
+    pub reviewed: Option<Date>,
+    /// Known failures of WCAG 2.2 AA, each with what is being done about it.
+    #[serde(default)]
+    pub known_issues: Vec<KnownIssue>,
+}
+
+/// One known accessibility problem, stated plainly.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownIssue {
+    /// What does not work, for whom.
+    pub issue: String,
+    /// The WCAG 2.2 success criterion it fails, like "1.4.3 Contrast (Minimum)".
+    pub criterion: String,
+    /// What the council will do, and by when.
+    pub plan: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -59,6 +150,22 @@ impl SiteConfig {
                             .help("write it like `base_url = \"https://decisions.example.org/\"`"),
                     );
                 }
+                if config.accessibility.is_none() {
+                    diagnostics.push(
+                        Diagnostic::error(FILE, "there is no `[accessibility]` table")
+                            .help("add `[accessibility]` with `prepared = 2026-03-02` (the date the accessibility statement was prepared); the statement is generated from it and from the build's own checks"),
+                    );
+                }
+                if config.language.max_sentence_words == 0
+                    || !(0.0..=1.0).contains(&config.language.max_passive_share)
+                {
+                    diagnostics.push(
+                        Diagnostic::error(FILE, "a `[language]` threshold is out of range")
+                            .at(position_of_key(text, "max_sentence_words"))
+                            .help("`max_sentence_words` must be at least 1 and `max_passive_share` between 0 and 1"),
+                    );
+                }
+                crate::language::check_scripts(FILE, text, 1, diagnostics);
                 if !config.base_url.ends_with('/') {
                     config.base_url.push('/');
                 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -31,6 +31,13 @@ impl<'de> Deserialize<'de> for Date {
                 "expected a date like 2022-07-13, without a time",
             )),
         }
+    }
+}
+
+impl Serialize for Date {
+    /// As `2022-07-13`, which templates' `date` filter reads.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
     }
 }
 

@@ -9,17 +9,21 @@
 //! 3. [`site`] assembles and cross-checks them;
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
 //! 5. [`render`] (with [`markdown`] and [`downloads`]) turns the public model into files;
+//!    [`language`] measures the public text and [`contrast`] checks template colours;
 //! 6. [`scan`] checks every file for exempt text, independently of step 4;
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
 //! The library never prints; the binary does.
 
+pub mod accessibility;
 pub mod config;
+pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
 pub mod downloads;
 pub mod frontmatter;
+pub mod language;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -43,6 +47,8 @@ pub struct Options {
     pub output: PathBuf,
     /// Where the withholding report goes; must be outside the output.
     pub report_dir: PathBuf,
+    /// Plain-language warnings become errors.
+    pub strict: bool,
 }
 
 impl Options {
@@ -52,6 +58,7 @@ impl Options {
             output: root.join("public"),
             report_dir: root.join("reports"),
             root,
+            strict: false,
         }
     }
 }
@@ -65,6 +72,8 @@ pub struct Outcome {
     pub report: Option<report::Report>,
     /// Files written to the output (0 for `check` or a failed build).
     pub files_written: usize,
+    /// The plain-language measures, when the content could be read.
+    pub language: Option<language::LanguageReport>,
 }
 
 impl Outcome {
@@ -107,6 +116,11 @@ pub fn check(root: &Path) -> Result<Outcome, Error> {
     run(&Options::for_root(root), false)
 }
 
+/// Validates everything and writes nothing, with `options.strict` honoured.
+pub fn check_with(options: &Options) -> Result<Outcome, Error> {
+    run(options, false)
+}
+
 /// Builds the site into `options.output`, atomically, and writes the
 /// withholding report. On any content error nothing is written.
 pub fn build(options: &Options) -> Result<Outcome, Error> {
@@ -125,6 +139,8 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         return Ok(failed(diags, None));
     };
     let separated = visibility::separate(site, &mut diags);
+    let language = language::analyse(&separated.public, options.strict, &mut diags);
+    contrast::check_templates(&separated.public.templates, &mut diags);
     let Some(renderer) =
         render::renderer(&separated.public, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
@@ -169,7 +185,9 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     let report = report::Report::new(separated.report, fingerprints, file_count);
     if diags.has_errors() {
-        return Ok(failed(diags, Some(report)));
+        let mut outcome = failed(diags, Some(report));
+        outcome.language = Some(language);
+        return Ok(outcome);
     }
     let mut files_written = 0;
     if let Some(staging) = staging {
@@ -181,6 +199,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         diagnostics: diags.into_sorted(),
         report: Some(report),
         files_written,
+        language: Some(language),
     })
 }
 
@@ -189,6 +208,7 @@ fn failed(diags: Diagnostics, report: Option<report::Report>) -> Outcome {
         diagnostics: diags.into_sorted(),
         report,
         files_written: 0,
+        language: None,
     }
 }
 

@@ -32,12 +32,18 @@ enum Command {
         /// Where to write the withholding report (default: ROOT/reports).
         #[arg(long)]
         report_dir: Option<PathBuf>,
+        /// Treat plain-language warnings (reading age, long sentences, passive voice) as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check everything and write nothing.
     Check {
         /// The site's folder, holding site.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Treat plain-language warnings (reading age, long sentences, passive voice) as errors.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -58,8 +64,10 @@ fn main() -> ExitCode {
             root,
             output,
             report_dir,
+            strict,
         } => {
             let mut options = plainsight::Options::for_root(&root);
+            options.strict = strict;
             if let Some(output) = output {
                 options.output = output;
             }
@@ -71,7 +79,11 @@ fn main() -> ExitCode {
                 "build",
             )
         }
-        Command::Check { root } => (plainsight::check(&root).map(|o| (o, None)), "check"),
+        Command::Check { root, strict } => {
+            let mut options = plainsight::Options::for_root(&root);
+            options.strict = strict;
+            (plainsight::check_with(&options).map(|o| (o, None)), "check")
+        }
     };
     match result {
         Err(e) => {
@@ -114,10 +126,84 @@ fn main() -> ExitCode {
                     if let Some(report) = &outcome.report {
                         println!("{}", report.readable());
                     }
+                    if let Some(language) = &outcome.language {
+                        print_language(language);
+                    }
                     eprintln!("check passed: {warnings} warning{}", plural(warnings));
                 }
             }
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The short language report `check` prints: hardest pages, summaries over
+/// target, longest sentences, and words nothing on the page explains.
+fn print_language(report: &plainsight::language::LanguageReport) {
+    let t = &report.targets;
+    println!("Plain language (UK reading age = Flesch-Kincaid grade + 5)");
+    println!(
+        "  targets: summaries {:.0}, pages {:.0}, sentences up to {} words",
+        t.summary_reading_age, t.page_reading_age, t.max_sentence_words
+    );
+    println!("  hardest pages:");
+    for m in report.hardest() {
+        println!(
+            "    reading age {:>4.1}  ease {:>5.1}  {:>4} words  /{}  ({}){}",
+            m.measure.reading_age,
+            m.measure.reading_ease,
+            m.measure.words,
+            m.page,
+            m.file,
+            if m.over_target() { "  over target" } else { "" }
+        );
+    }
+    let over: Vec<_> = report
+        .summaries
+        .iter()
+        .chain(&report.pages)
+        .filter(|m| m.over_target())
+        .collect();
+    if over.is_empty() {
+        println!("  over target: none");
+    } else {
+        println!("  over target:");
+        for m in over {
+            println!(
+                "    {}:{}: reading age {:.1} (target {:.0}): {}",
+                m.file, m.line, m.measure.reading_age, m.target, m.title
+            );
+        }
+    }
+    if report.long_sentences.is_empty() {
+        println!("  sentences over {} words: none", t.max_sentence_words);
+    } else {
+        println!("  longest sentences:");
+        for s in report.long_sentences.iter().take(5) {
+            println!(
+                "    {}:{}: {} words: \"{} ...\"",
+                s.file, s.line, s.words, s.start
+            );
+        }
+    }
+    println!("  passive-heavy paragraphs: {}", report.passive_paragraphs);
+    if report.unexplained_terms.is_empty() {
+        println!("  unexplained glossary terms: none");
+    } else {
+        println!(
+            "  unexplained glossary terms ({}):",
+            report.unexplained_terms[0].reason
+        );
+        for u in &report.unexplained_terms {
+            println!("    /{}: {}", u.page, u.term);
+        }
+    }
+    if report.unknown_acronyms.is_empty() {
+        println!("  acronyms not in the glossary: none");
+    } else {
+        println!("  acronyms not in the glossary or explained in brackets:");
+        for a in &report.unknown_acronyms {
+            println!("    {}: /{}", a.acronym, a.pages.join(", /"));
         }
     }
 }

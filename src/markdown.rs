@@ -8,8 +8,16 @@
 //! - link text makes sense out of context (2.4.4 Link Purpose);
 //! - images have alt text, or are marked decorative with the title "decorative" (1.1.1);
 //! - raw HTML is refused: comments and hidden markup are a leak route.
+//!
+//! It also explains the site's own words: the first use on a page of each
+//! glossary term links to its plain meaning on the glossary page, and an
+//! abbreviation's first use gets `<abbr title="...">` (WCAG 2.2 3.1.3 Unusual
+//! Words and 3.1.4 Abbreviations, both AAA, cheap to meet here). Only text
+//! events are touched, never links, headings, code, image descriptions or
+//! captions, so no link is ever nested and no heading changes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use pulldown_cmark::{
     Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -17,6 +25,30 @@ use pulldown_cmark::{
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::visibility::{Block, Markdown, WithheldNotice};
+
+/// What this module enforces, in plain words, for the accessibility statement.
+pub const RULES: &[crate::accessibility::Rule] = &[
+    crate::accessibility::Rule {
+        what: "each page has one main heading, and headings in the text never skip a level",
+        wcag: "1.3.1 Info and Relationships, 2.4.6 Headings and Labels",
+    },
+    crate::accessibility::Rule {
+        what: "every table has a caption, and columns of numbers line up on the right",
+        wcag: "1.3.1 Info and Relationships",
+    },
+    crate::accessibility::Rule {
+        what: "every image has a text description, or is marked as decorative",
+        wcag: "1.1.1 Non-text Content",
+    },
+    crate::accessibility::Rule {
+        what: "link text says where the link goes: no \"click here\" and no bare web addresses",
+        wcag: "2.4.4 Link Purpose (In Context)",
+    },
+    crate::accessibility::Rule {
+        what: "no raw HTML in the text, so every page uses the site's tested markup",
+        wcag: "4.1.2 Name, Role, Value",
+    },
+];
 
 /// Rendered Markdown: HTML blocks, with withheld-passage notices between them.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -30,9 +62,297 @@ pub struct RenderedBlock {
     pub notice: Option<WithheldNotice>,
 }
 
-/// How links that start with `/` are made relative to the page (`../../`).
+/// How links that start with `/` are made relative to the page (`../../`),
+/// and which page's glossary links this text belongs to.
 pub struct Context<'a> {
     pub root: &'a str,
+    /// The page's address, so each glossary term is linked once per page.
+    pub page: &'a str,
+    pub glossary: Option<&'a Glossary>,
+}
+
+/// One word or phrase from `data/glossary.csv`.
+#[derive(Debug, Clone)]
+struct GlossaryTerm {
+    /// `markdown::slugify(term)`: the entry's id on the glossary page.
+    id: String,
+    term: String,
+    abbreviation: Option<String>,
+}
+
+/// What to look for in text: a term (matched ignoring ASCII case) or an
+/// abbreviation (matched exactly, or "MADE" would match "made").
+#[derive(Debug, Clone)]
+struct Pattern {
+    text: String,
+    entry: usize,
+    abbreviation: bool,
+}
+
+/// The site's glossary, ready to find its terms in text.
+#[derive(Debug)]
+pub struct Glossary {
+    terms: Vec<GlossaryTerm>,
+    /// Longest first, then alphabetical: deterministic, and "Key decision"
+    /// wins over any shorter term inside it.
+    patterns: Vec<Pattern>,
+    /// For each page, the (entry, is-abbreviation) pairs already explained.
+    used: Mutex<BTreeMap<String, BTreeSet<(usize, bool)>>>,
+}
+
+/// A glossary match in a piece of text, by byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Match {
+    start: usize,
+    end: usize,
+    entry: usize,
+    abbreviation: bool,
+}
+
+impl Glossary {
+    /// The glossary of a site (`data/glossary.csv`), if it has one.
+    pub fn from_site(site: &crate::visibility::PublicSite) -> Option<Glossary> {
+        let ds = site.dataset("glossary")?;
+        let term = ds.column_index("term")?;
+        let abbreviation = ds.column_index("abbreviation");
+        Some(Glossary::new(ds.rows.iter().map(|row| {
+            (
+                row[term].clone(),
+                abbreviation
+                    .map(|i| row[i].trim().to_string())
+                    .filter(|a| !a.is_empty()),
+            )
+        })))
+    }
+
+    fn new(rows: impl Iterator<Item = (String, Option<String>)>) -> Glossary {
+        let terms: Vec<GlossaryTerm> = rows
+            .filter(|(t, _)| !t.trim().is_empty())
+            .map(|(term, abbreviation)| GlossaryTerm {
+                id: slugify(&term),
+                term: term.trim().to_string(),
+                abbreviation,
+            })
+            .collect();
+        let mut patterns = Vec::new();
+        for (entry, t) in terms.iter().enumerate() {
+            patterns.push(Pattern {
+                text: t.term.clone(),
+                entry,
+                abbreviation: false,
+            });
+            if let Some(a) = &t.abbreviation {
+                patterns.push(Pattern {
+                    text: a.clone(),
+                    entry,
+                    abbreviation: true,
+                });
+            }
+        }
+        patterns.sort_by(|a, b| {
+            b.text
+                .len()
+                .cmp(&a.text.len())
+                .then_with(|| a.text.cmp(&b.text))
+                .then_with(|| a.abbreviation.cmp(&b.abbreviation))
+        });
+        Glossary {
+            terms,
+            patterns,
+            used: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Non-overlapping matches, longest first at each word start. A term may
+    /// take a plural `s` ("Cabinet Members").
+    fn find(&self, text: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let alnum_at = |i: usize| text[i..].chars().next().is_some_and(char::is_alphanumeric);
+        let mut i = 0;
+        while i < text.len() {
+            let word_start = text.is_char_boundary(i)
+                && (i == 0
+                    || !text[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric));
+            let mut advanced = false;
+            if word_start {
+                for p in &self.patterns {
+                    let Some(candidate) = text.get(i..i + p.text.len()) else {
+                        continue;
+                    };
+                    let same = if p.abbreviation {
+                        candidate == p.text
+                    } else {
+                        candidate.eq_ignore_ascii_case(&p.text)
+                    };
+                    if !same {
+                        continue;
+                    }
+                    let mut end = i + p.text.len();
+                    if bytes.get(end) == Some(&b's')
+                        && (end + 1 >= text.len() || !alnum_at(end + 1))
+                    {
+                        end += 1;
+                    }
+                    if end < text.len() && alnum_at(end) {
+                        continue;
+                    }
+                    out.push(Match {
+                        start: i,
+                        end,
+                        entry: p.entry,
+                        abbreviation: p.abbreviation,
+                    });
+                    i = end;
+                    advanced = true;
+                    break;
+                }
+            }
+            if !advanced {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        out
+    }
+
+    /// `text` as HTML, with the first use on `page` of each term linked and
+    /// each abbreviation expanded. `None` when nothing changed.
+    fn link(&self, text: &str, page: &str, root: &str) -> Option<String> {
+        let matches = self.find(text);
+        if matches.is_empty() {
+            return None;
+        }
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let used = used.entry(page.to_string()).or_default();
+        let mut html = String::new();
+        let mut last = 0;
+        let mut changed = false;
+        for m in matches {
+            let term = &self.terms[m.entry];
+            let shown = &text[m.start..m.end];
+            let href = format!("{root}glossary/#{}", term.id);
+            let piece = if m.abbreviation {
+                if !used.insert((m.entry, true)) {
+                    continue;
+                }
+                let abbr = format!(
+                    "<abbr title=\"{}\">{}</abbr>",
+                    escape_attribute(&term.term),
+                    escape_text(shown)
+                );
+                // The abbreviation explains the term too when it comes first.
+                if used.insert((m.entry, false)) {
+                    format!("<a href=\"{}\">{abbr}</a>", escape_attribute(&href))
+                } else {
+                    abbr
+                }
+            } else {
+                if !used.insert((m.entry, false)) {
+                    continue;
+                }
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape_attribute(&href),
+                    escape_text(shown)
+                )
+            };
+            html.push_str(&escape_text(&text[last..m.start]));
+            html.push_str(&piece);
+            last = m.end;
+            changed = true;
+        }
+        html.push_str(&escape_text(&text[last..]));
+        changed.then_some(html)
+    }
+
+    /// Terms (by their glossary spelling) that `all` uses but `linkable`,
+    /// the text where links may go, never does: nothing on the page explains them.
+    pub fn unexplained(&self, all: &str, linkable: &str) -> Vec<String> {
+        let used: BTreeSet<usize> = self.find(all).iter().map(|m| m.entry).collect();
+        let explained: BTreeSet<usize> = self.find(linkable).iter().map(|m| m.entry).collect();
+        used.difference(&explained)
+            .map(|&e| self.terms[e].term.clone())
+            .collect()
+    }
+
+    /// Whether `acronym` is a glossary abbreviation or part of one ("PCR" of "PCR 2015").
+    pub fn knows_abbreviation(&self, acronym: &str) -> bool {
+        self.terms.iter().any(|t| {
+            t.abbreviation
+                .as_deref()
+                .is_some_and(|a| a.split_whitespace().any(|w| w == acronym))
+        })
+    }
+}
+
+/// Text as pulldown-cmark escapes body text.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn escape_attribute(text: &str) -> String {
+    escape_text(text).replace('"', "&quot;")
+}
+
+/// For each event, whether its text is out of bounds for glossary links:
+/// inside a link, image, heading or code block, or a table caption paragraph.
+fn protected(events: &[(Event, std::ops::Range<usize>)]) -> Vec<bool> {
+    let mut out = vec![false; events.len()];
+    let mut depth = 0usize;
+    let mut caption_until = None;
+    for (i, (event, _)) in events.iter().enumerate() {
+        if let Event::Start(Tag::Paragraph) = event {
+            if caption_follows(events, i) {
+                caption_until = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)))
+                    .map(|p| i + p);
+            }
+        }
+        match event {
+            Event::Start(
+                Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. } | Tag::CodeBlock(_),
+            ) => depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        out[i] = depth > 0 || caption_until.is_some_and(|end| i <= end);
+    }
+    out
+}
+
+/// The text of some Markdown, and the part of it where glossary links may go.
+pub fn glossary_text(text: &str) -> (String, String) {
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+            .into_offset_iter()
+            .collect();
+    let protected = protected(&events);
+    let mut all = String::new();
+    let mut linkable = String::new();
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                all.push_str(t);
+                if !protected[i] && matches!(event, Event::Text(_)) {
+                    linkable.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                all.push(' ');
+                linkable.push(' ');
+            }
+            _ => {}
+        }
+    }
+    (all, linkable)
 }
 
 pub fn render(markdown: &Markdown, context: &Context, diagnostics: &mut Diagnostics) -> Rendered {
@@ -111,6 +431,7 @@ fn render_text(
             .into_offset_iter()
             .collect();
 
+    let protected = protected(&events);
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut last_level = 1;
     let mut i = 0;
@@ -253,6 +574,23 @@ fn render_text(
                     title,
                     id: id.clone(),
                 }));
+            }
+            Event::Text(_) if !protected[i] && context.glossary.is_some() => {
+                // Adjacent text events (split by the parser) are joined so a
+                // phrase is found whole.
+                let mut text = String::new();
+                let mut j = i;
+                while let Some((Event::Text(t), _)) = events.get(j) {
+                    text.push_str(t);
+                    j += 1;
+                }
+                let glossary = context.glossary.expect("checked");
+                match glossary.link(&text, context.page, context.root) {
+                    Some(html) => out.push(Event::InlineHtml(CowStr::from(html))),
+                    None => out.push(Event::Text(CowStr::from(text))),
+                }
+                i = j;
+                continue;
             }
             other => out.push(other.clone()),
         }
@@ -408,7 +746,11 @@ mod tests {
             "x.md",
             text,
             1,
-            &Context { root: "../" },
+            &Context {
+                root: "../",
+                page: "x/",
+                glossary: None,
+            },
             &mut BTreeSet::new(),
             &mut d,
         );
@@ -466,5 +808,80 @@ mod tests {
     fn images_need_alt() {
         let (_, d) = html("![](a.png)\n\n![](b.png \"decorative\")\n\n![A chart](c.png)\n");
         assert_eq!(d.len(), 1);
+    }
+
+    fn glossary() -> Glossary {
+        Glossary::new(
+            [
+                ("Key decision", None),
+                ("Decision", None),
+                ("Dynamic Purchasing System", Some("DPS")),
+                ("Making a Difference Every Day", Some("MADE")),
+            ]
+            .into_iter()
+            .map(|(t, a)| (t.to_string(), a.map(str::to_string))),
+        )
+    }
+
+    fn linked(g: &Glossary, text: &str) -> String {
+        let mut d = Diagnostics::default();
+        let out = render_text(
+            "x.md",
+            text,
+            1,
+            &Context {
+                root: "../",
+                page: "p/",
+                glossary: Some(g),
+            },
+            &mut BTreeSet::new(),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        out
+    }
+
+    #[test]
+    fn glossary_links_first_use_longest_first() {
+        let g = glossary();
+        let out = linked(
+            &g,
+            "This key decisions page: a key decision, then a decision.\n",
+        );
+        assert_eq!(
+            out,
+            "<p>This <a href=\"../glossary/#key-decision\">key decisions</a> page: a key decision, then a <a href=\"../glossary/#decision\">decision</a>.</p>\n"
+        );
+        // Already used on this page: no second link, even from another block.
+        let again = linked(&g, "Another key decision.\n");
+        assert_eq!(again, "<p>Another key decision.</p>\n");
+    }
+
+    #[test]
+    fn glossary_abbreviations_are_exact_and_expanded_once() {
+        let g = glossary();
+        let out = linked(
+            &g,
+            "The DPS was made by the DPS team. It was MADE & made.\n",
+        );
+        assert!(out.contains("<a href=\"../glossary/#dynamic-purchasing-system\"><abbr title=\"Dynamic Purchasing System\">DPS</abbr></a> was made by the DPS team"), "{out}");
+        assert!(
+            out.contains(
+                "<abbr title=\"Making a Difference Every Day\">MADE</abbr></a> &amp; made."
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn glossary_never_links_inside_links_headings_code_or_captions() {
+        let g = glossary();
+        let out = linked(
+            &g,
+            "## The decision\n\n[a decision](/x/) and `decision`\n\nTable 1: Each decision\n\n| a |\n|---|\n| 1 |\n\n```\ndecision\n```\n",
+        );
+        assert!(!out.contains("glossary/"), "{out}");
+        let (all, linkable) = glossary_text("## Key decision\n\nText [key decision](/x/).\n");
+        assert_eq!(g.unexplained(&all, &linkable), ["Key decision"]);
     }
 }

@@ -32,6 +32,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("paper.html", include_str!("templates/paper.html")),
     ("glossary.html", include_str!("templates/glossary.html")),
     ("page.html", include_str!("templates/page.html")),
+    (
+        "accessibility.html",
+        include_str!("templates/accessibility.html"),
+    ),
     ("data.html", include_str!("templates/data.html")),
     ("404.html", include_str!("templates/404.html")),
 ];
@@ -184,6 +188,8 @@ pub struct Renderer<'a> {
     /// Decision index by number, and the decisions that list each as related.
     by_number: BTreeMap<&'a str, &'a PublicDecision>,
     backlinks: BTreeMap<&'a str, Vec<&'a PublicDecision>>,
+    /// Links the first use of each glossary term on a page.
+    glossary: Option<markdown::Glossary>,
 }
 
 /// Sets up templates. Errors in the site's template overrides go into
@@ -192,6 +198,7 @@ pub fn renderer<'a>(
     site: &'a PublicSite,
     diagnostics: &mut Diagnostics,
 ) -> Result<Option<Renderer<'a>>, TemplateBug> {
+    let errors_before = diagnostics.error_count();
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
@@ -263,7 +270,7 @@ pub fn renderer<'a>(
             overridden.insert(name.to_string());
         }
     }
-    if diagnostics.has_errors() {
+    if diagnostics.error_count() > errors_before {
         return Ok(None);
     }
     let mut backlinks: BTreeMap<&str, Vec<&PublicDecision>> = BTreeMap::new();
@@ -280,6 +287,7 @@ pub fn renderer<'a>(
         env,
         site,
         overridden,
+        glossary: markdown::Glossary::from_site(site),
     }))
 }
 
@@ -439,6 +447,8 @@ impl Renderer<'_> {
             markdown,
             &Context {
                 root: &root_for(path),
+                page: path,
+                glossary: self.glossary.as_ref(),
             },
             diagnostics,
         )
@@ -476,12 +486,20 @@ impl Renderer<'_> {
                 "",
                 vec![],
             );
+            // The accessibility statement: the council's words, then the
+            // sections generated from site.toml and the checks themselves.
+            let (template, statement) = if page.slug == "accessibility" {
+                let statement = crate::accessibility::statement(&self.site.config);
+                ("accessibility.html", Value::from_serialize(statement))
+            } else {
+                ("page.html", Value::from(()))
+            };
             self.page(
                 &mut files,
-                "page.html",
+                template,
                 &path,
                 meta,
-                minijinja::context! { body => Value::from_serialize(&body) },
+                minijinja::context! { body => Value::from_serialize(&body), statement },
                 diagnostics,
             )?;
         }
@@ -575,7 +593,14 @@ impl Renderer<'_> {
     ) -> Result<(), TemplateBug> {
         let path = decision_href(d);
         let root = root_for(&path);
-        let ctx = Context { root: &root };
+        let ctx = Context {
+            root: &root,
+            page: &path,
+            glossary: self.glossary.as_ref(),
+        };
+        // In reading order, so a glossary term is linked where it is first read.
+        let the_decision = self.markdown(&d.decision, &path, diagnostics);
+        let reasons = self.markdown(&d.reasons, &path, diagnostics);
         // Related both ways, each once, in number order.
         let mut related: BTreeMap<&str, &PublicDecision> = BTreeMap::new();
         for number in &d.related {
@@ -643,8 +668,8 @@ impl Renderer<'_> {
             withdrawn => d.withdrawn.map(|x| x.to_string()),
             key_decision_reason => d.key_decision_reason.clone(),
             electoral_divisions => d.electoral_divisions.clone(),
-            the_decision => Value::from_serialize(self.markdown(&d.decision, &path, diagnostics)),
-            reasons => Value::from_serialize(self.markdown(&d.reasons, &path, diagnostics)),
+            the_decision => Value::from_serialize(the_decision),
+            reasons => Value::from_serialize(reasons),
             alternatives,
             interests_declared => d.interests_declared.clone(),
             dispensations => d.dispensations.clone(),

@@ -88,12 +88,12 @@ pub struct Markdown {
 
 impl Markdown {
     /// Markdown from a front-matter field, which cannot hold exempt passages.
-    fn field(path: &str, text: &str) -> Markdown {
+    fn field(path: &str, text: &str, first_line: usize) -> Markdown {
         Markdown {
             path: path.to_string(),
             blocks: vec![Block::Text {
                 markdown: text.to_string(),
-                first_line: 0,
+                first_line,
             }],
             _sealed: Sealed,
         }
@@ -120,6 +120,8 @@ pub struct PublicDecision {
     pub source_path: String,
     pub title: String,
     pub summary: String,
+    /// The file line where the summary's text starts (0 when unknown).
+    pub summary_line: usize,
     pub decision_maker: String,
     pub decision_maker_name: Option<String>,
     pub in_consultation_with: Vec<String>,
@@ -293,6 +295,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         }
         let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
         prints.add_public_source(&record.path, &public_text(record, &body));
+        check_public_scripts(record, &body, diagnostics);
 
         let mut papers = Vec::new();
         for (slug, doc) in &bundle.papers {
@@ -302,6 +305,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
                     // The whole document is exempt: fingerprint its body and its
                     // own title, keep only the declared label and public title.
                     prints.add_exempt(&doc.path, doc.body());
+                    check_notice_scripts(doc, diagnostics);
                     if let Some(title) = &paper.title {
                         prints.add_exempt_value(&doc.path, title);
                     }
@@ -337,6 +341,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
                     let body =
                         cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
                     prints.add_public_source(&doc.path, &public_text(doc, &body));
+                    check_public_scripts(doc, &body, diagnostics);
                     let mut attachments = Vec::new();
                     for attachment in &paper.attachments {
                         let file = &bundle.files[&attachment.file];
@@ -403,6 +408,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             source_path: record.path.clone(),
             title: front.title,
             summary: front.summary,
+            summary_line: value_line(record, "summary"),
             decision_maker: front.decision_maker,
             decision_maker_name: front.decision_maker_name,
             in_consultation_with: front.in_consultation_with,
@@ -414,8 +420,12 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             key_decision_reason: front.key_decision_reason,
             electoral_divisions: front.electoral_divisions,
             related: front.related.into_iter().map(|r| r.into_inner()).collect(),
-            decision: Markdown::field(&record.path, &front.decision),
-            reasons: Markdown::field(&record.path, &front.reasons),
+            decision: Markdown::field(
+                &record.path,
+                &front.decision,
+                value_line(record, "decision"),
+            ),
+            reasons: Markdown::field(&record.path, &front.reasons, value_line(record, "reasons")),
             alternatives: front.alternatives.into_inner(),
             interests_declared: front.interests_declared,
             dispensations: front.dispensations,
@@ -435,6 +445,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         };
         let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
         prints.add_public_source(&doc.path, &public_text(doc, &body));
+        check_public_scripts(doc, &body, diagnostics);
         public_pages.push(PublicPage {
             slug: page.slug.clone(),
             source_path: doc.path.clone(),
@@ -476,6 +487,50 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
 /// exempt passages cut out.
 fn public_text(doc: &Document, body: &Markdown) -> String {
     format!("{}\n{}", &doc.text[..doc.body_offset], body.plain_text())
+}
+
+/// The file line where a front-matter string value's text starts: the key's
+/// line, or the next one for a `"""` string that starts on a new line (0 when
+/// the key is not found).
+fn value_line(doc: &Document, key: &str) -> usize {
+    let front = &doc.text[..doc.body_offset];
+    let p = crate::config::position_of_key(front, key);
+    if p.line == 0 {
+        return 0;
+    }
+    let line = front.lines().nth(p.line - 1).unwrap_or("");
+    let value = line.split_once('=').map_or("", |(_, v)| v).trim();
+    if value == "\"\"\"" || value == "'''" {
+        p.line + 1
+    } else {
+        p.line
+    }
+}
+
+/// Mixed-script words in what a public document publishes: its front matter
+/// and its body without the exempt passages.
+fn check_public_scripts(doc: &Document, body: &Markdown, diagnostics: &mut Diagnostics) {
+    crate::language::check_scripts(&doc.path, &doc.text[..doc.body_offset], 1, diagnostics);
+    for block in &body.blocks {
+        if let Block::Text {
+            markdown,
+            first_line,
+        } = block
+        {
+            crate::language::check_scripts(&doc.path, markdown, *first_line, diagnostics);
+        }
+    }
+}
+
+/// Mixed-script words in what an exempt document publishes: only the lines
+/// of its label, public title and exemption notice, never its title or body.
+fn check_notice_scripts(doc: &Document, diagnostics: &mut Diagnostics) {
+    for (i, line) in doc.text[..doc.body_offset].lines().enumerate() {
+        let key = line.split('=').next().unwrap_or("").trim();
+        if matches!(key, "label" | "public_title" | "exempt") {
+            crate::language::check_scripts(&doc.path, line, i + 1, diagnostics);
+        }
+    }
 }
 
 fn separate_dataset(
