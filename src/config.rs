@@ -18,6 +18,19 @@ pub struct SiteConfig {
     pub organisation: Organisation,
     pub contact: Contact,
     pub licence: Licence,
+    /// What the personal-data guard allows besides `[contact]`.
+    #[serde(default)]
+    pub personal_data: PersonalData,
+}
+
+/// `[personal_data]`: values the council publishes on purpose (its own
+/// published contacts), which the personal-data guard must not stop.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalData {
+    /// Email addresses and phone numbers (or other values) that may be published.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -9,7 +9,8 @@
 //! 3. [`site`] assembles and cross-checks them;
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
 //! 5. [`render`] (with [`markdown`] and [`downloads`]) turns the public model into files;
-//! 6. [`scan`] checks every file for exempt text, independently of step 4;
+//! 6. [`scan`] checks every file for exempt text, independently of step 4, and
+//!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
 //! The library never prints; the binary does.
@@ -20,8 +21,12 @@ pub mod diagnostics;
 pub mod document;
 pub mod downloads;
 pub mod frontmatter;
+pub mod guard;
+pub mod images;
 pub mod markdown;
 pub mod output;
+pub mod pdfinfo;
+pub mod personal;
 pub mod render;
 pub mod report;
 pub mod scan;
@@ -43,6 +48,8 @@ pub struct Options {
     pub output: PathBuf,
     /// Where the withholding report goes; must be outside the output.
     pub report_dir: PathBuf,
+    /// Small counts of people are errors, not warnings (`--strict`).
+    pub strict: bool,
 }
 
 impl Options {
@@ -52,6 +59,7 @@ impl Options {
             output: root.join("public"),
             report_dir: root.join("reports"),
             root,
+            strict: false,
         }
     }
 }
@@ -104,7 +112,12 @@ impl std::error::Error for Error {}
 
 /// Validates everything and writes nothing.
 pub fn check(root: &Path) -> Result<Outcome, Error> {
-    run(&Options::for_root(root), false)
+    check_with(&Options::for_root(root))
+}
+
+/// Like [`check`], with options (only `root` and `strict` matter).
+pub fn check_with(options: &Options) -> Result<Outcome, Error> {
+    run(options, false)
 }
 
 /// Builds the site into `options.output`, atomically, and writes the
@@ -119,6 +132,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     let mut diags = Diagnostics::default();
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
+    let guard_sources = guard::Sources::from_source(&source);
     let Some(site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
     };
@@ -130,7 +144,17 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             diags.push(report::leak_diagnostic(&leak));
         }
     }
-    let report = report::Report::new(separated.report, &separated.fingerprints, files.len());
+    let output_label = diagnostics::display_path(&options.root, &options.output);
+    let guarded = guard::check(
+        &guard_sources,
+        &separated.public,
+        files.iter(),
+        &output_label,
+        options.strict,
+        &mut diags,
+    );
+    let mut report = report::Report::new(separated.report, &separated.fingerprints, files.len());
+    report.add_guard(guarded);
     if diags.has_errors() {
         return Ok(failed(diags, Some(report)));
     }

@@ -32,12 +32,18 @@ enum Command {
         /// Where to write the withholding report (default: ROOT/reports).
         #[arg(long)]
         report_dir: Option<PathBuf>,
+        /// Treat small counts of people (1 to 4) as errors, not warnings.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check everything and write nothing.
     Check {
         /// The site's folder, holding site.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Treat small counts of people (1 to 4) as errors, not warnings.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -58,8 +64,10 @@ fn main() -> ExitCode {
             root,
             output,
             report_dir,
+            strict,
         } => {
             let mut options = plainsight::Options::for_root(&root);
+            options.strict = strict;
             if let Some(output) = output {
                 options.output = output;
             }
@@ -71,7 +79,11 @@ fn main() -> ExitCode {
                 "build",
             )
         }
-        Command::Check { root } => (plainsight::check(&root).map(|o| (o, None)), "check"),
+        Command::Check { root, strict } => {
+            let mut options = plainsight::Options::for_root(&root);
+            options.strict = strict;
+            (plainsight::check_with(&options).map(|o| (o, None)), "check")
+        }
     };
     match result {
         Err(e) => {

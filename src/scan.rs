@@ -12,10 +12,18 @@
 //! [`Overlap`], because copying from an exempt paper into a public one is
 //! exactly the accident this guards against.
 //!
+//! Compressed output (gzip) is opened and its contents scanned, so a search
+//! index or sitemap written as `.gz` is covered; one that cannot be opened is
+//! reported, never skipped. Published images are cleaned of metadata on the
+//! way out (`images`), so an exempt image is fingerprinted both as it is and as
+//! it would be once cleaned: the byte-for-byte check still catches it.
+//!
 //! A leak report names the output file and the exempt source, never the text.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Read;
 
 use aho_corasick::AhoCorasick;
 
@@ -81,6 +89,15 @@ impl FingerprintsBuilder {
     pub fn add_exempt_file(&mut self, source: &str, bytes: &[u8]) {
         self.exempt_files
             .push((source.to_string(), hash_bytes(bytes), bytes.len()));
+        // As it would be published: a public image is written without its metadata.
+        if let Some(kind) = crate::images::ImageKind::from_name(source) {
+            if let Ok(clean) = crate::images::strip(kind, bytes) {
+                if clean != bytes {
+                    self.exempt_files
+                        .push((source.to_string(), hash_bytes(&clean), clean.len()));
+                }
+            }
+        }
         if let Ok(text) = std::str::from_utf8(bytes) {
             self.add_exempt(source, text);
         }
@@ -194,7 +211,8 @@ pub struct Leak {
     pub output: String,
     /// The exempt source it came from.
     pub source: String,
-    /// How it was found: `text`, `value` or `file`.
+    /// How it was found: `text`, `value`, `file`, or `unreadable` (a compressed
+    /// file that could not be opened, so could not be scanned).
     pub how: &'static str,
 }
 
@@ -208,9 +226,20 @@ impl Fingerprints {
         )
     }
 
-    /// Scans one output file.
+    /// Scans one output file (a gzip file is opened and its contents scanned).
     pub fn scan(&self, output: &str, bytes: &[u8]) -> Vec<Leak> {
         let mut found = Vec::new();
+        let bytes = match inspectable(output, bytes) {
+            Ok(b) => b,
+            Err(_) => {
+                return vec![Leak {
+                    output: output.to_string(),
+                    source: output.to_string(),
+                    how: "unreadable",
+                }];
+            }
+        };
+        let bytes = bytes.as_ref();
         let hash = hash_bytes(bytes);
         for (h, len, si) in &self.files {
             if *h == hash && *len == bytes.len() {
@@ -242,6 +271,31 @@ impl Fingerprints {
                 how,
             })
             .collect()
+    }
+}
+
+/// The largest decompressed size inspected; anything larger is refused
+/// rather than skipped (a site's own indexes are far smaller).
+pub const MAX_INFLATED: u64 = 256 * 1024 * 1024;
+
+/// The bytes to inspect for an output file: a gzip file (by name or by its
+/// magic bytes `1f 8b`, RFC 1952) decompressed, any other file as it is.
+pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, String> {
+    if !(path.ends_with(".gz") || bytes.starts_with(&[0x1f, 0x8b])) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut out = Vec::new();
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(MAX_INFLATED + 1);
+    decoder
+        .read_to_end(&mut out)
+        .map_err(|e| format!("it is not valid gzip ({e})"))?;
+    if out.len() as u64 > MAX_INFLATED {
+        return Err("it decompresses to more than 256 MB".to_string());
+    }
+    // A gzip inside a gzip is opened too.
+    match inspectable("", &out)? {
+        Cow::Borrowed(_) => Ok(Cow::Owned(out)),
+        Cow::Owned(inner) => Ok(Cow::Owned(inner)),
     }
 }
 
@@ -288,7 +342,8 @@ pub fn strip_tags(text: &str) -> String {
     out
 }
 
-fn decode_entities(text: &str) -> String {
+/// Decodes the HTML entities that could hide text from a plain search.
+pub fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }
@@ -404,6 +459,46 @@ mod tests {
         let (_, overlaps) = b.finish();
         let publics: Vec<_> = overlaps.iter().map(|o| o.public.as_str()).collect();
         assert_eq!(publics, ["content/d/report.md", "data/providers.csv"]);
+    }
+
+    #[test]
+    fn gzip_compressed_exempt_text_is_found() {
+        use std::io::Write;
+        let f = prints(SECRET, &["Zqxgzipmarker"], "Public text.");
+        let gzip = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let index = gzip(b"{\"pages\":[{\"text\":\"supplier Zqxgzipmarker\"}]}");
+        let leaks = f.scan("search-index.json.gz", &index);
+        assert_eq!(leaks.len(), 1, "{leaks:?}");
+        assert_eq!(
+            (leaks[0].how, leaks[0].source.as_str()),
+            ("value", "data/p.csv")
+        );
+        // Found by magic bytes even without the extension, and inside two layers.
+        assert_eq!(
+            f.scan("sitemap.bin", &gzip(&gzip(SECRET.as_bytes())))[0].how,
+            "text"
+        );
+        // A damaged gzip is never skipped.
+        assert_eq!(
+            f.scan("x.gz", &index[..index.len() / 2])[0].how,
+            "unreadable"
+        );
+        assert!(f.scan("clean.gz", &gzip(b"nothing here")).is_empty());
+    }
+
+    #[test]
+    fn exempt_images_are_found_after_cleaning() {
+        let dirty = crate::images::tests::png_with_metadata();
+        let mut b = FingerprintsBuilder::default();
+        b.add_exempt_file("content/d/photo.png", &dirty);
+        let (f, _) = b.finish();
+        let clean = crate::images::strip(crate::images::ImageKind::Png, &dirty).unwrap();
+        assert_eq!(f.scan("d/photo.png", &clean)[0].how, "file");
+        assert_eq!(f.scan("d/photo.png", &dirty)[0].how, "file");
     }
 
     #[test]
