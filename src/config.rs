@@ -27,6 +27,19 @@ pub struct SiteConfig {
     /// from here, never from the clock.
     #[serde(default)]
     pub accessibility: Option<AccessibilityConfig>,
+    /// What the personal-data guard allows besides `[contact]`.
+    #[serde(default)]
+    pub personal_data: PersonalData,
+}
+
+/// `[personal_data]`: values the council publishes on purpose (its own
+/// published contacts), which the personal-data guard must not stop.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalData {
+    /// Email addresses and phone numbers (or other values) that may be published.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// `[language]`: targets for the plain-language measures (`language` module).

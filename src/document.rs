@@ -163,6 +163,11 @@ pub struct DecisionFront {
     pub call_in: Option<Spanned<CallIn>>,
     #[serde(default)]
     pub pathway: Vec<PathwayStep>,
+    /// Values the personal-data guard may let through in this document
+    /// (read by `guard`); each a true false positive, reviewed by a person.
+    #[serde(default)]
+    #[allow(dead_code)]
+    personal_data_ok: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -252,6 +257,11 @@ struct PaperFront {
     impacts: Option<Spanned<BTreeMap<String, Spanned<Impact>>>>,
     #[serde(default)]
     attachments: Vec<AttachmentDecl>,
+    /// Values the personal-data guard may let through in this document
+    /// (read by `guard`); each a true false positive, reviewed by a person.
+    #[serde(default)]
+    #[allow(dead_code)]
+    personal_data_ok: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -262,6 +272,11 @@ pub struct PageFront {
     pub title: String,
     #[serde(default)]
     pub summary: Option<String>,
+    /// Values the personal-data guard may let through in this document
+    /// (read by `guard`); each a true false positive, reviewed by a person.
+    #[serde(default)]
+    #[allow(dead_code)]
+    personal_data_ok: Vec<String>,
 }
 
 /// A report, EqIA or appendix after its own checks.

@@ -10,7 +10,8 @@
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
 //! 5. [`render`] (with [`markdown`] and [`downloads`]) turns the public model into files;
 //!    [`language`] measures the public text and [`contrast`] checks template colours;
-//! 6. [`scan`] checks every file for exempt text, independently of step 4;
+//! 6. [`scan`] checks every file for exempt text, independently of step 4, and
+//!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
 //! The library never prints; the binary does.
@@ -23,9 +24,13 @@ pub mod diagnostics;
 pub mod document;
 pub mod downloads;
 pub mod frontmatter;
+pub mod guard;
+pub mod images;
 pub mod language;
 pub mod markdown;
 pub mod output;
+pub mod pdfinfo;
+pub mod personal;
 pub mod render;
 pub mod report;
 pub mod scan;
@@ -47,7 +52,7 @@ pub struct Options {
     pub output: PathBuf,
     /// Where the withholding report goes; must be outside the output.
     pub report_dir: PathBuf,
-    /// Plain-language warnings become errors.
+    /// Warnings (plain language, small counts of people) become errors (`--strict`).
     pub strict: bool,
 }
 
@@ -113,10 +118,10 @@ impl std::error::Error for Error {}
 
 /// Validates everything and writes nothing.
 pub fn check(root: &Path) -> Result<Outcome, Error> {
-    run(&Options::for_root(root), false)
+    check_with(&Options::for_root(root))
 }
 
-/// Validates everything and writes nothing, with `options.strict` honoured.
+/// Like [`check`], with options (only `root` and `strict` matter).
 pub fn check_with(options: &Options) -> Result<Outcome, Error> {
     run(options, false)
 }
@@ -135,11 +140,13 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     let mut diags = Diagnostics::default();
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
+    let guard_sources = guard::Sources::from_source(&source);
     let Some(site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
     };
     let separated = visibility::separate(site, &mut diags);
     let language = language::analyse(&separated.public, options.strict, &mut diags);
+    let guard = guard::Guard::new(guard_sources, &separated.public, options.strict, &mut diags);
     contrast::check_templates(&separated.public.templates, &mut diags);
     let Some(renderer) =
         render::renderer(&separated.public, &mut diags).map_err(|e| Error::Template(e.0))?
@@ -154,7 +161,8 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     };
     let fingerprints = &separated.fingerprints;
     let decisions = separated.public.decisions.len();
-    let units: Vec<Result<(Diagnostics, usize), Error>> = (0..=decisions)
+    type Unit = (Diagnostics, usize, Vec<guard::FileFindings>);
+    let units: Vec<Result<Unit, Error>> = (0..=decisions)
         .into_par_iter()
         .map(|unit| {
             let mut unit_diags = Diagnostics::default();
@@ -164,26 +172,33 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             }
             .map_err(|e| Error::Template(e.0))?;
             // The second line of defence runs on every file, whatever the first line did.
+            let mut findings = Vec::new();
             for (path, bytes) in files.iter() {
                 for leak in fingerprints.scan(path, bytes) {
                     unit_diags.push(report::leak_diagnostic(&leak));
                 }
+                findings.push(guard.inspect(path, bytes));
             }
             if let Some(staging) = &staging {
                 if !unit_diags.has_errors() {
                     staging.write_all(&files).map_err(Error::Write)?;
                 }
             }
-            Ok((unit_diags, files.len()))
+            Ok((unit_diags, files.len(), findings))
         })
         .collect();
     let mut file_count = 0;
+    let mut guard_findings = Vec::new();
     for unit in units {
-        let (unit_diags, count) = unit?;
+        let (unit_diags, count, findings) = unit?;
         diags.extend(unit_diags);
         file_count += count;
+        guard_findings.extend(findings);
     }
-    let report = report::Report::new(separated.report, fingerprints, file_count);
+    let output_label = diagnostics::display_path(&options.root, &options.output);
+    let guarded = guard.conclude(guard_findings, &output_label, &mut diags);
+    let mut report = report::Report::new(separated.report, fingerprints, file_count);
+    report.add_guard(guarded);
     if diags.has_errors() {
         let mut outcome = failed(diags, Some(report));
         outcome.language = Some(language);

@@ -32,7 +32,7 @@ enum Command {
         /// Where to write the withholding report (default: ROOT/reports).
         #[arg(long)]
         report_dir: Option<PathBuf>,
-        /// Treat plain-language warnings (reading age, long sentences, passive voice) as errors.
+        /// Treat warnings (plain language, small counts of people) as errors.
         #[arg(long)]
         strict: bool,
     },
@@ -41,7 +41,7 @@ enum Command {
         /// The site's folder, holding site.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Treat plain-language warnings (reading age, long sentences, passive voice) as errors.
+        /// Treat warnings (plain language, small counts of people) as errors.
         #[arg(long)]
         strict: bool,
     },

@@ -1,14 +1,22 @@
 //! The withholding report, written outside the output on every build
 //! (DESIGN.md rule 4), so an officer can check at a glance what was held back.
 //!
-//! It names exempt sources and their public titles, never exempt text.
+//! It is written as `withholding.json` (for tools) and `withholding.html` (a
+//! short, plain, accessible page for people). Besides what was withheld it
+//! lists the information fields of published PDFs for a person to check, and
+//! a summary of the personal-data guard.
+//!
+//! It names exempt sources and their public titles, never exempt text, and
+//! never personal data (the guard's findings are counts here).
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::guard;
 use crate::output::{WriteError, write_atomic};
+use crate::pdfinfo::PdfInfo;
 use crate::scan::{Fingerprints, Leak};
 use crate::visibility::{WithheldItem, WithholdingReport};
 
@@ -20,6 +28,10 @@ pub struct Report {
     /// The date the review dates were compared with.
     pub today: String,
     pub scanned: Scanned,
+    /// Information fields of every published PDF, for a person to check.
+    pub pdfs: Vec<PdfInfo>,
+    /// What the personal-data guard checked and found.
+    pub guard: guard::Summary,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,14 +66,22 @@ impl Report {
                 value_fingerprints: values,
                 file_fingerprints: files,
             },
+            pdfs: Vec::new(),
+            guard: guard::Summary::default(),
         }
     }
 
-    /// Writes `withholding.json` and `withholding.txt` into `dir`.
+    /// Adds the personal-data guard's summary and the PDFs it read.
+    pub fn add_guard(&mut self, mut summary: guard::Summary) {
+        self.pdfs = std::mem::take(&mut summary.pdfs);
+        self.guard = summary;
+    }
+
+    /// Writes `withholding.json` and `withholding.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), WriteError> {
         let json = serde_json::to_string_pretty(self).expect("the report serialises") + "\n";
         write_atomic(&dir.join("withholding.json"), json.as_bytes())?;
-        write_atomic(&dir.join("withholding.txt"), self.readable().as_bytes())
+        write_atomic(&dir.join("withholding.html"), self.html().as_bytes())
     }
 
     /// A short summary for people, as `check` prints it.
@@ -100,12 +120,176 @@ impl Report {
                 ));
             }
         }
-        out.push_str(&format!(
-            "\nScanned {} output files for {} text fingerprints, {} values and {} files from exempt sources.\n",
-            self.scanned.output_files, self.scanned.text_fingerprints, self.scanned.value_fingerprints, self.scanned.file_fingerprints
-        ));
+        out.push_str(&format!("\n{}\n", self.scanned_sentence()));
+        if !self.pdfs.is_empty() {
+            out.push_str("\nPublished PDFs: check these information fields before publishing:\n");
+            for pdf in &self.pdfs {
+                out.push_str(&format!("- {}: {}\n", pdf.file, pdf_summary(pdf)));
+            }
+        }
+        out.push_str(&format!("\n{}\n", self.guard_sentence()));
         out
     }
+
+    fn scanned_sentence(&self) -> String {
+        format!(
+            "Scanned {} output files for {} text fingerprints, {} values and {} files from exempt sources.",
+            self.scanned.output_files,
+            self.scanned.text_fingerprints,
+            self.scanned.value_fingerprints,
+            self.scanned.file_fingerprints
+        )
+    }
+
+    fn guard_sentence(&self) -> String {
+        let g = &self.guard;
+        let personal: usize = g.personal_data.values().sum();
+        let kinds = if personal == 0 {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                g.personal_data
+                    .iter()
+                    .map(|(k, n)| format!("{k}: {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        format!(
+            "Personal-data guard: checked {} output files; {personal} personal data finding{}{kinds}; {} small number{} of people; {} of {} published images still carrying metadata.",
+            g.files_checked,
+            if personal == 1 { "" } else { "s" },
+            g.small_numbers,
+            if g.small_numbers == 1 { "" } else { "s" },
+            g.images_with_metadata,
+            g.images_checked,
+        )
+    }
+
+    /// The report as a short, plain HTML page (one h1, tables with captions
+    /// and header scopes, `lang="en-GB"`, no scripts), for officers.
+    pub fn html(&self) -> String {
+        let mut h = String::from(
+            "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>Withholding report</title>\n\
+             <style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}\
+             table{border-collapse:collapse;width:100%}th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+             caption{text-align:left;font-weight:bold}</style>\n</head>\n<body>\n<main>\n<h1>Withholding report</h1>\n",
+        );
+        h.push_str(&format!(
+            "<p>For officers: what this build held back under Schedule 12A to the Local Government Act 1972, and what to check by hand. It is not published. Review dates were compared with {}.</p>\n",
+            esc(&self.today)
+        ));
+        h.push_str("<h2>Withheld</h2>\n");
+        if self.items.is_empty() {
+            h.push_str("<p>Nothing is withheld.</p>\n");
+        } else {
+            h.push_str("<table>\n<caption>Every withheld document, attachment, column and passage</caption>\n<thead><tr><th scope=\"col\">What</th><th scope=\"col\">Public title</th><th scope=\"col\">Source</th><th scope=\"col\">Paragraph</th><th scope=\"col\">Reason</th><th scope=\"col\">Review by</th></tr></thead>\n<tbody>\n");
+            for i in &self.items {
+                let label = i
+                    .label
+                    .as_deref()
+                    .map(|l| format!("{l}: "))
+                    .unwrap_or_default();
+                h.push_str(&format!(
+                    "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    esc(i.what),
+                    esc(&label),
+                    esc(&i.public_title),
+                    esc(&i.source),
+                    i.paragraph,
+                    esc(&i.reason),
+                    esc(i.review_on.as_deref().unwrap_or("none set")),
+                ));
+            }
+            h.push_str("</tbody>\n</table>\n");
+        }
+        h.push_str("<h2>Reviews overdue</h2>\n");
+        if self.review_overdue.is_empty() {
+            h.push_str("<p>No review is overdue.</p>\n");
+        } else {
+            h.push_str("<p>These are still withheld: nothing is published automatically when a review date passes.</p>\n<ul>\n");
+            for i in &self.review_overdue {
+                h.push_str(&format!(
+                    "<li>{} ({}): review was due {}</li>\n",
+                    esc(&i.public_title),
+                    esc(&i.source),
+                    esc(i.review_on.as_deref().unwrap_or(""))
+                ));
+            }
+            h.push_str("</ul>\n");
+        }
+        h.push_str("<h2>Published PDFs</h2>\n");
+        if self.pdfs.is_empty() {
+            h.push_str("<p>No PDF is published.</p>\n");
+        } else {
+            h.push_str("<p>Check that these information fields name no person and no exempt matter.</p>\n<table>\n<caption>Document information of published PDFs</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Fields</th><th scope=\"col\">XMP metadata</th></tr></thead>\n<tbody>\n");
+            for pdf in &self.pdfs {
+                let fields = match &pdf.could_not_read {
+                    Some(why) => esc(why),
+                    None if pdf.fields.is_empty() => "none".to_string(),
+                    None => pdf
+                        .fields
+                        .iter()
+                        .map(|(k, v)| format!("{}: {}", esc(k), esc(v)))
+                        .collect::<Vec<_>>()
+                        .join("<br>"),
+                };
+                h.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    esc(&pdf.file),
+                    fields,
+                    if pdf.xmp_metadata {
+                        "present: check it in a PDF reader"
+                    } else {
+                        "none"
+                    }
+                ));
+            }
+            h.push_str("</tbody>\n</table>\n");
+        }
+        h.push_str(&format!(
+            "<h2>Checks</h2>\n<p>{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
+            esc(&self.scanned_sentence()),
+            esc(&self.guard_sentence())
+        ));
+        h
+    }
+}
+
+/// One line about a PDF's information fields.
+fn pdf_summary(pdf: &PdfInfo) -> String {
+    let mut parts: Vec<String> = match &pdf.could_not_read {
+        Some(why) => vec![why.clone()],
+        None if pdf.fields.is_empty() => vec!["no information fields".to_string()],
+        None => pdf
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect(),
+    };
+    if pdf.xmp_metadata {
+        parts.push("XMP metadata present".to_string());
+    }
+    parts.join("; ")
+}
+
+/// Escapes text for HTML.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Today for review dates: `SOURCE_DATE_EPOCH` when set, else the clock. The
@@ -122,6 +306,10 @@ fn today() -> String {
 
 /// A leak as a content error on the exempt source. Names files, never text.
 pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
+    if leak.how == "unreadable" {
+        return Diagnostic::error(&leak.source, "this output file is compressed and could not be opened, so it could not be scanned; nothing was published")
+            .help("every output file must be scanned for exempt text; this is a bug in plainsight, please report it");
+    }
     let how = match leak.how {
         "file" => "this exempt file was copied to",
         "value" => "an exempt value from this source appears in",

@@ -20,10 +20,18 @@
 //!   because copying from an exempt paper into a public one is exactly the
 //!   accident this guards against.
 //!
+//! Compressed output (gzip) is opened and its contents scanned, so a search
+//! index or sitemap written as `.gz` is covered; one that cannot be opened is
+//! reported, never skipped. Published images are cleaned of metadata on the
+//! way out (`images`), so an exempt image is fingerprinted both as it is and as
+//! it would be once cleaned: the byte-for-byte check still catches it.
+//!
 //! A leak report names the output file and the exempt source, never the text.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
 
 /// Words in a shingle.
 pub const SHINGLE_WORDS: usize = 8;
@@ -137,6 +145,14 @@ impl FingerprintsBuilder {
     pub fn add_exempt_file(&mut self, source: &str, bytes: &[u8]) {
         let si = self.source(source);
         self.files.push((hash_bytes(bytes), bytes.len(), si));
+        // As it would be published: a public image is written without its metadata.
+        if let Some(kind) = crate::images::ImageKind::from_name(source) {
+            if let Ok(clean) = crate::images::strip(kind, bytes) {
+                if clean != bytes {
+                    self.files.push((hash_bytes(&clean), clean.len(), si));
+                }
+            }
+        }
         if let Ok(text) = std::str::from_utf8(bytes) {
             self.add_exempt(source, text);
         }
@@ -253,7 +269,8 @@ pub struct Leak {
     pub output: String,
     /// The exempt source it came from.
     pub source: String,
-    /// How it was found: `text`, `value` or `file`.
+    /// How it was found: `text`, `value`, `file`, or `unreadable` (a compressed
+    /// file that could not be opened, so could not be scanned).
     pub how: &'static str,
 }
 
@@ -263,9 +280,20 @@ impl Fingerprints {
         (self.shingles.len(), self.values.len(), self.files.len())
     }
 
-    /// Scans one output file.
+    /// Scans one output file (a gzip file is opened and its contents scanned).
     pub fn scan(&self, output: &str, bytes: &[u8]) -> Vec<Leak> {
         let mut found: Vec<(u32, &'static str)> = Vec::new();
+        let bytes = match inspectable(output, bytes) {
+            Ok(b) => b,
+            Err(_) => {
+                return vec![Leak {
+                    output: output.to_string(),
+                    source: output.to_string(),
+                    how: "unreadable",
+                }];
+            }
+        };
+        let bytes = bytes.as_ref();
         if !self.files.is_empty() {
             let hash = hash_bytes(bytes);
             for (h, len, si) in &self.files {
@@ -299,6 +327,31 @@ impl Fingerprints {
                 how,
             })
             .collect()
+    }
+}
+
+/// The largest decompressed size inspected; anything larger is refused
+/// rather than skipped (a site's own indexes are far smaller).
+pub const MAX_INFLATED: u64 = 256 * 1024 * 1024;
+
+/// The bytes to inspect for an output file: a gzip file (by name or by its
+/// magic bytes `1f 8b`, RFC 1952) decompressed, any other file as it is.
+pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, String> {
+    if !(path.ends_with(".gz") || bytes.starts_with(&[0x1f, 0x8b])) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut out = Vec::new();
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(MAX_INFLATED + 1);
+    decoder
+        .read_to_end(&mut out)
+        .map_err(|e| format!("it is not valid gzip ({e})"))?;
+    if out.len() as u64 > MAX_INFLATED {
+        return Err("it decompresses to more than 256 MB".to_string());
+    }
+    // A gzip inside a gzip is opened too.
+    match inspectable("", &out)? {
+        Cow::Borrowed(_) => Ok(Cow::Owned(out)),
+        Cow::Owned(inner) => Ok(Cow::Owned(inner)),
     }
 }
 
@@ -428,6 +481,9 @@ pub fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
 /// Decodes the entity at the start of `text` (which starts with `&`):
 /// the character and how many characters the entity spans.
 fn decode_entity(text: &str) -> Option<(char, usize)> {
+    if !text.starts_with('&') {
+        return None;
+    }
     let end = text[..text.len().min(12)].find(';')?;
     let entity = &text[1..end];
     let c = match entity {
@@ -445,6 +501,24 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
             .and_then(char::from_u32)?,
     };
     Some((c, text[..=end].chars().count()))
+}
+
+/// Decodes the HTML entities that could hide text from a plain search.
+pub fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match decode_entity(&text[i..]).filter(|_| c == '&') {
+            Some((decoded, len)) => {
+                out.push(decoded);
+                for _ in 1..len {
+                    chars.next();
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -552,5 +626,53 @@ mod tests {
         assert_eq!(word_hashes("a<b class=x>c", true).len(), 2);
         assert_eq!(word_hashes("it&#39;s", false).len(), 2);
         assert_eq!(word_hashes("&bogus; x", false).len(), 2);
+    }
+
+    #[test]
+    fn gzip_compressed_exempt_text_is_found() {
+        use std::io::Write;
+        let f = prints(SECRET, &["Zqxgzipmarker"], "Public text.");
+        let gzip = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let index = gzip(b"{\"pages\":[{\"text\":\"supplier Zqxgzipmarker\"}]}");
+        let leaks = f.scan("search-index.json.gz", &index);
+        assert_eq!(leaks.len(), 1, "{leaks:?}");
+        assert_eq!(
+            (leaks[0].how, leaks[0].source.as_str()),
+            ("value", "data/p.csv")
+        );
+        // Found by magic bytes even without the extension, and inside two layers.
+        assert_eq!(
+            f.scan("sitemap.bin", &gzip(&gzip(SECRET.as_bytes())))[0].how,
+            "text"
+        );
+        // A damaged gzip is never skipped.
+        assert_eq!(
+            f.scan("x.gz", &index[..index.len() / 2])[0].how,
+            "unreadable"
+        );
+        assert!(f.scan("clean.gz", &gzip(b"nothing here")).is_empty());
+    }
+
+    #[test]
+    fn exempt_images_are_found_after_cleaning() {
+        let dirty = crate::images::tests::png_with_metadata();
+        let mut b = FingerprintsBuilder::default();
+        b.add_exempt_file("content/d/photo.png", &dirty);
+        let (f, _) = b.finish();
+        let clean = crate::images::strip(crate::images::ImageKind::Png, &dirty).unwrap();
+        assert_eq!(f.scan("d/photo.png", &clean)[0].how, "file");
+        assert_eq!(f.scan("d/photo.png", &dirty)[0].how, "file");
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("a&amp;b&#39;c&#x41;&bogus;"),
+            "a&b'cA&bogus;"
+        );
     }
 }

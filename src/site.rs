@@ -3,7 +3,9 @@
 //! and every cross-reference resolved.
 //!
 //! The result still holds exempt material. Only `visibility` turns it into
-//! something a renderer may see.
+//! something a renderer may see. Public images leave here already cleaned of
+//! their metadata (`images`), so no later stage ever holds the original bytes
+//! of a published picture.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -281,6 +283,7 @@ fn bundle(
 
     // Every file in the folder is declared exactly once; every declaration names a file.
     let mut declared: BTreeMap<String, String> = BTreeMap::new();
+    let mut public_images = BTreeSet::new();
     for (_, doc) in &papers {
         for attachment in &paper(doc).attachments {
             let name = &attachment.file;
@@ -322,12 +325,18 @@ fn bundle(
             }
             if let crate::document::Status::Public = attachment.status {
                 check_public_attachment(&doc.path, name, position, &files, diagnostics);
+                public_images.insert(name.clone());
             }
         }
     }
     let mut kept = BTreeMap::new();
     for file in files {
         if declared.contains_key(&file.name) {
+            let file = if public_images.contains(&file.name) {
+                clean_image(file, diagnostics)
+            } else {
+                file
+            };
             kept.insert(file.name.clone(), file);
         } else if some_unreadable {
             // Perhaps declared by the document that could not be read.
@@ -417,6 +426,27 @@ fn check_public_attachment(
                 .help("the name says one type but the bytes are another; export it again in the right format"),
         );
     }
+}
+
+/// A public image without its metadata (EXIF, XMP, text chunks, comments).
+/// An image that cannot be walked from end to end is an error: it is never
+/// published as it is.
+fn clean_image(mut file: ContentFile, diagnostics: &mut Diagnostics) -> ContentFile {
+    let Some(kind) = crate::images::ImageKind::from_name(&file.name) else {
+        return file;
+    };
+    let ext = file.name.rsplit_once('.').map_or("", |(_, e)| e);
+    if !content_matches_type(ext, &file.bytes) {
+        return file; // already reported
+    }
+    match crate::images::strip(kind, &file.bytes) {
+        Ok(clean) => file.bytes = clean,
+        Err(problem) => diagnostics.push(
+            Diagnostic::error(&file.path, format!("this image cannot be cleaned of its metadata: {problem}"))
+                .help("published images are stripped of EXIF, XMP and text, which can name people or places; export the image again (for example as PNG) and attach that"),
+        ),
+    }
+    file
 }
 
 /// Checks the file's magic bytes against its extension, so a renamed Office

@@ -1,0 +1,639 @@
+//! The personal-data guard: runs after rendering, beside the leak scan, over
+//! every output file, and fails the build when personal data would be
+//! published.
+//!
+//! Social-care decisions can carry people's identities. Under UK GDPR (Article
+//! 5(1)(c), data minimisation) a council publishes personal data only on
+//! purpose. This guard looks at the text of every output file (gzip files are
+//! opened first) for NHS numbers, National Insurance numbers, dates of birth,
+//! email addresses and phone numbers (the rules are in [`crate::personal`]). A
+//! hit is traced back to the public source it came from, so the error points at
+//! `content/...:line:col`; when no source has it (a template put it there), the
+//! error names the output file and line.
+//!
+//! What is deliberately published is allowed: the site's own contact (site.toml
+//! `[contact]`), values listed in site.toml `[personal_data] allow`, values of
+//! published data columns of type `email` or `phone`, and values a document
+//! lists in its front matter `personal_data_ok`, for that document only.
+//!
+//! It also flags small counts of people (1 to 4) in EqIAs and tables, a warning
+//! (an error with `--strict`); checks that no published image still carries
+//! metadata (the independent second look at [`crate::images`]); and reads the
+//! information fields of published PDFs for the withholding report.
+//!
+//! This module must never put the personal data it finds into a message: only
+//! [`personal::mask`]ed tails. It never changes what is published; it can only
+//! stop a build.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::data::ColumnType;
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::document::Kind as DocKind;
+use crate::images::{self, ImageKind};
+use crate::pdfinfo::{self, PdfInfo};
+use crate::personal::{self, Kind};
+use crate::source::Source;
+use crate::visibility::{PublicAttachment, PublicPaper, PublicSite};
+
+/// The raw text of every source file, kept from reading so that findings can
+/// be traced to `file:line:col`. Only public sources are ever searched.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    texts: BTreeMap<String, String>,
+}
+
+impl Sources {
+    pub fn from_source(source: &Source) -> Sources {
+        let mut texts = BTreeMap::new();
+        if let Some(config) = &source.config_text {
+            texts.insert(crate::config::FILE.to_string(), config.clone());
+        }
+        for file in source.documents.iter().chain(&source.attachments) {
+            if let Ok(text) = std::str::from_utf8(&file.bytes) {
+                texts.insert(file.path.clone(), text.to_string());
+            }
+        }
+        for data in &source.data {
+            texts.insert(data.csv_path.clone(), data.csv_text.clone());
+        }
+        Sources { texts }
+    }
+}
+
+/// What the guard found, for the withholding report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Output files looked at.
+    pub files_checked: usize,
+    /// Personal data found and not allowed, by kind (each an error).
+    pub personal_data: BTreeMap<&'static str, usize>,
+    /// Small counts of people found (warnings, or errors with `--strict`).
+    pub small_numbers: usize,
+    /// Published images that still carry metadata (errors).
+    pub images_with_metadata: usize,
+    /// Published images checked for metadata.
+    pub images_checked: usize,
+    /// Information fields of every published PDF.
+    pub pdfs: Vec<PdfInfo>,
+}
+
+/// Where a value was first seen in the output: file, position, masked form,
+/// and every output file that has it.
+type OutputFinding = (String, Position, String, BTreeSet<String>);
+
+/// A public source: its text with exempt passages blanked, and what it allows.
+struct PublicSource<'a> {
+    path: &'a str,
+    text: String,
+    /// Allow keys from its front matter `personal_data_ok`.
+    ok: BTreeSet<String>,
+    eqia: bool,
+    markdown: bool,
+}
+
+/// What one output file showed the guard, kept until every file is seen.
+#[derive(Debug, Default)]
+pub struct FileFindings {
+    path: String,
+    image: bool,
+    image_with_metadata: bool,
+    pdf: Option<PdfInfo>,
+    unreadable: Option<String>,
+    /// Personal data not on the allow-list: kind, key, position, masked form.
+    hits: Vec<(Kind, String, Position, String)>,
+}
+
+/// The guard, set up from the public sources once; [`Guard::inspect`] is then
+/// called on every output file (from any thread), and [`Guard::conclude`] once.
+pub struct Guard {
+    /// Public source paths, whether each is Markdown, and its `personal_data_ok` keys.
+    sources: Vec<(String, bool, BTreeSet<String>)>,
+    /// Where each value occurs in the public sources.
+    in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>>,
+    allowed: BTreeSet<String>,
+    small_numbers: usize,
+}
+
+impl Guard {
+    /// Reads the public sources (then lets their text go) and reports small
+    /// counts of people, which are found in the sources themselves.
+    pub fn new(
+        sources: Sources,
+        site: &PublicSite,
+        strict: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> Guard {
+        let public = public_sources(&sources, site);
+        let mut in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>> = BTreeMap::new();
+        for (si, source) in public.iter().enumerate() {
+            for hit in personal::find(&source.text) {
+                in_sources
+                    .entry((hit.kind, hit.key.clone()))
+                    .or_default()
+                    .push((si, Position::of_offset(&source.text, hit.start)));
+            }
+        }
+        let mut summary = Summary::default();
+        small_numbers(&public, site, strict, &mut summary, diagnostics);
+        Guard {
+            sources: public
+                .iter()
+                .map(|p| (p.path.to_string(), p.markdown, p.ok.clone()))
+                .collect(),
+            in_sources,
+            allowed: allowed_keys(site),
+            small_numbers: summary.small_numbers,
+        }
+    }
+
+    /// Looks at one output file.
+    pub fn inspect(&self, path: &str, bytes: &[u8]) -> FileFindings {
+        let mut found = FileFindings {
+            path: path.to_string(),
+            ..FileFindings::default()
+        };
+        if let Some(kind) = ImageKind::from_name(path) {
+            found.image = true;
+            found.image_with_metadata = images::has_metadata(kind, bytes);
+            return found;
+        }
+        if path.ends_with(".pdf") {
+            found.pdf = Some(pdfinfo::read(path, bytes));
+        }
+        let bytes = match crate::scan::inspectable(path, bytes) {
+            Ok(b) => b,
+            Err(problem) => {
+                found.unreadable = Some(problem);
+                return found;
+            }
+        };
+        let text = crate::scan::decode_entities(&String::from_utf8_lossy(&bytes));
+        for hit in personal::find(&text) {
+            if !self.allowed.contains(&hit.key) {
+                found.hits.push((
+                    hit.kind,
+                    hit.key.clone(),
+                    Position::of_offset(&text, hit.start),
+                    personal::mask(&text[hit.start..hit.end]),
+                ));
+            }
+        }
+        found
+    }
+
+    /// Turns what every file showed into errors at their sources, once per
+    /// value. `output_label` is how the output folder is named (`public`).
+    pub fn conclude(
+        &self,
+        mut files: Vec<FileFindings>,
+        output_label: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Summary {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut summary = Summary {
+            small_numbers: self.small_numbers,
+            ..Summary::default()
+        };
+        // Every output file, in path order; each value reported once.
+        let mut in_outputs: BTreeMap<(Kind, String), OutputFinding> = BTreeMap::new();
+        for file in files {
+            summary.files_checked += 1;
+            let path = file.path;
+            if file.image {
+                summary.images_checked += 1;
+                if file.image_with_metadata {
+                    summary.images_with_metadata += 1;
+                    diagnostics.push(
+                        Diagnostic::error(format!("{output_label}/{path}"), "this published image still carries metadata (EXIF, XMP or text), or could not be read")
+                            .help("this is a bug in plainsight's image cleaning, or the image is damaged; export the image again and report it"),
+                    );
+                }
+                continue;
+            }
+            summary.pdfs.extend(file.pdf);
+            if let Some(problem) = file.unreadable {
+                diagnostics.push(
+                    Diagnostic::error(format!("{output_label}/{path}"), format!("the personal-data guard could not read this output file: {problem}"))
+                        .help("every output file must be readable so it can be checked; this is a bug in plainsight, please report it"),
+                );
+                continue;
+            }
+            for (kind, key, position, masked) in file.hits {
+                let entry = in_outputs
+                    .entry((kind, key))
+                    .or_insert_with(|| (path.clone(), position, masked, BTreeSet::new()));
+                entry.3.insert(path.clone());
+            }
+        }
+        self.report(&in_outputs, output_label, &mut summary, diagnostics);
+        summary
+    }
+
+    fn report(
+        &self,
+        in_outputs: &BTreeMap<(Kind, String), OutputFinding>,
+        output_label: &str,
+        summary: &mut Summary,
+        diagnostics: &mut Diagnostics,
+    ) {
+        for ((kind, key), (first_output, position, masked, files)) in in_outputs {
+            let files = files.len();
+            let seen_in = if files > 1 {
+                format!(
+                    "{output_label}/{first_output} and {} other output file{}",
+                    files - 1,
+                    if files == 2 { "" } else { "s" }
+                )
+            } else {
+                format!("{output_label}/{first_output}")
+            };
+            let what = kind.describe();
+            let locations = self.in_sources.get(&(*kind, key.clone()));
+            let not_ok: Vec<&(usize, Position)> = locations
+                .map(|l| {
+                    l.iter()
+                        .filter(|(si, _)| !self.sources[*si].2.contains(key))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if locations.is_some() && not_ok.is_empty() {
+                continue; // every source that has it marked it as fine
+            }
+            *summary.personal_data.entry(kind.key()).or_default() += 1;
+            if not_ok.is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(format!("{output_label}/{first_output}"), format!("{what} ({masked}) is in the output, and no public source contains it"))
+                        .at(*position)
+                        .help("a template or generated file is printing personal data; remove it. If it is the council's own published contact, add it to `[personal_data] allow` in site.toml"),
+                );
+                continue;
+            }
+            let mut reported = BTreeSet::new();
+            for (si, pos) in not_ok {
+                if !reported.insert((*si, pos.line)) {
+                    continue;
+                }
+                let (source_path, markdown, _) = &self.sources[*si];
+                let fix = if *markdown {
+                    "If it is not personal data, or is published on purpose, list it as written in this document's front matter: `personal_data_ok = [\"...\"]`"
+                } else {
+                    "If it is published on purpose, add it to `[personal_data] allow` in site.toml (or declare its data column `type = \"email\"` or `\"phone\"`)"
+                };
+                diagnostics.push(
+                    Diagnostic::error(source_path, format!("{what} ({masked}) would be published, in {seen_in}"))
+                        .at(*pos)
+                        .help(format!("remove it: personal data must not be published by accident (UK GDPR Article 5). {fix}")),
+                );
+            }
+        }
+    }
+}
+
+/// Public sources, with exempt passages blanked (so positions still hold).
+fn public_sources<'a>(sources: &'a Sources, site: &PublicSite) -> Vec<PublicSource<'a>> {
+    let mut wanted: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    wanted.insert(crate::config::FILE.to_string(), (false, false));
+    for d in &site.decisions {
+        wanted.insert(d.source_path.clone(), (false, true));
+        for paper in &d.papers {
+            if let PublicPaper::Published(p) = paper {
+                wanted.insert(p.source_path.clone(), (p.kind == DocKind::Eqia, true));
+                for a in &p.attachments {
+                    if let PublicAttachment::Published(f) = a {
+                        let path = format!("content/decisions/{}/{}", d.slug, f.name);
+                        wanted.insert(path, (false, false));
+                    }
+                }
+            }
+        }
+    }
+    for page in &site.pages {
+        wanted.insert(page.source_path.clone(), (false, true));
+    }
+    for ds in &site.datasets {
+        wanted.insert(format!("data/{}.csv", ds.name), (false, false));
+    }
+    sources
+        .texts
+        .iter()
+        .filter_map(|(path, text)| {
+            let (eqia, markdown) = *wanted.get(path)?;
+            let (text, ok) = if markdown {
+                (blank_exempt_passages(text), front_matter_ok(text))
+            } else {
+                (text.clone(), BTreeSet::new())
+            };
+            Some(PublicSource {
+                path,
+                text,
+                ok,
+                eqia,
+                markdown,
+            })
+        })
+        .collect()
+}
+
+/// Replaces the lines of `::: exempt` passages (fences included) with spaces.
+fn blank_exempt_passages(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let fence = line.trim_start().starts_with(":::");
+        if inside || fence {
+            out.extend(line.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+        } else {
+            out.push_str(line);
+        }
+        if fence {
+            inside = !inside;
+        }
+    }
+    out
+}
+
+/// The allow keys of a document's `personal_data_ok` front-matter list.
+fn front_matter_ok(text: &str) -> BTreeSet<String> {
+    let Ok(split) = crate::frontmatter::split(text) else {
+        return BTreeSet::new();
+    };
+    let Ok(table) = split.front_matter.parse::<toml::Table>() else {
+        return BTreeSet::new();
+    };
+    table
+        .get("personal_data_ok")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .flat_map(personal::allow_keys)
+        .collect()
+}
+
+/// Values published on purpose, as allow keys.
+fn allowed_keys(site: &PublicSite) -> BTreeSet<String> {
+    let contact = &site.config.contact;
+    let mut values: Vec<&str> = vec![&contact.email, &contact.phone];
+    values.extend(site.config.personal_data.allow.iter().map(String::as_str));
+    for ds in &site.datasets {
+        for (ci, column) in ds.columns.iter().enumerate() {
+            if matches!(column.ty, ColumnType::Email | ColumnType::Phone) {
+                for row in &ds.rows {
+                    values.extend(ds.values(row, ci));
+                }
+            }
+        }
+    }
+    values.into_iter().flat_map(personal::allow_keys).collect()
+}
+
+/// Small numbers (ICO, "Anonymisation, pseudonymisation and privacy
+/// enhancing technologies guidance", and the ONS disclosure control practice
+/// of suppressing counts under 5): a count of 1 to 4 people in an EqIA or a
+/// table can identify someone. Flagged where it is written:
+///
+/// - in an EqIA (front matter and body): a number 1 to 4 followed within
+///   three words by a word for people ("3 residents"), or a table cell of 1 to 4;
+/// - in a Markdown table of any public document: a cell of 1 to 4 whose column
+///   heading or row label mentions people or a count ("Number of clients");
+/// - in a published CSV column of type `integer`: a value of 1 to 4.
+fn small_numbers(
+    public: &[PublicSource],
+    site: &PublicSite,
+    strict: bool,
+    summary: &mut Summary,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut found: Vec<(&str, Position)> = Vec::new();
+    for source in public.iter().filter(|s| s.markdown) {
+        if source.eqia {
+            for offset in personal::small_counts_in_text(&source.text) {
+                found.push((source.path, Position::of_offset(&source.text, offset)));
+            }
+        }
+        for pos in table_cells(&source.text, source.eqia) {
+            found.push((source.path, pos));
+        }
+    }
+    for ds in &site.datasets {
+        let path = format!("data/{}.csv", ds.name);
+        let Some(source) = public.iter().find(|s| s.path == path) else {
+            continue;
+        };
+        let integer: Vec<&str> = ds
+            .columns
+            .iter()
+            .filter(|c| matches!(c.ty, ColumnType::Integer))
+            .map(|c| c.name.as_str())
+            .collect();
+        if integer.is_empty() {
+            continue;
+        }
+        found.extend(
+            csv_cells(&source.text, &integer)
+                .into_iter()
+                .map(|p| (source.path, p)),
+        );
+    }
+    found.sort_by_key(|(p, pos)| (*p, pos.line, pos.column));
+    found.dedup();
+    summary.small_numbers = found.len();
+    for (path, pos) in found {
+        let message = "a count of 1 to 4 people can identify someone";
+        let d = if strict {
+            Diagnostic::error(path, message)
+        } else {
+            Diagnostic::warning(path, message)
+        };
+        diagnostics.push(d.at(pos).help(
+            "publish it as \"fewer than 5\", or combine it with another group, as the ICO's anonymisation guidance advises for small numbers",
+        ));
+    }
+}
+
+/// Positions of small-count cells in Markdown tables.
+fn table_cells(text: &str, every_table: bool) -> Vec<Position> {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0usize, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some((start, line.trim_end_matches(['\n', '\r'])))
+        })
+        .collect();
+    let is_row = |l: &str| l.trim_start().starts_with('|');
+    let is_delimiter = |l: &str| {
+        is_row(l) && l.contains('-') && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !(is_row(lines[i].1) && lines.get(i + 1).is_some_and(|l| is_delimiter(l.1))) {
+            i += 1;
+            continue;
+        }
+        let header: Vec<String> = cells(lines[i].1)
+            .into_iter()
+            .map(|(_, c)| c.to_string())
+            .collect();
+        i += 2;
+        while i < lines.len() && is_row(lines[i].1) {
+            let (start, line) = lines[i];
+            let row = cells(line);
+            let row_label = row.first().map(|(_, c)| *c).unwrap_or("");
+            for (j, (at, cell)) in row.iter().enumerate() {
+                if !personal::is_small_count(cell) {
+                    continue;
+                }
+                let heading = header.get(j).map(String::as_str).unwrap_or("");
+                if every_table
+                    || personal::mentions_people(heading)
+                    || personal::mentions_people(row_label)
+                {
+                    let lead = cell.len() - cell.trim_start().len();
+                    out.push(Position::of_offset(text, start + at + lead));
+                }
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The cells of a table row, each with its byte offset in the line.
+fn cells(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '\\' => escaped = !escaped,
+            '|' if !escaped => {
+                if let Some(s) = start {
+                    out.push((s, &line[s..i]));
+                }
+                start = Some(i + 1);
+            }
+            _ => escaped = false,
+        }
+    }
+    if let Some(s) = start {
+        if !line[s..].trim().is_empty() {
+            out.push((s, &line[s..]));
+        }
+    }
+    out
+}
+
+/// Positions of small values in the named columns of a CSV text.
+fn csv_cells(text: &str, columns: &[&str]) -> Vec<Position> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let Some(Ok(header)) = records.next() else {
+        return Vec::new();
+    };
+    let wanted: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| columns.contains(&h.trim()))
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = Vec::new();
+    for record in records.flatten() {
+        let Some(pos) = record.position() else {
+            continue;
+        };
+        let offset = pos.byte() as usize;
+        for &i in &wanted {
+            if record.get(i).is_some_and(personal::is_small_count) {
+                // The cell's column: count the separators before it on the line,
+                // unless the record spans lines (then the line is enough).
+                let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
+                let line = &text[offset..line_end];
+                let column = field_offset(line, i);
+                let mut p = Position::of_offset(text, offset + column.unwrap_or(0));
+                if column.is_none() {
+                    p.column = 0;
+                }
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Byte offset of field `n` in one CSV line, honouring quotes.
+fn field_offset(line: &str, n: usize) -> Option<usize> {
+    if n == 0 {
+        return Some(0);
+    }
+    let mut quoted = false;
+    let mut field = 0;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                field += 1;
+                if field == n {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exempt_passages_are_blanked_keeping_positions() {
+        let text = "a\n::: exempt paragraph=1\nsecret 943 476 5919\n:::\nb\n";
+        let blank = blank_exempt_passages(text);
+        assert_eq!(blank.len(), text.len());
+        assert!(!blank.contains("943"));
+        assert!(blank.ends_with("\nb\n"));
+    }
+
+    #[test]
+    fn table_cells_with_people_headings() {
+        let md = "Table 1: Clients\n\n| Area | Number of clients | Budget |\n| --- | ---: | ---: |\n| Dover | 3 | 4 |\n| Thanet | 12 | 2 |\n";
+        let found = table_cells(md, false);
+        assert_eq!(
+            found,
+            [Position {
+                line: 5,
+                column: 11
+            }]
+        );
+        assert_eq!(table_cells(md, true).len(), 3);
+    }
+
+    #[test]
+    fn csv_cells_point_at_the_value() {
+        let csv = "id,name,clients\nA,\"Smith, J\",3\nB,X,40\n";
+        assert_eq!(
+            csv_cells(csv, &["clients"]),
+            [Position {
+                line: 2,
+                column: 14
+            }]
+        );
+    }
+
+    #[test]
+    fn front_matter_ok_is_read() {
+        let ok = front_matter_ok(
+            "+++\nkind = \"page\"\npersonal_data_ok = [\"943 476 5919\"]\n+++\nBody\n",
+        );
+        assert!(ok.contains("9434765919"));
+    }
+}

@@ -1,0 +1,466 @@
+//! Stripping metadata from published images (PNG, JPEG, WebP) before they are
+//! written.
+//!
+//! Photographs and scans carry metadata nobody looks at: EXIF (camera owner,
+//! GPS position, the date a photo of a person's home was taken), XMP (author,
+//! editing history, sometimes the name of the original file), IPTC captions and
+//! free-text comments. The ICO's guidance on publishing information
+//! ("What should we consider when publishing information?") names hidden
+//! metadata as a common way personal data escapes. This module keeps only what a
+//! decoder needs to show the picture correctly and drops everything else.
+//!
+//! It works byte by byte on the container formats, with an allow-list of the
+//! parts that are kept (unknown parts are dropped, never kept by default), and
+//! refuses a file it cannot walk from end to end rather than guess. It never
+//! decodes or re-encodes pixels, so the picture is unchanged.
+//!
+//! This module must never return bytes it has not fully parsed, and never keep
+//! a segment or chunk it does not know to be needed for display.
+
+/// An image format that may be published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Png,
+    Jpeg,
+    Webp,
+}
+
+impl ImageKind {
+    /// The kind for a file name's extension (lower case, as content names are).
+    pub fn from_name(name: &str) -> Option<ImageKind> {
+        match name.rsplit_once('.').map(|(_, e)| e)? {
+            "png" => Some(ImageKind::Png),
+            "jpg" | "jpeg" => Some(ImageKind::Jpeg),
+            "webp" => Some(ImageKind::Webp),
+            _ => None,
+        }
+    }
+}
+
+/// Why an image could not be cleaned. Never contains the image's contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripError(pub String);
+
+impl std::fmt::Display for StripError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn err<T>(message: &str) -> Result<T, StripError> {
+    Err(StripError(message.to_string()))
+}
+
+/// The image without its metadata. Stripping is idempotent: stripping a
+/// clean image returns the same bytes, which [`has_metadata`] relies on.
+pub fn strip(kind: ImageKind, bytes: &[u8]) -> Result<Vec<u8>, StripError> {
+    match kind {
+        ImageKind::Png => strip_png(bytes),
+        ImageKind::Jpeg => strip_jpeg(bytes),
+        ImageKind::Webp => strip_webp(bytes),
+    }
+}
+
+/// Whether the image still carries something [`strip`] would remove (or
+/// cannot be parsed at all). Used by the independent check of the output.
+pub fn has_metadata(kind: ImageKind, bytes: &[u8]) -> bool {
+    match strip(kind, bytes) {
+        Ok(clean) => clean != bytes,
+        Err(_) => true,
+    }
+}
+
+const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+
+/// PNG chunks kept: the critical ones and the ancillary ones that affect how
+/// the picture is shown (PNG Third Edition, W3C 2025, section 11). Text
+/// (`tEXt`, `zTXt`, `iTXt`), `eXIf`, `tIME` and any private or unknown
+/// ancillary chunk are dropped.
+const PNG_KEEP: &[&[u8; 4]] = &[
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB",
+    b"cICP", b"mDCV", b"cLLI", b"bKGD", b"hIST", b"pHYs", b"sPLT", b"acTL", b"fcTL", b"fdAT",
+];
+
+fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
+    if !bytes.starts_with(PNG_SIGNATURE) {
+        return err("it does not start with the PNG signature");
+    }
+    let mut out = PNG_SIGNATURE.to_vec();
+    let mut at = PNG_SIGNATURE.len();
+    let mut first = true;
+    loop {
+        let Some(header) = bytes.get(at..at + 8) else {
+            return err("a PNG chunk is cut short (the file ends before IEND)");
+        };
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind: [u8; 4] = [header[4], header[5], header[6], header[7]];
+        if !kind.iter().all(u8::is_ascii_alphabetic) {
+            return err("a PNG chunk has an invalid type");
+        }
+        let end = at
+            .checked_add(12)
+            .and_then(|x| x.checked_add(len))
+            .filter(|&e| e <= bytes.len());
+        let Some(end) = end else {
+            return err("a PNG chunk is longer than the file");
+        };
+        if first && &kind != b"IHDR" {
+            return err("the first PNG chunk is not IHDR");
+        }
+        first = false;
+        // Bit 5 of the first byte: 0 means critical, needed to decode.
+        let critical = kind[0].is_ascii_uppercase();
+        if PNG_KEEP.contains(&&kind) {
+            out.extend_from_slice(&bytes[at..end]);
+        } else if critical {
+            return err("the PNG has a critical chunk this tool does not know");
+        }
+        at = end;
+        if &kind == b"IEND" {
+            // Anything after IEND is not part of the image and is dropped.
+            return Ok(out);
+        }
+    }
+}
+
+fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return err("it does not start with a JPEG SOI marker");
+    }
+    let mut out = vec![0xFF, 0xD8];
+    let mut at = 2;
+    loop {
+        // Markers may be preceded by any number of 0xFF fill bytes (ITU T.81 B.1.1.2).
+        if bytes.get(at) != Some(&0xFF) {
+            return err("a JPEG segment does not start with a marker");
+        }
+        while bytes.get(at) == Some(&0xFF) {
+            at += 1;
+        }
+        let Some(&marker) = bytes.get(at) else {
+            return err("the JPEG ends inside a marker");
+        };
+        at += 1;
+        match marker {
+            0xD9 => {
+                // EOI: anything after it is not part of the image and is dropped.
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Ok(out);
+            }
+            0xD0..=0xD7 | 0x01 => {
+                out.extend_from_slice(&[0xFF, marker]);
+                continue;
+            }
+            0x00 => return err("the JPEG has a stray 0xFF00 outside scan data"),
+            _ => {}
+        }
+        let Some(len_bytes) = bytes.get(at..at + 2) else {
+            return err("a JPEG segment is cut short");
+        };
+        let len = u16::from_be_bytes([len_bytes[0], len_bytes[1]]) as usize;
+        if len < 2 || at + len > bytes.len() {
+            return err("a JPEG segment is longer than the file");
+        }
+        let payload = &bytes[at + 2..at + len];
+        let keep = match marker {
+            // APP0: only JFIF (its optional thumbnail is pixel data, not text).
+            0xE0 => payload.starts_with(b"JFIF\0"),
+            // APP2: only ICC profiles; FlashPix and MPF (extra images) go.
+            0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
+            // APP14: Adobe's colour transform flag, which decoders need.
+            0xEE => payload.starts_with(b"Adobe"),
+            // APP1 (EXIF, XMP), APP13 (Photoshop IPTC), other APPn, COM.
+            0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+            // DQT, DHT, DAC, SOFn, DRI, DNL, DHP, EXP, SOS: decoding needs them.
+            0xC0..=0xCF | 0xDA..=0xDF => true,
+            _ => return err("the JPEG has a marker this tool does not know"),
+        };
+        if keep {
+            out.extend_from_slice(&[0xFF, marker]);
+            out.extend_from_slice(&bytes[at..at + len]);
+        }
+        at += len;
+        if marker == 0xDA {
+            // Entropy-coded data follows SOS up to the next marker that is not
+            // a stuffed 0xFF00 or a restart marker (T.81 B.1.1.5 and F.1.2.3).
+            let start = at;
+            loop {
+                let Some(&b) = bytes.get(at) else {
+                    return err("the JPEG ends inside its image data");
+                };
+                if b == 0xFF {
+                    match bytes.get(at + 1) {
+                        Some(0x00) | Some(0xD0..=0xD7) => at += 2,
+                        Some(_) => break,
+                        None => return err("the JPEG ends inside its image data"),
+                    }
+                } else {
+                    at += 1;
+                }
+            }
+            out.extend_from_slice(&bytes[start..at]);
+        }
+    }
+}
+
+/// WebP chunks kept (RFC 9649, section 2.7): image data, alpha, animation and
+/// the ICC profile. `EXIF`, `XMP ` and unknown chunks are dropped.
+const WEBP_KEEP: &[&[u8; 4]] = &[
+    b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF", b"ICCP",
+];
+
+/// VP8X flag bits (RFC 9649, section 2.7): EXIF is 0x08 and XMP is 0x04.
+const VP8X_EXIF: u8 = 0x08;
+const VP8X_XMP: u8 = 0x04;
+
+fn strip_webp(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
+    if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WEBP" {
+        return err("it does not start with a RIFF WEBP header");
+    }
+    let riff_len = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+    let Some(riff_end) = riff_len.checked_add(8).filter(|&e| e <= bytes.len()) else {
+        return err("the WebP's RIFF size is larger than the file");
+    };
+    if riff_len % 2 != 0 {
+        return err("the WebP's RIFF size is odd");
+    }
+    let mut out = b"RIFF\0\0\0\0WEBP".to_vec();
+    let mut at = 12;
+    let mut first = true;
+    let mut image_data = false;
+    while at < riff_end {
+        let Some(header) = bytes.get(at..at + 8).filter(|_| at + 8 <= riff_end) else {
+            return err("a WebP chunk is cut short");
+        };
+        let kind: [u8; 4] = [header[0], header[1], header[2], header[3]];
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        let padded = len + (len & 1);
+        let Some(end) = (at + 8).checked_add(padded).filter(|&e| e <= riff_end) else {
+            return err("a WebP chunk is longer than the file");
+        };
+        if first && !matches!(&kind, b"VP8X" | b"VP8 " | b"VP8L") {
+            return err("the first WebP chunk is not VP8X, VP8 or VP8L");
+        }
+        if WEBP_KEEP.contains(&&kind) {
+            let start = out.len();
+            out.extend_from_slice(&bytes[at..end]);
+            if &kind == b"VP8X" {
+                if len < 10 {
+                    return err("the WebP's VP8X chunk is too short");
+                }
+                out[start + 8] &= !(VP8X_EXIF | VP8X_XMP);
+            }
+            image_data |= matches!(&kind, b"VP8 " | b"VP8L" | b"ANMF");
+        } else if first {
+            unreachable!("checked above");
+        }
+        first = false;
+        at = end;
+    }
+    if !image_data {
+        return err("the WebP holds no image data");
+    }
+    let size =
+        u32::try_from(out.len() - 8).map_err(|_| StripError("the WebP is too large".into()))?;
+    out[4..8].copy_from_slice(&size.to_le_bytes());
+    Ok(out)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub const MARKER: &[u8] = b"Zqxmetadatamarker";
+
+    fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(data);
+        // The CRC is carried, not checked, so any value works for these tests.
+        c.extend_from_slice(&[0, 0, 0, 0]);
+        c
+    }
+
+    /// A 1x1 PNG with a text chunk, an iTXt, eXIf and tIME, each with a marker.
+    pub fn png_with_metadata() -> Vec<u8> {
+        let mut b = PNG_SIGNATURE.to_vec();
+        b.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
+        b.extend(png_chunk(
+            b"tEXt",
+            &[b"Author\0".as_slice(), MARKER].concat(),
+        ));
+        b.extend(png_chunk(b"gAMA", &[0, 0, 177, 143]));
+        b.extend(png_chunk(
+            b"iTXt",
+            &[b"Comment\0\0\0\0\0".as_slice(), MARKER].concat(),
+        ));
+        b.extend(png_chunk(b"eXIf", &[b"MM\0*".as_slice(), MARKER].concat()));
+        b.extend(png_chunk(b"tIME", &[7, 232, 1, 1, 0, 0, 0]));
+        b.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1]));
+        b.extend(png_chunk(b"IEND", &[]));
+        b.extend_from_slice(MARKER); // trailing bytes after IEND
+        b
+    }
+
+    fn jpeg_segment(marker: u8, data: &[u8]) -> Vec<u8> {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&((data.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(data);
+        s
+    }
+
+    /// A structurally complete JPEG with EXIF, XMP, IPTC and a comment.
+    pub fn jpeg_with_metadata() -> Vec<u8> {
+        let mut b = vec![0xFF, 0xD8];
+        b.extend(jpeg_segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+        b.extend(jpeg_segment(
+            0xE1,
+            &[b"Exif\0\0".as_slice(), MARKER].concat(),
+        ));
+        b.extend(jpeg_segment(
+            0xE1,
+            &[b"http://ns.adobe.com/xap/1.0/\0".as_slice(), MARKER].concat(),
+        ));
+        b.extend(jpeg_segment(0xE2, b"ICC_PROFILE\0\x01\x01abc"));
+        b.extend(jpeg_segment(
+            0xED,
+            &[b"Photoshop 3.0\0".as_slice(), MARKER].concat(),
+        ));
+        b.extend(jpeg_segment(0xFE, MARKER));
+        b.extend(jpeg_segment(0xDB, &[0u8; 65]));
+        b.extend(jpeg_segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+        b.extend(jpeg_segment(
+            0xC4,
+            &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ));
+        b.extend(jpeg_segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        // Scan data with a stuffed 0xFF00 and a restart marker.
+        b.extend_from_slice(&[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]);
+        b.extend(jpeg_segment(0xFE, MARKER)); // a comment between scans
+        b.extend_from_slice(&[0xFF, 0xD9]);
+        b.extend_from_slice(MARKER); // trailing bytes after EOI
+        b
+    }
+
+    fn webp_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut c = kind.to_vec();
+        c.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        c.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            c.push(0);
+        }
+        c
+    }
+
+    /// An extended WebP with EXIF and XMP chunks and their VP8X flags set.
+    pub fn webp_with_metadata() -> Vec<u8> {
+        let mut body = b"WEBP".to_vec();
+        body.extend(webp_chunk(
+            b"VP8X",
+            &[VP8X_EXIF | VP8X_XMP | 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ));
+        body.extend(webp_chunk(b"ALPH", &[0, 1, 2]));
+        body.extend(webp_chunk(b"VP8L", &[0x2f, 0, 0, 0, 0x10, 0x07]));
+        body.extend(webp_chunk(b"EXIF", &[b"II*\0".as_slice(), MARKER].concat()));
+        body.extend(webp_chunk(
+            b"XMP ",
+            &[b"<x:xmpmeta>".as_slice(), MARKER].concat(),
+        ));
+        let mut b = b"RIFF".to_vec();
+        b.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        b.extend(body);
+        b
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn png_text_exif_and_time_are_removed() {
+        let dirty = png_with_metadata();
+        let clean = strip(ImageKind::Png, &dirty).unwrap();
+        assert!(!contains(&clean, MARKER));
+        assert!(!contains(&clean, b"tIME") && !contains(&clean, b"tEXt"));
+        assert!(clean.starts_with(PNG_SIGNATURE));
+        for kept in [b"IHDR", b"gAMA", b"IDAT", b"IEND"] {
+            assert!(contains(&clean, kept), "{kept:?} kept");
+        }
+        assert!(clean.ends_with(&png_chunk(b"IEND", &[])));
+        assert_eq!(strip(ImageKind::Png, &clean).unwrap(), clean, "idempotent");
+        assert!(has_metadata(ImageKind::Png, &dirty));
+        assert!(!has_metadata(ImageKind::Png, &clean));
+    }
+
+    #[test]
+    fn png_unknown_critical_chunk_and_truncation_are_refused() {
+        let mut b = PNG_SIGNATURE.to_vec();
+        b.extend(png_chunk(b"IHDR", &[0; 13]));
+        b.extend(png_chunk(b"ABCD", &[1]));
+        b.extend(png_chunk(b"IEND", &[]));
+        assert!(strip(ImageKind::Png, &b).is_err());
+        let dirty = png_with_metadata();
+        assert!(strip(ImageKind::Png, &dirty[..40]).is_err());
+        assert!(strip(ImageKind::Png, b"GIF89a").is_err());
+    }
+
+    #[test]
+    fn jpeg_app1_app13_and_comments_are_removed() {
+        let dirty = jpeg_with_metadata();
+        let clean = strip(ImageKind::Jpeg, &dirty).unwrap();
+        assert!(!contains(&clean, MARKER));
+        assert!(!contains(&clean, b"Exif") && !contains(&clean, b"Photoshop"));
+        assert!(
+            clean.starts_with(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            "JFIF stays first"
+        );
+        assert!(contains(&clean, b"ICC_PROFILE"), "colour profile kept");
+        assert!(contains(
+            &clean,
+            &[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]
+        ));
+        assert!(clean.ends_with(&[0xFF, 0xD9]));
+        assert_eq!(strip(ImageKind::Jpeg, &clean).unwrap(), clean, "idempotent");
+    }
+
+    #[test]
+    fn jpeg_truncated_is_refused() {
+        let dirty = jpeg_with_metadata();
+        for cut in [3, 10, dirty.len() - MARKER.len() - 2] {
+            assert!(
+                strip(ImageKind::Jpeg, &dirty[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn webp_exif_and_xmp_are_removed_and_header_fixed() {
+        let dirty = webp_with_metadata();
+        let clean = strip(ImageKind::Webp, &dirty).unwrap();
+        assert!(!contains(&clean, MARKER));
+        assert_eq!(&clean[..4], b"RIFF");
+        assert_eq!(&clean[8..12], b"WEBP");
+        let size = u32::from_le_bytes([clean[4], clean[5], clean[6], clean[7]]) as usize;
+        assert_eq!(size + 8, clean.len(), "RIFF size matches");
+        assert_eq!(&clean[12..16], b"VP8X");
+        assert_eq!(clean[20], 0x10, "EXIF and XMP flags cleared, alpha kept");
+        assert!(contains(&clean, b"ALPH") && contains(&clean, b"VP8L"));
+        assert_eq!(strip(ImageKind::Webp, &clean).unwrap(), clean, "idempotent");
+    }
+
+    #[test]
+    fn webp_bad_sizes_are_refused() {
+        let mut dirty = webp_with_metadata();
+        dirty[4] = dirty[4].wrapping_add(40);
+        assert!(strip(ImageKind::Webp, &dirty).is_err());
+        assert!(strip(ImageKind::Webp, b"RIFF\x04\0\0\0WEBP").is_err());
+    }
+
+    #[test]
+    fn kinds_from_names() {
+        assert_eq!(ImageKind::from_name("a.jpeg"), Some(ImageKind::Jpeg));
+        assert_eq!(ImageKind::from_name("a.webp"), Some(ImageKind::Webp));
+        assert_eq!(ImageKind::from_name("a.pdf"), None);
+    }
+}

@@ -1,0 +1,745 @@
+//! Recognising personal data in text: NHS numbers, National Insurance numbers,
+//! dates of birth, email addresses and UK phone numbers, and small counts of
+//! people.
+//!
+//! These are pure functions over strings, used by [`crate::guard`] on the
+//! public output and the public sources. Each rule cites where it comes from.
+//! They are tuned to fail closed: a false positive costs a person a minute and
+//! can be marked in place; a miss can cost someone their privacy.
+//!
+//! This module never prints or returns a whole match outside a [`Hit`], and
+//! [`mask`] is the only way a match may be shown to a person.
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    NhsNumber,
+    NiNumber,
+    DateOfBirth,
+    Email,
+    Phone,
+}
+
+impl Kind {
+    /// For messages: "an NHS number".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::NhsNumber => "an NHS number",
+            Kind::NiNumber => "a National Insurance number",
+            Kind::DateOfBirth => "a date of birth",
+            Kind::Email => "an email address",
+            Kind::Phone => "a phone number",
+        }
+    }
+
+    /// For the report: `nhs_number`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::NhsNumber => "nhs_number",
+            Kind::NiNumber => "ni_number",
+            Kind::DateOfBirth => "date_of_birth",
+            Kind::Email => "email",
+            Kind::Phone => "phone",
+        }
+    }
+}
+
+/// A match: its kind, byte range, and a normalised key used to compare it
+/// with allow-lists (never shown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    pub key: String,
+}
+
+/// Every hit in `text`, in order of position.
+pub fn find(text: &str) -> Vec<Hit> {
+    let mut hits = nhs_numbers(text);
+    hits.extend(ni_numbers(text));
+    hits.extend(dates_of_birth(text));
+    hits.extend(emails(text));
+    // A 3-3-4 NHS number can also look like a phone number: report it once.
+    let taken: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+    hits.extend(
+        phones(text)
+            .into_iter()
+            .filter(|p| !taken.iter().any(|&(s, e)| p.start < e && s < p.end)),
+    );
+    hits.sort_by_key(|h| (h.start, h.kind));
+    hits
+}
+
+/// The keys under which an allowed value (from site.toml or front matter) is
+/// compared with hits: as an email, as a phone number, and as letters and digits.
+pub fn allow_keys(value: &str) -> Vec<String> {
+    let mut keys = vec![alnum_key(value)];
+    if value.contains('@') {
+        keys.push(value.trim().to_ascii_uppercase());
+    }
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    if let Some(national) = phone_key(value.trim_start().starts_with('+'), &digits) {
+        keys.push(national);
+    }
+    keys
+}
+
+/// Shows only the last three letters or digits: enough for a person to find
+/// the match in the file, not enough to disclose it (CI logs are often public).
+pub fn mask(text: &str) -> String {
+    let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    let tail: String = chars[chars.len().saturating_sub(3)..].iter().collect();
+    format!("ending `{tail}`")
+}
+
+fn alnum_key(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn byte(text: &[u8], i: usize) -> u8 {
+    text.get(i).copied().unwrap_or(b' ')
+}
+
+fn digits_at(b: &[u8], i: usize) -> usize {
+    b[i.min(b.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count()
+}
+
+/// NHS numbers: ten digits, written together or as 3-3-4 with spaces or
+/// hyphens, whose last digit is the modulus 11 check digit (NHS Data
+/// Dictionary, "NHS Number": weights 10 to 2 on the first nine digits; a
+/// remainder giving 10 is never issued). Numbers of one repeated digit are
+/// not issued either and are ignored.
+pub fn nhs_numbers(text: &str) -> Vec<Hit> {
+    let b = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // Not part of a longer word or the decimals of a number.
+        if !b[i].is_ascii_digit()
+            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.'))
+        {
+            i += 1;
+            continue;
+        }
+        let run = digits_at(b, i);
+        let mut found = None;
+        if run == 10 && !byte(b, i + 10).is_ascii_alphanumeric() {
+            found = Some((i + 10, b[i..i + 10].to_vec()));
+        } else if run == 3 {
+            let sep = byte(b, i + 3);
+            if (sep == b' ' || sep == b'-')
+                && digits_at(b, i + 4) == 3
+                && byte(b, i + 7) == sep
+                && digits_at(b, i + 8) == 4
+                && !byte(b, i + 12).is_ascii_alphanumeric()
+            {
+                let d = [&b[i..i + 3], &b[i + 4..i + 7], &b[i + 8..i + 12]].concat();
+                found = Some((i + 12, d));
+            }
+        }
+        if let Some((end, digits)) = found {
+            if nhs_check_digit_valid(&digits) {
+                hits.push(Hit {
+                    kind: Kind::NhsNumber,
+                    start: i,
+                    end,
+                    key: String::from_utf8(digits).expect("digits"),
+                });
+                i = end;
+                continue;
+            }
+        }
+        i += run.max(1);
+    }
+    hits
+}
+
+/// The modulus 11 check of an NHS number's ten ASCII digits.
+pub fn nhs_check_digit_valid(digits: &[u8]) -> bool {
+    if digits.len() != 10 || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    if digits.iter().all(|&d| d == digits[0]) {
+        return false;
+    }
+    let sum: u32 = digits[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| u32::from(d - b'0') * (10 - i as u32))
+        .sum();
+    let check = match 11 - sum % 11 {
+        11 => 0,
+        10 => return false,
+        c => c,
+    };
+    check == u32::from(digits[9] - b'0')
+}
+
+/// National Insurance numbers, by HMRC's rules (National Insurance Manual
+/// NIM39110): two prefix letters, six digits, a suffix A, B, C or D. The first
+/// letter is not D, F, I, Q, U or V; the second is not D, F, I, O, Q, U or V;
+/// the prefixes BG, GB, KN, NK, NT, TN and ZZ are not allocated. Spaces
+/// between the pairs are allowed, as people write them.
+pub fn ni_numbers(text: &str) -> Vec<Hit> {
+    let b = text.as_bytes();
+    let mut hits = Vec::new();
+    for i in 0..b.len() {
+        if !b[i].is_ascii_alphabetic() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            continue;
+        }
+        let Some((end, key)) = ni_at(b, i) else {
+            continue;
+        };
+        hits.push(Hit {
+            kind: Kind::NiNumber,
+            start: i,
+            end,
+            key,
+        });
+    }
+    hits
+}
+
+fn ni_at(b: &[u8], i: usize) -> Option<(usize, String)> {
+    let first = byte(b, i).to_ascii_uppercase();
+    let second = byte(b, i + 1).to_ascii_uppercase();
+    if !first.is_ascii_uppercase() || !second.is_ascii_uppercase() {
+        return None;
+    }
+    if b"DFIQUV".contains(&first) || b"DFIOQUV".contains(&second) {
+        return None;
+    }
+    let prefix = [first, second];
+    if [b"BG", b"GB", b"KN", b"NK", b"NT", b"TN", b"ZZ"].contains(&&prefix) {
+        return None;
+    }
+    let mut at = i + 2;
+    let mut key = String::from_utf8(prefix.to_vec()).ok()?;
+    for _ in 0..3 {
+        if byte(b, at) == b' ' {
+            at += 1;
+        }
+        if !(byte(b, at).is_ascii_digit() && byte(b, at + 1).is_ascii_digit()) {
+            return None;
+        }
+        key.push(b[at] as char);
+        key.push(b[at + 1] as char);
+        at += 2;
+    }
+    if byte(b, at) == b' ' {
+        at += 1;
+    }
+    let suffix = byte(b, at).to_ascii_uppercase();
+    if !(b'A'..=b'D').contains(&suffix) || byte(b, at + 1).is_ascii_alphanumeric() {
+        return None;
+    }
+    key.push(suffix as char);
+    Some((at + 1, key))
+}
+
+/// Email addresses: a local part, `@`, and a domain with a dot and a
+/// top-level name of letters.
+pub fn emails(text: &str) -> Vec<Hit> {
+    let b = text.as_bytes();
+    let mut hits = Vec::new();
+    let local_char = |c: u8| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c);
+    let domain_char = |c: u8| c.is_ascii_alphanumeric() || c == b'.' || c == b'-';
+    let mut last_end = 0;
+    for (at, _) in text.match_indices('@') {
+        if at < last_end {
+            continue;
+        }
+        let mut start = at;
+        while start > 0 && local_char(b[start - 1]) {
+            start -= 1;
+        }
+        while start < at && !b[start].is_ascii_alphanumeric() {
+            start += 1;
+        }
+        let mut end = at + 1;
+        while end < b.len() && domain_char(b[end]) {
+            end += 1;
+        }
+        while end > at + 1 && !b[end - 1].is_ascii_alphanumeric() {
+            end -= 1;
+        }
+        let domain = &text[at + 1..end];
+        let tld_ok = domain.rsplit_once('.').is_some_and(|(host, tld)| {
+            !host.is_empty() && tld.len() >= 2 && tld.bytes().all(|c| c.is_ascii_alphabetic())
+        });
+        if start == at || !tld_ok {
+            continue;
+        }
+        hits.push(Hit {
+            kind: Kind::Email,
+            start,
+            end,
+            key: text[start..end].to_ascii_uppercase(),
+        });
+        last_end = end;
+    }
+    hits
+}
+
+/// A phone number's key: national digits starting with 0 (so `+44 3069
+/// 990000` and `03069 990000` are the same number), when the digits can be a
+/// UK number at all (Ofcom National Telephone Numbering Plan: ten or eleven
+/// digits starting 01, 02, 03, 05, 07, 08 or 09).
+fn phone_key(international: bool, digits: &str) -> Option<String> {
+    let national = if international {
+        let rest = digits.strip_prefix("44")?;
+        let rest = rest.strip_prefix('0').unwrap_or(rest);
+        format!("0{rest}")
+    } else {
+        digits.to_string()
+    };
+    let ok = (national.len() == 10 || national.len() == 11)
+        && national.starts_with('0')
+        && !national[1..].starts_with(['0', '4', '6']);
+    ok.then_some(national)
+}
+
+/// UK phone numbers: `0` or `+44` then groups of digits separated by single
+/// spaces or hyphens, with the area code optionally in brackets, ten or
+/// eleven digits in all.
+pub fn phones(text: &str) -> Vec<Hit> {
+    let b = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let boundary =
+            i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"+./\xA3$".contains(&b[i - 1]));
+        let starts = match c {
+            b'0' => true,
+            b'+' => b[i..].starts_with(b"+44"),
+            b'(' => matches!(byte(b, i + 1), b'0' | b'+'),
+            _ => false,
+        };
+        if !(boundary && starts) {
+            i += 1;
+            continue;
+        }
+        let international = c == b'+' || byte(b, i + 1) == b'+';
+        // Walk groups of digits; remember the longest prefix that is a number.
+        let mut at = i;
+        let mut digits = String::new();
+        let mut best: Option<(usize, String)> = None;
+        loop {
+            while matches!(byte(b, at), b'(' | b'+') && at < b.len() {
+                at += 1;
+            }
+            let run = digits_at(b, at);
+            if run == 0 {
+                break;
+            }
+            digits.push_str(&text[at..at + run]);
+            at += run;
+            if byte(b, at) == b')' && text[i..at].contains('(') {
+                at += 1;
+                if byte(b, at).is_ascii_digit() {
+                    continue; // `(0)20`: the group after the brackets
+                }
+            }
+            let next = byte(b, at);
+            let decimal = next == b'.' && byte(b, at + 1).is_ascii_digit();
+            if !next.is_ascii_alphanumeric() && !decimal || at >= b.len() {
+                if let Some(key) = phone_key(international, &digits) {
+                    best = Some((at, key));
+                }
+            }
+            if digits.len() > 13 {
+                break;
+            }
+            let sep = byte(b, at);
+            let after = byte(b, at + 1);
+            if (sep == b' ' || sep == b'-') && (after.is_ascii_digit() || after == b'(') {
+                at += 1;
+            } else {
+                break;
+            }
+        }
+        match best {
+            Some((end, key)) => {
+                hits.push(Hit {
+                    kind: Kind::Phone,
+                    start: i,
+                    end,
+                    key,
+                });
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    hits
+}
+
+/// Words that introduce a date of birth.
+const BIRTH_WORDS: &[&str] = &[
+    "date of birth",
+    "birth date",
+    "birthday",
+    "d.o.b",
+    "dob",
+    "born",
+];
+
+/// How far after a birth word a date may start, in bytes.
+const BIRTH_WINDOW: usize = 40;
+
+/// Dates of birth, by a documented heuristic: a date (`12/03/1950`,
+/// `1950-03-12`, `12 March 1950`, `March 12, 1950`) starting within 40
+/// characters after "born", "DOB", "D.O.B.", "date of birth", "birth date" or
+/// "birthday". A date on its own is not personal data; next to those words it
+/// almost always is someone's date of birth, and with a name it identifies them.
+pub fn dates_of_birth(text: &str) -> Vec<Hit> {
+    let lower = text.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let mut hits: Vec<Hit> = Vec::new();
+    for word in BIRTH_WORDS {
+        for (at, _) in lower.match_indices(word) {
+            let end = at + word.len();
+            if (at > 0 && b[at - 1].is_ascii_alphanumeric()) || byte(b, end).is_ascii_alphabetic() {
+                continue;
+            }
+            let window_end = (end + BIRTH_WINDOW).min(b.len());
+            if let Some((s, e)) = find_date(b, end, window_end) {
+                if !hits.iter().any(|h| h.start == s) {
+                    hits.push(Hit {
+                        kind: Kind::DateOfBirth,
+                        start: s,
+                        end: e,
+                        key: alnum_key(&text[s..e]),
+                    });
+                }
+            }
+        }
+    }
+    hits
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "sept",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+];
+
+fn month_at(b: &[u8], at: usize) -> Option<usize> {
+    MONTHS
+        .iter()
+        .filter(|m| {
+            b[at..].starts_with(m.as_bytes()) && !byte(b, at + m.len()).is_ascii_alphabetic()
+        })
+        .map(|m| at + m.len() + usize::from(byte(b, at + m.len()) == b'.'))
+        .next()
+}
+
+fn skip_spaces(b: &[u8], mut at: usize) -> usize {
+    while byte(b, at) == b' ' && at < b.len() {
+        at += 1;
+    }
+    at
+}
+
+/// The first date starting in `b[from..to]` (lower-case ASCII), as a byte range.
+fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
+    for i in from..to {
+        let prev_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if !prev_ok {
+            continue;
+        }
+        if b[i].is_ascii_digit() {
+            let n1 = digits_at(b, i);
+            let sep = byte(b, i + n1);
+            if matches!(sep, b'/' | b'.' | b'-') {
+                let j = i + n1 + 1;
+                let n2 = digits_at(b, j);
+                if n2 > 0 && byte(b, j + n2) == sep {
+                    let k = j + n2 + 1;
+                    let n3 = digits_at(b, k);
+                    let dmy = n1 <= 2 && n2 <= 2 && (n3 == 2 || n3 == 4);
+                    let ymd = n1 == 4 && n2 <= 2 && n3 <= 2 && n3 > 0;
+                    if dmy || ymd {
+                        return Some((i, k + n3));
+                    }
+                }
+            }
+            if n1 <= 2 {
+                let mut j = i + n1;
+                for suffix in ["st", "nd", "rd", "th"] {
+                    if b[j..].starts_with(suffix.as_bytes()) {
+                        j += 2;
+                        break;
+                    }
+                }
+                let j = skip_spaces(b, j);
+                if let Some(k) = month_at(b, j) {
+                    let k = skip_spaces(b, k);
+                    if digits_at(b, k) == 4 {
+                        return Some((i, k + 4));
+                    }
+                }
+            }
+        } else if let Some(j) = month_at(b, i) {
+            let j = skip_spaces(b, j);
+            let n = digits_at(b, j);
+            if (1..=2).contains(&n) {
+                let mut k = j + n;
+                for suffix in ["st", "nd", "rd", "th"] {
+                    if b[k..].starts_with(suffix.as_bytes()) {
+                        k += 2;
+                        break;
+                    }
+                }
+                if byte(b, k) == b',' {
+                    k += 1;
+                }
+                let k = skip_spaces(b, k);
+                if digits_at(b, k) == 4 {
+                    return Some((i, k + 4));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Words that make a nearby number a count of people.
+const PEOPLE_WORDS: &[&str] = &[
+    "people",
+    "person",
+    "persons",
+    "resident",
+    "user",
+    "client",
+    "individual",
+    "carer",
+    "child",
+    "children",
+    "adult",
+    "household",
+    "family",
+    "families",
+    "patient",
+    "pupil",
+    "student",
+    "staff",
+    "employee",
+    "worker",
+    "respondent",
+    "men",
+    "women",
+    "boy",
+    "girl",
+    "man",
+    "woman",
+    "member",
+    "tenant",
+    "learner",
+    "participant",
+    "customer",
+];
+
+/// Whether `word` (lower case) names people, allowing a plural `s`.
+pub fn is_people_word(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    PEOPLE_WORDS
+        .iter()
+        .any(|p| w == *p || w.strip_suffix('s') == Some(p))
+}
+
+/// Whether a text (a table heading) mentions people or a count.
+pub fn mentions_people(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        is_people_word(w)
+            || matches!(
+                w.to_ascii_lowercase().as_str(),
+                "number" | "count" | "total" | "headcount"
+            )
+    })
+}
+
+/// Whether a table cell is just a small count (1 to 4).
+pub fn is_small_count(cell: &str) -> bool {
+    matches!(cell.trim(), "1" | "2" | "3" | "4")
+}
+
+/// Small counts of people in running text: a whole number 1 to 4 followed,
+/// within the next two words, by a word for people ("3 residents", "2 service
+/// users", "4 older people"). Returns byte offsets of the numbers.
+pub fn small_counts_in_text(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    for i in 0..b.len() {
+        if !(b'1'..=b'4').contains(&b[i]) {
+            continue;
+        }
+        let prev = if i == 0 { b' ' } else { b[i - 1] };
+        if prev.is_ascii_alphanumeric() || b"\xA3$.,:/-".contains(&prev) {
+            continue;
+        }
+        let next = byte(b, i + 1);
+        if next.is_ascii_alphanumeric()
+            || b"%.,:/-".contains(&next) && byte(b, i + 2).is_ascii_digit()
+            || next == b'%'
+        {
+            continue;
+        }
+        let rest = &text[i + 1..];
+        let mut words = rest
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty());
+        if words.by_ref().take(3).any(is_people_word) {
+            found.push(i);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+        find(text)
+            .into_iter()
+            .map(|h| (h.kind, &text[h.start..h.end]))
+            .collect()
+    }
+
+    #[test]
+    fn nhs_modulus_11() {
+        // 943 476 5919 is the NHS's own published example of a valid number.
+        assert!(nhs_check_digit_valid(b"9434765919"));
+        assert!(!nhs_check_digit_valid(b"9434765918"));
+        assert!(!nhs_check_digit_valid(b"1111111111"));
+        // A remainder giving a check digit of 10 is never valid.
+        assert!(!nhs_check_digit_valid(b"0000000060"));
+        assert_eq!(
+            kinds("NHS no. 943 476 5919, or 9434765919, or 943-476-5919."),
+            [
+                (Kind::NhsNumber, "943 476 5919"),
+                (Kind::NhsNumber, "9434765919"),
+                (Kind::NhsNumber, "943-476-5919")
+            ]
+        );
+        // Invalid check digit, wrong grouping, or part of a longer number: ignored.
+        assert!(kinds("943 476 5918 and 94347659190 and 9434 765 919").is_empty());
+    }
+
+    #[test]
+    fn national_insurance_rules() {
+        assert_eq!(
+            kinds("NI: AB 12 34 56 C and ce123456d."),
+            [
+                (Kind::NiNumber, "AB 12 34 56 C"),
+                (Kind::NiNumber, "ce123456d")
+            ]
+        );
+        // Excluded letters and prefixes, bad suffix, embedded in a word.
+        for bad in [
+            "DA123456A",
+            "AO123456A",
+            "GB123456A",
+            "TN123456A",
+            "AB123456E",
+            "XAB123456A",
+            "AB12345A",
+        ] {
+            assert!(kinds(bad).is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_of_birth_need_a_birth_word() {
+        assert_eq!(
+            kinds(
+                "Mr Smith (born 12 March 1950) and Ms Jones, DOB: 03/04/1961. Date of birth 1970-01-02."
+            ),
+            [
+                (Kind::DateOfBirth, "12 March 1950"),
+                (Kind::DateOfBirth, "03/04/1961"),
+                (Kind::DateOfBirth, "1970-01-02")
+            ]
+        );
+        assert!(kinds("The decision was taken on 12 March 2022.").is_empty());
+        assert!(kinds("Reborn 12 March 2022 service.").is_empty());
+    }
+
+    #[test]
+    fn emails_and_phones() {
+        assert_eq!(
+            kinds(
+                "Write to jo.bloggs+x@mail.example.co.uk. or call 01632 960001, +44 (0)20 7946 0018 or 07700-900-123."
+            ),
+            [
+                (Kind::Email, "jo.bloggs+x@mail.example.co.uk"),
+                (Kind::Phone, "01632 960001"),
+                (Kind::Phone, "+44 (0)20 7946 0018"),
+                (Kind::Phone, "07700-900-123"),
+            ]
+        );
+        // Money, dates, decision numbers, CSS at-rules and short numbers are not.
+        assert!(kinds("£1,000,000 on 2022-07-29 for 22/00073 @media 0 to 4 0.5 10065200 16 0123 0.1632960001").is_empty());
+        // In a CSV row, between cells, and in brackets without a closing one.
+        assert_eq!(
+            kinds("P1,Sam (on 07700 900123),01632 960001,63.47"),
+            [(Kind::Phone, "07700 900123"), (Kind::Phone, "01632 960001")]
+        );
+    }
+
+    #[test]
+    fn allow_keys_match_hits() {
+        let hit = &find("call +44 3069 990000")[0];
+        assert!(allow_keys("03069 990000").contains(&hit.key));
+        let hit = &find("Democratic.Services@example.org")[0];
+        assert!(allow_keys("democratic.services@example.org").contains(&hit.key));
+    }
+
+    #[test]
+    fn masks_show_only_the_last_three() {
+        assert_eq!(mask("943 476 5919"), "ending `919`");
+        assert_eq!(mask("jo@example.org"), "ending `org`");
+    }
+
+    #[test]
+    fn small_counts() {
+        let t = "Of the 3 residents, 2 service users and 12 people, £4 and 4% and 1.5 people.";
+        let found: Vec<&str> = small_counts_in_text(t)
+            .iter()
+            .map(|&i| &t[i..i + 1])
+            .collect();
+        assert_eq!(found, ["3", "2"]);
+        assert!(is_small_count(" 4 ") && !is_small_count("5") && !is_small_count("14"));
+        assert!(mentions_people("Number of people") && !mentions_people("Lot"));
+    }
+}
