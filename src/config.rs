@@ -18,6 +18,9 @@ pub struct SiteConfig {
     pub organisation: Organisation,
     pub contact: Contact,
     pub licence: Licence,
+    /// A procurement to publish as Open Contracting data (docs/content-format.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procurement: Option<crate::procurement::Procurement>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -22,6 +22,7 @@ pub mod downloads;
 pub mod frontmatter;
 pub mod markdown;
 pub mod output;
+pub mod procurement;
 pub mod render;
 pub mod report;
 pub mod scan;
