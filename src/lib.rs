@@ -8,7 +8,7 @@
 //! 2. [`config`], [`document`] and [`data`] parse strings into typed values;
 //! 3. [`site`] assembles and cross-checks them;
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
-//! 5. [`render`] (with [`markdown`] and [`downloads`]) turns the public model into files;
+//! 5. [`render`] (with [`markdown`], [`downloads`] and [`opendata`]) turns the public model into files;
 //! 6. [`scan`] checks every file for exempt text, independently of step 4;
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
@@ -21,6 +21,7 @@ pub mod document;
 pub mod downloads;
 pub mod frontmatter;
 pub mod markdown;
+pub mod opendata;
 pub mod output;
 pub mod procurement;
 pub mod render;
