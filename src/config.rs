@@ -30,6 +30,9 @@ pub struct SiteConfig {
     /// What the personal-data guard allows besides `[contact]`.
     #[serde(default)]
     pub personal_data: PersonalData,
+    /// A procurement to publish as Open Contracting data (docs/content-format.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procurement: Option<crate::procurement::Procurement>,
 }
 
 /// `[personal_data]`: values the council publishes on purpose (its own

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -34,10 +34,10 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-impl Serialize for Date {
-    /// As `2022-07-13`, which templates' `date` filter reads.
+/// Written back as `2022-07-13`, for templates and open data.
+impl serde::Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
+        serializer.collect_str(self)
     }
 }
 

@@ -8,7 +8,7 @@
 //! 2. [`config`], [`document`] and [`data`] parse strings into typed values;
 //! 3. [`site`] assembles and cross-checks them;
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
-//! 5. [`render`] (with [`markdown`] and [`downloads`]) turns the public model into files;
+//! 5. [`render`] (with [`markdown`], [`downloads`] and [`opendata`]) turns the public model into files;
 //!    [`language`] measures the public text and [`contrast`] checks template colours;
 //! 6. [`scan`] checks every file for exempt text, independently of step 4, and
 //!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
@@ -28,9 +28,11 @@ pub mod guard;
 pub mod images;
 pub mod language;
 pub mod markdown;
+pub mod opendata;
 pub mod output;
 pub mod pdfinfo;
 pub mod personal;
+pub mod procurement;
 pub mod render;
 pub mod report;
 pub mod scan;
@@ -161,7 +163,28 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     };
     let fingerprints = &separated.fingerprints;
     let decisions = separated.public.decisions.len();
-    type Unit = (Diagnostics, usize, Vec<guard::FileFindings>);
+    // Scans, guards and (when building) writes one unit of rendered files.
+    let process = |files: output::Files, mut unit_diags: Diagnostics| -> Result<Unit, Error> {
+        let mut findings = Vec::new();
+        // The second line of defence runs on every file, whatever the first line did.
+        for (path, bytes) in files.iter() {
+            for leak in fingerprints.scan(path, bytes) {
+                unit_diags.push(report::leak_diagnostic(&leak));
+            }
+            findings.push(guard.inspect(path, bytes));
+        }
+        if let Some(staging) = &staging {
+            if !unit_diags.has_errors() {
+                staging.write_all(&files).map_err(Error::Write)?;
+            }
+        }
+        let paths = files.iter().map(|(p, _)| p.clone()).collect();
+        Ok(Unit {
+            diagnostics: unit_diags,
+            paths,
+            findings,
+        })
+    };
     let units: Vec<Result<Unit, Error>> = (0..=decisions)
         .into_par_iter()
         .map(|unit| {
@@ -171,30 +194,27 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                 false => renderer.render_site_pages(&mut unit_diags),
             }
             .map_err(|e| Error::Template(e.0))?;
-            // The second line of defence runs on every file, whatever the first line did.
-            let mut findings = Vec::new();
-            for (path, bytes) in files.iter() {
-                for leak in fingerprints.scan(path, bytes) {
-                    unit_diags.push(report::leak_diagnostic(&leak));
-                }
-                findings.push(guard.inspect(path, bytes));
-            }
-            if let Some(staging) = &staging {
-                if !unit_diags.has_errors() {
-                    staging.write_all(&files).map_err(Error::Write)?;
-                }
-            }
-            Ok((unit_diags, files.len(), findings))
+            process(files, unit_diags)
         })
         .collect();
-    let mut file_count = 0;
+    let mut written = Vec::new();
     let mut guard_findings = Vec::new();
     for unit in units {
-        let (unit_diags, count, findings) = unit?;
-        diags.extend(unit_diags);
-        file_count += count;
-        guard_findings.extend(findings);
+        let unit = unit?;
+        diags.extend(unit.diagnostics);
+        written.extend(unit.paths);
+        guard_findings.extend(unit.findings);
     }
+    // Last, what describes the whole build (the sitemap lists what was written).
+    written.sort();
+    let last = process(
+        opendata::finish(&separated.public, &written),
+        Diagnostics::default(),
+    )?;
+    diags.extend(last.diagnostics);
+    written.extend(last.paths);
+    guard_findings.extend(last.findings);
+    let file_count = written.len();
     let output_label = diagnostics::display_path(&options.root, &options.output);
     let guarded = guard.conclude(guard_findings, &output_label, &mut diags);
     let mut report = report::Report::new(separated.report, fingerprints, file_count);
@@ -216,6 +236,13 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         files_written,
         language: Some(language),
     })
+}
+
+/// What one unit of work (a decision, or the site-wide pages) produced.
+struct Unit {
+    diagnostics: Diagnostics,
+    paths: Vec<String>,
+    findings: Vec<guard::FileFindings>,
 }
 
 fn failed(diags: Diagnostics, report: Option<report::Report>) -> Outcome {

@@ -166,17 +166,6 @@ struct GlossaryEntry {
     meaning: String,
 }
 
-#[derive(Serialize)]
-struct Download {
-    title: String,
-    description: String,
-    href: String,
-    format: &'static str,
-    size: String,
-    rows: usize,
-    withheld: Vec<WithheldNotice>,
-}
-
 /// Renders the public model. Shared by the threads of a build: every method
 /// takes `&self`, and each unit of work returns its own files.
 pub struct Renderer<'a> {
@@ -678,6 +667,7 @@ impl Renderer<'_> {
             body => Value::from_serialize(self.markdown(&d.body, &path, diagnostics)),
             related,
             papers => Value::from_serialize(&papers),
+            jsonld => Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
         };
         let meta = self.meta(
             &d.title,
@@ -979,6 +969,7 @@ impl Renderer<'_> {
             groups => Value::from_serialize(&groups),
             providers => Value::from_serialize(&providers),
             withheld => Value::from_serialize(&withheld),
+            jsonld => crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
         };
         self.page(
             files,
@@ -1040,34 +1031,11 @@ impl Renderer<'_> {
     }
 
     fn data(&self, files: &mut Files, diagnostics: &mut Diagnostics) -> Result<(), TemplateBug> {
-        let mut downloads = Vec::new();
-        let decisions_csv = crate::downloads::decisions_csv(self.site);
-        downloads.push(Download {
-            title: "Decisions".into(),
-            description: "One row for each decision: its number, title, summary, status, dates, who makes it and whether it is a key decision.".into(),
-            href: "decisions.csv".into(),
-            format: "CSV",
-            size: human_size(decisions_csv.len()),
-            rows: self.site.decisions.len(),
-            withheld: vec![],
-        });
-        files.add("data/decisions.csv", decisions_csv);
-        for ds in &self.site.datasets {
-            let csv = crate::downloads::dataset_csv(ds);
-            downloads.push(Download {
-                title: ds.title.clone(),
-                description: ds.description.clone(),
-                href: format!("{}.csv", ds.name),
-                format: "CSV",
-                size: human_size(csv.len()),
-                rows: ds.rows.len(),
-                withheld: ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect(),
-            });
-            files.add(format!("data/{}.csv", ds.name), csv);
-        }
+        // Every download, feed and standard file is written by `opendata`.
+        let catalogue = crate::opendata::render(self.site, files);
         let meta = self.meta(
             "Open data",
-            "Download the facts on this site as spreadsheets (CSV files) to use as you like.",
+            "Download the facts on this site to use as you like: spreadsheets, data in the standards that service directories and procurement analysts use, and feeds.",
             "data/",
             "data",
             vec![Link {
@@ -1075,14 +1043,9 @@ impl Renderer<'_> {
                 href: String::new(),
             }],
         );
-        self.page(
-            files,
-            "data.html",
-            "data/",
-            meta,
-            minijinja::context! { downloads => Value::from_serialize(&downloads) },
-            diagnostics,
-        )
+        let jsonld = Value::from_safe_string(catalogue.jsonld.clone());
+        let view = minijinja::context! { catalogue => Value::from_serialize(&catalogue), jsonld };
+        self.page(files, "data.html", "data/", meta, view, diagnostics)
     }
 }
 

@@ -195,6 +195,14 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         }
     }
     check_datasets(&datasets, diagnostics);
+    if let (Some(config), Some(text)) = (&config, source.config_text.as_deref()) {
+        let numbers: Vec<&str> = decisions
+            .iter()
+            .map(|b| b.front().number.get_ref().as_str())
+            .collect();
+        let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
+        crate::procurement::check(config, text, &numbers, &names, diagnostics);
+    }
 
     let config = config?;
     if diagnostics.has_errors() {

@@ -227,3 +227,67 @@ fn output_folder_not_written_by_plainsight_is_never_replaced() {
         "precious"
     );
 }
+
+/// The open-data outputs (downloads, Open Referral UK, OCDS, feeds, calendar,
+/// sitemap, JSON-LD) exist under planted markers and carry none of them.
+#[test]
+fn planted_markers_reach_no_open_data_file() {
+    let site = fixture("minimal");
+    let markers = plant_markers(site.path());
+    append(
+        &site.path().join("site.toml"),
+        "\n[procurement]\nocid_prefix = \"ocds-000000\"\nid = \"DPS-1\"\ndecision = \"24/00001\"\n\
+         title = \"Library support\"\ndescription = \"A test procurement.\"\npublished = 2024-05-01\n\
+         tender_period = { start = 2024-04-01, end = 2024-04-20 }\n",
+    );
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let output = files(&site.path().join("public"));
+    let open_data: std::collections::BTreeMap<String, Vec<u8>> = output
+        .into_iter()
+        .filter(|(path, _)| {
+            path.starts_with("data/")
+                || path.starts_with("feeds/")
+                || path == "sitemap.xml"
+                || path == "robots.txt"
+                || path.starts_with("decisions/") && path.ends_with("index.html")
+                || path == "activities/index.html"
+        })
+        .collect();
+    for expected in [
+        "data/decisions.csv",
+        "data/decisions.json",
+        "data/documents.csv",
+        "data/providers.csv",
+        "data/providers.json",
+        "data/datapackage.json",
+        "data/openreferral-uk/services.json",
+        "data/openreferral-uk/organizations.json",
+        "data/ocds.json",
+        "feeds/decisions.xml",
+        "feeds/upcoming-decisions.ics",
+        "sitemap.xml",
+        "robots.txt",
+    ] {
+        assert!(
+            open_data.contains_key(expected),
+            "{expected} was not written"
+        );
+    }
+    for marker in &markers {
+        assert!(
+            files_containing(&open_data, marker).is_empty(),
+            "{marker} leaked into {:?}",
+            files_containing(&open_data, marker)
+        );
+    }
+    // The exempt report has no address anywhere, and the OCDS file names its paragraph.
+    let sitemap = String::from_utf8(open_data["sitemap.xml"].clone()).unwrap();
+    assert!(!sitemap.contains("legal-advice") && !sitemap.contains("appendix-1"));
+    let ocds = String::from_utf8(open_data["data/ocds.json"].clone()).unwrap();
+    assert!(ocds.contains("withheld under paragraph 5 of Part 1 of Schedule 12A"));
+    assert!(
+        ocds.contains("Hourly rate: withheld under paragraph 3"),
+        "{ocds}"
+    );
+}

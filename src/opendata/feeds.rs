@@ -1,0 +1,313 @@
+//! Atom feeds (RFC 4287) of decisions, and an iCalendar file (RFC 5545) of
+//! the dates when proposed decisions are due.
+//!
+//! - `feeds/decisions.xml`: every decision;
+//! - `feeds/divisions/SLUG.xml`: one per electoral division;
+//! - `feeds/decision-makers/SLUG.xml`: one per decision maker;
+//! - `feeds/upcoming-decisions.ics`: proposed decisions with a due date.
+//!
+//! Every date comes from the content, never the clock: an entry is `updated`
+//! on the latest date its record carries, and a calendar event is stamped with
+//! the same date, so identical content gives identical files and subscribers
+//! are not told of changes that did not happen. Identifiers are the decision's
+//! address, which never changes.
+
+use std::collections::BTreeMap;
+
+use super::{Draft, absolute};
+use crate::document::{Date, DecisionStatus};
+use crate::visibility::{PublicDecision, PublicSite};
+
+/// The latest date the decision's record carries: taken, withdrawn, a call-in
+/// date or a step of its pathway; failing those, when it is due.
+pub fn updated(d: &PublicDecision) -> Option<Date> {
+    let call_in = d
+        .call_in
+        .as_ref()
+        .map(|c| [c.deadline, c.implement_from])
+        .unwrap_or_default();
+    [d.taken, d.withdrawn]
+        .into_iter()
+        .chain(call_in)
+        .chain(d.pathway.iter().map(|s| Some(s.date)))
+        .flatten()
+        .max()
+        .or(d.due)
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn atom_date(date: Date) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+/// An Atom feed of `decisions`, newest first.
+fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision]) -> Vec<u8> {
+    let mut sorted: Vec<&PublicDecision> = decisions.to_vec();
+    sorted.sort_by(|a, b| {
+        updated(b)
+            .cmp(&updated(a))
+            .then_with(|| b.number.cmp(&a.number))
+    });
+    let feed_updated = sorted
+        .iter()
+        .filter_map(|d| updated(d))
+        .max()
+        .map(atom_date)
+        // A feed with no dated entry still needs `updated`; the epoch says "never".
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en-GB\">\n");
+    out.push_str(&format!(
+        "  <id>{}</id>\n",
+        xml_escape(&absolute(site, path))
+    ));
+    out.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
+    out.push_str(&format!(
+        "  <subtitle>{}</subtitle>\n",
+        xml_escape(&site.config.tagline)
+    ));
+    out.push_str(&format!("  <updated>{feed_updated}</updated>\n"));
+    out.push_str(&format!(
+        "  <author><name>{}</name><uri>{}</uri></author>\n",
+        xml_escape(&site.config.organisation.name),
+        xml_escape(&site.config.organisation.url)
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&absolute(site, path))
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&absolute(site, "decisions/"))
+    ));
+    out.push_str(&format!(
+        "  <rights>{}</rights>\n",
+        xml_escape(&site.config.licence.name)
+    ));
+    for d in sorted {
+        let url = absolute(site, &format!("decisions/{}/", d.slug));
+        let entry_updated = updated(d)
+            .map(atom_date)
+            .unwrap_or_else(|| feed_updated.clone());
+        let state = match (d.status, d.date()) {
+            (DecisionStatus::Proposed, Some(due)) => format!("Proposed, due {due}"),
+            (DecisionStatus::Taken, Some(taken)) => format!("Taken on {taken}"),
+            (DecisionStatus::CalledIn, Some(taken)) => format!("Taken on {taken}, called in"),
+            (DecisionStatus::Withdrawn, Some(on)) => format!("Withdrawn on {on}"),
+            (_, None) => crate::render::status_label(d.status).to_string(),
+        };
+        out.push_str("  <entry>\n");
+        out.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
+        out.push_str(&format!(
+            "    <title>{}: {}</title>\n",
+            xml_escape(&d.number),
+            xml_escape(d.title.trim())
+        ));
+        out.push_str(&format!("    <updated>{entry_updated}</updated>\n"));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&url)
+        ));
+        out.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\"/>\n",
+            crate::document::status_name(d.status),
+            xml_escape(&state)
+        ));
+        out.push_str(&format!(
+            "    <summary type=\"text\">{}</summary>\n",
+            xml_escape(&format!(
+                "{} ({state}. Decision maker: {}.)",
+                d.summary.trim(),
+                d.decision_maker
+            ))
+        ));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out.into_bytes()
+}
+
+/// Escapes a TEXT value (RFC 5545, 3.3.11).
+fn ics_text(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets, never inside a character (RFC 5545, 3.1).
+fn ics_line(out: &mut String, line: &str) {
+    let mut used = 0;
+    for c in line.chars() {
+        if used + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+fn ics_date(date: Date) -> String {
+    date.0.format("%Y%m%d").to_string()
+}
+
+/// An all-day event on each proposed decision's due date.
+pub fn calendar(site: &PublicSite) -> (Vec<u8>, usize) {
+    let mut out = String::new();
+    let mut count = 0;
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//plainsight//decisions//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        ics_line(&mut out, line);
+    }
+    ics_line(
+        &mut out,
+        &format!(
+            "X-WR-CALNAME:{}",
+            ics_text(&format!(
+                "Upcoming decisions: {}",
+                site.config.organisation.name
+            ))
+        ),
+    );
+    for d in &site.decisions {
+        let (DecisionStatus::Proposed, Some(due)) = (d.status, d.due) else {
+            continue;
+        };
+        count += 1;
+        let url = absolute(site, &format!("decisions/{}/", d.slug));
+        let stamp = updated(d).unwrap_or(due);
+        ics_line(&mut out, "BEGIN:VEVENT");
+        // RFC 7986 5.3: a UUID, stable across builds (name-based from the site
+        // and decision). Not `id@host`, which reads like an email address.
+        let uid = super::stable_uuid(site, &format!("decision/{}/due", d.slug));
+        ics_line(&mut out, &format!("UID:{uid}"));
+        ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(stamp)));
+        ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(due)));
+        let next = Date(due.0.succ_opt().unwrap_or(due.0));
+        ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ics_date(next)));
+        ics_line(
+            &mut out,
+            &format!(
+                "SUMMARY:{}",
+                ics_text(&format!("Decision {} due: {}", d.number, d.title.trim()))
+            ),
+        );
+        ics_line(
+            &mut out,
+            &format!(
+                "DESCRIPTION:{}",
+                ics_text(&format!(
+                    "{}\n\nDecision maker: {}.\n{url}",
+                    d.summary.trim(),
+                    d.decision_maker
+                ))
+            ),
+        );
+        ics_line(&mut out, &format!("URL:{url}"));
+        ics_line(&mut out, "TRANSP:TRANSPARENT");
+        ics_line(&mut out, "END:VEVENT");
+    }
+    ics_line(&mut out, "END:VCALENDAR");
+    (out.into_bytes(), count)
+}
+
+/// Every feed and the calendar.
+pub fn render(site: &PublicSite) -> Vec<Draft> {
+    let all: Vec<&PublicDecision> = site.decisions.iter().collect();
+    let feed =
+        |path: String, title: String, description: String, decisions: &[&PublicDecision]| Draft {
+            bytes: atom(site, &path, &title, decisions),
+            path,
+            title,
+            description,
+            format: "Atom feed",
+            media_type: "application/atom+xml",
+            rows: Some(decisions.len()),
+            withheld: vec![],
+        };
+    let mut drafts = vec![feed(
+        "feeds/decisions.xml".into(),
+        format!("Decisions: {}", site.config.organisation.name),
+        "Every decision, newest first, with its plain summary. Add it to a feed reader to hear of new and changed decisions.".into(),
+        &all,
+    )];
+    let mut by_division: BTreeMap<String, (String, Vec<&PublicDecision>)> = BTreeMap::new();
+    let mut by_maker: BTreeMap<String, (String, Vec<&PublicDecision>)> = BTreeMap::new();
+    for d in &site.decisions {
+        for division in &d.electoral_divisions {
+            by_division
+                .entry(super::slug(division))
+                .or_insert_with(|| (division.clone(), Vec::new()))
+                .1
+                .push(d);
+        }
+        by_maker
+            .entry(super::slug(&d.decision_maker))
+            .or_insert_with(|| (d.decision_maker.clone(), Vec::new()))
+            .1
+            .push(d);
+    }
+    for (slug, (division, decisions)) in &by_division {
+        let title = if division == "All" {
+            "Decisions affecting all electoral divisions".to_string()
+        } else {
+            format!("Decisions affecting {division}")
+        };
+        drafts.push(feed(
+            format!("feeds/divisions/{slug}.xml"),
+            title,
+            format!("Decisions that affect the electoral division: {division}."),
+            decisions,
+        ));
+    }
+    for (slug, (maker, decisions)) in &by_maker {
+        drafts.push(feed(
+            format!("feeds/decision-makers/{slug}.xml"),
+            format!("Decisions by the {maker}"),
+            format!("Decisions made or proposed by the {maker}."),
+            decisions,
+        ));
+    }
+    let (bytes, count) = calendar(site);
+    drafts.push(Draft {
+        path: "feeds/upcoming-decisions.ics".into(),
+        bytes,
+        title: "Upcoming decisions calendar".into(),
+        description: "The day each proposed decision is due, as a calendar you can subscribe to in Outlook, Google Calendar or Apple Calendar.".into(),
+        format: "iCalendar",
+        media_type: "text/calendar",
+        rows: Some(count),
+        withheld: vec![],
+    });
+    drafts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ics_lines_fold_at_75_octets() {
+        let mut out = String::new();
+        ics_line(&mut out, &"é".repeat(60));
+        for line in out.split("\r\n") {
+            assert!(line.len() <= 75, "{line}");
+        }
+        assert_eq!(ics_text("a,b;c\nd"), "a\\,b\\;c\\nd");
+    }
+}

@@ -1,0 +1,178 @@
+//! Open data: the public model written again in the standards that data users
+//! already read, each beside the pages under `/data/` and `/feeds/`.
+//!
+//! - [`tables`]: CSV and JSON downloads of decisions, documents and every dataset;
+//! - [`datapackage`]: a Frictionless Data Package describing every CSV;
+//! - [`openreferral`]: provider listings as Open Referral UK (HSDS 3.0 UK profile);
+//! - [`ocds`]: the procurement as an Open Contracting Data Standard 1.1 release package;
+//! - [`feeds`]: Atom feeds and an iCalendar file of decisions;
+//! - [`sitemap`]: `sitemap.xml` and `robots.txt`;
+//! - [`jsonld`]: schema.org descriptions embedded in pages.
+//!
+//! Every function takes the sealed [`PublicSite`] (or files already rendered
+//! from it) and adds files through [`Files::add`]; nothing here can see an
+//! exempt source, and the output scan checks every byte written here anyway.
+//! This module must never read the clock or iterate a hash map: the same
+//! content must give byte-identical files.
+
+pub mod datapackage;
+pub mod feeds;
+pub mod jsonld;
+pub mod ocds;
+pub mod openreferral;
+pub mod sitemap;
+pub mod tables;
+
+use serde::Serialize;
+
+use crate::output::Files;
+use crate::visibility::{PublicSite, WithheldNotice};
+
+/// One file offered on the /data/ page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Download {
+    pub title: String,
+    /// Plain words: what one row or entry is.
+    pub description: String,
+    /// Relative to /data/.
+    pub href: String,
+    /// "CSV", "JSON", "Atom feed"...
+    pub format: &'static str,
+    pub media_type: &'static str,
+    pub bytes: usize,
+    /// "2 KB", for people.
+    pub size: String,
+    /// Rows or entries, when counting them means something.
+    pub rows: Option<usize>,
+    /// What was held back from this file, with its notices.
+    pub withheld: Vec<WithheldNotice>,
+}
+
+/// Everything [`render`] wrote, grouped as the /data/ page shows it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Catalogue {
+    /// Tables: CSV and JSON.
+    pub tables: Vec<Download>,
+    /// Files in a named standard (Data Package, Open Referral UK, OCDS).
+    pub standards: Vec<Download>,
+    /// Feeds and calendars to subscribe to.
+    pub feeds: Vec<Download>,
+    /// schema.org JSON-LD for the /data/ page (a DataCatalog of Datasets).
+    #[serde(skip)]
+    pub jsonld: String,
+}
+
+/// Writes every open-data file under `data/` and `feeds/` and returns the
+/// catalogue for the /data/ page.
+pub fn render(site: &PublicSite, files: &mut Files) -> Catalogue {
+    let mut catalogue = Catalogue::default();
+    let add = |files: &mut Files, group: &mut Vec<Download>, d: Draft| {
+        let bytes = d.bytes.len();
+        files.add(d.path.clone(), d.bytes);
+        group.push(Download {
+            title: d.title,
+            description: d.description,
+            // Relative to the /data/ page that lists it.
+            href: match d.path.strip_prefix("data/") {
+                Some(rest) => rest.to_string(),
+                None => format!("../{}", d.path),
+            },
+            format: d.format,
+            media_type: d.media_type,
+            bytes,
+            size: size_label(bytes),
+            rows: d.rows,
+            withheld: d.withheld,
+        });
+    };
+    let tables = tables::render(site);
+    let package = datapackage::render(site, &tables);
+    for draft in tables {
+        add(files, &mut catalogue.tables, draft);
+    }
+    add(files, &mut catalogue.standards, package);
+    for d in openreferral::render(site) {
+        add(files, &mut catalogue.standards, d);
+    }
+    if let Some(d) = ocds::render(site) {
+        add(files, &mut catalogue.standards, d);
+    }
+    for draft in feeds::render(site) {
+        add(files, &mut catalogue.feeds, draft);
+    }
+    catalogue.jsonld = jsonld::data_catalog(site, &catalogue);
+    catalogue
+}
+
+/// The files that describe the whole build once every other file is known:
+/// `sitemap.xml` and `robots.txt`. `written` is every path written, sorted.
+pub fn finish(site: &PublicSite, written: &[String]) -> Files {
+    let mut files = Files::default();
+    sitemap::render(site, written, &mut files);
+    files
+}
+
+/// A file about to be written, with what the /data/ page says about it.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// From the site root: `data/decisions.csv`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub title: String,
+    pub description: String,
+    pub format: &'static str,
+    pub media_type: &'static str,
+    pub rows: Option<usize>,
+    pub withheld: Vec<WithheldNotice>,
+}
+
+/// The absolute address of a path on the site.
+pub fn absolute(site: &PublicSite, path: &str) -> String {
+    format!("{}{}", site.config.base_url, path)
+}
+
+/// A stable identifier for a thing on this site: a name-based UUID (RFC 9562
+/// version 5) of the site's address and the thing's key, so identifiers never
+/// change between builds and never collide between councils.
+pub fn stable_uuid(site: &PublicSite, key: &str) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("{}#{key}", site.config.base_url).as_bytes(),
+    )
+    .to_string()
+}
+
+/// Pretty JSON with a final newline, so files diff well.
+pub fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("serialising plain data to memory");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// "850 bytes", "3 KB", "1.2 MB".
+pub fn size_label(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// A lower-case, hyphenated slug for file names of feeds.
+pub fn slug(text: &str) -> String {
+    crate::markdown::slugify(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(size_label(850), "850 bytes");
+        assert_eq!(size_label(2048), "2 KB");
+        assert_eq!(size_label(2049), "3 KB");
+    }
+}

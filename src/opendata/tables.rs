@@ -1,0 +1,530 @@
+//! The downloads as tables: `decisions.csv`/`.json`, `documents.csv`/`.json`
+//! and, for every dataset, `NAME.csv`/`.json` with its public columns only.
+//!
+//! Each CSV has exactly the columns that `datapackage` describes (the
+//! `*_FIELDS` lists are shared, so the two cannot drift). A withheld document
+//! appears by label, public title and Schedule 12A paragraph only; its reason
+//! stays on the page, and its own title never reaches this module at all.
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::{Draft, absolute};
+use crate::data::ColumnType;
+use crate::document::{Kind, status_name};
+use crate::visibility::{
+    PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
+};
+
+/// One decision, as a CSV row. List fields are joined with `;`, like the
+/// site's own data files.
+#[derive(Debug, Serialize)]
+pub struct DecisionRow {
+    pub number: String,
+    pub title: String,
+    pub summary: String,
+    pub status: &'static str,
+    pub due: String,
+    pub taken: String,
+    pub withdrawn: String,
+    pub decision_maker: String,
+    pub decision_maker_name: String,
+    pub in_consultation_with: String,
+    pub key_decision: bool,
+    pub key_decision_reason: String,
+    pub electoral_divisions: String,
+    pub related: String,
+    pub decision: String,
+    pub reasons: String,
+    pub alternatives: String,
+    pub interests_declared: String,
+    pub dispensations: String,
+    pub call_in_subject: String,
+    pub call_in_deadline: String,
+    pub call_in_implement_from: String,
+    pub call_in_reason: String,
+    pub url: String,
+}
+
+/// The columns of `decisions.csv`, in order, with their Table Schema types.
+pub const DECISION_FIELDS: &[(&str, &str, &str)] = &[
+    ("number", "string", "The decision's number, like 22/00073."),
+    ("title", "string", "What the decision is about."),
+    (
+        "summary",
+        "string",
+        "Plain words, for residents: what is being decided and what it means for them.",
+    ),
+    (
+        "status",
+        "string",
+        "proposed, taken, called-in or withdrawn.",
+    ),
+    ("due", "date", "When a proposed decision is expected."),
+    ("taken", "date", "When the decision was taken."),
+    ("withdrawn", "date", "When the decision was withdrawn."),
+    (
+        "decision_maker",
+        "string",
+        "Who makes the decision (a role).",
+    ),
+    (
+        "decision_maker_name",
+        "string",
+        "The name of the person in that role, when given.",
+    ),
+    (
+        "in_consultation_with",
+        "string",
+        "Others consulted, separated by ;.",
+    ),
+    ("key_decision", "boolean", "Whether it is a key decision."),
+    ("key_decision_reason", "string", "Why it is a key decision."),
+    (
+        "electoral_divisions",
+        "string",
+        "Electoral divisions affected, separated by ;.",
+    ),
+    (
+        "related",
+        "string",
+        "Numbers of related decisions, separated by ;.",
+    ),
+    ("decision", "string", "The decision itself, in Markdown."),
+    ("reasons", "string", "Why, in Markdown."),
+    (
+        "alternatives",
+        "string",
+        "Other options considered and why each was rejected, in Markdown.",
+    ),
+    (
+        "interests_declared",
+        "string",
+        "Interests declared by anyone consulted.",
+    ),
+    ("dispensations", "string", "Dispensations granted."),
+    (
+        "call_in_subject",
+        "boolean",
+        "Whether the decision can be called in (empty when not stated).",
+    ),
+    ("call_in_deadline", "date", "The last day for call-in."),
+    (
+        "call_in_implement_from",
+        "date",
+        "When the decision can be carried out.",
+    ),
+    (
+        "call_in_reason",
+        "string",
+        "Why it cannot be called in, when it cannot.",
+    ),
+    ("url", "string", "The decision's page."),
+];
+
+/// One decision, as a JSON object with lists and nested records kept whole.
+#[derive(Debug, Serialize)]
+pub struct DecisionJson {
+    pub number: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub status: &'static str,
+    pub due: Option<String>,
+    pub taken: Option<String>,
+    pub withdrawn: Option<String>,
+    pub decision_maker: String,
+    pub decision_maker_name: Option<String>,
+    pub in_consultation_with: Vec<String>,
+    pub key_decision: bool,
+    pub key_decision_reason: Option<String>,
+    pub electoral_divisions: Vec<String>,
+    pub related: Vec<String>,
+    pub decision: String,
+    pub reasons: String,
+    pub alternatives: Vec<AlternativeJson>,
+    pub interests_declared: String,
+    pub dispensations: String,
+    pub call_in: Option<CallInJson>,
+    pub pathway: Vec<PathwayJson>,
+    /// The body as published, in Markdown; exempt passages are cut out.
+    pub body: String,
+    pub documents: Vec<DocumentRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlternativeJson {
+    pub option: String,
+    pub why_rejected: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CallInJson {
+    pub subject: bool,
+    pub deadline: Option<String>,
+    pub implement_from: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathwayJson {
+    pub date: String,
+    pub body: String,
+    pub what: String,
+}
+
+/// One document or attachment of a decision, published or withheld.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRow {
+    pub decision: String,
+    /// "report", "eqia", "appendix" or "attachment".
+    pub kind: &'static str,
+    pub label: String,
+    /// The title, or for a withheld document the public title a person reviewed.
+    pub title: String,
+    /// "published" or "withheld".
+    pub status: &'static str,
+    /// The paragraph of Part 1 of Schedule 12A it is withheld under (empty when published).
+    pub schedule_12a_paragraph: Option<u8>,
+    /// Where it is published (empty when withheld).
+    pub url: String,
+}
+
+pub const DOCUMENT_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "decision",
+        "string",
+        "The number of the decision the document belongs to.",
+    ),
+    ("kind", "string", "report, eqia, appendix or attachment."),
+    (
+        "label",
+        "string",
+        "Its label, like Appendix 1, when it has one.",
+    ),
+    (
+        "title",
+        "string",
+        "Its title; for a withheld document, the public title.",
+    ),
+    ("status", "string", "published or withheld."),
+    (
+        "schedule_12a_paragraph",
+        "integer",
+        "For a withheld document, the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 it is withheld under.",
+    ),
+    (
+        "url",
+        "string",
+        "Where it is published; empty when withheld.",
+    ),
+];
+
+fn date(d: Option<crate::document::Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn alternatives_markdown(d: &PublicDecision) -> String {
+    d.alternatives
+        .iter()
+        .map(|a| {
+            format!(
+                "- {} Rejected because: {}",
+                a.option.trim(),
+                a.why_rejected.trim()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The row of `decisions.csv` for a decision.
+pub fn decision_row(site: &PublicSite, d: &PublicDecision) -> DecisionRow {
+    let call_in = d.call_in.as_ref();
+    DecisionRow {
+        number: d.number.clone(),
+        title: d.title.trim().to_string(),
+        summary: d.summary.trim().to_string(),
+        status: status_name(d.status),
+        due: date(d.due).unwrap_or_default(),
+        taken: date(d.taken).unwrap_or_default(),
+        withdrawn: date(d.withdrawn).unwrap_or_default(),
+        decision_maker: d.decision_maker.clone(),
+        decision_maker_name: d.decision_maker_name.clone().unwrap_or_default(),
+        in_consultation_with: d.in_consultation_with.join(";"),
+        key_decision: d.key_decision,
+        key_decision_reason: d
+            .key_decision_reason
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+        electoral_divisions: d.electoral_divisions.join(";"),
+        related: d.related.join(";"),
+        decision: d.decision.plain_text().trim().to_string(),
+        reasons: d.reasons.plain_text().trim().to_string(),
+        alternatives: alternatives_markdown(d),
+        interests_declared: d.interests_declared.trim().to_string(),
+        dispensations: d.dispensations.trim().to_string(),
+        call_in_subject: call_in.map(|c| c.subject.to_string()).unwrap_or_default(),
+        call_in_deadline: call_in.and_then(|c| date(c.deadline)).unwrap_or_default(),
+        call_in_implement_from: call_in
+            .and_then(|c| date(c.implement_from))
+            .unwrap_or_default(),
+        call_in_reason: call_in
+            .and_then(|c| c.reason.clone())
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        url: absolute(site, &format!("decisions/{}/", d.slug)),
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    kind.name()
+}
+
+/// Every document and attachment of a decision, in the order the page lists them.
+pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> {
+    let withheld = |kind: &'static str, n: &WithheldNotice| DocumentRow {
+        decision: d.number.clone(),
+        kind,
+        label: n.label.clone().unwrap_or_default(),
+        title: n.public_title.clone(),
+        status: "withheld",
+        schedule_12a_paragraph: Some(n.paragraph),
+        url: String::new(),
+    };
+    let mut rows = Vec::new();
+    for paper in &d.papers {
+        match paper {
+            PublicPaper::Withheld(n) => rows.push(withheld("appendix", n)),
+            PublicPaper::Published(p) => {
+                let page = format!("decisions/{}/{}/", d.slug, p.slug);
+                rows.push(DocumentRow {
+                    decision: d.number.clone(),
+                    kind: kind_name(p.kind),
+                    label: p.label.clone().unwrap_or_default(),
+                    title: p.title.clone(),
+                    status: "published",
+                    schedule_12a_paragraph: None,
+                    url: absolute(site, &page),
+                });
+                for a in &p.attachments {
+                    match a {
+                        PublicAttachment::Published(f) => rows.push(DocumentRow {
+                            decision: d.number.clone(),
+                            kind: "attachment",
+                            label: String::new(),
+                            title: f.title.clone(),
+                            status: "published",
+                            schedule_12a_paragraph: None,
+                            url: absolute(site, &format!("{page}{}", f.name)),
+                        }),
+                        PublicAttachment::Withheld(n) => rows.push(withheld("attachment", n)),
+                    }
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// The object of `decisions.json` for a decision.
+pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
+    DecisionJson {
+        number: d.number.clone(),
+        url: absolute(site, &format!("decisions/{}/", d.slug)),
+        title: d.title.trim().to_string(),
+        summary: d.summary.trim().to_string(),
+        status: status_name(d.status),
+        due: date(d.due),
+        taken: date(d.taken),
+        withdrawn: date(d.withdrawn),
+        decision_maker: d.decision_maker.clone(),
+        decision_maker_name: d.decision_maker_name.clone(),
+        in_consultation_with: d.in_consultation_with.clone(),
+        key_decision: d.key_decision,
+        key_decision_reason: d.key_decision_reason.as_ref().map(|r| r.trim().to_string()),
+        electoral_divisions: d.electoral_divisions.clone(),
+        related: d.related.clone(),
+        decision: d.decision.plain_text().trim().to_string(),
+        reasons: d.reasons.plain_text().trim().to_string(),
+        alternatives: d
+            .alternatives
+            .iter()
+            .map(|a| AlternativeJson {
+                option: a.option.trim().to_string(),
+                why_rejected: a.why_rejected.trim().to_string(),
+            })
+            .collect(),
+        interests_declared: d.interests_declared.trim().to_string(),
+        dispensations: d.dispensations.trim().to_string(),
+        call_in: d.call_in.as_ref().map(|c| CallInJson {
+            subject: c.subject,
+            deadline: date(c.deadline),
+            implement_from: date(c.implement_from),
+            reason: c.reason.as_ref().map(|r| r.trim().to_string()),
+        }),
+        pathway: d
+            .pathway
+            .iter()
+            .map(|s| PathwayJson {
+                date: s.date.to_string(),
+                body: s.body.clone(),
+                what: s.what.trim().to_string(),
+            })
+            .collect(),
+        body: d.body.plain_text().trim().to_string(),
+        documents: document_rows(site, d),
+    }
+}
+
+/// A dataset row as a JSON object, its keys in column order: list cells
+/// become arrays, booleans and integers become JSON values, and everything
+/// else (decimals included, so that `63.50` stays `63.50`) stays text.
+pub struct DatasetRecord<'a> {
+    pub dataset: &'a PublicDataset,
+    pub row: &'a [String],
+}
+
+impl Serialize for DatasetRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ds = self.dataset;
+        let mut map = serializer.serialize_map(Some(ds.columns.len()))?;
+        for (i, column) in ds.columns.iter().enumerate() {
+            let cell = &self.row[i];
+            if column.list {
+                map.serialize_entry(&column.name, &ds.values(self.row, i))?;
+            } else if cell.is_empty() {
+                map.serialize_entry(&column.name, &None::<String>)?;
+            } else {
+                match column.ty {
+                    ColumnType::Boolean => map.serialize_entry(&column.name, &(cell == "true"))?,
+                    ColumnType::Integer => match cell.parse::<i64>() {
+                        Ok(n) => map.serialize_entry(&column.name, &n)?,
+                        Err(_) => map.serialize_entry(&column.name, cell)?,
+                    },
+                    _ => map.serialize_entry(&column.name, cell)?,
+                }
+            }
+        }
+        map.end()
+    }
+}
+
+fn csv_bytes<T: Serialize>(rows: &[T], header: &[(&str, &str, &str)]) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    writer
+        .write_record(header.iter().map(|(name, _, _)| *name))
+        .expect("writing to memory");
+    for row in rows {
+        writer.serialize(row).expect("writing to memory");
+    }
+    writer.into_inner().expect("writing to memory")
+}
+
+/// Every table, CSV then JSON, decisions first.
+pub fn render(site: &PublicSite) -> Vec<Draft> {
+    let mut drafts = Vec::new();
+    let decisions: Vec<DecisionRow> = site
+        .decisions
+        .iter()
+        .map(|d| decision_row(site, d))
+        .collect();
+    let documents: Vec<DocumentRow> = site
+        .decisions
+        .iter()
+        .flat_map(|d| document_rows(site, d))
+        .collect();
+    let n = site.decisions.len();
+    let decisions_description = "One row for each decision: its number, title, plain summary, status and dates, who makes it, whether it is a key decision and why, the decision and the reasons, the other options, interests, call-in and a link to its page.";
+    drafts.push(Draft {
+        path: "data/decisions.csv".into(),
+        bytes: csv_bytes(&decisions, DECISION_FIELDS),
+        title: "Decisions".into(),
+        description: decisions_description.into(),
+        format: "CSV",
+        media_type: "text/csv",
+        rows: Some(n),
+        withheld: vec![],
+    });
+    let json: Vec<DecisionJson> = site
+        .decisions
+        .iter()
+        .map(|d| decision_json(site, d))
+        .collect();
+    drafts.push(Draft {
+        path: "data/decisions.json".into(),
+        bytes: super::json_bytes(&json),
+        title: "Decisions".into(),
+        description: "The same decisions as JSON, with the full record: lists kept as lists, the route through meetings, the page text and each decision's documents.".into(),
+        format: "JSON",
+        media_type: "application/json",
+        rows: Some(n),
+        withheld: vec![],
+    });
+    let withheld_documents: Vec<WithheldNotice> = site
+        .decisions
+        .iter()
+        .flat_map(|d| &d.papers)
+        .filter_map(|p| match p {
+            PublicPaper::Withheld(n) => Some(n.clone()),
+            PublicPaper::Published(_) => None,
+        })
+        .collect();
+    drafts.push(Draft {
+        path: "data/documents.csv".into(),
+        bytes: csv_bytes(&documents, DOCUMENT_FIELDS),
+        title: "Documents".into(),
+        description: "One row for each document and attachment of each decision, with whether it is published. A document that is not published is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else.".into(),
+        format: "CSV",
+        media_type: "text/csv",
+        rows: Some(documents.len()),
+        withheld: withheld_documents,
+    });
+    drafts.push(Draft {
+        path: "data/documents.json".into(),
+        bytes: super::json_bytes(&documents),
+        title: "Documents".into(),
+        description: "The same documents as JSON.".into(),
+        format: "JSON",
+        media_type: "application/json",
+        rows: Some(documents.len()),
+        withheld: vec![],
+    });
+    for ds in &site.datasets {
+        let withheld: Vec<WithheldNotice> =
+            ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect();
+        drafts.push(Draft {
+            path: format!("data/{}.csv", ds.name),
+            bytes: crate::downloads::dataset_csv(ds),
+            title: ds.title.clone(),
+            description: ds.description.trim().to_string(),
+            format: "CSV",
+            media_type: "text/csv",
+            rows: Some(ds.rows.len()),
+            withheld: withheld.clone(),
+        });
+        let records: Vec<DatasetRecord> = ds
+            .rows
+            .iter()
+            .map(|row| DatasetRecord { dataset: ds, row })
+            .collect();
+        drafts.push(Draft {
+            path: format!("data/{}.json", ds.name),
+            bytes: super::json_bytes(&records),
+            title: ds.title.clone(),
+            description:
+                "The same rows as JSON: a list of objects, one per row, with lists kept as lists."
+                    .into(),
+            format: "JSON",
+            media_type: "application/json",
+            rows: Some(ds.rows.len()),
+            withheld,
+        });
+    }
+    drafts
+}
