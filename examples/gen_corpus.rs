@@ -300,7 +300,8 @@ fn site_files(out: &Path) {
         "title = \"Benchmark council decisions\"\nbase_url = \"https://bench.example.org/\"\ntagline = \"A synthetic site for benchmarks.\"\n\n\
          [organisation]\nname = \"Benchmark County Council\"\nurl = \"https://council.example.org/\"\n\n\
          [contact]\nteam = \"Democratic Services\"\nemail = \"democratic.services@example.org\"\nphone = \"01632 960000\"\naddress = \"County Hall\"\n\n\
-         [licence]\nname = \"Open Government Licence v3.0\"\nurl = \"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/\"\n",
+         [licence]\nname = \"Open Government Licence v3.0\"\nurl = \"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/\"\n\n\
+         [accessibility]\nprepared = 2026-01-01\n",
     );
     write(
         &out.join("content/pages/accessibility.md"),

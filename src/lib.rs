@@ -81,6 +81,41 @@ pub struct Outcome {
     pub files_written: usize,
     /// The plain-language measures, when the content could be read.
     pub language: Option<language::LanguageReport>,
+    /// How long each stage took, for people and CI logs (never in the output).
+    pub timings: Timings,
+}
+
+/// Wall time of each stage, in order; for the parallel stage, the time each
+/// step took summed over all threads, so the steps can be compared.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    fn lap(&mut self, stage: &'static str, since: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.stages.push((stage, now - *since));
+        *since = now;
+    }
+}
+
+/// Time spent in one step of the parallel stage, summed across threads.
+#[derive(Default)]
+struct StepClock(std::sync::atomic::AtomicU64);
+
+impl StepClock {
+    fn time<T>(&self, f: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f();
+        let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.0
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+        out
+    }
+    fn total(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.0.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 impl Outcome {
@@ -141,15 +176,22 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         check_paths(options)?;
     }
     let mut diags = Diagnostics::default();
+    let mut timings = Timings::default();
+    let mut since = std::time::Instant::now();
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
+    timings.lap("read", &mut since);
     let guard_sources = guard::Sources::from_source(&source);
     let Some(site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
     };
+    timings.lap("parse", &mut since);
     let separated = visibility::separate(site, &mut diags);
+    timings.lap("separate", &mut since);
     let language = language::analyse(&separated.public, options.strict, &mut diags);
+    timings.lap("language", &mut since);
     let guard = guard::Guard::new(guard_sources, &separated.public, options.strict, &mut diags);
     contrast::check_templates(&separated.public.templates, &mut diags);
+    timings.lap("guard sources", &mut since);
     let Some(renderer) =
         render::renderer(&separated.public, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
@@ -163,19 +205,25 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     };
     let fingerprints = &separated.fingerprints;
     let decisions = separated.public.decisions.len();
+    let [render_clock, scan_clock, guard_clock, write_clock] =
+        [(); 4].map(|_| StepClock::default());
     // Scans, guards and (when building) writes one unit of rendered files.
     let process = |files: output::Files, mut unit_diags: Diagnostics| -> Result<Unit, Error> {
         let mut findings = Vec::new();
-        // The second line of defence runs on every file, whatever the first line did.
         for (path, bytes) in files.iter() {
-            for leak in fingerprints.scan(path, bytes) {
-                unit_diags.push(report::leak_diagnostic(&leak));
-            }
-            findings.push(guard.inspect(path, bytes));
+            // The second line of defence runs on every file, whatever the first line did.
+            scan_clock.time(|| {
+                for leak in fingerprints.scan(path, bytes) {
+                    unit_diags.push(report::leak_diagnostic(&leak));
+                }
+            });
+            guard_clock.time(|| findings.push(guard.inspect(path, bytes)));
         }
         if let Some(staging) = &staging {
             if !unit_diags.has_errors() {
-                staging.write_all(&files).map_err(Error::Write)?;
+                write_clock
+                    .time(|| staging.write_all(&files))
+                    .map_err(Error::Write)?;
             }
         }
         let paths = files.iter().map(|(p, _)| p.clone()).collect();
@@ -189,11 +237,12 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         .into_par_iter()
         .map(|unit| {
             let mut unit_diags = Diagnostics::default();
-            let files = match unit < decisions {
-                true => renderer.render_decision(unit, &mut unit_diags),
-                false => renderer.render_site_pages(&mut unit_diags),
-            }
-            .map_err(|e| Error::Template(e.0))?;
+            let files = render_clock
+                .time(|| match unit < decisions {
+                    true => renderer.render_decision(unit, &mut unit_diags),
+                    false => renderer.render_site_pages(&mut unit_diags),
+                })
+                .map_err(|e| Error::Template(e.0))?;
             process(files, unit_diags)
         })
         .collect();
@@ -215,6 +264,15 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     written.extend(last.paths);
     guard_findings.extend(last.findings);
     let file_count = written.len();
+    timings.lap("render, scan and write (in parallel)", &mut since);
+    for (step, clock) in [
+        ("  render", &render_clock),
+        ("  leak scan", &scan_clock),
+        ("  personal-data guard", &guard_clock),
+        ("  write", &write_clock),
+    ] {
+        timings.stages.push((step, clock.total()));
+    }
     let output_label = diagnostics::display_path(&options.root, &options.output);
     let guarded = guard.conclude(guard_findings, &output_label, &mut diags);
     let mut report = report::Report::new(separated.report, fingerprints, file_count);
@@ -222,6 +280,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     if diags.has_errors() {
         let mut outcome = failed(diags, Some(report));
         outcome.language = Some(language);
+        outcome.timings = timings;
         return Ok(outcome);
     }
     let mut files_written = 0;
@@ -229,12 +288,14 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         staging.publish().map_err(Error::Write)?;
         report.write(&options.report_dir).map_err(Error::Write)?;
         files_written = file_count;
+        timings.lap("publish", &mut since);
     }
     Ok(Outcome {
         diagnostics: diags.into_sorted(),
         report: Some(report),
         files_written,
         language: Some(language),
+        timings,
     })
 }
 
@@ -251,6 +312,7 @@ fn failed(diags: Diagnostics, report: Option<report::Report>) -> Outcome {
         report,
         files_written: 0,
         language: None,
+        timings: Timings::default(),
     }
 }
 

@@ -94,6 +94,16 @@ fn main() -> ExitCode {
             for d in &outcome.diagnostics {
                 eprintln!("{d}");
             }
+            // One line of stage timings, for CI logs and for finding slow steps.
+            if !outcome.timings.stages.is_empty() {
+                let stages: Vec<String> = outcome
+                    .timings
+                    .stages
+                    .iter()
+                    .map(|(stage, time)| format!("{} {:.2}s", stage.trim(), time.as_secs_f64()))
+                    .collect();
+                eprintln!("timings: {}", stages.join(", "));
+            }
             let errors = outcome
                 .diagnostics
                 .iter()

@@ -466,24 +466,22 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
         rows: Some(n),
         withheld: vec![],
     });
-    let withheld_documents: Vec<WithheldNotice> = site
-        .decisions
-        .iter()
-        .flat_map(|d| &d.papers)
-        .filter_map(|p| match p {
-            PublicPaper::Withheld(n) => Some(n.clone()),
-            PublicPaper::Published(_) => None,
-        })
-        .collect();
+    // Withheld documents are counted here, not each given a notice: a notice
+    // per document would make /data/ grow with the site. Each decision's page
+    // carries the full notice for its own.
+    let withheld_documents = documents.iter().filter(|d| d.status == "withheld").count();
     drafts.push(Draft {
         path: "data/documents.csv".into(),
         bytes: csv_bytes(&documents, DOCUMENT_FIELDS),
         title: "Documents".into(),
-        description: "One row for each document and attachment of each decision, with whether it is published. A document that is not published is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else.".into(),
+        description: format!(
+            "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else. The decision's page says why.",
+            if withheld_documents == 1 { "is" } else { "are" }
+        ),
         format: "CSV",
         media_type: "text/csv",
         rows: Some(documents.len()),
-        withheld: withheld_documents,
+        withheld: vec![],
     });
     drafts.push(Draft {
         path: "data/documents.json".into(),
