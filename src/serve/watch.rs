@@ -19,7 +19,7 @@ use crate::Options;
 /// How often the sources are looked at.
 pub const POLL: Duration = Duration::from_millis(300);
 /// Editors save in steps (write, rename, touch): a change is built once the
-/// sources have looked the same for this long, or after [`SETTLE_MAX`] tries.
+/// sources have looked the same for this long, or after `SETTLE_MAX` tries.
 const SETTLE: Duration = Duration::from_millis(100);
 const SETTLE_MAX: usize = 20;
 /// The most changed paths named in one [`Event::Changed`].
