@@ -14,6 +14,8 @@
 //!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
+//! [`serve`] is the local preview: it runs this pipeline on every change.
+//!
 //! The library never prints; the binary does.
 
 pub mod accessibility;
@@ -37,6 +39,7 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod schedule12a;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod visibility;

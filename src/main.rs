@@ -45,6 +45,18 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Build, serve the output on 127.0.0.1, rebuild on change and reload open pages.
+    Serve {
+        /// The site's folder, holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port on 127.0.0.1 (0 picks any free port).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Where to write the site (default: ROOT/public).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -84,6 +96,7 @@ fn main() -> ExitCode {
             options.strict = strict;
             (plainsight::check_with(&options).map(|o| (o, None)), "check")
         }
+        Command::Serve { root, port, output } => return serve(root, port, output),
     };
     match result {
         Err(e) => {
@@ -220,4 +233,66 @@ fn print_language(report: &plainsight::language::LanguageReport) {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// `plainsight serve`: the URL goes to stdout, everything else to stderr.
+fn serve(root: PathBuf, port: u16, output: Option<PathBuf>) -> ExitCode {
+    use plainsight::serve::Event;
+
+    let mut options = plainsight::Options::for_root(&root);
+    if let Some(output) = output {
+        options.output = output;
+    }
+    let (server, first) = match plainsight::serve::start(options.clone(), port) {
+        Ok(started) => started,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    print_served_build(&first, &options);
+    println!("serving {} at {}", options.output.display(), server.url());
+    eprintln!(
+        "watching site.toml, content/, data/ and templates/ for changes; press Ctrl-C to stop"
+    );
+    for event in server.events() {
+        match event {
+            Event::Changed { paths } => eprintln!("changed: {}; rebuilding", paths.join(", ")),
+            Event::Rebuilt { result, took } => match *result {
+                Ok(outcome) => {
+                    print_served_build(&outcome, &options);
+                    if !outcome.has_errors() {
+                        eprintln!("rebuilt in {:.1} s; open pages reload", took.as_secs_f64());
+                    }
+                }
+                Err(e) => eprintln!(
+                    "error: {e}\nstill serving the last good site; the error is shown in the browser"
+                ),
+            },
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_served_build(outcome: &plainsight::Outcome, options: &plainsight::Options) {
+    for d in &outcome.diagnostics {
+        eprintln!("{d}");
+    }
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == plainsight::diagnostics::Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "build failed: {errors} error{}; still serving the last good site, with the errors shown in the browser",
+            plural(errors)
+        );
+    } else {
+        eprintln!(
+            "built {} files into {}",
+            outcome.files_written,
+            options.output.display()
+        );
+    }
 }
