@@ -17,6 +17,7 @@
 //! The library never prints; the binary does.
 
 pub mod accessibility;
+pub mod cli_format;
 pub mod config;
 pub mod contrast;
 pub mod data;
@@ -56,6 +57,14 @@ pub struct Options {
     pub report_dir: PathBuf,
     /// Warnings (plain language, small counts of people) become errors (`--strict`).
     pub strict: bool,
+    /// Replaces site.toml's `base_url` (`--base-url`, for preview deployments).
+    /// Checked like `base_url` ([`config::base_url`]); a bad one is a usage error.
+    pub base_url: Option<String>,
+    /// The date the withholding report compares review dates with; `None`
+    /// means the clock's UTC date. The binary sets it from `SOURCE_DATE_EPOCH`
+    /// (the library never reads the environment). Nothing in the output
+    /// folder depends on it.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -66,6 +75,8 @@ impl Options {
             report_dir: root.join("reports"),
             root,
             strict: false,
+            base_url: None,
+            today: None,
         }
     }
 }
@@ -140,12 +151,21 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     if write {
         check_paths(options)?;
     }
+    let base_url = match &options.base_url {
+        Some(url) => {
+            Some(config::base_url(url).map_err(|why| Error::Usage(format!("--base-url: {why}")))?)
+        }
+        None => None,
+    };
     let mut diags = Diagnostics::default();
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
     let guard_sources = guard::Sources::from_source(&source);
-    let Some(site) = site::assemble(source, &mut diags) else {
+    let Some(mut site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
     };
+    if let Some(url) = base_url {
+        site.config.base_url = url;
+    }
     let separated = visibility::separate(site, &mut diags);
     let language = language::analyse(&separated.public, options.strict, &mut diags);
     let guard = guard::Guard::new(guard_sources, &separated.public, options.strict, &mut diags);
@@ -217,7 +237,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let file_count = written.len();
     let output_label = diagnostics::display_path(&options.root, &options.output);
     let guarded = guard.conclude(guard_findings, &output_label, &mut diags);
-    let mut report = report::Report::new(separated.report, fingerprints, file_count);
+    let mut report = report::Report::new(separated.report, fingerprints, file_count, options.today);
     report.add_guard(guarded);
     if diags.has_errors() {
         let mut outcome = failed(diags, Some(report));
