@@ -529,7 +529,11 @@ fn feeds_parse_and_carry_dates_from_content() {
         .filter(|d| d.status == plainsight::document::DecisionStatus::Proposed && d.due.is_some());
     for d in upcoming {
         let uid = plainsight::opendata::stable_uuid(&model, &format!("decision/{}/due", d.slug));
-        assert!(ics.contains(&format!("UID:{uid}\r\n")), "no stable UID for {}", d.slug);
+        assert!(
+            ics.contains(&format!("UID:{uid}\r\n")),
+            "no stable UID for {}",
+            d.slug
+        );
         let due = d.due.unwrap().0.format("%Y%m%d").to_string();
         assert!(ics.contains(&format!("DTSTART;VALUE=DATE:{due}\r\n")));
     }
