@@ -296,3 +296,117 @@ fn an_invalid_source_date_epoch_is_refused() {
     assert!(!site.path().join("public").exists());
     assert!(!site.path().join("reports").exists());
 }
+
+/// One YAML document, parsed strictly.
+fn yaml(path: &str) -> yaml_rust2::Yaml {
+    let text = text(&repo(), path);
+    let mut docs = yaml_rust2::YamlLoader::load_from_str(&text)
+        .unwrap_or_else(|e| panic!("{path} is not valid YAML: {e}"));
+    assert_eq!(docs.len(), 1, "{path}: one document");
+    docs.remove(0)
+}
+
+/// Every string in a YAML value, for "does any step run X" questions.
+fn strings(value: &yaml_rust2::Yaml) -> Vec<String> {
+    use yaml_rust2::Yaml;
+    match value {
+        Yaml::String(s) => vec![s.clone()],
+        Yaml::Array(items) => items.iter().flat_map(strings).collect(),
+        Yaml::Hash(map) => map
+            .iter()
+            .flat_map(|(k, v)| strings(k).into_iter().chain(strings(v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The step of a GitHub Actions job that uses `action` (any version).
+fn step_using<'a>(job: &'a yaml_rust2::Yaml, action: &str) -> &'a yaml_rust2::Yaml {
+    job["steps"]
+        .as_vec()
+        .expect("the job has steps")
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.split('@').next() == Some(action))
+        })
+        .unwrap_or_else(|| panic!("no step uses {action}"))
+}
+
+#[test]
+fn github_actions_example_checks_pull_requests_and_publishes_main() {
+    let wf = yaml("docs/examples/github-actions.yml");
+    assert!(!wf["on"]["pull_request"].is_badvalue());
+    let branches = strings(&wf["on"]["push"]["branches"]);
+    assert_eq!(branches, ["main"]);
+
+    let check = &wf["jobs"]["check"];
+    assert!(check["if"].as_str().unwrap().contains("pull_request"));
+    assert!(
+        strings(&check["steps"])
+            .iter()
+            .any(|s| s.contains("plainsight check --format github")),
+        "the check job runs `plainsight check --format github`"
+    );
+
+    let build = &wf["jobs"]["build"];
+    assert!(build["if"].as_str().unwrap().contains("refs/heads/main"));
+    assert!(
+        strings(&build["steps"])
+            .iter()
+            .any(|s| s.contains("plainsight build") && s.contains("--base-url")),
+    );
+    let pages = step_using(build, "actions/upload-pages-artifact");
+    assert_eq!(pages["with"]["path"].as_str(), Some("public/"));
+    let report = step_using(build, "actions/upload-artifact");
+    assert_eq!(report["with"]["path"].as_str(), Some("reports/"));
+    // The report goes nowhere near Pages.
+    for step in build["steps"].as_vec().unwrap() {
+        if step["uses"].as_str().is_some_and(|u| u.contains("pages")) {
+            assert!(!strings(step).iter().any(|s| s.contains("reports")));
+        }
+    }
+
+    let deploy = &wf["jobs"]["deploy"];
+    assert_eq!(deploy["needs"].as_str(), Some("build"));
+    assert_eq!(deploy["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(deploy["permissions"]["id-token"].as_str(), Some("write"));
+    step_using(deploy, "actions/deploy-pages");
+}
+
+#[test]
+fn gitlab_ci_example_checks_merge_requests_and_publishes_pages() {
+    let ci = yaml("docs/examples/gitlab-ci.yml");
+    let check = &ci["check"];
+    assert!(
+        strings(&check["rules"])
+            .iter()
+            .any(|s| s.contains("merge_request_event"))
+    );
+    assert!(
+        strings(&check["script"])
+            .iter()
+            .any(|s| s.contains("plainsight check"))
+    );
+
+    let pages = &ci["pages"];
+    assert!(
+        strings(&pages["rules"])
+            .iter()
+            .any(|s| s.contains("$CI_DEFAULT_BRANCH"))
+    );
+    assert!(
+        strings(&pages["script"])
+            .iter()
+            .any(|s| s.contains("plainsight build") && s.contains("$CI_PAGES_URL"))
+    );
+    assert_eq!(strings(&pages["artifacts"]["paths"]), ["public"]);
+    // Cargo's downloads and the compiled dependencies are cached.
+    let cached = strings(&ci["default"]["cache"]["paths"]);
+    assert!(cached.iter().any(|p| p.starts_with("target")), "{cached:?}");
+    assert!(
+        cached.iter().any(|p| p.starts_with(".cargo/registry")),
+        "{cached:?}"
+    );
+}
