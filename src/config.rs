@@ -157,14 +157,13 @@ impl SiteConfig {
     pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
         match frontmatter::parse_toml::<SiteConfig>(FILE, text, text, 0) {
             Ok(mut config) => {
-                if !(config.base_url.starts_with("https://")
-                    || config.base_url.starts_with("http://"))
-                {
-                    diagnostics.push(
+                match base_url(&config.base_url) {
+                    Ok(url) => config.base_url = url,
+                    Err(why) => diagnostics.push(
                         Diagnostic::error(FILE, "`base_url` must be an absolute web address")
                             .at(position_of_key(text, "base_url"))
-                            .help("write it like `base_url = \"https://decisions.example.org/\"`"),
-                    );
+                            .help(format!("{why}; write it like `base_url = \"https://decisions.example.org/\"`")),
+                    ),
                 }
                 if config.accessibility.is_none() {
                     diagnostics.push(
@@ -182,9 +181,6 @@ impl SiteConfig {
                     );
                 }
                 crate::language::check_scripts(FILE, text, 1, diagnostics);
-                if !config.base_url.ends_with('/') {
-                    config.base_url.push('/');
-                }
                 Some(config)
             }
             Err(d) => {
@@ -193,6 +189,41 @@ impl SiteConfig {
             }
         }
     }
+}
+
+/// Checks a site address (site.toml's `base_url`, or `--base-url` for a
+/// preview deployment) and returns it with a trailing slash, so that page
+/// paths can be appended to it. Every absolute link the site prints
+/// (canonical links, sitemap, feeds, JSON-LD, Open Referral UK and OCDS
+/// identifiers) starts with it, so anything doubtful is refused rather than
+/// guessed: it must be `http://` or `https://` with a host, with no spaces,
+/// query or fragment.
+pub fn base_url(url: &str) -> Result<String, String> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Err(format!(
+            "`{url}` does not start with `https://` or `http://`"
+        ));
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') || host.ends_with(':') {
+        return Err(format!("`{url}` has no host name after `//`"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{url}` contains a space or control character"));
+    }
+    if url.contains(['?', '#']) {
+        return Err(format!(
+            "`{url}` has a query (`?`) or fragment (`#`), which page paths cannot follow"
+        ));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
 }
 
 /// Where `key = ` first appears at the start of a line, for pointing at it.
@@ -208,4 +239,40 @@ pub fn position_of_key(text: &str, key: &str) -> Position {
         offset += line.len();
     }
     Position::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_get_a_trailing_slash() {
+        assert_eq!(base_url("https://a.example").unwrap(), "https://a.example/");
+        assert_eq!(
+            base_url("http://localhost:8000/preview/42").unwrap(),
+            "http://localhost:8000/preview/42/"
+        );
+        assert_eq!(
+            base_url("https://a.example/x/").unwrap(),
+            "https://a.example/x/"
+        );
+    }
+
+    #[test]
+    fn doubtful_base_urls_are_refused() {
+        for bad in [
+            "",
+            "decisions.example.org",
+            "ftp://a.example/",
+            "//a.example/",
+            "https://",
+            "https:///path",
+            "https://a.example/has space/",
+            "https://a.example/?q=1",
+            "https://a.example/#top",
+            "file:///srv/site/",
+        ] {
+            assert!(base_url(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
 }

@@ -19,6 +19,7 @@
 //! The library never prints; the binary does.
 
 pub mod accessibility;
+pub mod cli_format;
 pub mod config;
 pub mod contrast;
 pub mod data;
@@ -59,6 +60,14 @@ pub struct Options {
     pub report_dir: PathBuf,
     /// Warnings (plain language, small counts of people) become errors (`--strict`).
     pub strict: bool,
+    /// Replaces site.toml's `base_url` (`--base-url`, for preview deployments).
+    /// Checked like `base_url` ([`config::base_url`]); a bad one is a usage error.
+    pub base_url: Option<String>,
+    /// The date the withholding report compares review dates with; `None`
+    /// means the clock's UTC date. The binary sets it from `SOURCE_DATE_EPOCH`
+    /// (the library never reads the environment). Nothing in the output
+    /// folder depends on it.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -69,6 +78,8 @@ impl Options {
             report_dir: root.join("reports"),
             root,
             strict: false,
+            base_url: None,
+            today: None,
         }
     }
 }
@@ -178,15 +189,24 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     if write {
         check_paths(options)?;
     }
+    let base_url = match &options.base_url {
+        Some(url) => {
+            Some(config::base_url(url).map_err(|why| Error::Usage(format!("--base-url: {why}")))?)
+        }
+        None => None,
+    };
     let mut diags = Diagnostics::default();
     let mut timings = Timings::default();
     let mut since = std::time::Instant::now();
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
     timings.lap("read", &mut since);
     let guard_sources = guard::Sources::from_source(&source);
-    let Some(site) = site::assemble(source, &mut diags) else {
+    let Some(mut site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
     };
+    if let Some(url) = base_url {
+        site.config.base_url = url;
+    }
     timings.lap("parse", &mut since);
     let separated = visibility::separate(site, &mut diags);
     timings.lap("separate", &mut since);
@@ -278,7 +298,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     let output_label = diagnostics::display_path(&options.root, &options.output);
     let guarded = guard.conclude(guard_findings, &output_label, &mut diags);
-    let mut report = report::Report::new(separated.report, fingerprints, file_count);
+    let mut report = report::Report::new(separated.report, fingerprints, file_count, options.today);
     report.add_guard(guarded);
     if diags.has_errors() {
         let mut outcome = failed(diags, Some(report));

@@ -1,18 +1,25 @@
 //! The `plainsight` command: parses arguments, calls the library, prints, and
 //! sets the exit code (0 fine, 1 content errors, 2 usage or internal failure).
+//!
+//! It is also the only place that reads the environment (`SOURCE_DATE_EPOCH`):
+//! the library takes everything through `Options`, so tests running in
+//! parallel threads never race on process-wide state.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use plainsight::cli_format::{self, EXIT_CONTENT_ERRORS, EXIT_OK, EXIT_USAGE};
 
 #[derive(Parser)]
 #[command(
     name = "plainsight",
     version,
-    about = "Publish council decisions in plain English, withholding what Schedule 12A exempts"
+    about = "Publish council decisions in plain English, withholding what Schedule 12A exempts",
+    after_help = "Exit status: 0 fine; 1 content errors (nothing was written); 2 usage or internal failure.\n\
+                  SOURCE_DATE_EPOCH (seconds since 1970, UTC), when set, is the date the withholding report compares review dates with."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -23,27 +30,19 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// The site's folder, holding site.toml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        common: Common,
         /// Where to write the site (default: ROOT/public).
         #[arg(long)]
         output: Option<PathBuf>,
         /// Where to write the withholding report (default: ROOT/reports).
         #[arg(long)]
         report_dir: Option<PathBuf>,
-        /// Treat warnings (plain language, small counts of people) as errors.
-        #[arg(long)]
-        strict: bool,
     },
     /// Check everything and write nothing.
     Check {
-        /// The site's folder, holding site.toml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Treat warnings (plain language, small counts of people) as errors.
-        #[arg(long)]
-        strict: bool,
+        #[command(flatten)]
+        common: Common,
     },
     /// Build, serve the output on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
@@ -59,105 +58,161 @@ enum Command {
     },
 }
 
+/// Arguments `build` and `check` share.
+#[derive(Args)]
+struct Common {
+    /// The site's folder, holding site.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Treat warnings (plain language, small counts of people) as errors.
+    #[arg(long)]
+    strict: bool,
+    /// How to print problems: `human` (like a compiler), `json` (one document
+    /// on stdout) or `github` (GitHub Actions annotations).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Use this site address instead of site.toml's `base_url` (for preview
+    /// deployments); absolute http(s), a trailing slash is added.
+    #[arg(long, value_name = "URL", value_parser = base_url)]
+    base_url: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// Checks `--base-url` while parsing, so a bad one is a usage error (exit 2).
+fn base_url(value: &str) -> Result<String, String> {
+    plainsight::config::base_url(value)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(2)
+                ExitCode::from(EXIT_USAGE)
             } else {
                 ExitCode::SUCCESS
             };
         }
     };
-    let (result, verb) = match cli.command {
+    let (verb, common, output, report_dir) = match cli.command {
         Command::Build {
-            root,
+            common,
             output,
             report_dir,
-            strict,
-        } => {
-            let mut options = plainsight::Options::for_root(&root);
-            options.strict = strict;
-            if let Some(output) = output {
-                options.output = output;
-            }
-            if let Some(dir) = report_dir {
-                options.report_dir = dir;
-            }
-            (
-                plainsight::build(&options).map(|o| (o, Some(options))),
-                "build",
-            )
-        }
-        Command::Check { root, strict } => {
-            let mut options = plainsight::Options::for_root(&root);
-            options.strict = strict;
-            (plainsight::check_with(&options).map(|o| (o, None)), "check")
-        }
+        } => ("build", common, output, report_dir),
+        Command::Check { common } => ("check", common, None, None),
         Command::Serve { root, port, output } => return serve(root, port, output),
     };
-    match result {
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-        Ok((outcome, options)) => {
-            for d in &outcome.diagnostics {
-                eprintln!("{d}");
-            }
-            // One line of stage timings, for CI logs and for finding slow steps.
-            if !outcome.timings.stages.is_empty() {
-                let stages: Vec<String> = outcome
-                    .timings
-                    .stages
-                    .iter()
-                    .map(|(stage, time)| format!("{} {:.2}s", stage.trim(), time.as_secs_f64()))
-                    .collect();
-                eprintln!("timings: {}", stages.join(", "));
-            }
-            let errors = outcome
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == plainsight::diagnostics::Severity::Error)
-                .count();
-            let warnings = outcome.diagnostics.len() - errors;
-            if errors > 0 {
-                eprintln!(
-                    "{verb} failed: {errors} error{}, {warnings} warning{}; nothing was written{}",
-                    plural(errors),
-                    plural(warnings),
-                    if verb == "build" {
-                        " and the previous site is unchanged"
-                    } else {
-                        ""
-                    }
+    let format = common.format;
+    // A usage or internal failure: in JSON too, so CI always gets one document.
+    let fail = |message: &str| -> ExitCode {
+        match format {
+            Format::Json => print!("{}", cli_format::json(verb, &[], 0, Some(message))),
+            Format::Github => {
+                // An annotation too, so the failure shows on the pull request.
+                println!(
+                    "::error title=plainsight::{}",
+                    cli_format::escape_data(message)
                 );
-                return ExitCode::from(1);
+                eprintln!("error: {message}");
             }
-            match options {
-                Some(options) => eprintln!(
-                    "built {} files into {} ({} withheld item{}; report in {})",
-                    outcome.files_written,
-                    options.output.display(),
-                    outcome.report.as_ref().map_or(0, |r| r.items.len()),
-                    plural(outcome.report.as_ref().map_or(0, |r| r.items.len())),
-                    options.report_dir.display()
-                ),
-                None => {
-                    if let Some(report) = &outcome.report {
-                        println!("{}", report.readable());
-                    }
-                    if let Some(language) = &outcome.language {
-                        print_language(language);
-                    }
-                    eprintln!("check passed: {warnings} warning{}", plural(warnings));
-                }
-            }
-            ExitCode::SUCCESS
+            Format::Human => eprintln!("error: {message}"),
+        }
+        ExitCode::from(EXIT_USAGE)
+    };
+    let today = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        None => None,
+        Some(value) => match plainsight::report::source_date_epoch(&value.to_string_lossy()) {
+            Ok(date) => Some(date),
+            Err(message) => return fail(&message),
+        },
+    };
+    let mut options = plainsight::Options::for_root(&common.root);
+    options.strict = common.strict;
+    options.base_url = common.base_url;
+    options.today = today;
+    if let Some(output) = output {
+        options.output = output;
+    }
+    if let Some(dir) = report_dir {
+        options.report_dir = dir;
+    }
+    let result = match verb {
+        "build" => plainsight::build(&options),
+        _ => plainsight::check_with(&options),
+    };
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(e) => return fail(&e.to_string()),
+    };
+    if format == Format::Json {
+        print!(
+            "{}",
+            cli_format::json(verb, &outcome.diagnostics, outcome.files_written, None)
+        );
+        return ExitCode::from(match outcome.has_errors() {
+            true => EXIT_CONTENT_ERRORS,
+            false => EXIT_OK,
+        });
+    }
+    if format == Format::Github {
+        print!("{}", cli_format::github(&common.root, &outcome.diagnostics));
+    } else {
+        for d in &outcome.diagnostics {
+            eprintln!("{d}");
         }
     }
+    // One line of stage timings, for CI logs and for finding slow steps.
+    if !outcome.timings.stages.is_empty() {
+        let stages: Vec<String> = outcome
+            .timings
+            .stages
+            .iter()
+            .map(|(stage, time)| format!("{} {:.2}s", stage.trim(), time.as_secs_f64()))
+            .collect();
+        eprintln!("timings: {}", stages.join(", "));
+    }
+    let counts = cli_format::Counts::of(&outcome.diagnostics);
+    let (errors, warnings) = (counts.errors, counts.warnings);
+    if errors > 0 {
+        eprintln!(
+            "{verb} failed: {errors} error{}, {warnings} warning{}; nothing was written{}",
+            plural(errors),
+            plural(warnings),
+            if verb == "build" {
+                " and the previous site is unchanged"
+            } else {
+                ""
+            }
+        );
+        return ExitCode::from(EXIT_CONTENT_ERRORS);
+    }
+    if verb == "build" {
+        let withheld = outcome.report.as_ref().map_or(0, |r| r.items.len());
+        eprintln!(
+            "built {} files into {} ({withheld} withheld item{}; report in {})",
+            outcome.files_written,
+            options.output.display(),
+            plural(withheld),
+            options.report_dir.display()
+        );
+    } else {
+        if let Some(report) = &outcome.report {
+            println!("{}", report.readable());
+        }
+        if let Some(language) = &outcome.language {
+            print_language(language);
+        }
+        eprintln!("check passed: {warnings} warning{}", plural(warnings));
+    }
+    ExitCode::from(EXIT_OK)
 }
 
 /// The short language report `check` prints: hardest pages, summaries over

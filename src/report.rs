@@ -25,7 +25,10 @@ pub struct Report {
     pub items: Vec<WithheldItem>,
     /// Items whose `review_on` date has passed. Nothing is published because of it.
     pub review_overdue: Vec<WithheldItem>,
-    /// The date the review dates were compared with.
+    /// The date the review dates were compared with: `Options::today`
+    /// (`SOURCE_DATE_EPOCH`), else the clock. The only date in a build that
+    /// can come from outside the content, so the report, which lies outside
+    /// the published output, is the only place it appears.
     pub today: String,
     pub scanned: Scanned,
     /// Information fields of every published PDF, for a person to check.
@@ -47,8 +50,12 @@ impl Report {
         withheld: WithholdingReport,
         fingerprints: &Fingerprints,
         output_files: usize,
+        today: Option<chrono::NaiveDate>,
     ) -> Report {
-        let today = today();
+        let today = today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+            .format("%Y-%m-%d")
+            .to_string();
         let review_overdue = withheld
             .items
             .iter()
@@ -292,16 +299,30 @@ fn esc(text: &str) -> String {
     out
 }
 
-/// Today for review dates: `SOURCE_DATE_EPOCH` when set, else the clock. The
-/// report is for officers and lies outside the published output.
-fn today() -> String {
-    let date = std::env::var("SOURCE_DATE_EPOCH")
+/// The date a `SOURCE_DATE_EPOCH` value names (reproducible-builds.org: an
+/// integer number of seconds since 1970-01-01 00:00:00 UTC, as `date +%s`
+/// prints it), as a UTC calendar date. Anything else is refused with a
+/// sentence saying what is wrong and what to do, never silently ignored: a
+/// build that quietly fell back to the clock would not be reproducible.
+pub fn source_date_epoch(value: &str) -> Result<chrono::NaiveDate, String> {
+    let fix = "set it to a whole number of seconds since 1970-01-01 UTC, like `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`, or unset it to use today's date";
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "SOURCE_DATE_EPOCH is `{}`, which is not a whole number of seconds: {fix}",
+            value.escape_debug()
+        ));
+    }
+    value
+        .parse::<i64>()
         .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .map(|t| t.date_naive())
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    date.format("%Y-%m-%d").to_string()
+        .ok_or_else(|| {
+            format!(
+                "SOURCE_DATE_EPOCH `{value}` is outside the dates this tool can represent: {fix}"
+            )
+        })
 }
 
 /// A leak as a content error on the exempt source. Names files, never text.
@@ -317,4 +338,40 @@ pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
     };
     Diagnostic::error(&leak.source, format!("{how} the output file `{}`; nothing was published", leak.output))
         .help("a template or document is copying exempt material into a public page; find what puts it there and remove it. If the text is genuinely public, publish it in a public document too")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_date_epoch_is_seconds_since_1970_utc() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(source_date_epoch("0"), Ok(d(1970, 1, 1)));
+        assert_eq!(source_date_epoch("1700000000"), Ok(d(2023, 11, 14)));
+        // 23:59:59 UTC is still that day, wherever the build runs.
+        assert_eq!(source_date_epoch("86399"), Ok(d(1970, 1, 1)));
+        assert_eq!(source_date_epoch("-86400"), Ok(d(1969, 12, 31)));
+    }
+
+    #[test]
+    fn malformed_source_date_epoch_is_refused() {
+        for bad in [
+            "",
+            " ",
+            "1700000000 ",
+            " 1700000000",
+            "+1700000000",
+            "1.5",
+            "1e9",
+            "-",
+            "2024-01-01",
+            "abc",
+            "99999999999999999999",
+            "9223372036854775807",
+        ] {
+            let err = source_date_epoch(bad).expect_err(bad);
+            assert!(err.contains("SOURCE_DATE_EPOCH"), "{err}");
+        }
+    }
 }

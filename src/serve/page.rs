@@ -154,6 +154,7 @@ mod tests {
             report: None,
             files_written: 0,
             language: None,
+            timings: Default::default(),
         }
     }
 
