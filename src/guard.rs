@@ -35,33 +35,7 @@ use crate::document::Kind as DocKind;
 use crate::images::{self, ImageKind};
 use crate::pdfinfo::{self, PdfInfo};
 use crate::personal::{self, Kind};
-use crate::source::Source;
 use crate::visibility::{PublicAttachment, PublicPaper, PublicSite};
-
-/// The raw text of every source file, kept from reading so that findings can
-/// be traced to `file:line:col`. Only public sources are ever searched.
-#[derive(Debug, Default, Clone)]
-pub struct Sources {
-    texts: BTreeMap<String, String>,
-}
-
-impl Sources {
-    pub fn from_source(source: &Source) -> Sources {
-        let mut texts = BTreeMap::new();
-        if let Some(config) = &source.config_text {
-            texts.insert(crate::config::FILE.to_string(), config.clone());
-        }
-        for file in source.documents.iter().chain(&source.attachments) {
-            if let Ok(text) = std::str::from_utf8(&file.bytes) {
-                texts.insert(file.path.clone(), text.to_string());
-            }
-        }
-        for data in &source.data {
-            texts.insert(data.csv_path.clone(), data.csv_text.clone());
-        }
-        Sources { texts }
-    }
-}
 
 /// What the guard found, for the withholding report.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -85,8 +59,8 @@ pub struct Summary {
 type OutputFinding = (String, Position, String, BTreeSet<String>);
 
 /// A public source: its text with exempt passages blanked, and what it allows.
-struct PublicSource<'a> {
-    path: &'a str,
+struct PublicSource {
+    path: String,
     text: String,
     /// Allow keys from its front matter `personal_data_ok`.
     ok: BTreeSet<String>,
@@ -120,13 +94,15 @@ pub struct Guard {
 impl Guard {
     /// Reads the public sources (then lets their text go) and reports small
     /// counts of people, which are found in the sources themselves.
+    /// `root` is the site folder: the public sources are read again from it
+    /// (in parallel) rather than kept in memory from the first read.
     pub fn new(
-        sources: Sources,
+        root: &std::path::Path,
         site: &PublicSite,
         strict: bool,
         diagnostics: &mut Diagnostics,
     ) -> Guard {
-        let public = public_sources(&sources, site);
+        let public = public_sources(root, site);
         let mut in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>> = BTreeMap::new();
         for (si, source) in public.iter().enumerate() {
             for hit in personal::find(&source.text) {
@@ -293,7 +269,7 @@ impl Guard {
 }
 
 /// Public sources, with exempt passages blanked (so positions still hold).
-fn public_sources<'a>(sources: &'a Sources, site: &PublicSite) -> Vec<PublicSource<'a>> {
+fn public_sources(root: &std::path::Path, site: &PublicSite) -> Vec<PublicSource> {
     let mut wanted: BTreeMap<String, (bool, bool)> = BTreeMap::new();
     wanted.insert(crate::config::FILE.to_string(), (false, false));
     for d in &site.decisions {
@@ -316,13 +292,19 @@ fn public_sources<'a>(sources: &'a Sources, site: &PublicSite) -> Vec<PublicSour
     for ds in &site.datasets {
         wanted.insert(format!("data/{}.csv", ds.name), (false, false));
     }
-    sources
-        .texts
-        .iter()
-        .filter_map(|(path, text)| {
-            let (eqia, markdown) = *wanted.get(path)?;
+    use rayon::prelude::*;
+    let wanted: Vec<(String, (bool, bool))> = wanted.into_iter().collect();
+    wanted
+        .into_par_iter()
+        .filter_map(|(path, (eqia, markdown))| {
+            // A source that cannot be read as text now has nothing to find.
+            let text = std::fs::read_to_string(root.join(&path)).ok()?;
+            let text = &text;
             let (text, ok) = if markdown {
-                (blank_exempt_passages(text), front_matter_ok(text))
+                (
+                    crate::visibility::blank_exempt_passages(text),
+                    front_matter_ok(text),
+                )
             } else {
                 (text.clone(), BTreeSet::new())
             };
@@ -335,24 +317,6 @@ fn public_sources<'a>(sources: &'a Sources, site: &PublicSite) -> Vec<PublicSour
             })
         })
         .collect()
-}
-
-/// Replaces the lines of `::: exempt` passages (fences included) with spaces.
-fn blank_exempt_passages(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut inside = false;
-    for line in text.split_inclusive('\n') {
-        let fence = line.trim_start().starts_with(":::");
-        if inside || fence {
-            out.extend(line.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
-        } else {
-            out.push_str(line);
-        }
-        if fence {
-            inside = !inside;
-        }
-    }
-    out
 }
 
 /// The allow keys of a document's `personal_data_ok` front-matter list.
@@ -411,11 +375,14 @@ fn small_numbers(
     for source in public.iter().filter(|s| s.markdown) {
         if source.eqia {
             for offset in personal::small_counts_in_text(&source.text) {
-                found.push((source.path, Position::of_offset(&source.text, offset)));
+                found.push((
+                    source.path.as_str(),
+                    Position::of_offset(&source.text, offset),
+                ));
             }
         }
         for pos in table_cells(&source.text, source.eqia) {
-            found.push((source.path, pos));
+            found.push((source.path.as_str(), pos));
         }
     }
     for ds in &site.datasets {
@@ -435,7 +402,7 @@ fn small_numbers(
         found.extend(
             csv_cells(&source.text, &integer)
                 .into_iter()
-                .map(|p| (source.path, p)),
+                .map(|p| (source.path.as_str(), p)),
         );
     }
     found.sort_by_key(|(p, pos)| (*p, pos.line, pos.column));
@@ -597,7 +564,7 @@ mod tests {
     #[test]
     fn exempt_passages_are_blanked_keeping_positions() {
         let text = "a\n::: exempt paragraph=1\nsecret 943 476 5919\n:::\nb\n";
-        let blank = blank_exempt_passages(text);
+        let blank = crate::visibility::blank_exempt_passages(text);
         assert_eq!(blank.len(), text.len());
         assert!(!blank.contains("943"));
         assert!(blank.ends_with("\nb\n"));

@@ -865,15 +865,39 @@ pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -
     }
 
     let glossary = Glossary::from_site(site);
-    let mut acronyms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for page in &pages {
+    // Each page is measured on its own, in parallel; results are merged in
+    // page order so the report and messages never depend on thread timing.
+    struct PageResult {
+        diagnostics: Diagnostics,
+        report: LanguageReport,
+        acronyms: Vec<(String, String)>,
+    }
+    let measure_page = |page: &PageText| -> PageResult {
+        let mut diagnostics = Diagnostics::default();
+        let mut report = LanguageReport {
+            targets: targets.clone(),
+            summaries: Vec::new(),
+            pages: Vec::new(),
+            long_sentences: Vec::new(),
+            passive_paragraphs: 0,
+            unexplained_terms: Vec::new(),
+            unknown_acronyms: Vec::new(),
+        };
+        let mut found_acronyms = Vec::new();
         let mut paragraphs = Vec::new();
         let mut all_text = page.plain.join("\n");
         let mut linkable = String::new();
         for part in &page.parts {
             for (text, first_line) in pieces(part) {
                 let p = prose(text, first_line);
-                sentence_checks(&page.file, &p, &targets, &flag, &mut report, diagnostics);
+                sentence_checks(
+                    &page.file,
+                    &p,
+                    &targets,
+                    &flag,
+                    &mut report,
+                    &mut diagnostics,
+                );
                 paragraphs.extend(p);
                 let (all, link) = markdown::glossary_text(text);
                 all_text.push('\n');
@@ -883,7 +907,11 @@ pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -
             }
         }
         if paragraphs.is_empty() {
-            continue;
+            return PageResult {
+                diagnostics,
+                report,
+                acronyms: found_acronyms,
+            };
         }
         let measured = Measured {
             title: page.title.clone(),
@@ -919,11 +947,28 @@ pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -
                 .as_ref()
                 .is_some_and(|g| g.knows_abbreviation(&acronym));
             if !known && !all_text.contains(&format!("({acronym})")) {
-                acronyms
-                    .entry(acronym)
-                    .or_default()
-                    .insert(page.page.clone());
+                found_acronyms.push((acronym, page.page.clone()));
             }
+        }
+        PageResult {
+            diagnostics,
+            report,
+            acronyms: found_acronyms,
+        }
+    };
+    use rayon::prelude::*;
+    let results: Vec<PageResult> = pages.par_iter().map(measure_page).collect();
+    let mut acronyms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for result in results {
+        diagnostics.extend(result.diagnostics);
+        report.long_sentences.extend(result.report.long_sentences);
+        report.passive_paragraphs += result.report.passive_paragraphs;
+        report.pages.extend(result.report.pages);
+        report
+            .unexplained_terms
+            .extend(result.report.unexplained_terms);
+        for (acronym, page) in result.acronyms {
+            acronyms.entry(acronym).or_default().insert(page);
         }
     }
     report.unknown_acronyms = acronyms

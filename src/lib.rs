@@ -200,7 +200,6 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let mut since = std::time::Instant::now();
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
     timings.lap("read", &mut since);
-    let guard_sources = guard::Sources::from_source(&source);
     let Some(mut site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
     };
@@ -212,7 +211,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     timings.lap("separate", &mut since);
     let language = language::analyse(&separated.public, options.strict, &mut diags);
     timings.lap("language", &mut since);
-    let guard = guard::Guard::new(guard_sources, &separated.public, options.strict, &mut diags);
+    let guard = guard::Guard::new(&options.root, &separated.public, options.strict, &mut diags);
     contrast::check_templates(&separated.public.templates, &mut diags);
     timings.lap("guard sources", &mut since);
     let Some(renderer) =

@@ -76,6 +76,9 @@ pub struct FingerprintsBuilder {
     public_shingles: HashSetU64,
     public_texts: Vec<Vec<u64>>,
     public_sources: Vec<(String, String)>,
+    /// Public files, checked by reading them again at the end rather than
+    /// holding a copy of every one.
+    public_files: Vec<String>,
 }
 
 /// A public source that contains text from an exempt one.
@@ -109,6 +112,12 @@ impl FingerprintsBuilder {
     pub fn add_public_source(&mut self, source: &str, text: &str) {
         self.public_sources
             .push((source.to_string(), text.to_string()));
+    }
+
+    /// A public source file under the site root (path relative to it), read
+    /// again when the fingerprints are made, with exempt passages blanked.
+    pub fn add_public_file(&mut self, path: &str) {
+        self.public_files.push(path.to_string());
     }
 
     pub fn add_exempt(&mut self, source: &str, text: &str) {
@@ -159,7 +168,8 @@ impl FingerprintsBuilder {
     }
 
     /// The fingerprints, and every public source that contains exempt text.
-    pub fn finish(mut self) -> (Fingerprints, Vec<Overlap>) {
+    /// `root` is the site folder the public files are read from.
+    pub fn finish(mut self, root: &std::path::Path) -> (Fingerprints, Vec<Overlap>) {
         for (_, text) in crate::render::builtin_templates() {
             self.add_public(text);
         }
@@ -171,6 +181,7 @@ impl FingerprintsBuilder {
             public_shingles,
             public_texts,
             public_sources,
+            public_files,
             ..
         } = self;
         shingles.retain(|h, _| !public_shingles.contains(h));
@@ -195,18 +206,28 @@ impl FingerprintsBuilder {
             shingles,
             files,
         };
-        let mut overlaps: Vec<Overlap> = public_sources
-            .iter()
-            .flat_map(|(path, text)| {
-                fingerprints
-                    .scan(path, text.as_bytes())
-                    .into_iter()
-                    .map(|leak| Overlap {
-                        public: leak.output,
-                        exempt: leak.source,
-                    })
+        let overlap = |path: &str, text: &str| -> Vec<Overlap> {
+            fingerprints
+                .scan(path, text.as_bytes())
+                .into_iter()
+                .map(|leak| Overlap {
+                    public: leak.output,
+                    exempt: leak.source,
+                })
+                .collect()
+        };
+        use rayon::prelude::*;
+        let mut overlaps: Vec<Overlap> = public_files
+            .par_iter()
+            .flat_map_iter(|path| {
+                // Read again; a file that vanished since is caught by the next build.
+                let text = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+                overlap(path, &crate::visibility::blank_exempt_passages(&text))
             })
             .collect();
+        for (path, text) in &public_sources {
+            overlaps.extend(overlap(path, text));
+        }
         overlaps.sort();
         overlaps.dedup();
         (fingerprints, overlaps)
@@ -532,7 +553,7 @@ mod tests {
             b.add_exempt_value("data/p.csv", v);
         }
         b.add_public(public);
-        b.finish().0
+        b.finish(std::path::Path::new(".")).0
     }
 
     const SECRET: &str = "The bid from Thornbury Outdoor Club scored seventy one points on quality and price overall.";
@@ -596,7 +617,7 @@ mod tests {
     fn identical_files_are_found() {
         let mut b = FingerprintsBuilder::default();
         b.add_exempt_file("content/d/scores.png", b"\x89PNG\r\n\x1a\nbinary");
-        let (f, _) = b.finish();
+        let (f, _) = b.finish(std::path::Path::new("."));
         assert_eq!(
             f.scan("d/scores.png", b"\x89PNG\r\n\x1a\nbinary")[0].how,
             "file"
@@ -614,7 +635,7 @@ mod tests {
             "content/d/decision.md",
             "Nothing exempt here at all, just a public decision.",
         );
-        let (_, overlaps) = b.finish();
+        let (_, overlaps) = b.finish(std::path::Path::new("."));
         let publics: Vec<_> = overlaps.iter().map(|o| o.public.as_str()).collect();
         assert_eq!(publics, ["content/d/report.md", "data/providers.csv"]);
     }
@@ -662,7 +683,7 @@ mod tests {
         let dirty = crate::images::tests::png_with_metadata();
         let mut b = FingerprintsBuilder::default();
         b.add_exempt_file("content/d/photo.png", &dirty);
-        let (f, _) = b.finish();
+        let (f, _) = b.finish(std::path::Path::new("."));
         let clean = crate::images::strip(crate::images::ImageKind::Png, &dirty).unwrap();
         assert_eq!(f.scan("d/photo.png", &clean)[0].how, "file");
         assert_eq!(f.scan("d/photo.png", &dirty)[0].how, "file");

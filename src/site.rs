@@ -46,6 +46,8 @@ pub struct PageDoc {
 /// The whole site, checked, exempt material included.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The site folder, for re-reading public sources when checking them.
+    pub root: std::path::PathBuf,
     pub config: SiteConfig,
     /// Sorted by number.
     pub decisions: Vec<DecisionBundle>,
@@ -101,8 +103,9 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
     // Documents that could not be read. Their problems are already reported;
     // they must not cause a cascade of follow-on errors.
     let mut unreadable = BTreeSet::new();
-    for file in source.documents {
-        let text = match String::from_utf8(file.bytes.clone()) {
+    for mut file in source.documents {
+        // Moved, not copied: the document keeps the only copy of its text.
+        let text = match String::from_utf8(std::mem::take(&mut file.bytes)) {
             Ok(t) => t,
             Err(_) => {
                 diagnostics.push(
@@ -209,6 +212,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         return None;
     }
     Some(Site {
+        root: source.root.clone(),
         config,
         decisions,
         pages,

@@ -45,6 +45,8 @@ pub struct TemplateFile {
 /// Everything read from a site folder.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
+    /// The site folder everything was read from.
+    pub root: PathBuf,
     pub config_text: Option<String>,
     pub documents: Vec<ContentFile>,
     pub attachments: Vec<ContentFile>,
@@ -67,7 +69,10 @@ impl std::fmt::Display for ReadError {
 
 /// Reads the site at `root`. Layout problems go into `diagnostics`.
 pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadError> {
-    let mut source = Source::default();
+    let mut source = Source {
+        root: root.to_path_buf(),
+        ..Source::default()
+    };
     let config_path = root.join(crate::config::FILE);
     match std::fs::read_to_string(&config_path) {
         Ok(text) => source.config_text = Some(text),
@@ -83,6 +88,17 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
         }
     }
     read_content(root, &mut source, diagnostics)?;
+    {
+        use rayon::prelude::*;
+        source
+            .documents
+            .par_iter_mut()
+            .chain(source.attachments.par_iter_mut())
+            .try_for_each(|file| {
+                file.bytes = read_bytes(&root.join(&file.path))?;
+                Ok::<(), ReadError>(())
+            })?;
+    }
     read_data(root, &mut source, diagnostics)?;
     read_templates(root, &mut source, diagnostics)?;
     Ok(source)
@@ -190,11 +206,12 @@ fn read_content(
             diagnostics.push(place_error(&path, &relative));
             continue;
         }
+        // Read below, in parallel: on network or virtual disks each read waits.
         let file = ContentFile {
             path,
             folder,
             name,
-            bytes: read_bytes(entry.path())?,
+            bytes: Vec::new(),
         };
         if is_markdown {
             source.documents.push(file);

@@ -273,6 +273,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     let mut report = WithholdingReport::default();
     let mut prints = FingerprintsBuilder::default();
     let Site {
+        root,
         config,
         decisions,
         pages,
@@ -294,7 +295,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             refuse_fence_in_field(&record.path, name, text, diagnostics);
         }
         let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
-        prints.add_public_source(&record.path, &public_text(record, &body));
+        prints.add_public_file(&record.path);
         check_public_scripts(record, &body, diagnostics);
 
         let mut papers = Vec::new();
@@ -340,15 +341,15 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
                 Status::Public => {
                     let body =
                         cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
-                    prints.add_public_source(&doc.path, &public_text(doc, &body));
+                    prints.add_public_file(&doc.path);
                     check_public_scripts(doc, &body, diagnostics);
                     let mut attachments = Vec::new();
                     for attachment in &paper.attachments {
                         let file = &bundle.files[&attachment.file];
                         match &attachment.status {
                             Status::Public => {
-                                if let Ok(text) = std::str::from_utf8(&file.bytes) {
-                                    prints.add_public_source(&file.path, text);
+                                if std::str::from_utf8(&file.bytes).is_ok() {
+                                    prints.add_public_file(&file.path);
                                 }
                                 attachments.push(PublicAttachment::Published(PublishedFile {
                                     name: attachment.file.clone(),
@@ -444,7 +445,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             unreachable!("pages are checked to be pages")
         };
         let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
-        prints.add_public_source(&doc.path, &public_text(doc, &body));
+        prints.add_public_file(&doc.path);
         check_public_scripts(doc, &body, diagnostics);
         public_pages.push(PublicPage {
             slug: page.slug.clone(),
@@ -461,7 +462,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         .map(|ds| separate_dataset(ds, &mut report, &mut prints))
         .collect();
 
-    let (fingerprints, overlaps) = prints.finish();
+    let (fingerprints, overlaps) = prints.finish(&root);
     for overlap in overlaps {
         diagnostics.push(
             Diagnostic::error(&overlap.public, format!("this public source contains text from the exempt source {}", overlap.exempt))
@@ -481,12 +482,6 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         report,
         fingerprints,
     }
-}
-
-/// A public document's text as published: its front matter and the body with
-/// exempt passages cut out.
-fn public_text(doc: &Document, body: &Markdown) -> String {
-    format!("{}\n{}", &doc.text[..doc.body_offset], body.plain_text())
 }
 
 /// The file line where a front-matter string value's text starts: the key's
@@ -687,6 +682,24 @@ fn refuse_fence_in_field(path: &str, field: &str, text: &str, diagnostics: &mut 
                 .help("move the exempt passage into the document's body, inside `::: exempt paragraph=N` and `:::`"),
         );
     }
+}
+
+/// Replaces the lines of `::: exempt` passages (fences included) with spaces.
+pub fn blank_exempt_passages(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let fence = line.trim_start().starts_with(":::");
+        if inside || fence {
+            out.extend(line.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+        } else {
+            out.push_str(line);
+        }
+        if fence {
+            inside = !inside;
+        }
+    }
+    out
 }
 
 /// Cuts `::: exempt paragraph=N reason="..."` ... `:::` passages out of a
