@@ -476,7 +476,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
         title: "Documents".into(),
         description: format!(
             "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else. The decision's page says why.",
-            if withheld_documents == 1 { "is" } else { "are" }
+            if withheld_documents == 1 { "document is" } else { "documents are" }
         ),
         format: "CSV",
         media_type: "text/csv",
