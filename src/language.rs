@@ -778,6 +778,20 @@ fn pieces(markdown: &Markdown) -> impl Iterator<Item = (&str, usize)> {
     })
 }
 
+impl LanguageReport {
+    fn empty(targets: LanguageConfig) -> LanguageReport {
+        LanguageReport {
+            targets,
+            summaries: Vec::new(),
+            pages: Vec::new(),
+            long_sentences: Vec::new(),
+            passive_paragraphs: 0,
+            unexplained_terms: Vec::new(),
+            unknown_acronyms: Vec::new(),
+        }
+    }
+}
+
 /// Measures the public site and pushes warnings (errors when `strict`).
 pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -> LanguageReport {
     let targets = site.config.language.clone();
@@ -792,15 +806,7 @@ pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -
             .at(Position { line, column: 0 })
             .help(help)
     };
-    let mut report = LanguageReport {
-        targets: targets.clone(),
-        summaries: Vec::new(),
-        pages: Vec::new(),
-        long_sentences: Vec::new(),
-        passive_paragraphs: 0,
-        unexplained_terms: Vec::new(),
-        unknown_acronyms: Vec::new(),
-    };
+    let mut report = LanguageReport::empty(targets.clone());
 
     let mut pages = Vec::new();
     for d in &site.decisions {
@@ -874,15 +880,7 @@ pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -
     }
     let measure_page = |page: &PageText| -> PageResult {
         let mut diagnostics = Diagnostics::default();
-        let mut report = LanguageReport {
-            targets: targets.clone(),
-            summaries: Vec::new(),
-            pages: Vec::new(),
-            long_sentences: Vec::new(),
-            passive_paragraphs: 0,
-            unexplained_terms: Vec::new(),
-            unknown_acronyms: Vec::new(),
-        };
+        let mut report = LanguageReport::empty(targets.clone());
         let mut found_acronyms = Vec::new();
         let mut paragraphs = Vec::new();
         let mut all_text = page.plain.join("\n");

@@ -187,7 +187,7 @@ impl Report {
         );
         h.push_str(&format!(
             "<p>For officers: what this build held back under Schedule 12A to the Local Government Act 1972, and what to check by hand. It is not published. Review dates were compared with {}.</p>\n",
-            esc(&self.today)
+            crate::render::html_escape(&self.today)
         ));
         h.push_str("<h2>Withheld</h2>\n");
         if self.items.is_empty() {
@@ -202,13 +202,13 @@ impl Report {
                     .unwrap_or_default();
                 h.push_str(&format!(
                     "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                    esc(i.what),
-                    esc(&label),
-                    esc(&i.public_title),
-                    esc(&i.source),
+                    crate::render::html_escape(i.what),
+                    crate::render::html_escape(&label),
+                    crate::render::html_escape(&i.public_title),
+                    crate::render::html_escape(&i.source),
                     i.paragraph,
-                    esc(&i.reason),
-                    esc(i.review_on.as_deref().unwrap_or("none set")),
+                    crate::render::html_escape(&i.reason),
+                    crate::render::html_escape(i.review_on.as_deref().unwrap_or("none set")),
                 ));
             }
             h.push_str("</tbody>\n</table>\n");
@@ -221,9 +221,9 @@ impl Report {
             for i in &self.review_overdue {
                 h.push_str(&format!(
                     "<li>{} ({}): review was due {}</li>\n",
-                    esc(&i.public_title),
-                    esc(&i.source),
-                    esc(i.review_on.as_deref().unwrap_or(""))
+                    crate::render::html_escape(&i.public_title),
+                    crate::render::html_escape(&i.source),
+                    crate::render::html_escape(i.review_on.as_deref().unwrap_or(""))
                 ));
             }
             h.push_str("</ul>\n");
@@ -235,18 +235,24 @@ impl Report {
             h.push_str("<p>Check that these information fields name no person and no exempt matter.</p>\n<table>\n<caption>Document information of published PDFs</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Fields</th><th scope=\"col\">XMP metadata</th></tr></thead>\n<tbody>\n");
             for pdf in &self.pdfs {
                 let fields = match &pdf.could_not_read {
-                    Some(why) => esc(why),
+                    Some(why) => crate::render::html_escape(why),
                     None if pdf.fields.is_empty() => "none".to_string(),
                     None => pdf
                         .fields
                         .iter()
-                        .map(|(k, v)| format!("{}: {}", esc(k), esc(v)))
+                        .map(|(k, v)| {
+                            format!(
+                                "{}: {}",
+                                crate::render::html_escape(k),
+                                crate::render::html_escape(v)
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join("<br>"),
                 };
                 h.push_str(&format!(
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                    esc(&pdf.file),
+                    crate::render::html_escape(&pdf.file),
                     fields,
                     if pdf.xmp_metadata {
                         "present: check it in a PDF reader"
@@ -259,8 +265,8 @@ impl Report {
         }
         h.push_str(&format!(
             "<h2>Checks</h2>\n<p>{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
-            esc(&self.scanned_sentence()),
-            esc(&self.guard_sentence())
+            crate::render::html_escape(&self.scanned_sentence()),
+            crate::render::html_escape(&self.guard_sentence())
         ));
         h
     }
@@ -281,22 +287,6 @@ fn pdf_summary(pdf: &PdfInfo) -> String {
         parts.push("XMP metadata present".to_string());
     }
     parts.join("; ")
-}
-
-/// Escapes text for HTML.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The date a `SOURCE_DATE_EPOCH` value names (reproducible-builds.org: an

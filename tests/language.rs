@@ -127,7 +127,7 @@ fn accessibility_statement_is_generated_from_site_toml_and_the_checks() {
         "WCAG) version 2.2 at level AA",
         "This site is fully compliant",
         "every table has a caption",
-        "text colours in the council's own templates have a contrast ratio of at least 4.5 to 1",
+        "text colours in the council&#39;s own templates have a contrast ratio of at least 4.5 to 1",
         "at 320 pixels wide, no page scrolls sideways",
         "the Nu HTML Checker",
         "mailto:democratic.services@example.org",

@@ -27,11 +27,11 @@ pub fn banner(result: Result<&Outcome, &Error>) -> Option<String> {
                 };
                 items.push_str(&format!(
                     "<li style=\"margin:0 0 .75em\"><code style=\"{CODE}\">{}</code> <strong>{severity}:</strong> {}",
-                    escape(&place),
-                    escape(&d.message)
+                    crate::render::html_escape(&place),
+                    crate::render::html_escape(&d.message)
                 ));
                 if let Some(help) = &d.help {
-                    items.push_str(&format!("<br>help: {}", escape(help)));
+                    items.push_str(&format!("<br>help: {}", crate::render::html_escape(help)));
                 }
                 items.push_str("</li>");
             }
@@ -48,7 +48,7 @@ pub fn banner(result: Result<&Outcome, &Error>) -> Option<String> {
         Err(error) => {
             items.push_str(&format!(
                 "<li style=\"white-space:pre-wrap\">{}</li>",
-                escape(&error.to_string())
+                crate::render::html_escape(&error.to_string())
             ));
             "The site could not be built.".to_string()
         }
@@ -126,21 +126,6 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
