@@ -426,6 +426,18 @@ fn csv_bytes<T: Serialize>(rows: &[T], header: &[(&str, &str, &str)]) -> Vec<u8>
     writer.into_inner().expect("writing to memory")
 }
 
+/// A dataset's public columns as CSV, in schema order.
+fn dataset_csv(ds: &crate::visibility::PublicDataset) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(ds.columns.iter().map(|c| c.name.as_str()))
+        .expect("writing to memory");
+    for row in &ds.rows {
+        writer.write_record(row).expect("writing to memory");
+    }
+    writer.into_inner().expect("writing to memory")
+}
+
 /// Every table, CSV then JSON, decisions first.
 pub fn render(site: &PublicSite) -> Vec<Draft> {
     let mut drafts = Vec::new();
@@ -498,7 +510,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
             ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect();
         drafts.push(Draft {
             path: format!("data/{}.csv", ds.name),
-            bytes: crate::downloads::dataset_csv(ds),
+            bytes: dataset_csv(ds),
             title: ds.title.clone(),
             description: ds.description.trim().to_string(),
             format: "CSV",
