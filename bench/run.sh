@@ -130,7 +130,8 @@ print(f"{int(m.group(1)) / 1024:.0f}")
 PY
 }
 
-# timed NAME JSON PREPARE CMD : hyperfine, RUNS runs; prints "median min max".
+# timed NAME JSON PREPARE CMD : hyperfine, RUNS runs; prints "median min max cpu"
+# (wall seconds; cpu = mean user+system seconds, less sensitive to a busy machine).
 timed() {
     local name=$1 json=$2 prepare=$3 cmd=$4
     if ! hyperfine --runs "$RUNS" --style basic --command-name "$name" \
@@ -142,7 +143,7 @@ timed() {
     python3 - "$json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
-print(f'{r["median"]:.3f} {r["min"]:.3f} {r["max"]:.3f}')
+print(f'{r["median"]:.3f} {r["min"]:.3f} {r["max"]:.3f} {r["user"] + r["system"]:.2f}')
 PY
 }
 
@@ -177,7 +178,7 @@ for n in "${sizes[@]}"; do
     ps_pages=$(count_html "$ps_out")
     stages+=("| $n | $(grep -m1 '^timings:' "$logs/plainsight-$n.log" | sed 's/^timings: //') |")
     note "plainsight $n: $RUNS timed full builds"
-    read -r ps_med ps_min ps_max < <(timed "plainsight-$n" "$logs/plainsight-$n.json" "$ps_prep" "$ps_cmd")
+    read -r ps_med ps_min ps_max ps_cpu < <(timed "plainsight-$n" "$logs/plainsight-$n.json" "$ps_prep" "$ps_cmd")
     ps_pps=$(calc "round($ps_pages / $ps_med)")
 
     hugo_ran=0
@@ -202,12 +203,13 @@ for n in "${sizes[@]}"; do
         md=$(find "$dir/content" -type f -name '*.md' | wc -l)
         [[ $h_pages -ge $md ]] || die "Hugo wrote $h_pages HTML files for $md Markdown files; see $logs/hugo-$n.log"
         note "hugo $n: $RUNS timed full builds"
-        read -r h_med h_min h_max < <(timed "hugo-$n" "$logs/hugo-$n.json" "$h_prep" "$h_cmd")
+        read -r h_med h_min h_max h_cpu < <(timed "hugo-$n" "$logs/hugo-$n.json" "$h_prep" "$h_cmd")
         h_pps=$(calc "round($h_pages / $h_med)")
         wall_ratio=$(calc "f'{$ps_med / $h_med:.2f}'")
         rss_ratio=$(calc "f'{$ps_rss / $h_rss:.2f}'")
-        rows+=("| $n | plainsight | $ps_med | $ps_min–$ps_max | $ps_pages | $ps_pps | $ps_rss | wall ${wall_ratio}×, RSS ${rss_ratio}× of Hugo |")
-        rows+=("| $n | Hugo | $h_med | $h_min–$h_max | $h_pages | $h_pps | $h_rss | 1 (reference) |")
+        cpu_ratio=$(calc "f'{$ps_cpu / $h_cpu:.2f}'")
+        rows+=("| $n | plainsight | $ps_med | $ps_min–$ps_max | $ps_cpu | $ps_pages | $ps_pps | $ps_rss | wall ${wall_ratio}×, RSS ${rss_ratio}× (CPU ${cpu_ratio}×) of Hugo |")
+        rows+=("| $n | Hugo | $h_med | $h_min–$h_max | $h_cpu | $h_pages | $h_pps | $h_rss | 1 (reference) |")
         if [[ $n == 10000 ]]; then
             ok_w=$(calc "'met' if $wall_ratio <= 0.5 else 'NOT met'")
             ok_m=$(calc "'met' if $rss_ratio <= 0.25 else 'NOT met'")
@@ -217,8 +219,8 @@ for n in "${sizes[@]}"; do
     else
         why="HUGO=0"
         [[ $HUGO == 1 ]] && why="not run: RUN_HUGO_100K=0"
-        rows+=("| $n | plainsight | $ps_med | $ps_min–$ps_max | $ps_pages | $ps_pps | $ps_rss | — |")
-        rows+=("| $n | Hugo | — | — | — | — | — | $why |")
+        rows+=("| $n | plainsight | $ps_med | $ps_min–$ps_max | $ps_cpu | $ps_pages | $ps_pps | $ps_rss | — |")
+        rows+=("| $n | Hugo | — | — | — | — | — | — | $why |")
     fi
     if [[ $n -ge 100000 ]]; then
         ok=$(calc "'met' if $ps_rss < 1024 else 'NOT met'")
@@ -245,9 +247,9 @@ for n in "${sizes[@]}"; do
         # run is therefore always the same one-file change on a built site.
         inc_prep="cp $(q "$inc/.decision.orig") $(q "$target") && $inc_cmd >/dev/null 2>&1 && $edit"
         note "incremental $n: $RUNS timed rebuilds after one edit (each preceded by an untimed restore + build)"
-        read -r i_med i_min i_max < <(timed "incremental-$n" "$logs/incremental-$n.json" "$inc_prep" "$inc_cmd")
+        read -r i_med i_min i_max i_cpu < <(timed "incremental-$n" "$logs/incremental-$n.json" "$inc_prep" "$inc_cmd")
         frac=$(calc "f'{$i_med / $ps_med:.2f}'")
-        rows+=("| $n | plainsight, rebuild after editing 1 decision | $i_med | $i_min–$i_max | — | — | — | ${frac} of its full build |")
+        rows+=("| $n | plainsight, rebuild after editing 1 decision | $i_med | $i_min–$i_max | $i_cpu | — | — | — | ${frac} of its full build |")
         ok=$(calc "'met' if $frac < 0.1 else 'NOT met'")
         incr_line="- Rebuild after editing one decision in a $n-decision site, under a tenth of a full build: ${frac} — $ok"
         if [[ $VERIFY_INCR == 1 ]]; then
@@ -285,8 +287,8 @@ of $RUNS runs each; peak RSS from one extra run under \`/usr/bin/time -v\`.
 Hugo builds the same Markdown files with minimal templates (see
 bench/README.md: it does much less work per page than plainsight).
 
-| decisions | tool | median wall s | range s | HTML pages | pages/s | peak RSS MiB | ratio |
-| ---: | --- | ---: | --- | ---: | ---: | ---: | --- |
+| decisions | tool | median wall s | range s | CPU s | HTML pages | pages/s | peak RSS MiB | ratio |
+| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |
 $(printf '%s\n' "${rows[@]}")
 
 Targets from issue 5:
