@@ -91,6 +91,8 @@ pub struct TaxonomyTerm {
 
 /// ONS GSS codes of Kent's twelve districts (ONS Register of Geographic
 /// Codes, local authority districts E07), so that aggregators can match areas.
+/// Checked against several public datasets that use them; E07000112 was
+/// "Shepway" until the district was renamed Folkestone and Hythe in 2018.
 const KENT_DISTRICTS: &[(&str, &str)] = &[
     ("Ashford", "E07000105"),
     ("Canterbury", "E07000106"),
