@@ -29,20 +29,8 @@ impl Files {
         assert!(previous.is_none(), "two outputs were written to {path}");
     }
 
-    pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path)
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
         self.files.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
     }
 }
 
@@ -139,14 +127,6 @@ impl Staging {
     }
 }
 
-/// Writes `files` to `output`, replacing what was there only when all of it
-/// has been written.
-pub fn publish(output: &Path, files: &Files) -> Result<(), WriteError> {
-    let staging = Staging::new(output)?;
-    staging.write_all(files)?;
-    staging.publish()
-}
-
 fn swap(staged: PathBuf, output: &Path, parent: &Path) -> Result<(), WriteError> {
     if output.exists() {
         let old = tempfile::Builder::new()
@@ -206,12 +186,13 @@ mod tests {
     fn replaces_only_its_own_folders() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let mut files = Files::default();
-        files.add("index.html", "one");
-        publish(&out, &files).unwrap();
-        let mut files = Files::default();
-        files.add("a/index.html", "two");
-        publish(&out, &files).unwrap();
+        let publish = |out: &Path, path: &str, text: &str| {
+            let staging = Staging::new(out)?;
+            staging.write(path, text.as_bytes())?;
+            staging.publish()
+        };
+        publish(&out, "index.html", "one").unwrap();
+        publish(&out, "a/index.html", "two").unwrap();
         assert!(!out.join("index.html").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
@@ -227,7 +208,7 @@ mod tests {
         let foreign = dir.path().join("documents");
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("thesis.txt"), "precious").unwrap();
-        assert!(publish(&foreign, &files).is_err());
+        assert!(publish(&foreign, "index.html", "three").is_err());
         assert_eq!(
             std::fs::read_to_string(foreign.join("thesis.txt")).unwrap(),
             "precious"
