@@ -98,15 +98,10 @@ impl Report {
             out.push_str("Nothing is withheld.\n");
         }
         for i in &self.items {
-            let label = i
-                .label
-                .as_deref()
-                .map(|l| format!("{l}: "))
-                .unwrap_or_default();
             out.push_str(&format!(
-                "- {what} {label}{title} ({source}): withheld under paragraph {p} of Schedule 12A. Reason: {reason}{review}\n",
+                "- {what} {title} ({source}): withheld under paragraph {p} of Schedule 12A. Reason: {reason}{review}\n",
                 what = i.what,
-                title = i.public_title,
+                title = i.titled(),
                 source = i.source,
                 p = i.paragraph,
                 reason = i.reason,
@@ -195,16 +190,10 @@ impl Report {
         } else {
             h.push_str("<table>\n<caption>Every withheld document, attachment, column and passage</caption>\n<thead><tr><th scope=\"col\">What</th><th scope=\"col\">Public title</th><th scope=\"col\">Source</th><th scope=\"col\">Paragraph</th><th scope=\"col\">Reason</th><th scope=\"col\">Review by</th></tr></thead>\n<tbody>\n");
             for i in &self.items {
-                let label = i
-                    .label
-                    .as_deref()
-                    .map(|l| format!("{l}: "))
-                    .unwrap_or_default();
                 h.push_str(&format!(
-                    "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                     crate::render::html_escape(i.what),
-                    crate::render::html_escape(&label),
-                    crate::render::html_escape(&i.public_title),
+                    crate::render::html_escape(&i.titled()),
                     crate::render::html_escape(&i.source),
                     i.paragraph,
                     crate::render::html_escape(&i.reason),

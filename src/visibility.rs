@@ -255,6 +255,16 @@ pub struct WithheldItem {
     pub review_on: Option<String>,
 }
 
+impl WithheldItem {
+    /// "Appendix 1: Award report", or the public title alone when there is no label.
+    pub fn titled(&self) -> String {
+        match &self.label {
+            Some(label) => format!("{label}: {}", self.public_title),
+            None => self.public_title.clone(),
+        }
+    }
+}
+
 /// What was withheld, for the report written outside public/ (DESIGN.md rule 4).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct WithholdingReport {
