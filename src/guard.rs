@@ -35,7 +35,7 @@ use crate::document::Kind as DocKind;
 use crate::images::{self, ImageKind};
 use crate::pdfinfo::{self, PdfInfo};
 use crate::personal::{self, Kind};
-use crate::visibility::{PublicAttachment, PublicPaper, PublicSite};
+use crate::visibility::{PublicAttachment, PublicDecision, PublicPaper, PublicSite};
 
 /// What the guard found, for the withholding report.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -58,14 +58,71 @@ pub struct Summary {
 /// and every output file that has it.
 type OutputFinding = (String, Position, String, BTreeSet<String>);
 
-/// A public source: its text with exempt passages blanked, and what it allows.
-struct PublicSource {
+/// What the guard keeps of one public source once its text is let go: what
+/// it allows, where personal data is in it, and where small counts are.
+#[derive(Debug, Clone)]
+pub struct SourceFacts {
     path: String,
-    text: String,
+    markdown: bool,
     /// Allow keys from its front matter `personal_data_ok`.
     ok: BTreeSet<String>,
-    eqia: bool,
-    markdown: bool,
+    hits: Vec<(Kind, String, Position)>,
+    small_counts: Vec<Position>,
+}
+
+/// Looks at one public source's text as read from disk. `eqia` and
+/// `markdown` say what kind of source it is (see [`small_numbers`]).
+pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> SourceFacts {
+    // Exempt passages blanked, so positions still hold.
+    let (text, ok) = if markdown {
+        (
+            std::borrow::Cow::Owned(crate::visibility::blank_exempt_passages(text)),
+            front_matter_ok(text),
+        )
+    } else {
+        (std::borrow::Cow::Borrowed(text), BTreeSet::new())
+    };
+    let hits = personal::find(&text)
+        .into_iter()
+        .map(|hit| (hit.kind, hit.key, Position::of_offset(&text, hit.start)))
+        .collect();
+    let mut small_counts = Vec::new();
+    if markdown {
+        if eqia {
+            small_counts.extend(
+                personal::small_counts_in_text(&text)
+                    .into_iter()
+                    .map(|offset| Position::of_offset(&text, offset)),
+            );
+        }
+        small_counts.extend(table_cells(&text, eqia));
+    }
+    SourceFacts {
+        path: path.to_string(),
+        markdown,
+        ok,
+        hits,
+        small_counts,
+    }
+}
+
+/// A decision's public sources: its record, its published documents (and
+/// whether each is an EqIA) and its published attachments; with whether
+/// each is Markdown. Paths are relative to the site folder.
+pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
+    let mut out = vec![(d.source_path.clone(), false, true)];
+    for paper in &d.papers {
+        if let PublicPaper::Published(p) = paper {
+            out.push((p.source_path.clone(), p.kind == DocKind::Eqia, true));
+            for a in &p.attachments {
+                if let PublicAttachment::Published(f) = a {
+                    let path = format!("content/decisions/{}/{}", d.slug, f.name);
+                    out.push((path, false, false));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// What one output file showed the guard, kept until every file is seen.
@@ -92,36 +149,62 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// Reads the public sources (then lets their text go) and reports small
-    /// counts of people, which are found in the sources themselves.
-    /// `root` is the site folder: the public sources are read again from it
-    /// (in parallel) rather than kept in memory from the first read.
+    /// Sets up the guard from what the decision folders' public sources
+    /// showed ([`source_facts`], taken while each folder was read) and from
+    /// the other public sources, read again from `root`: site.toml, pages
+    /// and datasets. Reports small counts of people, which are found in the
+    /// sources themselves.
     pub fn new(
         root: &std::path::Path,
         site: &PublicSite,
+        mut facts: Vec<SourceFacts>,
         strict: bool,
         diagnostics: &mut Diagnostics,
     ) -> Guard {
-        let public = public_sources(root, site);
-        let mut in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>> = BTreeMap::new();
-        for (si, source) in public.iter().enumerate() {
-            for hit in personal::find(&source.text) {
-                in_sources
-                    .entry((hit.kind, hit.key.clone()))
-                    .or_default()
-                    .push((si, Position::of_offset(&source.text, hit.start)));
+        let mut wanted = vec![(crate::config::FILE.to_string(), false)];
+        wanted.extend(site.pages.iter().map(|p| (p.source_path.clone(), true)));
+        for (path, markdown) in wanted {
+            // A source that cannot be read as text now has nothing to find.
+            if let Ok(text) = std::fs::read_to_string(root.join(&path)) {
+                facts.push(source_facts(&path, &text, false, markdown));
             }
         }
-        let mut summary = Summary::default();
-        small_numbers(&public, site, strict, &mut summary, diagnostics);
-        Guard {
-            sources: public
+        for ds in &site.datasets {
+            let path = format!("data/{}.csv", ds.name);
+            let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+                continue;
+            };
+            let mut f = source_facts(&path, &text, false, false);
+            let integer: Vec<&str> = ds
+                .columns
                 .iter()
-                .map(|p| (p.path.to_string(), p.markdown, p.ok.clone()))
+                .filter(|c| matches!(c.ty, ColumnType::Integer))
+                .map(|c| c.name.as_str())
+                .collect();
+            if !integer.is_empty() {
+                f.small_counts = csv_cells(&text, &integer);
+            }
+            facts.push(f);
+        }
+        facts.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>> = BTreeMap::new();
+        for (si, source) in facts.iter_mut().enumerate() {
+            for (kind, key, position) in std::mem::take(&mut source.hits) {
+                in_sources
+                    .entry((kind, key))
+                    .or_default()
+                    .push((si, position));
+            }
+        }
+        let small_numbers = small_numbers(&facts, strict, diagnostics);
+        Guard {
+            sources: facts
+                .into_iter()
+                .map(|f| (f.path, f.markdown, f.ok))
                 .collect(),
             in_sources,
             allowed: allowed_keys(site),
-            small_numbers: summary.small_numbers,
+            small_numbers,
         }
     }
 
@@ -268,57 +351,6 @@ impl Guard {
     }
 }
 
-/// Public sources, with exempt passages blanked (so positions still hold).
-fn public_sources(root: &std::path::Path, site: &PublicSite) -> Vec<PublicSource> {
-    let mut wanted: BTreeMap<String, (bool, bool)> = BTreeMap::new();
-    wanted.insert(crate::config::FILE.to_string(), (false, false));
-    for d in &site.decisions {
-        wanted.insert(d.source_path.clone(), (false, true));
-        for paper in &d.papers {
-            if let PublicPaper::Published(p) = paper {
-                wanted.insert(p.source_path.clone(), (p.kind == DocKind::Eqia, true));
-                for a in &p.attachments {
-                    if let PublicAttachment::Published(f) = a {
-                        let path = format!("content/decisions/{}/{}", d.slug, f.name);
-                        wanted.insert(path, (false, false));
-                    }
-                }
-            }
-        }
-    }
-    for page in &site.pages {
-        wanted.insert(page.source_path.clone(), (false, true));
-    }
-    for ds in &site.datasets {
-        wanted.insert(format!("data/{}.csv", ds.name), (false, false));
-    }
-    use rayon::prelude::*;
-    let wanted: Vec<(String, (bool, bool))> = wanted.into_iter().collect();
-    wanted
-        .into_par_iter()
-        .filter_map(|(path, (eqia, markdown))| {
-            // A source that cannot be read as text now has nothing to find.
-            let text = std::fs::read_to_string(root.join(&path)).ok()?;
-            let text = &text;
-            let (text, ok) = if markdown {
-                (
-                    crate::visibility::blank_exempt_passages(text),
-                    front_matter_ok(text),
-                )
-            } else {
-                (text.clone(), BTreeSet::new())
-            };
-            Some(PublicSource {
-                path,
-                text,
-                ok,
-                eqia,
-                markdown,
-            })
-        })
-        .collect()
-}
-
 /// The allow keys of a document's `personal_data_ok` front-matter list.
 fn front_matter_ok(text: &str) -> BTreeSet<String> {
     let Ok(split) = crate::frontmatter::split(text) else {
@@ -364,61 +396,25 @@ fn allowed_keys(site: &PublicSite) -> BTreeSet<String> {
 /// - in a Markdown table of any public document: a cell of 1 to 4 whose column
 ///   heading or row label mentions people or a count ("Number of clients");
 /// - in a published CSV column of type `integer`: a value of 1 to 4.
-fn small_numbers(
-    public: &[PublicSource],
-    site: &PublicSite,
-    strict: bool,
-    summary: &mut Summary,
-    diagnostics: &mut Diagnostics,
-) {
-    let mut found: Vec<(&str, Position)> = Vec::new();
-    for source in public.iter().filter(|s| s.markdown) {
-        if source.eqia {
-            for offset in personal::small_counts_in_text(&source.text) {
-                found.push((
-                    source.path.as_str(),
-                    Position::of_offset(&source.text, offset),
-                ));
-            }
-        }
-        for pos in table_cells(&source.text, source.eqia) {
-            found.push((source.path.as_str(), pos));
-        }
-    }
-    for ds in &site.datasets {
-        let path = format!("data/{}.csv", ds.name);
-        let Some(source) = public.iter().find(|s| s.path == path) else {
-            continue;
-        };
-        let integer: Vec<&str> = ds
-            .columns
-            .iter()
-            .filter(|c| matches!(c.ty, ColumnType::Integer))
-            .map(|c| c.name.as_str())
-            .collect();
-        if integer.is_empty() {
-            continue;
-        }
-        found.extend(
-            csv_cells(&source.text, &integer)
-                .into_iter()
-                .map(|p| (source.path.as_str(), p)),
-        );
-    }
+fn small_numbers(facts: &[SourceFacts], strict: bool, diagnostics: &mut Diagnostics) -> usize {
+    let mut found: Vec<(&str, Position)> = facts
+        .iter()
+        .flat_map(|f| f.small_counts.iter().map(|p| (f.path.as_str(), *p)))
+        .collect();
     found.sort_by_key(|(p, pos)| (*p, pos.line, pos.column));
     found.dedup();
-    summary.small_numbers = found.len();
-    for (path, pos) in found {
+    for (path, pos) in &found {
         let message = "a count of 1 to 4 people can identify someone";
         let d = if strict {
-            Diagnostic::error(path, message)
+            Diagnostic::error(*path, message)
         } else {
-            Diagnostic::warning(path, message)
+            Diagnostic::warning(*path, message)
         };
-        diagnostics.push(d.at(pos).help(
+        diagnostics.push(d.at(*pos).help(
             "publish it as \"fewer than 5\", or combine it with another group, as the ICO's anonymisation guidance advises for small numbers",
         ));
     }
+    found.len()
 }
 
 /// Positions of small-count cells in Markdown tables.

@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::config::LanguageConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity};
 use crate::markdown::{self, Glossary};
-use crate::visibility::{Block, Markdown, PublicPaper, PublicSite};
+use crate::visibility::{Block, Markdown, PublicDecision, PublicPaper, PublicSite};
 
 /// What this module enforces, in plain words, for the accessibility statement.
 pub const RULES: &[crate::accessibility::Rule] = &[crate::accessibility::Rule {
@@ -792,182 +792,161 @@ impl LanguageReport {
     }
 }
 
-/// Measures the public site and pushes warnings (errors when `strict`).
-pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -> LanguageReport {
-    let targets = site.config.language.clone();
-    let severity = if strict {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    let flag = |file: &str, line: usize, message: String, help: &str| Diagnostic {
-        severity,
-        ..Diagnostic::error(file, message)
-            .at(Position { line, column: 0 })
-            .help(help)
-    };
-    let mut report = LanguageReport::empty(targets.clone());
+/// How language findings are flagged: warnings, or errors when `strict`.
+#[derive(Clone, Copy)]
+struct Flag {
+    severity: Severity,
+}
 
-    let mut pages = Vec::new();
-    for d in &site.decisions {
-        let page = format!("decisions/{}/", d.slug);
-        // The summary: what most residents read, held to its own target.
-        let paragraphs = prose(&d.summary, d.summary_line);
-        let measured = Measured {
-            title: format!("Summary of decision {}", d.number),
-            page: page.clone(),
-            file: d.source_path.clone(),
-            line: d.summary_line,
-            measure: Measure::of(&paragraphs),
-            target: targets.summary_reading_age,
+impl Flag {
+    fn new(strict: bool) -> Flag {
+        let severity = if strict {
+            Severity::Error
+        } else {
+            Severity::Warning
         };
-        if measured.over_target() {
-            diagnostics.push(flag(
-                &measured.file,
-                measured.line,
-                format!(
-                    "this summary has a reading age of {:.0}, above the target of {:.0}",
-                    measured.measure.reading_age, measured.target
-                ),
-                "use shorter sentences and everyday words (GOV.UK: most people read best at a reading age of 9); the target is `[language] summary_reading_age` in site.toml",
-            ));
-        }
-        sentence_checks(
-            &d.source_path,
-            &paragraphs,
-            &targets,
-            &flag,
-            &mut report,
-            diagnostics,
-        );
-        report.summaries.push(measured);
-        pages.push(PageText {
-            title: d.title.clone(),
-            page: page.clone(),
-            file: d.source_path.clone(),
-            parts: vec![&d.decision, &d.reasons, &d.body],
-            plain: vec![d.summary.clone()],
-        });
-        for paper in &d.papers {
-            if let PublicPaper::Published(p) = paper {
-                pages.push(PageText {
-                    title: p.title.clone(),
-                    page: format!("{page}{}/", p.slug),
-                    file: p.source_path.clone(),
-                    parts: vec![&p.body],
-                    plain: p.summary.iter().cloned().collect(),
-                });
-            }
+        Flag { severity }
+    }
+
+    fn at(&self, file: &str, line: usize, message: String, help: &str) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity,
+            ..Diagnostic::error(file, message)
+                .at(Position { line, column: 0 })
+                .help(help)
         }
     }
+}
+
+/// What measuring some pages found, to be merged with [`analyse`].
+pub struct LanguagePart {
+    diagnostics: Diagnostics,
+    report: LanguageReport,
+    /// Acronyms used without explanation, with the page they are on.
+    acronyms: Vec<(String, String)>,
+}
+
+impl LanguagePart {
+    fn new(targets: &LanguageConfig) -> LanguagePart {
+        LanguagePart {
+            diagnostics: Diagnostics::default(),
+            report: LanguageReport::empty(targets.clone()),
+            acronyms: Vec::new(),
+        }
+    }
+
+    fn extend(&mut self, other: LanguagePart) {
+        self.diagnostics.extend(other.diagnostics);
+        let (to, from) = (&mut self.report, other.report);
+        to.summaries.extend(from.summaries);
+        to.pages.extend(from.pages);
+        to.long_sentences.extend(from.long_sentences);
+        to.passive_paragraphs += from.passive_paragraphs;
+        to.unexplained_terms.extend(from.unexplained_terms);
+        self.acronyms.extend(other.acronyms);
+    }
+}
+
+/// Measures one decision (which must be complete: its bodies are measured):
+/// its summary and each of its pages. `site` gives the targets and glossary.
+pub fn analyse_decision(
+    site: &PublicSite,
+    glossary: Option<&Glossary>,
+    d: &PublicDecision,
+    strict: bool,
+) -> LanguagePart {
+    let targets = &site.config.language;
+    let flag = Flag::new(strict);
+    let mut part = LanguagePart::new(targets);
+    let page = format!("decisions/{}/", d.slug);
+    // The summary: what most residents read, held to its own target.
+    let paragraphs = prose(&d.summary, d.summary_line);
+    let measured = Measured {
+        title: format!("Summary of decision {}", d.number),
+        page: page.clone(),
+        file: d.source_path.clone(),
+        line: d.summary_line,
+        measure: Measure::of(&paragraphs),
+        target: targets.summary_reading_age,
+    };
+    if measured.over_target() {
+        part.diagnostics.push(flag.at(
+            &measured.file,
+            measured.line,
+            format!(
+                "this summary has a reading age of {:.0}, above the target of {:.0}",
+                measured.measure.reading_age, measured.target
+            ),
+            "use shorter sentences and everyday words (GOV.UK: most people read best at a reading age of 9); the target is `[language] summary_reading_age` in site.toml",
+        ));
+    }
+    sentence_checks(
+        &d.source_path,
+        &paragraphs,
+        targets,
+        &flag,
+        &mut part.report,
+        &mut part.diagnostics,
+    );
+    part.report.summaries.push(measured);
+    let mut pages = vec![PageText {
+        title: d.title.clone(),
+        page: page.clone(),
+        file: d.source_path.clone(),
+        parts: vec![&d.decision, &d.reasons, &d.body],
+        plain: vec![d.summary.clone()],
+    }];
+    for paper in &d.papers {
+        if let PublicPaper::Published(p) = paper {
+            pages.push(PageText {
+                title: p.title.clone(),
+                page: format!("{page}{}/", p.slug),
+                file: p.source_path.clone(),
+                parts: vec![&p.body],
+                plain: p.summary.iter().cloned().collect(),
+            });
+        }
+    }
+    for page in &pages {
+        part.extend(measure_page(page, glossary, targets, &flag));
+    }
+    part
+}
+
+/// Measures the site's plain pages, merges them with the decisions' parts
+/// (given in number order) and pushes every finding into `diagnostics`.
+pub fn analyse(
+    site: &PublicSite,
+    decisions: Vec<LanguagePart>,
+    strict: bool,
+    diagnostics: &mut Diagnostics,
+) -> LanguageReport {
+    let targets = site.config.language.clone();
+    let flag = Flag::new(strict);
+    let glossary = Glossary::from_site(site);
+    let mut all = LanguagePart::new(&targets);
+    for part in decisions {
+        all.extend(part);
+    }
     for p in &site.pages {
-        pages.push(PageText {
+        let page = PageText {
             title: p.title.clone(),
             page: format!("{}/", p.slug),
             file: p.source_path.clone(),
             parts: vec![&p.body],
             plain: p.summary.iter().cloned().collect(),
-        });
-    }
-
-    let glossary = Glossary::from_site(site);
-    // Each page is measured on its own, in parallel; results are merged in
-    // page order so the report and messages never depend on thread timing.
-    struct PageResult {
-        diagnostics: Diagnostics,
-        report: LanguageReport,
-        acronyms: Vec<(String, String)>,
-    }
-    let measure_page = |page: &PageText| -> PageResult {
-        let mut diagnostics = Diagnostics::default();
-        let mut report = LanguageReport::empty(targets.clone());
-        let mut found_acronyms = Vec::new();
-        let mut paragraphs = Vec::new();
-        let mut all_text = page.plain.join("\n");
-        let mut linkable = String::new();
-        for part in &page.parts {
-            for (text, first_line) in pieces(part) {
-                let p = prose(text, first_line);
-                sentence_checks(
-                    &page.file,
-                    &p,
-                    &targets,
-                    &flag,
-                    &mut report,
-                    &mut diagnostics,
-                );
-                paragraphs.extend(p);
-                let (all, link) = markdown::glossary_text(text);
-                all_text.push('\n');
-                all_text.push_str(&all);
-                linkable.push('\n');
-                linkable.push_str(&link);
-            }
-        }
-        if paragraphs.is_empty() {
-            return PageResult {
-                diagnostics,
-                report,
-                acronyms: found_acronyms,
-            };
-        }
-        let measured = Measured {
-            title: page.title.clone(),
-            page: page.page.clone(),
-            file: page.file.clone(),
-            line: 0,
-            measure: Measure::of(&paragraphs),
-            target: targets.page_reading_age,
         };
-        if measured.over_target() {
-            diagnostics.push(flag(
-                &measured.file,
-                0,
-                format!(
-                    "this page has a reading age of {:.0}, above the target of {:.0}",
-                    measured.measure.reading_age, measured.target
-                ),
-                "split long sentences and prefer everyday words; the target is `[language] page_reading_age` in site.toml",
-            ));
-        }
-        report.pages.push(measured);
-        if let Some(glossary) = &glossary {
-            for term in glossary.unexplained(&all_text, &linkable) {
-                report.unexplained_terms.push(UnexplainedTerm {
-                    page: page.page.clone(),
-                    term,
-                    reason: "used only where it cannot be linked (a title, summary, heading, caption or link)",
-                });
-            }
-        }
-        for acronym in acronyms_in(&all_text) {
-            let known = glossary
-                .as_ref()
-                .is_some_and(|g| g.knows_abbreviation(&acronym));
-            if !known && !all_text.contains(&format!("({acronym})")) {
-                found_acronyms.push((acronym, page.page.clone()));
-            }
-        }
-        PageResult {
-            diagnostics,
-            report,
-            acronyms: found_acronyms,
-        }
-    };
-    use rayon::prelude::*;
-    let results: Vec<PageResult> = pages.par_iter().map(measure_page).collect();
+        all.extend(measure_page(&page, glossary.as_ref(), &targets, &flag));
+    }
+    let LanguagePart {
+        diagnostics: found,
+        mut report,
+        acronyms: found_acronyms,
+    } = all;
+    diagnostics.extend(found);
     let mut acronyms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for result in results {
-        diagnostics.extend(result.diagnostics);
-        report.long_sentences.extend(result.report.long_sentences);
-        report.passive_paragraphs += result.report.passive_paragraphs;
-        report.pages.extend(result.report.pages);
-        report
-            .unexplained_terms
-            .extend(result.report.unexplained_terms);
-        for (acronym, page) in result.acronyms {
-            acronyms.entry(acronym).or_default().insert(page);
-        }
+    for (acronym, page) in found_acronyms {
+        acronyms.entry(acronym).or_default().insert(page);
     }
     report.unknown_acronyms = acronyms
         .into_iter()
@@ -996,18 +975,89 @@ pub fn analyse(site: &PublicSite, strict: bool, diagnostics: &mut Diagnostics) -
     report
 }
 
+/// Measures one page's text.
+fn measure_page(
+    page: &PageText,
+    glossary: Option<&Glossary>,
+    targets: &LanguageConfig,
+    flag: &Flag,
+) -> LanguagePart {
+    let mut part = LanguagePart::new(targets);
+    let mut paragraphs = Vec::new();
+    let mut all_text = page.plain.join("\n");
+    let mut linkable = String::new();
+    for markdown in &page.parts {
+        for (text, first_line) in pieces(markdown) {
+            let p = prose(text, first_line);
+            sentence_checks(
+                &page.file,
+                &p,
+                targets,
+                flag,
+                &mut part.report,
+                &mut part.diagnostics,
+            );
+            paragraphs.extend(p);
+            let (all, link) = markdown::glossary_text(text);
+            all_text.push('\n');
+            all_text.push_str(&all);
+            linkable.push('\n');
+            linkable.push_str(&link);
+        }
+    }
+    if paragraphs.is_empty() {
+        return part;
+    }
+    let measured = Measured {
+        title: page.title.clone(),
+        page: page.page.clone(),
+        file: page.file.clone(),
+        line: 0,
+        measure: Measure::of(&paragraphs),
+        target: targets.page_reading_age,
+    };
+    if measured.over_target() {
+        part.diagnostics.push(flag.at(
+            &measured.file,
+            0,
+            format!(
+                "this page has a reading age of {:.0}, above the target of {:.0}",
+                measured.measure.reading_age, measured.target
+            ),
+            "split long sentences and prefer everyday words; the target is `[language] page_reading_age` in site.toml",
+        ));
+    }
+    part.report.pages.push(measured);
+    if let Some(glossary) = glossary {
+        for term in glossary.unexplained(&all_text, &linkable) {
+            part.report.unexplained_terms.push(UnexplainedTerm {
+                page: page.page.clone(),
+                term,
+                reason: "used only where it cannot be linked (a title, summary, heading, caption or link)",
+            });
+        }
+    }
+    for acronym in acronyms_in(&all_text) {
+        let known = glossary.is_some_and(|g| g.knows_abbreviation(&acronym));
+        if !known && !all_text.contains(&format!("({acronym})")) {
+            part.acronyms.push((acronym, page.page.clone()));
+        }
+    }
+    part
+}
+
 fn sentence_checks(
     file: &str,
     paragraphs: &[Paragraph],
     targets: &LanguageConfig,
-    flag: &impl Fn(&str, usize, String, &str) -> Diagnostic,
+    flag: &Flag,
     report: &mut LanguageReport,
     diagnostics: &mut Diagnostics,
 ) {
     for paragraph in paragraphs {
         for s in &paragraph.sentences {
             if s.words > targets.max_sentence_words {
-                diagnostics.push(flag(
+                diagnostics.push(flag.at(
                     file,
                     s.line,
                     format!(
@@ -1034,7 +1084,7 @@ fn sentence_checks(
             && passive as f64 / paragraph.sentences.len() as f64 > targets.max_passive_share
         {
             report.passive_paragraphs += 1;
-            diagnostics.push(flag(
+            diagnostics.push(flag.at(
                 file,
                 paragraph.line,
                 format!(

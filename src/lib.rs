@@ -25,6 +25,7 @@ pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
+pub mod folder;
 pub mod frontmatter;
 pub mod guard;
 pub mod images;
@@ -206,15 +207,71 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         site.config.base_url = url;
     }
     timings.lap("parse", &mut since);
-    let separated = visibility::separate(site, &mut diags);
-    timings.lap("separate", &mut since);
-    let language = language::analyse(&separated.public, options.strict, &mut diags);
-    timings.lap("language", &mut since);
-    let guard = guard::Guard::new(&options.root, &separated.public, options.strict, &mut diags);
-    contrast::check_templates(&separated.public.templates, &mut diags);
-    timings.lap("guard sources", &mut since);
-    let Some(renderer) =
-        render::renderer(&separated.public, &mut diags).map_err(|e| Error::Template(e.0))?
+    let root = options.root.clone();
+    let folders = std::mem::take(&mut site.folders);
+    let mut separated = visibility::separate(site, &mut diags);
+    // Pass 1, folder by folder in parallel: read, parse, separate, measure;
+    // keep listings, fingerprints and findings, let the text go.
+    let glossary = markdown::Glossary::from_site(&separated.public);
+    let first: Vec<Result<folder::FirstPass, source::ReadError>> = folders
+        .par_iter()
+        .map(|f| {
+            folder::first_pass(
+                &root,
+                &separated.public,
+                glossary.as_ref(),
+                f,
+                options.strict,
+            )
+        })
+        .collect();
+    timings.lap("read, parse and separate decisions", &mut since);
+    let mut numbers = std::collections::BTreeSet::new();
+    let mut digests = Vec::new();
+    let mut kept = Vec::new();
+    let mut unusable = false;
+    for (f, pass) in folders.into_iter().zip(first) {
+        let pass = pass.map_err(Error::Read)?;
+        diags.extend(pass.diagnostics);
+        numbers.extend(pass.number);
+        match pass.decision {
+            Some(decision) => {
+                digests.push((f, pass.digest));
+                kept.push(decision);
+            }
+            None => unusable = true,
+        }
+    }
+    let errors = diags.error_count();
+    for decision in &kept {
+        site::check_related(
+            &decision.listing.source_path,
+            &decision.listing.number,
+            &decision.related,
+            &numbers,
+            &mut diags,
+        );
+    }
+    // As for the rest of the site: a folder whose files or declarations have
+    // errors stops the build here, before anything is rendered.
+    if unusable || diags.error_count() > errors {
+        return Ok(failed(diags, None));
+    }
+    let mut language_parts = Vec::new();
+    let mut source_facts = Vec::new();
+    for decision in kept {
+        let listing = decision.listing;
+        language_parts.push(decision.language);
+        source_facts.extend(decision.sources);
+        separated.add_decision(listing, decision.report, decision.prints);
+    }
+    let (public, withholding, fingerprints) = separated.finish(&mut diags);
+    timings.lap("fingerprints", &mut since);
+    let language = language::analyse(&public, language_parts, options.strict, &mut diags);
+    let guard = guard::Guard::new(&root, &public, source_facts, options.strict, &mut diags);
+    contrast::check_templates(&public.templates, &mut diags);
+    timings.lap("language and guard set-up", &mut since);
+    let Some(renderer) = render::renderer(&public, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
         return Ok(failed(diags, None));
     };
@@ -224,10 +281,15 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         true => Some(output::Staging::new(&options.output).map_err(Error::Write)?),
         false => None,
     };
-    let fingerprints = &separated.fingerprints;
-    let decisions = separated.public.decisions.len();
-    let [render_clock, scan_clock, guard_clock, write_clock] =
-        [(); 4].map(|_| StepClock::default());
+    let fingerprints = &fingerprints;
+    let decisions = digests.len();
+    let [
+        read_clock,
+        render_clock,
+        scan_clock,
+        guard_clock,
+        write_clock,
+    ] = [(); 5].map(|_| StepClock::default());
     // Scans, guards and (when building) writes one unit of rendered files.
     let process = |files: output::Files, mut unit_diags: Diagnostics| -> Result<Unit, Error> {
         let mut findings = Vec::new();
@@ -258,12 +320,25 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         .into_par_iter()
         .map(|unit| {
             let mut unit_diags = Diagnostics::default();
-            let files = render_clock
-                .time(|| match unit < decisions {
-                    true => renderer.render_decision(unit, &mut unit_diags),
-                    false => renderer.render_site_pages(&mut unit_diags),
-                })
-                .map_err(|e| Error::Template(e.0))?;
+            let files = match unit < decisions {
+                true => {
+                    // Pass 2: the folder again, complete, for its own pages.
+                    let (f, digest) = &digests[unit];
+                    let complete = read_clock
+                        .time(|| {
+                            folder::second_pass(&root, f, digest, fingerprints, &mut unit_diags)
+                        })
+                        .map_err(Error::Read)?;
+                    match complete {
+                        Some(d) => {
+                            render_clock.time(|| renderer.render_decision(&d, &mut unit_diags))
+                        }
+                        None => Ok(output::Files::default()),
+                    }
+                }
+                false => render_clock.time(|| renderer.render_site_pages(&mut unit_diags)),
+            }
+            .map_err(|e| Error::Template(e.0))?;
             process(files, unit_diags)
         })
         .collect();
@@ -277,16 +352,14 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     // Last, what describes the whole build (the sitemap lists what was written).
     written.sort();
-    let last = process(
-        opendata::finish(&separated.public, &written),
-        Diagnostics::default(),
-    )?;
+    let last = process(opendata::finish(&public, &written), Diagnostics::default())?;
     diags.extend(last.diagnostics);
     written.extend(last.paths);
     guard_findings.extend(last.findings);
     let file_count = written.len();
     timings.lap("render, scan and write (in parallel)", &mut since);
     for (step, clock) in [
+        ("  read and separate again", &read_clock),
         ("  render", &render_clock),
         ("  leak scan", &scan_clock),
         ("  personal-data guard", &guard_clock),
@@ -296,7 +369,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     let output_label = diagnostics::display_path(&options.root, &options.output);
     let guarded = guard.conclude(guard_findings, &output_label, &mut diags);
-    let mut report = report::Report::new(separated.report, fingerprints, file_count, options.today);
+    let mut report = report::Report::new(withholding, fingerprints, file_count, options.today);
     report.add_guard(guarded);
     if diags.has_errors() {
         let mut outcome = failed(diags, Some(report));
@@ -318,6 +391,33 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         language: Some(language),
         timings,
     })
+}
+
+/// The public model of a site with every decision complete (every body and
+/// attachment in memory at once), as the renderer sees each decision. For
+/// tests and tools on small sites: a build never holds this. `None` when the
+/// site has errors (they are in `diagnostics`).
+pub fn public_model(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<visibility::PublicSite>, Error> {
+    let source = source::read(root, diagnostics).map_err(Error::Read)?;
+    let Some(mut site) = site::assemble(source, diagnostics) else {
+        return Ok(None);
+    };
+    let folders = std::mem::take(&mut site.folders);
+    let mut separated = visibility::separate(site, diagnostics);
+    for mut f in folders {
+        source::fill(root, &mut f.documents).map_err(Error::Read)?;
+        source::fill(root, &mut f.attachments).map_err(Error::Read)?;
+        let Some(bundle) = site::load(f, diagnostics).bundle else {
+            return Ok(None);
+        };
+        let d = visibility::separate_decision(&bundle, diagnostics);
+        separated.add_decision(d.public, d.report, d.prints);
+    }
+    let (public, _, _) = separated.finish(diagnostics);
+    Ok((!diagnostics.has_errors()).then_some(public))
 }
 
 /// What one unit of work (a decision, or the site-wide pages) produced.

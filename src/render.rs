@@ -453,15 +453,22 @@ impl Renderer<'_> {
         )
     }
 
-    /// The pages and files of decision number `index`: its page, its
-    /// documents' pages and their published attachments.
+    /// The pages and files of a decision: its page, its documents' pages
+    /// and their published attachments. The site holds decisions as
+    /// listings; this one must be complete (separated again from its folder).
     pub fn render_decision(
         &self,
-        index: usize,
+        decision: &PublicDecision,
         diagnostics: &mut Diagnostics,
     ) -> Result<Files, TemplateBug> {
+        if !decision.is_complete() {
+            return Err(TemplateBug(format!(
+                "decision {} was handed to the renderer without its documents",
+                decision.number
+            )));
+        }
         let mut files = Files::default();
-        self.decision(&mut files, &self.site.decisions[index], diagnostics)?;
+        self.decision(&mut files, decision, diagnostics)?;
         Ok(files)
     }
 
@@ -694,6 +701,12 @@ impl Renderer<'_> {
                     href: "decisions/".into(),
                 },
             ],
+        );
+        // The record as data beside its page, body included (the site-wide
+        // decisions.json leaves bodies out so that it grows with the register).
+        files.add(
+            format!("{path}decision.json"),
+            crate::opendata::json_bytes(&crate::opendata::tables::decision_json(self.site, d)),
         );
         self.page(files, "decision.html", &path, meta, view, diagnostics)
     }

@@ -74,7 +74,8 @@ pub struct FingerprintsBuilder {
     values: Vec<(Vec<u64>, u32)>,
     files: Vec<(u64, usize, u32)>,
     public_shingles: HashSetU64,
-    public_texts: Vec<Vec<u64>>,
+    /// Distinct public texts (many notices are worded alike).
+    public_texts: HashSet<Vec<u64>>,
     public_sources: Vec<(String, String)>,
     /// Public files, checked by reading them again at the end rather than
     /// holding a copy of every one.
@@ -99,12 +100,38 @@ impl FingerprintsBuilder {
         i
     }
 
+    /// Adds what another builder collected (from another decision folder,
+    /// separated in parallel). Merging in a fixed order gives the same
+    /// fingerprints whatever the threads did.
+    pub fn merge(&mut self, other: FingerprintsBuilder) {
+        let remap: Vec<u32> = other.sources.iter().map(|s| self.source(s)).collect();
+        for (shingle, si) in other.shingles {
+            self.shingles.entry(shingle).or_insert(remap[si as usize]);
+        }
+        self.values.extend(
+            other
+                .values
+                .into_iter()
+                .map(|(words, si)| (words, remap[si as usize])),
+        );
+        self.files.extend(
+            other
+                .files
+                .into_iter()
+                .map(|(h, len, si)| (h, len, remap[si as usize])),
+        );
+        self.public_shingles.extend(other.public_shingles);
+        self.public_texts.extend(other.public_texts);
+        self.public_sources.extend(other.public_sources);
+        self.public_files.extend(other.public_files);
+    }
+
     /// Text that is public by construction (templates, notices): never a fingerprint.
     pub fn add_public(&mut self, text: &str) {
         for strip in [false, true] {
             let words = word_hashes(text, strip);
             self.public_shingles.extend(shingles(&words));
-            self.public_texts.push(words);
+            self.public_texts.insert(words);
         }
     }
 

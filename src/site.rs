@@ -34,6 +34,19 @@ impl DecisionBundle {
             _ => unreachable!("a bundle's record is a decision"),
         }
     }
+
+    /// The text of one of its files, by path relative to the site folder
+    /// (`None` for a file that is not here or is not UTF-8 text).
+    pub fn text_of(&self, path: &str) -> Option<&str> {
+        if self.record.path == path {
+            return Some(&self.record.text);
+        }
+        if let Some((_, doc)) = self.papers.iter().find(|(_, d)| d.path == path) {
+            return Some(&doc.text);
+        }
+        let file = self.files.values().find(|f| f.path == path)?;
+        std::str::from_utf8(&file.bytes).ok()
+    }
 }
 
 /// A plain page under `content/pages/`.
@@ -43,14 +56,39 @@ pub struct PageDoc {
     pub document: Document,
 }
 
-/// The whole site, checked, exempt material included.
+/// A decision folder as listed: its files are not read until the build
+/// works on it ([`crate::source::fill`], then [`load`]).
+#[derive(Debug, Clone)]
+pub struct Folder {
+    /// `22-00073`.
+    pub name: String,
+    /// Its Markdown documents.
+    pub documents: Vec<ContentFile>,
+    /// Its other files.
+    pub attachments: Vec<ContentFile>,
+}
+
+impl Folder {
+    /// The decision number the folder's name stands for (`22/00073`).
+    pub fn number(&self) -> String {
+        self.name.replacen('-', "/", 1)
+    }
+
+    /// Every file, documents first, each list in name order.
+    pub fn files_mut(&mut self) -> impl Iterator<Item = &mut ContentFile> {
+        self.documents.iter_mut().chain(self.attachments.iter_mut())
+    }
+}
+
+/// The whole site, checked, exempt material included. Decision folders are
+/// listed, not read: each is read, parsed and checked by [`load`].
 #[derive(Debug, Clone)]
 pub struct Site {
-    /// The site folder, for re-reading public sources when checking them.
+    /// The site folder, for reading decision folders and public sources.
     pub root: std::path::PathBuf,
     pub config: SiteConfig,
-    /// Sorted by number.
-    pub decisions: Vec<DecisionBundle>,
+    /// Sorted by name, which sorts them by number.
+    pub folders: Vec<Folder>,
     /// Sorted by slug.
     pub pages: Vec<PageDoc>,
     /// Sorted by name.
@@ -88,85 +126,91 @@ pub const OFFICE_TYPES: &[&str] = &[
     "xlsx", "xls", "xlsm", "docx", "doc", "pptx", "ppt", "odt", "ods", "odp",
 ];
 
-/// A decision folder's documents (with the files they came from) and other files.
-type FolderContents = (Vec<(ContentFile, Document)>, Vec<ContentFile>);
+/// Parses a document's bytes; `None` (with the problem reported) when it
+/// cannot be read.
+fn parse_document(file: &mut ContentFile, diagnostics: &mut Diagnostics) -> Option<Document> {
+    // Moved, not copied: the document keeps the only copy of its text.
+    let text = match String::from_utf8(std::mem::take(&mut file.bytes)) {
+        Ok(t) => t,
+        Err(_) => {
+            diagnostics.push(
+                Diagnostic::error(&file.path, "the file is not valid UTF-8 text")
+                    .help("save it as UTF-8"),
+            );
+            return None;
+        }
+    };
+    Document::parse(&file.path, text, diagnostics)
+}
 
-/// Parses and checks everything read. Returns `None` when errors make the
-/// site unusable; the errors are in `diagnostics`.
+/// Parses and checks everything but the decision folders' contents. Returns
+/// `None` when errors make the site unusable; the errors are in `diagnostics`.
 pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
     let config = source
         .config_text
         .as_deref()
         .and_then(|text| SiteConfig::parse(text, diagnostics));
 
-    let mut documents = Vec::new();
-    // Documents that could not be read. Their problems are already reported;
-    // they must not cause a cascade of follow-on errors.
-    let mut unreadable = BTreeSet::new();
-    for mut file in source.documents {
-        // Moved, not copied: the document keeps the only copy of its text.
-        let text = match String::from_utf8(std::mem::take(&mut file.bytes)) {
-            Ok(t) => t,
-            Err(_) => {
-                diagnostics.push(
-                    Diagnostic::error(&file.path, "the file is not valid UTF-8 text")
-                        .help("save it as UTF-8"),
-                );
-                unreadable.insert(file.path.clone());
-                continue;
-            }
-        };
-        match Document::parse(&file.path, text, diagnostics) {
-            Some(doc) => documents.push((file, doc)),
-            None => {
-                unreadable.insert(file.path.clone());
-            }
-        }
-    }
-
-    // Group by folder.
-    let mut folders: BTreeMap<String, FolderContents> = BTreeMap::new();
+    let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
+    let mut folder = |file: &ContentFile| {
+        let name = file.folder.trim_start_matches("decisions/").to_string();
+        folders.entry(name.clone()).or_insert_with(|| Folder {
+            name,
+            documents: Vec::new(),
+            attachments: Vec::new(),
+        });
+        file.folder.trim_start_matches("decisions/").to_string()
+    };
     let mut pages = Vec::new();
-    for (file, doc) in documents {
-        if file.folder == "pages" {
-            if doc.kind != Kind::Page {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &doc.path,
-                        format!(
-                            "content/pages/ holds pages, but this is a `{}`",
-                            doc.kind.name()
-                        ),
-                    )
-                    .help("use `kind = \"page\"`, or move the document into its decision's folder"),
-                );
-                continue;
-            }
-            let slug = file.name.trim_end_matches(".md").to_string();
-            if RESERVED_SLUGS.contains(&slug.as_str()) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &doc.path,
-                        format!("a page cannot be called `{slug}`: the site uses that address"),
-                    )
-                    .help("rename the file"),
-                );
-                continue;
-            }
-            pages.push(PageDoc {
-                slug,
-                document: doc,
-            });
-        } else {
-            folders
-                .entry(file.folder.clone())
-                .or_default()
-                .0
-                .push((file, doc));
+    let mut listed = Vec::new();
+    for mut file in source.documents {
+        if file.folder != "pages" {
+            let name = folder(&file);
+            listed.push((name, file, true));
+            continue;
         }
+        let Some(doc) = parse_document(&mut file, diagnostics) else {
+            continue;
+        };
+        if doc.kind != Kind::Page {
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.path,
+                    format!(
+                        "content/pages/ holds pages, but this is a `{}`",
+                        doc.kind.name()
+                    ),
+                )
+                .help("use `kind = \"page\"`, or move the document into its decision's folder"),
+            );
+            continue;
+        }
+        let slug = file.name.trim_end_matches(".md").to_string();
+        if RESERVED_SLUGS.contains(&slug.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.path,
+                    format!("a page cannot be called `{slug}`: the site uses that address"),
+                )
+                .help("rename the file"),
+            );
+            continue;
+        }
+        pages.push(PageDoc {
+            slug,
+            document: doc,
+        });
     }
     for file in source.attachments {
-        folders.entry(file.folder.clone()).or_default().1.push(file);
+        let name = folder(&file);
+        listed.push((name, file, false));
+    }
+    for (name, file, is_document) in listed {
+        let f = folders.get_mut(&name).expect("listed above");
+        match is_document {
+            true => f.documents.push(file),
+            false => f.attachments.push(file),
+        }
     }
 
     if config.is_some() && !pages.iter().any(|p| p.slug == "accessibility") {
@@ -175,14 +219,6 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
                 .help("add content/pages/accessibility.md: public sector websites must publish one (Public Sector Bodies Accessibility Regulations 2018)"),
         );
     }
-
-    let mut decisions = Vec::new();
-    for (folder, (docs, files)) in folders {
-        if let Some(bundle) = bundle(&folder, docs, files, &unreadable, diagnostics) {
-            decisions.push(bundle);
-        }
-    }
-    check_related(&decisions, &unreadable, diagnostics);
 
     let mut datasets = Vec::new();
     for files in source.data {
@@ -199,10 +235,9 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
     }
     check_datasets(&datasets, diagnostics);
     if let (Some(config), Some(text)) = (&config, source.config_text.as_deref()) {
-        let numbers: Vec<&str> = decisions
-            .iter()
-            .map(|b| b.front().number.get_ref().as_str())
-            .collect();
+        // Folder names stand for numbers; a record that disagrees is an error of its own.
+        let numbers: Vec<String> = folders.values().map(Folder::number).collect();
+        let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
         let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
         crate::procurement::check(config, text, &numbers, &names, diagnostics);
     }
@@ -214,11 +249,48 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
     Some(Site {
         root: source.root.clone(),
         config,
-        decisions,
+        folders: folders.into_values().collect(),
         pages,
         datasets,
         templates: source.templates,
     })
+}
+
+/// A decision folder read, parsed and checked on its own.
+pub struct Loaded {
+    /// `None` when its errors make it unusable (they are in the diagnostics).
+    pub bundle: Option<DecisionBundle>,
+    /// Its decision.md could not be read (so its number is the folder's).
+    pub record_unreadable: bool,
+}
+
+/// Parses and checks one decision folder whose files have been read.
+pub fn load(folder: Folder, diagnostics: &mut Diagnostics) -> Loaded {
+    let mut docs = Vec::new();
+    // Documents that could not be read. Their problems are already reported;
+    // they must not cause a cascade of follow-on errors.
+    let mut unreadable = BTreeSet::new();
+    for mut file in folder.documents {
+        match parse_document(&mut file, diagnostics) {
+            Some(doc) => docs.push((file, doc)),
+            None => {
+                unreadable.insert(file.path.clone());
+            }
+        }
+    }
+    let record_unreadable =
+        unreadable.contains(&format!("content/decisions/{}/decision.md", folder.name));
+    let bundle = bundle(
+        &format!("decisions/{}", folder.name),
+        docs,
+        folder.attachments,
+        &unreadable,
+        diagnostics,
+    );
+    Loaded {
+        bundle,
+        record_unreadable,
+    }
 }
 
 fn bundle(
@@ -474,58 +546,56 @@ pub fn content_matches_type(ext: &str, bytes: &[u8]) -> bool {
     }
 }
 
-fn check_related(
-    decisions: &[DecisionBundle],
-    unreadable: &BTreeSet<String>,
-    diagnostics: &mut Diagnostics,
-) {
-    // Decisions whose record could not be read still exist, by their folder.
-    let unreadable_numbers = unreadable.iter().filter_map(|p| {
-        let folder = p
-            .strip_prefix("content/decisions/")?
-            .strip_suffix("/decision.md")?;
-        Some(folder.replacen('-', "/", 1))
-    });
-    let numbers: BTreeSet<String> = unreadable_numbers
-        .chain(decisions.iter().map(|b| b.front().number.get_ref().clone()))
-        .collect();
-    for bundle in decisions {
-        let front = bundle.front();
-        let text = &bundle.record.text;
-        let fm_offset = text.find('\n').map_or(0, |i| i + 1);
-        let mut seen = BTreeSet::new();
-        for related in &front.related {
-            let number = related.get_ref();
+/// Each related number a record lists, with where it is written.
+pub fn related_refs(bundle: &DecisionBundle) -> Vec<(String, crate::diagnostics::Position)> {
+    let text = &bundle.record.text;
+    let fm_offset = text.find('\n').map_or(0, |i| i + 1);
+    bundle
+        .front()
+        .related
+        .iter()
+        .map(|related| {
             let position =
                 crate::diagnostics::Position::of_offset(text, fm_offset + related.span().start);
-            if number == front.number.get_ref() {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &bundle.record.path,
-                        "a decision cannot be related to itself",
-                    )
-                    .at(position)
+            (related.get_ref().clone(), position)
+        })
+        .collect()
+}
+
+/// Checks one record's related numbers against every number in the site.
+pub fn check_related(
+    record_path: &str,
+    number: &str,
+    refs: &[(String, crate::diagnostics::Position)],
+    numbers: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen = BTreeSet::new();
+    for (related, position) in refs {
+        if related == number {
+            diagnostics.push(
+                Diagnostic::error(record_path, "a decision cannot be related to itself")
+                    .at(*position)
                     .help("remove it from `related`"),
-                );
-            } else if !numbers.contains(number) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &bundle.record.path,
-                        format!("related decision `{number}` is not in this site"),
-                    )
-                    .at(position)
-                    .help("add its folder under content/decisions/, or correct the number"),
-                );
-            } else if !seen.insert(number) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &bundle.record.path,
-                        format!("`{number}` is listed twice in `related`"),
-                    )
-                    .at(position)
-                    .help("list it once"),
-                );
-            }
+            );
+        } else if !numbers.contains(related) {
+            diagnostics.push(
+                Diagnostic::error(
+                    record_path,
+                    format!("related decision `{related}` is not in this site"),
+                )
+                .at(*position)
+                .help("add its folder under content/decisions/, or correct the number"),
+            );
+        } else if !seen.insert(related) {
+            diagnostics.push(
+                Diagnostic::error(
+                    record_path,
+                    format!("`{related}` is listed twice in `related`"),
+                )
+                .at(*position)
+                .help("list it once"),
+            );
         }
     }
 }

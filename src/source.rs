@@ -21,6 +21,8 @@ pub struct ContentFile {
     pub folder: String,
     /// The file name.
     pub name: String,
+    /// Empty until read: pages are read by [`read`], a decision folder's
+    /// files by [`fill`].
     pub bytes: Vec<u8>,
 }
 
@@ -88,20 +90,23 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
         }
     }
     read_content(root, &mut source, diagnostics)?;
-    {
-        use rayon::prelude::*;
-        source
-            .documents
-            .par_iter_mut()
-            .chain(source.attachments.par_iter_mut())
-            .try_for_each(|file| {
-                file.bytes = read_bytes(&root.join(&file.path))?;
-                Ok::<(), ReadError>(())
-            })?;
+    // Plain pages are few and read now. A decision folder's files are read by
+    // the build when it works on that folder (`fill`), so memory holds the
+    // folders being worked on, not the whole site.
+    for file in source.documents.iter_mut().filter(|f| f.folder == "pages") {
+        file.bytes = read_bytes(&root.join(&file.path))?;
     }
     read_data(root, &mut source, diagnostics)?;
     read_templates(root, &mut source, diagnostics)?;
     Ok(source)
+}
+
+/// Reads the bytes of files listed by [`read`] (a decision folder's).
+pub fn fill(root: &Path, files: &mut [ContentFile]) -> Result<(), ReadError> {
+    for file in files {
+        file.bytes = read_bytes(&root.join(&file.path))?;
+    }
+    Ok(())
 }
 
 fn walk(dir: &Path) -> walkdir::IntoIter {

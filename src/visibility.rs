@@ -24,7 +24,7 @@ use crate::document::{
 };
 use crate::scan::{Fingerprints, FingerprintsBuilder};
 use crate::schedule12a;
-use crate::site::{self, Site};
+use crate::site::{self, DecisionBundle, Site};
 use crate::source::TemplateFile;
 
 /// Only this module can name it, so only this module can build public types.
@@ -142,10 +142,36 @@ pub struct PublicDecision {
     pub pathway: Vec<PathwayStep>,
     pub body: Markdown,
     pub papers: Vec<PublicPaper>,
+    /// False for a listing: bodies and attachment bytes left out.
+    complete: bool,
     _sealed: Sealed,
 }
 
 impl PublicDecision {
+    /// The decision as listings, feeds and tables need it: everything but
+    /// its documents' bodies and attachment bytes, which are read again
+    /// when its own pages are made. Memory grows with this, not with bodies.
+    pub fn listing(mut self) -> PublicDecision {
+        self.body.blocks.clear();
+        for paper in &mut self.papers {
+            if let PublicPaper::Published(p) = paper {
+                p.body.blocks.clear();
+                for a in &mut p.attachments {
+                    if let PublicAttachment::Published(f) = a {
+                        f.bytes = Vec::new();
+                    }
+                }
+            }
+        }
+        self.complete = false;
+        self
+    }
+
+    /// Whether bodies and attachments are here (see [`PublicDecision::listing`]).
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
     /// The date that places the decision in time: taken, withdrawn or due.
     pub fn date(&self) -> Option<Date> {
         self.taken.or(self.withdrawn).or(self.due)
@@ -272,20 +298,201 @@ pub struct WithholdingReport {
 }
 
 /// What `separate` returns.
+/// What `separate` returns: the site without its decisions yet, and what
+/// was withheld and fingerprinted so far.
 pub struct Separated {
     pub public: PublicSite,
     pub report: WithholdingReport,
-    pub fingerprints: Fingerprints,
+    prints: FingerprintsBuilder,
+    root: std::path::PathBuf,
 }
 
-/// Splits the site into what is published and what is withheld.
+/// One decision separated: the whole public decision (bodies included), what
+/// was withheld from it, and the fingerprints of its exempt material.
+pub struct SeparatedDecision {
+    pub public: PublicDecision,
+    pub report: WithholdingReport,
+    pub prints: FingerprintsBuilder,
+    /// Its public source files (relative to the site folder), to be checked
+    /// for exempt text once every fingerprint is known.
+    pub public_sources: Vec<String>,
+}
+
+/// Splits one decision folder into what is published and what is withheld.
+pub fn separate_decision(
+    bundle: &DecisionBundle,
+    diagnostics: &mut Diagnostics,
+) -> SeparatedDecision {
+    let mut report = WithholdingReport::default();
+    let mut prints = FingerprintsBuilder::default();
+    let mut public_sources = Vec::new();
+    let front = bundle.front().clone();
+    let number = front.number.get_ref().clone();
+    let record = &bundle.record;
+    for (name, text) in [("decision", &front.decision), ("reasons", &front.reasons)] {
+        refuse_fence_in_field(&record.path, name, text, diagnostics);
+    }
+    let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
+    public_sources.push(record.path.clone());
+    check_public_scripts(record, &body, diagnostics);
+
+    let mut papers = Vec::new();
+    for (slug, doc) in &bundle.papers {
+        let paper = site::paper(doc);
+        match &paper.status {
+            Status::Exempt(exemption) => {
+                // The whole document is exempt: fingerprint its body and its
+                // own title, keep only the declared label and public title.
+                prints.add_exempt(&doc.path, doc.body());
+                check_notice_scripts(doc, diagnostics);
+                if let Some(title) = &paper.title {
+                    prints.add_exempt_value(&doc.path, title);
+                }
+                let public_title = paper
+                    .public_title
+                    .clone()
+                    .expect("checked: exempt papers have a public title");
+                let notice = notice(paper.label.clone(), public_title, exemption);
+                prints.add_public(&notice_text(&notice));
+                report
+                    .items
+                    .push(item("document", &doc.path, Some(&number), &notice));
+                for attachment in &paper.attachments {
+                    // An exempt document's attachments are withheld with it.
+                    let file = &bundle.files[&attachment.file];
+                    prints.add_exempt_file(&file.path, &file.bytes);
+                    let public_title = attachment
+                        .public_title
+                        .clone()
+                        .unwrap_or_else(|| format!("Attachment to {}", notice.public_title));
+                    let attachment_notice =
+                        notice_from(notice.label.clone(), public_title, &notice);
+                    report.items.push(item(
+                        "attachment",
+                        &file.path,
+                        Some(&number),
+                        &attachment_notice,
+                    ));
+                }
+                papers.push(PublicPaper::Withheld(notice));
+            }
+            Status::Public => {
+                let body = cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
+                public_sources.push(doc.path.clone());
+                check_public_scripts(doc, &body, diagnostics);
+                let mut attachments = Vec::new();
+                for attachment in &paper.attachments {
+                    let file = &bundle.files[&attachment.file];
+                    match &attachment.status {
+                        Status::Public => {
+                            if std::str::from_utf8(&file.bytes).is_ok() {
+                                public_sources.push(file.path.clone());
+                            }
+                            attachments.push(PublicAttachment::Published(PublishedFile {
+                                name: attachment.file.clone(),
+                                title: attachment
+                                    .title
+                                    .clone()
+                                    .expect("checked: public attachments have a title"),
+                                bytes: file.bytes.clone(),
+                                _sealed: Sealed,
+                            }));
+                        }
+                        Status::Exempt(exemption) => {
+                            prints.add_exempt_file(&file.path, &file.bytes);
+                            if let Some(title) = &attachment.title {
+                                prints.add_exempt_value(&file.path, title);
+                            }
+                            let public_title = attachment
+                                .public_title
+                                .clone()
+                                .expect("checked: exempt attachments have a public title");
+                            let notice = notice(None, public_title, exemption);
+                            prints.add_public(&notice_text(&notice));
+                            report.items.push(item(
+                                "attachment",
+                                &file.path,
+                                Some(&number),
+                                &notice,
+                            ));
+                            attachments.push(PublicAttachment::Withheld(notice));
+                        }
+                    }
+                }
+                papers.push(PublicPaper::Published(Box::new(PublishedPaper {
+                    slug: slug.clone(),
+                    kind: doc.kind,
+                    source_path: doc.path.clone(),
+                    label: paper.label.clone(),
+                    title: paper
+                        .title
+                        .clone()
+                        .expect("checked: public papers have a title"),
+                    summary: paper.summary.clone(),
+                    meeting: paper.meeting.clone(),
+                    assessed_on: paper.assessed_on,
+                    impacts: paper.impacts.clone(),
+                    body,
+                    attachments,
+                    _sealed: Sealed,
+                })));
+            }
+        }
+    }
+
+    let public = PublicDecision {
+        number,
+        slug: bundle.folder.clone(),
+        source_path: record.path.clone(),
+        title: front.title,
+        summary: front.summary,
+        summary_line: value_line(record, "summary"),
+        decision_maker: front.decision_maker,
+        decision_maker_name: front.decision_maker_name,
+        in_consultation_with: front.in_consultation_with,
+        status: *front.status.get_ref(),
+        due: front.due,
+        taken: front.taken,
+        withdrawn: front.withdrawn,
+        key_decision: front.key_decision,
+        key_decision_reason: front.key_decision_reason,
+        electoral_divisions: front.electoral_divisions,
+        related: front.related.into_iter().map(|r| r.into_inner()).collect(),
+        decision: Markdown::field(
+            &record.path,
+            &front.decision,
+            value_line(record, "decision"),
+        ),
+        reasons: Markdown::field(&record.path, &front.reasons, value_line(record, "reasons")),
+        alternatives: front.alternatives.into_inner(),
+        interests_declared: front.interests_declared,
+        dispensations: front.dispensations,
+        call_in: front.call_in.map(|c| c.into_inner()),
+        pathway: front.pathway,
+        body,
+        papers,
+        complete: true,
+        _sealed: Sealed,
+    };
+    SeparatedDecision {
+        public,
+        report,
+        prints,
+        public_sources,
+    }
+}
+
+/// Separates what is not a decision (site.toml, pages, datasets). Decisions
+/// are separated one by one ([`separate_decision`]) and added as listings
+/// ([`Separated::add_decision`]); then [`Separated::finish`] makes the
+/// fingerprints.
 pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     let mut report = WithholdingReport::default();
     let mut prints = FingerprintsBuilder::default();
     let Site {
         root,
         config,
-        decisions,
+        folders: _,
         pages,
         datasets,
         templates,
@@ -295,158 +502,6 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         crate::config::FILE,
         &toml::to_string(&config).unwrap_or_default(),
     );
-
-    let mut public_decisions = Vec::new();
-    for bundle in decisions {
-        let front = bundle.front().clone();
-        let number = front.number.get_ref().clone();
-        let record = &bundle.record;
-        for (name, text) in [("decision", &front.decision), ("reasons", &front.reasons)] {
-            refuse_fence_in_field(&record.path, name, text, diagnostics);
-        }
-        let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
-        prints.add_public_file(&record.path);
-        check_public_scripts(record, &body, diagnostics);
-
-        let mut papers = Vec::new();
-        for (slug, doc) in &bundle.papers {
-            let paper = site::paper(doc);
-            match &paper.status {
-                Status::Exempt(exemption) => {
-                    // The whole document is exempt: fingerprint its body and its
-                    // own title, keep only the declared label and public title.
-                    prints.add_exempt(&doc.path, doc.body());
-                    check_notice_scripts(doc, diagnostics);
-                    if let Some(title) = &paper.title {
-                        prints.add_exempt_value(&doc.path, title);
-                    }
-                    let public_title = paper
-                        .public_title
-                        .clone()
-                        .expect("checked: exempt papers have a public title");
-                    let notice = notice(paper.label.clone(), public_title, exemption);
-                    prints.add_public(&notice_text(&notice));
-                    report
-                        .items
-                        .push(item("document", &doc.path, Some(&number), &notice));
-                    for attachment in &paper.attachments {
-                        // An exempt document's attachments are withheld with it.
-                        let file = &bundle.files[&attachment.file];
-                        prints.add_exempt_file(&file.path, &file.bytes);
-                        let public_title = attachment
-                            .public_title
-                            .clone()
-                            .unwrap_or_else(|| format!("Attachment to {}", notice.public_title));
-                        let attachment_notice =
-                            notice_from(notice.label.clone(), public_title, &notice);
-                        report.items.push(item(
-                            "attachment",
-                            &file.path,
-                            Some(&number),
-                            &attachment_notice,
-                        ));
-                    }
-                    papers.push(PublicPaper::Withheld(notice));
-                }
-                Status::Public => {
-                    let body =
-                        cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
-                    prints.add_public_file(&doc.path);
-                    check_public_scripts(doc, &body, diagnostics);
-                    let mut attachments = Vec::new();
-                    for attachment in &paper.attachments {
-                        let file = &bundle.files[&attachment.file];
-                        match &attachment.status {
-                            Status::Public => {
-                                if std::str::from_utf8(&file.bytes).is_ok() {
-                                    prints.add_public_file(&file.path);
-                                }
-                                attachments.push(PublicAttachment::Published(PublishedFile {
-                                    name: attachment.file.clone(),
-                                    title: attachment
-                                        .title
-                                        .clone()
-                                        .expect("checked: public attachments have a title"),
-                                    bytes: file.bytes.clone(),
-                                    _sealed: Sealed,
-                                }));
-                            }
-                            Status::Exempt(exemption) => {
-                                prints.add_exempt_file(&file.path, &file.bytes);
-                                if let Some(title) = &attachment.title {
-                                    prints.add_exempt_value(&file.path, title);
-                                }
-                                let public_title = attachment
-                                    .public_title
-                                    .clone()
-                                    .expect("checked: exempt attachments have a public title");
-                                let notice = notice(None, public_title, exemption);
-                                prints.add_public(&notice_text(&notice));
-                                report.items.push(item(
-                                    "attachment",
-                                    &file.path,
-                                    Some(&number),
-                                    &notice,
-                                ));
-                                attachments.push(PublicAttachment::Withheld(notice));
-                            }
-                        }
-                    }
-                    papers.push(PublicPaper::Published(Box::new(PublishedPaper {
-                        slug: slug.clone(),
-                        kind: doc.kind,
-                        source_path: doc.path.clone(),
-                        label: paper.label.clone(),
-                        title: paper
-                            .title
-                            .clone()
-                            .expect("checked: public papers have a title"),
-                        summary: paper.summary.clone(),
-                        meeting: paper.meeting.clone(),
-                        assessed_on: paper.assessed_on,
-                        impacts: paper.impacts.clone(),
-                        body,
-                        attachments,
-                        _sealed: Sealed,
-                    })));
-                }
-            }
-        }
-
-        public_decisions.push(PublicDecision {
-            number,
-            slug: bundle.folder.clone(),
-            source_path: record.path.clone(),
-            title: front.title,
-            summary: front.summary,
-            summary_line: value_line(record, "summary"),
-            decision_maker: front.decision_maker,
-            decision_maker_name: front.decision_maker_name,
-            in_consultation_with: front.in_consultation_with,
-            status: *front.status.get_ref(),
-            due: front.due,
-            taken: front.taken,
-            withdrawn: front.withdrawn,
-            key_decision: front.key_decision,
-            key_decision_reason: front.key_decision_reason,
-            electoral_divisions: front.electoral_divisions,
-            related: front.related.into_iter().map(|r| r.into_inner()).collect(),
-            decision: Markdown::field(
-                &record.path,
-                &front.decision,
-                value_line(record, "decision"),
-            ),
-            reasons: Markdown::field(&record.path, &front.reasons, value_line(record, "reasons")),
-            alternatives: front.alternatives.into_inner(),
-            interests_declared: front.interests_declared,
-            dispensations: front.dispensations,
-            call_in: front.call_in.map(|c| c.into_inner()),
-            pathway: front.pathway,
-            body,
-            papers,
-            _sealed: Sealed,
-        });
-    }
 
     let mut public_pages = Vec::new();
     for page in pages {
@@ -472,26 +527,56 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         .map(|ds| separate_dataset(ds, &mut report, &mut prints))
         .collect();
 
-    let (fingerprints, overlaps) = prints.finish(&root);
-    for overlap in overlaps {
-        diagnostics.push(
-            Diagnostic::error(&overlap.public, format!("this public source contains text from the exempt source {}", overlap.exempt))
-                .help("nothing exempt may be published: remove the shared text from this file, or, if it is meant to be public, from the exempt one"),
-        );
-    }
-
     Separated {
         public: PublicSite {
             config,
-            decisions: public_decisions,
+            decisions: Vec::new(),
             pages: public_pages,
             datasets: public_datasets,
             templates,
             _sealed: Sealed,
         },
         report,
-        fingerprints,
+        prints,
+        root,
     }
+}
+
+impl Separated {
+    /// Adds a decision separated on its own: its listing joins the site
+    /// (callers add them in number order), its withheld items the report and
+    /// its fingerprints the rest. A build adds listings; a complete decision
+    /// is accepted too (see [`crate::public_model`]).
+    pub fn add_decision(
+        &mut self,
+        listing: PublicDecision,
+        report: WithholdingReport,
+        prints: FingerprintsBuilder,
+    ) {
+        self.public.decisions.push(listing);
+        self.report.items.extend(report.items);
+        self.prints.merge(prints);
+    }
+
+    /// Makes the fingerprints once every decision is in, and reports each
+    /// page or site.toml that contains exempt text. (Decision folders'
+    /// public sources are checked as each is rendered.)
+    pub fn finish(
+        self,
+        diagnostics: &mut Diagnostics,
+    ) -> (PublicSite, WithholdingReport, Fingerprints) {
+        let (fingerprints, overlaps) = self.prints.finish(&self.root);
+        for overlap in overlaps {
+            diagnostics.push(overlap_diagnostic(&overlap));
+        }
+        (self.public, self.report, fingerprints)
+    }
+}
+
+/// The error for a public source that contains exempt text.
+pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
+    Diagnostic::error(&overlap.public, format!("this public source contains text from the exempt source {}", overlap.exempt))
+        .help("nothing exempt may be published: remove the shared text from this file, or, if it is meant to be public, from the exempt one")
 }
 
 /// The file line where a front-matter string value's text starts: the key's

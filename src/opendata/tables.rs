@@ -147,8 +147,11 @@ pub struct DecisionJson {
     pub dispensations: String,
     pub call_in: Option<CallInJson>,
     pub pathway: Vec<PathwayJson>,
-    /// The body as published, in Markdown; exempt passages are cut out.
-    pub body: String,
+    /// The record's body as published, in Markdown, exempt passages cut out:
+    /// only in the decision's own `decision.json` (beside its page), so that
+    /// the site-wide `decisions.json` grows with the register, not the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     pub documents: Vec<DocumentRow>,
 }
 
@@ -330,7 +333,8 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
     rows
 }
 
-/// The object of `decisions.json` for a decision.
+/// The object of `decisions.json` for a decision (with its body when the
+/// decision is complete, for its own `decision.json`).
 pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
     DecisionJson {
         number: d.number.clone(),
@@ -375,7 +379,9 @@ pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
                 what: s.what.trim().to_string(),
             })
             .collect(),
-        body: d.body.plain_text().trim().to_string(),
+        body: d
+            .is_complete()
+            .then(|| d.body.plain_text().trim().to_string()),
         documents: document_rows(site, d),
     }
 }

@@ -1,0 +1,227 @@
+//! One decision folder's work, in two passes, so that memory holds the
+//! folders being worked on and the site's listings, never every body.
+//!
+//! - [`first_pass`] reads the folder, parses and separates it, measures its
+//!   language, notes what the personal-data guard needs from its public
+//!   sources, and keeps the listing ([`PublicDecision::listing`]), its
+//!   withheld items and fingerprints; then lets the text go.
+//! - [`second_pass`] reads it again once every fingerprint is known, checks
+//!   it is unchanged (by content hash), separates it again, checks its public
+//!   sources for exempt text and hands the complete decision to the renderer.
+
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::guard::{self, SourceFacts};
+use crate::language::{self, LanguagePart};
+use crate::markdown::Glossary;
+use crate::scan::{Fingerprints, FingerprintsBuilder};
+use crate::site::{self, DecisionBundle, Folder};
+use crate::source::{self, ReadError};
+use crate::visibility::{self, PublicDecision, PublicSite, WithholdingReport};
+
+/// A content hash of a folder's files (names and bytes).
+pub type Digest = [u8; 32];
+
+/// What the first pass keeps of a folder.
+pub struct FirstPass {
+    pub digest: Digest,
+    pub diagnostics: Diagnostics,
+    /// The number other records may relate to: the record's, or the folder's
+    /// when its record could not be read.
+    pub number: Option<String>,
+    /// `None` when the folder has errors in its files or declarations (they
+    /// are in `diagnostics`); such a folder is not separated.
+    pub decision: Option<Kept>,
+}
+
+/// What the first pass keeps of a usable decision.
+pub struct Kept {
+    pub listing: PublicDecision,
+    pub report: WithholdingReport,
+    pub prints: FingerprintsBuilder,
+    pub language: LanguagePart,
+    pub sources: Vec<SourceFacts>,
+    /// The related numbers its record lists, with where.
+    pub related: Vec<(String, Position)>,
+}
+
+/// Reads a folder's files and hashes them.
+fn read(root: &Path, folder: &Folder) -> Result<(Folder, Digest), ReadError> {
+    let mut folder = folder.clone();
+    let mut hasher = blake3::Hasher::new();
+    for file in folder.files_mut() {
+        source::fill(root, std::slice::from_mut(file))?;
+        hasher.update(file.path.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(&(file.bytes.len() as u64).to_le_bytes());
+        hasher.update(&file.bytes);
+    }
+    Ok((folder, *hasher.finalize().as_bytes()))
+}
+
+/// Pass 1. `site` is the public site so far (for language targets and the
+/// glossary).
+pub fn first_pass(
+    root: &Path,
+    site: &PublicSite,
+    glossary: Option<&Glossary>,
+    folder: &Folder,
+    strict: bool,
+) -> Result<FirstPass, ReadError> {
+    let (folder, digest) = read(root, folder)?;
+    let mut diagnostics = Diagnostics::default();
+    let folder_number = folder.number();
+    let loaded = site::load(folder, &mut diagnostics);
+    let number = match (&loaded.bundle, loaded.record_unreadable) {
+        (Some(bundle), _) => Some(bundle.front().number.get_ref().clone()),
+        (None, true) => Some(folder_number),
+        (None, false) => None,
+    };
+    // A folder with errors is not separated: its declarations cannot be trusted.
+    let bundle = loaded.bundle.filter(|_| !diagnostics.has_errors());
+    let Some(bundle) = bundle else {
+        return Ok(FirstPass {
+            digest,
+            diagnostics,
+            number,
+            decision: None,
+        });
+    };
+    let related = site::related_refs(&bundle);
+    let separated = visibility::separate_decision(&bundle, &mut diagnostics);
+    let sources = guard::decision_sources(&separated.public)
+        .into_iter()
+        .filter_map(|(path, eqia, markdown)| {
+            let text = bundle.text_of(&path)?;
+            Some(guard::source_facts(&path, text, eqia, markdown))
+        })
+        .collect();
+    let language = language::analyse_decision(site, glossary, &separated.public, strict);
+    Ok(FirstPass {
+        digest,
+        diagnostics,
+        number,
+        decision: Some(Kept {
+            listing: separated.public.listing(),
+            report: separated.report,
+            prints: separated.prints,
+            language,
+            sources,
+            related,
+        }),
+    })
+}
+
+/// Pass 2: the complete decision, read again, or an error when the folder
+/// changed since pass 1. Exempt text found in its public sources is reported
+/// into `diagnostics`.
+pub fn second_pass(
+    root: &Path,
+    folder: &Folder,
+    digest: &Digest,
+    fingerprints: &Fingerprints,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<PublicDecision>, ReadError> {
+    let (folder, now) = read(root, folder)?;
+    let changed = || {
+        Diagnostic::error(
+            format!("content/decisions/{}", folder.name),
+            "this folder changed while the site was being built",
+        )
+        .help("build again once the changes are saved; nothing was published")
+    };
+    if &now != digest {
+        diagnostics.push(changed());
+        return Ok(None);
+    }
+    // Everything this finds was found and reported by pass 1.
+    let mut again = Diagnostics::default();
+    let Some(bundle) = site::load(folder.clone(), &mut again).bundle else {
+        diagnostics.push(changed());
+        return Ok(None);
+    };
+    let separated = visibility::separate_decision(&bundle, &mut again);
+    check_sources(
+        &bundle,
+        &separated.public_sources,
+        fingerprints,
+        diagnostics,
+    );
+    Ok(Some(separated.public))
+}
+
+/// A public source that contains exempt text is an error at that source.
+fn check_sources(
+    bundle: &DecisionBundle,
+    public_sources: &[String],
+    fingerprints: &Fingerprints,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut overlaps = std::collections::BTreeSet::new();
+    for path in public_sources {
+        let Some(text) = bundle.text_of(path) else {
+            continue;
+        };
+        let blanked = visibility::blank_exempt_passages(text);
+        for leak in fingerprints.scan(path, blanked.as_bytes()) {
+            overlaps.insert(crate::scan::Overlap {
+                public: leak.output,
+                exempt: leak.source,
+            });
+        }
+    }
+    for overlap in &overlaps {
+        diagnostics.push(visibility::overlap_diagnostic(overlap));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_tree(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_folder_that_changes_between_the_passes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal"),
+            root,
+        );
+        let mut diags = Diagnostics::default();
+        let source = source::read(root, &mut diags).unwrap();
+        let site = site::assemble(source, &mut diags).expect("the fixture assembles");
+        let folder = &site.folders[0];
+        let (_, digest) = read(root, folder).unwrap();
+        let prints = FingerprintsBuilder::default().finish(root).0;
+
+        let mut unchanged = Diagnostics::default();
+        let complete = second_pass(root, folder, &digest, &prints, &mut unchanged).unwrap();
+        assert!(complete.is_some_and(|d| d.is_complete()));
+        assert!(!unchanged.has_errors());
+
+        // An edit saved while the build runs (any file of the folder).
+        let file = root.join(&folder.documents[0].path);
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text.push_str("\nA sentence saved during the build.\n");
+        std::fs::write(&file, text).unwrap();
+        let mut changed = Diagnostics::default();
+        let complete = second_pass(root, folder, &digest, &prints, &mut changed).unwrap();
+        assert!(complete.is_none());
+        let errors = changed.into_sorted();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("changed while the site was being built"));
+    }
+}
