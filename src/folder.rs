@@ -222,6 +222,10 @@ mod tests {
         assert!(complete.is_none());
         let errors = changed.into_sorted();
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("changed while the site was being built"));
+        assert!(
+            errors[0]
+                .message
+                .contains("changed while the site was being built")
+        );
     }
 }

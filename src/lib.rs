@@ -68,6 +68,58 @@ pub struct Options {
     /// (the library never reads the environment). Nothing in the output
     /// folder depends on it.
     pub today: Option<chrono::NaiveDate>,
+    /// Told how far a build has got, for a progress bar (the binary draws one
+    /// when stderr is a terminal).
+    pub progress: Option<ProgressHook>,
+}
+
+/// How far a build has got: `done` of `total` units of `step`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// `"reading decisions"`, then `"making pages"`.
+    pub step: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Called from any thread, in no particular order, as units finish.
+#[derive(Clone)]
+pub struct ProgressHook(pub std::sync::Arc<dyn Fn(Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
+}
+
+/// Counts finished units of one step and tells the hook.
+struct Counter<'a> {
+    hook: Option<&'a ProgressHook>,
+    step: &'static str,
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Counter<'a> {
+    fn new(hook: Option<&'a ProgressHook>, step: &'static str, total: usize) -> Counter<'a> {
+        Counter {
+            hook,
+            step,
+            total,
+            done: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(hook) = self.hook {
+            let done = 1 + self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (hook.0)(Progress {
+                step: self.step,
+                done,
+                total: self.total,
+            });
+        }
+    }
 }
 
 impl Options {
@@ -80,6 +132,7 @@ impl Options {
             strict: false,
             base_url: None,
             today: None,
+            progress: None,
         }
     }
 }
@@ -213,16 +266,23 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     // Pass 1, folder by folder in parallel: read, parse, separate, measure;
     // keep listings, fingerprints and findings, let the text go.
     let glossary = markdown::Glossary::from_site(&separated.public);
+    let counter = Counter::new(
+        options.progress.as_ref(),
+        "reading decisions",
+        folders.len(),
+    );
     let first: Vec<Result<folder::FirstPass, source::ReadError>> = folders
         .par_iter()
         .map(|f| {
-            folder::first_pass(
+            let pass = folder::first_pass(
                 &root,
                 &separated.public,
                 glossary.as_ref(),
                 f,
                 options.strict,
-            )
+            );
+            counter.tick();
+            pass
         })
         .collect();
     timings.lap("read, parse and separate decisions", &mut since);
@@ -316,9 +376,11 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             findings,
         })
     };
+    let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
     let units: Vec<Result<Unit, Error>> = (0..=decisions)
         .into_par_iter()
         .map(|unit| {
+            let _tick = TickOnDrop(&counter);
             let mut unit_diags = Diagnostics::default();
             let files = match unit < decisions {
                 true => {
@@ -418,6 +480,15 @@ pub fn public_model(
     }
     let (public, _, _) = separated.finish(diagnostics);
     Ok((!diagnostics.has_errors()).then_some(public))
+}
+
+/// Ticks when a unit ends, however it ends.
+struct TickOnDrop<'a, 'b>(&'a Counter<'b>);
+
+impl Drop for TickOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        self.0.tick();
+    }
 }
 
 /// What one unit of work (a decision, or the site-wide pages) produced.

@@ -7,6 +7,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -144,10 +145,18 @@ fn main() -> ExitCode {
     if let Some(dir) = report_dir {
         options.report_dir = dir;
     }
+    // A progress bar only for people: a terminal, human format.
+    let bar = (format == Format::Human && std::io::stderr().is_terminal()).then(progress_bar);
+    if let Some((hook, _)) = &bar {
+        options.progress = Some(hook.clone());
+    }
     let result = match verb {
         "build" => plainsight::build(&options),
         _ => plainsight::check_with(&options),
     };
+    if let Some((_, bar)) = bar {
+        bar.finish_and_clear();
+    }
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(e) => return fail(&e.to_string()),
@@ -350,4 +359,38 @@ fn print_served_build(outcome: &plainsight::Outcome, options: &plainsight::Optio
             options.output.display()
         );
     }
+}
+
+/// A progress bar that shows itself only once a build has run for half a
+/// second (small sites build faster than a bar could be read), and the hook
+/// that moves it.
+fn progress_bar() -> (plainsight::ProgressHook, indicatif::ProgressBar) {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>18} [{bar:30}] {pos}/{len}")
+            .expect("a valid progress template")
+            .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let moved = bar.clone();
+    let hook = move |p: plainsight::Progress| {
+        if !shown.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed() > std::time::Duration::from_millis(500)
+            && !shown.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            moved.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        if moved.message() != p.step {
+            moved.set_message(p.step);
+            moved.set_length(p.total as u64);
+            moved.set_position(0);
+        }
+        // Units finish out of order; the bar only moves forward.
+        if (p.done as u64) > moved.position() {
+            moved.set_position(p.done as u64);
+        }
+    };
+    (plainsight::ProgressHook(std::sync::Arc::new(hook)), bar)
 }

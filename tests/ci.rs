@@ -410,3 +410,37 @@ fn gitlab_ci_example_checks_merge_requests_and_publishes_pages() {
         "{cached:?}"
     );
 }
+
+#[test]
+fn a_build_reports_its_progress_through_each_step() {
+    let site = fixture("minimal");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let mut options = plainsight::Options::for_root(site.path());
+    options.progress = Some(plainsight::ProgressHook(std::sync::Arc::new(
+        move |p: plainsight::Progress| log.lock().unwrap().push(p),
+    )));
+    let outcome = plainsight::build(&options).unwrap();
+    assert!(!outcome.has_errors());
+    let seen = seen.lock().unwrap();
+    let decisions = std::fs::read_dir(site.path().join("content/decisions"))
+        .unwrap()
+        .count();
+    // Every decision folder once in each pass, and the site-wide pages once.
+    for (step, total) in [
+        ("reading decisions", decisions),
+        ("making pages", decisions + 1),
+    ] {
+        let mut done: Vec<usize> = seen
+            .iter()
+            .filter(|p| p.step == step)
+            .inspect(|p| assert_eq!(p.total, total, "{step}"))
+            .map(|p| p.done)
+            .collect();
+        done.sort();
+        assert_eq!(done, (1..=total).collect::<Vec<_>>(), "{step}");
+    }
+    // The steps come in order: reading, then making pages.
+    let first_page = seen.iter().position(|p| p.step == "making pages").unwrap();
+    assert!(seen[first_page..].iter().all(|p| p.step == "making pages"));
+}
