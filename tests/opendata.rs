@@ -632,3 +632,47 @@ fn the_data_page_describes_each_download() {
     assert!(page.contains("Licence: Open Government Licence v3.0"));
     assert!(page.contains("Day rate is not published"));
 }
+
+#[test]
+fn feeds_hold_the_most_recent_decisions_only() {
+    let site = fixture("minimal");
+    let template =
+        std::fs::read_to_string(site.path().join("content/decisions/24-00002/decision.md"))
+            .unwrap();
+    // 120 more decisions, due on successive days of 2025.
+    let first = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    for i in 0..120u32 {
+        let number = format!("25/{:05}", i + 1);
+        let dir = site
+            .path()
+            .join(format!("content/decisions/25-{:05}", i + 1));
+        std::fs::create_dir_all(&dir).unwrap();
+        let due = first + chrono::Days::new(u64::from(i));
+        let text = template
+            .replace("24/00002", &number)
+            .replace("due = 2024-06-01", &format!("due = {due}"));
+        std::fs::write(dir.join("decision.md"), text).unwrap();
+    }
+    assert_ok(&build(site.path()));
+    let out = files(&site.path().join("public"));
+    let feed = String::from_utf8(out["feeds/decisions.xml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let ids: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name("id"))
+                .unwrap()
+                .text()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids.len(), plainsight::opendata::feeds::FEED_ENTRIES);
+    // Newest first: the last one due leads, the oldest twenty-two are left out.
+    assert!(ids[0].ends_with("/decisions/25-00120/"), "{}", ids[0]);
+    assert!(ids.iter().all(|id| !id.contains("24-0000")));
+    // The register itself still has every decision.
+    let (_, rows) = read_csv(&out["data/decisions.csv"]);
+    assert_eq!(rows.len(), 122);
+}

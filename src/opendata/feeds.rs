@@ -1,9 +1,14 @@
 //! Atom feeds (RFC 4287) of decisions, and an iCalendar file (RFC 5545) of
 //! the dates when proposed decisions are due.
 //!
-//! - `feeds/decisions.xml`: every decision;
+//! - `feeds/decisions.xml`: all decisions;
 //! - `feeds/divisions/SLUG.xml`: one per electoral division;
 //! - `feeds/decision-makers/SLUG.xml`: one per decision maker;
+//!
+//! Each Atom feed holds the [`FEED_ENTRIES`] most recently updated decisions,
+//! as feeds usually do: a feed reader needs what changed, and the whole
+//! register is in `data/decisions.csv`. (A feed of every decision would grow
+//! without limit: 50 MB for 100,000 decisions.)
 //! - `feeds/upcoming-decisions.ics`: proposed decisions with a due date.
 //!
 //! Every date comes from the content, never the clock: an entry is `updated`
@@ -46,7 +51,10 @@ fn atom_date(date: Date) -> String {
     format!("{date}T00:00:00Z")
 }
 
-/// An Atom feed of `decisions`, newest first.
+/// Entries in each Atom feed: the most recently updated decisions.
+pub const FEED_ENTRIES: usize = 100;
+
+/// An Atom feed of `decisions`: the [`FEED_ENTRIES`] most recently updated, newest first.
 fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision]) -> Vec<u8> {
     let mut sorted: Vec<&PublicDecision> = decisions.to_vec();
     sorted.sort_by(|a, b| {
@@ -54,6 +62,7 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             .cmp(&updated(a))
             .then_with(|| b.number.cmp(&a.number))
     });
+    sorted.truncate(FEED_ENTRIES);
     let feed_updated = sorted
         .iter()
         .filter_map(|d| updated(d))
@@ -237,13 +246,15 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
             description,
             format: "Atom feed",
             media_type: "application/atom+xml",
-            rows: Some(decisions.len()),
+            rows: Some(decisions.len().min(FEED_ENTRIES)),
             withheld: vec![],
         };
     let mut drafts = vec![feed(
         "feeds/decisions.xml".into(),
         format!("Decisions: {}", site.config.organisation.name),
-        "Every decision, newest first, with its plain summary. Add it to a feed reader to hear of new and changed decisions.".into(),
+        format!(
+            "Up to the {FEED_ENTRIES} most recently updated decisions, newest first, with their plain summaries. Add it to a feed reader to hear of new and changed decisions."
+        ),
         &all,
     )];
     let mut by_division: BTreeMap<String, (String, Vec<&PublicDecision>)> = BTreeMap::new();
@@ -271,7 +282,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
         drafts.push(feed(
             format!("feeds/divisions/{slug}.xml"),
             title,
-            format!("Decisions that affect the electoral division: {division}."),
+            format!("Up to the {FEED_ENTRIES} most recently updated decisions that affect the electoral division: {division}."),
             decisions,
         ));
     }
@@ -279,7 +290,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
         drafts.push(feed(
             format!("feeds/decision-makers/{slug}.xml"),
             format!("Decisions by the {maker}"),
-            format!("Decisions made or proposed by the {maker}."),
+            format!("Up to the {FEED_ENTRIES} most recently updated decisions made or proposed by the {maker}."),
             decisions,
         ));
     }
