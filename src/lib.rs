@@ -180,6 +180,12 @@ impl StepClock {
             .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
         out
     }
+    fn add(&self, time: std::time::Duration) {
+        let nanos = u64::try_from(time.as_nanos()).unwrap_or(u64::MAX);
+        self.0
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn total(&self) -> std::time::Duration {
         std::time::Duration::from_nanos(self.0.load(std::sync::atomic::Ordering::Relaxed))
     }
@@ -398,7 +404,31 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                         None => Ok(output::Files::default()),
                     }
                 }
-                false => render_clock.time(|| renderer.render_site_pages(&mut unit_diags)),
+                false => {
+                    // The site-wide pages and downloads grow with the site:
+                    // each batch is checked and written as soon as it is made.
+                    let mut unit = Unit::default();
+                    let mut failure = None;
+                    let mut elsewhere = std::time::Duration::ZERO;
+                    let started = std::time::Instant::now();
+                    let rendered = renderer.render_site_pages(&mut unit_diags, &mut |files| {
+                        let start = std::time::Instant::now();
+                        if failure.is_none() {
+                            match process(files, Diagnostics::default()) {
+                                Ok(done) => unit.absorb(done),
+                                Err(e) => failure = Some(e),
+                            }
+                        }
+                        elsewhere += start.elapsed();
+                    });
+                    render_clock.add(started.elapsed().saturating_sub(elsewhere));
+                    rendered.map_err(|e| Error::Template(e.0))?;
+                    if let Some(e) = failure {
+                        return Err(e);
+                    }
+                    unit.absorb(process(output::Files::default(), unit_diags)?);
+                    return Ok(unit);
+                }
             }
             .map_err(|e| Error::Template(e.0))?;
             process(files, unit_diags)
@@ -492,10 +522,19 @@ impl Drop for TickOnDrop<'_, '_> {
 }
 
 /// What one unit of work (a decision, or the site-wide pages) produced.
+#[derive(Default)]
 struct Unit {
     diagnostics: Diagnostics,
     paths: Vec<String>,
     findings: Vec<guard::FileFindings>,
+}
+
+impl Unit {
+    fn absorb(&mut self, other: Unit) {
+        self.diagnostics.extend(other.diagnostics);
+        self.paths.extend(other.paths);
+        self.findings.extend(other.findings);
+    }
 }
 
 fn failed(diags: Diagnostics, report: Option<report::Report>) -> Outcome {

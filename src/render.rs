@@ -474,14 +474,25 @@ impl Renderer<'_> {
 
     /// Every page and file that is not a decision's own: home, register,
     /// listings, glossary, data, plain pages, the 404 page and the stylesheet.
-    pub fn render_site_pages(&self, diagnostics: &mut Diagnostics) -> Result<Files, TemplateBug> {
+    /// They grow with the site, so they are handed to `emit` a few at a
+    /// time, as they are made, rather than returned together.
+    pub fn render_site_pages(
+        &self,
+        diagnostics: &mut Diagnostics,
+        emit: &mut dyn FnMut(Files),
+    ) -> Result<(), TemplateBug> {
         let mut files = Files::default();
         files.add("assets/style.css", STYLESHEET);
         self.home(&mut files, diagnostics)?;
+        emit(std::mem::take(&mut files));
         self.register(&mut files, diagnostics)?;
+        emit(std::mem::take(&mut files));
         self.activities(&mut files, diagnostics)?;
+        emit(std::mem::take(&mut files));
         self.glossary(&mut files, diagnostics)?;
-        self.data(&mut files, diagnostics)?;
+        emit(std::mem::take(&mut files));
+        self.data(&mut files, diagnostics, emit)?;
+        emit(std::mem::take(&mut files));
         for page in &self.site.pages {
             let path = format!("{}/", page.slug);
             let body = self.markdown(&page.body, &path, diagnostics);
@@ -526,7 +537,8 @@ impl Renderer<'_> {
             minijinja::context! {},
             diagnostics,
         )?;
-        Ok(files)
+        emit(files);
+        Ok(())
     }
 
     fn decisions_newest_first(&self) -> Vec<&PublicDecision> {
@@ -1053,9 +1065,15 @@ impl Renderer<'_> {
         )
     }
 
-    fn data(&self, files: &mut Files, diagnostics: &mut Diagnostics) -> Result<(), TemplateBug> {
-        // Every download, feed and standard file is written by `opendata`.
-        let catalogue = crate::opendata::render(self.site, files);
+    fn data(
+        &self,
+        files: &mut Files,
+        diagnostics: &mut Diagnostics,
+        emit: &mut dyn FnMut(Files),
+    ) -> Result<(), TemplateBug> {
+        // Every download, feed and standard file is made by `opendata`, and
+        // handed on one at a time.
+        let catalogue = crate::opendata::render(self.site, emit);
         let meta = self.meta(
             "Open data",
             "Download the facts on this site to use as you like: spreadsheets, data in the standards that service directories and procurement analysts use, and feeds.",

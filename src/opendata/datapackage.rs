@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use super::Draft;
 use super::tables::{DECISION_FIELDS, DOCUMENT_FIELDS};
+use super::{Download, Draft};
 use crate::data::ColumnType;
 use crate::visibility::{PublicColumn, PublicDataset, PublicSite};
 
@@ -225,11 +225,12 @@ fn package_name(title: &str) -> String {
     super::slug(title)
 }
 
-/// The data package for the CSV drafts (other drafts are ignored).
-pub fn render(site: &PublicSite, tables: &[Draft]) -> Draft {
+/// The data package for the CSV tables already published (other downloads
+/// are ignored).
+pub fn render(site: &PublicSite, tables: &[Download]) -> Draft {
     let mut resources = Vec::new();
     for draft in tables.iter().filter(|d| d.format == "CSV") {
-        let file = draft.path.trim_start_matches("data/");
+        let file = draft.href.as_str();
         let name = file.trim_end_matches(".csv").to_string();
         let schema = match name.as_str() {
             "decisions" => {
@@ -290,7 +291,7 @@ pub fn render(site: &PublicSite, tables: &[Draft]) -> Draft {
             format: "csv",
             mediatype: "text/csv",
             encoding: "utf-8",
-            bytes: draft.bytes.len(),
+            bytes: draft.bytes,
             schema,
         });
     }

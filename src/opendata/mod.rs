@@ -62,46 +62,50 @@ pub struct Catalogue {
     pub jsonld: String,
 }
 
-/// Writes every open-data file under `data/` and `feeds/` and returns the
-/// catalogue for the /data/ page.
-pub fn render(site: &PublicSite, files: &mut Files) -> Catalogue {
+/// Makes every open-data file under `data/` and `feeds/`, handing each to
+/// `emit` as soon as it is made (the largest grow with the site), and
+/// returns the catalogue for the /data/ page.
+pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Files)) -> Catalogue {
     let mut catalogue = Catalogue::default();
-    let add = |files: &mut Files, group: &mut Vec<Download>, d: Draft| {
-        let bytes = d.bytes.len();
-        files.add(d.path.clone(), d.bytes);
-        group.push(Download {
-            title: d.title,
-            description: d.description,
-            // Relative to the /data/ page that lists it.
-            href: match d.path.strip_prefix("data/") {
-                Some(rest) => rest.to_string(),
-                None => format!("../{}", d.path),
-            },
-            format: d.format,
-            media_type: d.media_type,
-            bytes,
-            size: size_label(bytes),
-            rows: d.rows,
-            withheld: d.withheld,
-        });
-    };
-    let tables = tables::render(site);
+    let mut tables = Vec::new();
+    tables::render(site, &mut |d| tables.push(publish(emit, d)));
     let package = datapackage::render(site, &tables);
-    for draft in tables {
-        add(files, &mut catalogue.tables, draft);
-    }
-    add(files, &mut catalogue.standards, package);
+    catalogue.tables = tables;
+    catalogue.standards.push(publish(emit, package));
     for d in openreferral::render(site) {
-        add(files, &mut catalogue.standards, d);
+        catalogue.standards.push(publish(emit, d));
     }
     if let Some(d) = ocds::render(site) {
-        add(files, &mut catalogue.standards, d);
+        catalogue.standards.push(publish(emit, d));
     }
-    for draft in feeds::render(site) {
-        add(files, &mut catalogue.feeds, draft);
+    for d in feeds::render(site) {
+        catalogue.feeds.push(publish(emit, d));
     }
     catalogue.jsonld = jsonld::data_catalog(site, &catalogue);
     catalogue
+}
+
+/// Hands a draft's file on and keeps what the /data/ page says about it.
+fn publish(emit: &mut dyn FnMut(Files), d: Draft) -> Download {
+    let bytes = d.bytes.len();
+    let mut files = Files::default();
+    files.add(d.path.clone(), d.bytes);
+    emit(files);
+    Download {
+        title: d.title,
+        description: d.description,
+        // Relative to the /data/ page that lists it.
+        href: match d.path.strip_prefix("data/") {
+            Some(rest) => rest.to_string(),
+            None => format!("../{}", d.path),
+        },
+        format: d.format,
+        media_type: d.media_type,
+        bytes,
+        size: size_label(bytes),
+        rows: d.rows,
+        withheld: d.withheld,
+    }
 }
 
 /// The files that describe the whole build once every other file is known:

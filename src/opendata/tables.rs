@@ -419,7 +419,10 @@ impl Serialize for DatasetRecord<'_> {
     }
 }
 
-fn csv_bytes<T: Serialize>(rows: &[T], header: &[(&str, &str, &str)]) -> Vec<u8> {
+fn csv_bytes<T: Serialize>(
+    rows: impl IntoIterator<Item = T>,
+    header: &[(&str, &str, &str)],
+) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
@@ -444,24 +447,34 @@ fn dataset_csv(ds: &crate::visibility::PublicDataset) -> Vec<u8> {
     writer.into_inner().expect("writing to memory")
 }
 
-/// Every table, CSV then JSON, decisions first.
-pub fn render(site: &PublicSite) -> Vec<Draft> {
-    let mut drafts = Vec::new();
-    let decisions: Vec<DecisionRow> = site
-        .decisions
-        .iter()
-        .map(|d| decision_row(site, d))
-        .collect();
-    let documents: Vec<DocumentRow> = site
-        .decisions
-        .iter()
-        .flat_map(|d| document_rows(site, d))
-        .collect();
+/// A sequence serialised straight from an iterator, so a table is never
+/// held twice (as rows and as bytes).
+struct Lazy<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Lazy<I> {
+    fn new(items: I) -> Lazy<I> {
+        Lazy(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<T: Serialize, I: Iterator<Item = T>> Serialize for Lazy<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take().expect("serialised once");
+        serializer.collect_seq(items)
+    }
+}
+
+/// Every table, CSV then JSON, decisions first, each handed to `emit` as
+/// soon as it is made (the largest grow with the register).
+pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Draft)) {
     let n = site.decisions.len();
     let decisions_description = "One row for each decision: its number, title, plain summary, status and dates, who makes it, whether it is a key decision and why, the decision and the reasons, the other options, interests, call-in and a link to its page.";
-    drafts.push(Draft {
+    emit(Draft {
         path: "data/decisions.csv".into(),
-        bytes: csv_bytes(&decisions, DECISION_FIELDS),
+        bytes: csv_bytes(
+            site.decisions.iter().map(|d| decision_row(site, d)),
+            DECISION_FIELDS,
+        ),
         title: "Decisions".into(),
         description: decisions_description.into(),
         format: "CSV",
@@ -469,16 +482,13 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
         rows: Some(n),
         withheld: vec![],
     });
-    let json: Vec<DecisionJson> = site
-        .decisions
-        .iter()
-        .map(|d| decision_json(site, d))
-        .collect();
-    drafts.push(Draft {
+    emit(Draft {
         path: "data/decisions.json".into(),
-        bytes: super::json_bytes(&json),
+        bytes: super::json_bytes(&Lazy::new(
+            site.decisions.iter().map(|d| decision_json(site, d)),
+        )),
         title: "Decisions".into(),
-        description: "The same decisions as JSON, with the full record: lists kept as lists, the route through meetings, the page text and each decision's documents.".into(),
+        description: "The same decisions as JSON, with lists kept as lists, the route through meetings and each decision's documents. Each decision's own page has its full record as JSON too, in decision.json, with the text of the page.".into(),
         format: "JSON",
         media_type: "application/json",
         rows: Some(n),
@@ -487,34 +497,41 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
     // Withheld documents are counted here, not each given a notice: a notice
     // per document would make /data/ grow with the site. Each decision's page
     // carries the full notice for its own.
-    let withheld_documents = documents.iter().filter(|d| d.status == "withheld").count();
-    drafts.push(Draft {
+    let documents = || site.decisions.iter().flat_map(|d| document_rows(site, d));
+    let (rows, withheld_documents) = documents().fold((0, 0), |(rows, withheld), d| {
+        (rows + 1, withheld + usize::from(d.status == "withheld"))
+    });
+    emit(Draft {
         path: "data/documents.csv".into(),
-        bytes: csv_bytes(&documents, DOCUMENT_FIELDS),
+        bytes: csv_bytes(documents(), DOCUMENT_FIELDS),
         title: "Documents".into(),
         description: format!(
             "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else. The decision's page says why.",
-            if withheld_documents == 1 { "document is" } else { "documents are" }
+            if withheld_documents == 1 {
+                "document is"
+            } else {
+                "documents are"
+            }
         ),
         format: "CSV",
         media_type: "text/csv",
-        rows: Some(documents.len()),
+        rows: Some(rows),
         withheld: vec![],
     });
-    drafts.push(Draft {
+    emit(Draft {
         path: "data/documents.json".into(),
-        bytes: super::json_bytes(&documents),
+        bytes: super::json_bytes(&Lazy::new(documents())),
         title: "Documents".into(),
         description: "The same documents as JSON.".into(),
         format: "JSON",
         media_type: "application/json",
-        rows: Some(documents.len()),
+        rows: Some(rows),
         withheld: vec![],
     });
     for ds in &site.datasets {
         let withheld: Vec<WithheldNotice> =
             ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect();
-        drafts.push(Draft {
+        emit(Draft {
             path: format!("data/{}.csv", ds.name),
             bytes: dataset_csv(ds),
             title: ds.title.clone(),
@@ -529,7 +546,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
             .iter()
             .map(|row| DatasetRecord { dataset: ds, row })
             .collect();
-        drafts.push(Draft {
+        emit(Draft {
             path: format!("data/{}.json", ds.name),
             bytes: super::json_bytes(&records),
             title: ds.title.clone(),
@@ -542,5 +559,4 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
             withheld,
         });
     }
-    drafts
 }
