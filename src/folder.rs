@@ -141,7 +141,7 @@ pub fn second_pass(
         diagnostics.push(changed());
         return Ok(None);
     };
-    let separated = visibility::separate_decision(&bundle, &mut again);
+    let separated = visibility::separate_again(&bundle);
     check_sources(
         &bundle,
         &separated.public_sources,

@@ -80,6 +80,8 @@ pub struct FingerprintsBuilder {
     /// Public files, checked by reading them again at the end rather than
     /// holding a copy of every one.
     public_files: Vec<String>,
+    /// Keeps nothing (see [`FingerprintsBuilder::discarding`]).
+    discard: bool,
 }
 
 /// A public source that contains text from an exempt one.
@@ -98,6 +100,15 @@ impl FingerprintsBuilder {
         self.sources.push(source.to_string());
         self.source_index.insert(source.to_string(), i);
         i
+    }
+
+    /// A builder that keeps nothing, for separating a folder again whose
+    /// fingerprints were already taken.
+    pub fn discarding() -> FingerprintsBuilder {
+        FingerprintsBuilder {
+            discard: true,
+            ..FingerprintsBuilder::default()
+        }
     }
 
     /// Adds what another builder collected (from another decision folder,
@@ -128,6 +139,9 @@ impl FingerprintsBuilder {
 
     /// Text that is public by construction (templates, notices): never a fingerprint.
     pub fn add_public(&mut self, text: &str) {
+        if self.discard {
+            return;
+        }
         for strip in [false, true] {
             let words = word_hashes(text, strip);
             self.public_shingles.extend(shingles(&words));
@@ -137,6 +151,9 @@ impl FingerprintsBuilder {
 
     /// A public source file, checked for exempt text when the fingerprints are made.
     pub fn add_public_source(&mut self, source: &str, text: &str) {
+        if self.discard {
+            return;
+        }
         self.public_sources
             .push((source.to_string(), text.to_string()));
     }
@@ -144,10 +161,16 @@ impl FingerprintsBuilder {
     /// A public source file under the site root (path relative to it), read
     /// again when the fingerprints are made, with exempt passages blanked.
     pub fn add_public_file(&mut self, path: &str) {
+        if self.discard {
+            return;
+        }
         self.public_files.push(path.to_string());
     }
 
     pub fn add_exempt(&mut self, source: &str, text: &str) {
+        if self.discard {
+            return;
+        }
         let si = self.source(source);
         let views: &[bool] = if text.contains('<') {
             &[false, true]
@@ -167,6 +190,9 @@ impl FingerprintsBuilder {
     }
 
     pub fn add_exempt_value(&mut self, source: &str, value: &str) {
+        if self.discard {
+            return;
+        }
         let si = self.source(source);
         self.add_value_words(word_hashes(value, false), si, value);
     }
@@ -179,6 +205,9 @@ impl FingerprintsBuilder {
     }
 
     pub fn add_exempt_file(&mut self, source: &str, bytes: &[u8]) {
+        if self.discard {
+            return;
+        }
         let si = self.source(source);
         self.files.push((hash_bytes(bytes), bytes.len(), si));
         // As it would be published: a public image is written without its metadata.

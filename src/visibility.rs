@@ -323,8 +323,36 @@ pub fn separate_decision(
     bundle: &DecisionBundle,
     diagnostics: &mut Diagnostics,
 ) -> SeparatedDecision {
+    separate_one(bundle, false, diagnostics)
+}
+
+/// [`separate_decision`] again, for a folder already separated once with the
+/// same content: the same public decision, without the work whose results
+/// were kept the first time (fingerprints, script checks).
+pub fn separate_again(bundle: &DecisionBundle) -> SeparatedDecision {
+    separate_one(bundle, true, &mut Diagnostics::default())
+}
+
+fn separate_one(
+    bundle: &DecisionBundle,
+    again: bool,
+    diagnostics: &mut Diagnostics,
+) -> SeparatedDecision {
     let mut report = WithholdingReport::default();
-    let mut prints = FingerprintsBuilder::default();
+    let mut prints = match again {
+        true => FingerprintsBuilder::discarding(),
+        false => FingerprintsBuilder::default(),
+    };
+    let check_public_scripts = |doc: &Document, body: &Markdown, d: &mut Diagnostics| {
+        if !again {
+            check_public_scripts(doc, body, d);
+        }
+    };
+    let check_notice_scripts = |doc: &Document, d: &mut Diagnostics| {
+        if !again {
+            check_notice_scripts(doc, d);
+        }
+    };
     let mut public_sources = Vec::new();
     let front = bundle.front().clone();
     let number = front.number.get_ref().clone();
