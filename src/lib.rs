@@ -277,59 +277,57 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         "reading decisions",
         folders.len(),
     );
-    let first: Vec<Result<folder::FirstPass, source::ReadError>> = folders
-        .par_iter()
-        .map(|f| {
-            let pass = folder::first_pass(
-                &root,
-                &separated.public,
-                glossary.as_ref(),
-                f,
-                options.strict,
-            );
-            counter.tick();
-            pass
-        })
-        .collect();
-    timings.lap("read, parse and separate decisions", &mut since);
     let mut numbers = std::collections::BTreeSet::new();
     let mut digests = Vec::new();
-    let mut kept = Vec::new();
+    let mut related = Vec::new();
+    let mut language_parts = Vec::new();
+    let mut source_facts = Vec::new();
     let mut unusable = false;
-    for (f, pass) in folders.into_iter().zip(first) {
-        let pass = pass.map_err(Error::Read)?;
-        diags.extend(pass.diagnostics);
-        numbers.extend(pass.number);
-        match pass.decision {
-            Some(decision) => {
-                digests.push((f, pass.digest));
-                kept.push(decision);
-            }
-            None => unusable = true,
+    // In chunks, each merged (in folder order) before the next is read, so
+    // that what one folder found is held once, not twice.
+    for chunk in folders.chunks(FIRST_PASS_CHUNK) {
+        let passes: Vec<Result<folder::FirstPass, source::ReadError>> = chunk
+            .par_iter()
+            .map(|f| {
+                let pass = folder::first_pass(
+                    &root,
+                    &separated.public,
+                    glossary.as_ref(),
+                    f,
+                    options.strict,
+                );
+                counter.tick();
+                pass
+            })
+            .collect();
+        for (f, pass) in chunk.iter().zip(passes) {
+            let pass = pass.map_err(Error::Read)?;
+            diags.extend(pass.diagnostics);
+            numbers.extend(pass.number);
+            let Some(kept) = pass.decision else {
+                unusable = true;
+                continue;
+            };
+            digests.push((f, pass.digest));
+            related.push((
+                kept.listing.source_path.clone(),
+                kept.listing.number.clone(),
+                kept.related,
+            ));
+            language_parts.push(kept.language);
+            source_facts.extend(kept.sources);
+            separated.add_decision(kept.listing, kept.report, kept.prints);
         }
     }
+    timings.lap("read, parse and separate decisions", &mut since);
     let errors = diags.error_count();
-    for decision in &kept {
-        site::check_related(
-            &decision.listing.source_path,
-            &decision.listing.number,
-            &decision.related,
-            &numbers,
-            &mut diags,
-        );
+    for (path, number, refs) in &related {
+        site::check_related(path, number, refs, &numbers, &mut diags);
     }
     // As for the rest of the site: a folder whose files or declarations have
     // errors stops the build here, before anything is rendered.
     if unusable || diags.error_count() > errors {
         return Ok(failed(diags, None));
-    }
-    let mut language_parts = Vec::new();
-    let mut source_facts = Vec::new();
-    for decision in kept {
-        let listing = decision.listing;
-        language_parts.push(decision.language);
-        source_facts.extend(decision.sources);
-        separated.add_decision(listing, decision.report, decision.prints);
     }
     let (public, withholding, fingerprints) = separated.finish(&mut diags);
     timings.lap("fingerprints", &mut since);
@@ -511,6 +509,9 @@ pub fn public_model(
     let (public, _, _) = separated.finish(diagnostics);
     Ok((!diagnostics.has_errors()).then_some(public))
 }
+
+/// Decision folders read in parallel before their results are merged.
+const FIRST_PASS_CHUNK: usize = 512;
 
 /// Ticks when a unit ends, however it ends.
 struct TickOnDrop<'a, 'b>(&'a Counter<'b>);
