@@ -561,7 +561,10 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
     if !text.starts_with('&') {
         return None;
     }
-    let end = text[..text.len().min(12)].find(';')?;
+    // Bytes, not characters: a multi-byte character may straddle byte 12.
+    let end = text.as_bytes()[..text.len().min(12)]
+        .iter()
+        .position(|&b| b == b';')?;
     let entity = &text[1..end];
     let c = match entity {
         "amp" => '&',
@@ -751,5 +754,14 @@ mod tests {
             decode_entities("a&amp;b&#39;c&#x41;&bogus;"),
             "a&b'cA&bogus;"
         );
+    }
+
+    #[test]
+    fn an_ampersand_before_a_character_across_byte_12_is_text() {
+        // `É` takes bytes 11 and 12 after the `&`: no entity, and no panic.
+        let text = "R&abcdefghij\u{c9}t &amp;";
+        assert_eq!(decode_entities(text), "R&abcdefghij\u{c9}t &");
+        assert_eq!(word_hashes(text, false).len(), 2);
+        assert_eq!(word_hashes("<&abcdefghij\u{c9}> x", true).len(), 1);
     }
 }
