@@ -11,6 +11,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::borrow::Cow;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -140,12 +141,16 @@ fn main() {
         }
         words_times.push(t.elapsed());
 
-        // What `guard::Guard::inspect` does with a text file.
+        // What `guard::Guard::inspect` does with a text file (bytes that are
+        // UTF-8 are read as they are).
         let t = Instant::now();
         for (name, bytes) in &files {
             let bytes = scan::inspectable(name, bytes).unwrap();
-            let lossy = String::from_utf8_lossy(&bytes);
-            let text = scan::decode_entities(&lossy);
+            let text = match std::str::from_utf8(&bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&bytes),
+            };
+            let text = scan::decode_entities(&text);
             let text: &str = &text;
             for hit in personal::find(text) {
                 if allowed.contains(&hit.key) {

@@ -229,7 +229,11 @@ impl Guard {
                 return found;
             }
         };
-        let text = crate::scan::decode_entities(&String::from_utf8_lossy(&bytes));
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(&bytes),
+        };
+        let text = crate::scan::decode_entities(&text);
         for hit in personal::find(&text) {
             if !self.allowed.contains(&hit.key) {
                 found.hits.push((

@@ -555,8 +555,9 @@ pub fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
     out
 }
 
-/// Decodes the entity at the start of `text` (which starts with `&`):
-/// the character and how many characters the entity spans.
+/// Decodes the entity at the start of `text` (which starts with `&`): the
+/// character and how many bytes the entity spans (all of them ASCII, so also
+/// how many characters).
 fn decode_entity(text: &str) -> Option<(char, usize)> {
     if !text.starts_with('&') {
         return None;
@@ -580,25 +581,38 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
             .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
             .and_then(char::from_u32)?,
     };
-    Some((c, text[..=end].chars().count()))
+    // Only ASCII names and digits get here.
+    debug_assert!(text[..=end].is_ascii());
+    Some((c, end + 1))
 }
 
 /// Decodes the HTML entities that could hide text from a plain search.
-pub fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match decode_entity(&text[i..]).filter(|_| c == '&') {
-            Some((decoded, len)) => {
-                out.push(decoded);
-                for _ in 1..len {
-                    chars.next();
+/// Text without an entity is returned as it is, without a copy.
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    // Copied to `out` up to here.
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = text[at..].find('&') {
+        let amp = at + found;
+        match decode_entity(&text[amp..]) {
+            Some((c, len)) => {
+                if out.is_empty() {
+                    out.reserve(text.len());
                 }
+                out.push_str(&text[copied..amp]);
+                out.push(c);
+                copied = amp + len;
+                at = copied;
             }
-            None => out.push(c),
+            None => at = amp + 1,
         }
     }
-    out
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -746,6 +760,29 @@ mod tests {
         let clean = crate::images::strip(crate::images::ImageKind::Png, &dirty).unwrap();
         assert_eq!(f.scan("d/photo.png", &clean)[0].how, "file");
         assert_eq!(f.scan("d/photo.png", &dirty)[0].how, "file");
+    }
+
+    #[test]
+    fn entities_at_the_edges() {
+        assert_eq!(decode_entities("&amp;"), "&");
+        assert_eq!(decode_entities("x&amp"), "x&amp");
+        assert_eq!(decode_entities("&lt;&gt;&"), "<>&");
+        assert!(matches!(
+            decode_entities("no entity & here"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(decode_entity("&#x1F600;"), Some(('\u{1f600}', 9)));
+        assert_eq!(decode_entity("&#1114112;"), None);
+        assert_eq!(word_hashes("x&#65;y", false), word_hashes("xay", false));
+        // A decoded `<` opens markup that is stripped; a decoded `>` closes it.
+        assert_eq!(
+            word_hashes("a &lt;b c&gt; d", true),
+            word_hashes("a d", false)
+        );
+        assert_eq!(
+            word_hashes("<a title=\"&gt;\">b", true),
+            word_hashes("\">b", false)
+        );
     }
 
     #[test]
