@@ -371,7 +371,8 @@ impl Fingerprints {
             }
         };
         let bytes = bytes.as_ref();
-        if !self.files.is_empty() {
+        // Only a file of the same length can be the same file.
+        if self.files.iter().any(|(_, len, _)| *len == bytes.len()) {
             let hash = hash_bytes(bytes);
             for (h, len, si) in &self.files {
                 if *h == hash && *len == bytes.len() {
@@ -379,18 +380,52 @@ impl Fingerprints {
                 }
             }
         }
-        let text = String::from_utf8_lossy(bytes);
-        let views: &[bool] = if text.contains('<') {
-            &[false, true]
-        } else {
-            &[false]
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
         };
-        for &strip in views {
-            let words = word_hashes(&text, strip);
-            if let Some(si) = shingles(&words).find_map(|s| self.shingles.get(&s)) {
-                found.push((*si, "text"));
+        // Both views in one pass: every word, and the words outside markup
+        // with where each is among all the words (only when there is markup
+        // to strip).
+        let markup = text.contains('<');
+        let mut words = Vec::with_capacity(text.len() / 6);
+        let mut outside: Vec<u64> = Vec::new();
+        let mut outside_at: Vec<usize> = Vec::new();
+        each_word(&text, |word, in_markup| {
+            if markup && !in_markup {
+                outside.push(word);
+                outside_at.push(words.len());
             }
-            if let Some(v) = self.matcher.first_match(&words) {
+            words.push(word);
+        });
+        // Shingles of every word, up to the first found.
+        let mut missed = 0;
+        for shingle in shingles(&words) {
+            if let Some(si) = self.shingles.get(&shingle) {
+                found.push((*si, "text"));
+                break;
+            }
+            missed += 1;
+        }
+        if let Some(v) = self.matcher.first_match(&words) {
+            found.push((self.values[v].1, "value"));
+        }
+        // Without markup, as read before: a run of words with no markup
+        // between them is a shingle already looked up (and missed) above.
+        if markup && outside.len() < words.len() {
+            for start in 0..(outside.len() + 1).saturating_sub(SHINGLE_WORDS) {
+                let at = outside_at[start];
+                if at < missed && outside_at[start + SHINGLE_WORDS - 1] - at == SHINGLE_WORDS - 1 {
+                    continue;
+                }
+                let window = &outside[start..start + SHINGLE_WORDS];
+                let shingle = shingles(window).next().expect("one window");
+                if let Some(si) = self.shingles.get(&shingle) {
+                    found.push((*si, "text"));
+                    break;
+                }
+            }
+            if let Some(v) = self.matcher.first_match(&outside) {
                 found.push((self.values[v].1, "value"));
             }
         }
@@ -441,9 +476,19 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
 /// FNV-1a: fast, stable and good enough to key words and files.
 struct Fnv(u64);
 
+impl Fnv {
+    const START: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+
+    /// One byte more.
+    fn step(hash: u64, byte: u8) -> u64 {
+        (hash ^ u64::from(byte)).wrapping_mul(Fnv::PRIME)
+    }
+}
+
 impl Default for Fnv {
     fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        Fnv(Fnv::START)
     }
 }
 
@@ -456,9 +501,8 @@ impl Hasher for Fnv {
         z ^ (z >> 31)
     }
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        for &b in bytes {
+            self.0 = Fnv::step(self.0, b);
         }
     }
 }
@@ -500,59 +544,110 @@ fn winnow(hashes: &[u64]) -> Vec<u64> {
 /// With `strip`, markup `<...>` is a word break and its contents are skipped.
 pub fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 6);
-    let mut word = Fnv::default();
-    let mut in_word = false;
-    let mut in_tag = false;
-    let mut chars = text.char_indices();
-    let mut end_word = |word: &mut Fnv, in_word: &mut bool| {
-        if *in_word {
-            out.push(word.finish());
-            *word = Fnv::default();
-            *in_word = false;
+    each_word(text, |word, in_markup| {
+        if !(strip && in_markup) {
+            out.push(word);
         }
-    };
-    while let Some((i, c)) = chars.next() {
-        let c = if c == '&' {
-            match decode_entity(&text[i..]) {
-                Some((decoded, len)) => {
-                    for _ in 1..len {
-                        chars.next();
-                    }
-                    decoded
-                }
-                None => c,
-            }
+    });
+    out
+}
+
+/// For each byte: the lower-cased byte if it is an ASCII letter or digit, 0
+/// if it is any other ASCII character but `&`, `<` or `>` (a word break), and
+/// 1 for those three and every byte of a multi-byte character (a closer look).
+const ASCII_WORD: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else if c == b'&' || c == b'<' || c == b'>' {
+            1
         } else {
-            c
+            0
         };
-        if strip {
-            if c == '<' {
-                in_tag = true;
-                end_word(&mut word, &mut in_word);
+        b += 1;
+    }
+    table
+};
+
+/// Calls `emit` with the hash of every word of `text`, as [`word_hashes`]
+/// reads it without `strip`, and whether the word is inside markup `<...>`
+/// (so skipped with `strip`). One pass gives both views: `<` and `>` end a
+/// word either way, so a word is wholly inside markup or wholly outside it,
+/// and the words outside are the same in both views.
+fn each_word(text: &str, mut emit: impl FnMut(u64, bool)) {
+    const START: u64 = Fnv::START;
+    let b = text.as_bytes();
+    let mut word = START;
+    let mut in_word = false;
+    let mut in_markup = false;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        match ASCII_WORD[usize::from(x)] {
+            0 => {
+                if in_word {
+                    emit(Fnv(word).finish(), in_markup);
+                    word = START;
+                    in_word = false;
+                }
+                i += 1;
                 continue;
             }
-            if in_tag {
-                if c == '>' {
-                    in_tag = false;
+            1 => {}
+            lower => {
+                // The rest of a run of ASCII letters and digits.
+                word = Fnv::step(word, lower);
+                i += 1;
+                while let Some(&next) = b.get(i) {
+                    let lower = ASCII_WORD[usize::from(next)];
+                    if lower <= 1 {
+                        break;
+                    }
+                    word = Fnv::step(word, lower);
+                    i += 1;
                 }
+                in_word = true;
                 continue;
             }
         }
+        // `&`, `<`, `>` or a multi-byte character: the general case.
+        let (c, len) = if x == b'&' {
+            decode_entity(&text[i..]).unwrap_or(('&', 1))
+        } else {
+            let c = text[i..].chars().next().expect("i is a character boundary");
+            (c, c.len_utf8())
+        };
+        i += len;
         if c.is_ascii_alphanumeric() {
-            word.write(&[c.to_ascii_lowercase() as u8]);
+            word = Fnv::step(word, c.to_ascii_lowercase() as u8);
             in_word = true;
         } else if c.is_alphanumeric() {
+            let mut fnv = Fnv(word);
             let mut buf = [0u8; 4];
             for lower in c.to_lowercase() {
-                word.write(lower.encode_utf8(&mut buf).as_bytes());
+                fnv.write(lower.encode_utf8(&mut buf).as_bytes());
             }
+            word = fnv.0;
             in_word = true;
         } else {
-            end_word(&mut word, &mut in_word);
+            if in_word {
+                emit(Fnv(word).finish(), in_markup);
+                word = START;
+                in_word = false;
+            }
+            match c {
+                '<' => in_markup = true,
+                '>' => in_markup = false,
+                _ => {}
+            }
         }
     }
-    end_word(&mut word, &mut in_word);
-    out
+    if in_word {
+        emit(Fnv(word).finish(), in_markup);
+    }
 }
 
 /// Decodes the entity at the start of `text` (which starts with `&`): the
@@ -762,6 +857,291 @@ mod tests {
         assert_eq!(f.scan("d/photo.png", &dirty)[0].how, "file");
     }
 
+    /// Words and entities as they were read before the one-pass reader, kept
+    /// to check that it reads exactly the same.
+    mod before {
+        use super::super::Fnv;
+        use std::hash::Hasher;
+
+        pub(super) fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
+            let mut out = Vec::with_capacity(text.len() / 6);
+            let mut word = Fnv::default();
+            let mut in_word = false;
+            let mut in_tag = false;
+            let mut chars = text.char_indices();
+            let mut end_word = |word: &mut Fnv, in_word: &mut bool| {
+                if *in_word {
+                    out.push(word.finish());
+                    *word = Fnv::default();
+                    *in_word = false;
+                }
+            };
+            while let Some((i, c)) = chars.next() {
+                let c = if c == '&' {
+                    match decode_entity(&text[i..]) {
+                        Some((decoded, len)) => {
+                            for _ in 1..len {
+                                chars.next();
+                            }
+                            decoded
+                        }
+                        None => c,
+                    }
+                } else {
+                    c
+                };
+                if strip {
+                    if c == '<' {
+                        in_tag = true;
+                        end_word(&mut word, &mut in_word);
+                        continue;
+                    }
+                    if in_tag {
+                        if c == '>' {
+                            in_tag = false;
+                        }
+                        continue;
+                    }
+                }
+                if c.is_ascii_alphanumeric() {
+                    word.write(&[c.to_ascii_lowercase() as u8]);
+                    in_word = true;
+                } else if c.is_alphanumeric() {
+                    let mut buf = [0u8; 4];
+                    for lower in c.to_lowercase() {
+                        word.write(lower.encode_utf8(&mut buf).as_bytes());
+                    }
+                    in_word = true;
+                } else {
+                    end_word(&mut word, &mut in_word);
+                }
+            }
+            end_word(&mut word, &mut in_word);
+            out
+        }
+
+        pub(super) fn decode_entity(text: &str) -> Option<(char, usize)> {
+            if !text.starts_with('&') {
+                return None;
+            }
+            let end = text.as_bytes()[..text.len().min(12)]
+                .iter()
+                .position(|&b| b == b';')?;
+            let entity = &text[1..end];
+            let c = match entity {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32)?,
+            };
+            Some((c, text[..=end].chars().count()))
+        }
+
+        pub(super) fn decode_entities(text: &str) -> String {
+            let mut out = String::with_capacity(text.len());
+            let mut chars = text.char_indices();
+            while let Some((i, c)) = chars.next() {
+                match decode_entity(&text[i..]).filter(|_| c == '&') {
+                    Some((decoded, len)) => {
+                        out.push(decoded);
+                        for _ in 1..len {
+                            chars.next();
+                        }
+                    }
+                    None => out.push(c),
+                }
+            }
+            out
+        }
+    }
+
+    /// The scan as it was: each view read in its own pass.
+    fn scan_before(f: &Fingerprints, bytes: &[u8]) -> Vec<(u32, &'static str)> {
+        let mut found = Vec::new();
+        let text = String::from_utf8_lossy(bytes);
+        let views: &[bool] = if text.contains('<') {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for &strip in views {
+            let words = before::word_hashes(&text, strip);
+            if let Some(si) = shingles(&words).find_map(|s| f.shingles.get(&s)) {
+                found.push((*si, "text"));
+            }
+            if let Some(v) = f.matcher.first_match(&words) {
+                found.push((f.values[v].1, "value"));
+            }
+        }
+        found.sort();
+        found.dedup();
+        found
+    }
+
+    /// Texts made of words, markup and entities, in every order, ending anywhere.
+    fn random_texts(count: usize, seed: u64) -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "the",
+            "bid",
+            "from",
+            "Thornbury",
+            "outdoor",
+            "club",
+            "scored",
+            "seventy",
+            "one",
+            "points",
+            "on",
+            "quality",
+            "and",
+            "price",
+            " ",
+            " ",
+            " ",
+            "  ",
+            "\n",
+            "<p>",
+            "</p>",
+            "<",
+            ">",
+            "<a href=\"x&amp;y\">",
+            "<b title='the bid'>",
+            "<!-- the -->",
+            "&amp;",
+            "&lt;",
+            "&gt;",
+            "&quot;",
+            "&apos;",
+            "&nbsp;",
+            "&#39;",
+            "&#x41;",
+            "&#X42;",
+            "&#65;",
+            "&#x+41;",
+            "&#+66;",
+            "&#xC9;",
+            "&#223;",
+            "&#0;",
+            "&#xD800;",
+            "&#1114112;",
+            "&bogus;",
+            "&",
+            ";",
+            "#",
+            "x",
+            "&#",
+            "&#x",
+            "&amp",
+            "&lt",
+            "\u{c9}",
+            "\u{e9}",
+            "\u{df}",
+            "STRA\u{df}E",
+            "\u{130}",
+            "\u{1c5}",
+            "\u{3a3}",
+            "\u{2013}",
+            "\u{1f600}",
+            "\u{a0}",
+            "\u{660}",
+            "caf\u{c9}",
+            "A",
+            "z",
+            "0",
+            "9",
+            "63.47",
+            "Ltd",
+            "Secret",
+            "trading",
+        ];
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let pieces = next() % 50;
+                (0..pieces).map(|_| PIECES[next() % PIECES.len()]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_pass_words_are_the_words_read_before() {
+        let mut texts = random_texts(20_000, 1);
+        // Entities at the very end, cut short, or with `;` just in reach.
+        for edge in [
+            "&",
+            "&a",
+            "&amp",
+            "&amp;",
+            "&#x4",
+            "&#x41;",
+            "&#1234567890;",
+            "&#12345678901;",
+        ] {
+            texts.push(format!("word{edge}"));
+            texts.push(format!("<p title=\"{edge}\">x{edge}</p>{edge}"));
+        }
+        for text in &texts {
+            for strip in [false, true] {
+                assert_eq!(
+                    word_hashes(text, strip),
+                    before::word_hashes(text, strip),
+                    "{text:?} {strip}"
+                );
+            }
+            assert_eq!(
+                decode_entities(text),
+                before::decode_entities(text),
+                "{text:?}"
+            );
+            assert_eq!(decode_entity(text), before::decode_entity(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn one_pass_scan_finds_what_the_two_pass_scan_did() {
+        let exempt = random_texts(40, 2);
+        let values = random_texts(40, 3);
+        let mut b = FingerprintsBuilder::default();
+        for (i, text) in exempt.iter().enumerate() {
+            b.add_exempt(&format!("content/{i}.md"), text);
+        }
+        for (i, value) in values.iter().enumerate() {
+            b.add_exempt_value(&format!("data/{}.csv", i % 3), value);
+        }
+        b.add_public(SECRET);
+        let (f, _) = b.finish(std::path::Path::new("."));
+        let mut found = 0;
+        for text in random_texts(5_000, 4).iter().chain(&exempt).chain(&values) {
+            let leaks: Vec<(String, &str)> = f
+                .scan("x.html", text.as_bytes())
+                .into_iter()
+                .map(|l| (l.source, l.how))
+                .collect();
+            let expected: Vec<(String, &str)> = scan_before(&f, text.as_bytes())
+                .into_iter()
+                .map(|(si, how)| (f.sources[si as usize].clone(), how))
+                .collect();
+            assert_eq!(leaks, expected, "{text:?}");
+            found += leaks.len();
+        }
+        assert!(found > 100, "{found}");
+    }
+
     #[test]
     fn entities_at_the_edges() {
         assert_eq!(decode_entities("&amp;"), "&");
@@ -783,6 +1163,33 @@ mod tests {
             word_hashes("<a title=\"&gt;\">b", true),
             word_hashes("\">b", false)
         );
+    }
+
+    #[test]
+    fn non_ascii_letters_are_lower_cased_in_full() {
+        assert_eq!(word_hashes("STRASSE", false), word_hashes("strasse", false));
+        assert_eq!(
+            word_hashes("STRA\u{df}E", false),
+            word_hashes("stra\u{df}e", false)
+        );
+        assert_ne!(
+            word_hashes("stra\u{df}e", false),
+            word_hashes("strasse", false)
+        );
+        assert_eq!(
+            word_hashes("\u{c9}T\u{c9}", false),
+            word_hashes("\u{e9}t\u{e9}", false)
+        );
+        // `\u{130}` lower-cases to two characters, `i` and a combining dot
+        // (which on its own is no letter): both are hashed, in one word.
+        assert_eq!(word_hashes("x\u{130}y", false).len(), 1);
+        assert_eq!(
+            word_hashes("x\u{130}y", false),
+            before::word_hashes("x\u{130}y", false)
+        );
+        assert_ne!(word_hashes("x\u{130}y", false), word_hashes("xiy", false));
+        // A non-breaking space and an en dash break words.
+        assert_eq!(word_hashes("a\u{a0}b\u{2013}c", false).len(), 3);
     }
 
     #[test]
