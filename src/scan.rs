@@ -310,8 +310,22 @@ impl ValueMatcher {
         }
     }
 
+    /// The first of [`ValueMatcher::matches`], found with plain loops: this
+    /// runs on every word of every output file.
     fn first_match(&self, words: &[u64]) -> Option<usize> {
-        self.matches(words).next()
+        if self.by_first.is_empty() {
+            return None;
+        }
+        for (at, w) in words.iter().enumerate() {
+            if let Some(candidates) = self.by_first.get(w) {
+                for &v in candidates {
+                    if words[at..].starts_with(&self.sequences[v]) {
+                        return Some(v);
+                    }
+                }
+            }
+        }
+        None
     }
 
     fn all_matches<'a>(&'a self, words: &'a [u64]) -> impl Iterator<Item = usize> + 'a {
@@ -1140,6 +1154,30 @@ mod tests {
             found += leaks.len();
         }
         assert!(found > 100, "{found}");
+    }
+
+    #[test]
+    fn first_match_is_the_first_of_all_matches() {
+        let values: Vec<(Vec<u64>, u32)> = [
+            "secret trading ltd",
+            "secret trading",
+            "trading ltd",
+            "63 47",
+            "ltd",
+        ]
+        .iter()
+        .map(|v| (word_hashes(v, false), 0))
+        .collect();
+        let matcher = ValueMatcher::new(&values);
+        for text in random_texts(2_000, 5) {
+            let words = word_hashes(&text, false);
+            assert_eq!(
+                matcher.first_match(&words),
+                matcher.all_matches(&words).next(),
+                "{text:?}"
+            );
+        }
+        assert_eq!(ValueMatcher::new(&[]).first_match(&[1, 2, 3]), None);
     }
 
     #[test]
