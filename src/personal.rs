@@ -111,6 +111,72 @@ fn digits_at(b: &[u8], i: usize) -> usize {
         .count()
 }
 
+/// Bytes the scans skip ahead to: each is rare in running text, and every
+/// match starts at (or, for NI numbers, just before) one.
+#[derive(Debug, Clone, Copy)]
+enum Wanted {
+    /// `0` to `9`.
+    Digit,
+    /// `0`, `+` or `(`: how a phone number starts.
+    PhoneStart,
+    /// `b` or `B`: in every birth word.
+    LetterB,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `x` is less than `n` (at most 128): exact as to
+/// whether there is one, though not as to which.
+fn any_byte_below(x: u64, n: u8) -> bool {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0
+}
+
+/// Whether any byte of `x` is `c`.
+fn any_byte_is(x: u64, c: u8) -> bool {
+    any_byte_below(x ^ (ONES * u64::from(c)), 1)
+}
+
+impl Wanted {
+    fn is(self, c: u8) -> bool {
+        match self {
+            Wanted::Digit => c.is_ascii_digit(),
+            Wanted::PhoneStart => matches!(c, b'0' | b'+' | b'('),
+            Wanted::LetterB => c | 0x20 == b'b',
+        }
+    }
+
+    /// Whether any of the eight bytes of `x` [`Wanted::is`].
+    fn any_of(self, x: u64) -> bool {
+        match self {
+            // `0` to `9` are 0x30 to 0x39: below 10 once 0x30 is taken off by
+            // xor, and nothing else is.
+            Wanted::Digit => any_byte_below(x ^ (ONES * 0x30), 10),
+            Wanted::PhoneStart => {
+                any_byte_is(x, b'0') || any_byte_is(x, b'+') || any_byte_is(x, b'(')
+            }
+            Wanted::LetterB => any_byte_is(x | (ONES * 0x20), b'b'),
+        }
+    }
+}
+
+/// The first index at or after `from` whose byte is `wanted`, or `b.len()`:
+/// eight bytes at a time while none of them is.
+fn skip_to(b: &[u8], from: usize, wanted: Wanted) -> usize {
+    let mut i = from.min(b.len());
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if wanted.any_of(x) {
+            break;
+        }
+        i += 8;
+    }
+    while i < b.len() && !wanted.is(b[i]) {
+        i += 1;
+    }
+    i
+}
+
 /// NHS numbers: ten digits, written together or as 3-3-4 with spaces or
 /// hyphens, whose last digit is the modulus 11 check digit (NHS Data
 /// Dictionary, "NHS Number": weights 10 to 2 on the first nine digits; a
@@ -120,7 +186,11 @@ pub fn nhs_numbers(text: &str) -> Vec<Hit> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
     let mut i = 0;
-    while i < b.len() {
+    loop {
+        i = skip_to(b, i, Wanted::Digit);
+        if i >= b.len() {
+            break;
+        }
         // Not part of a longer word or the decimals of a number.
         if !b[i].is_ascii_digit()
             || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.'))
@@ -190,7 +260,16 @@ pub fn nhs_check_digit_valid(digits: &[u8]) -> bool {
 pub fn ni_numbers(text: &str) -> Vec<Hit> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
-    for i in 0..b.len() {
+    // Whether the pairs are spaced or not, the fourth byte is a digit: only
+    // the positions three before a digit can start a number.
+    let mut digit = 3;
+    loop {
+        digit = skip_to(b, digit, Wanted::Digit);
+        if digit >= b.len() {
+            break;
+        }
+        let i = digit - 3;
+        digit += 1;
         if !b[i].is_ascii_alphabetic() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
             continue;
         }
@@ -313,17 +392,22 @@ pub fn phones(text: &str) -> Vec<Hit> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
     let mut i = 0;
-    while i < b.len() {
+    loop {
+        // Every number starts with one of these.
+        i = skip_to(b, i, Wanted::PhoneStart);
+        if i >= b.len() {
+            break;
+        }
         let c = b[i];
-        let boundary =
-            i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"+./\xA3$".contains(&b[i - 1]));
         let starts = match c {
             b'0' => true,
             b'+' => b[i..].starts_with(b"+44"),
             b'(' => matches!(byte(b, i + 1), b'0' | b'+'),
             _ => false,
         };
-        if !(boundary && starts) {
+        let boundary =
+            || i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"+./\xA3$".contains(&b[i - 1]));
+        if !(starts && boundary()) {
             i += 1;
             continue;
         }
@@ -401,25 +485,53 @@ const BIRTH_WINDOW: usize = 40;
 /// "birthday". A date on its own is not personal data; next to those words it
 /// almost always is someone's date of birth, and with a name it identifies them.
 pub fn dates_of_birth(text: &str) -> Vec<Hit> {
-    let lower = text.to_ascii_lowercase();
-    let b = lower.as_bytes();
-    let mut hits: Vec<Hit> = Vec::new();
-    for word in BIRTH_WORDS {
-        for (at, _) in lower.match_indices(word) {
-            let end = at + word.len();
-            if (at > 0 && b[at - 1].is_ascii_alphanumeric()) || byte(b, end).is_ascii_alphabetic() {
+    let b = text.as_bytes();
+    // Each birth word has one `b`: every `b` or `B` in the text, checked
+    // against the words around it (ignoring ASCII case), finds them all.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut at_b = 0;
+    loop {
+        at_b = skip_to(b, at_b, Wanted::LetterB);
+        if at_b >= b.len() {
+            break;
+        }
+        // Each word has an `i` or `o` after its `b`, or a `.` or `o` before.
+        let near = |at: usize| byte(b, at) | 0x20;
+        let before = at_b.checked_sub(1).map_or(b' ', near);
+        if !(matches!(near(at_b + 1), b'i' | b'o') || matches!(before, b'.' | b'o')) {
+            at_b += 1;
+            continue;
+        }
+        for (wi, word) in BIRTH_WORDS.iter().enumerate() {
+            let offset = word.bytes().position(|c| c == b'b').expect("a b");
+            let Some(at) = at_b.checked_sub(offset) else {
                 continue;
+            };
+            if b.get(at..at + word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+            {
+                found.push((wi, at));
             }
-            let window_end = (end + BIRTH_WINDOW).min(b.len());
-            if let Some((s, e)) = find_date(b, end, window_end) {
-                if !hits.iter().any(|h| h.start == s) {
-                    hits.push(Hit {
-                        kind: Kind::DateOfBirth,
-                        start: s,
-                        end: e,
-                        key: alnum_key(&text[s..e]),
-                    });
-                }
+        }
+        at_b += 1;
+    }
+    // In the order of the words, then of the text.
+    found.sort_unstable();
+    let mut hits: Vec<Hit> = Vec::new();
+    for (wi, at) in found {
+        let end = at + BIRTH_WORDS[wi].len();
+        if (at > 0 && b[at - 1].is_ascii_alphanumeric()) || byte(b, end).is_ascii_alphabetic() {
+            continue;
+        }
+        let window_end = (end + BIRTH_WINDOW).min(b.len());
+        if let Some((s, e)) = find_date(b, end, window_end) {
+            if !hits.iter().any(|h| h.start == s) {
+                hits.push(Hit {
+                    kind: Kind::DateOfBirth,
+                    start: s,
+                    end: e,
+                    key: alnum_key(&text[s..e]),
+                });
             }
         }
     }
@@ -457,10 +569,16 @@ fn month_at(b: &[u8], at: usize) -> Option<usize> {
     MONTHS
         .iter()
         .filter(|m| {
-            b[at..].starts_with(m.as_bytes()) && !byte(b, at + m.len()).is_ascii_alphabetic()
+            starts_with_ignoring_case(&b[at..], m) && !byte(b, at + m.len()).is_ascii_alphabetic()
         })
         .map(|m| at + m.len() + usize::from(byte(b, at + m.len()) == b'.'))
         .next()
+}
+
+/// Whether `b` starts with `word` (lower-case ASCII), ignoring ASCII case.
+fn starts_with_ignoring_case(b: &[u8], word: &str) -> bool {
+    b.get(..word.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn skip_spaces(b: &[u8], mut at: usize) -> usize {
@@ -470,7 +588,7 @@ fn skip_spaces(b: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The first date starting in `b[from..to]` (lower-case ASCII), as a byte range.
+/// The first date starting in `b[from..to]` (ASCII case ignored), as a byte range.
 fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
     for i in from..to {
         let prev_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
@@ -496,7 +614,7 @@ fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
             if n1 <= 2 {
                 let mut j = i + n1;
                 for suffix in ["st", "nd", "rd", "th"] {
-                    if b[j..].starts_with(suffix.as_bytes()) {
+                    if starts_with_ignoring_case(&b[j..], suffix) {
                         j += 2;
                         break;
                     }
@@ -515,7 +633,7 @@ fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
             if (1..=2).contains(&n) {
                 let mut k = j + n;
                 for suffix in ["st", "nd", "rd", "th"] {
-                    if b[k..].starts_with(suffix.as_bytes()) {
+                    if starts_with_ignoring_case(&b[k..], suffix) {
                         k += 2;
                         break;
                     }
@@ -634,6 +752,449 @@ mod tests {
             .into_iter()
             .map(|h| (h.kind, &text[h.start..h.end]))
             .collect()
+    }
+
+    /// The scans as they were before they learned to skip ahead, kept to
+    /// check that the fast ones find exactly the same.
+    mod before {
+        use super::super::{
+            BIRTH_WINDOW, BIRTH_WORDS, Hit, Kind, MONTHS, alnum_key, byte, digits_at,
+            nhs_check_digit_valid, ni_at, phone_key, skip_spaces,
+        };
+
+        pub(super) fn nhs_numbers(text: &str) -> Vec<Hit> {
+            let b = text.as_bytes();
+            let mut hits = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                // Not part of a longer word or the decimals of a number.
+                if !b[i].is_ascii_digit()
+                    || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.'))
+                {
+                    i += 1;
+                    continue;
+                }
+                let run = digits_at(b, i);
+                let mut found = None;
+                if run == 10 && !byte(b, i + 10).is_ascii_alphanumeric() {
+                    found = Some((i + 10, b[i..i + 10].to_vec()));
+                } else if run == 3 {
+                    let sep = byte(b, i + 3);
+                    if (sep == b' ' || sep == b'-')
+                        && digits_at(b, i + 4) == 3
+                        && byte(b, i + 7) == sep
+                        && digits_at(b, i + 8) == 4
+                        && !byte(b, i + 12).is_ascii_alphanumeric()
+                    {
+                        let d = [&b[i..i + 3], &b[i + 4..i + 7], &b[i + 8..i + 12]].concat();
+                        found = Some((i + 12, d));
+                    }
+                }
+                if let Some((end, digits)) = found {
+                    if nhs_check_digit_valid(&digits) {
+                        hits.push(Hit {
+                            kind: Kind::NhsNumber,
+                            start: i,
+                            end,
+                            key: String::from_utf8(digits).expect("digits"),
+                        });
+                        i = end;
+                        continue;
+                    }
+                }
+                i += run.max(1);
+            }
+            hits
+        }
+
+        pub(super) fn ni_numbers(text: &str) -> Vec<Hit> {
+            let b = text.as_bytes();
+            let mut hits = Vec::new();
+            for i in 0..b.len() {
+                if !b[i].is_ascii_alphabetic() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+                    continue;
+                }
+                let Some((end, key)) = ni_at(b, i) else {
+                    continue;
+                };
+                hits.push(Hit {
+                    kind: Kind::NiNumber,
+                    start: i,
+                    end,
+                    key,
+                });
+            }
+            hits
+        }
+
+        pub(super) fn phones(text: &str) -> Vec<Hit> {
+            let b = text.as_bytes();
+            let mut hits = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                let c = b[i];
+                let boundary = i == 0
+                    || !(b[i - 1].is_ascii_alphanumeric() || b"+./\xA3$".contains(&b[i - 1]));
+                let starts = match c {
+                    b'0' => true,
+                    b'+' => b[i..].starts_with(b"+44"),
+                    b'(' => matches!(byte(b, i + 1), b'0' | b'+'),
+                    _ => false,
+                };
+                if !(boundary && starts) {
+                    i += 1;
+                    continue;
+                }
+                let international = c == b'+' || byte(b, i + 1) == b'+';
+                // Walk groups of digits; remember the longest prefix that is a number.
+                let mut at = i;
+                let mut digits = String::new();
+                let mut best: Option<(usize, String)> = None;
+                loop {
+                    while matches!(byte(b, at), b'(' | b'+') && at < b.len() {
+                        at += 1;
+                    }
+                    let run = digits_at(b, at);
+                    if run == 0 {
+                        break;
+                    }
+                    digits.push_str(&text[at..at + run]);
+                    at += run;
+                    if byte(b, at) == b')' && text[i..at].contains('(') {
+                        at += 1;
+                        if byte(b, at).is_ascii_digit() {
+                            continue; // `(0)20`: the group after the brackets
+                        }
+                    }
+                    let next = byte(b, at);
+                    let decimal = next == b'.' && byte(b, at + 1).is_ascii_digit();
+                    if !next.is_ascii_alphanumeric() && !decimal || at >= b.len() {
+                        if let Some(key) = phone_key(international, &digits) {
+                            best = Some((at, key));
+                        }
+                    }
+                    if digits.len() > 13 {
+                        break;
+                    }
+                    let sep = byte(b, at);
+                    let after = byte(b, at + 1);
+                    if (sep == b' ' || sep == b'-') && (after.is_ascii_digit() || after == b'(') {
+                        at += 1;
+                    } else {
+                        break;
+                    }
+                }
+                match best {
+                    Some((end, key)) => {
+                        hits.push(Hit {
+                            kind: Kind::Phone,
+                            start: i,
+                            end,
+                            key,
+                        });
+                        i = end;
+                    }
+                    None => i += 1,
+                }
+            }
+            hits
+        }
+
+        pub(super) fn dates_of_birth(text: &str) -> Vec<Hit> {
+            let lower = text.to_ascii_lowercase();
+            let b = lower.as_bytes();
+            let mut hits: Vec<Hit> = Vec::new();
+            for word in BIRTH_WORDS {
+                for (at, _) in lower.match_indices(word) {
+                    let end = at + word.len();
+                    if (at > 0 && b[at - 1].is_ascii_alphanumeric())
+                        || byte(b, end).is_ascii_alphabetic()
+                    {
+                        continue;
+                    }
+                    let window_end = (end + BIRTH_WINDOW).min(b.len());
+                    if let Some((s, e)) = find_date(b, end, window_end) {
+                        if !hits.iter().any(|h| h.start == s) {
+                            hits.push(Hit {
+                                kind: Kind::DateOfBirth,
+                                start: s,
+                                end: e,
+                                key: alnum_key(&text[s..e]),
+                            });
+                        }
+                    }
+                }
+            }
+            hits
+        }
+
+        pub(super) fn month_at(b: &[u8], at: usize) -> Option<usize> {
+            MONTHS
+                .iter()
+                .filter(|m| {
+                    b[at..].starts_with(m.as_bytes())
+                        && !byte(b, at + m.len()).is_ascii_alphabetic()
+                })
+                .map(|m| at + m.len() + usize::from(byte(b, at + m.len()) == b'.'))
+                .next()
+        }
+
+        pub(super) fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
+            for i in from..to {
+                let prev_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+                if !prev_ok {
+                    continue;
+                }
+                if b[i].is_ascii_digit() {
+                    let n1 = digits_at(b, i);
+                    let sep = byte(b, i + n1);
+                    if matches!(sep, b'/' | b'.' | b'-') {
+                        let j = i + n1 + 1;
+                        let n2 = digits_at(b, j);
+                        if n2 > 0 && byte(b, j + n2) == sep {
+                            let k = j + n2 + 1;
+                            let n3 = digits_at(b, k);
+                            let dmy = n1 <= 2 && n2 <= 2 && (n3 == 2 || n3 == 4);
+                            let ymd = n1 == 4 && n2 <= 2 && n3 <= 2 && n3 > 0;
+                            if dmy || ymd {
+                                return Some((i, k + n3));
+                            }
+                        }
+                    }
+                    if n1 <= 2 {
+                        let mut j = i + n1;
+                        for suffix in ["st", "nd", "rd", "th"] {
+                            if b[j..].starts_with(suffix.as_bytes()) {
+                                j += 2;
+                                break;
+                            }
+                        }
+                        let j = skip_spaces(b, j);
+                        if let Some(k) = month_at(b, j) {
+                            let k = skip_spaces(b, k);
+                            if digits_at(b, k) == 4 {
+                                return Some((i, k + 4));
+                            }
+                        }
+                    }
+                } else if let Some(j) = month_at(b, i) {
+                    let j = skip_spaces(b, j);
+                    let n = digits_at(b, j);
+                    if (1..=2).contains(&n) {
+                        let mut k = j + n;
+                        for suffix in ["st", "nd", "rd", "th"] {
+                            if b[k..].starts_with(suffix.as_bytes()) {
+                                k += 2;
+                                break;
+                            }
+                        }
+                        if byte(b, k) == b',' {
+                            k += 1;
+                        }
+                        let k = skip_spaces(b, k);
+                        if digits_at(b, k) == 4 {
+                            return Some((i, k + 4));
+                        }
+                    }
+                }
+            }
+            None
+        }
+    }
+
+    /// Texts made of pieces that are, or are nearly, personal data, in every
+    /// order and case, ending anywhere.
+    fn random_texts(count: usize) -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "943 476 5919",
+            "9434765919",
+            "943-476-5919",
+            "943 476",
+            "5919",
+            "AB 12 34 56 C",
+            "ce123456d",
+            "AB123456",
+            "AB1",
+            "QQ 12",
+            "born",
+            "Born ",
+            "DOB",
+            "dob:",
+            "D.O.B.",
+            "Date of Birth",
+            "date of birth",
+            "birth date",
+            "Birthday",
+            "reborn",
+            "12 March 1950",
+            "March 12, 1950",
+            "MARCH",
+            "Sept.",
+            "sept",
+            "1st",
+            "2ND",
+            "03/04/1961",
+            "1970-01-02",
+            "12.03.50",
+            "jo@example.org",
+            "@",
+            "a.b@c",
+            ".uk",
+            "+44",
+            "+44 ",
+            "(0)20",
+            "(01632)",
+            "07700 900123",
+            "01632 960001",
+            "020 7946 0018",
+            "(",
+            ")",
+            "-",
+            " ",
+            "  ",
+            ".",
+            ",",
+            ":",
+            "\n",
+            "\u{a3}",
+            "$",
+            "0",
+            "1",
+            "4",
+            "7",
+            "9",
+            "12",
+            "1234",
+            "a",
+            "B",
+            "x",
+            "b",
+            "\u{c9}",
+            "\u{df}",
+            "\u{2013}",
+            "\u{1f600}",
+            "<p>",
+            "&amp;",
+            "&",
+            "'",
+            "%",
+            "/",
+        ];
+        let mut state = 0x5EED_u64;
+        let mut next = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let pieces = next() % 60;
+                (0..pieces).map(|_| PIECES[next() % PIECES.len()]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_scans_find_what_the_slow_ones_did() {
+        let mut texts = random_texts(20_000);
+        // Long stretches with nothing in them, then something near an edge.
+        texts.push(format!("{}943 476 5919", "words ".repeat(40)));
+        texts.push(format!("9434765919 {}AB 12 34 56 C", "x".repeat(33)));
+        texts.push(format!("{}born 1 May 1990", "y".repeat(31)));
+        for text in &texts {
+            assert_eq!(nhs_numbers(text), before::nhs_numbers(text), "{text:?}");
+            assert_eq!(ni_numbers(text), before::ni_numbers(text), "{text:?}");
+            assert_eq!(phones(text), before::phones(text), "{text:?}");
+            assert_eq!(
+                dates_of_birth(text),
+                before::dates_of_birth(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_birth_word_has_one_b() {
+        for word in BIRTH_WORDS {
+            assert_eq!(word.matches('b').count(), 1, "{word}");
+            assert_eq!(*word, word.to_ascii_lowercase());
+            // What `dates_of_birth` checks first.
+            let (before, after) = word.split_once('b').unwrap();
+            assert!(
+                after.starts_with(['i', 'o']) || before.ends_with(['.', 'o']),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_of_birth_ignore_case() {
+        assert_eq!(
+            kinds("BORN 1ST SEPT. 1950, Dob 03/04/1961, Date Of Birth: MARCH 2ND, 1970"),
+            [
+                (Kind::DateOfBirth, "1ST SEPT. 1950"),
+                (Kind::DateOfBirth, "03/04/1961"),
+                (Kind::DateOfBirth, "MARCH 2ND, 1970"),
+            ]
+        );
+        // Non-ASCII letters are not folded: `\u{c9}` is not `e`, nor `\u{df}` `ss`.
+        assert!(kinds("D\u{c9}B 03/04/1961, bo\u{df}rn 03/04/1961").is_empty());
+    }
+
+    const ALL_WANTED: [Wanted; 3] = [Wanted::Digit, Wanted::PhoneStart, Wanted::LetterB];
+
+    #[test]
+    fn skip_to_finds_the_first_at_every_position() {
+        let text: Vec<u8> = (0..100u8)
+            .map(|i| if i % 37 == 5 { b'7' } else { b'x' })
+            .collect();
+        for from in 0..=text.len() + 2 {
+            let expected = (from..text.len())
+                .find(|&i| text[i].is_ascii_digit())
+                .unwrap_or(text.len());
+            assert_eq!(skip_to(&text, from, Wanted::Digit), expected, "{from}");
+        }
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_is_each_byte_in_turn() {
+        // Every byte value in every position, among every other byte value.
+        for wanted in ALL_WANTED {
+            for c in 0..=255u8 {
+                for filler in 0..=255u8 {
+                    for at in [0, 3, 7] {
+                        let mut bytes = [filler; 8];
+                        bytes[at] = c;
+                        assert_eq!(
+                            wanted.any_of(u64::from_le_bytes(bytes)),
+                            bytes.iter().any(|&b| wanted.is(b)),
+                            "{wanted:?} {bytes:?}"
+                        );
+                    }
+                }
+            }
+            // And mixtures.
+            let mut state = 7u64;
+            for _ in 0..200_000 {
+                state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = state;
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                z ^= z >> 31;
+                // Bias towards the bytes looked for and their neighbours.
+                let bytes = z.to_le_bytes().map(|b| match b % 4 {
+                    0 => b"/09:+*()aBbc"[usize::from(b / 4) % 12],
+                    _ => b,
+                });
+                assert_eq!(
+                    wanted.any_of(u64::from_le_bytes(bytes)),
+                    bytes.iter().any(|&b| wanted.is(b)),
+                    "{wanted:?} {bytes:?}"
+                );
+            }
+        }
     }
 
     #[test]
