@@ -372,17 +372,15 @@ pub fn emails(text: &str) -> Vec<Hit> {
 /// UK number at all (Ofcom National Telephone Numbering Plan: ten or eleven
 /// digits starting 01, 02, 03, 05, 07, 08 or 09).
 fn phone_key(international: bool, digits: &str) -> Option<String> {
-    let national = if international {
+    // The national number is `0` then `rest`; made only once it is one.
+    let rest = if international {
         let rest = digits.strip_prefix("44")?;
-        let rest = rest.strip_prefix('0').unwrap_or(rest);
-        format!("0{rest}")
+        rest.strip_prefix('0').unwrap_or(rest)
     } else {
-        digits.to_string()
+        digits.strip_prefix('0')?
     };
-    let ok = (national.len() == 10 || national.len() == 11)
-        && national.starts_with('0')
-        && !national[1..].starts_with(['0', '4', '6']);
-    ok.then_some(national)
+    let ok = (rest.len() == 9 || rest.len() == 10) && !rest.starts_with(['0', '4', '6']);
+    ok.then(|| format!("0{rest}"))
 }
 
 /// UK phone numbers: `0` or `+44` then groups of digits separated by single
@@ -391,6 +389,7 @@ fn phone_key(international: bool, digits: &str) -> Option<String> {
 pub fn phones(text: &str) -> Vec<Hit> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
+    let mut digits = String::new();
     let mut i = 0;
     loop {
         // Every number starts with one of these.
@@ -414,7 +413,7 @@ pub fn phones(text: &str) -> Vec<Hit> {
         let international = c == b'+' || byte(b, i + 1) == b'+';
         // Walk groups of digits; remember the longest prefix that is a number.
         let mut at = i;
-        let mut digits = String::new();
+        digits.clear();
         let mut best: Option<(usize, String)> = None;
         loop {
             while matches!(byte(b, at), b'(' | b'+') && at < b.len() {
@@ -759,8 +758,22 @@ mod tests {
     mod before {
         use super::super::{
             BIRTH_WINDOW, BIRTH_WORDS, Hit, Kind, MONTHS, alnum_key, byte, digits_at,
-            nhs_check_digit_valid, ni_at, phone_key, skip_spaces,
+            nhs_check_digit_valid, ni_at, skip_spaces,
         };
+
+        pub(super) fn phone_key(international: bool, digits: &str) -> Option<String> {
+            let national = if international {
+                let rest = digits.strip_prefix("44")?;
+                let rest = rest.strip_prefix('0').unwrap_or(rest);
+                format!("0{rest}")
+            } else {
+                digits.to_string()
+            };
+            let ok = (national.len() == 10 || national.len() == 11)
+                && national.starts_with('0')
+                && !national[1..].starts_with(['0', '4', '6']);
+            ok.then_some(national)
+        }
 
         pub(super) fn nhs_numbers(text: &str) -> Vec<Hit> {
             let b = text.as_bytes();
@@ -1127,6 +1140,36 @@ mod tests {
                 "{word}"
             );
         }
+    }
+
+    #[test]
+    fn phone_keys_are_made_as_before() {
+        let mut digits = String::new();
+        let mut state = 11u64;
+        for _ in 0..50_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 59) as usize % 16;
+            digits.clear();
+            for k in 0..len {
+                // Mostly the digits that matter: 0, 4, 6 and 1.
+                digits.push(b"0446011234567890"[((state >> (k * 3)) & 15) as usize] as char);
+            }
+            for international in [false, true] {
+                assert_eq!(
+                    phone_key(international, &digits),
+                    before::phone_key(international, &digits),
+                    "{digits} {international}"
+                );
+            }
+        }
+        assert_eq!(phone_key(true, "44020"), None);
+        assert_eq!(
+            phone_key(true, "4403069990000").as_deref(),
+            Some("03069990000")
+        );
+        assert_eq!(phone_key(false, "1632960000"), None);
     }
 
     #[test]
