@@ -5,7 +5,7 @@
 //!   language, notes what the personal-data guard needs from its public
 //!   sources, and keeps the listing ([`PublicDecision::listing`]), its
 //!   withheld items and fingerprints; then lets the text go.
-//! - [`second_pass`] reads it again once every fingerprint is known, checks
+//! - [`second_pass`] takes it read again once every fingerprint is known, checks
 //!   it is unchanged (by content hash), separates it again, checks its public
 //!   sources for exempt text and hands the complete decision to the renderer.
 
@@ -46,8 +46,44 @@ pub struct Kept {
     pub related: Vec<(String, Position)>,
 }
 
+/// A folder with its files read, and their content hash.
+pub type Read = (Folder, Digest);
+
+/// Reads many folders, with many reads in flight at once: on virtual and
+/// network disks each read waits, and a build reading one file per core at
+/// a time would mostly wait. Results are in the order of `folders`.
+pub fn read_all(root: &Path, folders: &[&Folder]) -> Vec<Result<Read, ReadError>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let readers = READERS.min(folders.len());
+    let mut done: Vec<(usize, Result<Read, ReadError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..readers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(folder) = folders.get(i) else {
+                            return out;
+                        };
+                        out.push((i, read(root, folder)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a reading thread panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Reads in flight at once in [`read_all`].
+const READERS: usize = 16;
+
 /// Reads a folder's files and hashes them.
-fn read(root: &Path, folder: &Folder) -> Result<(Folder, Digest), ReadError> {
+fn read(root: &Path, folder: &Folder) -> Result<Read, ReadError> {
     let mut folder = folder.clone();
     let mut hasher = blake3::Hasher::new();
     for file in folder.files_mut() {
@@ -63,13 +99,11 @@ fn read(root: &Path, folder: &Folder) -> Result<(Folder, Digest), ReadError> {
 /// Pass 1. `site` is the public site so far (for language targets and the
 /// glossary).
 pub fn first_pass(
-    root: &Path,
     site: &PublicSite,
     glossary: Option<&Glossary>,
-    folder: &Folder,
+    (folder, digest): Read,
     strict: bool,
-) -> Result<FirstPass, ReadError> {
-    let (folder, digest) = read(root, folder)?;
+) -> FirstPass {
     let mut diagnostics = Diagnostics::default();
     let folder_number = folder.number();
     let loaded = site::load(folder, &mut diagnostics);
@@ -81,12 +115,12 @@ pub fn first_pass(
     // A folder with errors is not separated: its declarations cannot be trusted.
     let bundle = loaded.bundle.filter(|_| !diagnostics.has_errors());
     let Some(bundle) = bundle else {
-        return Ok(FirstPass {
+        return FirstPass {
             digest,
             diagnostics,
             number,
             decision: None,
-        });
+        };
     };
     let related = site::related_refs(&bundle);
     let separated = visibility::separate_decision(&bundle, &mut diagnostics);
@@ -98,7 +132,7 @@ pub fn first_pass(
         })
         .collect();
     let language = language::analyse_decision(site, glossary, &separated.public, strict);
-    Ok(FirstPass {
+    FirstPass {
         digest,
         diagnostics,
         number,
@@ -110,20 +144,18 @@ pub fn first_pass(
             sources,
             related,
         }),
-    })
+    }
 }
 
-/// Pass 2: the complete decision, read again, or an error when the folder
-/// changed since pass 1. Exempt text found in its public sources is reported
-/// into `diagnostics`.
+/// Pass 2: the complete decision from the folder read again, or an error
+/// when it changed since pass 1 (whose hash is `digest`). Exempt text found
+/// in its public sources is reported into `diagnostics`.
 pub fn second_pass(
-    root: &Path,
-    folder: &Folder,
+    (folder, now): Read,
     digest: &Digest,
     fingerprints: &Fingerprints,
     diagnostics: &mut Diagnostics,
-) -> Result<Option<PublicDecision>, ReadError> {
-    let (folder, now) = read(root, folder)?;
+) -> Option<PublicDecision> {
     let changed = || {
         Diagnostic::error(
             format!("content/decisions/{}", folder.name),
@@ -133,13 +165,13 @@ pub fn second_pass(
     };
     if &now != digest {
         diagnostics.push(changed());
-        return Ok(None);
+        return None;
     }
     // Everything this finds was found and reported by pass 1.
     let mut again = Diagnostics::default();
     let Some(bundle) = site::load(folder.clone(), &mut again).bundle else {
         diagnostics.push(changed());
-        return Ok(None);
+        return None;
     };
     let separated = visibility::separate_again(&bundle);
     check_sources(
@@ -148,7 +180,7 @@ pub fn second_pass(
         fingerprints,
         diagnostics,
     );
-    Ok(Some(separated.public))
+    Some(separated.public)
 }
 
 /// A public source that contains exempt text is an error at that source.
@@ -208,7 +240,8 @@ mod tests {
         let prints = FingerprintsBuilder::default().finish(root).0;
 
         let mut unchanged = Diagnostics::default();
-        let complete = second_pass(root, folder, &digest, &prints, &mut unchanged).unwrap();
+        let again = read(root, folder).unwrap();
+        let complete = second_pass(again, &digest, &prints, &mut unchanged);
         assert!(complete.is_some_and(|d| d.is_complete()));
         assert!(!unchanged.has_errors());
 
@@ -218,7 +251,8 @@ mod tests {
         text.push_str("\nA sentence saved during the build.\n");
         std::fs::write(&file, text).unwrap();
         let mut changed = Diagnostics::default();
-        let complete = second_pass(root, folder, &digest, &prints, &mut changed).unwrap();
+        let again = read_all(root, &[folder]).pop().unwrap().unwrap();
+        let complete = second_pass(again, &digest, &prints, &mut changed);
         assert!(complete.is_none());
         let errors = changed.into_sorted();
         assert_eq!(errors.len(), 1);

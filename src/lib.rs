@@ -285,23 +285,22 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let mut unusable = false;
     // In chunks, each merged (in folder order) before the next is read, so
     // that what one folder found is held once, not twice.
-    for chunk in folders.chunks(FIRST_PASS_CHUNK) {
-        let passes: Vec<Result<folder::FirstPass, source::ReadError>> = chunk
-            .par_iter()
-            .map(|f| {
-                let pass = folder::first_pass(
-                    &root,
-                    &separated.public,
-                    glossary.as_ref(),
-                    f,
-                    options.strict,
-                );
+    for chunk in folders.chunks(CHUNK) {
+        let read = folder::read_all(&root, &chunk.iter().collect::<Vec<_>>());
+        let read: Vec<folder::Read> = read
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(Error::Read)?;
+        let passes: Vec<folder::FirstPass> = read
+            .into_par_iter()
+            .map(|r| {
+                let pass =
+                    folder::first_pass(&separated.public, glossary.as_ref(), r, options.strict);
                 counter.tick();
                 pass
             })
             .collect();
         for (f, pass) in chunk.iter().zip(passes) {
-            let pass = pass.map_err(Error::Read)?;
             diags.extend(pass.diagnostics);
             numbers.extend(pass.number);
             let Some(kept) = pass.decision else {
@@ -381,61 +380,68 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         })
     };
     let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
-    let units: Vec<Result<Unit, Error>> = (0..=decisions)
-        .into_par_iter()
-        .map(|unit| {
-            let _tick = TickOnDrop(&counter);
-            let mut unit_diags = Diagnostics::default();
-            let files = match unit < decisions {
-                true => {
-                    // Pass 2: the folder again, complete, for its own pages.
-                    let (f, digest) = &digests[unit];
-                    let complete = read_clock
-                        .time(|| {
-                            folder::second_pass(&root, f, digest, fingerprints, &mut unit_diags)
-                        })
-                        .map_err(Error::Read)?;
-                    match complete {
-                        Some(d) => {
-                            render_clock.time(|| renderer.render_decision(&d, &mut unit_diags))
-                        }
-                        None => Ok(output::Files::default()),
-                    }
-                }
-                false => {
-                    // The site-wide pages and downloads grow with the site:
-                    // each batch is checked and written as soon as it is made.
-                    let mut unit = Unit::default();
-                    let mut failure = None;
-                    let mut elsewhere = std::time::Duration::ZERO;
-                    let started = std::time::Instant::now();
-                    let rendered = renderer.render_site_pages(&mut unit_diags, &mut |files| {
-                        let start = std::time::Instant::now();
-                        if failure.is_none() {
-                            match process(files, Diagnostics::default()) {
-                                Ok(done) => unit.absorb(done),
-                                Err(e) => failure = Some(e),
-                            }
-                        }
-                        elsewhere += start.elapsed();
-                    });
-                    render_clock.add(started.elapsed().saturating_sub(elsewhere));
-                    rendered.map_err(|e| Error::Template(e.0))?;
-                    if let Some(e) = failure {
-                        return Err(e);
-                    }
-                    unit.absorb(process(output::Files::default(), unit_diags)?);
-                    return Ok(unit);
+    // Pass 2 for one decision: its folder read again, complete, for its pages.
+    let decision_unit = |read: folder::Read, digest: &folder::Digest| -> Result<Unit, Error> {
+        let _tick = TickOnDrop(&counter);
+        let mut unit_diags = Diagnostics::default();
+        let complete =
+            read_clock.time(|| folder::second_pass(read, digest, fingerprints, &mut unit_diags));
+        let files = match complete {
+            Some(d) => render_clock
+                .time(|| renderer.render_decision(&d, &mut unit_diags))
+                .map_err(|e| Error::Template(e.0))?,
+            None => output::Files::default(),
+        };
+        process(files, unit_diags)
+    };
+    // The site-wide pages and downloads grow with the site: each batch is
+    // checked and written as soon as it is made.
+    let site_unit = || -> Result<Unit, Error> {
+        let _tick = TickOnDrop(&counter);
+        let mut unit_diags = Diagnostics::default();
+        let mut unit = Unit::default();
+        let mut failure = None;
+        let mut elsewhere = std::time::Duration::ZERO;
+        let started = std::time::Instant::now();
+        let rendered = renderer.render_site_pages(&mut unit_diags, &mut |files| {
+            let start = std::time::Instant::now();
+            if failure.is_none() {
+                match process(files, Diagnostics::default()) {
+                    Ok(done) => unit.absorb(done),
+                    Err(e) => failure = Some(e),
                 }
             }
-            .map_err(|e| Error::Template(e.0))?;
-            process(files, unit_diags)
-        })
-        .collect();
+            elsewhere += start.elapsed();
+        });
+        render_clock.add(started.elapsed().saturating_sub(elsewhere));
+        rendered.map_err(|e| Error::Template(e.0))?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        unit.absorb(process(output::Files::default(), unit_diags)?);
+        Ok(unit)
+    };
+    let decision_units = || -> Result<Vec<Unit>, Error> {
+        let mut units = Vec::with_capacity(decisions);
+        for chunk in digests.chunks(CHUNK) {
+            let folders: Vec<&site::Folder> = chunk.iter().map(|(f, _)| *f).collect();
+            let read = read_clock.time(|| folder::read_all(&root, &folders));
+            let done: Vec<Result<Unit, Error>> = read
+                .into_par_iter()
+                .zip(chunk.par_iter())
+                .map(|(read, (_, digest))| decision_unit(read.map_err(Error::Read)?, digest))
+                .collect();
+            for unit in done {
+                units.push(unit?);
+            }
+        }
+        Ok(units)
+    };
+    let (site_unit, decision_units) = rayon::join(site_unit, decision_units);
+    let units = decision_units?.into_iter().chain([site_unit?]);
     let mut written = Vec::new();
     let mut guard_findings = Vec::new();
     for unit in units {
-        let unit = unit?;
         diags.extend(unit.diagnostics);
         written.extend(unit.paths);
         guard_findings.extend(unit.findings);
@@ -510,8 +516,9 @@ pub fn public_model(
     Ok((!diagnostics.has_errors()).then_some(public))
 }
 
-/// Decision folders read in parallel before their results are merged.
-const FIRST_PASS_CHUNK: usize = 512;
+/// Decision folders read at once (and, in pass 1, worked on before their
+/// results are merged).
+const CHUNK: usize = 512;
 
 /// Ticks when a unit ends, however it ends.
 struct TickOnDrop<'a, 'b>(&'a Counter<'b>);
