@@ -79,6 +79,16 @@ pub fn read_all(root: &Path, folders: &[&Folder]) -> Vec<Result<Read, ReadError>
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// The bytes of a folder's files.
+pub fn size((folder, _): &Read) -> usize {
+    folder
+        .documents
+        .iter()
+        .chain(&folder.attachments)
+        .map(|f| f.bytes.len())
+        .sum()
+}
+
 /// Reads in flight at once in [`read_all`].
 const READERS: usize = 16;
 

@@ -283,6 +283,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let mut language_parts = Vec::new();
     let mut source_facts = Vec::new();
     let mut unusable = false;
+    let mut kept_budget = KEEP_READ_BYTES;
     // In chunks, each merged (in folder order) before the next is read, so
     // that what one folder found is held once, not twice.
     for chunk in folders.chunks(CHUNK) {
@@ -291,6 +292,18 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             .into_iter()
             .collect::<Result<_, _>>()
             .map_err(Error::Read)?;
+        // Up to the budget, pass 2 takes a copy of the bytes read here
+        // rather than reading the folder again.
+        let copies: Vec<Option<folder::Read>> = read
+            .iter()
+            .map(|r| {
+                let size = folder::size(r);
+                (size <= kept_budget).then(|| {
+                    kept_budget -= size;
+                    r.clone()
+                })
+            })
+            .collect();
         let passes: Vec<folder::FirstPass> = read
             .into_par_iter()
             .map(|r| {
@@ -300,14 +313,14 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                 pass
             })
             .collect();
-        for (f, pass) in chunk.iter().zip(passes) {
+        for ((f, pass), copy) in chunk.iter().zip(passes).zip(copies) {
             diags.extend(pass.diagnostics);
             numbers.extend(pass.number);
             let Some(kept) = pass.decision else {
                 unusable = true;
                 continue;
             };
-            digests.push((f, pass.digest));
+            digests.push((f, pass.digest, copy));
             related.push((
                 kept.listing.source_path.clone(),
                 kept.listing.number.clone(),
@@ -422,14 +435,29 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         Ok(unit)
     };
     let decision_units = || -> Result<Vec<Unit>, Error> {
+        let mut digests = digests;
         let mut units = Vec::with_capacity(decisions);
-        for chunk in digests.chunks(CHUNK) {
-            let folders: Vec<&site::Folder> = chunk.iter().map(|(f, _)| *f).collect();
-            let read = read_clock.time(|| folder::read_all(&root, &folders));
+        for chunk in digests.chunks_mut(CHUNK) {
+            // Folders whose bytes were not kept from pass 1 are read again.
+            let folders: Vec<&site::Folder> = chunk
+                .iter()
+                .filter(|(_, _, copy)| copy.is_none())
+                .map(|(f, _, _)| *f)
+                .collect();
+            let mut again = read_clock
+                .time(|| folder::read_all(&root, &folders))
+                .into_iter();
+            let read: Vec<Result<folder::Read, source::ReadError>> = chunk
+                .iter_mut()
+                .map(|(_, _, copy)| match copy.take() {
+                    Some(r) => Ok(r),
+                    None => again.next().expect("one read per folder not kept"),
+                })
+                .collect();
             let done: Vec<Result<Unit, Error>> = read
                 .into_par_iter()
                 .zip(chunk.par_iter())
-                .map(|(read, (_, digest))| decision_unit(read.map_err(Error::Read)?, digest))
+                .map(|(read, (_, digest, _))| decision_unit(read.map_err(Error::Read)?, digest))
                 .collect();
             for unit in done {
                 units.push(unit?);
@@ -519,6 +547,11 @@ pub fn public_model(
 /// Decision folders read at once (and, in pass 1, worked on before their
 /// results are merged).
 const CHUNK: usize = 512;
+
+/// Bytes of decision folders that pass 1 keeps for pass 2, so that most
+/// sites are read once; beyond it, folders are read again (and their content
+/// hash checked), so memory stays bounded however large the site.
+const KEEP_READ_BYTES: usize = 256 * 1024 * 1024;
 
 /// Ticks when a unit ends, however it ends.
 struct TickOnDrop<'a, 'b>(&'a Counter<'b>);
