@@ -633,15 +633,15 @@ fn the_data_page_describes_each_download() {
     assert!(page.contains("Day rate is not published"));
 }
 
-#[test]
-fn feeds_hold_the_most_recent_decisions_only() {
+/// The minimal fixture with `count` more decisions like 24/00002, numbered
+/// 25/00001 onwards and due on successive days from 1 January 2025.
+fn many_decisions(count: u32) -> tempfile::TempDir {
     let site = fixture("minimal");
     let template =
         std::fs::read_to_string(site.path().join("content/decisions/24-00002/decision.md"))
             .unwrap();
-    // 120 more decisions, due on successive days of 2025.
     let first = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
-    for i in 0..120u32 {
+    for i in 0..count {
         let number = format!("25/{:05}", i + 1);
         let dir = site
             .path()
@@ -653,6 +653,41 @@ fn feeds_hold_the_most_recent_decisions_only() {
             .replace("due = 2024-06-01", &format!("due = {due}"));
         std::fs::write(dir.join("decision.md"), text).unwrap();
     }
+    site
+}
+
+#[test]
+fn a_site_larger_than_a_chunk_builds_every_decision_the_same_way_twice() {
+    // More folders than one chunk of the build's passes (512).
+    let site = many_decisions(600);
+    let first = site.path().join("first");
+    let second = site.path().join("second");
+    assert_ok(&build_into(site.path(), &first));
+    assert_ok(&build_into(site.path(), &second));
+    let (a, b) = (files(&first), files(&second));
+    assert!(a == b, "two builds of the same content differ");
+    for i in 1..=600 {
+        assert!(
+            a.contains_key(&format!("decisions/25-{i:05}/index.html")),
+            "{i}"
+        );
+        assert!(
+            a.contains_key(&format!("decisions/25-{i:05}/decision.json")),
+            "{i}"
+        );
+    }
+    let (_, rows) = read_csv(&a["data/decisions.csv"]);
+    assert_eq!(rows.len(), 602);
+    let numbers: Vec<&str> = rows.iter().map(|r| r["number"].as_str()).collect();
+    let mut sorted = numbers.clone();
+    sorted.sort();
+    assert_eq!(numbers, sorted, "the register is in number order");
+}
+
+#[test]
+fn feeds_hold_the_most_recent_decisions_only() {
+    // 120 more decisions, due on successive days of 2025.
+    let site = many_decisions(120);
     assert_ok(&build(site.path()));
     let out = files(&site.path().join("public"));
     let feed = String::from_utf8(out["feeds/decisions.xml"].clone()).unwrap();

@@ -250,7 +250,8 @@ fn planted_markers_reach_no_open_data_file() {
                 || path.starts_with("feeds/")
                 || path == "sitemap.xml"
                 || path == "robots.txt"
-                || path.starts_with("decisions/") && path.ends_with("index.html")
+                || path.starts_with("decisions/")
+                    && (path.ends_with("index.html") || path.ends_with("decision.json"))
                 || path == "activities/index.html"
         })
         .collect();
@@ -264,6 +265,7 @@ fn planted_markers_reach_no_open_data_file() {
         "data/openreferral-uk/services.json",
         "data/openreferral-uk/organizations.json",
         "data/ocds.json",
+        "decisions/24-00001/decision.json",
         "feeds/decisions.xml",
         "feeds/upcoming-decisions.ics",
         "sitemap.xml",
