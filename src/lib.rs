@@ -551,7 +551,7 @@ const CHUNK: usize = 512;
 /// Bytes of decision folders that pass 1 keeps for pass 2, so that most
 /// sites are read once; beyond it, folders are read again (and their content
 /// hash checked), so memory stays bounded however large the site.
-const KEEP_READ_BYTES: usize = 256 * 1024 * 1024;
+const KEEP_READ_BYTES: usize = 128 * 1024 * 1024;
 
 /// Ticks when a unit ends, however it ends.
 struct TickOnDrop<'a, 'b>(&'a Counter<'b>);

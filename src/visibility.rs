@@ -152,10 +152,11 @@ impl PublicDecision {
     /// its documents' bodies and attachment bytes, which are read again
     /// when its own pages are made. Memory grows with this, not with bodies.
     pub fn listing(mut self) -> PublicDecision {
-        self.body.blocks.clear();
+        // Emptied and freed (not just cleared: a cleared vector keeps its room).
+        self.body.blocks = Vec::new();
         for paper in &mut self.papers {
             if let PublicPaper::Published(p) = paper {
-                p.body.blocks.clear();
+                p.body.blocks = Vec::new();
                 for a in &mut p.attachments {
                     if let PublicAttachment::Published(f) = a {
                         f.bytes = Vec::new();
