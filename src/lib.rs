@@ -43,6 +43,8 @@ pub mod schedule12a;
 pub mod serve;
 pub mod site;
 pub mod source;
+#[cfg(test)]
+mod testing;
 pub mod visibility;
 
 use std::path::{Path, PathBuf};

@@ -1093,20 +1093,7 @@ mod tests {
             "%",
             "/",
         ];
-        let mut state = 0x5EED_u64;
-        let mut next = move || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (z ^ (z >> 31)) as usize
-        };
-        (0..count)
-            .map(|_| {
-                let pieces = next() % 60;
-                (0..pieces).map(|_| PIECES[next() % PIECES.len()]).collect()
-            })
-            .collect()
+        crate::testing::random_texts(PIECES, count, 60, 0x5EED_u64)
     }
 
     #[test]

@@ -1076,20 +1076,7 @@ mod tests {
             "Secret",
             "trading",
         ];
-        let mut state = seed;
-        let mut next = move || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (z ^ (z >> 31)) as usize
-        };
-        (0..count)
-            .map(|_| {
-                let pieces = next() % 50;
-                (0..pieces).map(|_| PIECES[next() % PIECES.len()]).collect()
-            })
-            .collect()
+        crate::testing::random_texts(PIECES, count, 50, seed)
     }
 
     #[test]
