@@ -293,3 +293,40 @@ fn planted_markers_reach_no_open_data_file() {
         "{ocds}"
     );
 }
+
+#[test]
+fn a_folder_that_changes_between_the_passes_is_refused() {
+    use plainsight::diagnostics::Diagnostics;
+    use plainsight::folder;
+    let site = fixture("minimal");
+    let root = site.path();
+    let mut diags = Diagnostics::default();
+    let source = plainsight::source::read(root, &mut diags).unwrap();
+    let assembled = plainsight::site::assemble(source, &mut diags).expect("the fixture assembles");
+    let f = &assembled.folders[0];
+    let read = || folder::read_all(root, &[f]).pop().unwrap().unwrap();
+    let digest = read().1;
+    let prints = plainsight::scan::FingerprintsBuilder::default()
+        .finish(root)
+        .0;
+
+    let mut unchanged = Diagnostics::default();
+    let complete = folder::second_pass(read(), &digest, &prints, &mut unchanged);
+    assert!(complete.is_some_and(|d| d.is_complete()));
+    assert!(!unchanged.has_errors());
+
+    // An edit saved while the build runs (any file of the folder).
+    append(
+        &root.join(&f.documents[0].path),
+        "\nA sentence saved during the build.\n",
+    );
+    let mut changed = Diagnostics::default();
+    assert!(folder::second_pass(read(), &digest, &prints, &mut changed).is_none());
+    let errors = changed.into_sorted();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .message
+            .contains("changed while the site was being built")
+    );
+}
