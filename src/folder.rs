@@ -166,12 +166,10 @@ pub fn second_pass(
     fingerprints: &Fingerprints,
     diagnostics: &mut Diagnostics,
 ) -> Option<PublicDecision> {
+    let path = format!("content/decisions/{}", folder.name);
     let changed = || {
-        Diagnostic::error(
-            format!("content/decisions/{}", folder.name),
-            "this folder changed while the site was being built",
-        )
-        .help("build again once the changes are saved; nothing was published")
+        Diagnostic::error(&path, "this folder changed while the site was being built")
+            .help("build again once the changes are saved; nothing was published")
     };
     if &now != digest {
         diagnostics.push(changed());
@@ -179,7 +177,7 @@ pub fn second_pass(
     }
     // Everything this finds was found and reported by pass 1.
     let mut again = Diagnostics::default();
-    let Some(bundle) = site::load(folder.clone(), &mut again).bundle else {
+    let Some(bundle) = site::load(folder, &mut again).bundle else {
         diagnostics.push(changed());
         return None;
     };
