@@ -20,6 +20,13 @@ pub struct Date(pub NaiveDate);
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
+        if !deserializer.is_human_readable() {
+            // The build cache (postcard) reads back what `Serialize` wrote.
+            let text = String::deserialize(deserializer)?;
+            return NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| D::Error::custom(format!("`{text}` is not a date like 2022-07-13")));
+        }
         let value = toml::value::Datetime::deserialize(deserializer)?;
         match (value.date, value.time, value.offset) {
             (Some(d), None, None) => {
@@ -34,7 +41,7 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// Written back as `2022-07-13`, for templates and open data.
+/// Written back as `2022-07-13`, for templates, open data and the build cache.
 impl serde::Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -99,14 +106,14 @@ pub enum DecisionStatus {
     Withdrawn,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Alternative {
     pub option: String,
     pub why_rejected: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CallIn {
     pub subject: bool,
@@ -118,7 +125,7 @@ pub struct CallIn {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PathwayStep {
     pub date: Date,
@@ -180,7 +187,7 @@ pub enum ImpactLevel {
     Unknown,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Impact {
     pub impact: ImpactLevel,
@@ -209,7 +216,7 @@ pub const PROTECTED_CHARACTERISTICS: [(&str, &str); 9] = [
 /// Not protected by the Act, but assessed by many councils.
 pub const CARERS: (&str, &str) = ("carers", "Carers");
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     pub body: String,

@@ -13,14 +13,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::SiteConfig;
 use crate::data::{Column, ColumnType, Dataset};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{
-    Alternative, CallIn, Date, DecisionStatus, Document, Exemption, Front, Impact, Kind, Meeting,
-    PathwayStep, Status,
+    Alternative, CARERS, CallIn, Date, DecisionStatus, Document, Exemption, Front, Impact, Kind,
+    Meeting, PROTECTED_CHARACTERISTICS, PathwayStep, Status,
 };
 use crate::scan::{Fingerprints, FingerprintsBuilder};
 use crate::schedule12a;
@@ -28,8 +29,27 @@ use crate::site::{self, DecisionBundle, Site};
 use crate::source::TemplateFile;
 
 /// Only this module can name it, so only this module can build public types.
+///
+/// It holds nothing, so it is never written (`skip_serializing` wherever it
+/// is a field: the JSON of public types does not show it). It is always
+/// read, as a unit, which postcard encodes as no bytes, so the write it
+/// skipped leaves nothing missing. Reading one fails except inside [`thaw`]:
+/// no other module can make a public type by deserialising one, from the
+/// build cache's bytes or from anything else.
 #[derive(Debug, Clone)]
 struct Sealed;
+
+impl<'de> Deserialize<'de> for Sealed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Sealed, D::Error> {
+        if !THAWING.get() {
+            return Err(D::Error::custom(
+                "public types are read back only by visibility::thaw",
+            ));
+        }
+        <()>::deserialize(deserializer)?;
+        Ok(Sealed)
+    }
+}
 
 /// Everything the public may see.
 #[derive(Debug, Clone)]
@@ -50,7 +70,7 @@ impl PublicSite {
 }
 
 /// A plain notice that something was withheld, and why (DESIGN.md rule 2).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WithheldNotice {
     /// "Appendix 1 (award report) is not published".
     pub heading: String,
@@ -58,16 +78,17 @@ pub struct WithheldNotice {
     pub public_title: String,
     pub paragraph: u8,
     /// What the paragraph covers, in everyday words.
-    pub covers: &'static str,
+    #[serde(deserialize_with = "known_covers")]
+    pub covers: StaticStr,
     pub reason: String,
     pub review_on: Option<String>,
     pub public_interest: String,
-    #[serde(skip)]
+    #[serde(skip_serializing)]
     _sealed: Sealed,
 }
 
 /// A block of Markdown that may be rendered, or a notice where a passage was cut.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Block {
     Text {
         markdown: String,
@@ -78,11 +99,12 @@ pub enum Block {
 }
 
 /// Public Markdown: the text of a public document with exempt passages cut out.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Markdown {
     /// The file it came from, for diagnostics.
     pub path: String,
     pub blocks: Vec<Block>,
+    #[serde(skip_serializing)]
     _sealed: Sealed,
 }
 
@@ -112,7 +134,7 @@ impl Markdown {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublicDecision {
     pub number: String,
     /// `22-00073`: the folder and the address.
@@ -144,6 +166,7 @@ pub struct PublicDecision {
     pub papers: Vec<PublicPaper>,
     /// False for a listing: bodies and attachment bytes left out.
     complete: bool,
+    #[serde(skip_serializing)]
     _sealed: Sealed,
 }
 
@@ -179,13 +202,13 @@ impl PublicDecision {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PublicPaper {
     Published(Box<PublishedPaper>),
     Withheld(WithheldNotice),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishedPaper {
     pub slug: String,
     pub kind: Kind,
@@ -195,23 +218,26 @@ pub struct PublishedPaper {
     pub summary: Option<String>,
     pub meeting: Option<Meeting>,
     pub assessed_on: Option<Date>,
+    #[serde(deserialize_with = "known_impacts")]
     pub impacts: Vec<(&'static str, &'static str, Impact)>,
     pub body: Markdown,
     pub attachments: Vec<PublicAttachment>,
+    #[serde(skip_serializing)]
     _sealed: Sealed,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PublicAttachment {
     Published(PublishedFile),
     Withheld(WithheldNotice),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishedFile {
     pub name: String,
     pub title: String,
     pub bytes: Vec<u8>,
+    #[serde(skip_serializing)]
     _sealed: Sealed,
 }
 
@@ -268,10 +294,11 @@ impl PublicDataset {
 }
 
 /// One withheld item, for the officer's report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WithheldItem {
-    /// `document`, `attachment`, `column` or `passage`.
-    pub what: &'static str,
+    /// `document`, `attachment`, `column` or `passage` ([`WITHHELD_WHAT`]).
+    #[serde(deserialize_with = "known_what")]
+    pub what: StaticStr,
     /// The source file.
     pub source: String,
     pub decision: Option<String>,
@@ -293,7 +320,7 @@ impl WithheldItem {
 }
 
 /// What was withheld, for the report written outside public/ (DESIGN.md rule 4).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WithholdingReport {
     pub items: Vec<WithheldItem>,
 }
@@ -787,6 +814,10 @@ fn item(
     decision: Option<&str>,
     n: &WithheldNotice,
 ) -> WithheldItem {
+    debug_assert!(
+        WITHHELD_WHAT.contains(&what),
+        "{what} is missing from WITHHELD_WHAT"
+    );
     WithheldItem {
         what,
         source: source.to_string(),
@@ -988,6 +1019,105 @@ pub fn decisions_by_number(site: &PublicSite) -> BTreeMap<&str, &PublicDecision>
         .collect()
 }
 
+// ---------------------------------------------------------------- build cache
+
+thread_local! {
+    /// Whether [`thaw`] is running on this thread: the only time a
+    /// [`Sealed`] may be read.
+    static THAWING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Bytes of a value for the build cache (postcard).
+pub fn freeze<T: Serialize>(value: &T) -> Vec<u8> {
+    // Postcard fails only on sequences of unknown length, which no type
+    // here has: a failure is a bug, not a property of the content.
+    postcard::to_allocvec(value).expect("the build cache's types all encode")
+}
+
+/// A value back from [`freeze`]'s bytes; None if they do not decode (the
+/// cache then rebuilds). Bytes left over after the value do not decode.
+///
+/// The only way to read back a public type: the cache holds what this module
+/// let through on an earlier build of the same content.
+pub fn thaw<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let _thawing = Thawing::start();
+    match postcard::take_from_bytes(bytes) {
+        Ok((value, [])) => Some(value),
+        _ => None,
+    }
+}
+
+/// Lets [`Sealed`] be read on this thread until dropped, however [`thaw`]
+/// ends: a panic while decoding must not leave the door open.
+struct Thawing {
+    was: bool,
+}
+
+impl Thawing {
+    fn start() -> Thawing {
+        Thawing {
+            was: THAWING.replace(true),
+        }
+    }
+}
+
+impl Drop for Thawing {
+    fn drop(&mut self) {
+        THAWING.set(self.was);
+    }
+}
+
+/// `&'static str`, for fields read back from the build cache with
+/// [`one_of`]. Named because serde's derive takes every field spelt `&str`
+/// for text borrowed from its input, which a `'static` one cannot be.
+pub type StaticStr = &'static str;
+
+/// Every [`WithheldItem::what`].
+pub const WITHHELD_WHAT: [&str; 4] = ["document", "attachment", "column", "passage"];
+
+/// Reads back a `&'static str` field as the same static from the table it
+/// was taken from; a text not in `known` does not decode (nothing is leaked
+/// to make a static of it).
+pub(crate) fn one_of<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    known: impl IntoIterator<Item = &'static str>,
+) -> Result<&'static str, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    known
+        .into_iter()
+        .find(|k| *k == text)
+        .ok_or_else(|| D::Error::custom(format!("`{text}` is not one of the known values")))
+}
+
+fn known_covers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
+    one_of(deserializer, (1..=7).map(schedule12a::covers))
+}
+
+fn known_what<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
+    one_of(deserializer, WITHHELD_WHAT)
+}
+
+type Impacts = Vec<(&'static str, &'static str, Impact)>;
+
+/// An EqIA's impacts, each keyed by a characteristic's key and name from
+/// [`PROTECTED_CHARACTERISTICS`] or [`CARERS`].
+fn known_impacts<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Impacts, D::Error> {
+    let known = || PROTECTED_CHARACTERISTICS.iter().chain([&CARERS]);
+    Vec::<(String, String, Impact)>::deserialize(deserializer)?
+        .into_iter()
+        .map(|(key, name, impact)| {
+            known()
+                .find(|(k, n)| *k == key && *n == name)
+                .map(|&(k, n)| (k, n, impact))
+                .ok_or_else(|| {
+                    D::Error::custom(format!(
+                        "`{key}` ({name}) is not a characteristic an EqIA assesses"
+                    ))
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1005,5 +1135,82 @@ mod tests {
         assert!(parse_fence("::: exempt paragraph=8").is_err());
         assert!(parse_fence("::: exempt").is_err());
         assert!(parse_fence("::: exempt paragraph=3 colour=red").is_err());
+    }
+
+    fn markdown() -> Markdown {
+        Markdown::field("content/decisions/22-00073/decision.md", "Public words.", 4)
+    }
+
+    #[test]
+    fn the_seal_opens_only_inside_thaw() {
+        let bytes = freeze(&markdown());
+        let thawed: Markdown = thaw(&bytes).expect("thaws");
+        assert_eq!(format!("{thawed:?}"), format!("{:?}", markdown()));
+        assert!(postcard::from_bytes::<Markdown>(&bytes).is_err());
+        assert!(postcard::from_bytes::<Sealed>(&[]).is_err());
+        let json = r#"{"path": "a.md", "blocks": [], "_sealed": null}"#;
+        let refused = serde_json::from_str::<Markdown>(json).unwrap_err();
+        assert!(
+            refused.to_string().contains("visibility::thaw"),
+            "{refused}"
+        );
+    }
+
+    /// Thaws something inside its own deserialisation, then panics or not.
+    struct Inner {
+        panics: bool,
+    }
+
+    impl<'de> Deserialize<'de> for Inner {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Inner, D::Error> {
+            let panics = bool::deserialize(deserializer)?;
+            assert!(thaw::<Markdown>(&freeze(&markdown())).is_some());
+            // The inner thaw leaves the seal as the outer one had it: open.
+            assert!(THAWING.get());
+            assert!(!panics, "a decoder panicked");
+            Ok(Inner { panics })
+        }
+    }
+
+    #[test]
+    fn the_seal_closes_however_thaw_ends() {
+        assert!(thaw::<Inner>(&freeze(&false)).is_some_and(|i| !i.panics));
+        assert!(!THAWING.get());
+        assert!(thaw::<Markdown>(b"not a value").is_none());
+        assert!(!THAWING.get());
+        let panicked = std::panic::catch_unwind(|| thaw::<Inner>(&freeze(&true)));
+        assert!(panicked.is_err());
+        assert!(!THAWING.get());
+        assert!(postcard::from_bytes::<Markdown>(&freeze(&markdown())).is_err());
+    }
+
+    #[test]
+    fn static_fields_thaw_from_their_tables() {
+        for paragraph in 1..=7 {
+            let exemption = parse_fence(&format!("::: exempt paragraph={paragraph}")).unwrap();
+            let notice = notice(None, "Scores".to_string(), &exemption);
+            let items: Vec<WithheldItem> = WITHHELD_WHAT
+                .iter()
+                .map(|what| item(what, "content/a.md", None, &notice))
+                .collect();
+            let (notice_again, items_again): (WithheldNotice, Vec<WithheldItem>) =
+                thaw(&freeze(&(&notice, &items))).expect("thaws");
+            assert_eq!(notice_again.covers, notice.covers);
+            for (again, item) in items_again.iter().zip(&items) {
+                assert_eq!(again.what, item.what);
+            }
+        }
+        let mut unknown = item(
+            "passage",
+            "content/a.md",
+            None,
+            &notice(
+                None,
+                "x".into(),
+                &parse_fence("::: exempt paragraph=1").unwrap(),
+            ),
+        );
+        unknown.what = "image";
+        assert!(thaw::<WithheldItem>(&freeze(&unknown)).is_none());
     }
 }
