@@ -23,7 +23,9 @@ use crate::visibility::{self, PublicDecision, PublicSite, WithholdingReport};
 /// A content hash of a folder's files (names and bytes).
 pub type Digest = [u8; 32];
 
-/// What the first pass keeps of a folder.
+/// What the first pass keeps of a folder (the build cache keeps it too:
+/// [`visibility::freeze`]).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct FirstPass {
     pub digest: Digest,
     pub diagnostics: Diagnostics,
@@ -36,6 +38,7 @@ pub struct FirstPass {
 }
 
 /// What the first pass keeps of a usable decision.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Kept {
     pub listing: PublicDecision,
     pub report: WithholdingReport,

@@ -27,7 +27,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::ColumnType;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -60,7 +60,7 @@ type OutputFinding = (String, Position, String, BTreeSet<String>);
 
 /// What the guard keeps of one public source once its text is let go: what
 /// it allows, where personal data is in it, and where small counts are.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceFacts {
     path: String,
     markdown: bool,
@@ -126,7 +126,7 @@ pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
 }
 
 /// What one output file showed the guard, kept until every file is seen.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct FileFindings {
     path: String,
     image: bool,

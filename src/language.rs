@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::LanguageConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity};
@@ -652,7 +652,7 @@ fn split_sentences(text: &str) -> Vec<(usize, String)> {
 // ---------------------------------------------------------------- report
 
 /// The readability of one piece of text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Measure {
     pub sentences: usize,
     pub words: usize,
@@ -688,7 +688,7 @@ impl Measure {
 }
 
 /// A measured summary or page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Measured {
     pub title: String,
     /// The page's address from the site root (`decisions/22-00073/`).
@@ -709,7 +709,7 @@ impl Measured {
 }
 
 /// A sentence over the length limit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LongSentence {
     pub file: String,
     pub line: usize,
@@ -719,16 +719,27 @@ pub struct LongSentence {
 }
 
 /// A glossary term used on a page without a linked explanation there.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnexplainedTerm {
     pub page: String,
     pub term: String,
-    /// Why it could not be linked.
-    pub reason: &'static str,
+    /// Why it could not be linked ([`UNLINKABLE`]).
+    #[serde(deserialize_with = "known_reason")]
+    pub reason: crate::visibility::StaticStr,
+}
+
+/// Why a glossary term could not be linked on a page.
+const UNLINKABLE: &str =
+    "used only where it cannot be linked (a title, summary, heading, caption or link)";
+
+fn known_reason<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<&'static str, D::Error> {
+    crate::visibility::one_of(deserializer, [UNLINKABLE])
 }
 
 /// A capitalised acronym that the glossary does not explain.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnknownAcronym {
     pub acronym: String,
     /// The pages that use it, in address order.
@@ -736,7 +747,7 @@ pub struct UnknownAcronym {
 }
 
 /// What the plain-language checks found. The binary prints it; the library never does.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LanguageReport {
     pub targets: LanguageConfig,
     /// Every decision summary, hardest first.
@@ -819,6 +830,7 @@ impl Flag {
 }
 
 /// What measuring some pages found, to be merged with [`analyse`].
+#[derive(Debug, Serialize, Deserialize)]
 pub struct LanguagePart {
     diagnostics: Diagnostics,
     report: LanguageReport,
@@ -1033,7 +1045,7 @@ fn measure_page(
             part.report.unexplained_terms.push(UnexplainedTerm {
                 page: page.page.clone(),
                 term,
-                reason: "used only where it cannot be linked (a title, summary, heading, caption or link)",
+                reason: UNLINKABLE,
             });
         }
     }

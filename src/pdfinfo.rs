@@ -17,10 +17,10 @@
 //! This module never modifies a file and never decides whether a PDF is
 //! published; it only reports.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The fields read from one published PDF.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PdfInfo {
     /// The output file, relative to the output folder.
     pub file: String,

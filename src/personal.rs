@@ -11,7 +11,9 @@
 //! [`mask`] is the only way a match may be shown to a person.
 
 /// What was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Kind {
     NhsNumber,
     NiNumber,

@@ -66,7 +66,11 @@ type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<Identity>>;
 type HashSetU64 = HashSet<u64, BuildHasherDefault<Identity>>;
 
 /// Collects exempt and public text while `visibility` walks the site.
-#[derive(Default)]
+///
+/// The build cache keeps one per decision folder
+/// ([`crate::visibility::freeze`]); its maps come back holding the same
+/// entries, in whatever order they then iterate, which nothing depends on.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct FingerprintsBuilder {
     sources: Vec<String>,
     source_index: HashMap<String, u32>,
@@ -82,6 +86,38 @@ pub struct FingerprintsBuilder {
     public_files: Vec<String>,
     /// Keeps nothing (see [`FingerprintsBuilder::discarding`]).
     discard: bool,
+}
+
+/// Sorted, so that two builders holding the same entries print alike,
+/// whatever order their hash maps iterate in.
+impl std::fmt::Debug for FingerprintsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::collections::{BTreeMap, BTreeSet};
+        f.debug_struct("FingerprintsBuilder")
+            .field("sources", &self.sources)
+            .field(
+                "source_index",
+                &self.source_index.iter().collect::<BTreeMap<_, _>>(),
+            )
+            .field(
+                "shingles",
+                &self.shingles.iter().collect::<BTreeMap<_, _>>(),
+            )
+            .field("values", &self.values)
+            .field("files", &self.files)
+            .field(
+                "public_shingles",
+                &self.public_shingles.iter().collect::<BTreeSet<_>>(),
+            )
+            .field(
+                "public_texts",
+                &self.public_texts.iter().collect::<BTreeSet<_>>(),
+            )
+            .field("public_sources", &self.public_sources)
+            .field("public_files", &self.public_files)
+            .field("discard", &self.discard)
+            .finish()
+    }
 }
 
 /// A public source that contains text from an exempt one.
@@ -739,6 +775,38 @@ mod tests {
     }
 
     const SECRET: &str = "The bid from Thornbury Outdoor Club scored seventy one points on quality and price overall.";
+
+    #[test]
+    fn a_builder_thaws_to_one_that_finds_the_same() {
+        use crate::visibility::{freeze, thaw};
+        let mut b = FingerprintsBuilder::default();
+        b.add_exempt("content/a.md", SECRET);
+        b.add_exempt_value("data/p.csv", "Quillfeather Trust");
+        b.add_exempt_file("content/b.csv", b"name,score\nQuillfeather,31.79\n");
+        b.add_public("Public words of a notice.");
+        b.add_public_source("site.toml", "title = \"A council\"");
+        b.add_public_file("content/pages/about.md");
+        let thawed: FingerprintsBuilder = thaw(&freeze(&b)).expect("thaws");
+        assert_eq!(format!("{thawed:?}"), format!("{b:?}"));
+        let root = std::path::Path::new(".");
+        let (before, after) = (b.finish(root).0, thawed.finish(root).0);
+        assert_eq!(before.counts(), after.counts());
+        for text in [
+            SECRET,
+            "the quillfeather trust",
+            "name,score\nQuillfeather,31.79\n",
+        ] {
+            let found = before.scan("x.html", text.as_bytes());
+            assert!(!found.is_empty(), "{text}");
+            assert_eq!(found, after.scan("x.html", text.as_bytes()));
+        }
+        // A discarding builder still keeps nothing once thawed.
+        let mut discarding: FingerprintsBuilder =
+            thaw(&freeze(&FingerprintsBuilder::discarding())).expect("thaws");
+        discarding.add_exempt("content/a.md", SECRET);
+        let (prints, _) = discarding.finish(root);
+        assert!(prints.scan("x.html", SECRET.as_bytes()).is_empty());
+    }
 
     #[test]
     fn finds_copied_text_through_markup_and_entities() {
