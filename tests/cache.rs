@@ -213,14 +213,15 @@ fn pass_one_of_the_example_site_thaws_to_the_same_build() {
 #[test]
 fn pass_one_of_generated_decisions_thaws_to_the_same_build() {
     let site = example_with_more(20);
-    let (site_model, passes) = pass_one(site.path());
+    // What the round trip is checked on: every folder usable, and the guard's
+    // notes of every kind.
+    let (_, passes) = pass_one(site.path());
     assert_eq!(passes.len(), 22);
     assert!(passes.iter().all(|p| p.decision.is_some()));
     let printed = format!("{passes:?}");
     for noted in ["small_counts: [Position", "Phone", "Email", "ok: {\""] {
         assert!(printed.contains(noted), "pass 1 noted no {noted}");
     }
-    drop((site_model, passes));
     check_site(site.path());
 }
 
