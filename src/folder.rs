@@ -56,30 +56,7 @@ pub type Read = (Folder, Digest);
 /// network disks each read waits, and a build reading one file per core at
 /// a time would mostly wait. Results are in the order of `folders`.
 pub fn read_all(root: &Path, folders: &[&Folder]) -> Vec<Result<Read, ReadError>> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let readers = READERS.min(folders.len());
-    let mut done: Vec<(usize, Result<Read, ReadError>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..readers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(folder) = folders.get(i) else {
-                            return out;
-                        };
-                        out.push((i, read(root, folder)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("a reading thread panicked"))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    source::in_flight(folders, |folder| read(root, folder))
 }
 
 /// The bytes of a folder's files.
@@ -91,9 +68,6 @@ pub fn size((folder, _): &Read) -> usize {
         .map(|f| f.bytes.len())
         .sum()
 }
-
-/// Reads in flight at once in [`read_all`].
-const READERS: usize = 16;
 
 /// Reads a folder's files and hashes them.
 fn read(root: &Path, folder: &Folder) -> Result<Read, ReadError> {

@@ -126,7 +126,7 @@ pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
 }
 
 /// What one output file showed the guard, kept until every file is seen.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileFindings {
     path: String,
     image: bool,

@@ -19,6 +19,7 @@
 //! The library never prints; the binary does.
 
 pub mod accessibility;
+pub mod cache;
 pub mod cli_format;
 pub mod config;
 pub mod contrast;
@@ -73,6 +74,9 @@ pub struct Options {
     /// Told how far a build has got, for a progress bar (the binary draws one
     /// when stderr is a terminal).
     pub progress: Option<ProgressHook>,
+    /// The build cache's folder ([`cache`]); `None` builds everything afresh
+    /// and keeps nothing. Must be outside the output folder.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// How far a build has got: `done` of `total` units of `step`.
@@ -127,6 +131,7 @@ impl<'a> Counter<'a> {
 impl Options {
     pub fn for_root(root: impl Into<PathBuf>) -> Options {
         let root = root.into();
+        let cache_dir = Some(root.join(cache::DIR));
         Options {
             output: root.join("public"),
             report_dir: root.join("reports"),
@@ -135,6 +140,7 @@ impl Options {
             base_url: None,
             today: None,
             progress: None,
+            cache_dir,
         }
     }
 }
@@ -152,6 +158,23 @@ pub struct Outcome {
     pub language: Option<language::LanguageReport>,
     /// How long each stage took, for people and CI logs (never in the output).
     pub timings: Timings,
+    /// What the build cache saved, when the build got as far as making pages.
+    pub reuse: Option<Reuse>,
+}
+
+/// What the build cache saved a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reuse {
+    /// Decision folders whose first pass (reading, parsing, separating,
+    /// measuring) came from the cache.
+    pub decisions_read: usize,
+    /// Units of pages (one per decision, one for the site-wide pages) whose
+    /// pages were left as they were.
+    pub units: usize,
+    pub of_units: usize,
+    /// Whether the output folder was changed in place (only changed files
+    /// written) rather than written afresh.
+    pub in_place: bool,
 }
 
 /// Wall time of each stage, in order; for the parallel stage, the time each
@@ -260,6 +283,10 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let mut timings = Timings::default();
     let mut since = std::time::Instant::now();
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
+    let cache = match (&options.cache_dir, cache::build_id()) {
+        (Some(dir), Some(id)) => Some(cache::Cache::new(dir, id, context(id, &source, options))),
+        _ => None,
+    };
     timings.lap("read", &mut since);
     let Some(mut site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
@@ -271,96 +298,84 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let root = options.root.clone();
     let folders = std::mem::take(&mut site.folders);
     let mut separated = visibility::separate(site, &mut diags);
-    // Pass 1, folder by folder in parallel: read, parse, separate, measure;
-    // keep listings, fingerprints and findings, let the text go.
-    let glossary = markdown::Glossary::from_site(&separated.public);
-    let counter = Counter::new(
-        options.progress.as_ref(),
-        "reading decisions",
-        folders.len(),
-    );
-    let mut numbers = std::collections::BTreeSet::new();
-    let mut digests = Vec::new();
-    let mut related = Vec::new();
-    let mut language_parts = Vec::new();
-    let mut source_facts = Vec::new();
-    let mut unusable = false;
-    let mut kept_budget = KEEP_READ_BYTES;
-    // In chunks, each merged (in folder order) before the next is read, so
-    // that what one folder found is held once, not twice.
-    for chunk in folders.chunks(CHUNK) {
-        let read = folder::read_all(&root, &chunk.iter().collect::<Vec<_>>());
-        let read: Vec<folder::Read> = read
-            .into_iter()
-            .collect::<Result<_, _>>()
-            .map_err(Error::Read)?;
-        // Up to the budget, pass 2 takes a copy of the bytes read here
-        // rather than reading the folder again.
-        let copies: Vec<Option<folder::Read>> = read
-            .iter()
-            .map(|r| {
-                let size = folder::size(r);
-                (size <= kept_budget).then(|| {
-                    kept_budget -= size;
-                    r.clone()
-                })
-            })
-            .collect();
-        let passes: Vec<folder::FirstPass> = read
-            .into_par_iter()
-            .map(|r| {
-                let pass =
-                    folder::first_pass(&separated.public, glossary.as_ref(), r, options.strict);
-                counter.tick();
-                pass
-            })
-            .collect();
-        for ((f, pass), copy) in chunk.iter().zip(passes).zip(copies) {
-            diags.extend(pass.diagnostics);
-            numbers.extend(pass.number);
-            let Some(kept) = pass.decision else {
-                unusable = true;
-                continue;
-            };
-            digests.push((f, pass.digest, copy));
-            related.push((
-                kept.listing.source_path.clone(),
-                kept.listing.number.clone(),
-                kept.related,
-            ));
-            language_parts.push(kept.language);
-            source_facts.extend(kept.sources);
-            separated.add_decision(kept.listing, kept.report, kept.prints);
-        }
-    }
+    let mut first = first_passes(
+        options,
+        &mut separated,
+        &folders,
+        cache.as_ref().filter(|_| write),
+        cache.as_ref(),
+        &mut diags,
+    )?;
     timings.lap("read, parse and separate decisions", &mut since);
     let errors = diags.error_count();
-    for (path, number, refs) in &related {
-        site::check_related(path, number, refs, &numbers, &mut diags);
+    for (path, number, refs) in &first.related {
+        site::check_related(path, number, refs, &first.numbers, &mut diags);
     }
     // As for the rest of the site: a folder whose files or declarations have
     // errors stops the build here, before anything is rendered.
-    if unusable || diags.error_count() > errors {
+    if first.unusable || diags.error_count() > errors {
         return Ok(failed(diags, None));
     }
     let (public, withholding, fingerprints) = separated.finish(&mut diags);
+    let keys = Keys::new(cache.as_ref(), &fingerprints, &public, &first.folders);
     timings.lap("fingerprints", &mut since);
-    let language = language::analyse(&public, language_parts, options.strict, &mut diags);
-    let guard = guard::Guard::new(&root, &public, source_facts, options.strict, &mut diags);
+    let language = language::analyse(
+        &public,
+        std::mem::take(&mut first.language_parts),
+        options.strict,
+        &mut diags,
+    );
+    let guard = guard::Guard::new(
+        &root,
+        &public,
+        std::mem::take(&mut first.source_facts),
+        options.strict,
+        &mut diags,
+    );
     contrast::check_templates(&public.templates, &mut diags);
     timings.lap("language and guard set-up", &mut since);
     let Some(renderer) = render::renderer(&public, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
         return Ok(failed(diags, None));
     };
+    // What the last build made, and whether the output folder is still
+    // exactly as it left it (then only what changed is written).
+    let old_units = cache.as_ref().map(|c| c.units()).unwrap_or_default();
+    let in_place = write
+        && cache.as_ref().is_some_and(|c| {
+            !c.journal_exists()
+                && c.output().is_some_and(|o| {
+                    o.output == absolute(&options.output)
+                        && output::unchanged(
+                            &options.output,
+                            &o.dirs,
+                            old_units.values().flat_map(|u| &u.files),
+                        )
+                })
+        });
+    // A unit's results are reused when its key is unchanged and, when
+    // building, its files are still in the output folder.
+    let reusable = |name: &str, key: &Option<cache::Digest>| -> Option<&cache::UnitRecord> {
+        let old = old_units.get(name)?;
+        (key.as_ref() == Some(&old.key) && (in_place || !write)).then_some(old)
+    };
     // Rendered files go straight to a staging folder beside the output, so
     // memory holds one unit of work per thread, not the whole site.
-    let staging = match write && !diags.has_errors() {
-        true => Some(output::Staging::new(&options.output).map_err(Error::Write)?),
+    let publisher = match write && !diags.has_errors() {
+        true if in_place => {
+            Some(output::Publisher::in_place(&options.output).map_err(Error::Write)?)
+        }
+        true => Some(output::Publisher::fresh(&options.output).map_err(Error::Write)?),
         false => None,
     };
+    let unit_records = match (&cache, &publisher) {
+        (Some(c), Some(_)) => Some(std::sync::Mutex::new(
+            c.writer("units").map_err(cache_error(c))?,
+        )),
+        _ => None,
+    };
     let fingerprints = &fingerprints;
-    let decisions = digests.len();
+    let decisions = first.folders.len();
     let [
         read_clock,
         render_clock,
@@ -368,51 +383,99 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         guard_clock,
         write_clock,
     ] = [(); 5].map(|_| StepClock::default());
-    // Scans, guards and (when building) writes one unit of rendered files.
-    let process = |files: output::Files, mut unit_diags: Diagnostics| -> Result<Unit, Error> {
-        let mut findings = Vec::new();
-        for (path, bytes) in files.iter() {
-            // The second line of defence runs on every file, whatever the first line did.
-            scan_clock.time(|| {
-                for leak in fingerprints.scan(path, bytes) {
-                    unit_diags.push(report::leak_diagnostic(&leak));
-                }
-            });
-            guard_clock.time(|| findings.push(guard.inspect(path, bytes)));
-        }
-        if let Some(staging) = &staging {
-            if !unit_diags.has_errors() {
-                write_clock
-                    .time(|| staging.write_all(&files))
-                    .map_err(Error::Write)?;
+    let reused = std::sync::atomic::AtomicUsize::new(0);
+    // Scans, guards and (when building) writes one unit of rendered files,
+    // and notes it in the cache.
+    let process =
+        |name: &str, files: output::Files, mut unit_diags: Diagnostics| -> Result<Unit, Error> {
+            let mut findings = Vec::new();
+            for (path, bytes) in files.iter() {
+                // The second line of defence runs on every file, whatever the first line did.
+                scan_clock.time(|| {
+                    for leak in fingerprints.scan(path, bytes) {
+                        unit_diags.push(report::leak_diagnostic(&leak));
+                    }
+                });
+                guard_clock.time(|| findings.push(guard.inspect(path, bytes)));
             }
+            let paths = files.iter().map(|(p, _)| p.clone()).collect();
+            let mut written = Vec::new();
+            if let Some(publisher) = &publisher {
+                if !unit_diags.has_errors() {
+                    let previous = old_units.get(name).map_or(&[][..], |u| &u.files[..]);
+                    written = write_clock
+                        .time(|| publisher.write_all(&files, previous))
+                        .map_err(Error::Write)?;
+                }
+            }
+            Ok(Unit {
+                diagnostics: unit_diags,
+                paths,
+                findings,
+                written,
+            })
+        };
+    // Notes a finished unit in the cache, under `key`.
+    let note = |name: &str, key: Option<cache::Digest>, mut unit: Unit| -> Result<Unit, Error> {
+        if let (Some(records), Some(key), Some(c)) = (&unit_records, key, &cache) {
+            let record = cache::UnitRecordRef {
+                name,
+                key: &key,
+                files: &unit.written,
+                diagnostics: &unit.diagnostics,
+                findings: &unit.findings,
+            };
+            records
+                .lock()
+                .expect("a unit panicked")
+                .push(&record)
+                .map_err(cache_error(c))?;
         }
-        let paths = files.iter().map(|(p, _)| p.clone()).collect();
+        unit.written = Vec::new();
+        Ok(unit)
+    };
+    // A unit whose key is unchanged: what it found last time, its files as
+    // they are.
+    let reuse = |old: &cache::UnitRecord| -> Result<Unit, Error> {
+        reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let (Some(records), Some(c)) = (&unit_records, &cache) {
+            records
+                .lock()
+                .expect("a unit panicked")
+                .push(old)
+                .map_err(cache_error(c))?;
+        }
         Ok(Unit {
-            diagnostics: unit_diags,
-            paths,
-            findings,
+            diagnostics: old.diagnostics.clone(),
+            paths: old.files.iter().map(|f| f.path.clone()).collect(),
+            findings: old.findings.clone(),
+            written: Vec::new(),
         })
     };
     let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
     // Pass 2 for one decision: its folder read again, complete, for its pages.
-    let decision_unit = |read: folder::Read, digest: &folder::Digest| -> Result<Unit, Error> {
+    let decision_unit = |read: folder::Read, f: &Pass1Folder| -> Result<Unit, Error> {
         let _tick = TickOnDrop(&counter);
         let mut unit_diags = Diagnostics::default();
         let complete =
-            read_clock.time(|| folder::second_pass(read, digest, fingerprints, &mut unit_diags));
+            read_clock.time(|| folder::second_pass(read, &f.digest, fingerprints, &mut unit_diags));
         let files = match complete {
             Some(d) => render_clock
                 .time(|| renderer.render_decision(&d, &mut unit_diags))
                 .map_err(|e| Error::Template(e.0))?,
             None => output::Files::default(),
         };
-        process(files, unit_diags)
+        let unit = process(&f.folder.name, files, unit_diags)?;
+        note(&f.folder.name, keys.decision(f), unit)
     };
     // The site-wide pages and downloads grow with the site: each batch is
     // checked and written as soon as it is made.
     let site_unit = || -> Result<Unit, Error> {
         let _tick = TickOnDrop(&counter);
+        let key = keys.site();
+        if let Some(old) = reusable(cache::SITE_UNIT, &key) {
+            return reuse(old);
+        }
         let mut unit_diags = Diagnostics::default();
         let mut unit = Unit::default();
         let mut failure = None;
@@ -421,7 +484,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         let rendered = renderer.render_site_pages(&mut unit_diags, &mut |files| {
             let start = std::time::Instant::now();
             if failure.is_none() {
-                match process(files, Diagnostics::default()) {
+                match process(cache::SITE_UNIT, files, Diagnostics::default()) {
                     Ok(done) => unit.absorb(done),
                     Err(e) => failure = Some(e),
                 }
@@ -433,33 +496,58 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         if let Some(e) = failure {
             return Err(e);
         }
-        unit.absorb(process(output::Files::default(), unit_diags)?);
-        Ok(unit)
+        unit.absorb(process(
+            cache::SITE_UNIT,
+            output::Files::default(),
+            unit_diags,
+        )?);
+        note(cache::SITE_UNIT, key, unit)
     };
     let decision_units = || -> Result<Vec<Unit>, Error> {
-        let mut digests = digests;
+        let mut folders = first.folders;
         let mut units = Vec::with_capacity(decisions);
-        for chunk in digests.chunks_mut(CHUNK) {
-            // Folders whose bytes were not kept from pass 1 are read again.
-            let folders: Vec<&site::Folder> = chunk
+        for chunk in folders.chunks_mut(CHUNK) {
+            let old: Vec<Option<&cache::UnitRecord>> = chunk
                 .iter()
-                .filter(|(_, _, copy)| copy.is_none())
-                .map(|(f, _, _)| *f)
+                .map(|f| reusable(&f.folder.name, &keys.decision(f)))
+                .collect();
+            // Folders whose bytes were not kept from pass 1 are read again.
+            let wanted: Vec<&site::Folder> = chunk
+                .iter()
+                .zip(&old)
+                .filter(|(f, old)| old.is_none() && f.copy.is_none())
+                .map(|(f, _)| f.folder)
                 .collect();
             let mut again = read_clock
-                .time(|| folder::read_all(&root, &folders))
+                .time(|| folder::read_all(&root, &wanted))
                 .into_iter();
-            let read: Vec<Result<folder::Read, source::ReadError>> = chunk
+            let work: Vec<(
+                Option<Result<folder::Read, source::ReadError>>,
+                &Pass1Folder,
+            )> = chunk
                 .iter_mut()
-                .map(|(_, _, copy)| match copy.take() {
-                    Some(r) => Ok(r),
-                    None => again.next().expect("one read per folder not kept"),
+                .zip(&old)
+                .map(|(f, old)| {
+                    let read = match (old, f.copy.take()) {
+                        (Some(_), _) => None,
+                        (None, Some(r)) => Some(Ok(r)),
+                        (None, None) => Some(again.next().expect("one read per folder not kept")),
+                    };
+                    let f: &Pass1Folder = f;
+                    (read, f)
                 })
                 .collect();
-            let done: Vec<Result<Unit, Error>> = read
+            let done: Vec<Result<Unit, Error>> = work
                 .into_par_iter()
-                .zip(chunk.par_iter())
-                .map(|(read, (_, digest, _))| decision_unit(read.map_err(Error::Read)?, digest))
+                .zip(old.into_par_iter())
+                .map(|((read, f), old)| match (old, read) {
+                    (Some(old), _) => {
+                        let _tick = TickOnDrop(&counter);
+                        reuse(old)
+                    }
+                    (None, Some(read)) => decision_unit(read.map_err(Error::Read)?, f),
+                    (None, None) => unreachable!("a unit not reused is read"),
+                })
                 .collect();
             for unit in done {
                 units.push(unit?);
@@ -478,7 +566,12 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     // Last, what describes the whole build (the sitemap lists what was written).
     written.sort();
-    let last = process(opendata::finish(&public, &written), Diagnostics::default())?;
+    let last = process(
+        FINISH_UNIT,
+        opendata::finish(&public, &written),
+        Diagnostics::default(),
+    )?;
+    let last = note(FINISH_UNIT, Some([0; 32]), last)?;
     diags.extend(last.diagnostics);
     written.extend(last.paths);
     guard_findings.extend(last.findings);
@@ -497,6 +590,12 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let guarded = guard.conclude(guard_findings, &output_label, &mut diags);
     let mut report = report::Report::new(withholding, fingerprints, file_count, options.today);
     report.add_guard(guarded);
+    let reuse = Reuse {
+        decisions_read: first.reused,
+        units: reused.into_inner(),
+        of_units: decisions + 1,
+        in_place,
+    };
     if diags.has_errors() {
         let mut outcome = failed(diags, Some(report));
         outcome.language = Some(language);
@@ -504,8 +603,70 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         return Ok(outcome);
     }
     let mut files_written = 0;
-    if let Some(staging) = staging {
-        staging.publish().map_err(Error::Write)?;
+    if let Some(publisher) = publisher {
+        written.sort();
+        let removed: Vec<String> = match in_place {
+            true => old_units
+                .values()
+                .flat_map(|u| &u.files)
+                .filter(|f| written.binary_search(&f.path).is_err())
+                // Only paths inside the output folder, whatever a record says.
+                .filter(|f| {
+                    Path::new(&f.path)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)))
+                })
+                .map(|f| f.path.clone())
+                .collect(),
+            false => Vec::new(),
+        };
+        // The journal says the output folder is changing until the cache
+        // describes it again; a build that stops in between is noticed.
+        if let Some(c) = &cache {
+            c.begin_journal(&options.output).map_err(cache_error(c))?;
+        }
+        let changed = publisher.publish(&removed).map_err(Error::Write)?;
+        if let Some(c) = &cache {
+            // In place, only the folders holding what changed are looked at again.
+            let old_dirs: std::collections::HashMap<String, cache::Stamp> = match &changed {
+                Some(_) => c
+                    .output()
+                    .map(|o| o.dirs.into_iter().collect())
+                    .unwrap_or_default(),
+                None => Default::default(),
+            };
+            let mut touched = std::collections::HashSet::from([""]);
+            for path in changed.iter().flatten() {
+                let mut rest = path.as_str();
+                while let Some((dir, _)) = rest.rsplit_once('/') {
+                    touched.insert(dir);
+                    rest = dir;
+                }
+            }
+            let known = |d: &str| match touched.contains(d) {
+                true => None,
+                false => old_dirs.get(d).copied(),
+            };
+            let dirs =
+                output::dir_stamps(&options.output, &written, known).map_err(Error::Write)?;
+            let mut out = c.writer("output").map_err(cache_error(c))?;
+            out.push(&cache::OutputRecord {
+                output: absolute(&options.output),
+                dirs,
+            })
+            .map_err(cache_error(c))?;
+            let units = unit_records
+                .expect("a cache has unit records")
+                .into_inner()
+                .expect("a unit panicked");
+            if let Some(folders) = first.records {
+                folders.commit(c).map_err(cache_error(c))?;
+            }
+            for w in [units, out] {
+                w.commit(c).map_err(cache_error(c))?;
+            }
+            c.end_journal().map_err(cache_error(c))?;
+        }
         report.write(&options.report_dir).map_err(Error::Write)?;
         files_written = file_count;
         timings.lap("publish", &mut since);
@@ -516,7 +677,349 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         files_written,
         language: Some(language),
         timings,
+        reuse: Some(reuse),
     })
+}
+
+/// The unit that makes the files describing the whole build (the sitemap):
+/// always made again, its record kept so its files are known.
+const FINISH_UNIT: &str = "/finish";
+
+/// What pass 1 leaves for the rest of the build.
+struct FirstPasses<'f> {
+    /// Each usable folder, in site order.
+    folders: Vec<Pass1Folder<'f>>,
+    /// Each record's path, number and the related numbers it lists.
+    related: Vec<(String, String, RelatedRefs)>,
+    numbers: std::collections::BTreeSet<String>,
+    language_parts: Vec<language::LanguagePart>,
+    source_facts: Vec<guard::SourceFacts>,
+    /// A folder had errors in its files or declarations.
+    unusable: bool,
+    /// This build's folder records, for the cache.
+    records: Option<cache::FolderWriter>,
+    /// Folders whose pass 1 came from the cache.
+    reused: usize,
+}
+
+/// The related numbers a record lists, with where.
+type RelatedRefs = Vec<(String, diagnostics::Position)>;
+
+/// One usable folder after pass 1.
+struct Pass1Folder<'f> {
+    folder: &'f site::Folder,
+    number: String,
+    /// The numbers its record lists as related.
+    related: Vec<String>,
+    digest: folder::Digest,
+    /// A hash of its listing (what other pages show of it).
+    listing: cache::Digest,
+    /// The bytes pass 1 read, kept (up to a budget) for pass 2.
+    copy: Option<folder::Read>,
+}
+
+/// Pass 1, folder by folder in parallel: read, parse, separate, measure;
+/// keep listings, fingerprints and findings, let the text go. A folder the
+/// cache shows unchanged is not read: what pass 1 found last time is used.
+/// `write_to` is the cache this build's records go to (when building).
+fn first_passes<'f>(
+    options: &Options,
+    separated: &mut visibility::Separated,
+    folders: &'f [site::Folder],
+    write_to: Option<&cache::Cache>,
+    read_from: Option<&cache::Cache>,
+    diags: &mut Diagnostics,
+) -> Result<FirstPasses<'f>, Error> {
+    use rayon::prelude::*;
+    let root = &options.root;
+    let glossary = markdown::Glossary::from_site(&separated.public);
+    let counter = Counter::new(
+        options.progress.as_ref(),
+        "reading decisions",
+        folders.len(),
+    );
+    let mut old = read_from.map_or_else(cache::Records::none, |c| c.folders());
+    let mut out = FirstPasses {
+        folders: Vec::new(),
+        related: Vec::new(),
+        numbers: std::collections::BTreeSet::new(),
+        language_parts: Vec::new(),
+        source_facts: Vec::new(),
+        unusable: false,
+        records: match write_to {
+            Some(c) => Some(c.folder_writer().map_err(cache_error(c))?),
+            None => None,
+        },
+        reused: 0,
+    };
+    let mut kept_budget = KEEP_READ_BYTES;
+    // In chunks, each merged (in folder order) before the next is read, so
+    // that what one folder found is held once, not twice.
+    for chunk in folders.chunks(CHUNK) {
+        // Stamps first, before any read: a file changed after its stamp
+        // was taken has another stamp next time.
+        let stamps: Vec<Vec<(String, Option<cache::Stamp>)>> = match read_from {
+            Some(_) => source::in_flight(chunk, |f| {
+                cache::source_stamps(root, f.files().map(|c| c.path.as_str()))
+            }),
+            None => vec![Vec::new(); chunk.len()],
+        };
+        let records: Vec<Option<cache::FolderRecord>> =
+            chunk.iter().map(|f| old.take(&f.name)).collect();
+        let unchanged: Vec<bool> = records
+            .iter()
+            .zip(&stamps)
+            .map(|(r, s)| r.as_ref().is_some_and(|r| r.matches(s)))
+            .collect();
+        let wanted: Vec<&site::Folder> = chunk
+            .iter()
+            .zip(&unchanged)
+            .filter(|(_, u)| !**u)
+            .map(|(f, _)| f)
+            .collect();
+        let mut read = folder::read_all(root, &wanted).into_iter();
+        let mut work = Vec::with_capacity(chunk.len());
+        for (record, unchanged) in records.into_iter().zip(&unchanged) {
+            let read = match unchanged {
+                true => None,
+                false => Some(
+                    read.next()
+                        .expect("one read per folder wanted")
+                        .map_err(Error::Read)?,
+                ),
+            };
+            // Up to the budget, pass 2 takes a copy of the bytes read here
+            // rather than reading the folder again.
+            let copy = read.as_ref().and_then(|r| {
+                let size = folder::size(r);
+                (size <= kept_budget).then(|| {
+                    kept_budget -= size;
+                    r.clone()
+                })
+            });
+            work.push((record, read, copy));
+        }
+        let passes: Vec<(folder::FirstPass, Option<cache::FolderRecord>, bool)> = work
+            .par_iter_mut()
+            .zip(chunk.par_iter().zip(stamps))
+            .map(|((record, read, _), (f, stamps))| {
+                let pass = first_pass_of(
+                    options,
+                    &separated.public,
+                    glossary.as_ref(),
+                    f,
+                    record.take(),
+                    read.take(),
+                    stamps,
+                    read_from.is_some(),
+                );
+                counter.tick();
+                pass
+            })
+            .collect();
+        for ((f, (pass, record, reused)), (_, _, copy)) in chunk.iter().zip(passes).zip(work) {
+            diags.extend(pass.diagnostics);
+            out.numbers.extend(pass.number);
+            let Some(kept) = pass.decision else {
+                out.unusable = true;
+                continue;
+            };
+            out.reused += usize::from(reused);
+            if let (Some(w), Some(record), Some(c)) = (&mut out.records, &record, write_to) {
+                w.push(record).map_err(cache_error(c))?;
+            }
+            out.folders.push(Pass1Folder {
+                folder: f,
+                number: kept.listing.number.clone(),
+                related: kept.listing.related.clone(),
+                digest: pass.digest,
+                listing: record.map_or([0; 32], |r| r.listing),
+                copy,
+            });
+            out.related.push((
+                kept.listing.source_path.clone(),
+                kept.listing.number.clone(),
+                kept.related,
+            ));
+            out.language_parts.push(kept.language);
+            out.source_facts.extend(kept.sources);
+            separated.add_decision(kept.listing, kept.report, kept.prints);
+        }
+        if let (Some(w), Some(c)) = (&mut out.records, write_to) {
+            w.end_shard(c).map_err(cache_error(c))?;
+        }
+    }
+    Ok(out)
+}
+
+/// Pass 1 for one folder: from the cache when its record still holds (by
+/// stamps, or by content hash once read), worked out otherwise. Returns the
+/// pass, the folder's record (for the cache) and whether it was reused.
+#[allow(clippy::too_many_arguments)]
+fn first_pass_of(
+    options: &Options,
+    site: &visibility::PublicSite,
+    glossary: Option<&markdown::Glossary>,
+    f: &site::Folder,
+    record: Option<cache::FolderRecord>,
+    read: Option<folder::Read>,
+    stamps: Vec<(String, Option<cache::Stamp>)>,
+    keep: bool,
+) -> (folder::FirstPass, Option<cache::FolderRecord>, bool) {
+    let digest = read.as_ref().map(|(_, d)| *d);
+    if let Some(mut record) = record {
+        if digest.is_none_or(|d| d == record.digest) {
+            let thawed = visibility::thaw::<folder::FirstPass>(&record.first_pass)
+                .filter(|p| p.digest == record.digest && p.decision.is_some());
+            if let Some(pass) = thawed {
+                record.stamps = stamps;
+                return (pass, Some(record), true);
+            }
+        }
+    }
+    let read = match read {
+        Some(r) => r,
+        // The record did not thaw: read the folder after all.
+        None => match folder::read_all(&options.root, &[f]).pop() {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.push(diagnostics::Diagnostic::error(
+                    format!("content/decisions/{}", f.name),
+                    format!("this folder could not be read: {e}"),
+                ));
+                let pass = folder::FirstPass {
+                    digest: [0; 32],
+                    diagnostics,
+                    number: None,
+                    decision: None,
+                };
+                return (pass, None, false);
+            }
+            None => unreachable!("one read per folder"),
+        },
+    };
+    let pass = folder::first_pass(site, glossary, read, options.strict);
+    let record = pass
+        .decision
+        .as_ref()
+        .filter(|_| keep)
+        .map(|kept| cache::FolderRecord {
+            name: f.name.clone(),
+            stamps,
+            digest: pass.digest,
+            listing: *blake3::hash(&visibility::freeze(&kept.listing)).as_bytes(),
+            first_pass: visibility::freeze(&pass),
+        });
+    (pass, record, false)
+}
+
+/// The context of every cache key: this program, the options that change
+/// what is made, and every input that is not a decision folder.
+fn context(build_id: cache::Digest, source: &source::Source, options: &Options) -> cache::Digest {
+    let mut h = cache::Hasher::new("plainsight context");
+    h.add(&build_id);
+    h.add(&[u8::from(options.strict)]);
+    h.add(options.base_url.as_deref().unwrap_or("").as_bytes());
+    h.add(source.config_text.as_deref().unwrap_or("").as_bytes());
+    for f in source.documents.iter().filter(|f| f.folder == "pages") {
+        h.add(f.path.as_bytes()).add(&f.bytes);
+    }
+    for d in &source.data {
+        h.add(d.csv_path.as_bytes()).add(d.csv_text.as_bytes());
+        h.add(d.schema_path.as_bytes())
+            .add(d.schema_text.as_bytes());
+    }
+    for t in &source.templates {
+        h.add(t.path.as_bytes()).add(t.text.as_bytes());
+    }
+    // Decision folders are keyed by their own content; content/ holds
+    // nothing else (source::read refuses anything elsewhere).
+    h.finish()
+}
+
+/// The keys of pass 2's units.
+struct Keys {
+    /// The context and the fingerprints: what every unit depends on.
+    base: Option<cache::Digest>,
+    /// Each decision's listing hash, by number.
+    listings: std::collections::HashMap<String, cache::Digest>,
+    /// The numbers that list each number as related.
+    backlinks: std::collections::HashMap<String, Vec<String>>,
+    /// The site-wide pages' key.
+    site: Option<cache::Digest>,
+}
+
+impl Keys {
+    fn new(
+        cache: Option<&cache::Cache>,
+        fingerprints: &scan::Fingerprints,
+        site: &visibility::PublicSite,
+        folders: &[Pass1Folder],
+    ) -> Keys {
+        let Some(cache) = cache else {
+            return Keys {
+                base: None,
+                listings: Default::default(),
+                backlinks: Default::default(),
+                site: None,
+            };
+        };
+        let mut h = cache::Hasher::new("plainsight units");
+        h.add(cache.context()).add(&fingerprints.digest());
+        let base = h.finish();
+        let mut backlinks: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for d in &site.decisions {
+            for r in &d.related {
+                backlinks
+                    .entry(r.clone())
+                    .or_default()
+                    .push(d.number.clone());
+            }
+        }
+        let mut s = cache::Hasher::new("site");
+        s.add(&base);
+        for f in folders {
+            s.add(f.folder.name.as_bytes())
+                .add(f.number.as_bytes())
+                .add(&f.listing);
+        }
+        Keys {
+            base: Some(base),
+            listings: folders
+                .iter()
+                .map(|f| (f.number.clone(), f.listing))
+                .collect(),
+            backlinks,
+            site: Some(s.finish()),
+        }
+    }
+
+    fn site(&self) -> Option<cache::Digest> {
+        self.site
+    }
+
+    /// A decision's pages depend on its folder and on what they show of
+    /// the decisions it relates to, or that relate to it.
+    fn decision(&self, f: &Pass1Folder) -> Option<cache::Digest> {
+        let base = self.base?;
+        let mut h = cache::Hasher::new("decision");
+        h.add(&base).add(f.folder.name.as_bytes()).add(&f.digest);
+        let mut others: Vec<&String> = self
+            .backlinks
+            .get(&f.number)
+            .into_iter()
+            .flatten()
+            .chain(&f.related)
+            .collect();
+        others.sort();
+        others.dedup();
+        for n in others {
+            h.add(n.as_bytes())
+                .add(self.listings.get(n).map_or(&[0u8; 32][..], |d| &d[..]));
+        }
+        Some(h.finish())
+    }
 }
 
 /// The public model of a site with every decision complete (every body and
@@ -570,6 +1073,8 @@ struct Unit {
     diagnostics: Diagnostics,
     paths: Vec<String>,
     findings: Vec<guard::FileFindings>,
+    /// The files as written (for the cache; emptied once noted there).
+    written: Vec<cache::OutFile>,
 }
 
 impl Unit {
@@ -577,6 +1082,7 @@ impl Unit {
         self.diagnostics.extend(other.diagnostics);
         self.paths.extend(other.paths);
         self.findings.extend(other.findings);
+        self.written.extend(other.written);
     }
 }
 
@@ -587,19 +1093,33 @@ fn failed(diags: Diagnostics, report: Option<report::Report>) -> Outcome {
         files_written: 0,
         language: None,
         timings: Timings::default(),
+        reuse: None,
     }
+}
+
+/// A cache failure, as a write failure naming the cache folder.
+fn cache_error(cache: &cache::Cache) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |error| {
+        Error::Write(output::WriteError {
+            path: cache.dir().to_path_buf(),
+            error,
+            advice: "the build cache could not be written; check the folder's permissions and free space, or build with --no-cache",
+        })
+    }
+}
+
+/// `path` made absolute (against the working folder) and normalised.
+fn absolute(path: &Path) -> PathBuf {
+    let p = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    normalise(&p)
 }
 
 /// Refuses output or report folders that would overwrite the site's own files.
 fn check_paths(options: &Options) -> Result<(), Error> {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalise(&p)
-    };
     let root = absolute(&options.root);
     let output = absolute(&options.output);
     let reports = absolute(&options.report_dir);
@@ -618,6 +1138,15 @@ fn check_paths(options: &Options) -> Result<(), Error> {
             "the output folder {} contains the site itself: choose a folder of its own, like public/",
             options.output.display()
         )));
+    }
+    if let Some(cache) = &options.cache_dir {
+        let cache = absolute(cache);
+        if cache.starts_with(&output) || output.starts_with(&cache) {
+            return Err(Error::Usage(format!(
+                "the build cache must be outside the output folder {}: it holds fingerprints of exempt text",
+                options.output.display()
+            )));
+        }
     }
     if reports.starts_with(&output) || output.starts_with(&reports) {
         return Err(Error::Usage(format!(

@@ -76,6 +76,13 @@ struct Common {
     /// deployments); absolute http(s), a trailing slash is added.
     #[arg(long, value_name = "URL", value_parser = base_url)]
     base_url: Option<String>,
+    /// Where the build cache is kept (default: ROOT/.plainsight-cache).
+    /// A rebuild reuses what did not change; delete the folder to start afresh.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Neither read nor write the build cache: work everything out afresh.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +146,11 @@ fn main() -> ExitCode {
     options.strict = common.strict;
     options.base_url = common.base_url;
     options.today = today;
+    if common.no_cache {
+        options.cache_dir = None;
+    } else if let Some(dir) = common.cache_dir {
+        options.cache_dir = Some(dir);
+    }
     if let Some(output) = output {
         options.output = output;
     }
@@ -188,6 +200,9 @@ fn main() -> ExitCode {
             .collect();
         eprintln!("timings: {}", stages.join(", "));
     }
+    if let Some(reuse) = &outcome.reuse {
+        eprintln!("{}", reuse_line(reuse));
+    }
     let counts = cli_format::Counts::of(&outcome.diagnostics);
     let (errors, warnings) = (counts.errors, counts.warnings);
     if errors > 0 {
@@ -222,6 +237,22 @@ fn main() -> ExitCode {
         eprintln!("check passed: {warnings} warning{}", plural(warnings));
     }
     ExitCode::from(EXIT_OK)
+}
+
+/// What the build cache saved, in one line.
+fn reuse_line(r: &plainsight::Reuse) -> String {
+    format!(
+        "cache: {} of {} decision folders not read again; {} of {} page units reused; output {}",
+        r.decisions_read,
+        r.of_units - 1,
+        r.units,
+        r.of_units,
+        if r.in_place {
+            "updated in place"
+        } else {
+            "written afresh"
+        }
+    )
 }
 
 /// The short language report `check` prints: hardest pages, summaries over

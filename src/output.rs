@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::cache::{OutFile, Stamp};
+
 /// The marker plainsight leaves in every output folder it writes.
 pub const MARKER: &str = ".plainsight";
 const MARKER_TEXT: &str = "This folder is written by `plainsight build` and replaced on every build. Do not edit it by hand.\n";
@@ -95,8 +97,9 @@ impl Staging {
         })
     }
 
-    /// Writes one file. Two writes to the same path are a bug, not a replace.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    /// Writes one file and returns its stamp. Two writes to the same path
+    /// are a bug, not a replace.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<Stamp, WriteError> {
         let target = self.dir.path().join(path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(at(dir))?;
@@ -106,13 +109,9 @@ impl Staging {
             .create_new(true)
             .open(&target)
             .map_err(at(&target))?;
-        io::Write::write_all(&mut file, bytes).map_err(at(&target))
-    }
-
-    pub fn write_all(&self, files: &Files) -> Result<(), WriteError> {
-        files
-            .iter()
-            .try_for_each(|(path, bytes)| self.write(path, bytes))
+        io::Write::write_all(&mut file, bytes).map_err(at(&target))?;
+        let meta = file.metadata().map_err(at(&target))?;
+        Ok(Stamp::of_output(&meta))
     }
 
     /// Swaps the staged folder in for the output.
@@ -124,6 +123,122 @@ impl Staging {
             parent,
         } = self;
         swap(dir.keep(), &output, &parent)
+    }
+}
+
+/// Where a build's files go. Fresh: every file into a staging folder that is
+/// swapped in whole for the output. In place, when the build cache shows the
+/// output folder is exactly as the last build left it: only files whose
+/// bytes changed are staged, then moved into place one by one, and files no
+/// longer made are removed. Either way nothing in the output changes until
+/// [`Publisher::publish`], after every check has passed.
+pub struct Publisher {
+    staging: Staging,
+    in_place: bool,
+    /// In place: the files staged, to be moved into the output.
+    staged: std::sync::Mutex<Vec<String>>,
+}
+
+impl Publisher {
+    /// Writes `output` afresh (refusing a folder plainsight did not write).
+    pub fn fresh(output: &Path) -> Result<Publisher, WriteError> {
+        Ok(Publisher {
+            staging: Staging::new(output)?,
+            in_place: false,
+            staged: Default::default(),
+        })
+    }
+
+    /// Changes `output` in place; the caller has checked it is as the last
+    /// build left it.
+    pub fn in_place(output: &Path) -> Result<Publisher, WriteError> {
+        if !output.join(MARKER).is_file() {
+            return Err(WriteError {
+                path: output.to_path_buf(),
+                error: io::Error::other("the output folder has lost plainsight's marker"),
+                advice: "build again; the output folder will be written afresh",
+            });
+        }
+        Ok(Publisher {
+            staging: Staging::new(output)?,
+            in_place: true,
+            staged: Default::default(),
+        })
+    }
+
+    pub fn is_in_place(&self) -> bool {
+        self.in_place
+    }
+
+    /// Writes a unit's files and returns what was written. In place, a file
+    /// whose bytes are those of `previous` (the same path from the last
+    /// build) is left as it is.
+    pub fn write_all(
+        &self,
+        files: &Files,
+        previous: &[OutFile],
+    ) -> Result<Vec<OutFile>, WriteError> {
+        let mut out = Vec::new();
+        for (path, bytes) in files.iter() {
+            let hash = *blake3::hash(bytes).as_bytes();
+            if self.in_place {
+                if let Some(old) = previous.iter().find(|o| &o.path == path && o.hash == hash) {
+                    out.push(old.clone());
+                    continue;
+                }
+            }
+            let stamp = self.staging.write(path, bytes)?;
+            if self.in_place {
+                self.staged
+                    .lock()
+                    .expect("a writing thread panicked")
+                    .push(path.clone());
+            }
+            out.push(OutFile {
+                path: path.clone(),
+                hash,
+                stamp,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Puts the build in place. In place, `removed` are the files of the
+    /// last build that this one did not make. Returns the files changed in
+    /// place (`None` when the output was written afresh).
+    pub fn publish(self, removed: &[String]) -> Result<Option<Vec<String>>, WriteError> {
+        if !self.in_place {
+            return self.staging.publish().map(|()| None);
+        }
+        let Staging { dir, output, .. } = self.staging;
+        // Removed first, so a file may become a folder and a folder a file.
+        for path in removed {
+            let target = output.join(path);
+            match std::fs::remove_file(&target) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(at(&target)(e)),
+                _ => {}
+            }
+            // Folders left empty go too, as a fresh build would not make them.
+            let mut dir = target.parent();
+            while let Some(d) = dir.filter(|d| *d != output) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        let mut staged = self.staged.into_inner().expect("a writing thread panicked");
+        staged.sort();
+        for path in &staged {
+            let target = output.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(at(parent))?;
+            }
+            std::fs::rename(dir.path().join(path), &target).map_err(at(&target))?;
+        }
+        dir.close().map_err(at(&output))?;
+        staged.extend(removed.iter().cloned());
+        Ok(Some(staged))
     }
 }
 
@@ -151,6 +266,61 @@ fn swap(staged: PathBuf, output: &Path, parent: &Path) -> Result<(), WriteError>
         std::fs::rename(&staged, output).map_err(at(output))?;
     }
     Ok(())
+}
+
+/// The stamps of the output folder and every folder holding `paths` (as
+/// the cache keeps them; `""` is the output folder itself). `known` gives the
+/// stamp of a folder known to be untouched since it was last looked at.
+pub fn dir_stamps(
+    output: &Path,
+    paths: &[String],
+    known: impl Fn(&str) -> Option<Stamp> + Sync,
+) -> Result<Vec<(String, Stamp)>, WriteError> {
+    let mut dirs = std::collections::BTreeSet::from([""]);
+    for path in paths {
+        let mut rest = path.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !dirs.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    let dirs: Vec<&str> = dirs.into_iter().collect();
+    crate::source::in_flight(&dirs, |d| {
+        if let Some(stamp) = known(d) {
+            return Ok((d.to_string(), stamp));
+        }
+        let path = output.join(d);
+        let meta = std::fs::symlink_metadata(&path).map_err(at(&path))?;
+        Ok((d.to_string(), Stamp::of_output(&meta)))
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Whether the output folder is exactly as the cache says the last build
+/// left it: marked as plainsight's, every folder and every file with the
+/// stamp it had. A folder's stamp changes when anything is added to it or
+/// taken from it, a file's when it is written.
+pub fn unchanged<'a>(
+    output: &Path,
+    dirs: &[(String, Stamp)],
+    files: impl Iterator<Item = &'a OutFile>,
+) -> bool {
+    let same = |path: &str, stamp: &Stamp| {
+        std::fs::symlink_metadata(output.join(path)).is_ok_and(|m| &Stamp::of_output(&m) == stamp)
+    };
+    let all: Vec<(&str, &Stamp)> = dirs
+        .iter()
+        .map(|(d, s)| (d.as_str(), s))
+        .chain(files.map(|f| (f.path.as_str(), &f.stamp)))
+        .collect();
+    output.join(MARKER).is_file()
+        && !dirs.is_empty()
+        && crate::source::in_flight(&all, |(p, s)| same(p, s))
+            .into_iter()
+            .all(|same| same)
 }
 
 /// A folder plainsight may replace: empty, or carrying its marker.

@@ -389,6 +389,49 @@ pub struct Fingerprints {
     files: Vec<(u64, usize, u32)>,
 }
 
+impl Fingerprints {
+    /// A hash of everything the scan looks for (and the sources it names),
+    /// independent of the order things were added in: the scan of a file
+    /// finds the same leaks whenever this is the same. The build cache keys
+    /// scanned output by it.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(b"plainsight fingerprints 1");
+        let mut add = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        for s in &self.sources {
+            add(s.as_bytes());
+        }
+        let mut shingles: Vec<(u64, u32)> = self.shingles.iter().map(|(k, v)| (*k, *v)).collect();
+        shingles.sort_unstable();
+        let mut buf = Vec::with_capacity(shingles.len() * 12);
+        for (k, v) in shingles {
+            buf.extend_from_slice(&k.to_le_bytes());
+            buf.extend_from_slice(&v.to_le_bytes());
+        }
+        add(&buf);
+        buf.clear();
+        for (words, si) in &self.values {
+            buf.extend_from_slice(&(words.len() as u64).to_le_bytes());
+            for w in words {
+                buf.extend_from_slice(&w.to_le_bytes());
+            }
+            buf.extend_from_slice(&si.to_le_bytes());
+        }
+        add(&buf);
+        buf.clear();
+        for (hash, len, si) in &self.files {
+            buf.extend_from_slice(&hash.to_le_bytes());
+            buf.extend_from_slice(&(*len as u64).to_le_bytes());
+            buf.extend_from_slice(&si.to_le_bytes());
+        }
+        add(&buf);
+        *h.finalize().as_bytes()
+    }
+}
+
 /// Exempt text found in an output file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Leak {

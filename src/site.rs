@@ -75,6 +75,10 @@ impl Folder {
     }
 
     /// Every file, documents first, each list in name order.
+    pub fn files(&self) -> impl Iterator<Item = &ContentFile> {
+        self.documents.iter().chain(self.attachments.iter())
+    }
+
     pub fn files_mut(&mut self) -> impl Iterator<Item = &mut ContentFile> {
         self.documents.iter_mut().chain(self.attachments.iter_mut())
     }

@@ -101,6 +101,40 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
     Ok(source)
 }
 
+/// `f` on every item, with many calls in flight at once, for work that
+/// mostly waits on the disk (reads, `stat`s): on virtual and network disks
+/// each call waits, and one call per core at a time would mostly wait.
+/// Results are in the order of `items`.
+pub fn in_flight<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = IN_FLIGHT.min(items.len());
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return out;
+                        };
+                        out.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("an I/O thread panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Calls in flight at once in [`in_flight`].
+const IN_FLIGHT: usize = 16;
+
 /// Reads the bytes of files listed by [`read`] (a decision folder's).
 pub fn fill(root: &Path, files: &mut [ContentFile]) -> Result<(), ReadError> {
     for file in files {

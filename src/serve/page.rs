@@ -140,6 +140,7 @@ mod tests {
             files_written: 0,
             language: None,
             timings: Default::default(),
+            reuse: None,
         }
     }
 

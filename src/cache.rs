@@ -1,0 +1,620 @@
+//! The build cache: what earlier builds worked out, kept so that a rebuild
+//! does only what changed. Wrong incrementality is worse than slow, so
+//! whatever cannot be shown to be unchanged is worked out again.
+//!
+//! - Every key starts from the *context*: this very program (a hash of its
+//!   executable), the options, and every input that is not a decision folder
+//!   (site.toml, pages, data, templates). Any change to them changes every key.
+//! - A decision folder is taken to be unchanged when every file's stamp (size,
+//!   modification and change times, inode) is, as git, make and cargo judge.
+//!   A file changed within [`RACY`] of being looked at gets no stamp, so it is
+//!   read again next time: a change in the same clock tick cannot be missed.
+//!   Pass 1's result for an unchanged folder is reused.
+//! - A unit of pass 2 (one decision's pages, or the site-wide pages) is reused
+//!   when its key is unchanged: the context, a hash of every fingerprint of
+//!   exempt text, and what the unit shows of other decisions. Its files must
+//!   still be in the output folder exactly as they were written (checked by
+//!   their stamps and every folder's), or the whole output is written afresh.
+//!
+//! The cache folder (`.plainsight-cache/` in the site folder by default) holds:
+//! `folders` and `units`, records in site order; `output`, the folders of the
+//! output as last published; and `journal`, present only while the output
+//! folder is being changed, so a build that stopped half-way is noticed.
+//! The cache holds fingerprints and withheld-item notes, never exempt text;
+//! it must stay outside the output folder (the build refuses otherwise).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::diagnostics::Diagnostics;
+use crate::guard::FileFindings;
+
+/// The default cache folder's name, in the site folder.
+pub const DIR: &str = ".plainsight-cache";
+
+/// A content hash (blake3).
+pub type Digest = [u8; 32];
+
+/// Bumped when the records' shape changes (the executable's hash changes
+/// then too; this is for a cache read by a build of the same source).
+const FORMAT: u32 = 1;
+
+/// How recently a file may have changed and still be trusted by its stamp.
+pub const RACY: Duration = Duration::from_secs(2);
+
+/// A file's identity on disk, as `stat` gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    ino: u64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            size: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            ino: meta.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        let since = |t: io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos() as i64))
+        };
+        Stamp {
+            size: meta.len(),
+            mtime: since(meta.modified()),
+            ctime: since(meta.created()),
+            ino: 0,
+        }
+    }
+
+    /// The stamp of a source file, or `None` when it changed too recently
+    /// (within [`RACY`] of `now`) for its stamp to tell a later change apart.
+    pub fn of_source(meta: &std::fs::Metadata, now: SystemTime) -> Option<Stamp> {
+        let stamp = Stamp::of(meta);
+        let changed = SystemTime::UNIX_EPOCH
+            + Duration::new(stamp.mtime.0.max(stamp.ctime.0).max(0) as u64, 0);
+        (changed + RACY + Duration::from_secs(1) < now).then_some(stamp)
+    }
+
+    /// The stamp of an output file. The change time is left out: moving a
+    /// file into place changes it, and only the build moves output files.
+    pub fn of_output(meta: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            ctime: (0, 0),
+            ..Stamp::of(meta)
+        }
+    }
+}
+
+/// The stamps of files under `root`, in order; `None` for a file that
+/// changed too recently or cannot be looked at.
+pub fn source_stamps<'a>(
+    root: &Path,
+    paths: impl Iterator<Item = &'a str>,
+) -> Vec<(String, Option<Stamp>)> {
+    let now = SystemTime::now();
+    paths
+        .map(|p| {
+            let stamp = std::fs::symlink_metadata(root.join(p))
+                .ok()
+                .and_then(|m| Stamp::of_source(&m, now));
+            (p.to_string(), stamp)
+        })
+        .collect()
+}
+
+/// What pass 1 found in one decision folder, as the cache keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FolderRecord {
+    /// `22-00073`.
+    pub name: String,
+    /// Every file of the folder, with its stamp when it was read.
+    pub stamps: Vec<(String, Option<Stamp>)>,
+    /// The content hash of the folder's files.
+    pub digest: Digest,
+    /// A hash of its listing: what other pages show of the decision.
+    pub listing: Digest,
+    /// Pass 1's result ([`crate::folder::FirstPass`]), frozen.
+    #[serde(with = "serde_bytes")]
+    pub first_pass: Vec<u8>,
+}
+
+impl FolderRecord {
+    /// Whether the folder is unchanged since this record, judged by stamps.
+    pub fn matches(&self, stamps: &[(String, Option<Stamp>)]) -> bool {
+        self.stamps.len() == stamps.len()
+            && self
+                .stamps
+                .iter()
+                .zip(stamps)
+                .all(|((p, a), (q, b))| p == q && a.is_some() && a == b)
+    }
+}
+
+/// An output file as written: where, its content hash, its stamp.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutFile {
+    pub path: String,
+    pub hash: Digest,
+    pub stamp: Stamp,
+}
+
+/// What one unit of pass 2 produced.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitRecord {
+    /// The decision folder's name, or [`SITE_UNIT`].
+    pub name: String,
+    pub key: Digest,
+    pub files: Vec<OutFile>,
+    pub diagnostics: Diagnostics,
+    pub findings: Vec<FileFindings>,
+}
+
+/// A [`UnitRecord`] to write, borrowed (encoded exactly alike).
+#[derive(Serialize)]
+pub struct UnitRecordRef<'a> {
+    pub name: &'a str,
+    pub key: &'a Digest,
+    pub files: &'a [OutFile],
+    pub diagnostics: &'a Diagnostics,
+    pub findings: &'a [FileFindings],
+}
+
+/// The name of the unit that makes the site-wide pages.
+pub const SITE_UNIT: &str = "";
+
+/// The output folder as last published: where it is and its folders' stamps
+/// (a folder whose stamp is unchanged has had nothing added or removed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutputRecord {
+    pub output: PathBuf,
+    pub dirs: Vec<(String, Stamp)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    program: Digest,
+    context: Digest,
+}
+
+/// The cache folder, for one program and one build's context.
+pub struct Cache {
+    dir: PathBuf,
+    program: Digest,
+    context: Digest,
+}
+
+/// A hash of this program's executable, once per process; `None` when it
+/// cannot be read (then nothing is cached).
+pub fn build_id() -> Option<Digest> {
+    static ID: std::sync::OnceLock<Option<Digest>> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let mut hasher = blake3::Hasher::new();
+        let file = File::open(exe).ok()?;
+        hasher.update_reader(file).ok()?;
+        Some(*hasher.finalize().as_bytes())
+    })
+}
+
+/// Hashes a sequence of byte strings, each with its length, so that no two
+/// different sequences hash alike.
+pub struct Hasher(blake3::Hasher);
+
+impl Hasher {
+    pub fn new(domain: &str) -> Hasher {
+        let mut h = Hasher(blake3::Hasher::new());
+        h.add(domain.as_bytes());
+        h
+    }
+
+    pub fn add(&mut self, bytes: &[u8]) -> &mut Hasher {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    pub fn finish(&self) -> Digest {
+        *self.0.finalize().as_bytes()
+    }
+}
+
+impl Cache {
+    /// `program` is [`build_id`]; `context` starts every key (see the module).
+    pub fn new(dir: &Path, program: Digest, context: Digest) -> Cache {
+        Cache {
+            dir: dir.to_path_buf(),
+            program,
+            context,
+        }
+    }
+
+    pub fn context(&self) -> &Digest {
+        &self.context
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The folder records of the last build, in site order (none when
+    /// there are none for this context).
+    pub fn folders(&self) -> Records<FolderRecord> {
+        let mut index = self.open::<String>("folders", true);
+        let mut shards = std::collections::VecDeque::new();
+        while let Some(name) = index.next_record() {
+            shards.push_back(self.dir.join(name));
+        }
+        Records {
+            file: None,
+            then: shards,
+            peeked: None,
+        }
+    }
+
+    /// Starts writing this build's folder records, in shards: a shard whose
+    /// records are unchanged is already there and not written again.
+    pub fn folder_writer(&self) -> io::Result<FolderWriter> {
+        Ok(FolderWriter {
+            index: self.writer("folders")?,
+            shard: Vec::new(),
+            names: Vec::new(),
+        })
+    }
+
+    /// The unit records of the last build by this program, by name, in
+    /// whatever context (a unit's key includes the context; its files are
+    /// what the output folder should hold).
+    pub fn units(&self) -> HashMap<String, UnitRecord> {
+        let mut out = HashMap::new();
+        let mut records = self.open::<UnitRecord>("units", false);
+        while let Some(r) = records.next_record() {
+            out.insert(r.name.clone(), r);
+        }
+        out
+    }
+
+    /// What the last build published.
+    pub fn output(&self) -> Option<OutputRecord> {
+        self.open::<OutputRecord>("output", false).next_record()
+    }
+
+    fn open<T: DeserializeOwned>(&self, name: &str, same_context: bool) -> Records<T> {
+        let mut records = Records {
+            file: File::open(self.dir.join(name)).ok().map(BufReader::new),
+            then: Default::default(),
+            peeked: None,
+        };
+        let fits = records
+            .next_raw()
+            .and_then(|bytes| postcard::from_bytes::<Header>(&bytes).ok())
+            .is_some_and(|h| {
+                h.format == FORMAT
+                    && h.program == self.program
+                    && (!same_context || h.context == self.context)
+            });
+        if !fits {
+            records.file = None;
+        }
+        records
+    }
+
+    /// Starts writing the records of this build; they replace the last
+    /// build's only when [`Writer::commit`] is called.
+    pub fn writer(&self, name: &'static str) -> io::Result<Writer> {
+        std::fs::create_dir_all(&self.dir)?;
+        let temp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        let mut w = Writer {
+            file: BufWriter::new(temp),
+            name,
+        };
+        w.push(&Header {
+            format: FORMAT,
+            program: self.program,
+            context: self.context,
+        })?;
+        Ok(w)
+    }
+
+    /// Whether a change to the output folder was started and not finished.
+    pub fn journal_exists(&self) -> bool {
+        self.dir.join("journal").exists()
+    }
+
+    /// Notes that the output folder is about to change.
+    pub fn begin_journal(&self, output: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let text = format!(
+            "plainsight was changing {} and had not finished; the next build writes it afresh.\n",
+            output.display()
+        );
+        let path = self.dir.join("journal");
+        let mut file = File::create(&path)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    }
+
+    /// Notes that the output folder and the cache agree again.
+    pub fn end_journal(&self) -> io::Result<()> {
+        std::fs::remove_file(self.dir.join("journal"))
+    }
+}
+
+/// Records of one cache file, read one at a time.
+pub struct Records<T> {
+    file: Option<BufReader<File>>,
+    /// Files whose records follow this one's (the folder records' shards).
+    then: std::collections::VecDeque<PathBuf>,
+    peeked: Option<T>,
+}
+
+impl<T: DeserializeOwned> Records<T> {
+    /// An empty set of records.
+    pub fn none() -> Records<T> {
+        Records {
+            file: None,
+            then: Default::default(),
+            peeked: None,
+        }
+    }
+
+    fn next_raw(&mut self) -> Option<Vec<u8>> {
+        if self.file.is_none() {
+            let next = self.then.pop_front()?;
+            self.file = Some(BufReader::new(File::open(next).ok()?));
+        }
+        let file = self.file.as_mut()?;
+        let mut len = [0u8; 8];
+        let read = (|| -> io::Result<Vec<u8>> {
+            file.read_exact(&mut len)?;
+            let len = usize::try_from(u64::from_le_bytes(len)).map_err(io::Error::other)?;
+            let mut bytes = vec![0; len];
+            file.read_exact(&mut bytes)?;
+            Ok(bytes)
+        })();
+        match read {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && !self.then.is_empty() => {
+                // The end of one shard: on to the next.
+                self.file = None;
+                self.next_raw()
+            }
+            Err(_) => {
+                // The end, or a damaged file: either way, nothing more.
+                self.file = None;
+                self.then.clear();
+                None
+            }
+        }
+    }
+
+    pub fn next_record(&mut self) -> Option<T> {
+        if let Some(r) = self.peeked.take() {
+            return Some(r);
+        }
+        let bytes = self.next_raw()?;
+        match postcard::from_bytes(&bytes) {
+            Ok(r) => Some(r),
+            Err(_) => {
+                self.file = None;
+                self.then.clear();
+                None
+            }
+        }
+    }
+}
+
+impl Records<FolderRecord> {
+    /// The record for folder `name`, when the last build had one. Folders
+    /// must be asked for in site order, as records are written.
+    pub fn take(&mut self, name: &str) -> Option<FolderRecord> {
+        while let Some(r) = self.next_record() {
+            match r.name.as_str().cmp(name) {
+                std::cmp::Ordering::Less => continue,
+                std::cmp::Ordering::Equal => return Some(r),
+                std::cmp::Ordering::Greater => {
+                    self.peeked = Some(r);
+                    return None;
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Writes folder records in shards named by their content's hash, and an
+/// index of them in order.
+pub struct FolderWriter {
+    index: Writer,
+    shard: Vec<u8>,
+    names: Vec<String>,
+}
+
+impl FolderWriter {
+    pub fn push(&mut self, record: &FolderRecord) -> io::Result<()> {
+        let bytes = postcard::to_stdvec(record).map_err(io::Error::other)?;
+        self.shard
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.shard.extend_from_slice(&bytes);
+        Ok(())
+    }
+
+    /// Ends a shard (a chunk of folders), writing it unless it is there.
+    pub fn end_shard(&mut self, cache: &Cache) -> io::Result<()> {
+        if self.shard.is_empty() {
+            return Ok(());
+        }
+        let name = format!("folders-{}", blake3::hash(&self.shard).to_hex());
+        let path = cache.dir.join(&name);
+        if !path.is_file() {
+            let mut temp = tempfile::NamedTempFile::new_in(&cache.dir)?;
+            temp.write_all(&self.shard)?;
+            temp.persist(&path).map_err(|e| e.error)?;
+        }
+        self.index.push(&name)?;
+        self.names.push(name);
+        self.shard.clear();
+        Ok(())
+    }
+
+    /// Puts the index in place and removes shards it does not name.
+    pub fn commit(mut self, cache: &Cache) -> io::Result<()> {
+        self.end_shard(cache)?;
+        self.index.commit(cache)?;
+        let keep: std::collections::HashSet<&str> = self.names.iter().map(String::as_str).collect();
+        for entry in std::fs::read_dir(&cache.dir)?.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("folders-") && !keep.contains(&*name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes one cache file's records into a temporary file.
+pub struct Writer {
+    file: BufWriter<tempfile::NamedTempFile>,
+    name: &'static str,
+}
+
+impl Writer {
+    pub fn push<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
+        let bytes = postcard::to_stdvec(record).map_err(io::Error::other)?;
+        self.file.write_all(&(bytes.len() as u64).to_le_bytes())?;
+        self.file.write_all(&bytes)
+    }
+
+    /// Puts the records in place of the last build's.
+    pub fn commit(self, cache: &Cache) -> io::Result<()> {
+        let temp = self.file.into_inner().map_err(|e| e.into_error())?;
+        temp.persist(cache.dir.join(self.name))
+            .map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_in_order_and_only_for_their_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let record = |name: &str| FolderRecord {
+            name: name.to_string(),
+            stamps: vec![("content/decisions/a/decision.md".into(), None)],
+            digest: [2; 32],
+            listing: [3; 32],
+            first_pass: vec![4, 5, 6],
+        };
+        let mut w = cache.folder_writer().unwrap();
+        for name in ["20-00001", "20-00003", "20-00004"] {
+            w.push(&record(name)).unwrap();
+            // Shards end anywhere; the records read as one sequence.
+            if name == "20-00003" {
+                w.end_shard(&cache).unwrap();
+            }
+        }
+        // Nothing is there until it is committed.
+        assert!(cache.folders().take("20-00001").is_none());
+        w.commit(&cache).unwrap();
+
+        let mut records = cache.folders();
+        assert!(records.take("20-00000").is_none());
+        assert_eq!(records.take("20-00001").unwrap().first_pass, [4, 5, 6]);
+        assert!(records.take("20-00002").is_none());
+        assert!(records.take("20-00004").is_some());
+        assert!(records.take("20-00005").is_none());
+
+        // Another context (other options or site files) or another program sees nothing.
+        assert!(
+            Cache::new(dir.path(), [7; 32], [9; 32])
+                .folders()
+                .take("20-00001")
+                .is_none()
+        );
+        assert!(
+            Cache::new(dir.path(), [8; 32], [1; 32])
+                .folders()
+                .take("20-00001")
+                .is_none()
+        );
+
+        // A damaged shard is the end of the records, not a failure.
+        let mut shards: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("folders-")
+            })
+            .collect();
+        assert_eq!(shards.len(), 2);
+        shards.sort_by_key(|p| std::fs::metadata(p).unwrap().len());
+        // The smaller shard holds the last record alone.
+        let bytes = std::fs::read(&shards[0]).unwrap();
+        std::fs::write(&shards[0], &bytes[..bytes.len() - 3]).unwrap();
+        let mut records = cache.folders();
+        assert!(records.take("20-00003").is_some());
+        assert!(records.take("20-00004").is_none());
+    }
+
+    #[test]
+    fn a_file_changed_just_now_has_no_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "text").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert!(Stamp::of_source(&meta, SystemTime::now()).is_none());
+        let later = SystemTime::now() + Duration::from_secs(10);
+        assert!(Stamp::of_source(&meta, later).is_some());
+    }
+
+    #[test]
+    fn stamps_must_all_be_there_and_equal() {
+        let s = |size| {
+            Some(Stamp {
+                size,
+                mtime: (1, 0),
+                ctime: (1, 0),
+                ino: 7,
+            })
+        };
+        let record = FolderRecord {
+            name: "x".into(),
+            stamps: vec![("a".into(), s(1)), ("b".into(), s(2))],
+            digest: [0; 32],
+            listing: [0; 32],
+            first_pass: Vec::new(),
+        };
+        assert!(record.matches(&[("a".into(), s(1)), ("b".into(), s(2))]));
+        assert!(!record.matches(&[("a".into(), s(1)), ("b".into(), s(3))]));
+        assert!(!record.matches(&[("a".into(), s(1))]));
+        assert!(!record.matches(&[("a".into(), s(1)), ("c".into(), s(2))]));
+        let mut racy = record.clone();
+        racy.stamps[1].1 = None;
+        assert!(!racy.matches(&[("a".into(), s(1)), ("b".into(), None)]));
+    }
+}

@@ -1,0 +1,405 @@
+//! The build cache: a rebuild does only what changed, and its output is
+//! byte-identical to a clean build's, whatever changed. Every test compares
+//! the rebuilt site with a clean build of the same content (no cache).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use plainsight::{Options, Outcome, Reuse};
+
+/// Builds `root` into `root/public` with the cache in `root/.plainsight-cache`.
+fn rebuild(root: &Path) -> Outcome {
+    plainsight::build(&Options::for_root(root)).expect("no internal error")
+}
+
+/// A clean build of `root` (no cache, fresh output folder); its files.
+fn clean(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let mut options = Options::for_root(root);
+    options.output = out.path().join("public");
+    options.report_dir = out.path().join("reports");
+    options.cache_dir = None;
+    let outcome = plainsight::build(&options).expect("no internal error");
+    assert_ok(&outcome);
+    files(&options.output)
+}
+
+fn reuse(outcome: &Outcome) -> Reuse {
+    outcome.reuse.expect("the build made pages")
+}
+
+/// Asserts that the site's output (public/) is what a clean build makes.
+#[track_caller]
+fn assert_same_as_clean(root: &Path) {
+    let rebuilt = files(&root.join("public"));
+    let fresh = clean(root);
+    let only = |a: &std::collections::BTreeMap<String, Vec<u8>>,
+                b: &std::collections::BTreeMap<String, Vec<u8>>| {
+        a.keys()
+            .filter(|k| !b.contains_key(*k))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let differ: Vec<&String> = rebuilt
+        .iter()
+        .filter(|(k, v)| fresh.get(*k).is_some_and(|w| w != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        rebuilt == fresh,
+        "the rebuilt site differs from a clean build: only rebuilt {:?}, only clean {:?}, different {:?}",
+        only(&rebuilt, &fresh),
+        only(&fresh, &rebuilt),
+        differ
+    );
+}
+
+fn edit(root: &Path, path: &str, from: &str, to: &str) {
+    let file = root.join(path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{path} has no {from:?}");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+fn append(root: &Path, path: &str, text: &str) {
+    let file = root.join(path);
+    let mut all = std::fs::read_to_string(&file).unwrap();
+    all.push_str(text);
+    std::fs::write(&file, all).unwrap();
+}
+
+const ONE: &str = "content/decisions/24-00001";
+const TWO: &str = "content/decisions/24-00002";
+
+#[test]
+fn a_rebuild_after_editing_one_body_reuses_the_rest_and_matches_a_clean_build() {
+    let site = fixture("minimal");
+    let first = rebuild(site.path());
+    assert_ok(&first);
+    let r = reuse(&first);
+    assert_eq!(
+        (r.units, r.in_place),
+        (0, false),
+        "nothing to reuse the first time"
+    );
+    append(
+        site.path(),
+        &format!("{TWO}/decision.md"),
+        "\nThe new stops start in the spring.\n",
+    );
+    let second = rebuild(site.path());
+    assert_ok(&second);
+    let r = reuse(&second);
+    assert!(r.in_place, "{r:?}");
+    // The other decision and the site-wide pages (no listing changed) are reused.
+    assert_eq!(r.units, r.of_units - 1, "{r:?}");
+    assert_eq!(r.decisions_read, 1, "{r:?}");
+    assert_same_as_clean(site.path());
+    assert!(
+        text(&site.path().join("public"), "decisions/24-00002/index.html")
+            .contains("The new stops start in the spring.")
+    );
+    // The warnings are the same as a clean build's, reused or not.
+    let mut options = Options::for_root(site.path());
+    options.cache_dir = None;
+    let fresh = plainsight::check_with(&options).unwrap();
+    assert_eq!(fresh.diagnostics, second.diagnostics);
+    // And once more with nothing changed: everything is reused.
+    let third = rebuild(site.path());
+    assert_eq!(reuse(&third).units, reuse(&third).of_units);
+    assert_eq!(third.diagnostics, second.diagnostics);
+    assert_same_as_clean(site.path());
+}
+
+#[test]
+fn a_changed_title_changes_the_pages_of_related_decisions_and_the_register() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    // 24/00002 lists 24/00001 as related, so both pages show 24/00002's title.
+    edit(
+        site.path(),
+        &format!("{TWO}/decision.md"),
+        "title = \"Opening a new mobile library route\"",
+        "title = \"Opening a longer mobile library route\"",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_eq!(reuse(&outcome).units, 0, "{:?}", reuse(&outcome));
+    assert_same_as_clean(site.path());
+    let out = site.path().join("public");
+    assert!(
+        text(&out, "decisions/24-00001/index.html")
+            .contains("Opening a longer mobile library route")
+    );
+    assert!(text(&out, "decisions/index.html").contains("Opening a longer mobile library route"));
+}
+
+#[test]
+fn changed_exempt_text_rechecks_every_page() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    edit(
+        site.path(),
+        &format!("{ONE}/appendix-1.md"),
+        "won the contract on price",
+        "won the contract on price and on quality",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    // Every page is scanned against the new fingerprints.
+    assert_eq!(reuse(&outcome).units, 0);
+    assert_same_as_clean(site.path());
+}
+
+#[test]
+fn exempt_text_that_an_unchanged_page_already_quotes_is_caught() {
+    // The cache must not hide a leak: 24/00002 is unchanged and its pages
+    // were built; then an exempt appendix elsewhere gains a sentence that
+    // 24/00002 already publishes. The build must refuse.
+    let site = fixture("minimal");
+    let sentence = "The villages on the new route were chosen after a survey of every parish council in the district last winter.";
+    append(
+        site.path(),
+        &format!("{TWO}/decision.md"),
+        &format!("\n{sentence}\n"),
+    );
+    assert_ok(&rebuild(site.path()));
+    let before = files(&site.path().join("public"));
+    append(
+        site.path(),
+        &format!("{ONE}/appendix-1.md"),
+        &format!("\n{sentence}\n"),
+    );
+    let outcome = rebuild(site.path());
+    assert!(outcome.has_errors(), "the leak was not caught");
+    assert!(
+        outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.file.starts_with(TWO) && d.message.contains("exempt")),
+        "{}",
+        printed(&outcome)
+    );
+    // Nothing was published: the last good site is as it was.
+    assert!(files(&site.path().join("public")) == before);
+    // And the refusal does not depend on the cache.
+    let mut options = Options::for_root(site.path());
+    options.cache_dir = None;
+    assert!(plainsight::check_with(&options).unwrap().has_errors());
+}
+
+#[test]
+fn a_template_or_site_toml_change_rebuilds_everything() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    edit(site.path(), "site.toml", "title = \"", "title = \"The ");
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    let r = reuse(&outcome);
+    assert_eq!((r.units, r.decisions_read), (0, 0), "{r:?}");
+    assert_same_as_clean(site.path());
+
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let base = plainsight::render::builtin_templates()
+        .iter()
+        .find(|(n, _)| *n == "base.html")
+        .unwrap()
+        .1;
+    std::fs::write(
+        templates.join("base.html"),
+        base.replacen(
+            "</footer>",
+            "<p>Printed copies are at every library.</p></footer>",
+            1,
+        ),
+    )
+    .unwrap();
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_eq!(reuse(&outcome).units, 0);
+    assert_same_as_clean(site.path());
+    assert!(
+        text(&site.path().join("public"), "decisions/24-00001/index.html")
+            .contains("Printed copies are at every library.")
+    );
+}
+
+#[test]
+fn a_removed_decision_leaves_nothing_behind() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    assert!(
+        site.path()
+            .join("public/decisions/24-00002/index.html")
+            .exists()
+    );
+    // 24/00001 does not refer to 24/00002, so it can go.
+    std::fs::remove_dir_all(site.path().join(TWO)).unwrap();
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(reuse(&outcome).in_place);
+    assert!(!site.path().join("public/decisions/24-00002").exists());
+    assert_same_as_clean(site.path());
+}
+
+#[test]
+fn a_hand_edited_or_added_output_file_means_writing_the_output_afresh() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let out = site.path().join("public");
+    // Edited by hand (with the same length, so only its stamp tells).
+    let page = out.join("decisions/24-00002/index.html");
+    let bytes = std::fs::read(&page).unwrap();
+    let mut edited = bytes.clone();
+    let i = edited.iter().position(|b| *b == b'<').unwrap();
+    edited[i + 1] = b'x';
+    std::fs::write(&page, &edited).unwrap();
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(!reuse(&outcome).in_place);
+    assert_eq!(std::fs::read(&page).unwrap(), bytes);
+    assert_same_as_clean(site.path());
+
+    // A file dropped into the output: a clean build would not have it.
+    std::fs::write(out.join("decisions/24-00001/secret.pdf"), "not ours").unwrap();
+    let outcome = rebuild(site.path());
+    assert!(!reuse(&outcome).in_place);
+    assert!(!out.join("decisions/24-00001/secret.pdf").exists());
+    assert_same_as_clean(site.path());
+
+    // A file taken away.
+    std::fs::remove_file(out.join("decisions/24-00001/index.html")).unwrap();
+    let outcome = rebuild(site.path());
+    assert!(!reuse(&outcome).in_place);
+    assert_same_as_clean(site.path());
+}
+
+#[test]
+fn an_unfinished_update_means_writing_the_output_afresh() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    // As if a build had stopped while changing the output folder.
+    std::fs::write(site.path().join(".plainsight-cache/journal"), "").unwrap();
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(!reuse(&outcome).in_place);
+    assert!(!site.path().join(".plainsight-cache/journal").exists());
+    assert_same_as_clean(site.path());
+    assert!(reuse(&rebuild(site.path())).in_place);
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let cache = site.path().join(".plainsight-cache");
+    for name in ["folders", "units", "output"] {
+        let path = cache.join(name);
+        let mut bytes = std::fs::read(&path).unwrap();
+        // Flip bytes in the middle of the records.
+        let n = bytes.len();
+        for b in &mut bytes[n / 2..(n / 2 + 16).min(n)] {
+            *b ^= 0x5a;
+        }
+        std::fs::write(&path, bytes).unwrap();
+    }
+    append(
+        site.path(),
+        &format!("{TWO}/decision.md"),
+        "\nOne more sentence here.\n",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_same_as_clean(site.path());
+}
+
+#[test]
+fn unchanged_folders_are_not_read_again() {
+    let site = fixture("minimal");
+    // Stamps are trusted only for files that did not change just now.
+    std::thread::sleep(plainsight::cache::RACY + std::time::Duration::from_millis(1500));
+    assert_ok(&rebuild(site.path()));
+    append(
+        site.path(),
+        &format!("{TWO}/decision.md"),
+        "\nA sentence.\n",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    // 24/00001 came from the cache without being read; 24/00002 was read.
+    let r = reuse(&outcome);
+    assert_eq!(r.decisions_read, 1, "{r:?}");
+    assert_same_as_clean(site.path());
+}
+
+#[test]
+fn check_uses_the_cache_and_finds_the_same() {
+    let site = example();
+    assert_ok(&rebuild(site.path()));
+    let cached = plainsight::check(site.path()).unwrap();
+    assert_eq!(reuse(&cached).units, reuse(&cached).of_units);
+    let mut options = Options::for_root(site.path());
+    options.cache_dir = None;
+    let fresh = plainsight::check_with(&options).unwrap();
+    assert_eq!(cached.diagnostics, fresh.diagnostics);
+    assert_eq!(
+        cached.report.as_ref().map(|r| r.items.len()),
+        fresh.report.as_ref().map(|r| r.items.len())
+    );
+    assert_eq!(
+        format!("{:?}", cached.language),
+        format!("{:?}", fresh.language)
+    );
+}
+
+#[test]
+fn the_cache_cannot_live_in_the_output() {
+    let site = fixture("minimal");
+    let mut options = Options::for_root(site.path());
+    options.cache_dir = Some(site.path().join("public/.cache"));
+    let error = plainsight::build(&options).unwrap_err();
+    assert!(
+        error.to_string().contains("outside the output folder"),
+        "{error}"
+    );
+    let _: PathBuf = options.output;
+}
+
+#[test]
+fn the_example_site_rebuilds_identically_after_each_kind_of_edit() {
+    let site = example();
+    assert_ok(&rebuild(site.path()));
+    // A body, then an EqIA, then a page, then a dataset row.
+    append(
+        site.path(),
+        "content/decisions/22-00073/report.md",
+        "\nWe will report back in a year.\n",
+    );
+    assert_ok(&rebuild(site.path()));
+    assert_same_as_clean(site.path());
+    append(
+        site.path(),
+        "content/decisions/22-00073/appendix-2-eqia.md",
+        "\nWe will look at this assessment again in a year.\n",
+    );
+    assert_ok(&rebuild(site.path()));
+    assert_same_as_clean(site.path());
+    let pages = site.path().join("content/pages");
+    let page = std::fs::read_dir(&pages)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let page = page
+        .strip_prefix(site.path())
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    append(site.path(), &page, "\nThis page was checked this month.\n");
+    assert_ok(&rebuild(site.path()));
+    assert_same_as_clean(site.path());
+}
