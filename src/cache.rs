@@ -384,9 +384,14 @@ impl<T: DeserializeOwned> Records<T> {
         let mut len = [0u8; 8];
         let read = (|| -> io::Result<Vec<u8>> {
             file.read_exact(&mut len)?;
-            let len = usize::try_from(u64::from_le_bytes(len)).map_err(io::Error::other)?;
-            let mut bytes = vec![0; len];
-            file.read_exact(&mut bytes)?;
+            let len = u64::from_le_bytes(len);
+            // Grown as read, never set aside up front: a damaged length
+            // cannot ask for more memory than the file holds.
+            let mut bytes = Vec::new();
+            (&mut *file).take(len).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 != len {
+                return Err(io::Error::from(io::ErrorKind::InvalidData));
+            }
             Ok(bytes)
         })();
         match read {
