@@ -296,6 +296,8 @@ struct ValueMatcher {
     /// First word's hash to the indices of values starting with it.
     by_first: HashKeyed<Vec<usize>>,
     sequences: Vec<Vec<u64>>,
+    /// Words in the longest sequence.
+    longest: usize,
 }
 
 impl ValueMatcher {
@@ -307,11 +309,13 @@ impl ValueMatcher {
         ValueMatcher {
             by_first,
             sequences: values.iter().map(|(w, _)| w.clone()).collect(),
+            longest: values.iter().map(|(w, _)| w.len()).max().unwrap_or(0),
         }
     }
 
-    /// The first of [`ValueMatcher::matches`], found with plain loops: this
-    /// runs on every word of every output file.
+    /// The first of [`ValueMatcher::matches`], found with plain loops (the
+    /// scan finds it as a stream, with [`ValueStream`]).
+    #[cfg(test)]
     fn first_match(&self, words: &[u64]) -> Option<usize> {
         if self.by_first.is_empty() {
             return None;
@@ -398,51 +402,13 @@ impl Fingerprints {
             Ok(text) => Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(bytes),
         };
-        // Both views in one pass: every word, and the words outside markup
-        // with where each is among all the words (only when there is markup
-        // to strip).
-        let markup = text.contains('<');
-        let mut words = Vec::with_capacity(text.len() / 6);
-        let mut outside: Vec<u64> = Vec::new();
-        let mut outside_at: Vec<usize> = Vec::new();
-        each_word(&text, |word, in_markup| {
-            if markup && !in_markup {
-                outside.push(word);
-                outside_at.push(words.len());
-            }
-            words.push(word);
-        });
-        // Shingles of every word, up to the first found.
-        let mut missed = 0;
-        for shingle in shingles(&words) {
-            if let Some(si) = self.shingles.get(&shingle) {
-                found.push((*si, "text"));
-                break;
-            }
-            missed += 1;
-        }
-        if let Some(v) = self.matcher.first_match(&words) {
-            found.push((self.values[v].1, "value"));
-        }
-        // Without markup, as read before: a run of words with no markup
-        // between them is a shingle already looked up (and missed) above.
-        if markup && outside.len() < words.len() {
-            for start in 0..(outside.len() + 1).saturating_sub(SHINGLE_WORDS) {
-                let at = outside_at[start];
-                if at < missed && outside_at[start + SHINGLE_WORDS - 1] - at == SHINGLE_WORDS - 1 {
-                    continue;
-                }
-                let window = &outside[start..start + SHINGLE_WORDS];
-                let shingle = shingles(window).next().expect("one window");
-                if let Some(si) = self.shingles.get(&shingle) {
-                    found.push((*si, "text"));
-                    break;
-                }
-            }
-            if let Some(v) = self.matcher.first_match(&outside) {
-                found.push((self.values[v].1, "value"));
-            }
-        }
+        // Both views in one pass, as a stream: every word, and the words
+        // outside markup (only when there is markup to strip). Only the last
+        // few words of each are held, so a large file costs no more to scan
+        // than a small one.
+        let mut views = Views::new(self, text.contains('<'));
+        each_word(&text, |word, in_markup| views.push(word, in_markup));
+        found.extend(views.finish());
         found.sort();
         found.dedup();
         found
@@ -453,6 +419,169 @@ impl Fingerprints {
                 how,
             })
             .collect()
+    }
+}
+
+/// The words of one file read as a stream: the first shingle and the first
+/// value found in each view (every word; the words outside markup), exactly
+/// as if the views were read whole, holding only the last few words.
+struct Views<'a> {
+    f: &'a Fingerprints,
+    /// Whether the file has markup, so a view without it is read too.
+    markup: bool,
+    /// Words read so far (in the view of every word).
+    words: usize,
+    all: Window,
+    outside: Window,
+    /// Where the first shingle found in the view of every word starts.
+    all_hit: Option<usize>,
+    found: Vec<(u32, &'static str)>,
+    outside_hit: bool,
+    all_values: ValueStream<'a>,
+    outside_values: ValueStream<'a>,
+}
+
+impl<'a> Views<'a> {
+    fn new(f: &'a Fingerprints, markup: bool) -> Views<'a> {
+        Views {
+            f,
+            markup,
+            words: 0,
+            all: Window::default(),
+            outside: Window::default(),
+            all_hit: None,
+            found: Vec::new(),
+            outside_hit: false,
+            all_values: ValueStream::new(&f.matcher),
+            outside_values: ValueStream::new(&f.matcher),
+        }
+    }
+
+    fn push(&mut self, word: u64, in_markup: bool) {
+        let at = self.words;
+        self.words += 1;
+        if self.all_hit.is_none() {
+            if let Some((shingle, _)) = self.all.push(word, at) {
+                if let Some(si) = self.f.shingles.get(&shingle) {
+                    self.found.push((*si, "text"));
+                    self.all_hit = Some(at + 1 - SHINGLE_WORDS);
+                }
+            }
+        }
+        self.all_values.push(word);
+        if !self.markup || in_markup {
+            return;
+        }
+        if !self.outside_hit {
+            if let Some((shingle, start)) = self.outside.push(word, at) {
+                // A run with no markup in it is a shingle the view of every
+                // word already looked up, and missed, unless it starts at or
+                // after that view's first find.
+                let seen =
+                    at - start == SHINGLE_WORDS - 1 && self.all_hit.is_none_or(|hit| start < hit);
+                if !seen {
+                    if let Some(si) = self.f.shingles.get(&shingle) {
+                        self.found.push((*si, "text"));
+                        self.outside_hit = true;
+                    }
+                }
+            }
+        }
+        self.outside_values.push(word);
+    }
+
+    fn finish(mut self) -> Vec<(u32, &'static str)> {
+        for values in [self.all_values, self.outside_values] {
+            if let Some(v) = values.finish() {
+                self.found.push((self.f.values[v].1, "value"));
+            }
+        }
+        self.found
+    }
+}
+
+/// The last [`SHINGLE_WORDS`] words of a view, with where each is among
+/// every word.
+#[derive(Default)]
+struct Window {
+    words: [u64; SHINGLE_WORDS],
+    at: [usize; SHINGLE_WORDS],
+    len: usize,
+}
+
+impl Window {
+    /// Adds a word; once the window is full, the shingle of its words and
+    /// where the first of them is.
+    fn push(&mut self, word: u64, at: usize) -> Option<(u64, usize)> {
+        let slot = self.len % SHINGLE_WORDS;
+        self.words[slot] = word;
+        self.at[slot] = at;
+        self.len += 1;
+        if self.len < SHINGLE_WORDS {
+            return None;
+        }
+        // Oldest first, as [`shingles`] reads a window.
+        let oldest = self.len % SHINGLE_WORDS;
+        let mut h = SHINGLE_SEED;
+        for i in 0..SHINGLE_WORDS {
+            h = shingle_step(h, self.words[(oldest + i) % SHINGLE_WORDS]);
+        }
+        Some((h, self.at[oldest]))
+    }
+}
+
+/// [`ValueMatcher::first_match`] over a stream of words: each start is
+/// tried once the longest value could have been read from it.
+struct ValueStream<'a> {
+    matcher: &'a ValueMatcher,
+    /// Words from the next start to try on.
+    pending: std::collections::VecDeque<u64>,
+    found: Option<usize>,
+}
+
+impl<'a> ValueStream<'a> {
+    fn new(matcher: &'a ValueMatcher) -> ValueStream<'a> {
+        ValueStream {
+            matcher,
+            pending: std::collections::VecDeque::with_capacity(matcher.longest),
+            found: None,
+        }
+    }
+
+    fn push(&mut self, word: u64) {
+        if self.found.is_some() || self.matcher.by_first.is_empty() {
+            return;
+        }
+        self.pending.push_back(word);
+        if self.pending.len() >= self.matcher.longest {
+            self.try_first();
+        }
+    }
+
+    /// Tries the value that could start at the first pending word, and lets it go.
+    fn try_first(&mut self) {
+        let Some(first) = self.pending.front() else {
+            return;
+        };
+        if let Some(candidates) = self.matcher.by_first.get(first) {
+            for &v in candidates {
+                let sequence = &self.matcher.sequences[v];
+                if sequence.len() <= self.pending.len()
+                    && sequence.iter().zip(&self.pending).all(|(a, b)| a == b)
+                {
+                    self.found = Some(v);
+                    return;
+                }
+            }
+        }
+        self.pending.pop_front();
+    }
+
+    fn finish(mut self) -> Option<usize> {
+        while self.found.is_none() && !self.pending.is_empty() {
+            self.try_first();
+        }
+        self.found
     }
 }
 
@@ -523,11 +652,16 @@ impl Hasher for Fnv {
 
 /// Position-sensitive hashes of every run of [`SHINGLE_WORDS`] words.
 fn shingles(words: &[u64]) -> impl Iterator<Item = u64> + '_ {
-    words.windows(SHINGLE_WORDS).map(|w| {
-        w.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, x| {
-            (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        })
-    })
+    words
+        .windows(SHINGLE_WORDS)
+        .map(|w| w.iter().fold(SHINGLE_SEED, |h, x| shingle_step(h, *x)))
+}
+
+const SHINGLE_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// One word more into a shingle's hash.
+fn shingle_step(h: u64, word: u64) -> u64 {
+    (h.rotate_left(23) ^ word).wrapping_mul(SHINGLE_SEED)
 }
 
 /// The rightmost minimum of every window of [`WINNOW_WINDOW`] shingles.
@@ -1141,6 +1275,45 @@ mod tests {
             found += leaks.len();
         }
         assert!(found > 100, "{found}");
+    }
+
+    #[test]
+    fn the_streamed_scan_finds_what_whole_views_did_in_long_files() {
+        // Few, long values: a value is tried only once its last word could
+        // have been read, so matches deep in a long file, at its very end
+        // and overlapping other values are all tried.
+        let exempt = random_texts(10, 6);
+        let mut b = FingerprintsBuilder::default();
+        for (i, text) in exempt.iter().enumerate() {
+            b.add_exempt(&format!("content/{i}.md"), text);
+        }
+        for (i, value) in random_texts(12, 7).iter().enumerate() {
+            b.add_exempt_value(&format!("data/{}.csv", i % 4), value);
+        }
+        for value in ["bid from", "the bid from thornbury outdoor club scored"] {
+            b.add_exempt_value("data/short.csv", value);
+        }
+        let (f, _) = b.finish(std::path::Path::new("."));
+        let pieces = random_texts(3_000, 8);
+        let mut found = 0;
+        for (i, file) in pieces.chunks(60).enumerate() {
+            let mut text = file.concat();
+            if i % 3 == 0 {
+                text.push_str(&exempt[i % exempt.len()]);
+            }
+            let leaks: Vec<(String, &str)> = f
+                .scan("x.html", text.as_bytes())
+                .into_iter()
+                .map(|l| (l.source, l.how))
+                .collect();
+            let expected: Vec<(String, &str)> = scan_before(&f, text.as_bytes())
+                .into_iter()
+                .map(|(si, how)| (f.sources[si as usize].clone(), how))
+                .collect();
+            assert_eq!(leaks, expected, "{text:?}");
+            found += leaks.iter().filter(|(_, how)| *how == "value").count();
+        }
+        assert!(found > 10, "{found}");
     }
 
     #[test]
