@@ -157,6 +157,11 @@ impl PublicDecision {
         for paper in &mut self.papers {
             if let PublicPaper::Published(p) = paper {
                 p.body.blocks = Vec::new();
+                // Only a paper's own page shows these, and it is made from
+                // the complete decision.
+                p.impacts = Vec::new();
+                p.summary = None;
+                p.meeting = None;
                 for a in &mut p.attachments {
                     if let PublicAttachment::Published(f) = a {
                         f.bytes = Vec::new();
@@ -164,6 +169,8 @@ impl PublicDecision {
                 }
             }
         }
+        // Every site's listings are held at once: no room to spare.
+        self.papers.shrink_to_fit();
         self.complete = false;
         self
     }
