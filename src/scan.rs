@@ -377,45 +377,202 @@ impl Fingerprints {
 
     /// Scans one output file (a gzip file is opened and its contents scanned).
     pub fn scan(&self, output: &str, bytes: &[u8]) -> Vec<Leak> {
-        let mut found: Vec<(u32, &'static str)> = Vec::new();
         let bytes = match inspectable(output, bytes) {
             Ok(b) => b,
-            Err(_) => {
-                return vec![Leak {
-                    output: output.to_string(),
-                    source: output.to_string(),
-                    how: "unreadable",
-                }];
-            }
+            Err(_) => return vec![unreadable(output)],
         };
-        let bytes = bytes.as_ref();
-        // Only a file of the same length can be the same file.
-        if self.files.iter().any(|(_, len, _)| *len == bytes.len()) {
-            let hash = hash_bytes(bytes);
-            for (h, len, si) in &self.files {
-                if *h == hash && *len == bytes.len() {
+        let mut stream = ScanStream::new(self, output);
+        stream.feed_plain(&bytes);
+        stream.finish()
+    }
+
+    /// Scans one output file in pieces, as it is written, holding only a
+    /// few words of it: [`ScanStream::finish`] finds exactly what
+    /// [`Fingerprints::scan`] finds in the whole file, wherever the pieces
+    /// are cut.
+    pub fn stream<'a>(&'a self, output: &str) -> ScanStream<'a> {
+        ScanStream::new(self, output)
+    }
+}
+
+fn unreadable(output: &str) -> Leak {
+    Leak {
+        output: output.to_string(),
+        source: output.to_string(),
+        how: "unreadable",
+    }
+}
+
+/// One output file being scanned piece by piece (see [`Fingerprints::stream`]).
+pub struct ScanStream<'a> {
+    f: &'a Fingerprints,
+    output: String,
+    /// Whether the file is known to be plain (not gzip); `None` until its
+    /// first bytes are seen. A gzip file is held and opened at the end.
+    plain: Option<bool>,
+    held: Vec<u8>,
+    /// Bytes so far, and their hash while the file could still be the
+    /// same length as an exempt file.
+    len: usize,
+    hash: Option<Fnv>,
+    /// The bytes of a character cut by the end of the last piece.
+    partial: Vec<u8>,
+    /// Text after the last sure word break, read with the next piece.
+    pending: String,
+    in_markup: bool,
+    /// Whether the text has markup (a `<`), so the view without it counts.
+    markup: bool,
+    views: Views<'a>,
+}
+
+impl<'a> ScanStream<'a> {
+    fn new(f: &'a Fingerprints, output: &str) -> ScanStream<'a> {
+        let gzip_name = output.ends_with(".gz");
+        ScanStream {
+            f,
+            output: output.to_string(),
+            plain: gzip_name.then_some(false),
+            held: Vec::new(),
+            len: 0,
+            hash: (!f.files.is_empty()).then(Fnv::default),
+            partial: Vec::new(),
+            pending: String::new(),
+            in_markup: false,
+            markup: false,
+            views: Views::new(f),
+        }
+    }
+
+    /// The next piece of the file.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.plain.is_none() {
+            // Gzip is known by its first two bytes (RFC 1952).
+            self.held.extend_from_slice(bytes);
+            if self.held.len() < 2 {
+                return;
+            }
+            let plain = !self.held.starts_with(&[0x1f, 0x8b]);
+            self.plain = Some(plain);
+            if plain {
+                let held = std::mem::take(&mut self.held);
+                self.feed_plain(&held);
+            }
+            return;
+        }
+        match self.plain {
+            Some(true) => self.feed_plain(bytes),
+            _ => self.held.extend_from_slice(bytes),
+        }
+    }
+
+    /// Bytes known to be the file's own text (not compressed).
+    fn feed_plain(&mut self, bytes: &[u8]) {
+        self.plain = Some(true);
+        self.len += bytes.len();
+        if let Some(hash) = &mut self.hash {
+            if self.f.files.iter().any(|(_, len, _)| *len >= self.len) {
+                hash.write(bytes);
+            } else {
+                // Longer than every exempt file: it cannot be one.
+                self.hash = None;
+            }
+        }
+        if self.partial.is_empty() {
+            self.decode(bytes);
+        } else {
+            let mut joined = std::mem::take(&mut self.partial);
+            joined.extend_from_slice(bytes);
+            self.decode(&joined);
+        }
+    }
+
+    /// Reads `bytes` as UTF-8 the way [`String::from_utf8_lossy`] reads the
+    /// whole file, keeping a character cut at the end for the next piece.
+    fn decode(&mut self, mut bytes: &[u8]) {
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => return self.text(text),
+                Err(e) => {
+                    let (valid, rest) = bytes.split_at(e.valid_up_to());
+                    self.text(std::str::from_utf8(valid).expect("valid up to here"));
+                    match e.error_len() {
+                        Some(n) => {
+                            self.text("\u{fffd}");
+                            bytes = &rest[n..];
+                        }
+                        None => {
+                            self.partial = rest.to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the words of `text` up to its last ASCII whitespace: there no
+    /// word is under way and no entity can be (an entity holds no
+    /// whitespace), so the rest can wait for the next piece.
+    fn text(&mut self, text: &str) {
+        self.markup |= text.contains('<');
+        let cut = text
+            .bytes()
+            .rposition(|b| b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        if self.pending.is_empty() {
+            self.words(&text[..cut]);
+            self.pending.push_str(&text[cut..]);
+        } else if cut == 0 {
+            self.pending.push_str(text);
+        } else {
+            let mut ready = std::mem::take(&mut self.pending);
+            ready.push_str(&text[..cut]);
+            self.words(&ready);
+            ready.clear();
+            ready.push_str(&text[cut..]);
+            self.pending = ready;
+        }
+    }
+
+    fn words(&mut self, text: &str) {
+        let views = &mut self.views;
+        each_word(text, &mut self.in_markup, |word, in_markup| {
+            views.push(word, in_markup)
+        });
+    }
+
+    /// What the whole file showed.
+    pub fn finish(mut self) -> Vec<Leak> {
+        if self.plain != Some(true) {
+            // Gzip (or too short to tell): opened and scanned whole.
+            let held = std::mem::take(&mut self.held);
+            return self.f.scan(&self.output, &held);
+        }
+        if !self.partial.is_empty() {
+            // A character cut short by the end of the file.
+            self.partial.clear();
+            self.text("\u{fffd}");
+        }
+        let rest = std::mem::take(&mut self.pending);
+        self.words(&rest);
+        let f = self.f;
+        let mut found: Vec<(u32, &'static str)> = Vec::new();
+        if let Some(hash) = self.hash {
+            let hash = hash.finish();
+            for (h, len, si) in &f.files {
+                if *h == hash && *len == self.len {
                     found.push((*si, "file"));
                 }
             }
         }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        };
-        // Both views in one pass, as a stream: every word, and the words
-        // outside markup (only when there is markup to strip). Only the last
-        // few words of each are held, so a large file costs no more to scan
-        // than a small one.
-        let mut views = Views::new(self, text.contains('<'));
-        each_word(&text, |word, in_markup| views.push(word, in_markup));
-        found.extend(views.finish());
+        found.extend(self.views.finish(self.markup));
         found.sort();
         found.dedup();
         found
             .into_iter()
             .map(|(si, how)| Leak {
-                output: output.to_string(),
-                source: self.sources[si as usize].clone(),
+                output: self.output.clone(),
+                source: f.sources[si as usize].clone(),
                 how,
             })
             .collect()
@@ -427,82 +584,104 @@ impl Fingerprints {
 /// as if the views were read whole, holding only the last few words.
 struct Views<'a> {
     f: &'a Fingerprints,
-    /// Whether the file has markup, so a view without it is read too.
-    markup: bool,
     /// Words read so far (in the view of every word).
     words: usize,
-    all: Window,
-    outside: Window,
-    /// Where the first shingle found in the view of every word starts.
-    all_hit: Option<usize>,
-    found: Vec<(u32, &'static str)>,
-    outside_hit: bool,
-    all_values: ValueStream<'a>,
-    outside_values: ValueStream<'a>,
+    all: View<'a>,
+    /// The view without markup, from the first word inside markup: until
+    /// then it is the view of every word.
+    outside: Option<View<'a>>,
+}
+
+/// One view's last words and first finds.
+#[derive(Clone)]
+struct View<'a> {
+    window: Window,
+    /// Where the first shingle found starts (among every word).
+    hit: Option<usize>,
+    found: Option<u32>,
+    values: ValueStream<'a>,
+}
+
+impl<'a> View<'a> {
+    fn new(f: &'a Fingerprints) -> View<'a> {
+        View {
+            window: Window::default(),
+            hit: None,
+            found: None,
+            values: ValueStream::new(&f.matcher),
+        }
+    }
 }
 
 impl<'a> Views<'a> {
-    fn new(f: &'a Fingerprints, markup: bool) -> Views<'a> {
+    fn new(f: &'a Fingerprints) -> Views<'a> {
         Views {
             f,
-            markup,
             words: 0,
-            all: Window::default(),
-            outside: Window::default(),
-            all_hit: None,
-            found: Vec::new(),
-            outside_hit: false,
-            all_values: ValueStream::new(&f.matcher),
-            outside_values: ValueStream::new(&f.matcher),
+            all: View::new(f),
+            outside: None,
         }
     }
 
     fn push(&mut self, word: u64, in_markup: bool) {
         let at = self.words;
         self.words += 1;
-        if self.all_hit.is_none() {
-            if let Some((shingle, _)) = self.all.push(word, at) {
+        if in_markup && self.outside.is_none() {
+            // The views part here: so far they have read the same words.
+            self.outside = Some(self.all.clone());
+        }
+        let all = &mut self.all;
+        if all.hit.is_none() {
+            if let Some((shingle, start)) = all.window.push(word, at) {
                 if let Some(si) = self.f.shingles.get(&shingle) {
-                    self.found.push((*si, "text"));
-                    self.all_hit = Some(at + 1 - SHINGLE_WORDS);
+                    all.found = Some(*si);
+                    all.hit = Some(start);
                 }
             }
         }
-        self.all_values.push(word);
-        if !self.markup || in_markup {
+        all.values.push(word);
+        if in_markup {
             return;
         }
-        if !self.outside_hit {
-            if let Some((shingle, start)) = self.outside.push(word, at) {
+        let Some(outside) = &mut self.outside else {
+            return;
+        };
+        if outside.hit.is_none() {
+            if let Some((shingle, start)) = outside.window.push(word, at) {
                 // A run with no markup in it is a shingle the view of every
                 // word already looked up, and missed, unless it starts at or
                 // after that view's first find.
                 let seen =
-                    at - start == SHINGLE_WORDS - 1 && self.all_hit.is_none_or(|hit| start < hit);
+                    at - start == SHINGLE_WORDS - 1 && self.all.hit.is_none_or(|hit| start < hit);
                 if !seen {
                     if let Some(si) = self.f.shingles.get(&shingle) {
-                        self.found.push((*si, "text"));
-                        self.outside_hit = true;
+                        outside.found = Some(*si);
+                        outside.hit = Some(start);
                     }
                 }
             }
         }
-        self.outside_values.push(word);
+        outside.values.push(word);
     }
 
-    fn finish(mut self) -> Vec<(u32, &'static str)> {
-        for values in [self.all_values, self.outside_values] {
-            if let Some(v) = values.finish() {
-                self.found.push((self.f.values[v].1, "value"));
+    /// The finds of both views; the view without markup counts only when
+    /// the text has markup (`<`) to strip.
+    fn finish(self, markup: bool) -> Vec<(u32, &'static str)> {
+        let mut found = Vec::new();
+        let views = std::iter::once(self.all).chain(self.outside.filter(|_| markup));
+        for view in views {
+            found.extend(view.found.map(|si| (si, "text")));
+            if let Some(v) = view.values.finish() {
+                found.push((self.f.values[v].1, "value"));
             }
         }
-        self.found
+        found
     }
 }
 
 /// The last [`SHINGLE_WORDS`] words of a view, with where each is among
 /// every word.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Window {
     words: [u64; SHINGLE_WORDS],
     at: [usize; SHINGLE_WORDS],
@@ -532,6 +711,7 @@ impl Window {
 
 /// [`ValueMatcher::first_match`] over a stream of words: each start is
 /// tried once the longest value could have been read from it.
+#[derive(Clone)]
 struct ValueStream<'a> {
     matcher: &'a ValueMatcher,
     /// Words from the next start to try on.
@@ -692,7 +872,7 @@ fn winnow(hashes: &[u64]) -> Vec<u64> {
 /// With `strip`, markup `<...>` is a word break and its contents are skipped.
 pub fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 6);
-    each_word(text, |word, in_markup| {
+    each_word(text, &mut false, |word, in_markup| {
         if !(strip && in_markup) {
             out.push(word);
         }
@@ -725,19 +905,22 @@ const ASCII_WORD: [u8; 256] = {
 /// (so skipped with `strip`). One pass gives both views: `<` and `>` end a
 /// word either way, so a word is wholly inside markup or wholly outside it,
 /// and the words outside are the same in both views.
-fn each_word(text: &str, mut emit: impl FnMut(u64, bool)) {
+///
+/// `in_markup` is whether `text` starts inside markup, and is left as it
+/// ends, so that a text can be read in pieces cut where no word is under way.
+fn each_word(text: &str, in_markup: &mut bool, mut emit: impl FnMut(u64, bool)) {
     const START: u64 = Fnv::START;
     let b = text.as_bytes();
     let mut word = START;
     let mut in_word = false;
-    let mut in_markup = false;
+    let mut markup = *in_markup;
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
         match ASCII_WORD[usize::from(x)] {
             0 => {
                 if in_word {
-                    emit(Fnv(word).finish(), in_markup);
+                    emit(Fnv(word).finish(), markup);
                     word = START;
                     in_word = false;
                 }
@@ -782,20 +965,21 @@ fn each_word(text: &str, mut emit: impl FnMut(u64, bool)) {
             in_word = true;
         } else {
             if in_word {
-                emit(Fnv(word).finish(), in_markup);
+                emit(Fnv(word).finish(), markup);
                 word = START;
                 in_word = false;
             }
             match c {
-                '<' => in_markup = true,
-                '>' => in_markup = false,
+                '<' => markup = true,
+                '>' => markup = false,
                 _ => {}
             }
         }
     }
     if in_word {
-        emit(Fnv(word).finish(), in_markup);
+        emit(Fnv(word).finish(), markup);
     }
+    *in_markup = markup;
 }
 
 /// Decodes the entity at the start of `text` (which starts with `&`): the
@@ -1314,6 +1498,99 @@ mod tests {
             found += leaks.iter().filter(|(_, how)| *how == "value").count();
         }
         assert!(found > 10, "{found}");
+    }
+
+    /// Scans `bytes` fed in the pieces that `cuts` (sorted offsets) make.
+    fn scan_in_pieces(f: &Fingerprints, output: &str, bytes: &[u8], cuts: &[usize]) -> Vec<Leak> {
+        let mut stream = f.stream(output);
+        let mut from = 0;
+        for &cut in cuts.iter().chain([&bytes.len()]) {
+            stream.feed(&bytes[from..cut]);
+            from = cut;
+        }
+        stream.finish()
+    }
+
+    #[test]
+    fn exempt_text_cut_across_pieces_is_found() {
+        let f = prints(SECRET, &["Zqx Secret Trading"], "Public text.");
+        let html = "<p>The bid from <b>Thornbury</b> Outdoor Club scored seventy&#32;one points on quality</p> and Zqx Secret Trading&amp;";
+        let whole = f.scan("x.html", html.as_bytes());
+        assert_eq!(whole.len(), 2, "{whole:?}");
+        // Cut once anywhere, even inside a word, a tag or an entity.
+        for cut in 0..=html.len() {
+            assert_eq!(
+                scan_in_pieces(&f, "x.html", html.as_bytes(), &[cut]),
+                whole,
+                "cut at {cut}"
+            );
+        }
+        // And a byte at a time.
+        let every: Vec<usize> = (1..html.len()).collect();
+        assert_eq!(scan_in_pieces(&f, "x.html", html.as_bytes(), &every), whole);
+    }
+
+    #[test]
+    fn a_file_scanned_in_pieces_shows_what_it_shows_whole() {
+        let exempt = random_texts(20, 9);
+        let mut b = FingerprintsBuilder::default();
+        for (i, text) in exempt.iter().enumerate() {
+            b.add_exempt(&format!("content/{i}.md"), text);
+        }
+        for (i, value) in random_texts(20, 10).iter().enumerate() {
+            b.add_exempt_value(&format!("data/{}.csv", i % 3), value);
+        }
+        b.add_exempt_file("content/x.txt", b"caf\xc3\xa9 one two");
+        let (f, _) = b.finish(std::path::Path::new("."));
+        let mut rng = crate::testing::Rng::new(11);
+        let mut files: Vec<Vec<u8>> = random_texts(300, 12)
+            .chunks(3)
+            .map(|c| c.concat().into_bytes())
+            .collect();
+        files.extend(exempt.iter().map(|t| t.clone().into_bytes()));
+        files.push(b"caf\xc3\xa9 one two".to_vec());
+        // Invalid UTF-8, and characters cut short at the very end.
+        files.push(b"the bid \xff\xfe from caf\xc3".to_vec());
+        files.push(b"<p>x\xe2\x82</p> \xf0\x9f\x98".to_vec());
+        let mut found = 0;
+        for bytes in &files {
+            let whole = f.scan("x.html", bytes);
+            found += whole.len();
+            for _ in 0..8 {
+                let mut cuts: Vec<usize> = (0..rng.below(6))
+                    .map(|_| rng.below(bytes.len() + 1))
+                    .collect();
+                cuts.sort();
+                assert_eq!(
+                    scan_in_pieces(&f, "x.html", bytes, &cuts),
+                    whole,
+                    "{:?} cut at {cuts:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+        }
+        assert!(found > 20, "{found}");
+    }
+
+    #[test]
+    fn gzip_scanned_in_pieces_is_opened() {
+        use std::io::Write;
+        let f = prints(SECRET, &[], "");
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(SECRET.as_bytes()).unwrap();
+        let gzip = e.finish().unwrap();
+        for cut in 0..4 {
+            assert_eq!(
+                scan_in_pieces(&f, "index.bin", &gzip, &[cut])[0].how,
+                "text"
+            );
+            assert_eq!(
+                scan_in_pieces(&f, "x.gz", &gzip[..9], &[cut])[0].how,
+                "unreadable"
+            );
+        }
+        assert!(scan_in_pieces(&f, "x", b"", &[]).is_empty());
+        assert!(scan_in_pieces(&f, "x", b"a", &[0]).is_empty());
     }
 
     #[test]
