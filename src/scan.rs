@@ -290,6 +290,55 @@ impl FingerprintsBuilder {
     }
 }
 
+/// Bytes read as UTF-8 piece by piece, exactly as [`String::from_utf8_lossy`]
+/// reads them whole (each invalid sequence becomes one U+FFFD), holding back
+/// a character cut by the end of a piece until the next.
+#[derive(Default)]
+pub(crate) struct Lossy {
+    partial: Vec<u8>,
+}
+
+impl Lossy {
+    /// Hands `text` the next piece's text, in one or more parts.
+    pub(crate) fn push(&mut self, bytes: &[u8], mut text: impl FnMut(&str)) {
+        let joined;
+        let mut bytes = if self.partial.is_empty() {
+            bytes
+        } else {
+            let mut partial = std::mem::take(&mut self.partial);
+            partial.extend_from_slice(bytes);
+            joined = partial;
+            &joined[..]
+        };
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(valid) => return text(valid),
+                Err(e) => {
+                    let (valid, rest) = bytes.split_at(e.valid_up_to());
+                    text(std::str::from_utf8(valid).expect("valid up to here"));
+                    match e.error_len() {
+                        Some(n) => {
+                            text("\u{fffd}");
+                            bytes = &rest[n..];
+                        }
+                        None => {
+                            self.partial = rest.to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of the file: a character cut short there is one U+FFFD.
+    pub(crate) fn finish(self, mut text: impl FnMut(&str)) {
+        if !self.partial.is_empty() {
+            text("\u{fffd}");
+        }
+    }
+}
+
 /// Finds exempt values (word sequences) in a word stream.
 #[derive(Default)]
 struct ValueMatcher {
@@ -415,8 +464,7 @@ pub struct ScanStream<'a> {
     /// same length as an exempt file.
     len: usize,
     hash: Option<Fnv>,
-    /// The bytes of a character cut by the end of the last piece.
-    partial: Vec<u8>,
+    utf8: Lossy,
     /// Text after the last sure word break, read with the next piece.
     pending: String,
     in_markup: bool,
@@ -435,7 +483,7 @@ impl<'a> ScanStream<'a> {
             held: Vec::new(),
             len: 0,
             hash: (!f.files.is_empty()).then(Fnv::default),
-            partial: Vec::new(),
+            utf8: Lossy::default(),
             pending: String::new(),
             in_markup: false,
             markup: false,
@@ -477,37 +525,9 @@ impl<'a> ScanStream<'a> {
                 self.hash = None;
             }
         }
-        if self.partial.is_empty() {
-            self.decode(bytes);
-        } else {
-            let mut joined = std::mem::take(&mut self.partial);
-            joined.extend_from_slice(bytes);
-            self.decode(&joined);
-        }
-    }
-
-    /// Reads `bytes` as UTF-8 the way [`String::from_utf8_lossy`] reads the
-    /// whole file, keeping a character cut at the end for the next piece.
-    fn decode(&mut self, mut bytes: &[u8]) {
-        loop {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => return self.text(text),
-                Err(e) => {
-                    let (valid, rest) = bytes.split_at(e.valid_up_to());
-                    self.text(std::str::from_utf8(valid).expect("valid up to here"));
-                    match e.error_len() {
-                        Some(n) => {
-                            self.text("\u{fffd}");
-                            bytes = &rest[n..];
-                        }
-                        None => {
-                            self.partial = rest.to_vec();
-                            return;
-                        }
-                    }
-                }
-            }
-        }
+        let mut utf8 = std::mem::take(&mut self.utf8);
+        utf8.push(bytes, |text| self.text(text));
+        self.utf8 = utf8;
     }
 
     /// Reads the words of `text` up to its last ASCII whitespace: there no
@@ -548,11 +568,7 @@ impl<'a> ScanStream<'a> {
             let held = std::mem::take(&mut self.held);
             return self.f.scan(&self.output, &held);
         }
-        if !self.partial.is_empty() {
-            // A character cut short by the end of the file.
-            self.partial.clear();
-            self.text("\u{fffd}");
-        }
+        std::mem::take(&mut self.utf8).finish(|text| self.text(text));
         let rest = std::mem::take(&mut self.pending);
         self.words(&rest);
         let f = self.f;
