@@ -19,6 +19,7 @@
 //! The library never prints; the binary does.
 
 pub mod accessibility;
+pub mod checked;
 pub mod cli_format;
 pub mod config;
 pub mod contrast;
@@ -394,6 +395,29 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             findings,
         })
     };
+    // A site-wide file that grows with the site: checked and written as it
+    // is made, never held whole.
+    // Returns the file's size, and the time spent checking and writing it.
+    let process_stream = |path: &str, write: output::Writer| -> Result<Streamed, Error> {
+        let mut file = checked::CheckedFile::new(path, fingerprints, &guard, staging.as_ref())
+            .map_err(Error::Write)?;
+        let written = write(&mut file);
+        let done = file.finish(written).map_err(Error::Write)?;
+        scan_clock.add(done.times.scan);
+        guard_clock.add(done.times.guard);
+        write_clock.add(done.times.write);
+        let mut diagnostics = Diagnostics::default();
+        for leak in &done.leaks {
+            diagnostics.push(report::leak_diagnostic(leak));
+        }
+        let unit = Unit {
+            diagnostics,
+            paths: vec![path.to_string()],
+            findings: vec![done.findings],
+        };
+        let times = done.times;
+        Ok((unit, done.size, times.scan + times.guard + times.write))
+    };
     let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
     // Pass 2 for one decision: its folder read again, complete, for its pages.
     let decision_unit = |read: folder::Read, digest: &folder::Digest| -> Result<Unit, Error> {
@@ -414,25 +438,21 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let site_unit = || -> Result<Unit, Error> {
         let _tick = TickOnDrop(&counter);
         let mut unit_diags = Diagnostics::default();
-        let mut unit = Unit::default();
-        let mut failure = None;
-        let mut elsewhere = std::time::Duration::ZERO;
+        let mut out = SiteFiles {
+            process: &process,
+            stream: &process_stream,
+            unit: Unit::default(),
+            failure: None,
+            elsewhere: std::time::Duration::ZERO,
+        };
         let started = std::time::Instant::now();
-        let rendered = renderer.render_site_pages(&mut unit_diags, &mut |files| {
-            let start = std::time::Instant::now();
-            if failure.is_none() {
-                match process(files, Diagnostics::default()) {
-                    Ok(done) => unit.absorb(done),
-                    Err(e) => failure = Some(e),
-                }
-            }
-            elsewhere += start.elapsed();
-        });
-        render_clock.add(started.elapsed().saturating_sub(elsewhere));
+        let rendered = renderer.render_site_pages(&mut unit_diags, &mut out);
+        render_clock.add(started.elapsed().saturating_sub(out.elsewhere));
         rendered.map_err(|e| Error::Template(e.0))?;
-        if let Some(e) = failure {
+        if let Some(e) = out.failure {
             return Err(e);
         }
+        let mut unit = out.unit;
         unit.absorb(process(output::Files::default(), unit_diags)?);
         Ok(unit)
     };
@@ -561,6 +581,49 @@ struct TickOnDrop<'a, 'b>(&'a Counter<'b>);
 impl Drop for TickOnDrop<'_, '_> {
     fn drop(&mut self) {
         self.0.tick();
+    }
+}
+
+/// A streamed file's unit, size, and time spent checking and writing it.
+type Streamed = (Unit, usize, std::time::Duration);
+
+/// The site-wide pages and downloads, each checked and written as it is made.
+struct SiteFiles<'a> {
+    process: &'a dyn Fn(output::Files, Diagnostics) -> Result<Unit, Error>,
+    stream: &'a dyn Fn(&str, output::Writer) -> Result<Streamed, Error>,
+    unit: Unit,
+    failure: Option<Error>,
+    /// Time spent checking and writing rather than rendering.
+    elsewhere: std::time::Duration,
+}
+
+impl output::Emit for SiteFiles<'_> {
+    fn files(&mut self, files: output::Files) {
+        let start = std::time::Instant::now();
+        if self.failure.is_none() {
+            match (self.process)(files, Diagnostics::default()) {
+                Ok(done) => self.unit.absorb(done),
+                Err(e) => self.failure = Some(e),
+            }
+        }
+        self.elsewhere += start.elapsed();
+    }
+
+    fn stream(&mut self, path: &str, write: output::Writer) -> usize {
+        if self.failure.is_some() {
+            return 0;
+        }
+        match (self.stream)(path, write) {
+            Ok((done, size, checking)) => {
+                self.elsewhere += checking;
+                self.unit.absorb(done);
+                size
+            }
+            Err(e) => {
+                self.failure = Some(e);
+                0
+            }
+        }
     }
 }
 

@@ -34,6 +34,36 @@ impl Files {
     }
 }
 
+/// Where made files go: whole, or, for a file that grows with the site,
+/// in pieces as it is made, so that it is never held whole.
+pub trait Emit {
+    fn files(&mut self, files: Files);
+    /// One file, written by `write` (through any number of writes). Returns
+    /// its size in bytes.
+    fn stream(&mut self, path: &str, write: Writer<'_>) -> usize;
+}
+
+/// Writes a file's bytes, in pieces, to what it is given.
+pub type Writer<'a> = Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()> + 'a>;
+
+/// Files kept whole, and streamed files gathered whole: for tests and
+/// small tools, where nothing is large.
+impl<F: FnMut(Files)> Emit for F {
+    fn files(&mut self, files: Files) {
+        self(files)
+    }
+
+    fn stream(&mut self, path: &str, write: Writer<'_>) -> usize {
+        let mut bytes = Vec::new();
+        write(&mut bytes).expect("writing to memory");
+        let size = bytes.len();
+        let mut files = Files::default();
+        files.add(path, bytes);
+        self(files);
+        size
+    }
+}
+
 /// A failure to write, with the path it happened at.
 #[derive(Debug)]
 pub struct WriteError {
@@ -97,16 +127,22 @@ impl Staging {
 
     /// Writes one file. Two writes to the same path are a bug, not a replace.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let (mut file, target) = self.create(path)?;
+        io::Write::write_all(&mut file, bytes).map_err(at(&target))
+    }
+
+    /// Creates one file to be written in pieces, and where it is.
+    pub fn create(&self, path: &str) -> Result<(std::fs::File, PathBuf), WriteError> {
         let target = self.dir.path().join(path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(at(dir))?;
         }
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&target)
             .map_err(at(&target))?;
-        io::Write::write_all(&mut file, bytes).map_err(at(&target))
+        Ok((file, target))
     }
 
     pub fn write_all(&self, files: &Files) -> Result<(), WriteError> {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_name};
 use crate::markdown::{self, Context, Rendered, slugify};
-use crate::output::Files;
+use crate::output::{Emit, Files};
 use crate::visibility::{
     PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
     lower_first,
@@ -479,20 +479,20 @@ impl Renderer<'_> {
     pub fn render_site_pages(
         &self,
         diagnostics: &mut Diagnostics,
-        emit: &mut dyn FnMut(Files),
+        emit: &mut dyn Emit,
     ) -> Result<(), TemplateBug> {
         let mut files = Files::default();
         files.add("assets/style.css", STYLESHEET);
         self.home(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         self.register(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         self.activities(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         self.glossary(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         self.data(&mut files, diagnostics, emit)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         for page in &self.site.pages {
             let path = format!("{}/", page.slug);
             let body = self.markdown(&page.body, &path, diagnostics);
@@ -537,7 +537,7 @@ impl Renderer<'_> {
             minijinja::context! {},
             diagnostics,
         )?;
-        emit(files);
+        emit.files(files);
         Ok(())
     }
 
@@ -1069,7 +1069,7 @@ impl Renderer<'_> {
         &self,
         files: &mut Files,
         diagnostics: &mut Diagnostics,
-        emit: &mut dyn FnMut(Files),
+        emit: &mut dyn Emit,
     ) -> Result<(), TemplateBug> {
         // Every download, feed and standard file is made by `opendata`, and
         // handed on one at a time.

@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Draft, absolute};
+use super::{Body, Draft, absolute};
 use crate::document::{Date, DecisionStatus};
 use crate::visibility::{PublicDecision, PublicSite};
 
@@ -236,11 +236,11 @@ pub fn calendar(site: &PublicSite) -> (Vec<u8>, usize) {
 }
 
 /// Every feed and the calendar.
-pub fn render(site: &PublicSite) -> Vec<Draft> {
+pub fn render(site: &PublicSite) -> Vec<Draft<'static>> {
     let all: Vec<&PublicDecision> = site.decisions.iter().collect();
     let feed =
         |path: String, title: String, description: String, decisions: &[&PublicDecision]| Draft {
-            bytes: atom(site, &path, &title, decisions),
+            body: Body::Bytes(atom(site, &path, &title, decisions)),
             path,
             title,
             description,
@@ -297,7 +297,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
     let (bytes, count) = calendar(site);
     drafts.push(Draft {
         path: "feeds/upcoming-decisions.ics".into(),
-        bytes,
+        body: Body::Bytes(bytes),
         title: "Upcoming decisions calendar".into(),
         description: "The day each proposed decision is due, as a calendar you can subscribe to in Outlook, Google Calendar or Apple Calendar.".into(),
         format: "iCalendar",
