@@ -70,6 +70,14 @@ pub struct SourceFacts {
     small_counts: Vec<Position>,
 }
 
+impl SourceFacts {
+    /// Whether the source showed nothing the guard needs (no personal data,
+    /// no small counts): such a source need not be kept.
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty() && self.small_counts.is_empty()
+    }
+}
+
 /// Looks at one public source's text as read from disk. `eqia` and
 /// `markdown` say what kind of source it is (see [`small_numbers`]).
 pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> SourceFacts {
@@ -126,15 +134,29 @@ pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
 }
 
 /// What one output file showed the guard, kept until every file is seen.
+/// One is kept for every output file, so one that showed nothing is small.
 #[derive(Debug, Default)]
 pub struct FileFindings {
+    /// Empty when the file showed nothing: then only its count matters.
     path: String,
     image: bool,
     image_with_metadata: bool,
-    pdf: Option<PdfInfo>,
+    pdf: Option<Box<PdfInfo>>,
     unreadable: Option<String>,
     /// Personal data not on the allow-list: kind, key, position, masked form.
     hits: Vec<(Kind, String, Position, String)>,
+}
+
+impl FileFindings {
+    /// Names the file, when it showed anything.
+    fn named(mut self, path: &str) -> FileFindings {
+        let nothing =
+            !self.image && self.pdf.is_none() && self.unreadable.is_none() && self.hits.is_empty();
+        if !nothing {
+            self.path = path.to_string();
+        }
+        self
+    }
 }
 
 /// The guard, set up from the public sources once; [`Guard::inspect`] is then
@@ -186,6 +208,7 @@ impl Guard {
             }
             facts.push(f);
         }
+        facts.retain(|f| !f.is_empty());
         facts.sort_by(|a, b| a.path.cmp(&b.path));
         let mut in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>> = BTreeMap::new();
         for (si, source) in facts.iter_mut().enumerate() {
@@ -210,23 +233,25 @@ impl Guard {
 
     /// Looks at one output file.
     pub fn inspect(&self, path: &str, bytes: &[u8]) -> FileFindings {
-        let mut found = FileFindings {
-            path: path.to_string(),
-            ..FileFindings::default()
-        };
+        let mut found = FileFindings::default();
+        self.look(path, bytes, &mut found);
+        found.named(path)
+    }
+
+    fn look(&self, path: &str, bytes: &[u8], found: &mut FileFindings) {
         if let Some(kind) = ImageKind::from_name(path) {
             found.image = true;
             found.image_with_metadata = images::has_metadata(kind, bytes);
-            return found;
+            return;
         }
         if path.ends_with(".pdf") {
-            found.pdf = Some(pdfinfo::read(path, bytes));
+            found.pdf = Some(Box::new(pdfinfo::read(path, bytes)));
         }
         let bytes = match crate::scan::inspectable(path, bytes) {
             Ok(b) => b,
             Err(problem) => {
                 found.unreadable = Some(problem);
-                return found;
+                return;
             }
         };
         let text = match std::str::from_utf8(&bytes) {
@@ -235,7 +260,6 @@ impl Guard {
         };
         let text = crate::scan::decode_entities(&text);
         self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
-        found
     }
 
     /// Looks at one output file in pieces, as it is written, holding only a
@@ -311,7 +335,7 @@ impl Guard {
                 }
                 continue;
             }
-            summary.pdfs.extend(file.pdf);
+            summary.pdfs.extend(file.pdf.map(|pdf| *pdf));
             if let Some(problem) = file.unreadable {
                 diagnostics.push(
                     Diagnostic::error(format!("{output_label}/{path}"), format!("the personal-data guard could not read this output file: {problem}"))
@@ -499,10 +523,10 @@ impl InspectStream<'_> {
         self.lines.push_str(&crate::scan::decode_entities(&line));
         self.look(true);
         FileFindings {
-            path: self.path,
             hits: self.hits,
             ..FileFindings::default()
         }
+        .named(&self.path)
     }
 }
 
