@@ -106,7 +106,11 @@ impl<'a> CheckedFile<'a> {
         }
         if let Err(error) = last {
             // Making the file failed, not staging it: nothing to show for it.
-            let path = self.file.take().map(|(_, target)| target).unwrap_or_default();
+            let path = self
+                .file
+                .take()
+                .map(|(_, target)| target)
+                .unwrap_or_default();
             return Err(WriteError {
                 path,
                 error,
