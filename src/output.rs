@@ -199,13 +199,28 @@ fn is_ours(dir: &Path) -> bool {
 
 /// Writes one file atomically (temporary file, then rename), for reports.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write_atomic_with(path, &mut |out| out.write_all(bytes))
+}
+
+/// [`write_atomic`] for a file written in pieces by `write`, so that a large
+/// one is never held whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(at(dir))?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(at(dir))?;
-    io::Write::write_all(&mut temp, bytes).map_err(at(path))?;
+    let temp = tempfile::NamedTempFile::new_in(dir).map_err(at(dir))?;
+    let mut out = io::BufWriter::new(temp);
+    write(&mut out).map_err(at(path))?;
+    let temp = out.into_inner().map_err(|e| WriteError {
+        path: path.to_path_buf(),
+        error: e.into_error(),
+        advice: "",
+    })?;
     temp.persist(path).map_err(|e| WriteError {
         path: path.to_path_buf(),
         error: e.error,

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::guard;
-use crate::output::{WriteError, write_atomic};
+use crate::output::{WriteError, write_atomic, write_atomic_with};
 use crate::pdfinfo::PdfInfo;
 use crate::scan::{Fingerprints, Leak};
 use crate::visibility::{WithheldItem, WithholdingReport};
@@ -86,8 +86,12 @@ impl Report {
 
     /// Writes `withholding.json` and `withholding.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), WriteError> {
-        let json = serde_json::to_string_pretty(self).expect("the report serialises") + "\n";
-        write_atomic(&dir.join("withholding.json"), json.as_bytes())?;
+        // Each grows with what is withheld: the JSON is written as it is
+        // made, and let go before the page is made.
+        write_atomic_with(&dir.join("withholding.json"), &mut |out| {
+            serde_json::to_writer_pretty(&mut *out, self)?;
+            out.write_all(b"\n")
+        })?;
         write_atomic(&dir.join("withholding.html"), self.html().as_bytes())
     }
 
