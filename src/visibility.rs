@@ -66,6 +66,17 @@ pub struct WithheldNotice {
     _sealed: Sealed,
 }
 
+impl WithheldNotice {
+    /// What the register's downloads need of the notice (label, public
+    /// title, paragraph and reason): the rest is shown only on the
+    /// decision's own pages. See [`PublicDecision::listing`].
+    fn listing(&mut self) {
+        self.heading = String::new();
+        self.public_interest = String::new();
+        self.review_on = None;
+    }
+}
+
 /// A block of Markdown that may be rendered, or a notice where a passage was cut.
 #[derive(Debug, Clone)]
 pub enum Block {
@@ -142,7 +153,7 @@ pub struct PublicDecision {
     pub pathway: Vec<PathwayStep>,
     pub body: Markdown,
     pub papers: Vec<PublicPaper>,
-    /// False for a listing: bodies and attachment bytes left out.
+    /// False for a listing (see [`PublicDecision::listing`]).
     complete: bool,
     _sealed: Sealed,
 }
@@ -150,26 +161,37 @@ pub struct PublicDecision {
 impl PublicDecision {
     /// The decision as listings, feeds and tables need it: everything but
     /// its documents' bodies and attachment bytes, which are read again
-    /// when its own pages are made. Memory grows with this, not with bodies.
+    /// when its own pages are made, and what only those pages show (an
+    /// EqIA's impacts, a paper's summary and meeting, a notice's heading and
+    /// public interest statement). Memory grows with this, not with bodies.
     pub fn listing(mut self) -> PublicDecision {
         // Emptied and freed (not just cleared: a cleared vector keeps its room).
         self.body.blocks = Vec::new();
+        // What only the decision's own pages show goes too: they are made
+        // from the complete decision. (A Markdown text's file is named only
+        // when it is rendered.)
+        for markdown in [&mut self.body, &mut self.decision, &mut self.reasons] {
+            markdown.path = String::new();
+        }
         for paper in &mut self.papers {
-            if let PublicPaper::Published(p) = paper {
-                p.body.blocks = Vec::new();
-                // Only a paper's own page shows these, and it is made from
-                // the complete decision.
-                p.impacts = Vec::new();
-                p.summary = None;
-                p.meeting = None;
-                for a in &mut p.attachments {
-                    if let PublicAttachment::Published(f) = a {
-                        f.bytes = Vec::new();
+            match paper {
+                PublicPaper::Published(p) => {
+                    p.body.blocks = Vec::new();
+                    p.body.path = String::new();
+                    p.impacts = Vec::new();
+                    p.summary = None;
+                    p.meeting = None;
+                    for a in &mut p.attachments {
+                        match a {
+                            PublicAttachment::Published(f) => f.bytes = Vec::new(),
+                            PublicAttachment::Withheld(n) => n.listing(),
+                        }
                     }
                 }
+                PublicPaper::Withheld(n) => n.listing(),
             }
         }
-        // Every site's listings are held at once: no room to spare.
+        // Every decision's listing is held at once: no room to spare.
         self.papers.shrink_to_fit();
         self.complete = false;
         self
