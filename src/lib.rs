@@ -286,7 +286,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let mut language_parts = Vec::new();
     let mut source_facts = Vec::new();
     let mut unusable = false;
-    let mut kept_budget = KEEP_READ_BYTES;
+    let mut kept_budget = Some(KEEP_READ_BYTES);
     // In chunks, each merged (in folder order) before the next is read, so
     // that what one folder found is held once, not twice.
     for chunk in folders.chunks(CHUNK) {
@@ -295,17 +295,22 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             .into_iter()
             .collect::<Result<_, _>>()
             .map_err(Error::Read)?;
-        // Up to the budget, pass 2 takes a copy of the bytes read here
-        // rather than reading the folder again.
+        // While every folder fits the budget, pass 2 takes a copy of the
+        // bytes read here rather than reading the folder again. A site too
+        // large for it keeps none: copies of a part would be held through
+        // pass 2's peak to save reading that part again.
+        if let Some(budget) = kept_budget {
+            let size: usize = read.iter().map(folder::size).sum();
+            kept_budget = budget.checked_sub(size);
+            if kept_budget.is_none() {
+                for (_, _, copy) in &mut digests {
+                    *copy = None;
+                }
+            }
+        }
         let copies: Vec<Option<folder::Read>> = read
             .iter()
-            .map(|r| {
-                let size = folder::size(r);
-                (size <= kept_budget).then(|| {
-                    kept_budget -= size;
-                    r.clone()
-                })
-            })
+            .map(|r| kept_budget.is_some().then(|| r.clone()))
             .collect();
         let passes: Vec<folder::FirstPass> = read
             .into_par_iter()
@@ -571,8 +576,9 @@ pub fn public_model(
 const CHUNK: usize = 512;
 
 /// Bytes of decision folders that pass 1 keeps for pass 2, so that most
-/// sites are read once; beyond it, folders are read again (and their content
-/// hash checked), so memory stays bounded however large the site.
+/// sites are read once; a site larger than this is read again (and each
+/// folder's content hash checked), so memory stays bounded however large
+/// the site.
 const KEEP_READ_BYTES: usize = 128 * 1024 * 1024;
 
 /// Ticks when a unit ends, however it ends.
