@@ -835,6 +835,16 @@ impl LanguagePart {
         }
     }
 
+    fn shrink_to_fit(&mut self) {
+        self.diagnostics.shrink_to_fit();
+        let report = &mut self.report;
+        report.summaries.shrink_to_fit();
+        report.pages.shrink_to_fit();
+        report.long_sentences.shrink_to_fit();
+        report.unexplained_terms.shrink_to_fit();
+        self.acronyms.shrink_to_fit();
+    }
+
     fn extend(&mut self, other: LanguagePart) {
         self.diagnostics.extend(other.diagnostics);
         let (to, from) = (&mut self.report, other.report);
@@ -910,6 +920,8 @@ pub fn analyse_decision(
     for page in &pages {
         part.extend(measure_page(page, glossary, targets, &flag));
     }
+    // Every decision's part is held until the site's are merged.
+    part.shrink_to_fit();
     part
 }
 
