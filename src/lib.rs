@@ -503,7 +503,18 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     // Last, what describes the whole build (the sitemap lists what was written).
     written.sort();
-    let last = process(opendata::finish(&public, &written), Diagnostics::default())?;
+    let mut out = SiteFiles {
+        process: &process,
+        stream: &process_stream,
+        unit: Unit::default(),
+        failure: None,
+        elsewhere: std::time::Duration::ZERO,
+    };
+    opendata::finish(&public, &written, &mut out);
+    if let Some(e) = out.failure {
+        return Err(e);
+    }
+    let last = out.unit;
     diags.extend(last.diagnostics);
     written.extend(last.paths);
     guard_findings.extend(last.findings);

@@ -114,12 +114,11 @@ fn publish(emit: &mut dyn Emit, d: Draft) -> Download {
     }
 }
 
-/// The files that describe the whole build once every other file is known:
-/// `sitemap.xml` and `robots.txt`. `written` is every path written, sorted.
-pub fn finish(site: &PublicSite, written: &[String]) -> Files {
-    let mut files = Files::default();
-    sitemap::render(site, written, &mut files);
-    files
+/// The files that describe the whole build once every other file is known,
+/// handed to `emit`: `sitemap.xml` and `robots.txt`. `written` is every path
+/// written, sorted.
+pub fn finish(site: &PublicSite, written: &[String], emit: &mut dyn Emit) {
+    sitemap::render(site, written, emit);
 }
 
 /// A file about to be written, with what the /data/ page says about it.
