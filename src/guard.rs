@@ -134,10 +134,14 @@ pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
 }
 
 /// What one output file showed the guard, kept until every file is seen.
-/// One is kept for every output file, so one that showed nothing is small.
+/// One is kept for every output file, so one that showed nothing (nearly
+/// every one) is a single word: only its count matters.
 #[derive(Debug, Default)]
-pub struct FileFindings {
-    /// Empty when the file showed nothing: then only its count matters.
+pub struct FileFindings(Option<Box<Found>>);
+
+/// What a file that showed anything showed.
+#[derive(Debug, Default)]
+struct Found {
     path: String,
     image: bool,
     image_with_metadata: bool,
@@ -148,14 +152,21 @@ pub struct FileFindings {
 }
 
 impl FileFindings {
-    /// Names the file, when it showed anything.
+    fn path(&self) -> Option<&str> {
+        self.0.as_deref().map(|f| f.path.as_str())
+    }
+}
+
+impl Found {
+    /// What file `path` showed, kept only when it showed anything.
     fn named(mut self, path: &str) -> FileFindings {
         let nothing =
             !self.image && self.pdf.is_none() && self.unreadable.is_none() && self.hits.is_empty();
-        if !nothing {
-            self.path = path.to_string();
+        if nothing {
+            return FileFindings(None);
         }
-        self
+        self.path = path.to_string();
+        FileFindings(Some(Box::new(self)))
     }
 }
 
@@ -233,12 +244,12 @@ impl Guard {
 
     /// Looks at one output file.
     pub fn inspect(&self, path: &str, bytes: &[u8]) -> FileFindings {
-        let mut found = FileFindings::default();
+        let mut found = Found::default();
         self.look(path, bytes, &mut found);
         found.named(path)
     }
 
-    fn look(&self, path: &str, bytes: &[u8], found: &mut FileFindings) {
+    fn look(&self, path: &str, bytes: &[u8], found: &mut Found) {
         if let Some(kind) = ImageKind::from_name(path) {
             found.image = true;
             found.image_with_metadata = images::has_metadata(kind, bytes);
@@ -314,9 +325,9 @@ impl Guard {
         output_label: &str,
         diagnostics: &mut Diagnostics,
     ) -> Summary {
-        // Paths are unique but for files that showed nothing, which are only
-        // counted: an unstable sort needs no room of its own.
-        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        // Paths are unique (files that showed nothing have none, and are
+        // only counted): an unstable sort needs no room of its own.
+        files.sort_unstable_by(|a, b| a.path().cmp(&b.path()));
         let mut summary = Summary {
             small_numbers: self.small_numbers,
             ..Summary::default()
@@ -325,6 +336,9 @@ impl Guard {
         let mut in_outputs: BTreeMap<(Kind, String), OutputFinding> = BTreeMap::new();
         for file in files {
             summary.files_checked += 1;
+            let Some(file) = file.0 else {
+                continue;
+            };
             let path = file.path;
             if file.image {
                 summary.images_checked += 1;
@@ -524,9 +538,9 @@ impl InspectStream<'_> {
         let line = std::mem::take(&mut self.line);
         self.lines.push_str(&crate::scan::decode_entities(&line));
         self.look(true);
-        FileFindings {
+        Found {
             hits: self.hits,
-            ..FileFindings::default()
+            ..Found::default()
         }
         .named(&self.path)
     }
