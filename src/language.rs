@@ -973,8 +973,10 @@ pub fn analyse(
             .total_cmp(&a.measure.reading_age)
             .then_with(|| a.page.cmp(&b.page))
     };
-    report.summaries.sort_by(hardest_first);
-    report.pages.sort_by(hardest_first);
+    // Pages are unique, so no two compare equal: an unstable sort gives the
+    // same order and needs no room of its own (there is one per page).
+    report.summaries.sort_unstable_by(hardest_first);
+    report.pages.sort_unstable_by(hardest_first);
     report.long_sentences.sort_by(|a, b| {
         b.words
             .cmp(&a.words)
