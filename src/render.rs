@@ -721,7 +721,7 @@ impl Renderer<'_> {
                     summary: None,
                     href: None,
                     kind: "Exempt document",
-                    notice: Some(n.clone()),
+                    notice: Some(WithheldNotice::clone(n)),
                 }),
             }
         }
@@ -821,7 +821,7 @@ impl Renderer<'_> {
                     href: None,
                     format: String::new(),
                     size: String::new(),
-                    notice: Some(n.clone()),
+                    notice: Some(WithheldNotice::clone(n)),
                 }),
             }
         }

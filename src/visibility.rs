@@ -85,7 +85,8 @@ pub enum Block {
         /// The file line where this text starts, for diagnostics (0 when unknown).
         first_line: usize,
     },
-    Withheld(WithheldNotice),
+    /// Boxed, so that the far more common text blocks are small.
+    Withheld(Box<WithheldNotice>),
 }
 
 /// Public Markdown: the text of a public document with exempt passages cut out.
@@ -211,7 +212,7 @@ impl PublicDecision {
 #[derive(Debug, Clone)]
 pub enum PublicPaper {
     Published(Box<PublishedPaper>),
-    Withheld(WithheldNotice),
+    Withheld(Box<WithheldNotice>),
 }
 
 #[derive(Debug, Clone)]
@@ -233,7 +234,8 @@ pub struct PublishedPaper {
 #[derive(Debug, Clone)]
 pub enum PublicAttachment {
     Published(PublishedFile),
-    Withheld(WithheldNotice),
+    /// Boxed, like [`PublicPaper::Withheld`]: every listing holds these.
+    Withheld(Box<WithheldNotice>),
 }
 
 #[derive(Debug, Clone)]
@@ -432,7 +434,7 @@ fn separate_one(
                         &attachment_notice,
                     ));
                 }
-                papers.push(PublicPaper::Withheld(notice));
+                papers.push(PublicPaper::Withheld(Box::new(notice)));
             }
             Status::Public => {
                 let body = cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
@@ -473,7 +475,7 @@ fn separate_one(
                                 Some(&number),
                                 &notice,
                             ));
-                            attachments.push(PublicAttachment::Withheld(notice));
+                            attachments.push(PublicAttachment::Withheld(Box::new(notice)));
                         }
                     }
                 }
@@ -921,7 +923,7 @@ fn cut_passages(
                     report
                         .items
                         .push(item("passage", &doc.path, decision, &notice));
-                    blocks.push(Block::Withheld(notice));
+                    blocks.push(Block::Withheld(Box::new(notice)));
                 }
                 text_start = line_number + 1;
             }
