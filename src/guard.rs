@@ -467,7 +467,7 @@ impl InspectStream<'_> {
     /// The next piece of the file.
     pub fn feed(&mut self, bytes: &[u8]) {
         match self.plain {
-            None | Some(Some(false)) => return self.held.extend_from_slice(bytes),
+            None | Some(Some(false)) => self.held.extend_from_slice(bytes),
             Some(None) => {
                 self.held.extend_from_slice(bytes);
                 if self.held.len() < 2 {

@@ -199,9 +199,9 @@ impl Report {
              table{border-collapse:collapse;width:100%}th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:top}\
              caption{text-align:left;font-weight:bold}</style>\n</head>\n<body>\n<main>\n<h1>Withholding report</h1>\n",
         )?;
-        write!(
+        writeln!(
             h,
-            "<p>For officers: what this build held back under Schedule 12A to the Local Government Act 1972, and what to check by hand. It is not published. Review dates were compared with {}.</p>\n",
+            "<p>For officers: what this build held back under Schedule 12A to the Local Government Act 1972, and what to check by hand. It is not published. Review dates were compared with {}.</p>",
             crate::render::html_escape(&self.today)
         )?;
         h.write_str("<h2>Withheld</h2>\n")?;
@@ -210,9 +210,9 @@ impl Report {
         } else {
             h.write_str("<table>\n<caption>Every withheld document, attachment, column and passage</caption>\n<thead><tr><th scope=\"col\">What</th><th scope=\"col\">Public title</th><th scope=\"col\">Source</th><th scope=\"col\">Paragraph</th><th scope=\"col\">Reason</th><th scope=\"col\">Review by</th></tr></thead>\n<tbody>\n")?;
             for i in &self.items {
-                write!(
+                writeln!(
                     h,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     crate::render::html_escape(i.what),
                     crate::render::html_escape(&i.titled()),
                     crate::render::html_escape(&i.source),
@@ -229,9 +229,9 @@ impl Report {
         } else {
             h.write_str("<p>These are still withheld: nothing is published automatically when a review date passes.</p>\n<ul>\n")?;
             for i in &self.review_overdue {
-                write!(
+                writeln!(
                     h,
-                    "<li>{} ({}): review was due {}</li>\n",
+                    "<li>{} ({}): review was due {}</li>",
                     crate::render::html_escape(&i.public_title),
                     crate::render::html_escape(&i.source),
                     crate::render::html_escape(i.review_on.as_deref().unwrap_or(""))
@@ -261,9 +261,9 @@ impl Report {
                         .collect::<Vec<_>>()
                         .join("<br>"),
                 };
-                write!(
+                writeln!(
                     h,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                     crate::render::html_escape(&pdf.file),
                     fields,
                     if pdf.xmp_metadata {
@@ -275,9 +275,9 @@ impl Report {
             }
             h.write_str("</tbody>\n</table>\n")?;
         }
-        write!(
+        writeln!(
             h,
-            "<h2>Checks</h2>\n<p>{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
+            "<h2>Checks</h2>\n<p>{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>",
             crate::render::html_escape(&self.scanned_sentence()),
             crate::render::html_escape(&self.guard_sentence())
         )
@@ -342,6 +342,21 @@ pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
         .help("a template or document is copying exempt material into a public page; find what puts it there and remove it. If the text is genuinely public, publish it in a public document too")
 }
 
+/// Text written to a file: `fmt::Write` over `io::Write`, keeping the I/O error.
+struct FmtToIo<'a> {
+    out: &'a mut dyn std::io::Write,
+    failed: Option<std::io::Error>,
+}
+
+impl std::fmt::Write for FmtToIo<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.failed = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,20 +390,5 @@ mod tests {
             let err = source_date_epoch(bad).expect_err(bad);
             assert!(err.contains("SOURCE_DATE_EPOCH"), "{err}");
         }
-    }
-}
-
-/// Text written to a file: `fmt::Write` over `io::Write`, keeping the I/O error.
-struct FmtToIo<'a> {
-    out: &'a mut dyn std::io::Write,
-    failed: Option<std::io::Error>,
-}
-
-impl std::fmt::Write for FmtToIo<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.out.write_all(s.as_bytes()).map_err(|e| {
-            self.failed = Some(e);
-            std::fmt::Error
-        })
     }
 }
