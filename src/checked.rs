@@ -152,3 +152,93 @@ impl io::Write for CheckedFile<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::scan::FingerprintsBuilder;
+
+    const SECRET: &str = "The bid from Thornbury Outdoor Club scored seventy one points on quality and price overall.";
+
+    fn fingerprints() -> Fingerprints {
+        let mut b = FingerprintsBuilder::default();
+        b.add_exempt("content/decisions/22-00073/appendix-1.md", SECRET);
+        b.finish(std::path::Path::new(".")).0
+    }
+
+    /// `filler` bytes of public text ending in a space, then `planted`,
+    /// then more public text.
+    fn file(filler: usize, planted: &str) -> Vec<u8> {
+        let mut bytes = "public words, ".repeat(filler / 14 + 1).into_bytes();
+        bytes.truncate(filler - 1);
+        bytes.push(b' ');
+        bytes.extend_from_slice(planted.as_bytes());
+        bytes.extend_from_slice(" and more public words.\n".repeat(10).as_bytes());
+        bytes
+    }
+
+    /// Checks `bytes`, written in writes of `write_size` bytes.
+    fn check(path: &str, bytes: &[u8], write_size: usize, staging: Option<&Staging>) -> Checked {
+        let f = fingerprints();
+        let guard = Guard::allowing(&[]);
+        let mut file = CheckedFile::new(path, &f, &guard, staging).unwrap();
+        let written = bytes.chunks(write_size).try_for_each(|c| file.write_all(c));
+        file.finish(written).unwrap()
+    }
+
+    /// Whether `path` is in staging: a file of the same name cannot be
+    /// created again while it is.
+    fn staged(staging: &Staging, path: &str) -> bool {
+        staging.create(path).is_err()
+    }
+
+    #[test]
+    fn exempt_text_across_a_piece_boundary_is_found_and_not_left_in_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        // The exempt sentence starts a little or a lot before the first
+        // piece ends: writes that divide a piece end it at `PIECE`, one
+        // larger write just after.
+        for before in [1, 20, 45, SECRET.len() - 1] {
+            let bytes = file(PIECE - before, SECRET);
+            for write_size in [4096, 1 << 16, PIECE + 7] {
+                let path = format!("{before}-{write_size}.json");
+                let done = check(&path, &bytes, write_size, Some(&staging));
+                assert_eq!(done.leaks.len(), 1, "{path}");
+                assert_eq!(done.size, bytes.len());
+                assert!(!staged(&staging, &path), "{path} was left in staging");
+            }
+        }
+        // A clean file is written whole.
+        let bytes = file(PIECE + 10, "nothing exempt here");
+        assert!(
+            check("clean.json", &bytes, 777, Some(&staging))
+                .leaks
+                .is_empty()
+        );
+        staging.publish().unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("public/clean.json")).unwrap(),
+            bytes
+        );
+    }
+
+    #[test]
+    fn personal_data_across_a_piece_boundary_is_found() {
+        for planted in ["NHS number 943 476 5919", "Date of birth:\n 12 March 1950"] {
+            for before in 1..planted.len() {
+                let bytes = file(PIECE - before, planted);
+                let done = check("x.json", &bytes, 3000, None);
+                assert!(
+                    Guard::found_any(&done.findings),
+                    "{planted:?} cut {before} bytes before its end"
+                );
+                let whole = Guard::allowing(&[]).inspect("x.json", &bytes);
+                assert_eq!(format!("{:?}", done.findings), format!("{whole:?}"));
+                assert!(done.leaks.is_empty());
+            }
+        }
+    }
+}

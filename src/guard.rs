@@ -242,6 +242,26 @@ impl Guard {
         }
     }
 
+    /// A guard with no public sources that allows `allowed`, for tests.
+    #[cfg(test)]
+    pub(crate) fn allowing(allowed: &[&str]) -> Guard {
+        Guard {
+            sources: Vec::new(),
+            in_sources: BTreeMap::new(),
+            allowed: allowed
+                .iter()
+                .flat_map(|v| personal::allow_keys(v))
+                .collect(),
+            small_numbers: 0,
+        }
+    }
+
+    /// Whether any personal data not on the allow-list was found in `file`.
+    #[cfg(test)]
+    pub(crate) fn found_any(file: &FileFindings) -> bool {
+        file.0.as_ref().is_some_and(|f| !f.hits.is_empty())
+    }
+
     /// Looks at one output file.
     pub fn inspect(&self, path: &str, bytes: &[u8]) -> FileFindings {
         let mut found = Found::default();
@@ -762,15 +782,7 @@ mod tests {
     use super::*;
 
     fn guard(allowed: &[&str]) -> Guard {
-        Guard {
-            sources: Vec::new(),
-            in_sources: BTreeMap::new(),
-            allowed: allowed
-                .iter()
-                .flat_map(|v| personal::allow_keys(v))
-                .collect(),
-            small_numbers: 0,
-        }
+        Guard::allowing(allowed)
     }
 
     /// Looks at `bytes` fed in the pieces that `cuts` (sorted offsets) make.
