@@ -128,6 +128,11 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Lets go of spare room, for diagnostics held a long time.
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }

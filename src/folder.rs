@@ -115,7 +115,7 @@ pub fn first_pass(
         .into_iter()
         .filter_map(|(path, eqia, markdown)| {
             let text = bundle.text_of(&path)?;
-            Some(guard::source_facts(&path, text, eqia, markdown))
+            Some(guard::source_facts(&path, text, eqia, markdown)).filter(|f| !f.is_empty())
         })
         .collect();
     let language = language::analyse_decision(site, glossary, &separated.public, strict);

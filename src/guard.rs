@@ -70,6 +70,14 @@ pub struct SourceFacts {
     small_counts: Vec<Position>,
 }
 
+impl SourceFacts {
+    /// Whether the source showed nothing the guard needs (no personal data,
+    /// no small counts): such a source need not be kept.
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty() && self.small_counts.is_empty()
+    }
+}
+
 /// Looks at one public source's text as read from disk. `eqia` and
 /// `markdown` say what kind of source it is (see [`small_numbers`]).
 pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> SourceFacts {
@@ -126,15 +134,40 @@ pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
 }
 
 /// What one output file showed the guard, kept until every file is seen.
+/// One is kept for every output file, so one that showed nothing (nearly
+/// every one) is a single word: only its count matters.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct FileFindings {
+pub struct FileFindings(Option<Box<Found>>);
+
+/// What a file that showed anything showed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Found {
     path: String,
     image: bool,
     image_with_metadata: bool,
-    pdf: Option<PdfInfo>,
+    pdf: Option<Box<PdfInfo>>,
     unreadable: Option<String>,
     /// Personal data not on the allow-list: kind, key, position, masked form.
     hits: Vec<(Kind, String, Position, String)>,
+}
+
+impl FileFindings {
+    fn path(&self) -> Option<&str> {
+        self.0.as_deref().map(|f| f.path.as_str())
+    }
+}
+
+impl Found {
+    /// What file `path` showed, kept only when it showed anything.
+    fn named(mut self, path: &str) -> FileFindings {
+        let nothing =
+            !self.image && self.pdf.is_none() && self.unreadable.is_none() && self.hits.is_empty();
+        if nothing {
+            return FileFindings(None);
+        }
+        self.path = path.to_string();
+        FileFindings(Some(Box::new(self)))
+    }
 }
 
 /// The guard, set up from the public sources once; [`Guard::inspect`] is then
@@ -186,6 +219,7 @@ impl Guard {
             }
             facts.push(f);
         }
+        facts.retain(|f| !f.is_empty());
         facts.sort_by(|a, b| a.path.cmp(&b.path));
         let mut in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>> = BTreeMap::new();
         for (si, source) in facts.iter_mut().enumerate() {
@@ -208,25 +242,47 @@ impl Guard {
         }
     }
 
+    /// A guard with no public sources that allows `allowed`, for tests.
+    #[cfg(test)]
+    pub(crate) fn allowing(allowed: &[&str]) -> Guard {
+        Guard {
+            sources: Vec::new(),
+            in_sources: BTreeMap::new(),
+            allowed: allowed
+                .iter()
+                .flat_map(|v| personal::allow_keys(v))
+                .collect(),
+            small_numbers: 0,
+        }
+    }
+
+    /// Whether any personal data not on the allow-list was found in `file`.
+    #[cfg(test)]
+    pub(crate) fn found_any(file: &FileFindings) -> bool {
+        file.0.as_ref().is_some_and(|f| !f.hits.is_empty())
+    }
+
     /// Looks at one output file.
     pub fn inspect(&self, path: &str, bytes: &[u8]) -> FileFindings {
-        let mut found = FileFindings {
-            path: path.to_string(),
-            ..FileFindings::default()
-        };
+        let mut found = Found::default();
+        self.look(path, bytes, &mut found);
+        found.named(path)
+    }
+
+    fn look(&self, path: &str, bytes: &[u8], found: &mut Found) {
         if let Some(kind) = ImageKind::from_name(path) {
             found.image = true;
             found.image_with_metadata = images::has_metadata(kind, bytes);
-            return found;
+            return;
         }
         if path.ends_with(".pdf") {
-            found.pdf = Some(pdfinfo::read(path, bytes));
+            found.pdf = Some(Box::new(pdfinfo::read(path, bytes)));
         }
         let bytes = match crate::scan::inspectable(path, bytes) {
             Ok(b) => b,
             Err(problem) => {
                 found.unreadable = Some(problem);
-                return found;
+                return;
             }
         };
         let text = match std::str::from_utf8(&bytes) {
@@ -234,17 +290,51 @@ impl Guard {
             Err(_) => String::from_utf8_lossy(&bytes),
         };
         let text = crate::scan::decode_entities(&text);
-        for hit in personal::find(&text) {
-            if !self.allowed.contains(&hit.key) {
-                found.hits.push((
+        self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
+    }
+
+    /// Looks at one output file in pieces, as it is written, holding only a
+    /// few lines of it: [`InspectStream::finish`] finds exactly what
+    /// [`Guard::inspect`] finds in the whole file, wherever the pieces are cut.
+    pub fn stream<'a>(&'a self, path: &str) -> InspectStream<'a> {
+        // Images, PDFs and gzip files are looked at whole.
+        let whole =
+            ImageKind::from_name(path).is_some() || path.ends_with(".pdf") || path.ends_with(".gz");
+        InspectStream {
+            guard: self,
+            path: path.to_string(),
+            plain: (!whole).then_some(None),
+            held: Vec::new(),
+            utf8: crate::scan::Lossy::default(),
+            line: String::new(),
+            lines: String::new(),
+            done: 0,
+            lines_before: 0,
+            hits: Vec::new(),
+        }
+    }
+
+    /// Personal data in `text` not on the allow-list; positions counted
+    /// from the line `lines_before + 1`, for hits starting in `keep`.
+    fn hits_in(
+        &self,
+        text: &str,
+        keep: std::ops::Range<usize>,
+        lines_before: usize,
+        out: &mut Vec<(Kind, String, Position, String)>,
+    ) {
+        for hit in personal::find(text) {
+            if keep.contains(&hit.start) && !self.allowed.contains(&hit.key) {
+                let mut position = Position::of_offset(text, hit.start);
+                position.line += lines_before;
+                out.push((
                     hit.kind,
-                    hit.key.clone(),
-                    Position::of_offset(&text, hit.start),
+                    hit.key,
+                    position,
                     personal::mask(&text[hit.start..hit.end]),
                 ));
             }
         }
-        found
     }
 
     /// Turns what every file showed into errors at their sources, once per
@@ -255,7 +345,9 @@ impl Guard {
         output_label: &str,
         diagnostics: &mut Diagnostics,
     ) -> Summary {
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        // Paths are unique (files that showed nothing have none, and are
+        // only counted): an unstable sort needs no room of its own.
+        files.sort_unstable_by(|a, b| a.path().cmp(&b.path()));
         let mut summary = Summary {
             small_numbers: self.small_numbers,
             ..Summary::default()
@@ -264,6 +356,9 @@ impl Guard {
         let mut in_outputs: BTreeMap<(Kind, String), OutputFinding> = BTreeMap::new();
         for file in files {
             summary.files_checked += 1;
+            let Some(file) = file.0 else {
+                continue;
+            };
             let path = file.path;
             if file.image {
                 summary.images_checked += 1;
@@ -276,7 +371,7 @@ impl Guard {
                 }
                 continue;
             }
-            summary.pdfs.extend(file.pdf);
+            summary.pdfs.extend(file.pdf.map(|pdf| *pdf));
             if let Some(problem) = file.unreadable {
                 diagnostics.push(
                     Diagnostic::error(format!("{output_label}/{path}"), format!("the personal-data guard could not read this output file: {problem}"))
@@ -353,6 +448,131 @@ impl Guard {
             }
         }
     }
+}
+
+/// One output file being looked at piece by piece (see [`Guard::stream`]).
+///
+/// The text is looked at in batches of whole lines. Every kind of personal
+/// data is written within one line, but a date of birth may be on the line
+/// after its label, so each batch is looked at with [`CONTEXT`] bytes of
+/// whole lines before and after it, and keeps what starts within it.
+/// Entities never span a line, so decoding line by line decodes as the
+/// whole file would.
+pub struct InspectStream<'a> {
+    guard: &'a Guard,
+    path: String,
+    /// `None` when the file is looked at whole (then `held` has it); else
+    /// whether it is known to be plain text (not gzip), once two bytes are in.
+    plain: Option<Option<bool>>,
+    held: Vec<u8>,
+    utf8: crate::scan::Lossy,
+    /// The line under way, not yet decoded.
+    line: String,
+    /// Decoded whole lines: context already looked at up to `done`, then
+    /// lines not yet looked at.
+    lines: String,
+    done: usize,
+    /// Lines of the file before `lines`.
+    lines_before: usize,
+    hits: Vec<(Kind, String, Position, String)>,
+}
+
+/// Bytes of whole lines looked at on each side of a batch: more than a date
+/// of birth and its label can span.
+const CONTEXT: usize = 256;
+/// Bytes of lines looked at together (few in tests, so that they are cut often).
+const BATCH: usize = if cfg!(test) { 1000 } else { 1 << 20 };
+
+impl InspectStream<'_> {
+    /// The next piece of the file.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        match self.plain {
+            None | Some(Some(false)) => self.held.extend_from_slice(bytes),
+            Some(None) => {
+                self.held.extend_from_slice(bytes);
+                if self.held.len() < 2 {
+                    return;
+                }
+                let plain = !self.held.starts_with(&[0x1f, 0x8b]);
+                self.plain = Some(Some(plain));
+                if plain {
+                    let held = std::mem::take(&mut self.held);
+                    self.plain_text(&held);
+                }
+            }
+            Some(Some(true)) => self.plain_text(bytes),
+        }
+    }
+
+    fn plain_text(&mut self, bytes: &[u8]) {
+        let mut utf8 = std::mem::take(&mut self.utf8);
+        utf8.push(bytes, |text| self.text(text));
+        self.utf8 = utf8;
+    }
+
+    fn text(&mut self, mut text: &str) {
+        while let Some(end) = text.find('\n') {
+            self.line.push_str(&text[..=end]);
+            self.lines
+                .push_str(&crate::scan::decode_entities(&self.line));
+            self.line.clear();
+            text = &text[end + 1..];
+        }
+        self.line.push_str(text);
+        if self.lines.len() >= self.done + BATCH + CONTEXT {
+            self.look(false);
+        }
+    }
+
+    /// Looks at the lines not yet looked at, but for the last [`CONTEXT`]
+    /// bytes of whole lines (unless `last`), then lets go of all but the
+    /// last [`CONTEXT`] bytes of whole lines looked at.
+    fn look(&mut self, last: bool) {
+        let end = if last {
+            self.lines.len()
+        } else {
+            match line_start_before(&self.lines, self.lines.len() - CONTEXT) {
+                Some(i) if i > self.done => i,
+                _ => return,
+            }
+        };
+        let hits = &mut self.hits;
+        self.guard
+            .hits_in(&self.lines, self.done..end, self.lines_before, hits);
+        self.done = end;
+        let keep_from = end
+            .checked_sub(CONTEXT)
+            .and_then(|before| line_start_before(&self.lines, before))
+            .unwrap_or(0);
+        self.lines_before += self.lines[..keep_from].matches('\n').count();
+        self.lines.drain(..keep_from);
+        self.done -= keep_from;
+    }
+
+    /// What the whole file showed.
+    pub fn finish(mut self) -> FileFindings {
+        if self.plain != Some(Some(true)) {
+            return self.guard.inspect(&self.path, &self.held);
+        }
+        std::mem::take(&mut self.utf8).finish(|text| self.text(text));
+        let line = std::mem::take(&mut self.line);
+        self.lines.push_str(&crate::scan::decode_entities(&line));
+        self.look(true);
+        Found {
+            hits: self.hits,
+            ..Found::default()
+        }
+        .named(&self.path)
+    }
+}
+
+/// The start of the last line that starts at or before byte `at` (after a
+/// newline), if one does.
+fn line_start_before(text: &str, at: usize) -> Option<usize> {
+    text.as_bytes()[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
 }
 
 /// The allow keys of a document's `personal_data_ok` front-matter list.
@@ -560,6 +780,128 @@ fn field_offset(line: &str, n: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn guard(allowed: &[&str]) -> Guard {
+        Guard::allowing(allowed)
+    }
+
+    /// Looks at `bytes` fed in the pieces that `cuts` (sorted offsets) make.
+    fn inspect_in_pieces(guard: &Guard, path: &str, bytes: &[u8], cuts: &[usize]) -> String {
+        let mut stream = guard.stream(path);
+        let mut from = 0;
+        for &cut in cuts.iter().chain([&bytes.len()]) {
+            stream.feed(&bytes[from..cut]);
+            from = cut;
+        }
+        format!("{:?}", stream.finish())
+    }
+
+    #[test]
+    fn personal_data_cut_across_pieces_is_found() {
+        let g = guard(&["0300 123 4567"]);
+        let text = "Call 07700 900123 or 0300 123 4567.\nDate of birth:\n 12 March 1950, NHS 943&#32;476 5919\n";
+        let whole = format!("{:?}", g.inspect("x.html", text.as_bytes()));
+        assert!(
+            whole.contains("DateOfBirth") && whole.contains("NhsNumber") && whole.contains("Phone"),
+            "{whole}"
+        );
+        assert!(!whole.contains("ending `567`"), "{whole}");
+        for cut in 0..=text.len() {
+            assert_eq!(
+                inspect_in_pieces(&g, "x.html", text.as_bytes(), &[cut]),
+                whole,
+                "cut at {cut}"
+            );
+        }
+        let every: Vec<usize> = (1..text.len()).collect();
+        assert_eq!(
+            inspect_in_pieces(&g, "x.html", text.as_bytes(), &every),
+            whole
+        );
+    }
+
+    #[test]
+    fn a_file_looked_at_in_pieces_shows_what_it_shows_whole() {
+        const PIECES: &[&str] = &[
+            "943 476 5919",
+            "9434765919",
+            "943-476-5919",
+            "AB 12 34 56 C",
+            "ce123456d",
+            "born",
+            "Born ",
+            "DOB",
+            "dob:",
+            "D.O.B.",
+            "Date of Birth",
+            "birth date",
+            "12 March 1950",
+            "March 12, 1950",
+            "03/04/1961",
+            "1970-01-02",
+            "12.03.50",
+            "jo@example.org",
+            "@",
+            "a.b@c",
+            ".uk",
+            "+44 ",
+            "(0)20",
+            "(01632)",
+            "07700 900123",
+            "01632 960001",
+            "020 7946 0018",
+            "(",
+            ")",
+            "-",
+            " ",
+            "  ",
+            ".",
+            ",",
+            ":",
+            "\n",
+            "\n",
+            "\n",
+            "&#10;",
+            "&amp;",
+            "&#32;",
+            "&#x40;",
+            "&",
+            "&#",
+            ";",
+            "\u{e9}",
+            "\u{a3}",
+            "0",
+            "1",
+            "x",
+            "words and more words ",
+        ];
+        let g = guard(&["07700 900123", "jo@example.org"]);
+        let mut rng = crate::testing::Rng::new(21);
+        let mut texts = crate::testing::random_texts(PIECES, 400, 120, 22);
+        // Long files, so that batches and their context are cut many times.
+        let long: Vec<String> = texts.chunks(40).map(|c| c.concat().repeat(3)).collect();
+        texts.extend(long);
+        let mut files: Vec<Vec<u8>> = texts.into_iter().map(String::into_bytes).collect();
+        // Invalid UTF-8, and a character cut short at the very end.
+        files.push(b"born \xff12/03/1950 \xe2\x82".to_vec());
+        let mut found = 0;
+        for bytes in &files {
+            let whole = format!("{:?}", g.inspect("x.html", bytes));
+            found += whole.matches("ending").count();
+            for _ in 0..4 {
+                let mut cuts: Vec<usize> = (0..rng.below(5))
+                    .map(|_| rng.below(bytes.len() + 1))
+                    .collect();
+                cuts.sort();
+                assert_eq!(
+                    inspect_in_pieces(&g, "x.html", bytes, &cuts),
+                    whole,
+                    "cut at {cuts:?}"
+                );
+            }
+        }
+        assert!(found > 1000, "{found}");
+    }
 
     #[test]
     fn exempt_passages_are_blanked_keeping_positions() {

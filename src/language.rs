@@ -847,6 +847,16 @@ impl LanguagePart {
         }
     }
 
+    fn shrink_to_fit(&mut self) {
+        self.diagnostics.shrink_to_fit();
+        let report = &mut self.report;
+        report.summaries.shrink_to_fit();
+        report.pages.shrink_to_fit();
+        report.long_sentences.shrink_to_fit();
+        report.unexplained_terms.shrink_to_fit();
+        self.acronyms.shrink_to_fit();
+    }
+
     fn extend(&mut self, other: LanguagePart) {
         self.diagnostics.extend(other.diagnostics);
         let (to, from) = (&mut self.report, other.report);
@@ -922,6 +932,8 @@ pub fn analyse_decision(
     for page in &pages {
         part.extend(measure_page(page, glossary, targets, &flag));
     }
+    // Every decision's part is held until the site's are merged.
+    part.shrink_to_fit();
     part
 }
 
@@ -973,8 +985,10 @@ pub fn analyse(
             .total_cmp(&a.measure.reading_age)
             .then_with(|| a.page.cmp(&b.page))
     };
-    report.summaries.sort_by(hardest_first);
-    report.pages.sort_by(hardest_first);
+    // Pages are unique, so no two compare equal: an unstable sort gives the
+    // same order and needs no room of its own (there is one per page).
+    report.summaries.sort_unstable_by(hardest_first);
+    report.pages.sort_unstable_by(hardest_first);
     report.long_sentences.sort_by(|a, b| {
         b.words
             .cmp(&a.words)

@@ -20,6 +20,7 @@
 
 pub mod accessibility;
 pub mod cache;
+pub mod checked;
 pub mod cli_format;
 pub mod config;
 pub mod contrast;
@@ -452,6 +453,33 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             written: Vec::new(),
         })
     };
+    // A site-wide file that grows with the site: checked and written as it
+    // is made, never held whole.
+    // Returns the file's size, and the time spent checking and writing it.
+    let process_stream =
+        |name: &str, path: &str, write: output::Writer| -> Result<Streamed, Error> {
+            let previous = old_units.get(name).map_or(&[][..], |u| &u.files[..]);
+            let to = publisher.as_ref().map(|p| (p, previous));
+            let mut file =
+                checked::CheckedFile::new(path, fingerprints, &guard, to).map_err(Error::Write)?;
+            let written = write(&mut file);
+            let done = file.finish(written).map_err(Error::Write)?;
+            scan_clock.add(done.times.scan);
+            guard_clock.add(done.times.guard);
+            write_clock.add(done.times.write);
+            let mut diagnostics = Diagnostics::default();
+            for leak in &done.leaks {
+                diagnostics.push(report::leak_diagnostic(leak));
+            }
+            let unit = Unit {
+                diagnostics,
+                paths: vec![path.to_string()],
+                findings: vec![done.findings],
+                written: done.written.into_iter().collect(),
+            };
+            let times = done.times;
+            Ok((unit, done.size, times.scan + times.guard + times.write))
+        };
     let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
     // Pass 2 for one decision: its folder read again, complete, for its pages.
     let decision_unit = |read: folder::Read, f: &Pass1Folder| -> Result<Unit, Error> {
@@ -477,25 +505,22 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             return reuse(old);
         }
         let mut unit_diags = Diagnostics::default();
-        let mut unit = Unit::default();
-        let mut failure = None;
-        let mut elsewhere = std::time::Duration::ZERO;
+        let mut out = SiteFiles {
+            name: cache::SITE_UNIT,
+            process: &process,
+            stream: &process_stream,
+            unit: Unit::default(),
+            failure: None,
+            elsewhere: std::time::Duration::ZERO,
+        };
         let started = std::time::Instant::now();
-        let rendered = renderer.render_site_pages(&mut unit_diags, &mut |files| {
-            let start = std::time::Instant::now();
-            if failure.is_none() {
-                match process(cache::SITE_UNIT, files, Diagnostics::default()) {
-                    Ok(done) => unit.absorb(done),
-                    Err(e) => failure = Some(e),
-                }
-            }
-            elsewhere += start.elapsed();
-        });
-        render_clock.add(started.elapsed().saturating_sub(elsewhere));
+        let rendered = renderer.render_site_pages(&mut unit_diags, &mut out);
+        render_clock.add(started.elapsed().saturating_sub(out.elsewhere));
         rendered.map_err(|e| Error::Template(e.0))?;
-        if let Some(e) = failure {
+        if let Some(e) = out.failure {
             return Err(e);
         }
+        let mut unit = out.unit;
         unit.absorb(process(
             cache::SITE_UNIT,
             output::Files::default(),
@@ -566,12 +591,19 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     // Last, what describes the whole build (the sitemap lists what was written).
     written.sort();
-    let last = process(
-        FINISH_UNIT,
-        opendata::finish(&public, &written),
-        Diagnostics::default(),
-    )?;
-    let last = note(FINISH_UNIT, Some([0; 32]), last)?;
+    let mut out = SiteFiles {
+        name: FINISH_UNIT,
+        process: &process,
+        stream: &process_stream,
+        unit: Unit::default(),
+        failure: None,
+        elsewhere: std::time::Duration::ZERO,
+    };
+    opendata::finish(&public, &written, &mut out);
+    if let Some(e) = out.failure {
+        return Err(e);
+    }
+    let last = note(FINISH_UNIT, Some([0; 32]), out.unit)?;
     diags.extend(last.diagnostics);
     written.extend(last.paths);
     guard_findings.extend(last.findings);
@@ -752,7 +784,7 @@ fn first_passes<'f>(
         },
         reused: 0,
     };
-    let mut kept_budget = KEEP_READ_BYTES;
+    let mut kept_budget = Some(KEEP_READ_BYTES);
     // In chunks, each merged (in folder order) before the next is read, so
     // that what one folder found is held once, not twice.
     for chunk in folders.chunks(CHUNK) {
@@ -778,25 +810,30 @@ fn first_passes<'f>(
             .map(|(f, _)| f)
             .collect();
         let mut read = folder::read_all(root, &wanted).into_iter();
+        let reads: Vec<Option<folder::Read>> = unchanged
+            .iter()
+            .map(|unchanged| match unchanged {
+                true => Ok(None),
+                false => read.next().expect("one read per folder wanted").map(Some),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(Error::Read)?;
+        // While every folder read fits the budget, pass 2 takes a copy of
+        // the bytes read here rather than reading the folder again. A site
+        // too large for it keeps none: copies of a part would be held
+        // through pass 2's peak to save reading that part again.
+        if let Some(budget) = kept_budget {
+            let size: usize = reads.iter().flatten().map(folder::size).sum();
+            kept_budget = budget.checked_sub(size);
+            if kept_budget.is_none() {
+                for f in &mut out.folders {
+                    f.copy = None;
+                }
+            }
+        }
         let mut work = Vec::with_capacity(chunk.len());
-        for (record, unchanged) in records.into_iter().zip(&unchanged) {
-            let read = match unchanged {
-                true => None,
-                false => Some(
-                    read.next()
-                        .expect("one read per folder wanted")
-                        .map_err(Error::Read)?,
-                ),
-            };
-            // Up to the budget, pass 2 takes a copy of the bytes read here
-            // rather than reading the folder again.
-            let copy = read.as_ref().and_then(|r| {
-                let size = folder::size(r);
-                (size <= kept_budget).then(|| {
-                    kept_budget -= size;
-                    r.clone()
-                })
-            });
+        for (record, read) in records.into_iter().zip(reads) {
+            let copy = read.as_ref().filter(|_| kept_budget.is_some()).cloned();
             work.push((record, read, copy));
         }
         let passes: Vec<(folder::FirstPass, Option<cache::FolderRecord>, bool)> = work
@@ -1054,8 +1091,9 @@ pub fn public_model(
 const CHUNK: usize = 512;
 
 /// Bytes of decision folders that pass 1 keeps for pass 2, so that most
-/// sites are read once; beyond it, folders are read again (and their content
-/// hash checked), so memory stays bounded however large the site.
+/// sites are read once; a site larger than this is read again (and each
+/// folder's content hash checked), so memory stays bounded however large
+/// the site.
 const KEEP_READ_BYTES: usize = 128 * 1024 * 1024;
 
 /// Ticks when a unit ends, however it ends.
@@ -1064,6 +1102,51 @@ struct TickOnDrop<'a, 'b>(&'a Counter<'b>);
 impl Drop for TickOnDrop<'_, '_> {
     fn drop(&mut self) {
         self.0.tick();
+    }
+}
+
+/// A streamed file's unit, size, and time spent checking and writing it.
+type Streamed = (Unit, usize, std::time::Duration);
+
+/// The site-wide pages and downloads, each checked and written as it is made.
+struct SiteFiles<'a> {
+    /// The unit they belong to, in the cache.
+    name: &'a str,
+    process: &'a dyn Fn(&str, output::Files, Diagnostics) -> Result<Unit, Error>,
+    stream: &'a dyn Fn(&str, &str, output::Writer) -> Result<Streamed, Error>,
+    unit: Unit,
+    failure: Option<Error>,
+    /// Time spent checking and writing rather than rendering.
+    elsewhere: std::time::Duration,
+}
+
+impl output::Emit for SiteFiles<'_> {
+    fn files(&mut self, files: output::Files) {
+        let start = std::time::Instant::now();
+        if self.failure.is_none() {
+            match (self.process)(self.name, files, Diagnostics::default()) {
+                Ok(done) => self.unit.absorb(done),
+                Err(e) => self.failure = Some(e),
+            }
+        }
+        self.elsewhere += start.elapsed();
+    }
+
+    fn stream(&mut self, path: &str, write: output::Writer) -> usize {
+        if self.failure.is_some() {
+            return 0;
+        }
+        match (self.stream)(self.name, path, write) {
+            Ok((done, size, checking)) => {
+                self.elsewhere += checking;
+                self.unit.absorb(done);
+                size
+            }
+            Err(e) => {
+                self.failure = Some(e);
+                0
+            }
+        }
     }
 }
 

@@ -377,7 +377,7 @@ pub fn render(markdown: &Markdown, context: &Context, diagnostics: &mut Diagnost
             },
             Block::Withheld(notice) => RenderedBlock {
                 html: None,
-                notice: Some(notice.clone()),
+                notice: Some(WithheldNotice::clone(notice)),
             },
         })
         .collect();

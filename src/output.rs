@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::cache::{OutFile, Stamp};
+use crate::cache::{Digest, OutFile, Stamp};
 
 /// The marker plainsight leaves in every output folder it writes.
 pub const MARKER: &str = ".plainsight";
@@ -33,6 +33,36 @@ impl Files {
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
         self.files.iter()
+    }
+}
+
+/// Where made files go: whole, or, for a file that grows with the site,
+/// in pieces as it is made, so that it is never held whole.
+pub trait Emit {
+    fn files(&mut self, files: Files);
+    /// One file, written by `write` (through any number of writes). Returns
+    /// its size in bytes.
+    fn stream(&mut self, path: &str, write: Writer<'_>) -> usize;
+}
+
+/// Writes a file's bytes, in pieces, to what it is given.
+pub type Writer<'a> = Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()> + 'a>;
+
+/// Files kept whole, and streamed files gathered whole: for tests and
+/// small tools, where nothing is large.
+impl<F: FnMut(Files)> Emit for F {
+    fn files(&mut self, files: Files) {
+        self(files)
+    }
+
+    fn stream(&mut self, path: &str, write: Writer<'_>) -> usize {
+        let mut bytes = Vec::new();
+        write(&mut bytes).expect("writing to memory");
+        let size = bytes.len();
+        let mut files = Files::default();
+        files.add(path, bytes);
+        self(files);
+        size
     }
 }
 
@@ -100,18 +130,24 @@ impl Staging {
     /// Writes one file and returns its stamp. Two writes to the same path
     /// are a bug, not a replace.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<Stamp, WriteError> {
+        let (mut file, target) = self.create(path)?;
+        io::Write::write_all(&mut file, bytes).map_err(at(&target))?;
+        let meta = file.metadata().map_err(at(&target))?;
+        Ok(Stamp::of_output(&meta))
+    }
+
+    /// Creates one file to be written in pieces, and where it is.
+    pub fn create(&self, path: &str) -> Result<(std::fs::File, PathBuf), WriteError> {
         let target = self.dir.path().join(path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(at(dir))?;
         }
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&target)
             .map_err(at(&target))?;
-        io::Write::write_all(&mut file, bytes).map_err(at(&target))?;
-        let meta = file.metadata().map_err(at(&target))?;
-        Ok(Stamp::of_output(&meta))
+        Ok((file, target))
     }
 
     /// Swaps the staged folder in for the output.
@@ -181,26 +217,56 @@ impl Publisher {
         let mut out = Vec::new();
         for (path, bytes) in files.iter() {
             let hash = *blake3::hash(bytes).as_bytes();
-            if self.in_place {
-                if let Some(old) = previous.iter().find(|o| &o.path == path && o.hash == hash) {
-                    out.push(old.clone());
-                    continue;
-                }
+            if let Some(old) = self.unchanged(path, &hash, previous) {
+                out.push(old);
+                continue;
             }
             let stamp = self.staging.write(path, bytes)?;
-            if self.in_place {
-                self.staged
-                    .lock()
-                    .expect("a writing thread panicked")
-                    .push(path.clone());
-            }
-            out.push(OutFile {
-                path: path.clone(),
-                hash,
-                stamp,
-            });
+            out.push(self.staged(path.clone(), hash, stamp));
         }
         Ok(out)
+    }
+
+    /// Creates one file to be written in pieces, then ended with
+    /// [`Publisher::end`].
+    pub fn create(&self, path: &str) -> Result<(std::fs::File, PathBuf), WriteError> {
+        self.staging.create(path)
+    }
+
+    /// Ends a file made by [`Publisher::create`], whose bytes hash to
+    /// `hash`, as [`Publisher::write_all`] would have written it.
+    pub fn end(
+        &self,
+        path: &str,
+        (file, target): (std::fs::File, PathBuf),
+        hash: Digest,
+        previous: &[OutFile],
+    ) -> Result<OutFile, WriteError> {
+        let meta = file.metadata().map_err(at(&target))?;
+        drop(file);
+        if let Some(old) = self.unchanged(path, &hash, previous) {
+            std::fs::remove_file(&target).map_err(at(&target))?;
+            return Ok(old);
+        }
+        Ok(self.staged(path.to_string(), hash, Stamp::of_output(&meta)))
+    }
+
+    /// In place, the last build's file at `path` when its bytes hash to `hash`.
+    fn unchanged(&self, path: &str, hash: &Digest, previous: &[OutFile]) -> Option<OutFile> {
+        let old = previous.iter().find(|o| o.path == path && &o.hash == hash);
+        old.filter(|_| self.in_place).cloned()
+    }
+
+    /// Notes a file written to staging.
+    fn staged(&self, path: impl Into<String>, hash: Digest, stamp: Stamp) -> OutFile {
+        let path = path.into();
+        if self.in_place {
+            self.staged
+                .lock()
+                .expect("a writing thread panicked")
+                .push(path.clone());
+        }
+        OutFile { path, hash, stamp }
     }
 
     /// Puts the build in place. In place, `removed` are the files of the
@@ -333,13 +399,28 @@ fn is_ours(dir: &Path) -> bool {
 
 /// Writes one file atomically (temporary file, then rename), for reports.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write_atomic_with(path, &mut |out| out.write_all(bytes))
+}
+
+/// [`write_atomic`] for a file written in pieces by `write`, so that a large
+/// one is never held whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(at(dir))?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(at(dir))?;
-    io::Write::write_all(&mut temp, bytes).map_err(at(path))?;
+    let temp = tempfile::NamedTempFile::new_in(dir).map_err(at(dir))?;
+    let mut out = io::BufWriter::new(temp);
+    write(&mut out).map_err(at(path))?;
+    let temp = out.into_inner().map_err(|e| WriteError {
+        path: path.to_path_buf(),
+        error: e.into_error(),
+        advice: "",
+    })?;
     temp.persist(path).map_err(|e| WriteError {
         path: path.to_path_buf(),
         error: e.error,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_name};
 use crate::markdown::{self, Context, Rendered, slugify};
-use crate::output::Files;
+use crate::output::{Emit, Files};
 use crate::visibility::{
     PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
     lower_first,
@@ -79,7 +79,7 @@ struct Link {
     href: String,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct DecisionSummary {
     number: String,
     title: String,
@@ -91,6 +91,25 @@ struct DecisionSummary {
     key_decision: bool,
     date: Option<String>,
     date_label: &'static str,
+}
+
+/// Summaries handed to a template one at a time, as it reads them, so that
+/// a page listing every decision never holds all of them as template values.
+#[derive(Debug)]
+struct Summaries(Vec<DecisionSummary>);
+
+impl minijinja::value::Object for Summaries {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_usize()?).map(Value::from_serialize)
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
 }
 
 #[derive(Serialize)]
@@ -374,6 +393,15 @@ fn summary_of(d: &PublicDecision) -> DecisionSummary {
     }
 }
 
+/// The file a page's address is written to: `decisions/` is `decisions/index.html`.
+fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
 fn file_format(name: &str) -> String {
     name.rsplit_once('.')
         .map(|(_, e)| e.to_uppercase())
@@ -416,23 +444,66 @@ impl Renderer<'_> {
         let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
         match tmpl.render(ctx) {
             Ok(html) => {
-                let file = if path.is_empty() || path.ends_with('/') {
-                    format!("{path}index.html")
-                } else {
-                    path.to_string()
-                };
-                files.add(file, html);
+                files.add(page_file(path), html);
                 Ok(())
             }
-            Err(e) => {
-                let name = e.name().unwrap_or(template).to_string();
-                if self.overridden.contains(&name) || self.overridden.contains(template) {
-                    diagnostics.push(template_diagnostic(&name, &e));
-                    Ok(())
-                } else {
-                    Err(TemplateBug(format!("{e:#}")))
+            Err(e) => self.template_error(template, e, diagnostics),
+        }
+    }
+
+    /// [`Renderer::page`] for a page that grows with the site: written to
+    /// `emit` as it is rendered, never held whole.
+    fn streamed_page(
+        &self,
+        emit: &mut dyn Emit,
+        template: &str,
+        path: &str,
+        meta: PageMeta,
+        context: Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let tmpl = self
+            .env
+            .get_template(template)
+            .map_err(|e| TemplateBug(format!("{e:#}")))?;
+        let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
+        let mut failed = None;
+        emit.stream(
+            &page_file(path),
+            Box::new(|out| match tmpl.render_captured_to(ctx, out) {
+                Ok(_) => Ok(()),
+                // Staging could not be written: that failure is reported.
+                Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure => {
+                    Err(std::io::Error::other(e.to_string()))
                 }
-            }
+                // The template failed: reported below, and the build fails,
+                // so what was written of the page is never published.
+                Err(e) => {
+                    failed = Some(e);
+                    Ok(())
+                }
+            }),
+        );
+        match failed {
+            None => Ok(()),
+            Some(e) => self.template_error(template, e, diagnostics),
+        }
+    }
+
+    /// A template that failed: a content error in a site's own template, a
+    /// bug in a built-in one.
+    fn template_error(
+        &self,
+        template: &str,
+        e: minijinja::Error,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let name = e.name().unwrap_or(template).to_string();
+        if self.overridden.contains(&name) || self.overridden.contains(template) {
+            diagnostics.push(template_diagnostic(&name, &e));
+            Ok(())
+        } else {
+            Err(TemplateBug(format!("{e:#}")))
         }
     }
 
@@ -479,20 +550,19 @@ impl Renderer<'_> {
     pub fn render_site_pages(
         &self,
         diagnostics: &mut Diagnostics,
-        emit: &mut dyn FnMut(Files),
+        emit: &mut dyn Emit,
     ) -> Result<(), TemplateBug> {
         let mut files = Files::default();
         files.add("assets/style.css", STYLESHEET);
         self.home(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
-        self.register(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
+        self.register(emit, diagnostics)?;
         self.activities(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         self.glossary(&mut files, diagnostics)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         self.data(&mut files, diagnostics, emit)?;
-        emit(std::mem::take(&mut files));
+        emit.files(std::mem::take(&mut files));
         for page in &self.site.pages {
             let path = format!("{}/", page.slug);
             let body = self.markdown(&page.body, &path, diagnostics);
@@ -537,7 +607,7 @@ impl Renderer<'_> {
             minijinja::context! {},
             diagnostics,
         )?;
-        emit(files);
+        emit.files(files);
         Ok(())
     }
 
@@ -578,7 +648,7 @@ impl Renderer<'_> {
 
     fn register(
         &self,
-        files: &mut Files,
+        emit: &mut dyn Emit,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let decisions: Vec<DecisionSummary> = self
@@ -593,8 +663,10 @@ impl Renderer<'_> {
             "decisions",
             vec![Link { title: "Home".into(), href: String::new() }],
         );
-        self.page(
-            files,
+        // Every decision: a page that grows with the register.
+        let decisions = Value::from_object(Summaries(decisions));
+        self.streamed_page(
+            emit,
             "register.html",
             "decisions/",
             meta,
@@ -649,7 +721,7 @@ impl Renderer<'_> {
                     summary: None,
                     href: None,
                     kind: "Exempt document",
-                    notice: Some(n.clone()),
+                    notice: Some(WithheldNotice::clone(n)),
                 }),
             }
         }
@@ -749,7 +821,7 @@ impl Renderer<'_> {
                     href: None,
                     format: String::new(),
                     size: String::new(),
-                    notice: Some(n.clone()),
+                    notice: Some(WithheldNotice::clone(n)),
                 }),
             }
         }
@@ -1069,7 +1141,7 @@ impl Renderer<'_> {
         &self,
         files: &mut Files,
         diagnostics: &mut Diagnostics,
-        emit: &mut dyn FnMut(Files),
+        emit: &mut dyn Emit,
     ) -> Result<(), TemplateBug> {
         // Every download, feed and standard file is made by `opendata`, and
         // handed on one at a time.

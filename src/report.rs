@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::guard;
-use crate::output::{WriteError, write_atomic};
+use crate::output::{WriteError, write_atomic_with};
 use crate::pdfinfo::PdfInfo;
 use crate::scan::{Fingerprints, Leak};
 use crate::visibility::{WithheldItem, WithholdingReport};
@@ -86,9 +86,21 @@ impl Report {
 
     /// Writes `withholding.json` and `withholding.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), WriteError> {
-        let json = serde_json::to_string_pretty(self).expect("the report serialises") + "\n";
-        write_atomic(&dir.join("withholding.json"), json.as_bytes())?;
-        write_atomic(&dir.join("withholding.html"), self.html().as_bytes())
+        // Each grows with what is withheld: the JSON is written as it is
+        // made, and let go before the page is made.
+        write_atomic_with(&dir.join("withholding.json"), &mut |out| {
+            serde_json::to_writer_pretty(&mut *out, self)?;
+            out.write_all(b"\n")
+        })?;
+        write_atomic_with(&dir.join("withholding.html"), &mut |out| {
+            let mut html = FmtToIo { out, failed: None };
+            match self.write_html(&mut html) {
+                Ok(()) => Ok(()),
+                Err(_) => Err(html
+                    .failed
+                    .unwrap_or_else(|| std::io::Error::other("formatting"))),
+            }
+        })
     }
 
     /// A short summary for people, as `check` prints it.
@@ -172,56 +184,66 @@ impl Report {
     /// The report as a short, plain HTML page (one h1, tables with captions
     /// and header scopes, `lang="en-GB"`, no scripts), for officers.
     pub fn html(&self) -> String {
-        let mut h = String::from(
+        let mut h = String::new();
+        self.write_html(&mut h).expect("writing to memory");
+        h
+    }
+
+    /// [`Report::html`], written to `h` as it is made.
+    fn write_html(&self, h: &mut dyn std::fmt::Write) -> std::fmt::Result {
+        h.write_str(
             "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>Withholding report</title>\n\
              <style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}\
              table{border-collapse:collapse;width:100%}th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:top}\
              caption{text-align:left;font-weight:bold}</style>\n</head>\n<body>\n<main>\n<h1>Withholding report</h1>\n",
-        );
-        h.push_str(&format!(
-            "<p>For officers: what this build held back under Schedule 12A to the Local Government Act 1972, and what to check by hand. It is not published. Review dates were compared with {}.</p>\n",
+        )?;
+        writeln!(
+            h,
+            "<p>For officers: what this build held back under Schedule 12A to the Local Government Act 1972, and what to check by hand. It is not published. Review dates were compared with {}.</p>",
             crate::render::html_escape(&self.today)
-        ));
-        h.push_str("<h2>Withheld</h2>\n");
+        )?;
+        h.write_str("<h2>Withheld</h2>\n")?;
         if self.items.is_empty() {
-            h.push_str("<p>Nothing is withheld.</p>\n");
+            h.write_str("<p>Nothing is withheld.</p>\n")?;
         } else {
-            h.push_str("<table>\n<caption>Every withheld document, attachment, column and passage</caption>\n<thead><tr><th scope=\"col\">What</th><th scope=\"col\">Public title</th><th scope=\"col\">Source</th><th scope=\"col\">Paragraph</th><th scope=\"col\">Reason</th><th scope=\"col\">Review by</th></tr></thead>\n<tbody>\n");
+            h.write_str("<table>\n<caption>Every withheld document, attachment, column and passage</caption>\n<thead><tr><th scope=\"col\">What</th><th scope=\"col\">Public title</th><th scope=\"col\">Source</th><th scope=\"col\">Paragraph</th><th scope=\"col\">Reason</th><th scope=\"col\">Review by</th></tr></thead>\n<tbody>\n")?;
             for i in &self.items {
-                h.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                writeln!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     crate::render::html_escape(i.what),
                     crate::render::html_escape(&i.titled()),
                     crate::render::html_escape(&i.source),
                     i.paragraph,
                     crate::render::html_escape(&i.reason),
                     crate::render::html_escape(i.review_on.as_deref().unwrap_or("none set")),
-                ));
+                )?;
             }
-            h.push_str("</tbody>\n</table>\n");
+            h.write_str("</tbody>\n</table>\n")?;
         }
-        h.push_str("<h2>Reviews overdue</h2>\n");
+        h.write_str("<h2>Reviews overdue</h2>\n")?;
         if self.review_overdue.is_empty() {
-            h.push_str("<p>No review is overdue.</p>\n");
+            h.write_str("<p>No review is overdue.</p>\n")?;
         } else {
-            h.push_str("<p>These are still withheld: nothing is published automatically when a review date passes.</p>\n<ul>\n");
+            h.write_str("<p>These are still withheld: nothing is published automatically when a review date passes.</p>\n<ul>\n")?;
             for i in &self.review_overdue {
-                h.push_str(&format!(
-                    "<li>{} ({}): review was due {}</li>\n",
+                writeln!(
+                    h,
+                    "<li>{} ({}): review was due {}</li>",
                     crate::render::html_escape(&i.public_title),
                     crate::render::html_escape(&i.source),
                     crate::render::html_escape(i.review_on.as_deref().unwrap_or(""))
-                ));
+                )?;
             }
-            h.push_str("</ul>\n");
+            h.write_str("</ul>\n")?;
         }
-        h.push_str("<h2>Published PDFs</h2>\n");
+        h.write_str("<h2>Published PDFs</h2>\n")?;
         if self.pdfs.is_empty() {
-            h.push_str("<p>No PDF is published.</p>\n");
+            h.write_str("<p>No PDF is published.</p>\n")?;
         } else {
-            h.push_str("<p>Check that these information fields name no person and no exempt matter.</p>\n<table>\n<caption>Document information of published PDFs</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Fields</th><th scope=\"col\">XMP metadata</th></tr></thead>\n<tbody>\n");
+            h.write_str("<p>Check that these information fields name no person and no exempt matter.</p>\n<table>\n<caption>Document information of published PDFs</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Fields</th><th scope=\"col\">XMP metadata</th></tr></thead>\n<tbody>\n")?;
             for pdf in &self.pdfs {
                 let fields = match &pdf.could_not_read {
                     Some(why) => crate::render::html_escape(why),
@@ -239,8 +261,9 @@ impl Report {
                         .collect::<Vec<_>>()
                         .join("<br>"),
                 };
-                h.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                writeln!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                     crate::render::html_escape(&pdf.file),
                     fields,
                     if pdf.xmp_metadata {
@@ -248,16 +271,16 @@ impl Report {
                     } else {
                         "none"
                     }
-                ));
+                )?;
             }
-            h.push_str("</tbody>\n</table>\n");
+            h.write_str("</tbody>\n</table>\n")?;
         }
-        h.push_str(&format!(
-            "<h2>Checks</h2>\n<p>{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
+        writeln!(
+            h,
+            "<h2>Checks</h2>\n<p>{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>",
             crate::render::html_escape(&self.scanned_sentence()),
             crate::render::html_escape(&self.guard_sentence())
-        ));
-        h
+        )
     }
 }
 
@@ -317,6 +340,21 @@ pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
     };
     Diagnostic::error(&leak.source, format!("{how} the output file `{}`; nothing was published", leak.output))
         .help("a template or document is copying exempt material into a public page; find what puts it there and remove it. If the text is genuinely public, publish it in a public document too")
+}
+
+/// Text written to a file: `fmt::Write` over `io::Write`, keeping the I/O error.
+struct FmtToIo<'a> {
+    out: &'a mut dyn std::io::Write,
+    failed: Option<std::io::Error>,
+}
+
+impl std::fmt::Write for FmtToIo<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.failed = Some(e);
+            std::fmt::Error
+        })
+    }
 }
 
 #[cfg(test)]

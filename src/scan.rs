@@ -326,12 +326,63 @@ impl FingerprintsBuilder {
     }
 }
 
+/// Bytes read as UTF-8 piece by piece, exactly as [`String::from_utf8_lossy`]
+/// reads them whole (each invalid sequence becomes one U+FFFD), holding back
+/// a character cut by the end of a piece until the next.
+#[derive(Default)]
+pub(crate) struct Lossy {
+    partial: Vec<u8>,
+}
+
+impl Lossy {
+    /// Hands `text` the next piece's text, in one or more parts.
+    pub(crate) fn push(&mut self, bytes: &[u8], mut text: impl FnMut(&str)) {
+        let joined;
+        let mut bytes = if self.partial.is_empty() {
+            bytes
+        } else {
+            let mut partial = std::mem::take(&mut self.partial);
+            partial.extend_from_slice(bytes);
+            joined = partial;
+            &joined[..]
+        };
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(valid) => return text(valid),
+                Err(e) => {
+                    let (valid, rest) = bytes.split_at(e.valid_up_to());
+                    text(std::str::from_utf8(valid).expect("valid up to here"));
+                    match e.error_len() {
+                        Some(n) => {
+                            text("\u{fffd}");
+                            bytes = &rest[n..];
+                        }
+                        None => {
+                            self.partial = rest.to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of the file: a character cut short there is one U+FFFD.
+    pub(crate) fn finish(self, mut text: impl FnMut(&str)) {
+        if !self.partial.is_empty() {
+            text("\u{fffd}");
+        }
+    }
+}
+
 /// Finds exempt values (word sequences) in a word stream.
 #[derive(Default)]
 struct ValueMatcher {
     /// First word's hash to the indices of values starting with it.
     by_first: HashKeyed<Vec<usize>>,
     sequences: Vec<Vec<u64>>,
+    /// Words in the longest sequence.
+    longest: usize,
 }
 
 impl ValueMatcher {
@@ -343,11 +394,13 @@ impl ValueMatcher {
         ValueMatcher {
             by_first,
             sequences: values.iter().map(|(w, _)| w.clone()).collect(),
+            longest: values.iter().map(|(w, _)| w.len()).max().unwrap_or(0),
         }
     }
 
-    /// The first of [`ValueMatcher::matches`], found with plain loops: this
-    /// runs on every word of every output file.
+    /// The first of [`ValueMatcher::matches`], found with plain loops (the
+    /// scan finds it as a stream, with [`ValueStream`]).
+    #[cfg(test)]
     fn first_match(&self, words: &[u64]) -> Option<usize> {
         if self.by_first.is_empty() {
             return None;
@@ -452,86 +505,358 @@ impl Fingerprints {
 
     /// Scans one output file (a gzip file is opened and its contents scanned).
     pub fn scan(&self, output: &str, bytes: &[u8]) -> Vec<Leak> {
-        let mut found: Vec<(u32, &'static str)> = Vec::new();
         let bytes = match inspectable(output, bytes) {
             Ok(b) => b,
-            Err(_) => {
-                return vec![Leak {
-                    output: output.to_string(),
-                    source: output.to_string(),
-                    how: "unreadable",
-                }];
-            }
+            Err(_) => return vec![unreadable(output)],
         };
-        let bytes = bytes.as_ref();
-        // Only a file of the same length can be the same file.
-        if self.files.iter().any(|(_, len, _)| *len == bytes.len()) {
-            let hash = hash_bytes(bytes);
-            for (h, len, si) in &self.files {
-                if *h == hash && *len == bytes.len() {
+        let mut stream = ScanStream::new(self, output);
+        stream.feed_plain(&bytes);
+        stream.finish()
+    }
+
+    /// Scans one output file in pieces, as it is written, holding only a
+    /// few words of it: [`ScanStream::finish`] finds exactly what
+    /// [`Fingerprints::scan`] finds in the whole file, wherever the pieces
+    /// are cut.
+    pub fn stream<'a>(&'a self, output: &str) -> ScanStream<'a> {
+        ScanStream::new(self, output)
+    }
+}
+
+fn unreadable(output: &str) -> Leak {
+    Leak {
+        output: output.to_string(),
+        source: output.to_string(),
+        how: "unreadable",
+    }
+}
+
+/// One output file being scanned piece by piece (see [`Fingerprints::stream`]).
+pub struct ScanStream<'a> {
+    f: &'a Fingerprints,
+    output: String,
+    /// Whether the file is known to be plain (not gzip); `None` until its
+    /// first bytes are seen. A gzip file is held and opened at the end.
+    plain: Option<bool>,
+    held: Vec<u8>,
+    /// Bytes so far, and their hash while the file could still be the
+    /// same length as an exempt file.
+    len: usize,
+    hash: Option<Fnv>,
+    utf8: Lossy,
+    /// Text after the last sure word break, read with the next piece.
+    pending: String,
+    in_markup: bool,
+    /// Whether the text has markup (a `<`), so the view without it counts.
+    markup: bool,
+    views: Views<'a>,
+}
+
+impl<'a> ScanStream<'a> {
+    fn new(f: &'a Fingerprints, output: &str) -> ScanStream<'a> {
+        let gzip_name = output.ends_with(".gz");
+        ScanStream {
+            f,
+            output: output.to_string(),
+            plain: gzip_name.then_some(false),
+            held: Vec::new(),
+            len: 0,
+            hash: (!f.files.is_empty()).then(Fnv::default),
+            utf8: Lossy::default(),
+            pending: String::new(),
+            in_markup: false,
+            markup: false,
+            views: Views::new(f),
+        }
+    }
+
+    /// The next piece of the file.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.plain.is_none() {
+            // Gzip is known by its first two bytes (RFC 1952).
+            self.held.extend_from_slice(bytes);
+            if self.held.len() < 2 {
+                return;
+            }
+            let plain = !self.held.starts_with(&[0x1f, 0x8b]);
+            self.plain = Some(plain);
+            if plain {
+                let held = std::mem::take(&mut self.held);
+                self.feed_plain(&held);
+            }
+            return;
+        }
+        match self.plain {
+            Some(true) => self.feed_plain(bytes),
+            _ => self.held.extend_from_slice(bytes),
+        }
+    }
+
+    /// Bytes known to be the file's own text (not compressed).
+    fn feed_plain(&mut self, bytes: &[u8]) {
+        self.plain = Some(true);
+        self.len += bytes.len();
+        if let Some(hash) = &mut self.hash {
+            if self.f.files.iter().any(|(_, len, _)| *len >= self.len) {
+                hash.write(bytes);
+            } else {
+                // Longer than every exempt file: it cannot be one.
+                self.hash = None;
+            }
+        }
+        let mut utf8 = std::mem::take(&mut self.utf8);
+        utf8.push(bytes, |text| self.text(text));
+        self.utf8 = utf8;
+    }
+
+    /// Reads the words of `text` up to its last ASCII whitespace: there no
+    /// word is under way and no entity can be (an entity holds no
+    /// whitespace), so the rest can wait for the next piece.
+    fn text(&mut self, text: &str) {
+        self.markup |= text.contains('<');
+        let cut = text
+            .bytes()
+            .rposition(|b| b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        if self.pending.is_empty() {
+            self.words(&text[..cut]);
+            self.pending.push_str(&text[cut..]);
+        } else if cut == 0 {
+            self.pending.push_str(text);
+        } else {
+            let mut ready = std::mem::take(&mut self.pending);
+            ready.push_str(&text[..cut]);
+            self.words(&ready);
+            ready.clear();
+            ready.push_str(&text[cut..]);
+            self.pending = ready;
+        }
+    }
+
+    fn words(&mut self, text: &str) {
+        let views = &mut self.views;
+        each_word(text, &mut self.in_markup, |word, in_markup| {
+            views.push(word, in_markup)
+        });
+    }
+
+    /// What the whole file showed.
+    pub fn finish(mut self) -> Vec<Leak> {
+        if self.plain != Some(true) {
+            // Gzip (or too short to tell): opened and scanned whole.
+            let held = std::mem::take(&mut self.held);
+            return self.f.scan(&self.output, &held);
+        }
+        std::mem::take(&mut self.utf8).finish(|text| self.text(text));
+        let rest = std::mem::take(&mut self.pending);
+        self.words(&rest);
+        let f = self.f;
+        let mut found: Vec<(u32, &'static str)> = Vec::new();
+        if let Some(hash) = self.hash {
+            let hash = hash.finish();
+            for (h, len, si) in &f.files {
+                if *h == hash && *len == self.len {
                     found.push((*si, "file"));
                 }
             }
         }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        };
-        // Both views in one pass: every word, and the words outside markup
-        // with where each is among all the words (only when there is markup
-        // to strip).
-        let markup = text.contains('<');
-        let mut words = Vec::with_capacity(text.len() / 6);
-        let mut outside: Vec<u64> = Vec::new();
-        let mut outside_at: Vec<usize> = Vec::new();
-        each_word(&text, |word, in_markup| {
-            if markup && !in_markup {
-                outside.push(word);
-                outside_at.push(words.len());
-            }
-            words.push(word);
-        });
-        // Shingles of every word, up to the first found.
-        let mut missed = 0;
-        for shingle in shingles(&words) {
-            if let Some(si) = self.shingles.get(&shingle) {
-                found.push((*si, "text"));
-                break;
-            }
-            missed += 1;
-        }
-        if let Some(v) = self.matcher.first_match(&words) {
-            found.push((self.values[v].1, "value"));
-        }
-        // Without markup, as read before: a run of words with no markup
-        // between them is a shingle already looked up (and missed) above.
-        if markup && outside.len() < words.len() {
-            for start in 0..(outside.len() + 1).saturating_sub(SHINGLE_WORDS) {
-                let at = outside_at[start];
-                if at < missed && outside_at[start + SHINGLE_WORDS - 1] - at == SHINGLE_WORDS - 1 {
-                    continue;
-                }
-                let window = &outside[start..start + SHINGLE_WORDS];
-                let shingle = shingles(window).next().expect("one window");
-                if let Some(si) = self.shingles.get(&shingle) {
-                    found.push((*si, "text"));
-                    break;
-                }
-            }
-            if let Some(v) = self.matcher.first_match(&outside) {
-                found.push((self.values[v].1, "value"));
-            }
-        }
+        found.extend(self.views.finish(self.markup));
         found.sort();
         found.dedup();
         found
             .into_iter()
             .map(|(si, how)| Leak {
-                output: output.to_string(),
-                source: self.sources[si as usize].clone(),
+                output: self.output.clone(),
+                source: f.sources[si as usize].clone(),
                 how,
             })
             .collect()
+    }
+}
+
+/// The words of one file read as a stream: the first shingle and the first
+/// value found in each view (every word; the words outside markup), exactly
+/// as if the views were read whole, holding only the last few words.
+struct Views<'a> {
+    f: &'a Fingerprints,
+    /// Words read so far (in the view of every word).
+    words: usize,
+    all: View<'a>,
+    /// The view without markup, from the first word inside markup: until
+    /// then it is the view of every word.
+    outside: Option<View<'a>>,
+}
+
+/// One view's last words and first finds.
+#[derive(Clone)]
+struct View<'a> {
+    window: Window,
+    /// Where the first shingle found starts (among every word).
+    hit: Option<usize>,
+    found: Option<u32>,
+    values: ValueStream<'a>,
+}
+
+impl<'a> View<'a> {
+    fn new(f: &'a Fingerprints) -> View<'a> {
+        View {
+            window: Window::default(),
+            hit: None,
+            found: None,
+            values: ValueStream::new(&f.matcher),
+        }
+    }
+}
+
+impl<'a> Views<'a> {
+    fn new(f: &'a Fingerprints) -> Views<'a> {
+        Views {
+            f,
+            words: 0,
+            all: View::new(f),
+            outside: None,
+        }
+    }
+
+    fn push(&mut self, word: u64, in_markup: bool) {
+        let at = self.words;
+        self.words += 1;
+        if in_markup && self.outside.is_none() {
+            // The views part here: so far they have read the same words.
+            self.outside = Some(self.all.clone());
+        }
+        let all = &mut self.all;
+        if all.hit.is_none() {
+            if let Some((shingle, start)) = all.window.push(word, at) {
+                if let Some(si) = self.f.shingles.get(&shingle) {
+                    all.found = Some(*si);
+                    all.hit = Some(start);
+                }
+            }
+        }
+        all.values.push(word);
+        if in_markup {
+            return;
+        }
+        let Some(outside) = &mut self.outside else {
+            return;
+        };
+        if outside.hit.is_none() {
+            if let Some((shingle, start)) = outside.window.push(word, at) {
+                // A run with no markup in it is a shingle the view of every
+                // word already looked up, and missed, unless it starts at or
+                // after that view's first find.
+                let seen =
+                    at - start == SHINGLE_WORDS - 1 && self.all.hit.is_none_or(|hit| start < hit);
+                if !seen {
+                    if let Some(si) = self.f.shingles.get(&shingle) {
+                        outside.found = Some(*si);
+                        outside.hit = Some(start);
+                    }
+                }
+            }
+        }
+        outside.values.push(word);
+    }
+
+    /// The finds of both views; the view without markup counts only when
+    /// the text has markup (`<`) to strip.
+    fn finish(self, markup: bool) -> Vec<(u32, &'static str)> {
+        let mut found = Vec::new();
+        let views = std::iter::once(self.all).chain(self.outside.filter(|_| markup));
+        for view in views {
+            found.extend(view.found.map(|si| (si, "text")));
+            if let Some(v) = view.values.finish() {
+                found.push((self.f.values[v].1, "value"));
+            }
+        }
+        found
+    }
+}
+
+/// The last [`SHINGLE_WORDS`] words of a view, with where each is among
+/// every word.
+#[derive(Default, Clone)]
+struct Window {
+    words: [u64; SHINGLE_WORDS],
+    at: [usize; SHINGLE_WORDS],
+    len: usize,
+}
+
+impl Window {
+    /// Adds a word; once the window is full, the shingle of its words and
+    /// where the first of them is.
+    fn push(&mut self, word: u64, at: usize) -> Option<(u64, usize)> {
+        let slot = self.len % SHINGLE_WORDS;
+        self.words[slot] = word;
+        self.at[slot] = at;
+        self.len += 1;
+        if self.len < SHINGLE_WORDS {
+            return None;
+        }
+        // Oldest first, as [`shingles`] reads a window.
+        let oldest = self.len % SHINGLE_WORDS;
+        let mut h = SHINGLE_SEED;
+        for i in 0..SHINGLE_WORDS {
+            h = shingle_step(h, self.words[(oldest + i) % SHINGLE_WORDS]);
+        }
+        Some((h, self.at[oldest]))
+    }
+}
+
+/// [`ValueMatcher::first_match`] over a stream of words: each start is
+/// tried once the longest value could have been read from it.
+#[derive(Clone)]
+struct ValueStream<'a> {
+    matcher: &'a ValueMatcher,
+    /// Words from the next start to try on.
+    pending: std::collections::VecDeque<u64>,
+    found: Option<usize>,
+}
+
+impl<'a> ValueStream<'a> {
+    fn new(matcher: &'a ValueMatcher) -> ValueStream<'a> {
+        ValueStream {
+            matcher,
+            pending: std::collections::VecDeque::with_capacity(matcher.longest),
+            found: None,
+        }
+    }
+
+    fn push(&mut self, word: u64) {
+        if self.found.is_some() || self.matcher.by_first.is_empty() {
+            return;
+        }
+        self.pending.push_back(word);
+        if self.pending.len() >= self.matcher.longest {
+            self.try_first();
+        }
+    }
+
+    /// Tries the value that could start at the first pending word, and lets it go.
+    fn try_first(&mut self) {
+        let Some(first) = self.pending.front() else {
+            return;
+        };
+        if let Some(candidates) = self.matcher.by_first.get(first) {
+            for &v in candidates {
+                let sequence = &self.matcher.sequences[v];
+                if sequence.len() <= self.pending.len()
+                    && sequence.iter().zip(&self.pending).all(|(a, b)| a == b)
+                {
+                    self.found = Some(v);
+                    return;
+                }
+            }
+        }
+        self.pending.pop_front();
+    }
+
+    fn finish(mut self) -> Option<usize> {
+        while self.found.is_none() && !self.pending.is_empty() {
+            self.try_first();
+        }
+        self.found
     }
 }
 
@@ -602,11 +927,16 @@ impl Hasher for Fnv {
 
 /// Position-sensitive hashes of every run of [`SHINGLE_WORDS`] words.
 fn shingles(words: &[u64]) -> impl Iterator<Item = u64> + '_ {
-    words.windows(SHINGLE_WORDS).map(|w| {
-        w.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, x| {
-            (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        })
-    })
+    words
+        .windows(SHINGLE_WORDS)
+        .map(|w| w.iter().fold(SHINGLE_SEED, |h, x| shingle_step(h, *x)))
+}
+
+const SHINGLE_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// One word more into a shingle's hash.
+fn shingle_step(h: u64, word: u64) -> u64 {
+    (h.rotate_left(23) ^ word).wrapping_mul(SHINGLE_SEED)
 }
 
 /// The rightmost minimum of every window of [`WINNOW_WINDOW`] shingles.
@@ -637,7 +967,7 @@ fn winnow(hashes: &[u64]) -> Vec<u64> {
 /// With `strip`, markup `<...>` is a word break and its contents are skipped.
 pub fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 6);
-    each_word(text, |word, in_markup| {
+    each_word(text, &mut false, |word, in_markup| {
         if !(strip && in_markup) {
             out.push(word);
         }
@@ -670,19 +1000,22 @@ const ASCII_WORD: [u8; 256] = {
 /// (so skipped with `strip`). One pass gives both views: `<` and `>` end a
 /// word either way, so a word is wholly inside markup or wholly outside it,
 /// and the words outside are the same in both views.
-fn each_word(text: &str, mut emit: impl FnMut(u64, bool)) {
+///
+/// `in_markup` is whether `text` starts inside markup, and is left as it
+/// ends, so that a text can be read in pieces cut where no word is under way.
+fn each_word(text: &str, in_markup: &mut bool, mut emit: impl FnMut(u64, bool)) {
     const START: u64 = Fnv::START;
     let b = text.as_bytes();
     let mut word = START;
     let mut in_word = false;
-    let mut in_markup = false;
+    let mut markup = *in_markup;
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
         match ASCII_WORD[usize::from(x)] {
             0 => {
                 if in_word {
-                    emit(Fnv(word).finish(), in_markup);
+                    emit(Fnv(word).finish(), markup);
                     word = START;
                     in_word = false;
                 }
@@ -727,20 +1060,21 @@ fn each_word(text: &str, mut emit: impl FnMut(u64, bool)) {
             in_word = true;
         } else {
             if in_word {
-                emit(Fnv(word).finish(), in_markup);
+                emit(Fnv(word).finish(), markup);
                 word = START;
                 in_word = false;
             }
             match c {
-                '<' => in_markup = true,
-                '>' => in_markup = false,
+                '<' => markup = true,
+                '>' => markup = false,
                 _ => {}
             }
         }
     }
     if in_word {
-        emit(Fnv(word).finish(), in_markup);
+        emit(Fnv(word).finish(), markup);
     }
+    *in_markup = markup;
 }
 
 /// Decodes the entity at the start of `text` (which starts with `&`): the
@@ -1252,6 +1586,138 @@ mod tests {
             found += leaks.len();
         }
         assert!(found > 100, "{found}");
+    }
+
+    #[test]
+    fn the_streamed_scan_finds_what_whole_views_did_in_long_files() {
+        // Few, long values: a value is tried only once its last word could
+        // have been read, so matches deep in a long file, at its very end
+        // and overlapping other values are all tried.
+        let exempt = random_texts(10, 6);
+        let mut b = FingerprintsBuilder::default();
+        for (i, text) in exempt.iter().enumerate() {
+            b.add_exempt(&format!("content/{i}.md"), text);
+        }
+        for (i, value) in random_texts(12, 7).iter().enumerate() {
+            b.add_exempt_value(&format!("data/{}.csv", i % 4), value);
+        }
+        for value in ["bid from", "the bid from thornbury outdoor club scored"] {
+            b.add_exempt_value("data/short.csv", value);
+        }
+        let (f, _) = b.finish(std::path::Path::new("."));
+        let pieces = random_texts(3_000, 8);
+        let mut found = 0;
+        for (i, file) in pieces.chunks(60).enumerate() {
+            let mut text = file.concat();
+            if i % 3 == 0 {
+                text.push_str(&exempt[i % exempt.len()]);
+            }
+            let leaks: Vec<(String, &str)> = f
+                .scan("x.html", text.as_bytes())
+                .into_iter()
+                .map(|l| (l.source, l.how))
+                .collect();
+            let expected: Vec<(String, &str)> = scan_before(&f, text.as_bytes())
+                .into_iter()
+                .map(|(si, how)| (f.sources[si as usize].clone(), how))
+                .collect();
+            assert_eq!(leaks, expected, "{text:?}");
+            found += leaks.iter().filter(|(_, how)| *how == "value").count();
+        }
+        assert!(found > 10, "{found}");
+    }
+
+    /// Scans `bytes` fed in the pieces that `cuts` (sorted offsets) make.
+    fn scan_in_pieces(f: &Fingerprints, output: &str, bytes: &[u8], cuts: &[usize]) -> Vec<Leak> {
+        let mut stream = f.stream(output);
+        let mut from = 0;
+        for &cut in cuts.iter().chain([&bytes.len()]) {
+            stream.feed(&bytes[from..cut]);
+            from = cut;
+        }
+        stream.finish()
+    }
+
+    #[test]
+    fn exempt_text_cut_across_pieces_is_found() {
+        let f = prints(SECRET, &["Zqx Secret Trading"], "Public text.");
+        let html = "<p>The bid from <b>Thornbury</b> Outdoor Club scored seventy&#32;one points on quality</p> and Zqx Secret Trading&amp;";
+        let whole = f.scan("x.html", html.as_bytes());
+        assert_eq!(whole.len(), 2, "{whole:?}");
+        // Cut once anywhere, even inside a word, a tag or an entity.
+        for cut in 0..=html.len() {
+            assert_eq!(
+                scan_in_pieces(&f, "x.html", html.as_bytes(), &[cut]),
+                whole,
+                "cut at {cut}"
+            );
+        }
+        // And a byte at a time.
+        let every: Vec<usize> = (1..html.len()).collect();
+        assert_eq!(scan_in_pieces(&f, "x.html", html.as_bytes(), &every), whole);
+    }
+
+    #[test]
+    fn a_file_scanned_in_pieces_shows_what_it_shows_whole() {
+        let exempt = random_texts(20, 9);
+        let mut b = FingerprintsBuilder::default();
+        for (i, text) in exempt.iter().enumerate() {
+            b.add_exempt(&format!("content/{i}.md"), text);
+        }
+        for (i, value) in random_texts(20, 10).iter().enumerate() {
+            b.add_exempt_value(&format!("data/{}.csv", i % 3), value);
+        }
+        b.add_exempt_file("content/x.txt", b"caf\xc3\xa9 one two");
+        let (f, _) = b.finish(std::path::Path::new("."));
+        let mut rng = crate::testing::Rng::new(11);
+        let mut files: Vec<Vec<u8>> = random_texts(300, 12)
+            .chunks(3)
+            .map(|c| c.concat().into_bytes())
+            .collect();
+        files.extend(exempt.iter().map(|t| t.clone().into_bytes()));
+        files.push(b"caf\xc3\xa9 one two".to_vec());
+        // Invalid UTF-8, and characters cut short at the very end.
+        files.push(b"the bid \xff\xfe from caf\xc3".to_vec());
+        files.push(b"<p>x\xe2\x82</p> \xf0\x9f\x98".to_vec());
+        let mut found = 0;
+        for bytes in &files {
+            let whole = f.scan("x.html", bytes);
+            found += whole.len();
+            for _ in 0..8 {
+                let mut cuts: Vec<usize> = (0..rng.below(6))
+                    .map(|_| rng.below(bytes.len() + 1))
+                    .collect();
+                cuts.sort();
+                assert_eq!(
+                    scan_in_pieces(&f, "x.html", bytes, &cuts),
+                    whole,
+                    "{:?} cut at {cuts:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+        }
+        assert!(found > 20, "{found}");
+    }
+
+    #[test]
+    fn gzip_scanned_in_pieces_is_opened() {
+        use std::io::Write;
+        let f = prints(SECRET, &[], "");
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(SECRET.as_bytes()).unwrap();
+        let gzip = e.finish().unwrap();
+        for cut in 0..4 {
+            assert_eq!(
+                scan_in_pieces(&f, "index.bin", &gzip, &[cut])[0].how,
+                "text"
+            );
+            assert_eq!(
+                scan_in_pieces(&f, "x.gz", &gzip[..9], &[cut])[0].how,
+                "unreadable"
+            );
+        }
+        assert!(scan_in_pieces(&f, "x", b"", &[]).is_empty());
+        assert!(scan_in_pieces(&f, "x", b"a", &[0]).is_empty());
     }
 
     #[test]

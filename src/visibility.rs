@@ -87,6 +87,17 @@ pub struct WithheldNotice {
     _sealed: Sealed,
 }
 
+impl WithheldNotice {
+    /// What the register's downloads need of the notice (label, public
+    /// title, paragraph and reason): the rest is shown only on the
+    /// decision's own pages. See [`PublicDecision::listing`].
+    fn listing(&mut self) {
+        self.heading = String::new();
+        self.public_interest = String::new();
+        self.review_on = None;
+    }
+}
+
 /// A block of Markdown that may be rendered, or a notice where a passage was cut.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Block {
@@ -95,7 +106,8 @@ pub enum Block {
         /// The file line where this text starts, for diagnostics (0 when unknown).
         first_line: usize,
     },
-    Withheld(WithheldNotice),
+    /// Boxed, so that the far more common text blocks are small.
+    Withheld(Box<WithheldNotice>),
 }
 
 /// Public Markdown: the text of a public document with exempt passages cut out.
@@ -164,7 +176,7 @@ pub struct PublicDecision {
     pub pathway: Vec<PathwayStep>,
     pub body: Markdown,
     pub papers: Vec<PublicPaper>,
-    /// False for a listing: bodies and attachment bytes left out.
+    /// False for a listing (see [`PublicDecision::listing`]).
     complete: bool,
     #[serde(skip_serializing)]
     _sealed: Sealed,
@@ -173,20 +185,38 @@ pub struct PublicDecision {
 impl PublicDecision {
     /// The decision as listings, feeds and tables need it: everything but
     /// its documents' bodies and attachment bytes, which are read again
-    /// when its own pages are made. Memory grows with this, not with bodies.
+    /// when its own pages are made, and what only those pages show (an
+    /// EqIA's impacts, a paper's summary and meeting, a notice's heading and
+    /// public interest statement). Memory grows with this, not with bodies.
     pub fn listing(mut self) -> PublicDecision {
         // Emptied and freed (not just cleared: a cleared vector keeps its room).
         self.body.blocks = Vec::new();
+        // What only the decision's own pages show goes too: they are made
+        // from the complete decision. (A Markdown text's file is named only
+        // when it is rendered.)
+        for markdown in [&mut self.body, &mut self.decision, &mut self.reasons] {
+            markdown.path = String::new();
+        }
         for paper in &mut self.papers {
-            if let PublicPaper::Published(p) = paper {
-                p.body.blocks = Vec::new();
-                for a in &mut p.attachments {
-                    if let PublicAttachment::Published(f) = a {
-                        f.bytes = Vec::new();
+            match paper {
+                PublicPaper::Published(p) => {
+                    p.body.blocks = Vec::new();
+                    p.body.path = String::new();
+                    p.impacts = Vec::new();
+                    p.summary = None;
+                    p.meeting = None;
+                    for a in &mut p.attachments {
+                        match a {
+                            PublicAttachment::Published(f) => f.bytes = Vec::new(),
+                            PublicAttachment::Withheld(n) => n.listing(),
+                        }
                     }
                 }
+                PublicPaper::Withheld(n) => n.listing(),
             }
         }
+        // Every decision's listing is held at once: no room to spare.
+        self.papers.shrink_to_fit();
         self.complete = false;
         self
     }
@@ -205,7 +235,7 @@ impl PublicDecision {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PublicPaper {
     Published(Box<PublishedPaper>),
-    Withheld(WithheldNotice),
+    Withheld(Box<WithheldNotice>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -229,7 +259,8 @@ pub struct PublishedPaper {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PublicAttachment {
     Published(PublishedFile),
-    Withheld(WithheldNotice),
+    /// Boxed, like [`PublicPaper::Withheld`]: every listing holds these.
+    Withheld(Box<WithheldNotice>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -430,7 +461,7 @@ fn separate_one(
                         &attachment_notice,
                     ));
                 }
-                papers.push(PublicPaper::Withheld(notice));
+                papers.push(PublicPaper::Withheld(Box::new(notice)));
             }
             Status::Public => {
                 let body = cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
@@ -471,7 +502,7 @@ fn separate_one(
                                 Some(&number),
                                 &notice,
                             ));
-                            attachments.push(PublicAttachment::Withheld(notice));
+                            attachments.push(PublicAttachment::Withheld(Box::new(notice)));
                         }
                     }
                 }
@@ -923,7 +954,7 @@ fn cut_passages(
                     report
                         .items
                         .push(item("passage", &doc.path, decision, &notice));
-                    blocks.push(Block::Withheld(notice));
+                    blocks.push(Block::Withheld(Box::new(notice)));
                 }
                 text_start = line_number + 1;
             }

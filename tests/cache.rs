@@ -377,7 +377,7 @@ fn sealed_values() -> Sealed {
         .expect("a published paper");
     let notice = papers()
         .find_map(|p| match p {
-            PublicPaper::Withheld(n) => Some(n.clone()),
+            PublicPaper::Withheld(n) => Some(n.as_ref().clone()),
             PublicPaper::Published(_) => None,
         })
         .expect("a withheld paper");

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::tables::{DECISION_FIELDS, DOCUMENT_FIELDS};
-use super::{Download, Draft};
+use super::{Body, Download, Draft};
 use crate::data::ColumnType;
 use crate::visibility::{PublicColumn, PublicDataset, PublicSite};
 
@@ -227,7 +227,7 @@ fn package_name(title: &str) -> String {
 
 /// The data package for the CSV tables already published (other downloads
 /// are ignored).
-pub fn render(site: &PublicSite, tables: &[Download]) -> Draft {
+pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
     let mut resources = Vec::new();
     for draft in tables.iter().filter(|d| d.format == "CSV") {
         let file = draft.href.as_str();
@@ -314,7 +314,7 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft {
     };
     Draft {
         path: "data/datapackage.json".into(),
-        bytes: super::json_bytes(&package),
+        body: Body::Bytes(super::json_bytes(&package)),
         title: "Data package".into(),
         description: "A description of every CSV file above in the Frictionless Data Package standard: what each column holds, its type, which values are allowed, how the tables link together, and the licence. Data tools can read it to load the files correctly.".into(),
         format: "Frictionless Data Package (JSON)",

@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Draft, absolute};
+use super::{Body, Draft, absolute};
 use crate::document::{Date, DecisionStatus};
 use crate::visibility::{PublicDecision, PublicSite};
 
@@ -170,10 +170,20 @@ fn ics_date(date: Date) -> String {
     date.0.format("%Y%m%d").to_string()
 }
 
-/// An all-day event on each proposed decision's due date.
-pub fn calendar(site: &PublicSite) -> (Vec<u8>, usize) {
+/// The decisions the calendar has an event for: proposed, with a due date.
+fn upcoming(site: &PublicSite) -> impl Iterator<Item = (&PublicDecision, Date)> {
+    site.decisions
+        .iter()
+        .filter_map(|d| match (d.status, d.due) {
+            (DecisionStatus::Proposed, Some(due)) => Some((d, due)),
+            _ => None,
+        })
+}
+
+/// An all-day event on each proposed decision's due date, written to
+/// `write` an event at a time (the calendar grows with the site).
+pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
-    let mut count = 0;
     for line in [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -193,11 +203,9 @@ pub fn calendar(site: &PublicSite) -> (Vec<u8>, usize) {
             ))
         ),
     );
-    for d in &site.decisions {
-        let (DecisionStatus::Proposed, Some(due)) = (d.status, d.due) else {
-            continue;
-        };
-        count += 1;
+    for (d, due) in upcoming(site) {
+        write.write_all(out.as_bytes())?;
+        out.clear();
         let url = absolute(site, &format!("decisions/{}/", d.slug));
         let stamp = updated(d).unwrap_or(due);
         ics_line(&mut out, "BEGIN:VEVENT");
@@ -232,15 +240,15 @@ pub fn calendar(site: &PublicSite) -> (Vec<u8>, usize) {
         ics_line(&mut out, "END:VEVENT");
     }
     ics_line(&mut out, "END:VCALENDAR");
-    (out.into_bytes(), count)
+    write.write_all(out.as_bytes())
 }
 
 /// Every feed and the calendar.
-pub fn render(site: &PublicSite) -> Vec<Draft> {
+pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
     let all: Vec<&PublicDecision> = site.decisions.iter().collect();
     let feed =
         |path: String, title: String, description: String, decisions: &[&PublicDecision]| Draft {
-            bytes: atom(site, &path, &title, decisions),
+            body: Body::Bytes(atom(site, &path, &title, decisions)),
             path,
             title,
             description,
@@ -294,10 +302,10 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
             decisions,
         ));
     }
-    let (bytes, count) = calendar(site);
+    let count = upcoming(site).count();
     drafts.push(Draft {
         path: "feeds/upcoming-decisions.ics".into(),
-        bytes,
+        body: Body::Stream(Box::new(|out| calendar(site, out))),
         title: "Upcoming decisions calendar".into(),
         description: "The day each proposed decision is due, as a calendar you can subscribe to in Outlook, Google Calendar or Apple Calendar.".into(),
         format: "iCalendar",

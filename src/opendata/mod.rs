@@ -25,7 +25,7 @@ pub mod tables;
 
 use serde::Serialize;
 
-use crate::output::Files;
+use crate::output::{Emit, Files, Writer};
 use crate::visibility::{PublicSite, WithheldNotice};
 
 /// One file offered on the /data/ page.
@@ -63,9 +63,9 @@ pub struct Catalogue {
 }
 
 /// Makes every open-data file under `data/` and `feeds/`, handing each to
-/// `emit` as soon as it is made (the largest grow with the site), and
-/// returns the catalogue for the /data/ page.
-pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Files)) -> Catalogue {
+/// `emit` as soon as it is made (the largest, which grow with the site, as
+/// they are made), and returns the catalogue for the /data/ page.
+pub fn render(site: &PublicSite, emit: &mut dyn Emit) -> Catalogue {
     let mut catalogue = Catalogue::default();
     let mut tables = Vec::new();
     tables::render(site, &mut |d| tables.push(publish(emit, d)));
@@ -86,11 +86,17 @@ pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Files)) -> Catalogue {
 }
 
 /// Hands a draft's file on and keeps what the /data/ page says about it.
-fn publish(emit: &mut dyn FnMut(Files), d: Draft) -> Download {
-    let bytes = d.bytes.len();
-    let mut files = Files::default();
-    files.add(d.path.clone(), d.bytes);
-    emit(files);
+fn publish(emit: &mut dyn Emit, d: Draft) -> Download {
+    let bytes = match d.body {
+        Body::Bytes(bytes) => {
+            let size = bytes.len();
+            let mut files = Files::default();
+            files.add(d.path.clone(), bytes);
+            emit.files(files);
+            size
+        }
+        Body::Stream(write) => emit.stream(&d.path, write),
+    };
     Download {
         title: d.title,
         description: d.description,
@@ -108,26 +114,31 @@ fn publish(emit: &mut dyn FnMut(Files), d: Draft) -> Download {
     }
 }
 
-/// The files that describe the whole build once every other file is known:
-/// `sitemap.xml` and `robots.txt`. `written` is every path written, sorted.
-pub fn finish(site: &PublicSite, written: &[String]) -> Files {
-    let mut files = Files::default();
-    sitemap::render(site, written, &mut files);
-    files
+/// The files that describe the whole build once every other file is known,
+/// handed to `emit`: `sitemap.xml` and `robots.txt`. `written` is every path
+/// written, sorted.
+pub fn finish(site: &PublicSite, written: &[String], emit: &mut dyn Emit) {
+    sitemap::render(site, written, emit);
 }
 
 /// A file about to be written, with what the /data/ page says about it.
-#[derive(Debug, Clone)]
-pub struct Draft {
+pub struct Draft<'a> {
     /// From the site root: `data/decisions.csv`.
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub body: Body<'a>,
     pub title: String,
     pub description: String,
     pub format: &'static str,
     pub media_type: &'static str,
     pub rows: Option<usize>,
     pub withheld: Vec<WithheldNotice>,
+}
+
+/// A file's bytes: made whole, or written as they are made.
+pub enum Body<'a> {
+    Bytes(Vec<u8>),
+    /// For a file that grows with the site: it is never held whole.
+    Stream(Writer<'a>),
 }
 
 /// The absolute address of a path on the site.
@@ -151,6 +162,12 @@ pub fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("serialising plain data to memory");
     bytes.push(b'\n');
     bytes
+}
+
+/// [`json_bytes`], written to `out` as it is made.
+pub fn json_write<T: Serialize, W: std::io::Write>(mut out: W, value: &T) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")
 }
 
 /// "850 bytes", "3 KB", "1.2 MB".

@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::{Draft, absolute};
+use super::{Body, Draft, absolute};
 use crate::procurement::Procurement;
 use crate::visibility::{PublicPaper, PublicSite, WithheldNotice};
 
@@ -428,7 +428,7 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
 }
 
 /// `data/ocds.json`.
-pub fn render(site: &PublicSite) -> Option<Draft> {
+pub fn render(site: &PublicSite) -> Option<Draft<'static>> {
     let package = build(site)?;
     let withheld = site
         .dataset("providers")
@@ -436,7 +436,7 @@ pub fn render(site: &PublicSite) -> Option<Draft> {
         .unwrap_or_default();
     Some(Draft {
         path: "data/ocds.json".into(),
-        bytes: super::json_bytes(&package),
+        body: Body::Bytes(super::json_bytes(&package)),
         title: "The procurement, in the Open Contracting Data Standard".into(),
         description: "How the council is buying this support, in the Open Contracting Data Standard that procurement analysts use: the tender, its lots, the timetable, and which providers were admitted to each lot. Prices and scores are not published; the file says so, and why.".into(),
         format: "OCDS release package (JSON)",

@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 
-use super::{Draft, stable_uuid};
+use super::{Body, Draft, stable_uuid};
 use crate::visibility::{PublicDataset, PublicSite};
 
 #[derive(Debug, Serialize)]
@@ -281,14 +281,14 @@ pub fn build(site: &PublicSite) -> Option<(Vec<Organization>, Vec<Service>)> {
 }
 
 /// `data/openreferral-uk/services.json` and `organizations.json`.
-pub fn render(site: &PublicSite) -> Vec<Draft> {
+pub fn render(site: &PublicSite) -> Vec<Draft<'static>> {
     let Some((organizations, services)) = build(site) else {
         return vec![];
     };
     vec![
         Draft {
             path: "data/openreferral-uk/services.json".into(),
-            bytes: super::json_bytes(&services),
+            body: Body::Bytes(super::json_bytes(&services)),
             title: "Services, in Open Referral UK".into(),
             description: "The providers' services in the Open Referral UK standard that service directories use: one service for each provider and lot, with the districts it covers, how it is given, the age groups it is for, and how to get in touch.".into(),
             format: "Open Referral UK (JSON)",
@@ -298,7 +298,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft> {
         },
         Draft {
             path: "data/openreferral-uk/organizations.json".into(),
-            bytes: super::json_bytes(&organizations),
+            body: Body::Bytes(super::json_bytes(&organizations)),
             title: "Organisations, in Open Referral UK".into(),
             description: "The providers as Open Referral UK organisations: one for each provider, with its description, email and website.".into(),
             format: "Open Referral UK (JSON)",

@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use super::{Draft, absolute};
+use super::{Body, Draft, absolute};
 use crate::data::ColumnType;
 use crate::document::{Kind, status_name};
 use crate::visibility::{
@@ -419,20 +419,20 @@ impl Serialize for DatasetRecord<'_> {
     }
 }
 
-fn csv_bytes<T: Serialize>(
+/// A table as CSV, written to `out` as it is made.
+fn csv_write<T: Serialize>(
+    out: &mut dyn std::io::Write,
     rows: impl IntoIterator<Item = T>,
     header: &[(&str, &str, &str)],
-) -> Vec<u8> {
+) -> std::io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(Vec::new());
-    writer
-        .write_record(header.iter().map(|(name, _, _)| *name))
-        .expect("writing to memory");
+        .from_writer(out);
+    writer.write_record(header.iter().map(|(name, _, _)| *name))?;
     for row in rows {
-        writer.serialize(row).expect("writing to memory");
+        writer.serialize(row)?;
     }
-    writer.into_inner().expect("writing to memory")
+    writer.flush()
 }
 
 /// A dataset's public columns as CSV, in schema order.
@@ -465,16 +465,20 @@ impl<T: Serialize, I: Iterator<Item = T>> Serialize for Lazy<I> {
 }
 
 /// Every table, CSV then JSON, decisions first, each handed to `emit` as
-/// soon as it is made (the largest grow with the register).
-pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Draft)) {
+/// soon as it is made. The register's tables grow with it, so they are
+/// written as they are made, never held whole.
+pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
     let n = site.decisions.len();
     let decisions_description = "One row for each decision: its number, title, plain summary, status and dates, who makes it, whether it is a key decision and why, the decision and the reasons, the other options, interests, call-in and a link to its page.";
     emit(Draft {
         path: "data/decisions.csv".into(),
-        bytes: csv_bytes(
-            site.decisions.iter().map(|d| decision_row(site, d)),
-            DECISION_FIELDS,
-        ),
+        body: Body::Stream(Box::new(|out| {
+            csv_write(
+                out,
+                site.decisions.iter().map(|d| decision_row(site, d)),
+                DECISION_FIELDS,
+            )
+        })),
         title: "Decisions".into(),
         description: decisions_description.into(),
         format: "CSV",
@@ -484,9 +488,12 @@ pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Draft)) {
     });
     emit(Draft {
         path: "data/decisions.json".into(),
-        bytes: super::json_bytes(&Lazy::new(
-            site.decisions.iter().map(|d| decision_json(site, d)),
-        )),
+        body: Body::Stream(Box::new(|out| {
+            super::json_write(
+                out,
+                &Lazy::new(site.decisions.iter().map(|d| decision_json(site, d))),
+            )
+        })),
         title: "Decisions".into(),
         description: "The same decisions as JSON, with lists kept as lists, the route through meetings and each decision's documents. Each decision's own page has its full record as JSON too, in decision.json, with the text of the page.".into(),
         format: "JSON",
@@ -503,7 +510,9 @@ pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Draft)) {
     });
     emit(Draft {
         path: "data/documents.csv".into(),
-        bytes: csv_bytes(documents(), DOCUMENT_FIELDS),
+        body: Body::Stream(Box::new(move |out| {
+            csv_write(out, documents(), DOCUMENT_FIELDS)
+        })),
         title: "Documents".into(),
         description: format!(
             "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else. The decision's page says why.",
@@ -520,7 +529,9 @@ pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Draft)) {
     });
     emit(Draft {
         path: "data/documents.json".into(),
-        bytes: super::json_bytes(&Lazy::new(documents())),
+        body: Body::Stream(Box::new(move |out| {
+            super::json_write(out, &Lazy::new(documents()))
+        })),
         title: "Documents".into(),
         description: "The same documents as JSON.".into(),
         format: "JSON",
@@ -533,7 +544,7 @@ pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Draft)) {
             ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect();
         emit(Draft {
             path: format!("data/{}.csv", ds.name),
-            bytes: dataset_csv(ds),
+            body: Body::Bytes(dataset_csv(ds)),
             title: ds.title.clone(),
             description: ds.description.trim().to_string(),
             format: "CSV",
@@ -548,7 +559,7 @@ pub fn render(site: &PublicSite, emit: &mut dyn FnMut(Draft)) {
             .collect();
         emit(Draft {
             path: format!("data/{}.json", ds.name),
-            bytes: super::json_bytes(&records),
+            body: Body::Bytes(super::json_bytes(&records)),
             title: ds.title.clone(),
             description:
                 "The same rows as JSON: a list of objects, one per row, with lists kept as lists."

@@ -1,0 +1,296 @@
+//! A large output file checked and written piece by piece as it is made, so
+//! that a file that grows with the site (`data/decisions.json`) is never
+//! held whole.
+//!
+//! Every piece goes through the leak scan ([`crate::scan`]) and the
+//! personal-data guard ([`crate::guard`]) on its way to the staging folder:
+//! both see every byte, in order, and find exactly what they would find in
+//! the whole file. A file in which exempt text is found is removed from
+//! staging as soon as it is finished. This module must never let a piece
+//! reach staging without passing both.
+
+use std::io;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::cache::OutFile;
+use crate::guard::{FileFindings, Guard, InspectStream};
+use crate::output::{Publisher, WriteError};
+use crate::scan::{Fingerprints, Leak, ScanStream};
+
+/// Bytes gathered before a piece is checked and written.
+const PIECE: usize = 1 << 20;
+
+/// One output file being made (see the module docs). Write to it, then
+/// [`CheckedFile::finish`] it.
+pub struct CheckedFile<'a> {
+    scan: ScanStream<'a>,
+    guard: InspectStream<'a>,
+    path: String,
+    /// The staged file and its hash so far, when building (not when only
+    /// checking).
+    file: Option<((std::fs::File, PathBuf), blake3::Hasher)>,
+    /// Where it goes, and the last build's files of its unit.
+    publisher: Option<(&'a Publisher, &'a [OutFile])>,
+    piece: Vec<u8>,
+    size: usize,
+    /// The first failure to write to staging.
+    failed: Option<WriteError>,
+    times: Times,
+}
+
+/// Time spent on each step, for the build's timings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Times {
+    pub scan: Duration,
+    pub guard: Duration,
+    pub write: Duration,
+}
+
+/// What a finished file showed, and its size in bytes.
+pub struct Checked {
+    pub leaks: Vec<Leak>,
+    pub findings: FileFindings,
+    /// The file as written, when it was (no leaks, and building).
+    pub written: Option<OutFile>,
+    pub size: usize,
+    pub times: Times,
+}
+
+impl<'a> CheckedFile<'a> {
+    /// Starts `path` (relative to the output folder); it is written by
+    /// `publisher` when there is one, which is given the last build's files
+    /// of the same unit.
+    pub fn new(
+        path: &str,
+        fingerprints: &'a Fingerprints,
+        guard: &'a Guard,
+        publisher: Option<(&'a Publisher, &'a [OutFile])>,
+    ) -> Result<CheckedFile<'a>, WriteError> {
+        let file = match publisher {
+            Some((p, _)) => Some((p.create(path)?, blake3::Hasher::new())),
+            None => None,
+        };
+        Ok(CheckedFile {
+            scan: fingerprints.stream(path),
+            guard: guard.stream(path),
+            path: path.to_string(),
+            file,
+            publisher,
+            piece: Vec::with_capacity(PIECE),
+            size: 0,
+            failed: None,
+            times: Times::default(),
+        })
+    }
+
+    /// Checks the gathered piece, then writes it.
+    fn pass(&mut self) -> io::Result<()> {
+        let piece = &self.piece;
+        let start = Instant::now();
+        self.scan.feed(piece);
+        let scanned = Instant::now();
+        self.guard.feed(piece);
+        let guarded = Instant::now();
+        self.times.scan += scanned - start;
+        self.times.guard += guarded - scanned;
+        if let Some(((file, target), hasher)) = &mut self.file {
+            hasher.update(piece);
+            if let Err(error) = io::Write::write_all(file, piece) {
+                let copy = io::Error::new(error.kind(), error.to_string());
+                self.failed = Some(WriteError {
+                    path: target.clone(),
+                    error,
+                    advice: "",
+                });
+                return Err(copy);
+            }
+            self.times.write += guarded.elapsed();
+        }
+        self.size += piece.len();
+        self.piece.clear();
+        Ok(())
+    }
+
+    /// Checks and writes what is left. `written` is how the writing went;
+    /// a failure to write to staging is an error, with the path.
+    pub fn finish(mut self, written: io::Result<()>) -> Result<Checked, WriteError> {
+        let last = written.and_then(|()| self.pass());
+        if let Some(failed) = self.failed.take() {
+            return Err(failed);
+        }
+        if let Err(error) = last {
+            // Making the file failed, not staging it: nothing to show for it.
+            let path = self
+                .file
+                .take()
+                .map(|((_, target), _)| target)
+                .unwrap_or_default();
+            return Err(WriteError {
+                path,
+                error,
+                advice: "",
+            });
+        }
+        let leaks = self.scan.finish();
+        let findings = self.guard.finish();
+        let mut written = None;
+        if let (Some(((file, target), hasher)), Some((publisher, previous))) =
+            (self.file.take(), self.publisher)
+        {
+            if leaks.is_empty() {
+                let hash = *hasher.finalize().as_bytes();
+                written = Some(publisher.end(&self.path, (file, target), hash, previous)?);
+            } else {
+                drop(file);
+                // Exempt text stays in staging no longer than it takes to find it.
+                std::fs::remove_file(&target).map_err(|error| WriteError {
+                    path: target,
+                    error,
+                    advice: "",
+                })?;
+            }
+        }
+        Ok(Checked {
+            leaks,
+            findings,
+            written,
+            size: self.size,
+            times: self.times,
+        })
+    }
+}
+
+impl io::Write for CheckedFile<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.piece.extend_from_slice(bytes);
+        if self.piece.len() >= PIECE {
+            self.pass()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::scan::FingerprintsBuilder;
+
+    const SECRET: &str = "The bid from Thornbury Outdoor Club scored seventy one points on quality and price overall.";
+
+    fn fingerprints() -> Fingerprints {
+        let mut b = FingerprintsBuilder::default();
+        b.add_exempt("content/decisions/22-00073/appendix-1.md", SECRET);
+        b.finish(std::path::Path::new(".")).0
+    }
+
+    /// `filler` bytes of public text ending in a space, then `planted`,
+    /// then more public text.
+    fn file(filler: usize, planted: &str) -> Vec<u8> {
+        let mut bytes = "public words, ".repeat(filler / 14 + 1).into_bytes();
+        bytes.truncate(filler - 1);
+        bytes.push(b' ');
+        bytes.extend_from_slice(planted.as_bytes());
+        bytes.extend_from_slice(" and more public words.\n".repeat(10).as_bytes());
+        bytes
+    }
+
+    /// Checks `bytes`, written in writes of `write_size` bytes.
+    fn check(
+        path: &str,
+        bytes: &[u8],
+        write_size: usize,
+        publisher: Option<(&Publisher, &[OutFile])>,
+    ) -> Checked {
+        let f = fingerprints();
+        let guard = Guard::allowing(&[]);
+        let mut file = CheckedFile::new(path, &f, &guard, publisher).unwrap();
+        let written = bytes.chunks(write_size).try_for_each(|c| file.write_all(c));
+        file.finish(written).unwrap()
+    }
+
+    /// Whether `path` is in staging: a file of the same name cannot be
+    /// created again while it is.
+    fn staged(publisher: &Publisher, path: &str) -> bool {
+        publisher.create(path).is_err()
+    }
+
+    #[test]
+    fn exempt_text_across_a_piece_boundary_is_found_and_not_left_in_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let publisher = Publisher::fresh(&dir.path().join("public")).unwrap();
+        let to = Some((&publisher, &[][..]));
+        // The exempt sentence starts a little or a lot before the first
+        // piece ends: writes that divide a piece end it at `PIECE`, one
+        // larger write just after.
+        for before in [1, 20, 45, SECRET.len() - 1] {
+            let bytes = file(PIECE - before, SECRET);
+            for write_size in [4096, 1 << 16, PIECE + 7] {
+                let path = format!("{before}-{write_size}.json");
+                let done = check(&path, &bytes, write_size, to);
+                assert_eq!(done.leaks.len(), 1, "{path}");
+                assert_eq!(done.size, bytes.len());
+                assert!(done.written.is_none());
+                assert!(!staged(&publisher, &path), "{path} was left in staging");
+            }
+        }
+        // A clean file is written whole.
+        let bytes = file(PIECE + 10, "nothing exempt here");
+        let done = check("clean.json", &bytes, 777, to);
+        assert!(done.leaks.is_empty());
+        let written = done.written.unwrap();
+        assert_eq!(written.hash, *blake3::hash(&bytes).as_bytes());
+        publisher.publish(&[]).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("public/clean.json")).unwrap(),
+            bytes
+        );
+    }
+
+    #[test]
+    fn personal_data_across_a_piece_boundary_is_found() {
+        for planted in ["NHS number 943 476 5919", "Date of birth:\n 12 March 1950"] {
+            for before in 1..planted.len() {
+                let bytes = file(PIECE - before, planted);
+                let done = check("x.json", &bytes, 3000, None);
+                assert!(
+                    Guard::found_any(&done.findings),
+                    "{planted:?} cut {before} bytes before its end"
+                );
+                let whole = Guard::allowing(&[]).inspect("x.json", &bytes);
+                assert_eq!(format!("{:?}", done.findings), format!("{whole:?}"));
+                assert!(done.leaks.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn in_place_a_file_whose_bytes_are_unchanged_is_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let bytes = file(PIECE + 10, "nothing exempt here");
+        let first = Publisher::fresh(&public).unwrap();
+        let old = check("a.json", &bytes, 4096, Some((&first, &[]))).written;
+        let old = [old.unwrap()];
+        first.publish(&[]).unwrap();
+        let again = Publisher::in_place(&public).unwrap();
+        let same = check("a.json", &bytes, 4096, Some((&again, &old[..])));
+        assert_eq!(same.written.as_ref(), Some(&old[0]));
+        // Its staged copy is gone: the changed bytes below are staged anew.
+        let mut other = bytes.clone();
+        other.extend_from_slice(b"one more line\n");
+        let changed = check("a.json", &other, 4096, Some((&again, &old[..])));
+        assert_ne!(changed.written.unwrap().hash, old[0].hash);
+        assert_eq!(
+            again.publish(&[]).unwrap(),
+            Some(vec!["a.json".to_string()])
+        );
+        assert_eq!(std::fs::read(public.join("a.json")).unwrap(), other);
+    }
+}
