@@ -437,11 +437,7 @@ impl Renderer<'_> {
         context: Value,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        let tmpl = self
-            .env
-            .get_template(template)
-            .map_err(|e| TemplateBug(format!("{e:#}")))?;
-        let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
+        let (tmpl, ctx) = self.prepare(template, meta, context)?;
         match tmpl.render(ctx) {
             Ok(html) => {
                 files.add(page_file(path), html);
@@ -449,6 +445,21 @@ impl Renderer<'_> {
             }
             Err(e) => self.template_error(template, e, diagnostics),
         }
+    }
+
+    /// The template for a page, and its context.
+    fn prepare(
+        &self,
+        template: &str,
+        meta: PageMeta,
+        context: Value,
+    ) -> Result<(minijinja::Template<'_, '_>, Value), TemplateBug> {
+        let tmpl = self
+            .env
+            .get_template(template)
+            .map_err(|e| TemplateBug(format!("{e:#}")))?;
+        let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
+        Ok((tmpl, ctx))
     }
 
     /// [`Renderer::page`] for a page that grows with the site: written to
@@ -462,11 +473,7 @@ impl Renderer<'_> {
         context: Value,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        let tmpl = self
-            .env
-            .get_template(template)
-            .map_err(|e| TemplateBug(format!("{e:#}")))?;
-        let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
+        let (tmpl, ctx) = self.prepare(template, meta, context)?;
         let mut failed = None;
         emit.stream(
             &page_file(path),
