@@ -198,65 +198,151 @@ fn read_content(
         );
         return Ok(());
     }
-    let mut entries = walk(&content);
-    while let Some(entry) = entries.next() {
-        let entry = entry.map_err(io_error)?;
-        let path = display_path(root, entry.path());
-        let name = entry.file_name().to_string_lossy().to_string();
-        let file_type = entry.file_type();
-        if file_type.is_symlink() {
-            diagnostics.push(
-                Diagnostic::error(&path, "symbolic links are not allowed in content/")
-                    .help("a link can point outside content/ or at an exempt file; copy the file here instead"),
-            );
-            continue;
-        }
-        if !is_good_name(&name) {
-            diagnostics.push(
-                Diagnostic::error(&path, format!("`{name}` is not a usable name"))
-                    .help("use lower-case letters, digits and hyphens, like `appendix-2.md`: names become web addresses, and names differing only in case collide"),
-            );
-            if file_type.is_dir() {
-                entries.skip_current_dir();
+    let mut listings = Listings::prefetch(&content);
+    for entry in listings.take(&content)? {
+        visit(root, &entry, &mut listings, source, diagnostics)?;
+    }
+    Ok(())
+}
+
+/// A folder's entry, as a listing gives it.
+struct Entry {
+    path: PathBuf,
+    name: std::ffi::OsString,
+    file_type: std::fs::FileType,
+}
+
+/// Folder listings, sorted by name as [`walk`] sorts them. The decision
+/// folders are listed before the walk, many at once ([`in_flight`]): a site
+/// has thousands, and on virtual and network disks each listing waits.
+/// Any other folder is listed when the walk gets to it. A listing's error
+/// is returned when the walk gets to that folder, as a sequential walk
+/// would return it.
+struct Listings(std::collections::HashMap<PathBuf, Result<Vec<Entry>, ReadError>>);
+
+impl Listings {
+    fn prefetch(content: &Path) -> Listings {
+        let mut listings = std::collections::HashMap::new();
+        let top = list(content);
+        let decisions = content.join("decisions");
+        let is_walked_dir =
+            |e: &&Entry| e.file_type.is_dir() && is_good_name(&e.name.to_string_lossy());
+        if let Ok(top) = &top {
+            if top
+                .iter()
+                .filter(is_walked_dir)
+                .any(|e| e.name == "decisions")
+            {
+                let entries = list(&decisions);
+                // The folders the walk goes into; others are not listed.
+                let folders: Vec<PathBuf> = entries
+                    .iter()
+                    .flatten()
+                    .filter(is_walked_dir)
+                    .filter(|e| is_decision_folder(&e.name.to_string_lossy()))
+                    .map(|e| e.path.clone())
+                    .collect();
+                let lists = in_flight(&folders, |f| list(f));
+                listings.extend(folders.into_iter().zip(lists));
+                listings.insert(decisions, entries);
             }
-            continue;
         }
-        let relative: Vec<&str> = path.split('/').skip(1).collect();
-        if file_type.is_dir() {
-            let ok = match relative.as_slice() {
-                ["decisions"] | ["pages"] => true,
-                ["decisions", folder] => is_decision_folder(folder),
-                _ => false,
-            };
-            if !ok {
-                diagnostics.push(place_error(&path, &relative));
-                entries.skip_current_dir();
-            }
-            continue;
-        }
-        let folder = relative[..relative.len() - 1].join("/");
-        let is_markdown = name.ends_with(".md");
-        let placed = match relative.as_slice() {
-            ["decisions", folder, _] => is_decision_folder(folder),
-            ["pages", _] => is_markdown,
+        listings.insert(content.to_path_buf(), top);
+        Listings(listings)
+    }
+
+    fn take(&mut self, dir: &Path) -> Result<Vec<Entry>, ReadError> {
+        self.0.remove(dir).unwrap_or_else(|| list(dir))
+    }
+}
+
+/// A folder's entries, sorted by name.
+fn list(dir: &Path) -> Result<Vec<Entry>, ReadError> {
+    let failed = |error| ReadError {
+        path: dir.to_path_buf(),
+        error,
+    };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        let file_type = entry.file_type().map_err(|error| ReadError {
+            path: entry.path(),
+            error,
+        })?;
+        entries.push(Entry {
+            path: entry.path(),
+            name: entry.file_name(),
+            file_type,
+        });
+    }
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(entries)
+}
+
+/// One entry of content/, then (for a folder content/ may hold) everything
+/// in it, in name order: a depth-first walk, each folder's entries sorted.
+fn visit(
+    root: &Path,
+    entry: &Entry,
+    listings: &mut Listings,
+    source: &mut Source,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ReadError> {
+    let path = display_path(root, &entry.path);
+    let name = entry.name.to_string_lossy().to_string();
+    let file_type = entry.file_type;
+    if file_type.is_symlink() {
+        diagnostics.push(
+            Diagnostic::error(&path, "symbolic links are not allowed in content/")
+                .help("a link can point outside content/ or at an exempt file; copy the file here instead"),
+        );
+        return Ok(());
+    }
+    if !is_good_name(&name) {
+        diagnostics.push(
+            Diagnostic::error(&path, format!("`{name}` is not a usable name"))
+                .help("use lower-case letters, digits and hyphens, like `appendix-2.md`: names become web addresses, and names differing only in case collide"),
+        );
+        return Ok(());
+    }
+    let relative: Vec<&str> = path.split('/').skip(1).collect();
+    if file_type.is_dir() {
+        let ok = match relative.as_slice() {
+            ["decisions"] | ["pages"] => true,
+            ["decisions", folder] => is_decision_folder(folder),
             _ => false,
         };
-        if !placed {
+        if !ok {
             diagnostics.push(place_error(&path, &relative));
-            continue;
+            return Ok(());
         }
-        // Read below, in parallel: on network or virtual disks each read waits.
-        let file = ContentFile {
-            path,
-            folder,
-            name,
-            bytes: Vec::new(),
-        };
-        if is_markdown {
-            source.documents.push(file);
-        } else {
-            source.attachments.push(file);
+        for child in listings.take(&entry.path)? {
+            visit(root, &child, listings, source, diagnostics)?;
         }
+        return Ok(());
+    }
+    let folder = relative[..relative.len() - 1].join("/");
+    let is_markdown = name.ends_with(".md");
+    let placed = match relative.as_slice() {
+        ["decisions", folder, _] => is_decision_folder(folder),
+        ["pages", _] => is_markdown,
+        _ => false,
+    };
+    if !placed {
+        diagnostics.push(place_error(&path, &relative));
+        return Ok(());
+    }
+    // Read below, in parallel: on network or virtual disks each read waits.
+    let file = ContentFile {
+        path,
+        folder,
+        name,
+        bytes: Vec::new(),
+    };
+    if is_markdown {
+        source.documents.push(file);
+    } else {
+        source.attachments.push(file);
     }
     Ok(())
 }
@@ -437,6 +523,177 @@ mod tests {
         assert!(!is_good_name(".hidden"));
         assert!(!is_good_name("a b.md"));
         assert!(!is_good_name("-x.md"));
+    }
+
+    /// The walk of content/ as it was, sequential (walkdir): the listings
+    /// made many at once must give the same files in the same order and
+    /// the same diagnostics in the same order.
+    fn read_content_sequentially(
+        root: &Path,
+        source: &mut Source,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), ReadError> {
+        let content = root.join("content");
+        let mut entries = walk(&content);
+        while let Some(entry) = entries.next() {
+            let entry = entry.map_err(io_error)?;
+            let path = display_path(root, entry.path());
+            let name = entry.file_name().to_string_lossy().to_string();
+            let file_type = entry.file_type();
+            if file_type.is_symlink() {
+                diagnostics.push(
+                    Diagnostic::error(&path, "symbolic links are not allowed in content/")
+                        .help("a link can point outside content/ or at an exempt file; copy the file here instead"),
+                );
+                continue;
+            }
+            if !is_good_name(&name) {
+                diagnostics.push(
+                    Diagnostic::error(&path, format!("`{name}` is not a usable name"))
+                        .help("use lower-case letters, digits and hyphens, like `appendix-2.md`: names become web addresses, and names differing only in case collide"),
+                );
+                if file_type.is_dir() {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            let relative: Vec<&str> = path.split('/').skip(1).collect();
+            if file_type.is_dir() {
+                let ok = match relative.as_slice() {
+                    ["decisions"] | ["pages"] => true,
+                    ["decisions", folder] => is_decision_folder(folder),
+                    _ => false,
+                };
+                if !ok {
+                    diagnostics.push(place_error(&path, &relative));
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            let folder = relative[..relative.len() - 1].join("/");
+            let is_markdown = name.ends_with(".md");
+            let placed = match relative.as_slice() {
+                ["decisions", folder, _] => is_decision_folder(folder),
+                ["pages", _] => is_markdown,
+                _ => false,
+            };
+            if !placed {
+                diagnostics.push(place_error(&path, &relative));
+                continue;
+            }
+            let file = ContentFile {
+                path,
+                folder,
+                name,
+                bytes: Vec::new(),
+            };
+            if is_markdown {
+                source.documents.push(file);
+            } else {
+                source.attachments.push(file);
+            }
+        }
+        Ok(())
+    }
+
+    /// Files, then diagnostics, in the order found.
+    fn walked(
+        root: &Path,
+        how: fn(&Path, &mut Source, &mut Diagnostics) -> Result<(), ReadError>,
+    ) -> (Vec<String>, Vec<String>, String) {
+        let mut source = Source::default();
+        let mut diagnostics = Diagnostics::default();
+        how(root, &mut source, &mut diagnostics).unwrap();
+        let names = |files: &[ContentFile]| {
+            files
+                .iter()
+                .map(|f| format!("{} | {} | {}", f.path, f.folder, f.name))
+                .collect()
+        };
+        (
+            names(&source.documents),
+            names(&source.attachments),
+            format!("{diagnostics:?}"),
+        )
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn content_is_walked_as_a_sequential_sorted_walk_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            "content/decisions/22-00073/decision.md",
+            "content/decisions/22-00073/report.md",
+            "content/decisions/22-00073/Appendix.md",
+            "content/decisions/22-00073/plan.pdf",
+            "content/decisions/22-00073/sub/inner.md",
+            "content/decisions/22-00073/Sub/inner.md",
+            "content/decisions/21-00001/decision.md",
+            "content/decisions/21-00001/a b.md",
+            "content/decisions/24-00002/.hidden",
+            "content/decisions/22-0007/decision.md",
+            "content/decisions/2200074/decision.md",
+            "content/decisions/Bad-Folder/decision.md",
+            "content/decisions/notes.md",
+            "content/pages/about.md",
+            "content/pages/image.png",
+            "content/pages/sub/x.md",
+            "content/pages/-x.md",
+            "content/other/x.md",
+            "content/Top.md",
+            "content/readme.md",
+            "content/.hidden",
+        ];
+        for f in files {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "x").unwrap();
+        }
+        for d in ["content/decisions/25-00003", "content/pages/empty"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let link = |target: &str, at: &str| {
+            std::os::unix::fs::symlink(root.join(target), root.join(at)).unwrap();
+        };
+        link("content/decisions/22-00073", "content/decisions/23-00001");
+        link(
+            "content/decisions/22-00073/decision.md",
+            "content/decisions/21-00001/linked.md",
+        );
+        link("content/pages/about.md", "content/pages/linked.md");
+        link("content/other", "content/zz-link");
+
+        let parallel = walked(root, read_content);
+        assert_eq!(parallel, walked(root, read_content_sequentially));
+        // Every case above is met.
+        assert_eq!(parallel.0.len(), 4, "{parallel:?}");
+        assert_eq!(parallel.1.len(), 1, "{parallel:?}");
+        assert_eq!(
+            parallel.2.matches("Diagnostic {").count(),
+            21,
+            "{parallel:?}"
+        );
+
+        // Without decisions/ (or with a file in its place) as well.
+        std::fs::remove_dir_all(root.join("content/decisions")).unwrap();
+        assert_eq!(
+            walked(root, read_content),
+            walked(root, read_content_sequentially)
+        );
+        std::fs::write(root.join("content/decisions"), "x").unwrap();
+        assert_eq!(
+            walked(root, read_content),
+            walked(root, read_content_sequentially)
+        );
+    }
+
+    #[test]
+    fn the_example_site_is_walked_as_before() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let parallel = walked(root, read_content);
+        assert!(!parallel.0.is_empty());
+        assert_eq!(parallel, walked(root, read_content_sequentially));
     }
 
     #[test]
