@@ -403,11 +403,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 }
 
 /// [`write_atomic`] for a file written in pieces by `write`, so that a large
-/// one is never held whole.
+/// one is never held whole. A file that already holds exactly those bytes
+/// is left as it is: a rebuild that changes nothing in a large report does
+/// not write it again (`write` is then called twice when it did change).
 pub fn write_atomic_with(
     path: &Path,
     write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
 ) -> Result<(), WriteError> {
+    let file = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+    if let Some(Ok(old)) = file.then(|| std::fs::File::open(path)) {
+        let mut same = SameAs {
+            old: io::BufReader::new(old),
+            same: true,
+            buf: Vec::new(),
+        };
+        if write(&mut same).is_ok()
+            && same.same
+            && io::Read::read(&mut same.old, &mut [0]).is_ok_and(|n| n == 0)
+        {
+            return Ok(());
+        }
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -429,9 +445,65 @@ pub fn write_atomic_with(
     Ok(())
 }
 
+/// Compares what is written to it with a file's bytes.
+struct SameAs<R> {
+    old: R,
+    same: bool,
+    buf: Vec<u8>,
+}
+
+impl<R: io::Read> io::Write for SameAs<R> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.same {
+            self.buf.resize(bytes.len(), 0);
+            self.same = self.old.read_exact(&mut self.buf).is_ok() && self.buf == bytes;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_written_atomically_is_left_alone_only_when_it_holds_the_same_bytes() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reports/withholding.json");
+        let inode = || std::fs::symlink_metadata(&path).unwrap().ino();
+        write_atomic(&path, b"one").unwrap();
+        let first = inode();
+        write_atomic(&path, b"one").unwrap();
+        assert_eq!(inode(), first, "the same bytes are not written again");
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        write_atomic(&path, b"twO").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"twO");
+        // Written in pieces: the same bytes are left alone, a beginning of
+        // them is not the same.
+        let before = inode();
+        let pieces = |parts: &'static [&'static [u8]]| {
+            move |out: &mut dyn io::Write| parts.iter().try_for_each(|p| out.write_all(p))
+        };
+        write_atomic_with(&path, &mut pieces(&[b"t", b"w", b"O"])).unwrap();
+        assert_eq!(inode(), before);
+        write_atomic_with(&path, &mut pieces(&[b"t", b"w"])).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"tw");
+        // A link to a file with the same bytes is replaced by the file.
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, b"three").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        write_atomic(&path, b"three").unwrap();
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+    }
 
     #[test]
     fn replaces_only_its_own_folders() {
