@@ -102,23 +102,6 @@ impl Stamp {
     }
 }
 
-/// The stamps of files under `root`, in order; `None` for a file that
-/// changed too recently or cannot be looked at.
-pub fn source_stamps<'a>(
-    root: &Path,
-    paths: impl Iterator<Item = &'a str>,
-) -> Vec<(String, Option<Stamp>)> {
-    let now = SystemTime::now();
-    paths
-        .map(|p| {
-            let stamp = std::fs::symlink_metadata(root.join(p))
-                .ok()
-                .and_then(|m| Stamp::of_source(&m, now));
-            (p.to_string(), stamp)
-        })
-        .collect()
-}
-
 /// What pass 1 found in one decision folder, as the cache keeps it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FolderRecord {

@@ -796,12 +796,13 @@ fn first_passes<'f>(
     // In chunks, each merged (in folder order) before the next is read, so
     // that what one folder found is held once, not twice.
     for chunk in folders.chunks(CHUNK) {
-        // Stamps first, before any read: a file changed after its stamp
-        // was taken has another stamp next time.
+        // Stamps taken before any read (when the folders were listed): a
+        // file changed after its stamp was taken has another stamp next time.
         let stamps: Vec<Vec<(String, Option<cache::Stamp>)>> = match read_from {
-            Some(_) => source::in_flight(chunk, |f| {
-                cache::source_stamps(root, f.files().map(|c| c.path.as_str()))
-            }),
+            Some(_) => chunk
+                .iter()
+                .map(|f| f.files().map(|c| (c.path.clone(), c.stamp)).collect())
+                .collect(),
             None => vec![Vec::new(); chunk.len()],
         };
         let records: Vec<Option<cache::FolderRecord>> =

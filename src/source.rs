@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::cache::Stamp;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 
 /// A Markdown document or other file from `content/`, read into memory.
@@ -24,6 +25,11 @@ pub struct ContentFile {
     /// Empty until read: pages are read by [`read`], a decision folder's
     /// files by [`fill`].
     pub bytes: Vec<u8>,
+    /// A decision folder's file's stamp, taken when its folder was listed
+    /// (before it is read), for the build cache; `None` for other files,
+    /// and for a file that changed too recently for its stamp to be
+    /// trusted ([`Stamp::of_source`]) or could not be looked at.
+    pub stamp: Option<Stamp>,
 }
 
 /// A `data/NAME.csv` with its `data/NAME.schema.toml`.
@@ -210,20 +216,24 @@ struct Entry {
     path: PathBuf,
     name: std::ffi::OsString,
     file_type: std::fs::FileType,
+    /// A file's stamp, when its folder was listed with them.
+    stamp: Option<Stamp>,
 }
 
 /// Folder listings, sorted by name as [`walk`] sorts them. The decision
 /// folders are listed before the walk, many at once ([`in_flight`]): a site
 /// has thousands, and on virtual and network disks each listing waits.
-/// Any other folder is listed when the walk gets to it. A listing's error
-/// is returned when the walk gets to that folder, as a sequential walk
-/// would return it.
+/// Their files' stamps are taken as they are listed, each looked up within
+/// its folder (cheaper than by its whole path later). Any other folder is
+/// listed when the walk gets to it. A listing's error is returned when the
+/// walk gets to that folder, as a sequential walk would return it.
 struct Listings(std::collections::HashMap<PathBuf, Result<Vec<Entry>, ReadError>>);
 
 impl Listings {
     fn prefetch(content: &Path) -> Listings {
         let mut listings = std::collections::HashMap::new();
-        let top = list(content);
+        let now = std::time::SystemTime::now();
+        let top = list(content, None);
         let decisions = content.join("decisions");
         let is_walked_dir =
             |e: &&Entry| e.file_type.is_dir() && is_good_name(&e.name.to_string_lossy());
@@ -233,7 +243,7 @@ impl Listings {
                 .filter(is_walked_dir)
                 .any(|e| e.name == "decisions")
             {
-                let entries = list(&decisions);
+                let entries = list(&decisions, None);
                 // The folders the walk goes into; others are not listed.
                 let folders: Vec<PathBuf> = entries
                     .iter()
@@ -242,7 +252,7 @@ impl Listings {
                     .filter(|e| is_decision_folder(&e.name.to_string_lossy()))
                     .map(|e| e.path.clone())
                     .collect();
-                let lists = in_flight(&folders, |f| list(f));
+                let lists = in_flight(&folders, |f| list(f, Some(now)));
                 listings.extend(folders.into_iter().zip(lists));
                 listings.insert(decisions, entries);
             }
@@ -252,12 +262,13 @@ impl Listings {
     }
 
     fn take(&mut self, dir: &Path) -> Result<Vec<Entry>, ReadError> {
-        self.0.remove(dir).unwrap_or_else(|| list(dir))
+        self.0.remove(dir).unwrap_or_else(|| list(dir, None))
     }
 }
 
-/// A folder's entries, sorted by name.
-fn list(dir: &Path) -> Result<Vec<Entry>, ReadError> {
+/// A folder's entries, sorted by name; with `stamp_at`, its files' stamps
+/// as of then ([`Stamp::of_source`]).
+fn list(dir: &Path, stamp_at: Option<std::time::SystemTime>) -> Result<Vec<Entry>, ReadError> {
     let failed = |error| ReadError {
         path: dir.to_path_buf(),
         error,
@@ -269,10 +280,20 @@ fn list(dir: &Path) -> Result<Vec<Entry>, ReadError> {
             path: entry.path(),
             error,
         })?;
+        // Looked up within the folder (not following links, as
+        // `symlink_metadata`); a file that cannot be looked at has none.
+        let stamp = match stamp_at {
+            Some(now) if file_type.is_file() => entry
+                .metadata()
+                .ok()
+                .and_then(|m| Stamp::of_source(&m, now)),
+            _ => None,
+        };
         entries.push(Entry {
             path: entry.path(),
             name: entry.file_name(),
             file_type,
+            stamp,
         });
     }
     entries.sort_by(|a, b| a.name.cmp(&b.name));
@@ -338,6 +359,7 @@ fn visit(
         folder,
         name,
         bytes: Vec::new(),
+        stamp: entry.stamp,
     };
     if is_markdown {
         source.documents.push(file);
@@ -586,6 +608,7 @@ mod tests {
                 folder,
                 name,
                 bytes: Vec::new(),
+                stamp: None,
             };
             if is_markdown {
                 source.documents.push(file);
@@ -685,6 +708,42 @@ mod tests {
         assert_eq!(
             walked(root, read_content),
             walked(root, read_content_sequentially)
+        );
+    }
+
+    #[test]
+    fn a_decision_folders_files_are_stamped_as_their_paths_would_be() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("22-00073");
+        std::fs::create_dir_all(folder.join("sub")).unwrap();
+        std::fs::write(folder.join("decision.md"), "one").unwrap();
+        std::fs::write(folder.join("plan.pdf"), "three").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(folder.join("plan.pdf"), folder.join("linked.pdf")).unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(10);
+        let entries = list(&folder, Some(later)).unwrap();
+        for e in &entries {
+            let by_path = std::fs::symlink_metadata(&e.path)
+                .ok()
+                .filter(|m| m.is_file())
+                .and_then(|m| Stamp::of_source(&m, later));
+            assert_eq!(e.stamp, by_path, "{}", e.path.display());
+            assert_eq!(e.stamp.is_some(), e.file_type.is_file());
+        }
+        assert_eq!(entries.iter().filter(|e| e.stamp.is_some()).count(), 2);
+        // Just changed: not trusted. Not asked for: none.
+        let now = std::time::SystemTime::now();
+        assert!(
+            list(&folder, Some(now))
+                .unwrap()
+                .iter()
+                .all(|e| e.stamp.is_none())
+        );
+        assert!(
+            list(&folder, None)
+                .unwrap()
+                .iter()
+                .all(|e| e.stamp.is_none())
         );
     }
 
