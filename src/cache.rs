@@ -249,6 +249,7 @@ impl Cache {
             file: None,
             then: shards,
             peeked: None,
+            of: std::marker::PhantomData,
         }
     }
 
@@ -284,6 +285,7 @@ impl Cache {
             file: File::open(self.dir.join(name)).ok().map(BufReader::new),
             then: Default::default(),
             peeked: None,
+            of: std::marker::PhantomData,
         };
         let fits = records
             .next_raw()
@@ -345,7 +347,9 @@ pub struct Records<T> {
     file: Option<BufReader<File>>,
     /// Files whose records follow this one's (the folder records' shards).
     then: std::collections::VecDeque<PathBuf>,
-    peeked: Option<T>,
+    /// A record read ahead, as read.
+    peeked: Option<Vec<u8>>,
+    of: std::marker::PhantomData<T>,
 }
 
 impl<T: DeserializeOwned> Records<T> {
@@ -355,6 +359,7 @@ impl<T: DeserializeOwned> Records<T> {
             file: None,
             then: Default::default(),
             peeked: None,
+            of: std::marker::PhantomData,
         }
     }
 
@@ -394,18 +399,24 @@ impl<T: DeserializeOwned> Records<T> {
     }
 
     pub fn next_record(&mut self) -> Option<T> {
-        if let Some(r) = self.peeked.take() {
-            return Some(r);
-        }
-        let bytes = self.next_raw()?;
+        let bytes = match self.peeked.take() {
+            Some(bytes) => bytes,
+            None => self.next_raw()?,
+        };
         match postcard::from_bytes(&bytes) {
             Ok(r) => Some(r),
             Err(_) => {
-                self.file = None;
-                self.then.clear();
+                self.end();
                 None
             }
         }
+    }
+
+    /// Nothing more is read: the records are damaged.
+    fn end(&mut self) {
+        self.file = None;
+        self.then.clear();
+        self.peeked = None;
     }
 }
 
@@ -413,17 +424,60 @@ impl Records<FolderRecord> {
     /// The record for folder `name`, when the last build had one. Folders
     /// must be asked for in site order, as records are written.
     pub fn take(&mut self, name: &str) -> Option<FolderRecord> {
-        while let Some(r) = self.next_record() {
-            match r.name.as_str().cmp(name) {
+        self.take_all([name]).pop().flatten()
+    }
+
+    /// The records for folders `names`, in site order (see [`Self::take`]),
+    /// decoded many at once. A record that does not decode is the end of
+    /// the records, as when they are decoded one at a time.
+    pub fn take_all<'a>(
+        &mut self,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<Option<FolderRecord>> {
+        use rayon::prelude::*;
+        let encoded: Vec<Option<Vec<u8>>> = names.into_iter().map(|n| self.find(n)).collect();
+        let decoded: Vec<Option<Result<FolderRecord, postcard::Error>>> = encoded
+            .into_par_iter()
+            .map(|bytes| bytes.map(|b| postcard::from_bytes(&b)))
+            .collect();
+        let mut damaged = false;
+        decoded
+            .into_iter()
+            .map(|r| match r {
+                _ if damaged => None,
+                Some(Ok(record)) => Some(record),
+                Some(Err(_)) => {
+                    damaged = true;
+                    self.end();
+                    None
+                }
+                None => None,
+            })
+            .collect()
+    }
+
+    /// The encoded record for folder `name`, if next in order; records of
+    /// earlier names are passed over, only their name decoded.
+    fn find(&mut self, name: &str) -> Option<Vec<u8>> {
+        loop {
+            let bytes = match self.peeked.take() {
+                Some(bytes) => bytes,
+                None => self.next_raw()?,
+            };
+            // A record starts with its folder's name.
+            let Ok((this, _)) = postcard::take_from_bytes::<&str>(&bytes) else {
+                self.end();
+                return None;
+            };
+            match this.cmp(name) {
                 std::cmp::Ordering::Less => continue,
-                std::cmp::Ordering::Equal => return Some(r),
+                std::cmp::Ordering::Equal => return Some(bytes),
                 std::cmp::Ordering::Greater => {
-                    self.peeked = Some(r);
+                    self.peeked = Some(bytes);
                     return None;
                 }
             }
         }
-        None
     }
 }
 
@@ -437,10 +491,13 @@ pub struct FolderWriter {
 
 impl FolderWriter {
     pub fn push(&mut self, record: &FolderRecord) -> io::Result<()> {
-        let bytes = postcard::to_stdvec(record).map_err(io::Error::other)?;
-        self.shard
-            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        self.shard.extend_from_slice(&bytes);
+        // Encoded straight into the shard, after room for its length.
+        let start = self.shard.len();
+        self.shard.extend_from_slice(&[0; 8]);
+        let shard = std::mem::take(&mut self.shard);
+        self.shard = postcard::to_extend(record, shard).map_err(io::Error::other)?;
+        let len = (self.shard.len() - start - 8) as u64;
+        self.shard[start..start + 8].copy_from_slice(&len.to_le_bytes());
         Ok(())
     }
 
@@ -567,6 +624,66 @@ mod tests {
         let mut records = cache.folders();
         assert!(records.take("20-00003").is_some());
         assert!(records.take("20-00004").is_none());
+    }
+
+    #[test]
+    fn folder_records_taken_many_at_once_are_those_taken_one_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let record = |name: &str| FolderRecord {
+            name: name.to_string(),
+            stamps: vec![(format!("content/decisions/{name}/decision.md"), None)],
+            digest: [2; 32],
+            listing: [3; 32],
+            first_pass: name.as_bytes().to_vec(),
+        };
+        let names = ["20-00001", "20-00002", "20-00004", "20-00005"];
+        let mut w = cache.folder_writer().unwrap();
+        for name in names {
+            w.push(&record(name)).unwrap();
+        }
+        w.commit(&cache).unwrap();
+        let asked = [
+            "20-00000", "20-00002", "20-00003", "20-00004", "20-00005", "20-00006",
+        ];
+        let one_at_a_time = |cache: &Cache| {
+            let mut records = cache.folders();
+            asked.map(|n| records.take(n).map(|r| r.first_pass))
+        };
+        let many = |cache: &Cache| {
+            let mut records = cache.folders();
+            let mut out: Vec<_> = records.take_all(asked[..3].iter().copied());
+            out.extend(records.take_all(asked[3..].iter().copied()));
+            out.into_iter()
+                .map(|r| r.map(|r| r.first_pass))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(many(&cache), one_at_a_time(&cache));
+        assert_eq!(many(&cache)[4], Some(b"20-00005".to_vec()));
+
+        // A record whose name reads but whose rest does not is the end.
+        let shard = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("folders-")
+            })
+            .unwrap();
+        let mut bytes = std::fs::read(&shard).unwrap();
+        let second = bytes.windows(8).position(|w| w == b"20-00002").unwrap();
+        // The number of stamps, just after the name.
+        bytes[second + 8] = 0x7f;
+        std::fs::write(&shard, bytes).unwrap();
+        let damaged = one_at_a_time(&cache);
+        assert_eq!(damaged, [None, None, None, None, None, None]);
+        assert_eq!(many(&cache), damaged);
+        let mut records = cache.folders();
+        assert!(records.take("20-00001").is_some());
+        assert_eq!(records.take_all(["20-00002", "20-00004"]).len(), 2);
+        assert!(records.take("20-00005").is_none());
     }
 
     #[test]

@@ -805,8 +805,7 @@ fn first_passes<'f>(
                 .collect(),
             None => vec![Vec::new(); chunk.len()],
         };
-        let records: Vec<Option<cache::FolderRecord>> =
-            chunk.iter().map(|f| old.take(&f.name)).collect();
+        let records = old.take_all(chunk.iter().map(|f| f.name.as_str()));
         let unchanged: Vec<bool> = records
             .iter()
             .zip(&stamps)
