@@ -147,6 +147,11 @@ pub struct UnitRecord {
     pub files: Vec<OutFile>,
     pub diagnostics: Diagnostics,
     pub findings: Vec<FileFindings>,
+    /// The bytes it was read from ([`Cache::units`]), so that a unit reused
+    /// as it was is written again without being encoded again
+    /// ([`Writer::push_again`]).
+    #[serde(skip)]
+    encoded: Vec<u8>,
 }
 
 /// A [`UnitRecord`] to write, borrowed (encoded exactly alike).
@@ -269,8 +274,13 @@ impl Cache {
     pub fn units(&self) -> HashMap<String, UnitRecord> {
         let mut out = HashMap::new();
         let mut records = self.open::<UnitRecord>("units", false);
-        while let Some(r) = records.next_record() {
-            out.insert(r.name.clone(), r);
+        while let Some(mut encoded) = records.next_raw() {
+            let Ok(record) = postcard::from_bytes::<UnitRecord>(&encoded) else {
+                break;
+            };
+            // Kept until the unit is written again: no more room than it needs.
+            encoded.shrink_to_fit();
+            out.insert(record.name.clone(), UnitRecord { encoded, ..record });
         }
         out
     }
@@ -548,6 +558,22 @@ impl Writer {
         self.file.write_all(&bytes)
     }
 
+    /// Writes a unit's record as [`Cache::units`] read it: encoded alike,
+    /// without encoding it again.
+    pub fn push_again(&mut self, record: &UnitRecord) -> io::Result<()> {
+        if record.encoded.is_empty() {
+            return self.push(record);
+        }
+        debug_assert_eq!(
+            postcard::to_stdvec(record).ok().as_ref(),
+            Some(&record.encoded),
+            "a unit record is written again as it was read"
+        );
+        self.file
+            .write_all(&(record.encoded.len() as u64).to_le_bytes())?;
+        self.file.write_all(&record.encoded)
+    }
+
     /// Puts the records in place of the last build's.
     pub fn commit(self, cache: &Cache) -> io::Result<()> {
         let temp = self.file.into_inner().map_err(|e| e.into_error())?;
@@ -684,6 +710,51 @@ mod tests {
         assert!(records.take("20-00001").is_some());
         assert_eq!(records.take_all(["20-00002", "20-00004"]).len(), 2);
         assert!(records.take("20-00005").is_none());
+    }
+
+    #[test]
+    fn unit_records_read_back_are_written_again_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(crate::diagnostics::Diagnostic::warning(
+            "a.md",
+            "passive voice",
+        ));
+        let record = |name: &str| UnitRecord {
+            name: name.to_string(),
+            key: [name.len() as u8; 32],
+            files: vec![OutFile {
+                path: format!("decisions/{name}/index.html"),
+                hash: [3; 32],
+                stamp: Stamp {
+                    size: 9,
+                    mtime: (1, 2),
+                    ctime: (0, 0),
+                    ino: 4,
+                },
+            }],
+            diagnostics: diagnostics.clone(),
+            findings: Vec::new(),
+            encoded: Vec::new(),
+        };
+        let names = ["20-00001", "20-00002", SITE_UNIT];
+        let mut w = cache.writer("units").unwrap();
+        for name in names {
+            w.push(&record(name)).unwrap();
+        }
+        w.commit(&cache).unwrap();
+        let first = std::fs::read(dir.path().join("units")).unwrap();
+
+        let units = cache.units();
+        assert_eq!(units.len(), 3);
+        assert_eq!(units["20-00002"].files, record("20-00002").files);
+        let mut w = cache.writer("units").unwrap();
+        for name in names {
+            w.push_again(&units[name]).unwrap();
+        }
+        w.commit(&cache).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("units")).unwrap(), first);
     }
 
     #[test]

@@ -443,7 +443,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             records
                 .lock()
                 .expect("a unit panicked")
-                .push(old)
+                .push_again(old)
                 .map_err(cache_error(c))?;
         }
         Ok(Unit {
