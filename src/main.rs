@@ -7,7 +7,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -186,9 +186,13 @@ fn main() -> ExitCode {
     if format == Format::Github {
         print!("{}", cli_format::github(&common.root, &outcome.diagnostics));
     } else {
+        // Buffered: stderr is not, and a large site has thousands of
+        // warnings, each printed in several pieces.
+        let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
         for d in &outcome.diagnostics {
-            eprintln!("{d}");
+            let _ = writeln!(stderr, "{d}");
         }
+        let _ = stderr.flush();
     }
     // One line of stage timings, for CI logs and for finding slow steps.
     if !outcome.timings.stages.is_empty() {
