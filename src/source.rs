@@ -309,22 +309,55 @@ fn visit(
     source: &mut Source,
     diagnostics: &mut Diagnostics,
 ) -> Result<(), ReadError> {
-    let path = display_path(root, &entry.path);
-    let name = entry.name.to_string_lossy().to_string();
-    let file_type = entry.file_type;
+    let name = entry.name.to_string_lossy();
+    match classify(root, &entry.path, &name, entry.file_type, diagnostics) {
+        Place::Refused => {}
+        Place::Folder => {
+            for child in listings.take(&entry.path)? {
+                visit(root, &child, listings, source, diagnostics)?;
+            }
+        }
+        Place::File(mut file) => {
+            file.stamp = entry.stamp;
+            add(source, file);
+        }
+    }
+    Ok(())
+}
+
+/// Where an entry of content/ belongs.
+enum Place {
+    /// Nowhere: refused, with a diagnostic saying why.
+    Refused,
+    /// A folder content/ may hold, to be walked.
+    Folder,
+    /// A file to be read, as it will be published or withheld.
+    File(ContentFile),
+}
+
+/// Where the entry at `path` (named `name`) belongs; a refusal goes into
+/// `diagnostics`.
+fn classify(
+    root: &Path,
+    path: &Path,
+    name: &str,
+    file_type: std::fs::FileType,
+    diagnostics: &mut Diagnostics,
+) -> Place {
+    let path = display_path(root, path);
     if file_type.is_symlink() {
         diagnostics.push(
             Diagnostic::error(&path, "symbolic links are not allowed in content/")
                 .help("a link can point outside content/ or at an exempt file; copy the file here instead"),
         );
-        return Ok(());
+        return Place::Refused;
     }
-    if !is_good_name(&name) {
+    if !is_good_name(name) {
         diagnostics.push(
             Diagnostic::error(&path, format!("`{name}` is not a usable name"))
                 .help("use lower-case letters, digits and hyphens, like `appendix-2.md`: names become web addresses, and names differing only in case collide"),
         );
-        return Ok(());
+        return Place::Refused;
     }
     let relative: Vec<&str> = path.split('/').skip(1).collect();
     if file_type.is_dir() {
@@ -335,38 +368,36 @@ fn visit(
         };
         if !ok {
             diagnostics.push(place_error(&path, &relative));
-            return Ok(());
+            return Place::Refused;
         }
-        for child in listings.take(&entry.path)? {
-            visit(root, &child, listings, source, diagnostics)?;
-        }
-        return Ok(());
+        return Place::Folder;
     }
-    let folder = relative[..relative.len() - 1].join("/");
-    let is_markdown = name.ends_with(".md");
     let placed = match relative.as_slice() {
         ["decisions", folder, _] => is_decision_folder(folder),
-        ["pages", _] => is_markdown,
+        ["pages", _] => name.ends_with(".md"),
         _ => false,
     };
     if !placed {
         diagnostics.push(place_error(&path, &relative));
-        return Ok(());
+        return Place::Refused;
     }
-    // Read below, in parallel: on network or virtual disks each read waits.
-    let file = ContentFile {
+    // Read later, in parallel: on network or virtual disks each read waits.
+    Place::File(ContentFile {
+        folder: relative[..relative.len() - 1].join("/"),
         path,
-        folder,
-        name,
+        name: name.to_string(),
         bytes: Vec::new(),
-        stamp: entry.stamp,
-    };
-    if is_markdown {
+        stamp: None,
+    })
+}
+
+/// A file of content/, among the documents (Markdown) or the attachments.
+fn add(source: &mut Source, file: ContentFile) {
+    if file.name.ends_with(".md") {
         source.documents.push(file);
     } else {
         source.attachments.push(file);
     }
-    Ok(())
 }
 
 /// `22-00073`: the decision number with `/` written as `-`.
@@ -547,9 +578,10 @@ mod tests {
         assert!(!is_good_name("-x.md"));
     }
 
-    /// The walk of content/ as it was, sequential (walkdir): the listings
-    /// made many at once must give the same files in the same order and
-    /// the same diagnostics in the same order.
+    /// The walk of content/ as it was, sequential (walkdir), each entry
+    /// placed by the same [`classify`]: the listings made many at once must
+    /// give the same files in the same order and the same diagnostics in
+    /// the same order.
     fn read_content_sequentially(
         root: &Path,
         source: &mut Source,
@@ -559,61 +591,12 @@ mod tests {
         let mut entries = walk(&content);
         while let Some(entry) = entries.next() {
             let entry = entry.map_err(io_error)?;
-            let path = display_path(root, entry.path());
-            let name = entry.file_name().to_string_lossy().to_string();
+            let name = entry.file_name().to_string_lossy();
             let file_type = entry.file_type();
-            if file_type.is_symlink() {
-                diagnostics.push(
-                    Diagnostic::error(&path, "symbolic links are not allowed in content/")
-                        .help("a link can point outside content/ or at an exempt file; copy the file here instead"),
-                );
-                continue;
-            }
-            if !is_good_name(&name) {
-                diagnostics.push(
-                    Diagnostic::error(&path, format!("`{name}` is not a usable name"))
-                        .help("use lower-case letters, digits and hyphens, like `appendix-2.md`: names become web addresses, and names differing only in case collide"),
-                );
-                if file_type.is_dir() {
-                    entries.skip_current_dir();
-                }
-                continue;
-            }
-            let relative: Vec<&str> = path.split('/').skip(1).collect();
-            if file_type.is_dir() {
-                let ok = match relative.as_slice() {
-                    ["decisions"] | ["pages"] => true,
-                    ["decisions", folder] => is_decision_folder(folder),
-                    _ => false,
-                };
-                if !ok {
-                    diagnostics.push(place_error(&path, &relative));
-                    entries.skip_current_dir();
-                }
-                continue;
-            }
-            let folder = relative[..relative.len() - 1].join("/");
-            let is_markdown = name.ends_with(".md");
-            let placed = match relative.as_slice() {
-                ["decisions", folder, _] => is_decision_folder(folder),
-                ["pages", _] => is_markdown,
-                _ => false,
-            };
-            if !placed {
-                diagnostics.push(place_error(&path, &relative));
-                continue;
-            }
-            let file = ContentFile {
-                path,
-                folder,
-                name,
-                bytes: Vec::new(),
-                stamp: None,
-            };
-            if is_markdown {
-                source.documents.push(file);
-            } else {
-                source.attachments.push(file);
+            match classify(root, entry.path(), &name, file_type, diagnostics) {
+                Place::Refused if file_type.is_dir() => entries.skip_current_dir(),
+                Place::Refused | Place::Folder => {}
+                Place::File(file) => add(source, file),
             }
         }
         Ok(())
