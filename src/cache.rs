@@ -431,15 +431,10 @@ impl<T: DeserializeOwned> Records<T> {
 }
 
 impl Records<FolderRecord> {
-    /// The record for folder `name`, when the last build had one. Folders
-    /// must be asked for in site order, as records are written.
-    pub fn take(&mut self, name: &str) -> Option<FolderRecord> {
-        self.take_all([name]).pop().flatten()
-    }
-
-    /// The records for folders `names`, in site order (see [`Self::take`]),
-    /// decoded many at once. A record that does not decode is the end of
-    /// the records, as when they are decoded one at a time.
+    /// The record of each folder in `names`, when the last build had one,
+    /// decoded many at once. Folders must be asked for in site order, as
+    /// records are written, across calls too. A record that does not decode
+    /// is the end of the records, as when they are decoded one at a time.
     pub fn take_all<'a>(
         &mut self,
         names: impl IntoIterator<Item = &'a str>,
@@ -464,6 +459,12 @@ impl Records<FolderRecord> {
                 None => None,
             })
             .collect()
+    }
+
+    /// [`Self::take_all`] for one folder.
+    #[cfg(test)]
+    fn take(&mut self, name: &str) -> Option<FolderRecord> {
+        self.take_all([name]).pop().flatten()
     }
 
     /// The encoded record for folder `name`, if next in order; records of
