@@ -505,14 +505,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             return reuse(old);
         }
         let mut unit_diags = Diagnostics::default();
-        let mut out = SiteFiles {
-            name: cache::SITE_UNIT,
-            process: &process,
-            stream: &process_stream,
-            unit: Unit::default(),
-            failure: None,
-            elsewhere: std::time::Duration::ZERO,
-        };
+        let mut out = SiteFiles::new(cache::SITE_UNIT, &process, &process_stream);
         let started = std::time::Instant::now();
         let rendered = renderer.render_site_pages(&mut unit_diags, &mut out);
         render_clock.add(started.elapsed().saturating_sub(out.elsewhere));
@@ -591,14 +584,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     }
     // Last, what describes the whole build (the sitemap lists what was written).
     written.sort();
-    let mut out = SiteFiles {
-        name: FINISH_UNIT,
-        process: &process,
-        stream: &process_stream,
-        unit: Unit::default(),
-        failure: None,
-        elsewhere: std::time::Duration::ZERO,
-    };
+    let mut out = SiteFiles::new(FINISH_UNIT, &process, &process_stream);
     opendata::finish(&public, &written, &mut out);
     if let Some(e) = out.failure {
         return Err(e);
@@ -1126,6 +1112,23 @@ struct SiteFiles<'a> {
     failure: Option<Error>,
     /// Time spent checking and writing rather than rendering.
     elsewhere: std::time::Duration,
+}
+
+impl<'a> SiteFiles<'a> {
+    fn new(
+        name: &'a str,
+        process: &'a dyn Fn(&str, output::Files, Diagnostics) -> Result<Unit, Error>,
+        stream: &'a dyn Fn(&str, &str, output::Writer) -> Result<Streamed, Error>,
+    ) -> SiteFiles<'a> {
+        SiteFiles {
+            name,
+            process,
+            stream,
+            unit: Unit::default(),
+            failure: None,
+            elsewhere: std::time::Duration::ZERO,
+        }
+    }
 }
 
 impl output::Emit for SiteFiles<'_> {
