@@ -89,8 +89,7 @@ impl Report {
         // Each grows with what is withheld: the JSON is written as it is
         // made, and let go before the page is made.
         write_atomic_with(&dir.join("withholding.json"), &mut |out| {
-            serde_json::to_writer_pretty(&mut *out, self)?;
-            out.write_all(b"\n")
+            crate::opendata::json_write(out, self)
         })?;
         write_atomic_with(&dir.join("withholding.html"), &mut |out| {
             let mut html = FmtToIo { out, failed: None };
@@ -182,14 +181,8 @@ impl Report {
     }
 
     /// The report as a short, plain HTML page (one h1, tables with captions
-    /// and header scopes, `lang="en-GB"`, no scripts), for officers.
-    pub fn html(&self) -> String {
-        let mut h = String::new();
-        self.write_html(&mut h).expect("writing to memory");
-        h
-    }
-
-    /// [`Report::html`], written to `h` as it is made.
+    /// and header scopes, `lang="en-GB"`, no scripts), for officers,
+    /// written to `h` as it is made.
     fn write_html(&self, h: &mut dyn std::fmt::Write) -> std::fmt::Result {
         h.write_str(
             "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\

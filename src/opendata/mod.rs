@@ -159,8 +159,8 @@ pub fn stable_uuid(site: &PublicSite, key: &str) -> String {
 
 /// Pretty JSON with a final newline, so files diff well.
 pub fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("serialising plain data to memory");
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    json_write(&mut bytes, value).expect("serialising plain data to memory");
     bytes
 }
 
