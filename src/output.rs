@@ -48,24 +48,6 @@ pub trait Emit {
 /// Writes a file's bytes, in pieces, to what it is given.
 pub type Writer<'a> = Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()> + 'a>;
 
-/// Files kept whole, and streamed files gathered whole: for tests and
-/// small tools, where nothing is large.
-impl<F: FnMut(Files)> Emit for F {
-    fn files(&mut self, files: Files) {
-        self(files)
-    }
-
-    fn stream(&mut self, path: &str, write: Writer<'_>) -> usize {
-        let mut bytes = Vec::new();
-        write(&mut bytes).expect("writing to memory");
-        let size = bytes.len();
-        let mut files = Files::default();
-        files.add(path, bytes);
-        self(files);
-        size
-    }
-}
-
 /// A failure to write, with the path it happened at.
 #[derive(Debug)]
 pub struct WriteError {
