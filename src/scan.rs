@@ -295,7 +295,7 @@ impl FingerprintsBuilder {
             matcher: ValueMatcher::new(&values),
             values,
             sources,
-            shingles,
+            shingles: ShingleSet::new(shingles),
             files,
         };
         let overlap = |path: &str, text: &str| -> Vec<Overlap> {
@@ -433,10 +433,48 @@ impl ValueMatcher {
     }
 }
 
+/// The exempt shingles (each with its source), with a bit array in front of
+/// the map. Almost every shingle of a page is not exempt, and one bit, in an
+/// array small enough to stay in the processor's cache, says so without
+/// probing a map that does not.
+struct ShingleSet {
+    map: HashKeyed<u32>,
+    /// Bit `h >> shift` is set for every shingle `h` in `map`.
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl ShingleSet {
+    fn new(map: HashKeyed<u32>) -> ShingleSet {
+        // About 8 bits per shingle, so about one page shingle in 8 gets
+        // past the bits to the map; from 2^12 bits up to 2^25 (4 MiB).
+        let log2 = (map.len().max(1) * 8)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(12, 25);
+        let shift = 64 - log2;
+        let mut bits = vec![0u64; 1 << (log2 - 6)];
+        for h in map.keys() {
+            let i = (h >> shift) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        ShingleSet { map, bits, shift }
+    }
+
+    /// The source of shingle `h`, if it is exempt.
+    fn get(&self, h: u64) -> Option<u32> {
+        let i = (h >> self.shift) as usize;
+        if self.bits[i / 64] & (1 << (i % 64)) == 0 {
+            return None;
+        }
+        self.map.get(&h).copied()
+    }
+}
+
 /// What the scan looks for: hashes and short word sequences, never whole texts.
 pub struct Fingerprints {
     sources: Vec<String>,
-    shingles: HashKeyed<u32>,
+    shingles: ShingleSet,
     values: Vec<(Vec<u64>, u32)>,
     matcher: ValueMatcher,
     files: Vec<(u64, usize, u32)>,
@@ -457,7 +495,8 @@ impl Fingerprints {
         for s in &self.sources {
             add(s.as_bytes());
         }
-        let mut shingles: Vec<(u64, u32)> = self.shingles.iter().map(|(k, v)| (*k, *v)).collect();
+        let mut shingles: Vec<(u64, u32)> =
+            self.shingles.map.iter().map(|(k, v)| (*k, *v)).collect();
         shingles.sort_unstable();
         let mut buf = Vec::with_capacity(shingles.len() * 12);
         for (k, v) in shingles {
@@ -500,7 +539,7 @@ pub struct Leak {
 impl Fingerprints {
     /// How many things the scan looks for, for the report.
     pub fn counts(&self) -> (usize, usize, usize) {
-        (self.shingles.len(), self.values.len(), self.files.len())
+        (self.shingles.map.len(), self.values.len(), self.files.len())
     }
 
     /// Scans one output file (a gzip file is opened and its contents scanned).
@@ -727,9 +766,9 @@ impl<'a> Views<'a> {
         }
         let all = &mut self.all;
         if all.hit.is_none() {
-            if let Some((shingle, start)) = all.window.push(word, at) {
-                if let Some(si) = self.f.shingles.get(&shingle) {
-                    all.found = Some(*si);
+            if let Some(start) = all.window.push(word, at) {
+                if let Some(si) = self.f.shingles.get(all.window.shingle()) {
+                    all.found = Some(si);
                     all.hit = Some(start);
                 }
             }
@@ -742,15 +781,15 @@ impl<'a> Views<'a> {
             return;
         };
         if outside.hit.is_none() {
-            if let Some((shingle, start)) = outside.window.push(word, at) {
+            if let Some(start) = outside.window.push(word, at) {
                 // A run with no markup in it is a shingle the view of every
                 // word already looked up, and missed, unless it starts at or
-                // after that view's first find.
+                // after that view's first find: its hash is not worked out again.
                 let seen =
                     at - start == SHINGLE_WORDS - 1 && self.all.hit.is_none_or(|hit| start < hit);
                 if !seen {
-                    if let Some(si) = self.f.shingles.get(&shingle) {
-                        outside.found = Some(*si);
+                    if let Some(si) = self.f.shingles.get(outside.window.shingle()) {
+                        outside.found = Some(si);
                         outside.hit = Some(start);
                     }
                 }
@@ -784,9 +823,8 @@ struct Window {
 }
 
 impl Window {
-    /// Adds a word; once the window is full, the shingle of its words and
-    /// where the first of them is.
-    fn push(&mut self, word: u64, at: usize) -> Option<(u64, usize)> {
+    /// Adds a word; once the window is full, where the first of its words is.
+    fn push(&mut self, word: u64, at: usize) -> Option<usize> {
         let slot = self.len % SHINGLE_WORDS;
         self.words[slot] = word;
         self.at[slot] = at;
@@ -794,13 +832,18 @@ impl Window {
         if self.len < SHINGLE_WORDS {
             return None;
         }
+        Some(self.at[self.len % SHINGLE_WORDS])
+    }
+
+    /// The shingle of a full window's words (only when it is looked up).
+    fn shingle(&self) -> u64 {
         // Oldest first, as [`shingles`] reads a window.
         let oldest = self.len % SHINGLE_WORDS;
         let mut h = SHINGLE_SEED;
         for i in 0..SHINGLE_WORDS {
             h = shingle_step(h, self.words[(oldest + i) % SHINGLE_WORDS]);
         }
-        Some((h, self.at[oldest]))
+        h
     }
 }
 
@@ -1268,6 +1311,40 @@ mod tests {
     }
 
     #[test]
+    fn shingle_set_finds_every_shingle_it_holds() {
+        // Sizes below, within and above the bit array's limits.
+        for n in [0usize, 1, 100, 5_000, 600_000] {
+            let mut map = HashKeyed::default();
+            let mut h = SHINGLE_SEED;
+            for i in 0..n {
+                h = shingle_step(h, i as u64);
+                map.insert(h, i as u32);
+            }
+            let set = ShingleSet::new(map.clone());
+            for (k, v) in &map {
+                assert_eq!(set.get(*k), Some(*v));
+            }
+            // Keys it does not hold are never found, whatever the bits say.
+            let mut misses = 0;
+            for i in 0..10_000u64 {
+                let k = shingle_step(0x5EED, i);
+                if !map.contains_key(&k) {
+                    assert_eq!(set.get(k), None);
+                    misses += usize::from(
+                        set.bits[(k >> set.shift) as usize / 64] & (1 << ((k >> set.shift) % 64))
+                            == 0,
+                    );
+                }
+            }
+            // The bits turn most of them away before the map is probed.
+            assert!(
+                n > 100_000 || misses > 8_000,
+                "{n}: only {misses} turned away"
+            );
+        }
+    }
+
+    #[test]
     fn words_are_normalised() {
         assert_eq!(word_hashes("Café &amp; CAFÉ", false).len(), 2);
         assert_eq!(word_hashes("Café", false), word_hashes("cAFÉ", false));
@@ -1433,7 +1510,7 @@ mod tests {
         };
         for &strip in views {
             let words = before::word_hashes(&text, strip);
-            if let Some(si) = shingles(&words).find_map(|s| f.shingles.get(&s)) {
+            if let Some(si) = shingles(&words).find_map(|s| f.shingles.map.get(&s)) {
                 found.push((*si, "text"));
             }
             if let Some(v) = f.matcher.first_match(&words) {
