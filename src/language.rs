@@ -210,19 +210,42 @@ const SYLLABLE_EXCEPTIONS: &[(&str, usize)] = &[
 /// read aloud is too variable, so it counts as one. Accuracy is about that of
 /// the published readability tools; the unit tests list the words it knows.
 pub fn syllables(word: &str) -> usize {
-    let w: String = word
-        .chars()
-        .filter(|c| c.is_alphabetic() || *c == '\'')
-        .flat_map(char::to_lowercase)
-        .collect();
-    let w = w.trim_matches('\'').trim_end_matches("'s").to_string();
+    // Most words are short and ASCII: their letters are lower-cased on the
+    // stack (this runs for every word of every page).
+    let mut ascii = [0u8; 32];
+    let collected;
+    let w: &str = if word.is_ascii() && word.len() <= ascii.len() {
+        let mut n = 0;
+        for b in word
+            .bytes()
+            .filter(|b| b.is_ascii_alphabetic() || *b == b'\'')
+        {
+            ascii[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        std::str::from_utf8(&ascii[..n]).expect("ASCII letters are UTF-8")
+    } else {
+        collected = word
+            .chars()
+            .filter(|c| c.is_alphabetic() || *c == '\'')
+            .flat_map(char::to_lowercase)
+            .collect::<String>();
+        &collected
+    };
+    let w = w.trim_matches('\'').trim_end_matches("'s");
     if w.is_empty() {
         return usize::from(word.chars().any(|c| c.is_ascii_digit()));
     }
     if let Some((_, n)) = SYLLABLE_EXCEPTIONS.iter().find(|(e, _)| *e == w) {
         return *n;
     }
-    let w = w.replace('\'', "");
+    let unquoted;
+    let w = if w.contains('\'') {
+        unquoted = w.replace('\'', "");
+        &unquoted
+    } else {
+        w
+    };
     if w.chars().count() <= 3 {
         return 1;
     }
@@ -528,11 +551,17 @@ pub fn prose(text: &str, first_line: usize) -> Vec<Paragraph> {
     let mut buffer = String::new();
     let mut map: Vec<(usize, usize)> = Vec::new();
     let mut skip = 0usize;
+    // Where each line break is, so that a sentence's line is found without
+    // counting the breaks before it again (a long page has many sentences).
+    let breaks: Vec<usize> = match first_line {
+        0 => Vec::new(),
+        _ => text.match_indices('\n').map(|(i, _)| i).collect(),
+    };
     let line_of = |offset: usize| {
         if first_line == 0 {
             0
         } else {
-            Position::of_offset(text, offset).line + first_line - 1
+            breaks.partition_point(|&b| b < offset) + first_line
         }
     };
     let flush = |buffer: &mut String, map: &mut Vec<(usize, usize)>, out: &mut Vec<Paragraph>| {
