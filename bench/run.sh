@@ -81,6 +81,16 @@ mkdir -p "$BENCH_DIR/out" "$BENCH_DIR/logs"
 BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 out_root="$BENCH_DIR/out"
 logs="$BENCH_DIR/logs"
+# Outputs of earlier runs are moved here, not deleted, until the benchmark
+# ends: deleting tens of thousands of files just before a timed build slows
+# that build's own file creation on some file systems (see bench/README.md,
+# "Old outputs are set aside").
+trash="$BENCH_DIR/set-aside"
+if [[ -e $trash ]]; then
+    note "removing outputs set aside by an earlier run that did not finish"
+    rm -rf "$trash"
+fi
+mkdir -p "$trash"
 
 gen_hash=$(sha256sum examples/gen_corpus.rs | cut -c1-16)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -147,6 +157,22 @@ print(f'{r["median"]:.3f} {r["min"]:.3f} {r["max"]:.3f} {r["user"] + r["system"]
 PY
 }
 
+# set_aside PATH... : moves each existing PATH into the trash folder (a rename).
+set_aside() {
+    local p
+    for p in "$@"; do
+        if [[ -e $p ]]; then mv "$p" "$(mktemp -d "$trash/XXXXXXXX")/"; fi
+    done
+}
+# The same as a command line for hyperfine's --prepare (run by sh).
+set_aside_cmd() {
+    local cmd="" p
+    for p in "$@"; do
+        cmd+="if [ -e $(q "$p") ]; then mv $(q "$p") \"\$(mktemp -d $(q "$trash")/XXXXXXXX)/\"; fi; "
+    done
+    printf '%s' "${cmd%; }"
+}
+
 count_html() { find "$1" -type f -name '*.html' | wc -l; }
 q() { printf '%q' "$1"; }
 calc() { python3 -c "print($1)"; }
@@ -170,12 +196,12 @@ for n in "${sizes[@]}"; do
     ps_cache="$out_root/plainsight-$n-cache"
     # A full build: no output, no cache (it writes the cache, as a first build does).
     ps_cmd="$(q "$plainsight") build --root $(q "$dir") --output $(q "$ps_out") --report-dir $(q "$ps_rep") --cache-dir $(q "$ps_cache")"
-    ps_prep="rm -rf $(q "$ps_out") $(q "$ps_rep") $(q "$ps_cache")"
+    ps_prep=$(set_aside_cmd "$ps_out" "$ps_rep" "$ps_cache")
 
     # One untimed run under /usr/bin/time -v: peak memory, page count, stage
     # timings; it also warms the page cache for the timed runs.
     note "plainsight $n: peak-memory run"
-    rm -rf "$ps_out" "$ps_rep" "$ps_cache"
+    set_aside "$ps_out" "$ps_rep" "$ps_cache"
     ps_rss=$(rss_run "$logs/plainsight-$n.log" bash -c "$ps_cmd")
     ps_pages=$(count_html "$ps_out")
     stages+=("| $n | $(grep -m1 '^timings:' "$logs/plainsight-$n.log" | sed 's/^timings: //') |")
@@ -195,9 +221,9 @@ for n in "${sizes[@]}"; do
         # contentDir is the corpus's own content/ (absolute path): no copy is
         # needed, Hugo 0.111 reads our TOML front matter as it is (see README).
         h_cmd="hugo --quiet --source $(q "$site") --contentDir $(q "$dir/content") --cacheDir $(q "$site/cache") --destination $(q "$h_out")"
-        h_prep="rm -rf $(q "$h_out")"
+        h_prep=$(set_aside_cmd "$h_out")
         note "hugo $n: peak-memory run"
-        rm -rf "$h_out"
+        set_aside "$h_out"
         h_rss=$(rss_run "$logs/hugo-$n.log" bash -c "$h_cmd")
         h_pages=$(count_html "$h_out")
         # Every Markdown file must have become a page, or Hugo is not doing
@@ -228,7 +254,7 @@ for n in "${sizes[@]}"; do
         ok=$(calc "'met' if $ps_rss < 1024 else 'NOT met'")
         targets+=("- $n decisions in under 1 GiB peak memory: $ps_rss MiB — $ok")
     fi
-    if [[ $KEEP_OUTPUT != 1 ]]; then rm -rf "$ps_out" "$ps_rep" "$ps_cache" "${h_out:-}"; fi
+    if [[ $KEEP_OUTPUT != 1 ]]; then set_aside "$ps_out" "$ps_rep" "$ps_cache" ${h_out:+"$h_out"}; fi
 
     # ------------------------------------------------------------ incremental
     if [[ $n == "$INCR_SIZE" ]]; then
@@ -236,7 +262,7 @@ for n in "${sizes[@]}"; do
         inc_out="$out_root/incr-$n"
         inc_rep="$out_root/incr-$n-reports"
         note "incremental $n: copying the corpus (untimed)"
-        rm -rf "$inc" "$inc_out" "$inc_rep"
+        set_aside "$inc" "$inc_out" "$inc_rep"
         cp -R "$dir" "$inc"
         # Always the same edit: one sentence appended to the middle decision.
         target="$inc/content/decisions/$(folder_of $((n / 2)))/decision.md"
@@ -257,7 +283,7 @@ for n in "${sizes[@]}"; do
         if [[ $VERIFY_INCR == 1 ]]; then
             note "incremental $n: comparing the rebuilt site with a clean build (untimed)"
             clean="$out_root/incr-$n-clean"
-            rm -rf "$clean" "$clean-reports"
+            set_aside "$clean" "$clean-reports"
             timeout "$TIMEOUT" "$plainsight" build --no-cache --root "$inc" --output "$clean" --report-dir "$clean-reports" >/dev/null 2>&1 ||
                 die "clean build of the edited corpus failed"
             if diff -r -q "$inc_out" "$clean" >"$logs/incremental-$n.diff" 2>&1; then
@@ -265,13 +291,15 @@ for n in "${sizes[@]}"; do
             else
                 incr_line="$incr_line; output DIFFERS from a clean build (see $logs/incremental-$n.diff)"
             fi
-            rm -rf "$clean" "$clean-reports"
+            set_aside "$clean" "$clean-reports"
         fi
-        if [[ $KEEP_OUTPUT != 1 ]]; then rm -rf "$inc_out" "$inc_rep"; fi
-        rm -rf "$inc"
+        if [[ $KEEP_OUTPUT != 1 ]]; then set_aside "$inc_out" "$inc_rep"; fi
+        set_aside "$inc"
     fi
 done
 [[ -n $incr_line ]] && targets+=("$incr_line")
+note "removing the outputs set aside during the run"
+rm -rf "$trash"
 [[ ${#targets[@]} -eq 0 ]] && targets+=("- (no target applies to the sizes run)")
 
 # ---------------------------------------------------------------- report
