@@ -4,10 +4,12 @@
 //! - [`first_pass`] reads the folder, parses and separates it, measures its
 //!   language, notes what the personal-data guard needs from its public
 //!   sources, and keeps the listing ([`PublicDecision::listing`]), its
-//!   withheld items and fingerprints; then lets the text go.
+//!   withheld items and fingerprints; then lets the text go, unless the whole
+//!   site is small enough to keep for pass 2 ([`Handed`]).
 //! - [`second_pass`] takes it read again once every fingerprint is known, checks
 //!   it is unchanged (by content hash), separates it again, checks its public
 //!   sources for exempt text and hands the complete decision to the renderer.
+//!   [`complete`] does the same for a folder pass 1 kept parsed.
 
 use std::path::Path;
 
@@ -52,6 +54,14 @@ pub struct Kept {
 /// A folder with its files read, and their content hash.
 pub type Read = (Folder, Digest);
 
+/// What pass 1 hands on to pass 2 of a folder, while the whole site is small
+/// enough to keep: the folder as pass 1 parsed it, or (when pass 1 took its
+/// findings from the build cache instead) the bytes it read.
+pub enum Handed {
+    Read(Read),
+    Loaded(Box<DecisionBundle>),
+}
+
 /// Reads many folders, with many reads in flight at once: on virtual and
 /// network disks each read waits, and a build reading one file per core at
 /// a time would mostly wait. Results are in the order of `folders`.
@@ -84,13 +94,15 @@ fn read(root: &Path, folder: &Folder) -> Result<Read, ReadError> {
 }
 
 /// Pass 1. `site` is the public site so far (for language targets and the
-/// glossary).
+/// glossary). With `keep`, a usable folder's parsed files are handed back
+/// for pass 2 rather than let go.
 pub fn first_pass(
     site: &PublicSite,
     glossary: Option<&Glossary>,
     (folder, digest): Read,
     strict: bool,
-) -> FirstPass {
+    keep: bool,
+) -> (FirstPass, Option<DecisionBundle>) {
     let mut diagnostics = Diagnostics::default();
     let folder_number = folder.number();
     let loaded = site::load(folder, &mut diagnostics);
@@ -102,12 +114,13 @@ pub fn first_pass(
     // A folder with errors is not separated: its declarations cannot be trusted.
     let bundle = loaded.bundle.filter(|_| !diagnostics.has_errors());
     let Some(bundle) = bundle else {
-        return FirstPass {
+        let pass = FirstPass {
             digest,
             diagnostics,
             number,
             decision: None,
         };
+        return (pass, None);
     };
     let related = site::related_refs(&bundle);
     let separated = visibility::separate_decision(&bundle, &mut diagnostics);
@@ -119,7 +132,7 @@ pub fn first_pass(
         })
         .collect();
     let language = language::analyse_decision(site, glossary, &separated.public, strict);
-    FirstPass {
+    let pass = FirstPass {
         digest,
         diagnostics,
         number,
@@ -131,7 +144,8 @@ pub fn first_pass(
             sources,
             related,
         }),
-    }
+    };
+    (pass, Some(bundle).filter(|_| keep))
 }
 
 /// Pass 2: the complete decision from the folder read again, or an error
@@ -158,14 +172,19 @@ pub fn second_pass(
         diagnostics.push(changed());
         return None;
     };
-    let separated = visibility::separate_again(&bundle);
-    check_sources(
-        &bundle,
-        &separated.public_sources,
-        fingerprints,
-        diagnostics,
-    );
-    Some(separated.public)
+    Some(complete(&bundle, fingerprints, diagnostics))
+}
+
+/// Pass 2 for a folder as pass 1 parsed it (so unchanged): separated again,
+/// with exempt text found in its public sources reported into `diagnostics`.
+pub fn complete(
+    bundle: &DecisionBundle,
+    fingerprints: &Fingerprints,
+    diagnostics: &mut Diagnostics,
+) -> PublicDecision {
+    let separated = visibility::separate_again(bundle);
+    check_sources(bundle, &separated.public_sources, fingerprints, diagnostics);
+    separated.public
 }
 
 /// A public source that contains exempt text is an error at that source.

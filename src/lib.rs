@@ -482,11 +482,17 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         };
     let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
     // Pass 2 for one decision: its folder read again, complete, for its pages.
-    let decision_unit = |read: folder::Read, f: &Pass1Folder| -> Result<Unit, Error> {
+    let decision_unit = |handed: folder::Handed, f: &Pass1Folder| -> Result<Unit, Error> {
         let _tick = TickOnDrop(&counter);
         let mut unit_diags = Diagnostics::default();
-        let complete =
-            read_clock.time(|| folder::second_pass(read, &f.digest, fingerprints, &mut unit_diags));
+        let complete = read_clock.time(|| match handed {
+            folder::Handed::Read(read) => {
+                folder::second_pass(read, &f.digest, fingerprints, &mut unit_diags)
+            }
+            folder::Handed::Loaded(bundle) => {
+                Some(folder::complete(&bundle, fingerprints, &mut unit_diags))
+            }
+        });
         let files = match complete {
             Some(d) => render_clock
                 .time(|| renderer.render_decision(&d, &mut unit_diags))
@@ -529,7 +535,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                 .iter()
                 .map(|f| reusable(&f.folder.name, &keys.decision(f)))
                 .collect();
-            // Folders whose bytes were not kept from pass 1 are read again.
+            // Folders pass 1 did not keep are read again.
             let wanted: Vec<&site::Folder> = chunk
                 .iter()
                 .zip(&old)
@@ -540,7 +546,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                 .time(|| folder::read_all(&root, &wanted))
                 .into_iter();
             let work: Vec<(
-                Option<Result<folder::Read, source::ReadError>>,
+                Option<Result<folder::Handed, source::ReadError>>,
                 &Pass1Folder,
             )> = chunk
                 .iter_mut()
@@ -548,8 +554,13 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                 .map(|(f, old)| {
                     let read = match (old, f.copy.take()) {
                         (Some(_), _) => None,
-                        (None, Some(r)) => Some(Ok(r)),
-                        (None, None) => Some(again.next().expect("one read per folder not kept")),
+                        (None, Some(kept)) => Some(Ok(kept)),
+                        (None, None) => Some(
+                            again
+                                .next()
+                                .expect("one read per folder not kept")
+                                .map(folder::Handed::Read),
+                        ),
                     };
                     let f: &Pass1Folder = f;
                     (read, f)
@@ -740,8 +751,8 @@ struct Pass1Folder<'f> {
     digest: folder::Digest,
     /// A hash of its listing (what other pages show of it).
     listing: cache::Digest,
-    /// The bytes pass 1 read, kept (up to a budget) for pass 2.
-    copy: Option<folder::Read>,
+    /// The folder as pass 1 parsed (or read) it, kept (up to a budget) for pass 2.
+    copy: Option<folder::Handed>,
 }
 
 /// Pass 1, folder by folder in parallel: read, parse, separate, measure;
@@ -812,10 +823,10 @@ fn first_passes<'f>(
             })
             .collect::<Result<_, _>>()
             .map_err(Error::Read)?;
-        // While every folder read fits the budget, pass 2 takes a copy of
-        // the bytes read here rather than reading the folder again. A site
-        // too large for it keeps none: copies of a part would be held
-        // through pass 2's peak to save reading that part again.
+        // While every folder read fits the budget, pass 1 hands each folder
+        // to pass 2 as it parsed it, rather than pass 2 reading and parsing
+        // it again. A site too large for it keeps none: a part kept would be
+        // held through pass 2's peak to save reading that part again.
         if let Some(budget) = kept_budget {
             let size: usize = reads.iter().flatten().map(folder::size).sum();
             kept_budget = budget.checked_sub(size);
@@ -825,30 +836,28 @@ fn first_passes<'f>(
                 }
             }
         }
-        let mut work = Vec::with_capacity(chunk.len());
-        for (record, read) in records.into_iter().zip(reads) {
-            let copy = read.as_ref().filter(|_| kept_budget.is_some()).cloned();
-            work.push((record, read, copy));
-        }
-        let passes: Vec<(folder::FirstPass, Option<cache::FolderRecord>, bool)> = work
-            .par_iter_mut()
+        let keep = kept_budget.is_some();
+        let passes: Vec<FirstPassOf> = records
+            .into_par_iter()
+            .zip(reads)
             .zip(chunk.par_iter().zip(stamps))
-            .map(|((record, read, _), (f, stamps))| {
+            .map(|((record, read), (f, stamps))| {
                 let pass = first_pass_of(
                     options,
                     &separated.public,
                     glossary.as_ref(),
                     f,
-                    record.take(),
-                    read.take(),
+                    record,
+                    read,
                     stamps,
                     read_from.is_some(),
+                    keep,
                 );
                 counter.tick();
                 pass
             })
             .collect();
-        for ((f, (pass, record, reused)), (_, _, copy)) in chunk.iter().zip(passes).zip(work) {
+        for (f, (pass, record, reused, copy)) in chunk.iter().zip(passes) {
             diags.extend(pass.diagnostics);
             out.numbers.extend(pass.number);
             let Some(kept) = pass.decision else {
@@ -883,9 +892,19 @@ fn first_passes<'f>(
     Ok(out)
 }
 
+/// Pass 1 for one folder: the pass, the folder's record (for the cache),
+/// whether it was reused, and what is kept for pass 2.
+type FirstPassOf = (
+    folder::FirstPass,
+    Option<cache::FolderRecord>,
+    bool,
+    Option<folder::Handed>,
+);
+
 /// Pass 1 for one folder: from the cache when its record still holds (by
-/// stamps, or by content hash once read), worked out otherwise. Returns the
-/// pass, the folder's record (for the cache) and whether it was reused.
+/// stamps, or by content hash once read), worked out otherwise. With `keep`
+/// it makes the folder's cache record; with `hand_on` it keeps the folder
+/// for pass 2 (as parsed, or as read when the record was reused).
 #[allow(clippy::too_many_arguments)]
 fn first_pass_of(
     options: &Options,
@@ -896,7 +915,8 @@ fn first_pass_of(
     read: Option<folder::Read>,
     stamps: Vec<(String, Option<cache::Stamp>)>,
     keep: bool,
-) -> (folder::FirstPass, Option<cache::FolderRecord>, bool) {
+    hand_on: bool,
+) -> FirstPassOf {
     let digest = read.as_ref().map(|(_, d)| *d);
     if let Some(mut record) = record {
         if digest.is_none_or(|d| d == record.digest) {
@@ -904,7 +924,8 @@ fn first_pass_of(
                 .filter(|p| p.digest == record.digest && p.decision.is_some());
             if let Some(pass) = thawed {
                 record.stamps = stamps;
-                return (pass, Some(record), true);
+                let handed = read.filter(|_| hand_on).map(folder::Handed::Read);
+                return (pass, Some(record), true, handed);
             }
         }
     }
@@ -925,12 +946,12 @@ fn first_pass_of(
                     number: None,
                     decision: None,
                 };
-                return (pass, None, false);
+                return (pass, None, false, None);
             }
             None => unreachable!("one read per folder"),
         },
     };
-    let pass = folder::first_pass(site, glossary, read, options.strict);
+    let (pass, bundle) = folder::first_pass(site, glossary, read, options.strict, hand_on);
     let record = pass
         .decision
         .as_ref()
@@ -942,7 +963,8 @@ fn first_pass_of(
             listing: *blake3::hash(&visibility::freeze(&kept.listing)).as_bytes(),
             first_pass: visibility::freeze(&pass),
         });
-    (pass, record, false)
+    let handed = bundle.map(|b| folder::Handed::Loaded(Box::new(b)));
+    (pass, record, false, handed)
 }
 
 /// The context of every cache key: this program, the options that change
@@ -1084,10 +1106,10 @@ pub fn public_model(
 /// results are merged).
 const CHUNK: usize = 512;
 
-/// Bytes of decision folders that pass 1 keeps for pass 2, so that most
-/// sites are read once; a site larger than this is read again (and each
-/// folder's content hash checked), so memory stays bounded however large
-/// the site.
+/// Bytes of decision folders (as read) up to which pass 1 keeps every folder
+/// for pass 2, parsed, so that most sites are read and parsed once; a site
+/// larger than this is read again (and each folder's content hash checked),
+/// so memory stays bounded however large the site.
 const KEEP_READ_BYTES: usize = 128 * 1024 * 1024;
 
 /// Ticks when a unit ends, however it ends.
