@@ -118,7 +118,8 @@ pub fn in_flight<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> V
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
-                    let mut out = Vec::new();
+                    // About each worker's share, so that it seldom grows.
+                    let mut out = Vec::with_capacity(items.len() / workers + 1);
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(item) = items.get(i) else {
