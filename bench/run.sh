@@ -239,8 +239,9 @@ for n in "${sizes[@]}"; do
         rows+=("| $n | plainsight | $ps_med | $ps_min–$ps_max | $ps_cpu | $ps_pages | $ps_pps | $ps_rss | wall ${wall_ratio}×, RSS ${rss_ratio}× (CPU ${cpu_ratio}×) of Hugo |")
         rows+=("| $n | Hugo | $h_med | $h_min–$h_max | $h_cpu | $h_pages | $h_pps | $h_rss | 1 (reference) |")
         if [[ $n == 10000 ]]; then
-            ok_w=$(calc "'met' if $wall_ratio <= 0.5 else 'NOT met'")
-            ok_m=$(calc "'met' if $rss_ratio <= 0.25 else 'NOT met'")
+            # Judged on the measurements, not on the rounded ratios printed.
+            ok_w=$(calc "'met' if $ps_med <= 0.5 * $h_med else 'NOT met'")
+            ok_m=$(calc "'met' if $ps_rss <= 0.25 * $h_rss else 'NOT met'")
             targets+=("- 10,000 decisions, wall time at most half of Hugo's: ${wall_ratio}× — $ok_w")
             targets+=("- 10,000 decisions, peak memory at most a quarter of Hugo's: ${rss_ratio}× — $ok_m")
         fi
@@ -278,7 +279,7 @@ for n in "${sizes[@]}"; do
         read -r i_med i_min i_max i_cpu < <(timed "incremental-$n" "$logs/incremental-$n.json" "$inc_prep" "$inc_cmd")
         frac=$(calc "f'{$i_med / $ps_med:.2f}'")
         rows+=("| $n | plainsight, rebuild after editing 1 decision | $i_med | $i_min–$i_max | $i_cpu | — | — | — | ${frac} of its full build |")
-        ok=$(calc "'met' if $frac < 0.1 else 'NOT met'")
+        ok=$(calc "'met' if $i_med < 0.1 * $ps_med else 'NOT met'")
         incr_line="- Rebuild after editing one decision in a $n-decision site, under a tenth of a full build: ${frac} — $ok"
         if [[ $VERIFY_INCR == 1 ]]; then
             note "incremental $n: comparing the rebuilt site with a clean build (untimed)"
