@@ -299,14 +299,22 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let root = options.root.clone();
     let folders = std::mem::take(&mut site.folders);
     let mut separated = visibility::separate(site, &mut diags);
-    let mut first = first_passes(
-        options,
-        &mut separated,
-        &folders,
-        cache.as_ref().filter(|_| write),
-        cache.as_ref(),
-        &mut diags,
-    )?;
+    // What the last build left is looked at while pass 1 runs: neither
+    // depends on the other, and pass 1 leaves a core idle at times.
+    let (first, last) = rayon::join(
+        || {
+            first_passes(
+                options,
+                &mut separated,
+                &folders,
+                cache.as_ref().filter(|_| write),
+                cache.as_ref(),
+                &mut diags,
+            )
+        },
+        || LastBuild::of(cache.as_ref(), &options.output, write),
+    );
+    let mut first = first?;
     timings.lap("read, parse and separate decisions", &mut since);
     let errors = diags.error_count();
     for (path, number, refs) in &first.related {
@@ -339,21 +347,11 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     else {
         return Ok(failed(diags, None));
     };
-    // What the last build made, and whether the output folder is still
-    // exactly as it left it (then only what changed is written).
-    let old_units = cache.as_ref().map(|c| c.units()).unwrap_or_default();
-    let in_place = write
-        && cache.as_ref().is_some_and(|c| {
-            !c.journal_exists()
-                && c.output().is_some_and(|o| {
-                    o.output == absolute(&options.output)
-                        && output::unchanged(
-                            &options.output,
-                            &o.dirs,
-                            old_units.values().flat_map(|u| &u.files),
-                        )
-                })
-        });
+    let LastBuild {
+        units: old_units,
+        output: old_output,
+        in_place,
+    } = last;
     // A unit's results are reused when its key is unchanged and, when
     // building, its files are still in the output folder.
     let reusable = |name: &str, key: &Option<cache::Digest>| -> Option<&cache::UnitRecord> {
@@ -658,8 +656,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         if let Some(c) = &cache {
             // In place, only the folders holding what changed are looked at again.
             let old_dirs: std::collections::HashMap<String, cache::Stamp> = match &changed {
-                Some(_) => c
-                    .output()
+                Some(_) => old_output
                     .map(|o| o.dirs.into_iter().collect())
                     .unwrap_or_default(),
                 None => Default::default(),
@@ -711,6 +708,31 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         timings,
         reuse: Some(reuse),
     })
+}
+
+/// What the last build made (from the cache), and whether the output folder
+/// is still exactly as it left it (then only what changed is written).
+struct LastBuild {
+    units: std::collections::HashMap<String, cache::UnitRecord>,
+    output: Option<cache::OutputRecord>,
+    in_place: bool,
+}
+
+impl LastBuild {
+    fn of(cache: Option<&cache::Cache>, output: &Path, write: bool) -> LastBuild {
+        let units = cache.map(|c| c.units()).unwrap_or_default();
+        let last = cache.filter(|c| write && !c.journal_exists());
+        let old_output = last.and_then(|c| c.output());
+        let in_place = old_output.as_ref().is_some_and(|o| {
+            o.output == absolute(output)
+                && output::unchanged(output, &o.dirs, units.values().flat_map(|u| &u.files))
+        });
+        LastBuild {
+            units,
+            output: old_output,
+            in_place,
+        }
+    }
 }
 
 /// Drops `value` on a thread of its own (here, when no thread can be started).
