@@ -26,16 +26,21 @@ pub fn render(site: &PublicSite, written: &[String], emit: &mut dyn Emit) {
         "sitemap.xml",
         Box::new(move |out| {
             let mut out = std::io::BufWriter::new(out);
+            // Each address is the site's address then the page's (as
+            // `absolute` makes it), escaped a part at a time.
+            let base = xml_escape(&site.config.base_url);
             out.write_all(
                 b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
             )?;
             for page in pages {
                 out.write_all(b"  <url><loc>")?;
-                out.write_all(xml_escape(&super::absolute(site, page)).as_bytes())?;
+                out.write_all(base.as_bytes())?;
+                out.write_all(xml_escape(page).as_bytes())?;
                 out.write_all(b"</loc>")?;
-                // A decision's papers change with it, so they share its date.
-                let decision_page = page.split('/').take(2).collect::<Vec<_>>().join("/") + "/";
-                if let Some(date) = lastmod.get(&decision_page) {
+                // A decision's papers change with it, so they share its date:
+                // the page's first two folders name the decision's page.
+                let decision_page = page.match_indices('/').nth(1).map(|(i, _)| &page[..=i]);
+                if let Some(date) = decision_page.and_then(|d| lastmod.get(d)) {
                     write!(out, "<lastmod>{date}</lastmod>")?;
                 }
                 out.write_all(b"</url>\n")?;
@@ -55,8 +60,33 @@ pub fn render(site: &PublicSite, written: &[String], emit: &mut dyn Emit) {
     emit.files(files);
 }
 
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['&', '<', '>']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_escape;
+
+    #[test]
+    fn escapes_what_xml_text_needs_and_copies_nothing_otherwise() {
+        assert_eq!(xml_escape("a&b<c>d\"e"), "a&amp;b&lt;c&gt;d\"e");
+        assert!(matches!(
+            xml_escape("decisions/22-00073/"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // Escaping the site's address and the page apart is escaping them joined.
+        let (base, page) = ("https://x.example/?a=1&b=<2>", "decisions/a&b/");
+        assert_eq!(
+            format!("{}{}", xml_escape(base), xml_escape(page)),
+            xml_escape(&format!("{base}{page}"))
+        );
+    }
 }
