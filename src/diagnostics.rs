@@ -5,7 +5,7 @@
 //! compiler. This module never prints: the binary does.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How bad a problem is. Errors stop the build; warnings do not.
 #[derive(
@@ -162,7 +162,19 @@ impl Diagnostics {
 
 /// A path relative to the site root, as shown in diagnostics (always `/`).
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let relative: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    // Most paths are already written as their components would join (this
+    // runs for every file of the site).
+    if let Some(text) = relative.to_str() {
+        let plain = !text.starts_with('/')
+            && !text.ends_with('/')
+            && !text.ends_with("/.")
+            && !text.contains("//")
+            && !text.contains("/./");
+        if plain {
+            return text.to_string();
+        }
+    }
     relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -173,6 +185,27 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_paths_join_components_with_slashes() {
+        let root = Path::new("/site");
+        for (path, shown) in [
+            (
+                "/site/content/decisions/22-00073/decision.md",
+                "content/decisions/22-00073/decision.md",
+            ),
+            ("/site/content//pages/./about.md", "content/pages/about.md"),
+            ("/site/content/pages/", "content/pages"),
+            ("/site/content/.", "content"),
+            ("/site/./content", "content"),
+            ("./content", "./content"),
+            ("/site", ""),
+            ("/elsewhere/x", "//elsewhere/x"),
+            ("relative/../x", "relative/../x"),
+        ] {
+            assert_eq!(display_path(root, Path::new(path)), shown, "{path}");
+        }
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {
