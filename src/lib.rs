@@ -537,7 +537,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             let wanted: Vec<&site::Folder> = chunk
                 .iter()
                 .zip(&old)
-                .filter(|(f, old)| old.is_none() && f.copy.is_none())
+                .filter(|(f, old)| old.is_none() && f.handed.is_none())
                 .map(|(f, _)| f.folder)
                 .collect();
             let mut again = read_clock
@@ -550,7 +550,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                 .iter_mut()
                 .zip(&old)
                 .map(|(f, old)| {
-                    let read = match (old, f.copy.take()) {
+                    let read = match (old, f.handed.take()) {
                         (Some(_), _) => None,
                         (None, Some(kept)) => Some(Ok(kept)),
                         (None, None) => Some(
@@ -774,7 +774,7 @@ struct Pass1Folder<'f> {
     /// A hash of its listing (what other pages show of it).
     listing: cache::Digest,
     /// The folder as pass 1 parsed (or read) it, kept (up to a budget) for pass 2.
-    copy: Option<folder::Handed>,
+    handed: Option<folder::Handed>,
 }
 
 /// Pass 1, folder by folder in parallel: read, parse, separate, measure;
@@ -854,7 +854,7 @@ fn first_passes<'f>(
             kept_budget = budget.checked_sub(size);
             if kept_budget.is_none() {
                 for f in &mut out.folders {
-                    f.copy = None;
+                    f.handed = None;
                 }
             }
         }
@@ -879,7 +879,7 @@ fn first_passes<'f>(
                 pass
             })
             .collect();
-        for (f, (pass, record, reused, copy)) in chunk.iter().zip(passes) {
+        for (f, (pass, record, reused, handed)) in chunk.iter().zip(passes) {
             diags.extend(pass.diagnostics);
             out.numbers.extend(pass.number);
             let Some(kept) = pass.decision else {
@@ -896,7 +896,7 @@ fn first_passes<'f>(
                 related: kept.listing.related.clone(),
                 digest: pass.digest,
                 listing: record.map_or([0; 32], |r| r.listing),
-                copy,
+                handed,
             });
             out.related.push((
                 kept.listing.source_path.clone(),
