@@ -330,3 +330,52 @@ fn a_folder_that_changes_between_the_passes_is_refused() {
             .contains("changed while the site was being built")
     );
 }
+
+/// Pass 2 makes the same public decision from the folder as pass 1 parsed
+/// it (a site small enough to keep) as from the folder read again (a large
+/// site): exempt text is withheld alike either way.
+#[test]
+fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
+    use plainsight::diagnostics::Diagnostics;
+    use plainsight::{folder, markdown, visibility};
+    let site = fixture("minimal");
+    let root = site.path();
+    let mut diags = Diagnostics::default();
+    let source = plainsight::source::read(root, &mut diags).unwrap();
+    let mut assembled =
+        plainsight::site::assemble(source, &mut diags).expect("the fixture assembles");
+    let folders = std::mem::take(&mut assembled.folders);
+    let separated = visibility::separate(assembled, &mut diags);
+    let glossary = markdown::Glossary::from_site(&separated.public);
+    let prints = plainsight::scan::FingerprintsBuilder::default()
+        .finish(root)
+        .0;
+    let mut withheld_somewhere = false;
+    for f in &folders {
+        let read = || folder::read_all(root, &[f]).pop().unwrap().unwrap();
+        let (pass, kept) =
+            folder::first_pass(&separated.public, glossary.as_ref(), read(), false, true);
+        let kept = kept.expect("a usable folder is kept when asked");
+        withheld_somewhere |= !pass.decision.unwrap().report.items.is_empty();
+        let (mut from_kept, mut read_again) = (Diagnostics::default(), Diagnostics::default());
+        if f.name == "24-00001" {
+            // The folder kept still holds it: pass 2 must withhold it.
+            assert!(format!("{kept:?}").contains("won the contract on price"));
+        }
+        let kept = folder::complete(&kept, &prints, &mut from_kept);
+        let again = folder::second_pass(read(), &pass.digest, &prints, &mut read_again)
+            .expect("the folder is unchanged");
+        let shown = format!("{kept:?}");
+        assert_eq!(shown, format!("{again:?}"), "{}", f.name);
+        // The exempt appendix's text is in neither.
+        assert!(!shown.contains("won the contract on price"), "{}", f.name);
+        assert_eq!(from_kept.into_sorted(), read_again.into_sorted());
+        // Not kept unless asked.
+        assert!(
+            folder::first_pass(&separated.public, glossary.as_ref(), read(), false, false)
+                .1
+                .is_none()
+        );
+    }
+    assert!(withheld_somewhere, "the fixture withholds something");
+}
