@@ -118,7 +118,30 @@ pub struct FolderRecord {
     pub first_pass: Vec<u8>,
 }
 
-impl FolderRecord {
+/// A [`FolderRecord`] as the last build wrote it: looked at through
+/// [`RawFolderRecord::view`], and written again as it is when unchanged
+/// ([`FolderWriter::push_raw`]), not decoded and encoded again.
+pub struct RawFolderRecord(Vec<u8>);
+
+impl RawFolderRecord {
+    /// The record, borrowed from its bytes (`None` when they do not decode).
+    pub fn view(&self) -> Option<FolderRecordRef<'_>> {
+        postcard::from_bytes(&self.0).ok()
+    }
+}
+
+/// A [`FolderRecord`] borrowed from the bytes it was read from.
+#[derive(Debug, Deserialize)]
+pub struct FolderRecordRef<'a> {
+    pub name: &'a str,
+    #[serde(borrow)]
+    pub stamps: Vec<(&'a str, Option<Stamp>)>,
+    pub digest: Digest,
+    pub listing: Digest,
+    pub first_pass: &'a [u8],
+}
+
+impl FolderRecordRef<'_> {
     /// Whether the folder is unchanged since this record, judged by stamps.
     pub fn matches(&self, stamps: &[(String, Option<Stamp>)]) -> bool {
         self.stamps.len() == stamps.len()
@@ -127,6 +150,17 @@ impl FolderRecord {
                 .iter()
                 .zip(stamps)
                 .all(|((p, a), (q, b))| p == q && a.is_some() && a == b)
+    }
+
+    /// The record as this build makes it, with the folder's `stamps` now.
+    pub fn with_stamps(&self, stamps: Vec<(String, Option<Stamp>)>) -> FolderRecord {
+        FolderRecord {
+            name: self.name.to_string(),
+            stamps,
+            digest: self.digest,
+            listing: self.listing,
+            first_pass: self.first_pass.to_vec(),
+        }
     }
 }
 
@@ -431,32 +465,28 @@ impl<T: DeserializeOwned> Records<T> {
 }
 
 impl Records<FolderRecord> {
-    /// The record of each folder in `names`, when the last build had one,
-    /// decoded many at once. Folders must be asked for in site order, as
-    /// records are written, across calls too. A record that does not decode
-    /// is the end of the records, as when they are decoded one at a time.
+    /// The record of each folder in `names`, when the last build had one.
+    /// Folders must be asked for in site order, as records are written,
+    /// across calls too. A record that does not decode is the end of the
+    /// records, as when they are taken one at a time.
     pub fn take_all<'a>(
         &mut self,
         names: impl IntoIterator<Item = &'a str>,
-    ) -> Vec<Option<FolderRecord>> {
-        use rayon::prelude::*;
-        let encoded: Vec<Option<Vec<u8>>> = names.into_iter().map(|n| self.find(n)).collect();
-        let decoded: Vec<Option<Result<FolderRecord, postcard::Error>>> = encoded
-            .into_par_iter()
-            .map(|bytes| bytes.map(|b| postcard::from_bytes(&b)))
-            .collect();
+    ) -> Vec<Option<RawFolderRecord>> {
         let mut damaged = false;
-        decoded
+        names
             .into_iter()
-            .map(|r| match r {
-                _ if damaged => None,
-                Some(Ok(record)) => Some(record),
-                Some(Err(_)) => {
+            .map(|n| {
+                if damaged {
+                    return None;
+                }
+                let raw = RawFolderRecord(self.find(n)?);
+                if raw.view().is_none() {
                     damaged = true;
                     self.end();
-                    None
+                    return None;
                 }
-                None => None,
+                Some(raw)
             })
             .collect()
     }
@@ -464,7 +494,16 @@ impl Records<FolderRecord> {
     /// [`Self::take_all`] for one folder.
     #[cfg(test)]
     fn take(&mut self, name: &str) -> Option<FolderRecord> {
-        self.take_all([name]).pop().flatten()
+        let raw = self.take_all([name]).pop().flatten()?;
+        let view = raw.view()?;
+        Some(
+            view.with_stamps(
+                view.stamps
+                    .iter()
+                    .map(|(p, s)| (p.to_string(), *s))
+                    .collect(),
+            ),
+        )
     }
 
     /// The encoded record for folder `name`, if next in order; records of
@@ -510,6 +549,13 @@ impl FolderWriter {
         let len = (self.shard.len() - start - 8) as u64;
         self.shard[start..start + 8].copy_from_slice(&len.to_le_bytes());
         Ok(())
+    }
+
+    /// [`Self::push`] for a record unchanged since the last build.
+    pub fn push_raw(&mut self, record: &RawFolderRecord) {
+        self.shard
+            .extend_from_slice(&(record.0.len() as u64).to_le_bytes());
+        self.shard.extend_from_slice(&record.0);
     }
 
     /// Ends a shard (a chunk of folders), writing it unless it is there.
@@ -682,7 +728,7 @@ mod tests {
             let mut out: Vec<_> = records.take_all(asked[..3].iter().copied());
             out.extend(records.take_all(asked[3..].iter().copied()));
             out.into_iter()
-                .map(|r| r.map(|r| r.first_pass))
+                .map(|r| r.map(|r| r.view().unwrap().first_pass.to_vec()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(many(&cache), one_at_a_time(&cache));
@@ -711,6 +757,58 @@ mod tests {
         assert!(records.take("20-00001").is_some());
         assert_eq!(records.take_all(["20-00002", "20-00004"]).len(), 2);
         assert!(records.take("20-00005").is_none());
+    }
+
+    #[test]
+    fn folder_records_read_back_are_written_again_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let stamp = Stamp {
+            size: 9,
+            mtime: (1, 2),
+            ctime: (3, 4),
+            ino: 5,
+        };
+        let names = ["20-00001", "20-00002", "20-00003"];
+        let mut w = cache.folder_writer().unwrap();
+        for name in names {
+            w.push(&FolderRecord {
+                name: name.to_string(),
+                stamps: vec![(format!("content/decisions/{name}/decision.md"), Some(stamp))],
+                digest: [2; 32],
+                listing: [3; 32],
+                first_pass: name.as_bytes().to_vec(),
+            })
+            .unwrap();
+        }
+        w.commit(&cache).unwrap();
+        let files = |dir: &Path| {
+            let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap())
+                .map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    (name, std::fs::read(e.path()).unwrap())
+                })
+                .collect();
+            all.sort();
+            all
+        };
+        let first = files(dir.path());
+
+        let raw = cache.folders().take_all(names);
+        let view = raw[1].as_ref().unwrap().view().unwrap();
+        assert_eq!((view.name, view.first_pass), ("20-00002", &b"20-00002"[..]));
+        assert!(view.matches(&[(
+            "content/decisions/20-00002/decision.md".to_string(),
+            Some(stamp)
+        )]));
+        let mut w = cache.folder_writer().unwrap();
+        for record in raw.iter().flatten() {
+            w.push_raw(record);
+        }
+        w.commit(&cache).unwrap();
+        assert_eq!(files(dir.path()), first);
     }
 
     #[test]
@@ -779,18 +877,18 @@ mod tests {
                 ino: 7,
             })
         };
-        let record = FolderRecord {
-            name: "x".into(),
-            stamps: vec![("a".into(), s(1)), ("b".into(), s(2))],
+        let record = FolderRecordRef {
+            name: "x",
+            stamps: vec![("a", s(1)), ("b", s(2))],
             digest: [0; 32],
             listing: [0; 32],
-            first_pass: Vec::new(),
+            first_pass: &[],
         };
         assert!(record.matches(&[("a".into(), s(1)), ("b".into(), s(2))]));
         assert!(!record.matches(&[("a".into(), s(1)), ("b".into(), s(3))]));
         assert!(!record.matches(&[("a".into(), s(1))]));
         assert!(!record.matches(&[("a".into(), s(1)), ("c".into(), s(2))]));
-        let mut racy = record.clone();
+        let mut racy = record;
         racy.stamps[1].1 = None;
         assert!(!racy.matches(&[("a".into(), s(1)), ("b".into(), None)]));
     }

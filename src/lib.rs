@@ -169,8 +169,10 @@ pub struct Reuse {
     /// Decision folders whose first pass (reading, parsing, separating,
     /// measuring) came from the cache.
     pub decisions_read: usize,
-    /// Units of pages (one per decision, one for the site-wide pages) whose
-    /// pages were left as they were.
+    /// Usable decision folders.
+    pub decisions: usize,
+    /// Units of files (one per decision, one for the site-wide pages, one
+    /// for the sitemap and robots.txt) whose files were left as they were.
     pub units: usize,
     pub of_units: usize,
     /// Whether the output folder was changed in place (only changed files
@@ -382,7 +384,8 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         guard_clock,
         write_clock,
     ] = [(); 5].map(|_| StepClock::default());
-    let reused = std::sync::atomic::AtomicUsize::new(0);
+    // The units reused, by name: their files are as they were.
+    let reused = std::sync::Mutex::new(std::collections::HashSet::new());
     // Scans, guards and (when building) writes one unit of rendered files,
     // and notes it in the cache.
     let process =
@@ -436,7 +439,10 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     // A unit whose key is unchanged: what it found last time, its files as
     // they are.
     let reuse = |old: &cache::UnitRecord| -> Result<Unit, Error> {
-        reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        reused
+            .lock()
+            .expect("a unit panicked")
+            .insert(old.name.clone());
         if let (Some(records), Some(c)) = (&unit_records, &cache) {
             records
                 .lock()
@@ -591,14 +597,21 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         written.extend(unit.paths);
         guard_findings.extend(unit.findings);
     }
-    // Last, what describes the whole build (the sitemap lists what was written).
+    // Last, what describes the whole build (the sitemap lists what was
+    // written): made again only when what it lists or shows has changed.
     written.sort();
-    let mut out = SiteFiles::new(FINISH_UNIT, &process, &process_stream);
-    opendata::finish(&public, &written, &mut out);
-    if let Some(e) = out.failure {
-        return Err(e);
-    }
-    let last = note(FINISH_UNIT, Some([0; 32]), out.unit)?;
+    let finish_key = keys.finish(&written);
+    let last = match reusable(FINISH_UNIT, &finish_key) {
+        Some(old) => reuse(old)?,
+        None => {
+            let mut out = SiteFiles::new(FINISH_UNIT, &process, &process_stream);
+            opendata::finish(&public, &written, &mut out);
+            if let Some(e) = out.failure {
+                return Err(e);
+            }
+            note(FINISH_UNIT, finish_key, out.unit)?
+        }
+    };
     diags.extend(last.diagnostics);
     written.extend(last.paths);
     guard_findings.extend(last.findings);
@@ -619,8 +632,9 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     report.add_guard(guarded);
     let reuse = Reuse {
         decisions_read: first.reused,
-        units: reused.into_inner(),
-        of_units: decisions + 1,
+        decisions,
+        units: reused.lock().expect("a unit panicked").len(),
+        of_units: decisions + 2,
         in_place,
     };
     if diags.has_errors() {
@@ -632,9 +646,12 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let mut files_written = 0;
     if let Some(publisher) = publisher {
         written.sort();
+        let reused = reused.into_inner().expect("a unit panicked");
         let removed: Vec<String> = match in_place {
             true => old_units
                 .values()
+                // A unit reused has the files it had.
+                .filter(|u| !reused.contains(&u.name))
                 .flat_map(|u| &u.files)
                 .filter(|f| written.binary_search(&f.path).is_err())
                 // Only paths inside the output folder, whatever a record says.
@@ -649,9 +666,17 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         };
         // The journal says the output folder is changing until the cache
         // describes it again; a build that stops in between is noticed.
-        if let Some(c) = &cache {
-            c.begin_journal(&options.output).map_err(cache_error(c))?;
-        }
+        // The report is made while the journal reaches the disk, and put
+        // in place once the site is published.
+        let (journal, report_files) = rayon::join(
+            || match &cache {
+                Some(c) => c.begin_journal(&options.output).map_err(cache_error(c)),
+                None => Ok(()),
+            },
+            || report.prepare(&options.report_dir).map_err(Error::Write),
+        );
+        journal?;
+        let report_files = report_files?;
         let changed = publisher.publish(&removed).map_err(Error::Write)?;
         if let Some(c) = &cache {
             // In place, only the folders holding what changed are looked at again.
@@ -693,7 +718,9 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             }
             c.end_journal().map_err(cache_error(c))?;
         }
-        report.write(&options.report_dir).map_err(Error::Write)?;
+        for file in report_files {
+            file.put_in_place().map_err(Error::Write)?;
+        }
         files_written = file_count;
         timings.lap("publish", &mut since);
     }
@@ -740,8 +767,8 @@ fn drop_beside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
-/// The unit that makes the files describing the whole build (the sitemap):
-/// always made again, its record kept so its files are known.
+/// The unit that makes the files describing the whole build (the sitemap),
+/// once every other unit is done ([`Keys::finish`]).
 const FINISH_UNIT: &str = "/finish";
 
 /// What pass 1 leaves for the rest of the build.
@@ -825,7 +852,11 @@ fn first_passes<'f>(
             None => vec![Vec::new(); chunk.len()],
         };
         let records = old.take_all(chunk.iter().map(|f| f.name.as_str()));
-        let unchanged: Vec<bool> = records
+        let views: Vec<Option<cache::FolderRecordRef>> = records
+            .par_iter()
+            .map(|r| r.as_ref().and_then(cache::RawFolderRecord::view))
+            .collect();
+        let unchanged: Vec<bool> = views
             .iter()
             .zip(&stamps)
             .map(|(r, s)| r.as_ref().is_some_and(|r| r.matches(s)))
@@ -860,7 +891,9 @@ fn first_passes<'f>(
         }
         let keep = kept_budget.is_some();
         let passes: Vec<FirstPassOf> = records
-            .into_par_iter()
+            .par_iter()
+            .zip(views)
+            .map(|(raw, view)| raw.as_ref().zip(view))
             .zip(reads)
             .zip(chunk.par_iter().zip(stamps))
             .map(|((record, read), (f, stamps))| {
@@ -887,15 +920,25 @@ fn first_passes<'f>(
                 continue;
             };
             out.reused += usize::from(reused);
-            if let (Some(w), Some(record), Some(c)) = (&mut out.records, &record, write_to) {
-                w.push(record).map_err(cache_error(c))?;
-            }
+            let listing = match (&mut out.records, &record, write_to) {
+                (Some(w), Some(Record::Same(raw, listing)), _) => {
+                    w.push_raw(raw);
+                    *listing
+                }
+                (Some(w), Some(Record::New(record)), Some(c)) => {
+                    w.push(record).map_err(cache_error(c))?;
+                    record.listing
+                }
+                (_, Some(Record::Same(_, listing)), _) => *listing,
+                (_, Some(Record::New(record)), _) => record.listing,
+                (_, None, _) => [0; 32],
+            };
             out.folders.push(Pass1Folder {
                 folder: f,
                 number: kept.listing.number.clone(),
                 related: kept.listing.related.clone(),
                 digest: pass.digest,
-                listing: record.map_or([0; 32], |r| r.listing),
+                listing,
                 handed,
             });
             out.related.push((
@@ -916,36 +959,49 @@ fn first_passes<'f>(
 
 /// Pass 1 for one folder: the pass, the folder's record (for the cache),
 /// whether it was reused, and what is kept for pass 2.
-type FirstPassOf = (
+type FirstPassOf<'r> = (
     folder::FirstPass,
-    Option<cache::FolderRecord>,
+    Option<Record<'r>>,
     bool,
     Option<folder::Handed>,
 );
+
+/// A folder's record for this build's cache.
+enum Record<'r> {
+    /// The last build's, unchanged, and the hash of the folder's listing.
+    Same(&'r cache::RawFolderRecord, cache::Digest),
+    /// Made (or changed) by this build.
+    New(cache::FolderRecord),
+}
 
 /// Pass 1 for one folder: from the cache when its record still holds (by
 /// stamps, or by content hash once read), worked out otherwise. With `keep`
 /// it makes the folder's cache record; with `hand_on` it keeps the folder
 /// for pass 2 (as parsed, or as read when the record was reused).
 #[allow(clippy::too_many_arguments)]
-fn first_pass_of(
+fn first_pass_of<'r>(
     options: &Options,
     site: &visibility::PublicSite,
     glossary: Option<&markdown::Glossary>,
     f: &site::Folder,
-    record: Option<cache::FolderRecord>,
+    record: Option<(&'r cache::RawFolderRecord, cache::FolderRecordRef)>,
     read: Option<folder::Read>,
     stamps: Vec<(String, Option<cache::Stamp>)>,
     keep: bool,
     hand_on: bool,
-) -> FirstPassOf {
+) -> FirstPassOf<'r> {
     let digest = read.as_ref().map(|(_, d)| *d);
-    if let Some(mut record) = record {
+    if let Some((raw, record)) = record {
         if digest.is_none_or(|d| d == record.digest) {
-            let thawed = visibility::thaw::<folder::FirstPass>(&record.first_pass)
+            let thawed = visibility::thaw::<folder::FirstPass>(record.first_pass)
                 .filter(|p| p.digest == record.digest && p.decision.is_some());
             if let Some(pass) = thawed {
-                record.stamps = stamps;
+                // Written again as it was, unless a file's stamp changed
+                // and not its content.
+                let record = match record.matches(&stamps) {
+                    true => Record::Same(raw, record.listing),
+                    false => Record::New(record.with_stamps(stamps)),
+                };
                 let handed = read.filter(|_| hand_on).map(folder::Handed::Read);
                 return (pass, Some(record), true, handed);
             }
@@ -984,7 +1040,8 @@ fn first_pass_of(
             digest: pass.digest,
             listing: *blake3::hash(&visibility::freeze(&kept.listing)).as_bytes(),
             first_pass: visibility::freeze(&pass),
-        });
+        })
+        .map(Record::New);
     let handed = bundle.map(|b| folder::Handed::Loaded(Box::new(b)));
     (pass, record, false, handed)
 }
@@ -1072,6 +1129,17 @@ impl Keys {
 
     fn site(&self) -> Option<cache::Digest> {
         self.site
+    }
+
+    /// The files describing the whole build depend on what the site-wide
+    /// pages show of every decision, and on every path written (`written`).
+    fn finish(&self, written: &[String]) -> Option<cache::Digest> {
+        let mut h = cache::Hasher::new("finish");
+        h.add(&self.site?);
+        for path in written {
+            h.add(path.as_bytes());
+        }
+        Some(h.finish())
     }
 
     /// A decision's pages depend on its folder and on what they show of

@@ -252,9 +252,9 @@ fn main() -> ExitCode {
 /// What the build cache saved, in one line.
 fn reuse_line(r: &plainsight::Reuse) -> String {
     format!(
-        "cache: {} of {} decision folders not read again; {} of {} page units reused; output {}",
+        "cache: {} of {} decision folders not read again; {} of {} output units reused; output {}",
         r.decisions_read,
-        r.of_units - 1,
+        r.decisions,
         r.units,
         r.of_units,
         if r.in_place {

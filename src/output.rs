@@ -325,7 +325,14 @@ pub fn dir_stamps(
     known: impl Fn(&str) -> Option<Stamp> + Sync,
 ) -> Result<Vec<(String, Stamp)>, WriteError> {
     let mut dirs = std::collections::BTreeSet::from([""]);
+    let mut last_parent = "";
     for path in paths {
+        // Paths in order share their folder with the one before, mostly.
+        let parent = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        if parent == last_parent {
+            continue;
+        }
+        last_parent = parent;
         let mut rest = path.as_str();
         while let Some((dir, _)) = rest.rsplit_once('/') {
             if !dirs.insert(dir) {
@@ -392,6 +399,38 @@ pub fn write_atomic_with(
     path: &Path,
     write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
 ) -> Result<(), WriteError> {
+    prepare_atomic(path, write)?.put_in_place()
+}
+
+/// A file made by [`prepare_atomic`], not yet in its place.
+pub struct Prepared {
+    path: PathBuf,
+    /// `None` when the file already holds these bytes.
+    temp: Option<tempfile::NamedTempFile>,
+}
+
+impl Prepared {
+    /// Puts the file in place (a rename); nothing when it was already there.
+    pub fn put_in_place(self) -> Result<(), WriteError> {
+        let Some(temp) = self.temp else {
+            return Ok(());
+        };
+        temp.persist(&self.path).map_err(|e| WriteError {
+            path: self.path,
+            error: e.error,
+            advice: "",
+        })?;
+        Ok(())
+    }
+}
+
+/// [`write_atomic_with`] up to the last step: the file is written beside
+/// `path` (or found to be there already), and put in place by
+/// [`Prepared::put_in_place`]; dropped instead, it leaves `path` as it was.
+pub fn prepare_atomic(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+) -> Result<Prepared, WriteError> {
     let file = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
     if let Some(Ok(old)) = file.then(|| std::fs::File::open(path)) {
         let mut same = SameAs {
@@ -403,7 +442,10 @@ pub fn write_atomic_with(
             && same.same
             && io::Read::read(&mut same.old, &mut [0]).is_ok_and(|n| n == 0)
         {
-            return Ok(());
+            return Ok(Prepared {
+                path: path.to_path_buf(),
+                temp: None,
+            });
         }
     }
     let dir = path
@@ -419,12 +461,10 @@ pub fn write_atomic_with(
         error: e.into_error(),
         advice: "",
     })?;
-    temp.persist(path).map_err(|e| WriteError {
+    Ok(Prepared {
         path: path.to_path_buf(),
-        error: e.error,
-        advice: "",
-    })?;
-    Ok(())
+        temp: Some(temp),
+    })
 }
 
 /// Compares what is written to it with a file's bytes.

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::guard;
-use crate::output::{WriteError, write_atomic_with};
+use crate::output::{Prepared, WriteError, prepare_atomic};
 use crate::pdfinfo::PdfInfo;
 use crate::scan::{Fingerprints, Leak};
 use crate::visibility::{WithheldItem, WithholdingReport};
@@ -86,20 +86,35 @@ impl Report {
 
     /// Writes `withholding.json` and `withholding.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), WriteError> {
-        // Each grows with what is withheld: the JSON is written as it is
-        // made, and let go before the page is made.
-        write_atomic_with(&dir.join("withholding.json"), &mut |out| {
-            crate::opendata::json_write(out, self)
-        })?;
-        write_atomic_with(&dir.join("withholding.html"), &mut |out| {
-            let mut html = FmtToIo { out, failed: None };
-            match self.write_html(&mut html) {
-                Ok(()) => Ok(()),
-                Err(_) => Err(html
-                    .failed
-                    .unwrap_or_else(|| std::io::Error::other("formatting"))),
-            }
-        })
+        for file in self.prepare(dir)? {
+            file.put_in_place()?;
+        }
+        Ok(())
+    }
+
+    /// The report's files, written beside their places in `dir` (both at
+    /// once), to be put in place when the build has published.
+    pub fn prepare(&self, dir: &Path) -> Result<[Prepared; 2], WriteError> {
+        // Each grows with what is withheld: it is written as it is made.
+        let (json, html) = rayon::join(
+            || {
+                prepare_atomic(&dir.join("withholding.json"), &mut |out| {
+                    crate::opendata::json_write(out, self)
+                })
+            },
+            || {
+                prepare_atomic(&dir.join("withholding.html"), &mut |out| {
+                    let mut html = FmtToIo { out, failed: None };
+                    match self.write_html(&mut html) {
+                        Ok(()) => Ok(()),
+                        Err(_) => Err(html
+                            .failed
+                            .unwrap_or_else(|| std::io::Error::other("formatting"))),
+                    }
+                })
+            },
+        );
+        Ok([json?, html?])
     }
 
     /// A short summary for people, as `check` prints it.
