@@ -326,7 +326,7 @@ impl Cache {
 
     fn open<T: DeserializeOwned>(&self, name: &str, same_context: bool) -> Records<T> {
         let mut records = Records {
-            file: File::open(self.dir.join(name)).ok().map(BufReader::new),
+            file: open_records(&self.dir.join(name)),
             then: Default::default(),
             peeked: None,
             of: std::marker::PhantomData,
@@ -386,9 +386,18 @@ impl Cache {
     }
 }
 
+/// A cache file opened for reading, and its length.
+fn open_records(path: &Path) -> Option<(BufReader<File>, u64)> {
+    let file = File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    // Records are a few kilobytes each: read in large blocks, not 8 KiB ones.
+    Some((BufReader::with_capacity(1 << 20, file), len))
+}
+
 /// Records of one cache file, read one at a time.
 pub struct Records<T> {
-    file: Option<BufReader<File>>,
+    /// The file being read, and how many of its bytes are left.
+    file: Option<(BufReader<File>, u64)>,
     /// Files whose records follow this one's (the folder records' shards).
     then: std::collections::VecDeque<PathBuf>,
     /// A record read ahead, as read.
@@ -410,20 +419,19 @@ impl<T: DeserializeOwned> Records<T> {
     fn next_raw(&mut self) -> Option<Vec<u8>> {
         if self.file.is_none() {
             let next = self.then.pop_front()?;
-            self.file = Some(BufReader::new(File::open(next).ok()?));
+            self.file = Some(open_records(&next)?);
         }
-        let file = self.file.as_mut()?;
+        let (file, left) = self.file.as_mut()?;
         let mut len = [0u8; 8];
         let read = (|| -> io::Result<Vec<u8>> {
             file.read_exact(&mut len)?;
             let len = u64::from_le_bytes(len);
-            // Grown as read, never set aside up front: a damaged length
-            // cannot ask for more memory than the file holds.
-            let mut bytes = Vec::new();
-            (&mut *file).take(len).read_to_end(&mut bytes)?;
-            if bytes.len() as u64 != len {
-                return Err(io::Error::from(io::ErrorKind::InvalidData));
-            }
+            // A damaged length cannot ask for more than the file holds.
+            *left = left
+                .checked_sub(8 + len)
+                .ok_or(io::ErrorKind::InvalidData)?;
+            let mut bytes = vec![0; len as usize];
+            file.read_exact(&mut bytes)?;
             Ok(bytes)
         })();
         match read {

@@ -825,11 +825,14 @@ fn first_passes<'f>(
         folders.len(),
     );
     let mut old = read_from.map_or_else(cache::Records::none, |c| c.folders());
+    // Set aside at once: growing these a folder at a time copies them over
+    // and over.
+    separated.reserve(folders.len());
     let mut out = FirstPasses {
-        folders: Vec::new(),
-        related: Vec::new(),
+        folders: Vec::with_capacity(folders.len()),
+        related: Vec::with_capacity(folders.len()),
         numbers: std::collections::BTreeSet::new(),
-        language_parts: Vec::new(),
+        language_parts: Vec::with_capacity(folders.len()),
         source_facts: Vec::new(),
         unusable: false,
         records: match write_to {

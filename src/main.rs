@@ -175,10 +175,13 @@ fn main() -> ExitCode {
     if let Some((_, bar)) = bar {
         bar.finish_and_clear();
     }
-    let outcome = match result {
+    // Never freed: the process ends straight after, and freeing a large
+    // site's diagnostics and reports one by one takes a noticeable part of
+    // a rebuild.
+    let outcome = std::mem::ManuallyDrop::new(match result {
         Ok(outcome) => outcome,
         Err(e) => return fail(&e.to_string()),
-    };
+    });
     if format == Format::Json {
         print!(
             "{}",

@@ -630,6 +630,11 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
 }
 
 impl Separated {
+    /// Room for `more` decisions' listings, set aside at once.
+    pub fn reserve(&mut self, more: usize) {
+        self.public.decisions.reserve(more);
+    }
+
     /// Adds a decision separated on its own: its listing joins the site
     /// (callers add them in number order), its withheld items the report and
     /// its fingerprints the rest. A build adds listings; a complete decision
