@@ -217,6 +217,7 @@ struct Header {
 }
 
 /// The cache folder, for one program and one build's context.
+#[derive(Clone)]
 pub struct Cache {
     dir: PathBuf,
     program: Digest,

@@ -13,6 +13,7 @@
 
 use std::path::Path;
 
+use crate::config::LanguageConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::guard::{self, SourceFacts};
 use crate::language::{self, LanguagePart};
@@ -20,7 +21,7 @@ use crate::markdown::Glossary;
 use crate::scan::{Fingerprints, FingerprintsBuilder};
 use crate::site::{self, DecisionBundle, Folder};
 use crate::source::{self, ReadError};
-use crate::visibility::{self, PublicDecision, PublicSite, WithholdingReport};
+use crate::visibility::{self, PublicDecision, WithholdingReport};
 
 /// A content hash of a folder's files (names and bytes).
 pub type Digest = [u8; 32];
@@ -93,11 +94,10 @@ fn read(root: &Path, folder: &Folder) -> Result<Read, ReadError> {
     Ok((folder, *hasher.finalize().as_bytes()))
 }
 
-/// Pass 1. `site` is the public site so far (for language targets and the
-/// glossary). With `keep`, a usable folder's parsed files are handed back
-/// for pass 2 rather than let go.
+/// Pass 1. `targets` are the site's language targets. With `keep`, a usable
+/// folder's parsed files are handed back for pass 2 rather than let go.
 pub fn first_pass(
-    site: &PublicSite,
+    targets: &LanguageConfig,
     glossary: Option<&Glossary>,
     (folder, digest): Read,
     strict: bool,
@@ -131,7 +131,7 @@ pub fn first_pass(
             Some(guard::source_facts(&path, text, eqia, markdown)).filter(|f| !f.is_empty())
         })
         .collect();
-    let language = language::analyse_decision(site, glossary, &separated.public, strict);
+    let language = language::analyse_decision(targets, glossary, &separated.public, strict);
     let pass = FirstPass {
         digest,
         diagnostics,

@@ -899,14 +899,13 @@ impl LanguagePart {
 }
 
 /// Measures one decision (which must be complete: its bodies are measured):
-/// its summary and each of its pages. `site` gives the targets and glossary.
+/// its summary and each of its pages, against the site's `targets`.
 pub fn analyse_decision(
-    site: &PublicSite,
+    targets: &LanguageConfig,
     glossary: Option<&Glossary>,
     d: &PublicDecision,
     strict: bool,
 ) -> LanguagePart {
-    let targets = &site.config.language;
     let flag = Flag::new(strict);
     let mut part = LanguagePart::new(targets);
     let page = format!("decisions/{}/", d.slug);

@@ -78,6 +78,11 @@ pub struct Options {
     /// The build cache's folder ([`cache`]); `None` builds everything afresh
     /// and keeps nothing. Must be outside the output folder.
     pub cache_dir: Option<PathBuf>,
+    /// How many bytes of decision folders pass 1 may keep, parsed, for pass
+    /// 2 ([`KEEP_READ_BYTES`] by default). A site larger than this keeps
+    /// none: pass 2 reads and parses each folder again, so memory stays
+    /// bounded however large the site. The output is the same either way.
+    pub keep_bytes: usize,
 }
 
 /// How far a build has got: `done` of `total` units of `step`.
@@ -142,6 +147,7 @@ impl Options {
             today: None,
             progress: None,
             cache_dir,
+            keep_bytes: KEEP_READ_BYTES,
         }
     }
 }
@@ -290,6 +296,13 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         (Some(dir), Some(id)) => Some(cache::Cache::new(dir, id, context(id, &source, options))),
         _ => None,
     };
+    // What the last build left is looked at while the site is parsed and
+    // pass 1 runs: neither depends on the other, and both leave a core idle
+    // at times.
+    let last = {
+        let (cache, output) = (cache.clone(), options.output.clone());
+        std::thread::spawn(move || LastBuild::of(cache.as_ref(), &output, write))
+    };
     timings.lap("read", &mut since);
     let Some(mut site) = site::assemble(source, &mut diags) else {
         return Ok(failed(diags, None));
@@ -301,21 +314,15 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let root = options.root.clone();
     let folders = std::mem::take(&mut site.folders);
     let mut separated = visibility::separate(site, &mut diags);
-    // What the last build left is looked at while pass 1 runs: neither
-    // depends on the other, and pass 1 leaves a core idle at times.
-    let (first, last) = rayon::join(
-        || {
-            first_passes(
-                options,
-                &mut separated,
-                &folders,
-                cache.as_ref().filter(|_| write),
-                cache.as_ref(),
-                &mut diags,
-            )
-        },
-        || LastBuild::of(cache.as_ref(), &options.output, write),
+    let first = first_passes(
+        options,
+        &mut separated,
+        &folders,
+        cache.as_ref().filter(|_| write),
+        cache.as_ref(),
+        &mut diags,
     );
+    let last = last.join().expect("looking at the last build panicked");
     let mut first = first?;
     timings.lap("read, parse and separate decisions", &mut since);
     let errors = diags.error_count();
@@ -816,14 +823,18 @@ fn first_passes<'f>(
     read_from: Option<&cache::Cache>,
     diags: &mut Diagnostics,
 ) -> Result<FirstPasses<'f>, Error> {
-    use rayon::prelude::*;
-    let root = &options.root;
     let glossary = markdown::Glossary::from_site(&separated.public);
-    let counter = Counter::new(
-        options.progress.as_ref(),
-        "reading decisions",
-        folders.len(),
-    );
+    let chunks = Chunks {
+        options,
+        targets: separated.public.config.language.clone(),
+        glossary,
+        counter: Counter::new(
+            options.progress.as_ref(),
+            "reading decisions",
+            folders.len(),
+        ),
+        read_from,
+    };
     let mut old = read_from.map_or_else(cache::Records::none, |c| c.folders());
     // Set aside at once: growing these a folder at a time copies them over
     // and over.
@@ -841,13 +852,63 @@ fn first_passes<'f>(
         },
         reused: 0,
     };
-    let mut kept_budget = Some(KEEP_READ_BYTES);
-    // In chunks, each merged (in folder order) before the next is read, so
-    // that what one folder found is held once, not twice.
-    for chunk in folders.chunks(CHUNK) {
+    let mut kept_budget = Some(options.keep_bytes);
+    // In chunks, merged in folder order. A chunk is merged while the next
+    // is worked on (merging is one thread's work); at most two chunks'
+    // findings are held at once.
+    let mut rest = folders.chunks(CHUNK);
+    let mut pending = match rest.next() {
+        Some(chunk) => Some(chunks.pass(chunk, &mut old, &mut kept_budget)?),
+        None => None,
+    };
+    while let Some(done) = pending.take() {
+        let next = rest.next();
+        let (merged, passed) = rayon::join(
+            || merge_chunk(done, &mut out, separated, write_to, diags),
+            || {
+                next.map(|chunk| chunks.pass(chunk, &mut old, &mut kept_budget))
+                    .transpose()
+            },
+        );
+        merged?;
+        pending = passed?;
+    }
+    Ok(out)
+}
+
+/// What pass 1 of every chunk of folders shares.
+struct Chunks<'a> {
+    options: &'a Options,
+    targets: config::LanguageConfig,
+    glossary: Option<markdown::Glossary>,
+    counter: Counter<'a>,
+    read_from: Option<&'a cache::Cache>,
+}
+
+/// Pass 1 of one chunk of folders, to be merged.
+struct ChunkPass<'f> {
+    chunk: &'f [site::Folder],
+    /// The last build's records of its folders.
+    records: Vec<Option<cache::RawFolderRecord>>,
+    passes: Vec<FirstPassOf>,
+    /// Whether reading this chunk used up the budget for keeping folders
+    /// for pass 2: the folders merged before it let theirs go.
+    over_budget: bool,
+}
+
+impl Chunks<'_> {
+    /// Pass 1 for each folder of `chunk`, in parallel, from the cache where
+    /// its record still holds.
+    fn pass<'f>(
+        &self,
+        chunk: &'f [site::Folder],
+        old: &mut cache::Records<cache::FolderRecord>,
+        kept_budget: &mut Option<usize>,
+    ) -> Result<ChunkPass<'f>, Error> {
+        use rayon::prelude::*;
         // Stamps taken before any read (when the folders were listed): a
         // file changed after its stamp was taken has another stamp next time.
-        let stamps: Vec<Vec<(String, Option<cache::Stamp>)>> = match read_from {
+        let stamps: Vec<Vec<(String, Option<cache::Stamp>)>> = match self.read_from {
             Some(_) => chunk
                 .iter()
                 .map(|f| f.files().map(|c| (c.path.clone(), c.stamp)).collect())
@@ -870,7 +931,7 @@ fn first_passes<'f>(
             .filter(|(_, u)| !**u)
             .map(|(f, _)| f)
             .collect();
-        let mut read = folder::read_all(root, &wanted).into_iter();
+        let mut read = folder::read_all(&self.options.root, &wanted).into_iter();
         let reads: Vec<Option<folder::Read>> = unchanged
             .iter()
             .map(|unchanged| match unchanged {
@@ -883,96 +944,115 @@ fn first_passes<'f>(
         // to pass 2 as it parsed it, rather than pass 2 reading and parsing
         // it again. A site too large for it keeps none: a part kept would be
         // held through pass 2's peak to save reading that part again.
-        if let Some(budget) = kept_budget {
+        let mut over_budget = false;
+        if let Some(budget) = *kept_budget {
             let size: usize = reads.iter().flatten().map(folder::size).sum();
-            kept_budget = budget.checked_sub(size);
-            if kept_budget.is_none() {
-                for f in &mut out.folders {
-                    f.handed = None;
-                }
-            }
+            *kept_budget = budget.checked_sub(size);
+            over_budget = kept_budget.is_none();
         }
         let keep = kept_budget.is_some();
-        let passes: Vec<FirstPassOf> = records
-            .par_iter()
-            .zip(views)
-            .map(|(raw, view)| raw.as_ref().zip(view))
+        let passes: Vec<FirstPassOf> = views
+            .into_par_iter()
             .zip(reads)
             .zip(chunk.par_iter().zip(stamps))
-            .map(|((record, read), (f, stamps))| {
+            .map(|((view, read), (f, stamps))| {
                 let pass = first_pass_of(
-                    options,
-                    &separated.public,
-                    glossary.as_ref(),
+                    self.options,
+                    &self.targets,
+                    self.glossary.as_ref(),
                     f,
-                    record,
+                    view,
                     read,
                     stamps,
-                    read_from.is_some(),
+                    self.read_from.is_some(),
                     keep,
                 );
-                counter.tick();
+                self.counter.tick();
                 pass
             })
             .collect();
-        for (f, (pass, record, reused, handed)) in chunk.iter().zip(passes) {
-            diags.extend(pass.diagnostics);
-            out.numbers.extend(pass.number);
-            let Some(kept) = pass.decision else {
-                out.unusable = true;
-                continue;
-            };
-            out.reused += usize::from(reused);
-            let listing = match (&mut out.records, &record, write_to) {
-                (Some(w), Some(Record::Same(raw, listing)), _) => {
-                    w.push_raw(raw);
-                    *listing
-                }
-                (Some(w), Some(Record::New(record)), Some(c)) => {
-                    w.push(record).map_err(cache_error(c))?;
-                    record.listing
-                }
-                (_, Some(Record::Same(_, listing)), _) => *listing,
-                (_, Some(Record::New(record)), _) => record.listing,
-                (_, None, _) => [0; 32],
-            };
-            out.folders.push(Pass1Folder {
-                folder: f,
-                number: kept.listing.number.clone(),
-                related: kept.listing.related.clone(),
-                digest: pass.digest,
-                listing,
-                handed,
-            });
-            out.related.push((
-                kept.listing.source_path.clone(),
-                kept.listing.number.clone(),
-                kept.related,
-            ));
-            out.language_parts.push(kept.language);
-            out.source_facts.extend(kept.sources);
-            separated.add_decision(kept.listing, kept.report, kept.prints);
-        }
-        if let (Some(w), Some(c)) = (&mut out.records, write_to) {
-            w.end_shard(c).map_err(cache_error(c))?;
+        Ok(ChunkPass {
+            chunk,
+            records,
+            passes,
+            over_budget,
+        })
+    }
+}
+
+/// Merges one chunk's pass 1 into what the build keeps, in folder order.
+fn merge_chunk<'f>(
+    done: ChunkPass<'f>,
+    out: &mut FirstPasses<'f>,
+    separated: &mut visibility::Separated,
+    write_to: Option<&cache::Cache>,
+    diags: &mut Diagnostics,
+) -> Result<(), Error> {
+    if done.over_budget {
+        for f in &mut out.folders {
+            f.handed = None;
         }
     }
-    Ok(out)
+    for ((f, (pass, record, reused, handed)), raw) in
+        done.chunk.iter().zip(done.passes).zip(done.records)
+    {
+        diags.extend(pass.diagnostics);
+        out.numbers.extend(pass.number);
+        let Some(kept) = pass.decision else {
+            out.unusable = true;
+            continue;
+        };
+        out.reused += usize::from(reused);
+        let listing = match (&mut out.records, &record, write_to) {
+            (Some(w), Some(Record::Same(listing)), _) => {
+                w.push_raw(&raw.expect("a record reused was read"));
+                *listing
+            }
+            (Some(w), Some(Record::New(record)), Some(c)) => {
+                w.push(record).map_err(cache_error(c))?;
+                record.listing
+            }
+            (_, Some(Record::Same(listing)), _) => *listing,
+            (_, Some(Record::New(record)), _) => record.listing,
+            (_, None, _) => [0; 32],
+        };
+        out.folders.push(Pass1Folder {
+            folder: f,
+            number: kept.listing.number.clone(),
+            related: kept.listing.related.clone(),
+            digest: pass.digest,
+            listing,
+            handed,
+        });
+        out.related.push((
+            kept.listing.source_path.clone(),
+            kept.listing.number.clone(),
+            kept.related,
+        ));
+        out.language_parts.push(kept.language);
+        out.source_facts.extend(kept.sources);
+        separated.add_decision(kept.listing, kept.report, kept.prints);
+    }
+    if let (Some(w), Some(c)) = (&mut out.records, write_to) {
+        w.end_shard(c).map_err(cache_error(c))?;
+    }
+    Ok(())
 }
 
 /// Pass 1 for one folder: the pass, the folder's record (for the cache),
 /// whether it was reused, and what is kept for pass 2.
-type FirstPassOf<'r> = (
+type FirstPassOf = (
     folder::FirstPass,
-    Option<Record<'r>>,
+    Option<Record>,
     bool,
     Option<folder::Handed>,
 );
 
 /// A folder's record for this build's cache.
-enum Record<'r> {
-    /// The last build's, unchanged, and the hash of the folder's listing.
-    Same(&'r cache::RawFolderRecord, cache::Digest),
+enum Record {
+    /// The last build's, unchanged (written again as read), and the hash of
+    /// the folder's listing.
+    Same(cache::Digest),
     /// Made (or changed) by this build.
     New(cache::FolderRecord),
 }
@@ -982,19 +1062,19 @@ enum Record<'r> {
 /// it makes the folder's cache record; with `hand_on` it keeps the folder
 /// for pass 2 (as parsed, or as read when the record was reused).
 #[allow(clippy::too_many_arguments)]
-fn first_pass_of<'r>(
+fn first_pass_of(
     options: &Options,
-    site: &visibility::PublicSite,
+    targets: &config::LanguageConfig,
     glossary: Option<&markdown::Glossary>,
     f: &site::Folder,
-    record: Option<(&'r cache::RawFolderRecord, cache::FolderRecordRef)>,
+    record: Option<cache::FolderRecordRef>,
     read: Option<folder::Read>,
     stamps: Vec<(String, Option<cache::Stamp>)>,
     keep: bool,
     hand_on: bool,
-) -> FirstPassOf<'r> {
+) -> FirstPassOf {
     let digest = read.as_ref().map(|(_, d)| *d);
-    if let Some((raw, record)) = record {
+    if let Some(record) = record {
         if digest.is_none_or(|d| d == record.digest) {
             let thawed = visibility::thaw::<folder::FirstPass>(record.first_pass)
                 .filter(|p| p.digest == record.digest && p.decision.is_some());
@@ -1002,7 +1082,7 @@ fn first_pass_of<'r>(
                 // Written again as it was, unless a file's stamp changed
                 // and not its content.
                 let record = match record.matches(&stamps) {
-                    true => Record::Same(raw, record.listing),
+                    true => Record::Same(record.listing),
                     false => Record::New(record.with_stamps(stamps)),
                 };
                 let handed = read.filter(|_| hand_on).map(folder::Handed::Read);
@@ -1032,7 +1112,7 @@ fn first_pass_of<'r>(
             None => unreachable!("one read per folder"),
         },
     };
-    let (pass, bundle) = folder::first_pass(site, glossary, read, options.strict, hand_on);
+    let (pass, bundle) = folder::first_pass(targets, glossary, read, options.strict, hand_on);
     let record = pass
         .decision
         .as_ref()
@@ -1203,7 +1283,7 @@ const CHUNK: usize = 512;
 /// for pass 2, parsed, so that most sites are read and parsed once; a site
 /// larger than this is read again (and each folder's content hash checked),
 /// so memory stays bounded however large the site.
-const KEEP_READ_BYTES: usize = 128 * 1024 * 1024;
+pub const KEEP_READ_BYTES: usize = 128 * 1024 * 1024;
 
 /// Ticks when a unit ends, however it ends.
 struct TickOnDrop<'a, 'b>(&'a Counter<'b>);

@@ -33,7 +33,14 @@ fn pass_one(root: &Path) -> (Site, Vec<FirstPass>) {
         .into_iter()
         .map(|read| {
             let read = read.expect("the folder can be read");
-            folder::first_pass(&separated.public, glossary.as_ref(), read, false, false).0
+            folder::first_pass(
+                &separated.public.config.language,
+                glossary.as_ref(),
+                read,
+                false,
+                false,
+            )
+            .0
         })
         .collect();
     (site, passes)

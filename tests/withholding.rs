@@ -134,6 +134,43 @@ fn planted_markers_reach_no_output_byte() {
     }
 }
 
+/// A site too large to keep its folders for pass 2 has each read again
+/// there: what it publishes, withholds and says is the same, and leaks
+/// nothing either.
+#[test]
+fn planted_markers_reach_no_output_byte_when_every_folder_is_read_again() {
+    let site = fixture("minimal");
+    let markers = plant_markers(site.path());
+    let out = tempfile::tempdir().unwrap();
+    let build_with = |name: &str, keep_bytes: usize| {
+        let mut options = plainsight::Options::for_root(site.path());
+        options.output = out.path().join(name);
+        options.report_dir = out.path().join(format!("{name}-reports"));
+        options.cache_dir = None;
+        options.keep_bytes = keep_bytes;
+        let outcome = plainsight::build(&options).expect("no internal error");
+        assert_ok(&outcome);
+        let written = files(&options.output);
+        let reports = files(&options.report_dir);
+        (outcome, written, reports)
+    };
+    let (again, output, reports) = build_with("read-again", 0);
+    let (kept, kept_output, kept_reports) = build_with("kept", plainsight::KEEP_READ_BYTES);
+    assert!(output.len() > 20, "the site was built");
+    for marker in &markers {
+        assert!(
+            files_containing(&output, marker).is_empty(),
+            "{marker} leaked into {:?}",
+            files_containing(&output, marker)
+        );
+        assert!(files_containing(&reports, marker).is_empty());
+        assert!(!printed(&again).to_lowercase().contains(marker));
+    }
+    assert!(output == kept_output, "the two sites differ");
+    assert!(reports == kept_reports, "the two reports differ");
+    assert_eq!(again.diagnostics, kept.diagnostics);
+}
+
 #[test]
 fn example_site_markers_reach_no_output_byte() {
     let site = example();
@@ -353,8 +390,13 @@ fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
     let mut withheld_somewhere = false;
     for f in &folders {
         let read = || folder::read_all(root, &[f]).pop().unwrap().unwrap();
-        let (pass, kept) =
-            folder::first_pass(&separated.public, glossary.as_ref(), read(), false, true);
+        let (pass, kept) = folder::first_pass(
+            &separated.public.config.language,
+            glossary.as_ref(),
+            read(),
+            false,
+            true,
+        );
         let kept = kept.expect("a usable folder is kept when asked");
         withheld_somewhere |= !pass.decision.unwrap().report.items.is_empty();
         let (mut from_kept, mut read_again) = (Diagnostics::default(), Diagnostics::default());
@@ -372,9 +414,15 @@ fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
         assert_eq!(from_kept.into_sorted(), read_again.into_sorted());
         // Not kept unless asked.
         assert!(
-            folder::first_pass(&separated.public, glossary.as_ref(), read(), false, false)
-                .1
-                .is_none()
+            folder::first_pass(
+                &separated.public.config.language,
+                glossary.as_ref(),
+                read(),
+                false,
+                false
+            )
+            .1
+            .is_none()
         );
     }
     assert!(withheld_somewhere, "the fixture withholds something");
