@@ -687,11 +687,9 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         let changed = publisher.publish(&removed).map_err(Error::Write)?;
         if let Some(c) = &cache {
             // In place, only the folders holding what changed are looked at again.
-            let old_dirs: std::collections::HashMap<String, cache::Stamp> = match &changed {
-                Some(_) => old_output
-                    .map(|o| o.dirs.into_iter().collect())
-                    .unwrap_or_default(),
-                None => Default::default(),
+            let old_dirs = match &changed {
+                Some(_) => old_output.map(|o| o.dirs).unwrap_or_default(),
+                None => Vec::new(),
             };
             let mut touched = std::collections::HashSet::from([""]);
             for path in changed.iter().flatten() {
@@ -701,12 +699,10 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                     rest = dir;
                 }
             }
-            let known = |d: &str| match touched.contains(d) {
-                true => None,
-                false => old_dirs.get(d).copied(),
-            };
-            let dirs =
-                output::dir_stamps(&options.output, &written, known).map_err(Error::Write)?;
+            let dirs = output::dir_stamps(&options.output, &written, &old_dirs, |d| {
+                touched.contains(d)
+            })
+            .map_err(Error::Write)?;
             let mut out = c.writer("output").map_err(cache_error(c))?;
             out.push(&cache::OutputRecord {
                 output: absolute(&options.output),

@@ -317,12 +317,14 @@ fn swap(staged: PathBuf, output: &Path, parent: &Path) -> Result<(), WriteError>
 }
 
 /// The stamps of the output folder and every folder holding `paths` (as
-/// the cache keeps them; `""` is the output folder itself). `known` gives the
-/// stamp of a folder known to be untouched since it was last looked at.
+/// the cache keeps them, in order; `""` is the output folder itself). A
+/// folder in `old` (stamps taken earlier, in the same order) is not looked
+/// at again unless `touched` says something in it changed since.
 pub fn dir_stamps(
     output: &Path,
     paths: &[String],
-    known: impl Fn(&str) -> Option<Stamp> + Sync,
+    old: &[(String, Stamp)],
+    touched: impl Fn(&str) -> bool,
 ) -> Result<Vec<(String, Stamp)>, WriteError> {
     let mut dirs = std::collections::BTreeSet::from([""]);
     let mut last_parent = "";
@@ -341,17 +343,33 @@ pub fn dir_stamps(
             rest = dir;
         }
     }
-    let dirs: Vec<&str> = dirs.into_iter().collect();
-    crate::source::in_flight(&dirs, |d| {
-        if let Some(stamp) = known(d) {
-            return Ok((d.to_string(), stamp));
-        }
-        let path = output.join(d);
+    // Both in order: each folder's earlier stamp is found by walking `old`
+    // alongside (a stamp out of order is just not found, and taken again).
+    let mut old = old.iter().peekable();
+    let mut stamps: Vec<(String, Option<Stamp>)> = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        while old.next_if(|(o, _)| o.as_str() < dir).is_some() {}
+        let known = old
+            .next_if(|(o, _)| o == dir)
+            .filter(|_| !touched(dir))
+            .map(|(_, s)| *s);
+        stamps.push((dir.to_string(), known));
+    }
+    let unknown: Vec<usize> = (0..stamps.len())
+        .filter(|&i| stamps[i].1.is_none())
+        .collect();
+    let looked = crate::source::in_flight(&unknown, |&i| {
+        let path = output.join(&stamps[i].0);
         let meta = std::fs::symlink_metadata(&path).map_err(at(&path))?;
-        Ok((d.to_string(), Stamp::of_output(&meta)))
-    })
-    .into_iter()
-    .collect()
+        Ok(Stamp::of_output(&meta))
+    });
+    for (i, stamp) in unknown.into_iter().zip(looked) {
+        stamps[i].1 = Some(stamp?);
+    }
+    Ok(stamps
+        .into_iter()
+        .map(|(dir, stamp)| (dir, stamp.expect("every folder's stamp is known or taken")))
+        .collect())
 }
 
 /// Whether the output folder is exactly as the cache says the last build
@@ -491,6 +509,53 @@ impl<R: io::Read> io::Write for SameAs<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folder_stamps_are_taken_again_only_where_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for d in ["a/b", "c", "d"] {
+            std::fs::create_dir_all(out.join(d)).unwrap();
+        }
+        let paths: Vec<String> = [
+            "a/b/x.html",
+            "a/y.html",
+            "c/z.html",
+            "d/w.html",
+            "index.html",
+        ]
+        .map(String::from)
+        .to_vec();
+        let now = |d: &str| Stamp::of_output(&std::fs::symlink_metadata(out.join(d)).unwrap());
+        let fresh = dir_stamps(out, &paths, &[], |_| false).unwrap();
+        let names: Vec<&str> = fresh.iter().map(|(d, _)| d.as_str()).collect();
+        assert_eq!(names, ["", "a", "a/b", "c", "d"]);
+        assert!(fresh.iter().all(|(d, s)| *s == now(d)));
+
+        // Earlier stamps (here a file's, to tell them apart) are kept for
+        // folders not touched; a touched folder, or one not in `old`, is
+        // looked at again.
+        std::fs::write(out.join("elsewhere.txt"), "x").unwrap();
+        let made_up = now("elsewhere.txt");
+        let old: Vec<(String, Stamp)> = ["", "a", "a/b", "c"]
+            .map(|d| (d.to_string(), made_up))
+            .to_vec();
+        let again = dir_stamps(out, &paths, &old, |d| d == "a" || d.is_empty()).unwrap();
+        let expected: Vec<(String, Stamp)> = [
+            ("", now("")),
+            ("a", now("a")),
+            ("a/b", made_up),
+            ("c", made_up),
+            ("d", now("d")),
+        ]
+        .map(|(d, s)| (d.to_string(), s))
+        .to_vec();
+        assert_eq!(again, expected);
+
+        // A folder that has gone is an error, not a stamp.
+        std::fs::remove_dir_all(out.join("d")).unwrap();
+        assert!(dir_stamps(out, &paths, &old, |_| false).is_err());
+    }
 
     #[cfg(unix)]
     #[test]
