@@ -10,6 +10,7 @@
 #   HUGO=1             0 skips Hugo entirely
 #   RUN_HUGO_100K=0    1 also runs Hugo at 100,000 decisions and above (needs a lot of memory)
 #   INCR_SIZE=10000    size at which the one-edit rebuild is timed (if it is among SIZES)
+#   INCR_RUNS=15       timed one-edit rebuilds (short, so more of them: a steadier median)
 #   VERIFY_INCR=1      after the rebuild runs, compare the output with a clean build (diff -r)
 #   TIMEOUT=3600       seconds any single build may take before the benchmark fails
 #   KEEP_OUTPUT=0      1 keeps the built sites under target/bench/out/
@@ -29,6 +30,7 @@ SEED=${SEED:-1}
 HUGO=${HUGO:-1}
 RUN_HUGO_100K=${RUN_HUGO_100K:-0}
 INCR_SIZE=${INCR_SIZE:-10000}
+INCR_RUNS=${INCR_RUNS:-15}
 VERIFY_INCR=${VERIFY_INCR:-1}
 TIMEOUT=${TIMEOUT:-3600}
 KEEP_OUTPUT=${KEEP_OUTPUT:-0}
@@ -41,7 +43,7 @@ note() { echo "bench/run.sh: $*" >&2; }
 trap 'echo "bench/run.sh: failed at line $LINENO (exit $?)" >&2' ERR
 
 is_uint() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
-for knob in RUNS SEED TIMEOUT INCR_SIZE; do
+for knob in RUNS SEED TIMEOUT INCR_SIZE INCR_RUNS; do
     is_uint "${!knob}" || [[ $knob == SEED && ${!knob} == 0 ]] || die "$knob must be a positive whole number, got '${!knob}'"
 done
 
@@ -140,11 +142,11 @@ print(f"{int(m.group(1)) / 1024:.0f}")
 PY
 }
 
-# timed NAME JSON PREPARE CMD : hyperfine, RUNS runs; prints "median min max cpu"
+# timed NAME JSON PREPARE CMD [RUNS] : hyperfine, RUNS runs; prints "median min max cpu"
 # (wall seconds; cpu = mean user+system seconds, less sensitive to a busy machine).
 timed() {
-    local name=$1 json=$2 prepare=$3 cmd=$4
-    if ! hyperfine --runs "$RUNS" --style basic --command-name "$name" \
+    local name=$1 json=$2 prepare=$3 cmd=$4 runs=${5:-$RUNS}
+    if ! hyperfine --runs "$runs" --style basic --command-name "$name" \
         --prepare "$prepare" --export-json "$json" "timeout $TIMEOUT $cmd" \
         >"$json.log" 2>&1; then
         tail -n 20 "$json.log" >&2 || true
@@ -282,8 +284,8 @@ for n in "${sizes[@]}"; do
         note "incremental $n: first build of the copy (untimed)"
         eval "$inc_cmd" >/dev/null 2>&1 || die "the first build of the copied corpus failed"
         sync
-        note "incremental $n: $RUNS timed rebuilds after one edit (each preceded by an untimed restore + build)"
-        read -r i_med i_min i_max i_cpu < <(timed "incremental-$n" "$logs/incremental-$n.json" "$inc_prep" "$inc_cmd")
+        note "incremental $n: $INCR_RUNS timed rebuilds after one edit (each preceded by an untimed restore + build)"
+        read -r i_med i_min i_max i_cpu < <(timed "incremental-$n" "$logs/incremental-$n.json" "$inc_prep" "$inc_cmd" "$INCR_RUNS")
         frac=$(calc "f'{$i_med / $ps_med:.2f}'")
         rows+=("| $n | plainsight, rebuild after editing 1 decision | $i_med | $i_min–$i_max | $i_cpu | — | — | — | ${frac} of its full build |")
         ok=$(calc "'met' if $i_med < 0.1 * $ps_med else 'NOT met'")
@@ -321,7 +323,8 @@ report=$(
 # plainsight benchmark, $day
 
 Full builds of generated corpora (\`examples/gen_corpus.rs\`, seed $SEED), median
-of $RUNS runs each; peak RSS from one extra run under \`/usr/bin/time -v\`.
+of $RUNS runs each ($INCR_RUNS for the rebuild after one edit); peak RSS from
+one extra run under \`/usr/bin/time -v\`.
 Hugo builds the same Markdown files with minimal templates (see
 bench/README.md: it does much less work per page than plainsight).
 
@@ -348,7 +351,7 @@ Machine and versions:
 - $(rustc --version 2>/dev/null || echo 'rustc unknown')
 - hugo: $hugo_version
 - $(hyperfine --version)
-- command: \`RUNS=$RUNS SEED=$SEED HUGO=$HUGO RUN_HUGO_100K=$RUN_HUGO_100K INCR_SIZE=$INCR_SIZE bench/run.sh ${sizes[*]}\`
+- command: \`RUNS=$RUNS SEED=$SEED HUGO=$HUGO RUN_HUGO_100K=$RUN_HUGO_100K INCR_SIZE=$INCR_SIZE INCR_RUNS=$INCR_RUNS bench/run.sh ${sizes[*]}\`
 EOF
 )
 
