@@ -63,6 +63,32 @@ fn plant_markers(site: &Path) -> Vec<&'static str> {
     ]
 }
 
+/// Asserts that no marker is in any file written, in the withholding
+/// report or in any message.
+#[track_caller]
+fn assert_no_marker(
+    markers: &[&str],
+    output: &std::collections::BTreeMap<String, Vec<u8>>,
+    reports: &std::collections::BTreeMap<String, Vec<u8>>,
+    outcome: &plainsight::Outcome,
+) {
+    for marker in markers {
+        assert!(
+            files_containing(output, marker).is_empty(),
+            "{marker} leaked into {:?}",
+            files_containing(output, marker)
+        );
+        assert!(
+            files_containing(reports, marker).is_empty(),
+            "{marker} is in the withholding report"
+        );
+        assert!(
+            !printed(outcome).to_lowercase().contains(marker),
+            "{marker} is in a message"
+        );
+    }
+}
+
 #[test]
 fn planted_markers_reach_no_output_byte() {
     let site = fixture("minimal");
@@ -72,21 +98,7 @@ fn planted_markers_reach_no_output_byte() {
     let output = files(&site.path().join("public"));
     let reports = files(&site.path().join("reports"));
     assert!(output.len() > 20, "the site was built");
-    for marker in &markers {
-        assert!(
-            files_containing(&output, marker).is_empty(),
-            "{marker} leaked into {:?}",
-            files_containing(&output, marker)
-        );
-        assert!(
-            files_containing(&reports, marker).is_empty(),
-            "{marker} is in the withholding report"
-        );
-        assert!(
-            !printed(&outcome).to_lowercase().contains(marker),
-            "{marker} is in a message"
-        );
-    }
+    assert_no_marker(&markers, &output, &reports, &outcome);
     // What was withheld is still visible as such.
     let report = text(
         &site.path().join("public"),
@@ -157,15 +169,7 @@ fn planted_markers_reach_no_output_byte_when_every_folder_is_read_again() {
     let (again, output, reports) = build_with("read-again", 0);
     let (kept, kept_output, kept_reports) = build_with("kept", plainsight::KEEP_READ_BYTES);
     assert!(output.len() > 20, "the site was built");
-    for marker in &markers {
-        assert!(
-            files_containing(&output, marker).is_empty(),
-            "{marker} leaked into {:?}",
-            files_containing(&output, marker)
-        );
-        assert!(files_containing(&reports, marker).is_empty());
-        assert!(!printed(&again).to_lowercase().contains(marker));
-    }
+    assert_no_marker(&markers, &output, &reports, &again);
     assert!(output == kept_output, "the two sites differ");
     assert!(reports == kept_reports, "the two reports differ");
     assert_eq!(again.diagnostics, kept.diagnostics);
