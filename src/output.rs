@@ -404,22 +404,6 @@ fn is_ours(dir: &Path) -> bool {
             .unwrap_or(false)
 }
 
-/// Writes one file atomically (temporary file, then rename), for reports.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    write_atomic_with(path, &mut |out| out.write_all(bytes))
-}
-
-/// [`write_atomic`] for a file written in pieces by `write`, so that a large
-/// one is never held whole. A file that already holds exactly those bytes
-/// is left as it is: a rebuild that changes nothing in a large report does
-/// not write it again (`write` is then called twice when it did change).
-pub fn write_atomic_with(
-    path: &Path,
-    write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
-) -> Result<(), WriteError> {
-    prepare_atomic(path, write)?.put_in_place()
-}
-
 /// A file made by [`prepare_atomic`], not yet in its place.
 pub struct Prepared {
     path: PathBuf,
@@ -442,9 +426,12 @@ impl Prepared {
     }
 }
 
-/// [`write_atomic_with`] up to the last step: the file is written beside
-/// `path` (or found to be there already), and put in place by
-/// [`Prepared::put_in_place`]; dropped instead, it leaves `path` as it was.
+/// Writes one file atomically, for reports: made in pieces by `write` beside
+/// `path` (so that a large one is never held whole), then put in place by
+/// [`Prepared::put_in_place`] (a rename); dropped instead, it leaves `path`
+/// as it was. A file that already holds exactly those bytes is left as it
+/// is: a rebuild that changes nothing in a large report does not write it
+/// again (`write` is then called twice when it did change).
 pub fn prepare_atomic(
     path: &Path,
     write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
@@ -557,6 +544,17 @@ mod tests {
         assert!(dir_stamps(out, &paths, &old, |_| false).is_err());
     }
 
+    fn write_atomic_with(
+        path: &Path,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), WriteError> {
+        prepare_atomic(path, write)?.put_in_place()
+    }
+
+    fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        write_atomic_with(path, &mut |out| out.write_all(bytes))
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_file_written_atomically_is_left_alone_only_when_it_holds_the_same_bytes() {
@@ -582,6 +580,15 @@ mod tests {
         assert_eq!(inode(), before);
         write_atomic_with(&path, &mut pieces(&[b"t", b"w"])).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"tw");
+        // Made and not put in place, it leaves the file as it was and
+        // nothing beside it.
+        let made = prepare_atomic(&path, &mut pieces(&[b"new"])).unwrap();
+        drop(made);
+        assert_eq!(std::fs::read(&path).unwrap(), b"tw");
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
         // A link to a file with the same bytes is replaced by the file.
         let elsewhere = dir.path().join("elsewhere");
         std::fs::write(&elsewhere, b"three").unwrap();

@@ -84,16 +84,9 @@ impl Report {
         self.guard = summary;
     }
 
-    /// Writes `withholding.json` and `withholding.html` into `dir`.
-    pub fn write(&self, dir: &Path) -> Result<(), WriteError> {
-        for file in self.prepare(dir)? {
-            file.put_in_place()?;
-        }
-        Ok(())
-    }
-
-    /// The report's files, written beside their places in `dir` (both at
-    /// once), to be put in place when the build has published.
+    /// `withholding.json` and `withholding.html`, written beside their places
+    /// in `dir` (both at once), to be put in place when the build has
+    /// published.
     pub fn prepare(&self, dir: &Path) -> Result<[Prepared; 2], WriteError> {
         // Each grows with what is withheld: it is written as it is made.
         let (json, html) = rayon::join(
