@@ -999,19 +999,18 @@ fn merge_chunk<'f>(
             continue;
         };
         out.reused += usize::from(reused);
-        let listing = match (&mut out.records, &record, write_to) {
-            (Some(w), Some(Record::Same(listing)), _) => {
-                w.push_raw(&raw.expect("a record reused was read"));
-                *listing
-            }
-            (Some(w), Some(Record::New(record)), Some(c)) => {
-                w.push(record).map_err(cache_error(c))?;
-                record.listing
-            }
-            (_, Some(Record::Same(listing)), _) => *listing,
-            (_, Some(Record::New(record)), _) => record.listing,
-            (_, None, _) => [0; 32],
+        let listing = match &record {
+            Some(Record::Same(listing)) => *listing,
+            Some(Record::New(record)) => record.listing,
+            None => [0; 32],
         };
+        if let (Some(w), Some(c)) = (&mut out.records, write_to) {
+            match &record {
+                Some(Record::Same(_)) => w.push_raw(&raw.expect("a record reused was read")),
+                Some(Record::New(record)) => w.push(record).map_err(cache_error(c))?,
+                None => {}
+            }
+        }
         out.folders.push(Pass1Folder {
             folder: f,
             number: kept.listing.number.clone(),
