@@ -180,10 +180,17 @@ pub struct Reuse {
     /// Units of files (one per decision, one for the site-wide pages, one
     /// for the sitemap and robots.txt) whose files were left as they were.
     pub units: usize,
-    pub of_units: usize,
     /// Whether the output folder was changed in place (only changed files
     /// written) rather than written afresh.
     pub in_place: bool,
+}
+
+impl Reuse {
+    /// Units of files there are: one per decision, the site-wide pages,
+    /// and the sitemap with robots.txt.
+    pub fn of_units(&self) -> usize {
+        self.decisions + 2
+    }
 }
 
 /// Wall time of each stage, in order; for the parallel stage, the time each
@@ -641,7 +648,6 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         decisions_read: first.reused,
         decisions,
         units: reused.lock().expect("a unit panicked").len(),
-        of_units: decisions + 2,
         in_place,
     };
     if diags.has_errors() {

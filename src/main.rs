@@ -259,7 +259,7 @@ fn reuse_line(r: &plainsight::Reuse) -> String {
         r.decisions_read,
         r.decisions,
         r.units,
-        r.of_units,
+        r.of_units(),
         if r.in_place {
             "updated in place"
         } else {

@@ -94,7 +94,7 @@ fn a_rebuild_after_editing_one_body_reuses_the_rest_and_matches_a_clean_build() 
     let r = reuse(&second);
     assert!(r.in_place, "{r:?}");
     // The other decision and the site-wide pages (no listing changed) are reused.
-    assert_eq!(r.units, r.of_units - 1, "{r:?}");
+    assert_eq!(r.units, r.of_units() - 1, "{r:?}");
     assert_eq!(r.decisions_read, 1, "{r:?}");
     assert_same_as_clean(site.path());
     assert!(
@@ -108,7 +108,7 @@ fn a_rebuild_after_editing_one_body_reuses_the_rest_and_matches_a_clean_build() 
     assert_eq!(fresh.diagnostics, second.diagnostics);
     // And once more with nothing changed: everything is reused.
     let third = rebuild(site.path());
-    assert_eq!(reuse(&third).units, reuse(&third).of_units);
+    assert_eq!(reuse(&third).units, reuse(&third).of_units());
     assert_eq!(third.diagnostics, second.diagnostics);
     assert_same_as_clean(site.path());
 }
@@ -340,7 +340,7 @@ fn check_uses_the_cache_and_finds_the_same() {
     let site = example();
     assert_ok(&rebuild(site.path()));
     let cached = plainsight::check(site.path()).unwrap();
-    assert_eq!(reuse(&cached).units, reuse(&cached).of_units);
+    assert_eq!(reuse(&cached).units, reuse(&cached).of_units());
     let mut options = Options::for_root(site.path());
     options.cache_dir = None;
     let fresh = plainsight::check_with(&options).unwrap();
