@@ -155,7 +155,9 @@ pub const FILE: &str = "site.toml";
 
 impl SiteConfig {
     pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
-        match frontmatter::parse_toml::<SiteConfig>(FILE, text, text, 0) {
+        // site.toml is published (names, contact details): its text may be quoted.
+        let quoting = || crate::diagnostics::Quoting::Public;
+        match frontmatter::parse_toml::<SiteConfig>(FILE, text, text, 0, quoting) {
             Ok(mut config) => {
                 match base_url(&config.base_url) {
                     Ok(url) => config.base_url = url,

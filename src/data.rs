@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position, Quoting};
 use crate::document::{Exemption, Status, understand_status};
 use crate::frontmatter;
 
@@ -131,14 +131,20 @@ pub fn parse(
     csv_text: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<Dataset> {
-    let schema: SchemaFile = match frontmatter::parse_toml(schema_path, schema_text, schema_text, 0)
-    {
-        Ok(s) => s,
-        Err(d) => {
-            diagnostics.push(d);
-            return None;
-        }
+    // A schema that declares an exempt column (or may: it does not read)
+    // lists that column's allowed values; a message quotes none of it.
+    let quoting = || match toml::from_str::<toml::Table>(schema_text) {
+        Ok(table) if !crate::document::declares_withholding(&table) => Quoting::Public,
+        _ => Quoting::Withheld,
     };
+    let schema: SchemaFile =
+        match frontmatter::parse_toml(schema_path, schema_text, schema_text, 0, quoting) {
+            Ok(s) => s,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
     let before = diagnostics.error_count();
     let at = |span: std::ops::Range<usize>| Position::of_offset(schema_text, span.start);
     let mut columns = Vec::new();
@@ -178,13 +184,13 @@ pub fn parse(
                         Some((d.to_string(), c.to_string(), p))
                     }
                     _ => {
+                        let named = status
+                            .quoting()
+                            .quote(&format!("references = \"{}\"", r.get_ref()), "`references`");
                         diagnostics.push(
                             Diagnostic::error(
                                 schema_path,
-                                format!(
-                                    "`references = \"{}\"` must name a dataset and a column",
-                                    r.get_ref()
-                                ),
+                                format!("{named} must name a dataset and a column"),
                             )
                             .at(p)
                             .help("write it like `references = \"lots.id\"`"),
@@ -219,6 +225,21 @@ pub fn parse(
         });
     }
     let primary_key = match schema.primary_key {
+        Some(pk)
+            if columns
+                .iter()
+                .any(|c| &c.name == pk.get_ref() && matches!(c.status, Status::Exempt(_))) =>
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    schema_path,
+                    format!("`primary_key` names `{}`, which is exempt", pk.get_ref()),
+                )
+                .at(at(pk.span()))
+                .help("a row's key is published (in addresses, links and downloads) and repeated in messages; name a public column"),
+            );
+            None
+        }
         Some(pk) if !columns.iter().any(|c| &c.name == pk.get_ref()) => {
             diagnostics.push(
                 Diagnostic::error(
@@ -301,8 +322,9 @@ fn read_rows(
                     .help("each column may appear once"),
             ),
             Some(index) => order.push((i, index)),
+            // Its status is not known, so not even its name is quoted.
             None => diagnostics.push(
-                Diagnostic::error(csv_path, format!("column `{name}` is not declared in the schema"))
+                Diagnostic::error(csv_path, format!("a column (its name is {NOT_SHOWN}) is not declared in the schema"))
                     .at(position)
                     .help("declare it in the schema with `public = true` or `exempt = { ... }`; undeclared columns are never published"),
             ),
@@ -376,8 +398,11 @@ fn csv_error(csv_path: &str, csv_text: &str, e: &csv::Error) -> Diagnostic {
                 .help("save the file as UTF-8 (in spreadsheet programs: \"CSV UTF-8\")")
         }
         _ => {
+            // The reader's own words are not given: they could quote a cell.
             let _ = csv_text;
-            Diagnostic::error(csv_path, format!("the file cannot be read as CSV: {e}"))
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            Diagnostic::error(csv_path, "the file cannot be read as CSV")
+                .at(Position { line, column: 0 })
                 .help("save it again as CSV UTF-8")
         }
     }
@@ -430,13 +455,9 @@ fn check_cells(dataset: &Dataset, diagnostics: &mut Diagnostics) {
                 );
             }
             // An exempt cell's value is never repeated in a message: CI logs are often public.
-            let exempt = matches!(column.status, Status::Exempt(_));
+            let quoting = column.status.quoting();
             for value in values {
-                let shown = if exempt {
-                    "the value (not shown: the column is exempt)".to_string()
-                } else {
-                    format!("`{value}`")
-                };
+                let shown = quoting.quote(value, "the value (not shown: the column is exempt)");
                 if let Some(problem) = type_problem(column.ty, value) {
                     diagnostics.push(
                         Diagnostic::error(
@@ -458,7 +479,14 @@ fn check_cells(dataset: &Dataset, diagnostics: &mut Diagnostics) {
                                 ),
                             )
                             .at(position)
-                            .help(format!("use one of: {}", allowed.join(", "))),
+                            .help(match quoting {
+                                // The allowed values of an exempt column are its possible values.
+                                Quoting::Withheld => {
+                                    "use one of the values the schema allows for this column"
+                                        .to_string()
+                                }
+                                Quoting::Public => format!("use one of: {}", allowed.join(", ")),
+                            }),
                         );
                     }
                 }
@@ -480,10 +508,14 @@ fn check_cells(dataset: &Dataset, diagnostics: &mut Diagnostics) {
                     .help("every row needs a unique key"),
                 );
             } else if !keys.insert(key.to_string()) {
+                let key = dataset.columns[k]
+                    .status
+                    .quoting()
+                    .quote(key, "this row's key");
                 diagnostics.push(
                     Diagnostic::error(
                         &dataset.csv_path,
-                        format!("the key `{key}` is used by more than one row"),
+                        format!("the key {key} is used by more than one row"),
                     )
                     .at(position)
                     .help("every row needs a unique key"),
@@ -596,7 +628,11 @@ exempt = { paragraph = 3, reason = "Prices" }
     fn undeclared_column_is_an_error() {
         let (ds, d) = parse_csv("id,rate,score\nP1,1,2\n");
         assert!(ds.is_none());
-        assert_eq!(d[0].message, "column `score` is not declared in the schema");
+        // Its status is not known: its name is not quoted.
+        assert_eq!(
+            d[0].message,
+            "a column (its name is not shown, as its source is or may be exempt) is not declared in the schema"
+        );
         assert_eq!((d[0].line, d[0].column), (1, 9));
     }
 
@@ -622,6 +658,50 @@ exempt = { paragraph = 3, reason = "Prices" }
     fn duplicate_keys() {
         let (_, d) = parse_csv("id,rate\nP1,1\nP1,2\n");
         assert_eq!(d[0].message, "the key `P1` is used by more than one row");
+    }
+
+    #[test]
+    fn an_exempt_primary_key_is_an_error() {
+        let schema = SCHEMA.replace("primary_key = \"id\"", "primary_key = \"rate\"");
+        let mut d = Diagnostics::default();
+        assert!(parse("x", "s", &schema, "c", "id,rate\nP1,1\n", &mut d).is_none());
+        let d = d.into_sorted();
+        assert_eq!(d[0].message, "`primary_key` names `rate`, which is exempt");
+        assert_eq!((d[0].line, d[0].column), (3, 15));
+    }
+
+    #[test]
+    fn an_exempt_columns_allowed_values_are_not_listed() {
+        let schema = SCHEMA.replace(
+            "type = \"decimal\"",
+            "type = \"decimal\"\nvalues = [\"7431.2917\"]",
+        );
+        let mut d = Diagnostics::default();
+        parse("x", "s", &schema, "c", "id,rate\nP1,8802.4406\n", &mut d);
+        let printed: String = d.into_sorted().iter().map(|d| d.to_string()).collect();
+        assert!(
+            printed.contains("is not one of the allowed values"),
+            "{printed}"
+        );
+        assert!(
+            !printed.contains("7431") && !printed.contains("8802"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn a_schema_with_an_exempt_column_is_not_quoted() {
+        let schema = format!(
+            "{SCHEMA}\n[[columns]]\nname = \"band\"\ntitle = \"B\"\ntype = \"strnig\"\nexempt = {{ paragraph = 3, reason = \"r\" }}\nvalues = [7431.2917]\n"
+        );
+        let mut d = Diagnostics::default();
+        assert!(parse("x", "s", &schema, "c", "id,rate\n", &mut d).is_none());
+        let printed: String = d.into_sorted().iter().map(|d| d.to_string()).collect();
+        assert!(
+            printed.contains("is not a value this key takes"),
+            "{printed}"
+        );
+        assert!(!printed.contains("strnig"), "{printed}");
     }
 
     #[test]

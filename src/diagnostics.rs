@@ -95,6 +95,43 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Whether a message may quote what the source it is about says.
+///
+/// Messages reach CI logs, which are often public, so a value, key or name
+/// written in an exempt source (or in one whose status is not known, as when
+/// it cannot be parsed: fail closed) is never quoted. Code that puts a
+/// source's text into a message does it through [`Quoting::quote`], so the
+/// choice is made in one place rather than by editing finished messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    /// The source is known to be published: its text may be quoted.
+    Public,
+    /// The source is exempt, or may be: nothing it says is quoted.
+    Withheld,
+}
+
+impl Quoting {
+    /// `Public` only when both are.
+    pub fn and(self, other: Quoting) -> Quoting {
+        match (self, other) {
+            (Quoting::Public, Quoting::Public) => Quoting::Public,
+            _ => Quoting::Withheld,
+        }
+    }
+
+    /// `text` in backticks, or `instead` (words saying what is meant, such
+    /// as "this value") when the source is withheld.
+    pub fn quote(self, text: &str, instead: &str) -> String {
+        match self {
+            Quoting::Public => format!("`{text}`"),
+            Quoting::Withheld => instead.to_string(),
+        }
+    }
+}
+
+/// Said after a placeholder in a message about a withheld source.
+pub const NOT_SHOWN: &str = "not shown, as its source is or may be exempt";
+
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Position {

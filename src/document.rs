@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position, Quoting};
 use crate::frontmatter;
 
 /// A calendar date written as a bare TOML date (`2022-07-13`).
@@ -72,6 +72,59 @@ pub struct Exemption {
 pub enum Status {
     Public,
     Exempt(Exemption),
+}
+
+impl Status {
+    /// Whether messages may quote what a source with this status says.
+    pub fn quoting(&self) -> Quoting {
+        match self {
+            Status::Public => Quoting::Public,
+            Status::Exempt(_) => Quoting::Withheld,
+        }
+    }
+}
+
+/// How messages may quote a document whose front matter could not be read
+/// into its type (its status is then not known). Fail closed: only when the
+/// front matter reads as TOML, its kind is published by default or it says
+/// `public = true`, and no key anywhere in it is `exempt`, `public` other
+/// than `true`, or a near miss of either (a misspelt `exmept` shows the
+/// author meant to withhold something).
+pub fn quoting_of(front_matter: &str) -> Quoting {
+    let Ok(table) = toml::from_str::<toml::Table>(front_matter) else {
+        return Quoting::Withheld;
+    };
+    let public = table.get("public").map(toml::Value::as_bool);
+    let published = match table.get("kind").and_then(toml::Value::as_str) {
+        Some("decision" | "report" | "eqia" | "page") => public.is_none_or(|p| p == Some(true)),
+        Some("appendix") => public == Some(Some(true)),
+        _ => false,
+    };
+    if published && !declares_withholding(&table) {
+        Quoting::Public
+    } else {
+        Quoting::Withheld
+    }
+}
+
+/// Whether any key, at any depth, declares or nearly declares that
+/// something is withheld.
+pub fn declares_withholding(table: &toml::Table) -> bool {
+    fn value(v: &toml::Value) -> bool {
+        match v {
+            toml::Value::Table(t) => declares_withholding(t),
+            toml::Value::Array(items) => items.iter().any(value),
+            _ => false,
+        }
+    }
+    table.iter().any(|(key, v)| {
+        let key = key.to_lowercase();
+        let near = |word: &str| key.contains(word) || frontmatter::edit_distance(&key, word) <= 2;
+        let withholding = near("exempt")
+            || (key == "public" && v.as_bool() != Some(true))
+            || (key != "public" && frontmatter::edit_distance(&key, "public") <= 2);
+        withholding || value(v)
+    })
 }
 
 /// The kinds of document (DESIGN.md, "Content").
@@ -341,6 +394,10 @@ impl Document {
     /// Parses and checks one document. Problems go into `diagnostics`; `None`
     /// when the document cannot be understood well enough to use.
     pub fn parse(path: &str, text: String, diagnostics: &mut Diagnostics) -> Option<Document> {
+        if let Some(d) = crate::source::nul_byte(path, &text) {
+            diagnostics.push(d);
+            return None;
+        }
         let split = match frontmatter::split(&text) {
             Ok(split) => split,
             Err(e) => {
@@ -354,12 +411,14 @@ impl Document {
             split.body_offset,
         );
         let at = |span: std::ops::Range<usize>| Position::of_offset(&text, fm_offset + span.start);
+        // Worked out only for a message: its status is not known yet.
+        let quoting = || quoting_of(fm);
 
         #[derive(Deserialize)]
         struct Probe {
             kind: Option<Spanned<String>>,
         }
-        let probe: Probe = match frontmatter::parse_toml(path, &text, fm, fm_offset) {
+        let probe: Probe = match frontmatter::parse_toml(path, &text, fm, fm_offset, quoting) {
             Ok(p) => p,
             Err(d) => {
                 diagnostics.push(d);
@@ -390,8 +449,10 @@ impl Document {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => "use one of `decision`, `report`, `eqia`, `appendix`, `page`".into(),
                 };
+                // An unknown kind: its status is unknown, so nothing is quoted.
+                let other = quoting().quote(other, &format!("the kind here ({NOT_SHOWN})"));
                 diagnostics.push(
-                    Diagnostic::error(path, format!("`{other}` is not a kind of document"))
+                    Diagnostic::error(path, format!("{other} is not a kind of document"))
                         .at(at(kind_value.span()))
                         .help(help),
                 );
@@ -401,32 +462,35 @@ impl Document {
 
         let front = match kind {
             Kind::Decision => {
-                let front: DecisionFront = match frontmatter::parse_toml(path, &text, fm, fm_offset)
-                {
-                    Ok(f) => f,
-                    Err(d) => {
-                        diagnostics.push(d);
-                        return None;
-                    }
-                };
+                let front: DecisionFront =
+                    match frontmatter::parse_toml(path, &text, fm, fm_offset, quoting) {
+                        Ok(f) => f,
+                        Err(d) => {
+                            diagnostics.push(d);
+                            return None;
+                        }
+                    };
                 check_decision(path, &front, &at, diagnostics);
                 Front::Decision(Box::new(front))
             }
-            Kind::Page => match frontmatter::parse_toml::<PageFront>(path, &text, fm, fm_offset) {
-                Ok(f) => Front::Page(f),
-                Err(d) => {
-                    diagnostics.push(d);
-                    return None;
-                }
-            },
-            Kind::Report | Kind::Eqia | Kind::Appendix => {
-                let front: PaperFront = match frontmatter::parse_toml(path, &text, fm, fm_offset) {
-                    Ok(f) => f,
+            Kind::Page => {
+                match frontmatter::parse_toml::<PageFront>(path, &text, fm, fm_offset, quoting) {
+                    Ok(f) => Front::Page(f),
                     Err(d) => {
                         diagnostics.push(d);
                         return None;
                     }
-                };
+                }
+            }
+            Kind::Report | Kind::Eqia | Kind::Appendix => {
+                let front: PaperFront =
+                    match frontmatter::parse_toml(path, &text, fm, fm_offset, quoting) {
+                        Ok(f) => f,
+                        Err(d) => {
+                            diagnostics.push(d);
+                            return None;
+                        }
+                    };
                 let paper = check_paper(path, kind, front, &at, diagnostics)?;
                 Front::Paper(Box::new(paper))
             }
@@ -615,7 +679,8 @@ pub fn understand_status(
             let paragraph = *e.paragraph.get_ref();
             if !(1..=7).contains(&paragraph) {
                 diagnostics.push(
-                    Diagnostic::error(path, format!("paragraph {paragraph} is not a paragraph of Part 1 of Schedule 12A"))
+                    // The number is not quoted: it is written in an exemption.
+                    Diagnostic::error(path, "`paragraph` must be a paragraph of Part 1 of Schedule 12A, 1 to 7")
                         .at(at(e.paragraph.span()))
                         .help("in England the exempt categories are paragraphs 1 to 7; see docs/content-format.md for what each covers"),
                 );
@@ -735,15 +800,26 @@ fn check_paper(
         None => {}
     }
 
+    // What the document says is quoted only when it is known to be published.
+    let quoting = status.as_ref().map_or(Quoting::Withheld, Status::quoting);
     let mut impacts = Vec::new();
     if kind == Kind::Eqia {
-        impacts = check_impacts(path, front.impacts, at, diagnostics);
+        impacts = check_impacts(path, front.impacts, quoting, at, diagnostics);
     }
 
     let mut attachments = Vec::new();
     for decl in front.attachments {
         let position = at(decl.file.span());
-        let what = format!("attachment `{}`", decl.file.get_ref());
+        let named = match (&decl.public, &decl.exempt) {
+            (Some(p), None) if *p.get_ref() => Quoting::Public,
+            _ => Quoting::Withheld,
+        };
+        let what = format!(
+            "attachment {}",
+            quoting
+                .and(named)
+                .quote(decl.file.get_ref(), &format!("(its name is {NOT_SHOWN})"))
+        );
         let exempt = decl.exempt.map(|e| (e, position));
         let Some(status) = understand_status(
             path,
@@ -772,7 +848,7 @@ fn check_paper(
                     .is_none_or(|t| t.trim().is_empty()) =>
             {
                 diagnostics.push(
-                    Diagnostic::error(path, format!("exempt {what} needs a `public_title`"))
+                    Diagnostic::error(path, format!("{what} is exempt and needs a `public_title`"))
                         .at(position)
                         .help("add `public_title = \"...\"`, checked by a person"),
                 );
@@ -793,8 +869,9 @@ fn check_paper(
             .iter()
             .filter(|a| matches!(a.status, Status::Public))
         {
+            // The document is exempt: the attachment's name is not quoted.
             diagnostics.push(
-                Diagnostic::error(path, format!("attachment `{}` is marked public, but it belongs to an exempt {kind_name}", a.file))
+                Diagnostic::error(path, format!("an attachment is marked public, but it belongs to an exempt {kind_name}"))
                     .at(a.position)
                     .help("an exempt document's files are withheld with it: mark the attachment `exempt = { ... }` too, or attach it to a public document"),
             );
@@ -819,6 +896,7 @@ fn check_paper(
 fn check_impacts(
     path: &str,
     impacts: Option<Spanned<BTreeMap<String, Spanned<Impact>>>>,
+    quoting: Quoting,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
     diagnostics: &mut Diagnostics,
 ) -> Vec<(&'static str, &'static str, Impact)> {
@@ -886,8 +964,9 @@ fn check_impacts(
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("use one of: {}", known.join(", ")),
         };
+        let key = quoting.quote(&key, &format!("a key here ({NOT_SHOWN})"));
         diagnostics.push(
-            Diagnostic::error(path, format!("`{key}` is not a protected characteristic"))
+            Diagnostic::error(path, format!("{key} is not a protected characteristic"))
                 .at(at(impact.span()))
                 .help(help),
         );
@@ -935,7 +1014,7 @@ mod tests {
         assert!(doc.is_none());
         assert_eq!(
             d[0].message,
-            "paragraph 9 is not a paragraph of Part 1 of Schedule 12A"
+            "`paragraph` must be a paragraph of Part 1 of Schedule 12A, 1 to 7"
         );
         assert_eq!((d[0].line, d[0].column), (5, 24));
     }
@@ -968,8 +1047,219 @@ mod tests {
     #[test]
     fn misspelt_kind_is_suggested() {
         let (_, d) = parse("+++\nkind = \"apendix\"\n+++\n");
-        assert_eq!(d[0].message, "`apendix` is not a kind of document");
+        // A document of no known kind may be exempt: its kind is not quoted.
+        assert_eq!(
+            d[0].message,
+            "the kind here (not shown, as its source is or may be exempt) is not a kind of document"
+        );
         assert_eq!(d[0].help.as_deref(), Some("did you mean `appendix`?"));
+    }
+
+    /// Every message a withheld document can cause, each with a marker
+    /// planted where the message would otherwise quote it: the message is
+    /// made (its words are there) and the marker is not.
+    #[test]
+    fn no_message_quotes_a_withheld_document() {
+        const MARKER: &str = "zqxmsg";
+        const NUMBER: &str = "74312917";
+        let appendix = "kind = \"appendix\"\nlabel = \"A\"\npublic_title = \"P\"\n";
+        let exempt = "exempt = { paragraph = 3, reason = \"r\" }\n";
+        let eqia = "kind = \"eqia\"\nlabel = \"A\"\npublic_title = \"P\"\nexempt = { paragraph = 3, reason = \"r\" }\n";
+        let impacts = |age: &str| {
+            let mut t = String::new();
+            for (key, _) in PROTECTED_CHARACTERISTICS {
+                let impact = if key == "age" { age } else { "neutral" };
+                t.push_str(&format!(
+                    "[impacts.{key}]\nimpact = \"{impact}\"\ndetail = \"d\"\n"
+                ));
+            }
+            t
+        };
+        let cases: Vec<(String, &str)> = vec![
+            // A key whose name is the marker.
+            (
+                format!("{appendix}{exempt}{MARKER}key = 1\n"),
+                "unknown key (its name is not shown",
+            ),
+            // A misspelt enum value (an EqIA's impact level).
+            (
+                format!("{eqia}{}", impacts(&format!("{MARKER}ive"))),
+                "the value here (not shown",
+            ),
+            // A misspelt kind.
+            (
+                format!("kind = \"{MARKER}\"\n{exempt}"),
+                "is not a kind of document",
+            ),
+            // A wrong type: a number where text goes, a float where a whole number does.
+            (
+                format!("{appendix}{exempt}summary = {NUMBER}\n"),
+                "invalid type: integer a value",
+            ),
+            (
+                format!("{appendix}exempt = {{ paragraph = 7431.2917, reason = \"r\" }}\n"),
+                "invalid type: floating point a value",
+            ),
+            (
+                format!("{appendix}{exempt}summary = true\ntitle = [\"{MARKER}\"]\n"),
+                "invalid type",
+            ),
+            // A date that is not one, and a date where text goes.
+            (
+                format!(
+                    "{appendix}exempt = {{ paragraph = 3, reason = \"r\", review_on = \"{MARKER}\" }}\n"
+                ),
+                "invalid type: string a value",
+            ),
+            (
+                format!(
+                    "{appendix}exempt = {{ paragraph = 3, reason = \"r\", review_on = {NUMBER} }}\n"
+                ),
+                "invalid type: integer a value",
+            ),
+            // A syntax error on a line holding the marker, and a key written twice.
+            (
+                format!("{appendix}{exempt}title = \"{MARKER} ok\" {MARKER}\n"),
+                "unexpected key or value",
+            ),
+            (
+                format!("{appendix}{exempt}{MARKER} {MARKER} = 1\n"),
+                "expected",
+            ),
+            (
+                format!("{appendix}{exempt}{MARKER} = 1\n{MARKER} = 2\n"),
+                "duplicate key",
+            ),
+            // A paragraph out of range, written as the marker's number.
+            (
+                format!("{appendix}exempt = {{ paragraph = {NUMBER}, reason = \"r\" }}\n"),
+                "`paragraph` must be a paragraph",
+            ),
+            // An EqIA key that is not a characteristic.
+            (
+                format!(
+                    "{eqia}{}[impacts.{MARKER}]\nimpact = \"neutral\"\ndetail = \"d\"\n",
+                    impacts("neutral")
+                ),
+                "is not a protected characteristic",
+            ),
+            // Attachments of an exempt document, named with the marker.
+            (
+                format!(
+                    "{appendix}{exempt}attachments = [{{ file = \"{MARKER}.pdf\", title = \"T\", public = true }}]\n"
+                ),
+                "an attachment is marked public",
+            ),
+            (
+                format!(
+                    "{appendix}{exempt}attachments = [{{ file = \"{MARKER}.pdf\", public = false }}]\n"
+                ),
+                "says `public = false`",
+            ),
+            (
+                format!(
+                    "{appendix}{exempt}attachments = [{{ file = \"{MARKER}.pdf\", public = true, exempt = {{ paragraph = 3, reason = \"r\" }} }}]\n"
+                ),
+                "says both `public` and `exempt`",
+            ),
+            (
+                format!(
+                    "{appendix}{exempt}attachments = [{{ file = \"{MARKER}.pdf\", public_title = \"P\" }}]\n"
+                ),
+                "does not say whether it is published",
+            ),
+            // An exempt attachment of a public report, and an unclear one.
+            (
+                format!(
+                    "kind = \"report\"\ntitle = \"T\"\nattachments = [{{ file = \"{MARKER}.csv\", exempt = {{ paragraph = 3, reason = \"r\" }} }}]\n"
+                ),
+                "is exempt and needs a `public_title`",
+            ),
+            (
+                format!(
+                    "kind = \"report\"\ntitle = \"T\"\nattachments = [{{ file = \"{MARKER}.csv\", exempt = {{ paragraph = 9, reason = \"r\" }}, public_title = \"P\" }}]\n"
+                ),
+                "`paragraph` must be",
+            ),
+            // Withholding said with a misspelt key, or `public = false`, or an
+            // appendix that says nothing: its other values are not quoted.
+            (
+                format!(
+                    "kind = \"report\"\ntitle = \"T\"\n{MARKER}key = 1\nexmept = {{ paragraph = 3, reason = \"r\" }}\n"
+                ),
+                "unknown key (its name is not shown",
+            ),
+            (
+                format!("kind = \"decision\"\nstatus = \"{MARKER}\"\n{exempt}"),
+                "not shown",
+            ),
+            (
+                format!("kind = \"appendix\"\npublic = false\ntitle = {NUMBER}\n"),
+                "invalid type: integer a value",
+            ),
+            (
+                format!("kind = \"appendix\"\n{MARKER}key = 1\n"),
+                "unknown key (its name is not shown",
+            ),
+        ];
+        for (front, expected) in cases {
+            let (doc, d) = parse(&format!("+++\n{front}+++\nBody {MARKER}.\n"));
+            assert!(doc.is_none(), "accepted:\n{front}");
+            let printed: String = d.iter().map(|d| format!("{d}\n")).collect();
+            assert!(
+                printed.contains(expected),
+                "{expected:?} not in:\n{printed}\nfor:\n{front}"
+            );
+            for planted in [MARKER, NUMBER, "7431.2917"] {
+                assert!(
+                    !printed.to_lowercase().contains(planted),
+                    "{planted} quoted:\n{printed}\nfor:\n{front}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_published_document_is_quoted() {
+        let (_, d) = parse("+++\nkind = \"page\"\ntitle = \"T\"\nsumary = \"s\"\n+++\n");
+        assert_eq!(d[0].message, "unknown key `sumary`");
+        let (_, d) = parse("+++\nkind = \"decision\"\nstatus = \"taekn\"\n+++\n");
+        assert_eq!(d[0].message, "`taekn` is not a value this key takes");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `taken`?"));
+    }
+
+    #[test]
+    fn quoting_fails_closed() {
+        use Quoting::{Public, Withheld};
+        for (front, quoting) in [
+            ("kind = \"page\"\ntitle = \"T\"\n", Public),
+            (
+                "kind = \"report\"\nattachments = [{ file = \"a.csv\", public = true }]\n",
+                Public,
+            ),
+            (
+                "kind = \"appendix\"\npublic = true\npublic_title = \"x\"\n",
+                Public,
+            ),
+            ("kind = \"appendix\"\n", Withheld),
+            ("kind = \"appendix\"\npublic = \"true\"\n", Withheld),
+            ("kind = \"report\"\npublic = false\n", Withheld),
+            ("kind = \"report\"\nexempt = 1\n", Withheld),
+            ("kind = \"report\"\nExempt = 1\n", Withheld),
+            ("kind = \"report\"\nexempted = 1\n", Withheld),
+            ("kind = \"report\"\npubilc = true\n", Withheld),
+            ("kind = \"report\"\n[x]\ny = [{ exmpt = 1 }]\n", Withheld),
+            (
+                "kind = \"report\"\nattachments = [{ file = \"a.csv\", public = false }]\n",
+                Withheld,
+            ),
+            ("kind = \"paper\"\n", Withheld),
+            ("kind = 1\n", Withheld),
+            ("title = \"T\"\n", Withheld),
+            ("kind = \"page\"\ntitle = \n", Withheld),
+        ] {
+            assert_eq!(quoting_of(front), quoting, "{front}");
+        }
     }
 
     #[test]

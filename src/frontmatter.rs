@@ -6,7 +6,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, NOT_SHOWN, Position, Quoting};
 
 /// A document split at its `+++` fences. Offsets are bytes into the whole file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,24 +67,32 @@ impl SplitError {
 }
 
 /// Deserialises `toml_text`, which sits at `offset` bytes into `file_text`.
-/// On failure the diagnostic points at the file's own line and column.
+/// On failure the diagnostic points at the file's own line and column, and
+/// quotes what the file says only when `quoting` (asked only then) allows.
 pub fn parse_toml<T: DeserializeOwned>(
     file: &str,
     file_text: &str,
     toml_text: &str,
     offset: usize,
+    quoting: impl FnOnce() -> Quoting,
 ) -> Result<T, Diagnostic> {
-    toml::from_str(toml_text).map_err(|e| toml_error(file, file_text, offset, &e))
+    toml::from_str(toml_text).map_err(|e| toml_error(file, file_text, offset, &e, quoting()))
 }
 
 /// A TOML error as a diagnostic at its span, with advice where we can give it.
-pub fn toml_error(file: &str, file_text: &str, offset: usize, e: &toml::de::Error) -> Diagnostic {
+pub fn toml_error(
+    file: &str,
+    file_text: &str,
+    offset: usize,
+    e: &toml::de::Error,
+    quoting: Quoting,
+) -> Diagnostic {
     let message = e.message().trim().to_string();
     let position = e
         .span()
         .map(|span| Position::of_offset(file_text, offset + span.start))
         .unwrap_or_default();
-    let (message, help) = explain_toml_message(&message);
+    let (message, help) = explain_toml_message(&message, quoting);
     let mut d = Diagnostic::error(file, message).at(position);
     if let Some(help) = help {
         d = d.help(help);
@@ -93,8 +101,9 @@ pub fn toml_error(file: &str, file_text: &str, offset: usize, e: &toml::de::Erro
 }
 
 /// Rewrites serde's messages into plainer ones, and suggests the nearest key
-/// for a misspelt one.
-fn explain_toml_message(message: &str) -> (String, Option<String>) {
+/// for a misspelt one. For a withheld source, nothing the file says is kept:
+/// the names serde quotes are ours (fields, variants), the rest is redacted.
+fn explain_toml_message(message: &str, quoting: Quoting) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once('`') {
             let known = backticked(expected);
@@ -111,11 +120,13 @@ fn explain_toml_message(message: &str) -> (String, Option<String>) {
                         .join(", ")
                 ),
             };
-            return (format!("unknown key `{field}`"), Some(help));
+            let key = quoting.quote(field, &format!("(its name is {NOT_SHOWN})"));
+            return (format!("unknown key {key}"), Some(help));
         }
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         if let Some((field, _)) = rest.split_once('`') {
+            // A field of our own types: never the file's text.
             return (
                 format!("missing key `{field}`"),
                 Some(format!("add `{field} = ...`; see docs/content-format.md")),
@@ -136,13 +147,14 @@ fn explain_toml_message(message: &str) -> (String, Option<String>) {
                         .join(", ")
                 ),
             };
-            return (
-                format!("`{value}` is not a value this key takes"),
-                Some(help),
-            );
+            let value = quoting.quote(value, &format!("the value here ({NOT_SHOWN})"));
+            return (format!("{value} is not a value this key takes"), Some(help));
         }
     }
-    (redact_quoted(message), None)
+    match quoting {
+        Quoting::Public => (redact_quoted(message), None),
+        Quoting::Withheld => (redact_withheld(message), None),
+    }
 }
 
 /// Removes quoted values from a parser message (`invalid type: string "..."`):
@@ -168,6 +180,44 @@ fn redact_quoted(message: &str) -> String {
     out
 }
 
+/// A parser message about a withheld source, keeping only what cannot be
+/// the file's text: the parser's own words, and backticked tokens made of
+/// punctuation alone (the `=` or `"` it expected). Anything else in
+/// backticks or quotes (`integer `5``, `string "..."`, `duplicate key
+/// `...``) is replaced by words, and a list of keys the file wrote is
+/// dropped.
+fn redact_withheld(message: &str) -> String {
+    if message.starts_with("unexpected keys in table") {
+        return "unexpected keys in this table".to_string();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(['`', '"']) {
+        out.push_str(&rest[..start]);
+        let mark = rest[start..].chars().next().expect("found above");
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(mark) else {
+            // Unbalanced: whatever follows could be the file's.
+            out.push_str(&format!("({NOT_SHOWN})"));
+            return out;
+        };
+        let inside = &after[..end];
+        let syntax =
+            !inside.is_empty() && inside.chars().all(|c| c.is_ascii_punctuation() || c == ' ');
+        match (mark, syntax) {
+            ('`', true) => {
+                out.push('`');
+                out.push_str(inside);
+                out.push('`');
+            }
+            _ => out.push_str(&format!("a value ({NOT_SHOWN})")),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn backticked(text: &str) -> Vec<String> {
     text.split('`')
         .skip(1)
@@ -186,7 +236,7 @@ pub fn nearest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
         .map(|(_, c)| c.as_str())
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -263,6 +313,132 @@ mod tests {
     }
 
     #[test]
+    fn withheld_messages_keep_only_the_parsers_own_words() {
+        for (message, redacted) in [
+            (
+                "invalid type: floating point `31.79`, expected i64",
+                "invalid type: floating point a value (not shown, as its source is or may be exempt), expected i64",
+            ),
+            (
+                "invalid type: string \"Secret Ltd\", expected a boolean",
+                "invalid type: string a value (not shown, as its source is or may be exempt), expected a boolean",
+            ),
+            (
+                "duplicate key `secret`",
+                "duplicate key a value (not shown, as its source is or may be exempt)",
+            ),
+            (
+                "invalid basic string, expected `\"`",
+                "invalid basic string, expected `\"`",
+            ),
+            (
+                "key with no value, expected `=`",
+                "key with no value, expected `=`",
+            ),
+            (
+                "unexpected keys in table: secret, available keys: a, b",
+                "unexpected keys in this table",
+            ),
+            (
+                "invalid type: string \"unbalanced",
+                "invalid type: string (not shown, as its source is or may be exempt)",
+            ),
+        ] {
+            assert_eq!(redact_withheld(message), redacted, "{message}");
+        }
+        let (message, help) = explain_toml_message(
+            "unknown variant `secret`, expected `positive` or `neutral`",
+            Quoting::Withheld,
+        );
+        assert!(!message.contains("secret"), "{message}");
+        assert_eq!(help.as_deref(), Some("use one of: `positive`, `neutral`"));
+        let (message, help) = explain_toml_message(
+            "unknown field `exmept`, expected `kind` or `exempt`",
+            Quoting::Withheld,
+        );
+        assert_eq!(
+            message,
+            "unknown key (its name is not shown, as its source is or may be exempt)"
+        );
+        assert!(help.unwrap().starts_with("did you mean `exempt`?"));
+    }
+
+    /// Whatever a withheld file holds, a message about it quotes none of it:
+    /// random words planted in random TOML, parsed into a strict type.
+    #[test]
+    fn no_toml_error_quotes_a_withheld_file() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Front {
+            kind: String,
+            number: i64,
+            flag: bool,
+            level: Option<Level>,
+            when: Option<toml::value::Datetime>,
+            list: Option<Vec<String>>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(rename_all = "lowercase")]
+        enum Level {
+            Low,
+        }
+        let pieces = [
+            "zqxa",
+            "\"zqxb\"",
+            "'zqxc'",
+            "= ",
+            "7431.2917",
+            "74312917",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            ".",
+            "\n",
+            " ",
+            "kind",
+            "number",
+            "flag",
+            "level",
+            "when",
+            "list",
+            "true",
+            "1979-05-27",
+            "\"\"\"",
+            "#",
+            "`zqxd`",
+            "zqxe.zqxf",
+        ];
+        // A small linear congruential generator: the same inputs every run.
+        let mut state: u64 = 0x5eed;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let mut seen = 0;
+        for _ in 0..3000 {
+            let mut text = String::from("kind = \"x\"\n");
+            for _ in 0..(1 + next(12)) {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            let Err(e) = toml::from_str::<Front>(&text) else {
+                continue;
+            };
+            seen += 1;
+            let d = toml_error("f.md", &text, 0, &e, Quoting::Withheld);
+            let printed = d.to_string();
+            for planted in ["zqx", "7431", "1979"] {
+                assert!(!printed.contains(planted), "{printed}\nfrom:\n{text}");
+            }
+        }
+        assert!(seen > 1000, "{seen}");
+    }
+
+    #[test]
     fn toml_errors_point_into_the_file() {
         #[derive(serde::Deserialize, Debug)]
         #[serde(deny_unknown_fields)]
@@ -273,8 +449,10 @@ mod tests {
         }
         let text = "+++\nkind = \"decision\"\nstatsu = \"taken\"\n+++\n";
         let s = split(text).unwrap();
-        let err =
-            parse_toml::<Front>("d.md", text, s.front_matter, s.front_matter_offset).unwrap_err();
+        let err = parse_toml::<Front>("d.md", text, s.front_matter, s.front_matter_offset, || {
+            Quoting::Public
+        })
+        .unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
         assert_eq!(err.message, "unknown key `statsu`");
         assert!(err.help.unwrap().contains("did you mean `status`?"));

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::SiteConfig;
 use crate::data::{self, Dataset};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN};
 use crate::document::{Document, Front, Kind, Paper};
 use crate::source::{ContentFile, Source};
 
@@ -376,9 +376,17 @@ fn bundle(
         for attachment in &paper(doc).attachments {
             let name = &attachment.file;
             let position = attachment.position;
+            // A withheld attachment's name (or one of a withheld paper) is
+            // never quoted: it can give the secret away.
+            let shown = paper(doc)
+                .status
+                .quoting()
+                .and(attachment.status.quoting())
+                .quote(name, &format!("(its name is {NOT_SHOWN})"));
+            let shown = format!("attachment {shown}");
             if name.contains('/') || name.contains('\\') || name == ".." || name == "." {
                 diagnostics.push(
-                    Diagnostic::error(&doc.path, format!("attachment `{name}` is not a file name in this folder"))
+                    Diagnostic::error(&doc.path, format!("{shown} is not a file name in this folder"))
                         .at(position)
                         .help("attachments sit next to the document that declares them: write just the file name, with no `/` or `..`"),
                 );
@@ -386,7 +394,7 @@ fn bundle(
             }
             if name.ends_with(".md") {
                 diagnostics.push(
-                    Diagnostic::error(&doc.path, format!("`{name}` is a document, not an attachment"))
+                    Diagnostic::error(&doc.path, format!("{shown} is a document, not an attachment"))
                         .at(position)
                         .help("Markdown files are documents in their own right; give it front matter instead"),
                 );
@@ -394,18 +402,15 @@ fn bundle(
             }
             if let Some(first) = declared.insert(name.clone(), doc.path.clone()) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        &doc.path,
-                        format!("attachment `{name}` is already declared by {first}"),
-                    )
-                    .at(position)
-                    .help("declare each file once, with one status"),
+                    Diagnostic::error(&doc.path, format!("{shown} is already declared by {first}"))
+                        .at(position)
+                        .help("declare each file once, with one status"),
                 );
                 continue;
             }
             if !files.iter().any(|f| &f.name == name) {
                 diagnostics.push(
-                    Diagnostic::error(&doc.path, format!("attachment `{name}` is not in this folder"))
+                    Diagnostic::error(&doc.path, format!("{shown} is not in this folder"))
                         .at(position)
                         .help(format!("put the file in {folder_display}/, or correct the name (names are lower case)")),
                 );

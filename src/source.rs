@@ -2,16 +2,18 @@
 //!
 //! Parsing happens elsewhere, on strings. This module refuses anything whose
 //! place or name could confuse what is published: symbolic links (which can
-//! point outside `content/` or at an exempt file), names that are not lower
-//! case (two names differing only in case collide on some systems), and files
-//! outside the places the design gives them.
+//! point outside `content/` or at an exempt file), hard links (a file with
+//! more than one name, which can be an exempt file under a public name),
+//! names that are not lower case (two names differing only in case collide
+//! on some systems), files outside the places the design gives them, and
+//! NUL bytes in text (which tools read differently: some stop there).
 
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::cache::Stamp;
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
 
 /// A Markdown document or other file from `content/`, read into memory.
 #[derive(Debug, Clone)]
@@ -81,20 +83,7 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
         root: root.to_path_buf(),
         ..Source::default()
     };
-    let config_path = root.join(crate::config::FILE);
-    match std::fs::read_to_string(&config_path) {
-        Ok(text) => source.config_text = Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => diagnostics.push(
-            Diagnostic::error(crate::config::FILE, "there is no site.toml here")
-                .help("run plainsight from the site's folder, or pass `--root DIR`"),
-        ),
-        Err(error) => {
-            return Err(ReadError {
-                path: config_path,
-                error,
-            });
-        }
-    }
+    source.config_text = read_config(root, diagnostics)?;
     read_content(root, &mut source, diagnostics)?;
     // Plain pages are few and read now. A decision folder's files are read by
     // the build when it works on that folder (`fill`), so memory holds the
@@ -105,6 +94,39 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
     read_data(root, &mut source, diagnostics)?;
     read_templates(root, &mut source, diagnostics)?;
     Ok(source)
+}
+
+/// site.toml's text, unless it is missing or refused (a link, or a NUL byte
+/// in it: reported, and the text is still given so that its other problems
+/// are found).
+fn read_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<Option<String>, ReadError> {
+    let config_path = root.join(crate::config::FILE);
+    let linked = std::fs::symlink_metadata(&config_path)
+        .ok()
+        .and_then(|m| link_problem(m.file_type(), links(&m), "the site folder"));
+    if let Some(problem) = linked {
+        diagnostics.push(problem.diagnostic(crate::config::FILE));
+        return Ok(None);
+    }
+    match std::fs::read_to_string(&config_path) {
+        Ok(text) => {
+            if let Some(d) = nul_byte(crate::config::FILE, &text) {
+                diagnostics.push(d);
+            }
+            Ok(Some(text))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diagnostics.push(
+                Diagnostic::error(crate::config::FILE, "there is no site.toml here")
+                    .help("run plainsight from the site's folder, or pass `--root DIR`"),
+            );
+            Ok(None)
+        }
+        Err(error) => Err(ReadError {
+            path: config_path,
+            error,
+        }),
+    }
 }
 
 /// `f` on every item, with many calls in flight at once, for work that
@@ -158,12 +180,80 @@ fn walk(dir: &Path) -> walkdir::IntoIter {
         .into_iter()
 }
 
+/// [`links`] of a walked entry (not followed); a file that cannot be looked
+/// at counts as linked, so it is refused.
+fn walked_links(entry: &walkdir::DirEntry) -> u64 {
+    match entry.file_type().is_file() {
+        true => entry.metadata().map_or(u64::MAX, |m| links(&m)),
+        false => 1,
+    }
+}
+
 fn io_error(e: walkdir::Error) -> ReadError {
     let path = e.path().map(Path::to_path_buf).unwrap_or_default();
     let error = e
         .into_io_error()
         .unwrap_or_else(|| std::io::Error::other("directory loop"));
     ReadError { path, error }
+}
+
+/// How many names (hard links) a file has; 1 where the system cannot say.
+fn links(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
+    }
+}
+
+/// Why a source file that is a link is refused.
+enum LinkProblem {
+    Symbolic(&'static str),
+    Hard,
+}
+
+/// Whether an entry (not followed) is a symbolic link, or a file with more
+/// than one name; `place` is the folder it is in, for the message.
+fn link_problem(
+    file_type: std::fs::FileType,
+    links: u64,
+    place: &'static str,
+) -> Option<LinkProblem> {
+    if file_type.is_symlink() {
+        Some(LinkProblem::Symbolic(place))
+    } else if file_type.is_file() && links > 1 {
+        Some(LinkProblem::Hard)
+    } else {
+        None
+    }
+}
+
+impl LinkProblem {
+    fn diagnostic(&self, path: &str) -> Diagnostic {
+        match self {
+            LinkProblem::Symbolic(place) => Diagnostic::error(path, format!("symbolic links are not allowed in {place}"))
+                .help("a link can point outside the site or at an exempt file; copy the file here instead"),
+            LinkProblem::Hard => Diagnostic::error(path, "this file is a hard link: it has other names, here or elsewhere on the disk")
+                .help("a hard link can make an exempt file appear under a public name; copy the file instead (`cp` without `-l`), so that it has one name"),
+        }
+    }
+}
+
+/// An error at the first NUL byte in a text source, if there is one: tools
+/// read NUL differently (C strings end there, browsers drop or replace it),
+/// so text that holds one may not be what was checked.
+pub fn nul_byte(path: &str, text: &str) -> Option<Diagnostic> {
+    let at = text.bytes().position(|b| b == 0)?;
+    Some(
+        Diagnostic::error(path, "this text holds a NUL character (byte 0)")
+            .at(Position::of_offset(text, at))
+            .help("remove it, and save the file again as plain UTF-8 text; programs read a NUL differently (some stop there, some drop it), so what is checked might not be what is published"),
+    )
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
@@ -219,6 +309,8 @@ struct Entry {
     file_type: std::fs::FileType,
     /// A file's stamp, when its folder was listed with them.
     stamp: Option<Stamp>,
+    /// How many names a file has (hard links); 1 for anything else.
+    links: u64,
 }
 
 /// Folder listings, sorted by name as [`walk`] sorts them. The decision
@@ -282,19 +374,27 @@ fn list(dir: &Path, stamp_at: Option<std::time::SystemTime>) -> Result<Vec<Entry
             error,
         })?;
         // Looked up within the folder (not following links, as
-        // `symlink_metadata`); a file that cannot be looked at has none.
-        let stamp = match stamp_at {
-            Some(now) if file_type.is_file() => entry
-                .metadata()
-                .ok()
-                .and_then(|m| Stamp::of_source(&m, now)),
+        // `symlink_metadata`). A file that cannot be looked at has no stamp;
+        // its links cannot be counted either, so it is refused (fail closed).
+        let meta = match file_type.is_file() {
+            true => entry.metadata().ok(),
+            false => None,
+        };
+        let stamp = match (stamp_at, &meta) {
+            (Some(now), Some(m)) => Stamp::of_source(m, now),
             _ => None,
+        };
+        let links = match (file_type.is_file(), &meta) {
+            (true, Some(m)) => links(m),
+            (true, None) => u64::MAX,
+            (false, _) => 1,
         };
         entries.push(Entry {
             path: entry.path(),
             name: entry.file_name(),
             file_type,
             stamp,
+            links,
         });
     }
     entries.sort_by(|a, b| a.name.cmp(&b.name));
@@ -311,7 +411,14 @@ fn visit(
     diagnostics: &mut Diagnostics,
 ) -> Result<(), ReadError> {
     let name = entry.name.to_string_lossy();
-    match classify(root, &entry.path, &name, entry.file_type, diagnostics) {
+    match classify(
+        root,
+        &entry.path,
+        &name,
+        entry.file_type,
+        entry.links,
+        diagnostics,
+    ) {
         Place::Refused => {}
         Place::Folder => {
             for child in listings.take(&entry.path)? {
@@ -343,14 +450,12 @@ fn classify(
     path: &Path,
     name: &str,
     file_type: std::fs::FileType,
+    links: u64,
     diagnostics: &mut Diagnostics,
 ) -> Place {
     let path = display_path(root, path);
-    if file_type.is_symlink() {
-        diagnostics.push(
-            Diagnostic::error(&path, "symbolic links are not allowed in content/")
-                .help("a link can point outside content/ or at an exempt file; copy the file here instead"),
-        );
+    if let Some(problem) = link_problem(file_type, links, "content/") {
+        diagnostics.push(problem.diagnostic(&path));
         return Place::Refused;
     }
     if !is_good_name(name) {
@@ -435,11 +540,8 @@ fn read_data(
         let entry = entry.map_err(io_error)?;
         let path = display_path(root, entry.path());
         let name = entry.file_name().to_string_lossy().to_string();
-        if entry.file_type().is_symlink() {
-            diagnostics.push(
-                Diagnostic::error(&path, "symbolic links are not allowed in data/")
-                    .help("copy the file here instead"),
-            );
+        if let Some(problem) = link_problem(entry.file_type(), walked_links(&entry), "data/") {
+            diagnostics.push(problem.diagnostic(&path));
             continue;
         }
         if entry.file_type().is_dir() {
@@ -511,7 +613,12 @@ fn read_text(
 ) -> Result<String, ReadError> {
     let bytes = read_bytes(path)?;
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
+        Ok(text) => {
+            if let Some(d) = nul_byte(display, &text) {
+                diagnostics.push(d);
+            }
+            Ok(text)
+        }
         Err(e) => {
             diagnostics.push(
                 Diagnostic::error(display, "the file is not valid UTF-8 text")
@@ -538,11 +645,8 @@ fn read_templates(
         }
         let path = display_path(root, entry.path());
         let name = path.trim_start_matches("templates/").to_string();
-        if entry.file_type().is_symlink() {
-            diagnostics.push(
-                Diagnostic::error(&path, "symbolic links are not allowed in templates/")
-                    .help("copy the file here instead"),
-            );
+        if let Some(problem) = link_problem(entry.file_type(), walked_links(&entry), "templates/") {
+            diagnostics.push(problem.diagnostic(&path));
             continue;
         }
         if !crate::render::is_template_name(&name) {
@@ -594,7 +698,8 @@ mod tests {
             let entry = entry.map_err(io_error)?;
             let name = entry.file_name().to_string_lossy();
             let file_type = entry.file_type();
-            match classify(root, entry.path(), &name, file_type, diagnostics) {
+            let links = walked_links(&entry);
+            match classify(root, entry.path(), &name, file_type, links, diagnostics) {
                 Place::Refused if file_type.is_dir() => entries.skip_current_dir(),
                 Place::Refused | Place::Folder => {}
                 Place::File(file) => add(source, file),
@@ -737,6 +842,43 @@ mod tests {
         let parallel = walked(root, read_content);
         assert!(!parallel.0.is_empty());
         assert_eq!(parallel, walked(root, read_content_sequentially));
+    }
+
+    #[test]
+    fn a_nul_byte_is_an_error_where_it_is() {
+        assert!(nul_byte("a.md", "no nul here\n").is_none());
+        let d = nul_byte("a.md", "line one\nab\0c\n").unwrap();
+        assert_eq!((d.line, d.column), (2, 3));
+        assert!(d.message.contains("NUL"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_links_are_refused_wherever_a_source_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.md");
+        std::fs::write(&secret, "x").unwrap();
+        for (at, place) in [
+            ("content/pages/linked.md", "content"),
+            ("content/decisions/22-00073/linked.csv", "content"),
+            ("data/linked.csv", "data"),
+            ("templates/base.html", "templates"),
+            ("site.toml", "site"),
+        ] {
+            let path = root.join(at);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::hard_link(&secret, &path).unwrap();
+            let mut d = Diagnostics::default();
+            let _ = read(root, &mut d).unwrap();
+            let printed = format!("{:?}", d.into_sorted());
+            assert!(
+                printed.contains(&format!("file: \"{at}\"")) && printed.contains("hard link"),
+                "{place}: {printed}"
+            );
+            std::fs::remove_file(&path).unwrap();
+        }
     }
 
     #[test]
