@@ -22,6 +22,12 @@
 //! folder is being changed, so a build that stopped half-way is noticed.
 //! The cache holds fingerprints and withheld-item notes, never exempt text;
 //! it must stay outside the output folder (the build refuses otherwise).
+//!
+//! The folder carries a marker ([`MARKER`]), as the output folder does. The
+//! cache replaces or deletes only files of its own names, and only in a
+//! folder with its marker; a folder that holds anything else is refused
+//! before the build starts ([`claim`]), so `--cache-dir` pointed at a
+//! folder of someone's files can never delete one.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -36,6 +42,134 @@ use crate::guard::FileFindings;
 
 /// The default cache folder's name, in the site folder.
 pub const DIR: &str = ".plainsight-cache";
+
+/// The marker plainsight leaves in every cache folder it uses: a cache
+/// directory tag (<https://bford.info/cachedir/>), so backup tools pass the
+/// folder over, with plainsight's own words after the signature, so that
+/// another program's tag is not taken for it.
+pub const MARKER: &str = "CACHEDIR.TAG";
+const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This folder is plainsight's build cache. plainsight replaces and deletes files here;\n\
+# delete the whole folder to start afresh, and keep nothing else in it.\n";
+
+/// Whether `dir` carries plainsight's cache marker.
+fn is_marked(dir: &Path) -> bool {
+    // Not followed if a link: the marker is a file of the folder's own.
+    std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+        && std::fs::read(dir.join(MARKER)).is_ok_and(|bytes| bytes == MARKER_TEXT.as_bytes())
+}
+
+/// Makes `dir` the build cache's folder, or says why it cannot be. A folder
+/// is used when it carries the marker, is empty, does not exist yet, or
+/// holds exactly what this program's earlier versions left (they left no
+/// marker: each file's name and first bytes are checked, each shard by its
+/// hash). Anything else is refused and nothing in it is touched. With
+/// `write`, the folder is made and marked; without (`check`), nothing is
+/// written.
+pub fn claim(dir: &Path, write: bool) -> Result<(), String> {
+    let refused = |why: &str| {
+        Err(format!(
+            "the build cache's folder {} {why}; choose an empty folder or delete it (or build with --no-cache)",
+            dir.display()
+        ))
+    };
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return refused(&format!("cannot be looked at ({e})")),
+        Ok(meta) if !meta.is_dir() && !(meta.file_type().is_symlink() && dir.is_dir()) => {
+            return refused("is not a folder");
+        }
+        Ok(_) if is_marked(dir) => return Ok(()),
+        Ok(_) => {
+            let entries = match std::fs::read_dir(dir) {
+                Ok(entries) => entries,
+                Err(e) => return refused(&format!("cannot be listed ({e})")),
+            };
+            for entry in entries {
+                let Ok(entry) = entry else {
+                    return refused("cannot be listed");
+                };
+                if !left_by_an_earlier_version(&entry) {
+                    return refused("holds files plainsight did not write");
+                }
+            }
+        }
+    }
+    if !write {
+        return Ok(());
+    }
+    let made = std::fs::create_dir_all(dir).and_then(|()| {
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        temp.write_all(MARKER_TEXT.as_bytes())?;
+        temp.persist_noclobber(dir.join(MARKER))
+            .map_err(|e| e.error)?;
+        Ok(())
+    });
+    match made {
+        Ok(()) => Ok(()),
+        // Another build marked it at the same moment.
+        Err(_) if is_marked(dir) => Ok(()),
+        Err(e) => refused(&format!("cannot be made or marked ({e})")),
+    }
+}
+
+/// Whether a folder entry is exactly a file that a cache of an earlier
+/// version (before the marker) wrote: a record file starting with a header
+/// of this format, the journal, or a folder-record shard named by its hash.
+fn left_by_an_earlier_version(entry: &std::fs::DirEntry) -> bool {
+    let name = entry.file_name();
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    if !entry.file_type().is_ok_and(|t| t.is_file()) {
+        return false;
+    }
+    let path = entry.path();
+    match name {
+        "folders" | "units" | "output" => {
+            let mut first = Records::<Header> {
+                file: open_records(&path),
+                then: Default::default(),
+                peeked: None,
+                of: std::marker::PhantomData,
+            };
+            first
+                .next_record()
+                .is_some_and(|header| header.format == FORMAT)
+        }
+        "journal" => {
+            std::fs::read(&path).is_ok_and(|text| text.starts_with(b"plainsight was changing "))
+        }
+        _ => {
+            is_shard_name(name)
+                && std::fs::read(&path)
+                    .is_ok_and(|bytes| format!("folders-{}", blake3::hash(&bytes).to_hex()) == name)
+        }
+    }
+}
+
+/// `folders-` and a blake3 hash in hex: the name of a shard of folder records.
+fn is_shard_name(name: &str) -> bool {
+    name.strip_prefix("folders-").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// Fails unless `dir` carries the marker: the cache never replaces or
+/// deletes a file in a folder that is not its own, whatever called it.
+fn ours(dir: &Path) -> io::Result<()> {
+    if is_marked(dir) {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!(
+            "{} has lost plainsight's cache marker ({MARKER}); nothing in it was changed",
+            dir.display()
+        )))
+    }
+}
 
 /// A content hash (blake3).
 pub type Digest = [u8; 32];
@@ -349,7 +483,7 @@ impl Cache {
     /// Starts writing the records of this build; they replace the last
     /// build's only when [`Writer::commit`] is called.
     pub fn writer(&self, name: &'static str) -> io::Result<Writer> {
-        std::fs::create_dir_all(&self.dir)?;
+        ours(&self.dir)?;
         let temp = tempfile::NamedTempFile::new_in(&self.dir)?;
         let mut w = Writer {
             file: BufWriter::new(temp),
@@ -370,7 +504,7 @@ impl Cache {
 
     /// Notes that the output folder is about to change.
     pub fn begin_journal(&self, output: &Path) -> io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        ours(&self.dir)?;
         let text = format!(
             "plainsight was changing {} and had not finished; the next build writes it afresh.\n",
             output.display()
@@ -383,6 +517,7 @@ impl Cache {
 
     /// Notes that the output folder and the cache agree again.
     pub fn end_journal(&self) -> io::Result<()> {
+        ours(&self.dir)?;
         std::fs::remove_file(self.dir.join("journal"))
     }
 }
@@ -574,6 +709,7 @@ impl FolderWriter {
         }
         let name = format!("folders-{}", blake3::hash(&self.shard).to_hex());
         let path = cache.dir.join(&name);
+        ours(&cache.dir)?;
         if !path.is_file() {
             let mut temp = tempfile::NamedTempFile::new_in(&cache.dir)?;
             temp.write_all(&self.shard)?;
@@ -590,10 +726,12 @@ impl FolderWriter {
         self.end_shard(cache)?;
         self.index.commit(cache)?;
         let keep: std::collections::HashSet<&str> = self.names.iter().map(String::as_str).collect();
+        ours(&cache.dir)?;
         for entry in std::fs::read_dir(&cache.dir)?.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with("folders-") && !keep.contains(&*name) {
+            let file = entry.file_type().is_ok_and(|t| t.is_file());
+            if file && is_shard_name(&name) && !keep.contains(&*name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -632,6 +770,7 @@ impl Writer {
 
     /// Puts the records in place of the last build's.
     pub fn commit(self, cache: &Cache) -> io::Result<()> {
+        ours(&cache.dir)?;
         let temp = self.file.into_inner().map_err(|e| e.into_error())?;
         temp.persist(cache.dir.join(self.name))
             .map_err(|e| e.error)?;
@@ -646,6 +785,7 @@ mod tests {
     #[test]
     fn records_round_trip_in_order_and_only_for_their_context() {
         let dir = tempfile::tempdir().unwrap();
+        claim(dir.path(), true).unwrap();
         let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
         let record = |name: &str| FolderRecord {
             name: name.to_string(),
@@ -711,6 +851,7 @@ mod tests {
     #[test]
     fn folder_records_taken_many_at_once_are_those_taken_one_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
+        claim(dir.path(), true).unwrap();
         let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
         let record = |name: &str| FolderRecord {
             name: name.to_string(),
@@ -771,6 +912,7 @@ mod tests {
     #[test]
     fn folder_records_read_back_are_written_again_byte_for_byte() {
         let dir = tempfile::tempdir().unwrap();
+        claim(dir.path(), true).unwrap();
         let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
         let stamp = Stamp {
             size: 9,
@@ -823,6 +965,7 @@ mod tests {
     #[test]
     fn unit_records_read_back_are_written_again_byte_for_byte() {
         let dir = tempfile::tempdir().unwrap();
+        claim(dir.path(), true).unwrap();
         let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
         let mut diagnostics = Diagnostics::default();
         diagnostics.push(crate::diagnostics::Diagnostic::warning(
@@ -863,6 +1006,117 @@ mod tests {
         }
         w.commit(&cache).unwrap();
         assert_eq!(std::fs::read(dir.path().join("units")).unwrap(), first);
+    }
+
+    #[test]
+    fn a_folder_of_other_files_is_never_claimed_or_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = |dir: &Path| {
+            let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap())
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            all.sort();
+            all
+        };
+        // Names the cache itself uses, and another program's cache tag.
+        for name in ["notes.txt", "folders-notes.md", "journal", "units", MARKER] {
+            let folder = dir.path().join(name.replace('.', "-"));
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join(name), "precious").unwrap();
+            let before = files(&folder);
+            for write in [true, false] {
+                let why = claim(&folder, write).unwrap_err();
+                assert!(
+                    why.contains("holds files plainsight did not write"),
+                    "{why}"
+                );
+            }
+            assert_eq!(files(&folder), before, "{name}");
+            // Nor does anything the cache does change it, claimed or not.
+            let cache = Cache::new(&folder, [7; 32], [1; 32]);
+            assert!(cache.writer("units").is_err());
+            assert!(cache.begin_journal(Path::new("out")).is_err());
+            assert!(cache.end_journal().is_err());
+            assert!(cache.folder_writer().is_err());
+            assert_eq!(files(&folder), before, "{name}");
+        }
+        // A file, not a folder.
+        let file = dir.path().join("notes-txt/notes.txt");
+        assert!(claim(&file, true).unwrap_err().contains("is not a folder"));
+    }
+
+    #[test]
+    fn empty_new_and_marked_folders_are_claimed() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("a/b");
+        claim(&new, false).unwrap();
+        assert!(!new.exists(), "check writes nothing");
+        claim(&new, true).unwrap();
+        assert!(is_marked(&new));
+        claim(&new, true).unwrap();
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        claim(&empty, false).unwrap();
+        assert!(!is_marked(&empty));
+        claim(&empty, true).unwrap();
+        assert!(is_marked(&empty));
+        assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_cache_an_earlier_version_left_is_recognised_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old");
+        claim(&old, true).unwrap();
+        let cache = Cache::new(&old, [7; 32], [1; 32]);
+        let mut w = cache.folder_writer().unwrap();
+        w.push(&FolderRecord {
+            name: "20-00001".into(),
+            stamps: Vec::new(),
+            digest: [2; 32],
+            listing: [3; 32],
+            first_pass: vec![4],
+        })
+        .unwrap();
+        w.commit(&cache).unwrap();
+        let mut w = cache.writer("units").unwrap();
+        w.push(&1u8).unwrap();
+        w.commit(&cache).unwrap();
+        cache.begin_journal(Path::new("public")).unwrap();
+        // As an earlier version left it: no marker.
+        std::fs::remove_file(old.join(MARKER)).unwrap();
+        claim(&old, false).unwrap();
+        assert!(!is_marked(&old));
+
+        // Anything else in it, or a shard whose name is not its hash: refused.
+        let shard = std::fs::read_dir(&old)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| is_shard_name(&p.file_name().unwrap().to_string_lossy()))
+            .unwrap();
+        let bytes = std::fs::read(&shard).unwrap();
+        std::fs::write(&shard, b"changed").unwrap();
+        assert!(claim(&old, true).is_err());
+        std::fs::write(&shard, &bytes).unwrap();
+        std::fs::write(old.join("units"), b"not a record").unwrap();
+        assert!(claim(&old, true).is_err());
+        // Unmarked, the cache writes nothing there; the units as they were.
+        assert!(cache.writer("units").is_err());
+        std::fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
+        cache.writer("units").unwrap().commit(&cache).unwrap();
+        std::fs::remove_file(old.join(MARKER)).unwrap();
+        std::fs::write(old.join("readme.txt"), b"mine").unwrap();
+        assert!(claim(&old, true).is_err());
+        std::fs::remove_file(old.join("readme.txt")).unwrap();
+        claim(&old, true).unwrap();
+        assert!(is_marked(&old));
     }
 
     #[test]
