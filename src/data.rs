@@ -287,6 +287,20 @@ fn read_rows(
 ) -> Option<RowsAndColumns> {
     let before = diagnostics.error_count();
     let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    if let Some(open) = unclosed_quote(text) {
+        // The reader would take the rest of the file into that one cell.
+        diagnostics.push(
+            Diagnostic::error(csv_path, "a quoted cell starts here and is never closed")
+                .at(Position::of_offset(
+                    csv_text,
+                    open + (csv_text.len() - text.len()),
+                ))
+                .help(
+                    "add the closing `\"`; a quote inside a quoted cell is written twice (`\"\"`)",
+                ),
+        );
+        return None;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
@@ -406,6 +420,32 @@ fn csv_error(csv_path: &str, csv_text: &str, e: &csv::Error) -> Diagnostic {
                 .help("save it again as CSV UTF-8")
         }
     }
+}
+
+/// The byte offset of a quote that opens a cell and is never closed, if
+/// any: the reader takes everything after it, other rows too, into that one
+/// cell, which is never what was meant.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut i, mut field_start, mut open) = (0, true, None);
+    while i < bytes.len() {
+        let b = bytes[i];
+        match open {
+            Some(_) if b == b'"' && bytes.get(i + 1) == Some(&b'"') => i += 1,
+            Some(_) if b == b'"' => {
+                open = None;
+                field_start = false;
+            }
+            Some(_) => {}
+            None => match b {
+                b'"' if field_start => open = Some(i),
+                b',' | b'\n' | b'\r' => field_start = true,
+                _ => field_start = false,
+            },
+        }
+        i += 1;
+    }
+    open
 }
 
 /// The character column at which each field of the record at `start` begins.
@@ -650,6 +690,20 @@ exempt = { paragraph = 3, reason = "Prices" }
         assert_eq!(
             d[0].message,
             "`rate`: the value (not shown: the column is exempt) is not a number"
+        );
+        assert_eq!((d[0].line, d[0].column), (2, 4));
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_an_error_where_it_opens() {
+        assert_eq!(unclosed_quote("a,b\n\"x,\"\"y\"\"\",z\n"), None);
+        assert_eq!(unclosed_quote("a,b\nx\"y,z\n"), None);
+        assert_eq!(unclosed_quote("a,b\nP1,\"63\nP2,1\n"), Some(7));
+        let (ds, d) = parse_csv("id,rate\nP1,\"63.47\nP2,1\n");
+        assert!(ds.is_none());
+        assert_eq!(
+            d[0].message,
+            "a quoted cell starts here and is never closed"
         );
         assert_eq!((d[0].line, d[0].column), (2, 4));
     }

@@ -184,8 +184,8 @@ fn redact_quoted(message: &str) -> String {
 /// the file's text: the parser's own words, and backticked tokens made of
 /// punctuation alone (the `=` or `"` it expected). Anything else in
 /// backticks or quotes (`integer `5``, `string "..."`, `duplicate key
-/// `...``) is replaced by words, and a list of keys the file wrote is
-/// dropped.
+/// `...``) is replaced by words saying it is not shown, and a list of keys
+/// the file wrote is dropped.
 fn redact_withheld(message: &str) -> String {
     if message.starts_with("unexpected keys in table") {
         return "unexpected keys in this table".to_string();
@@ -210,7 +210,7 @@ fn redact_withheld(message: &str) -> String {
                 out.push_str(inside);
                 out.push('`');
             }
-            _ => out.push_str(&format!("a value ({NOT_SHOWN})")),
+            _ => out.push_str(&format!("({NOT_SHOWN})")),
         }
         rest = &after[end + 1..];
     }
@@ -317,15 +317,15 @@ mod tests {
         for (message, redacted) in [
             (
                 "invalid type: floating point `31.79`, expected i64",
-                "invalid type: floating point a value (not shown, as its source is or may be exempt), expected i64",
+                "invalid type: floating point (not shown, as its source is or may be exempt), expected i64",
             ),
             (
                 "invalid type: string \"Secret Ltd\", expected a boolean",
-                "invalid type: string a value (not shown, as its source is or may be exempt), expected a boolean",
+                "invalid type: string (not shown, as its source is or may be exempt), expected a boolean",
             ),
             (
                 "duplicate key `secret`",
-                "duplicate key a value (not shown, as its source is or may be exempt)",
+                "duplicate key (not shown, as its source is or may be exempt)",
             ),
             (
                 "invalid basic string, expected `\"`",

@@ -91,7 +91,7 @@ fn check_format_github_annotates_an_invalid_fixture() {
     assert_eq!(
         stdout,
         "::error file=site/content/decisions/24-00001/appendix-1.md,line=5,col=1,title=plainsight::\
-         unknown key `exmept`%0Ahelp: did you mean `exempt`? Unknown keys are refused so that a typo cannot change what is published\n"
+         unknown key (its name is not shown, as its source is or may be exempt)%0Ahelp: did you mean `exempt`? Unknown keys are refused so that a typo cannot change what is published\n"
     );
     for line in stdout.lines() {
         assert_workflow_command(line);
@@ -147,7 +147,8 @@ fn check_format_json_is_one_document_with_every_diagnostic() {
             "line": 5,
             "column": 1,
             "severity": "error",
-            "message": "unknown key `exmept`",
+            // The key is not quoted: it may be exempt text.
+            "message": "unknown key (its name is not shown, as its source is or may be exempt)",
             "help": "did you mean `exempt`? Unknown keys are refused so that a typo cannot change what is published"
         }])
     );
@@ -443,4 +444,50 @@ fn a_build_reports_its_progress_through_each_step() {
     // The steps come in order: reading, then making pages.
     let first_page = seen.iter().position(|p| p.step == "making pages").unwrap();
     assert!(seen[first_page..].iter().all(|p| p.step == "making pages"));
+}
+
+/// Section 6 of issue 14: a message quotes nothing from a broken exempt
+/// source in any format the binary prints (human, JSON, GitHub), for
+/// `check` and `build` alike.
+#[test]
+fn no_format_quotes_a_broken_exempt_source() {
+    for in_data in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        copy_dir(&repo().join("tests/fixtures/minimal"), &site);
+        let (markers, expected) = plant_markers_in_messages(&site, in_data);
+        for verb in ["check", "build"] {
+            for format in ["human", "json", "github"] {
+                let out = run(&mut plainsight(
+                    dir.path(),
+                    &[verb, "--root", "site", "--format", format],
+                ));
+                assert_eq!(out.status.code(), Some(1), "{verb} {format}");
+                let shown = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                // Every message is there (GitHub's form escapes nothing in these).
+                for words in &expected {
+                    // The message's words; for a position alone, its file's name.
+                    let words = match words.rsplit_once(": error: ") {
+                        Some((_, message)) => message,
+                        None => words.split(':').next().unwrap(),
+                    };
+                    assert!(
+                        shown.contains(words),
+                        "{verb} {format}: {words:?} not in:\n{shown}"
+                    );
+                }
+                for marker in &markers {
+                    assert!(
+                        !shown.to_lowercase().contains(marker),
+                        "{verb} {format}: {marker} is in:\n{shown}"
+                    );
+                }
+            }
+        }
+        assert!(!site.join("public").exists());
+    }
 }

@@ -431,3 +431,23 @@ fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
     }
     assert!(withheld_somewhere, "the fixture withholds something");
 }
+
+/// Section 6 of issue 14: a message about an exempt source (or one whose
+/// status is not known) quotes nothing from it, whichever way it is broken.
+#[test]
+fn no_message_quotes_a_broken_exempt_source() {
+    for in_data in [false, true] {
+        let site = fixture("minimal");
+        let (markers, expected) = plant_markers_in_messages(site.path(), in_data);
+        let outcome = build(site.path());
+        assert!(outcome.has_errors());
+        assert_eq!(outcome.files_written, 0);
+        let shown = printed(&outcome);
+        for words in expected {
+            assert!(shown.contains(words), "{words:?} is not in:\n{shown}");
+        }
+        let output = files(&site.path().join("public"));
+        let reports = files(&site.path().join("reports"));
+        assert_no_marker(&markers, &output, &reports, &outcome);
+    }
+}

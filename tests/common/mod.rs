@@ -126,3 +126,128 @@ pub fn replace(path: &Path, from: &str, to: &str) {
     );
     std::fs::write(path, content.replacen(from, to, 1)).unwrap();
 }
+
+/// Breaks exempt sources of the minimal fixture in every way a message
+/// could quote them, each with a marker planted where it would be quoted:
+/// documents, or (`in_data`) data, since broken data stops a build before
+/// any decision is read. Returns the markers and, for each break, words its
+/// message must hold.
+pub fn plant_markers_in_messages(
+    site: &Path,
+    in_data: bool,
+) -> (Vec<&'static str>, Vec<&'static str>) {
+    let markers = vec!["zqxmsg", "7431.2917", "74312917", "8802.4406"];
+    if in_data {
+        return (markers, plant_markers_in_data_messages(site));
+    }
+    let d = site.join("content/decisions/24-00001");
+    let exempt = "label = \"Appendix 9\"\npublic_title = \"Withheld paper\"\nexempt = { paragraph = 3, reason = \"It names bidders.\" }\n";
+    let paper = |name: &str, kind: &str, front: &str| {
+        std::fs::write(
+            d.join(name),
+            format!("+++\nkind = \"{kind}\"\n{front}+++\nZqxmsgbody text.\n"),
+        )
+        .unwrap();
+    };
+    // A key named with the marker, in the fixture's exempt appendix.
+    replace(
+        &d.join("appendix-1.md"),
+        "exempt =",
+        "zqxmsgkeyone = \"x\"\nexempt =",
+    );
+    // A misspelt enum value (an exempt EqIA's impact level).
+    let mut impacts = String::new();
+    for key in [
+        "age",
+        "disability",
+        "gender_reassignment",
+        "marriage_civil_partnership",
+        "pregnancy_maternity",
+        "race",
+        "religion_belief",
+        "sex",
+        "sexual_orientation",
+    ] {
+        let level = if key == "age" {
+            "zqxmsgenumtwo"
+        } else {
+            "neutral"
+        };
+        impacts.push_str(&format!(
+            "[impacts.{key}]\nimpact = \"{level}\"\ndetail = \"d\"\n"
+        ));
+    }
+    paper("eqia.md", "eqia", &format!("{exempt}{impacts}"));
+    // A value of the wrong type, a line that is not TOML, a misspelt kind,
+    // a paragraph out of range, a public attachment of an exempt paper.
+    paper(
+        "appendix-2.md",
+        "appendix",
+        &format!("{exempt}summary = 7431.2917\n"),
+    );
+    paper(
+        "appendix-3.md",
+        "appendix",
+        &format!("{exempt}title = \"zqxmsgsyntaxthree\" zqxmsgsyntaxthree\n"),
+    );
+    paper("appendix-4.md", "zqxmsgkindfour", exempt);
+    paper(
+        "appendix-5.md",
+        "appendix",
+        &exempt.replace("paragraph = 3", "paragraph = 74312917"),
+    );
+    paper(
+        "appendix-6.md",
+        "appendix",
+        &format!(
+            "{exempt}attachments = [{{ file = \"zqxmsgattachsix.pdf\", title = \"T\", public = true }}]\n"
+        ),
+    );
+    // A bad path for an exempt attachment of a public report.
+    replace(
+        &d.join("report.md"),
+        "file = \"scores.csv\"",
+        "file = \"../zqxmsgpathfive.csv\"",
+    );
+    std::fs::remove_file(d.join("scores.csv")).unwrap();
+    (
+        markers,
+        vec![
+            "appendix-1.md:5:1: error: unknown key (its name is not shown",
+            "eqia.md:7:10: error: the value here (not shown, as its source is or may be exempt) is not a value this key takes",
+            "appendix-2.md:6:11: error: invalid type: floating point (not shown",
+            "appendix-3.md:6:",
+            "appendix-4.md:2:8: error: the kind here (not shown, as its source is or may be exempt) is not a kind of document",
+            "appendix-5.md:5:24: error: `paragraph` must be a paragraph",
+            "appendix-6.md:6:",
+            "an attachment is marked public, but it belongs to an exempt appendix",
+            "report.md:8:12: error: attachment (its name is not shown, as its source is or may be exempt) is not a file name in this folder",
+        ],
+    )
+}
+
+/// [`plant_markers_in_messages`] in data.
+fn plant_markers_in_data_messages(site: &Path) -> Vec<&'static str> {
+    // An exempt cell that is not a number.
+    replace(&site.join("data/providers.csv"), "31.79", "zqxmsgcellseven");
+    // An exempt column whose allowed values the schema lists, and a column
+    // no schema declares.
+    std::fs::write(
+        site.join("data/bids.schema.toml"),
+        "title = \"Bids\"\ndescription = \"One bid a row.\"\n\n[[columns]]\nname = \"id\"\ntitle = \"Id\"\ntype = \"string\"\npublic = true\n\n[[columns]]\nname = \"band\"\ntitle = \"Band\"\ntype = \"string\"\nvalues = [\"zqxmsgvalueeight\"]\nexempt = { paragraph = 3, reason = \"Bids.\" }\n",
+    )
+    .unwrap();
+    std::fs::write(site.join("data/bids.csv"), "id,band\nB1,8802.4406\n").unwrap();
+    std::fs::write(
+        site.join("data/extra.schema.toml"),
+        "title = \"Extra\"\ndescription = \"Extra.\"\n\n[[columns]]\nname = \"id\"\ntitle = \"Id\"\ntype = \"string\"\npublic = true\n",
+    )
+    .unwrap();
+    std::fs::write(site.join("data/extra.csv"), "id,zqxmsgheadernine\nE1,x\n").unwrap();
+    vec![
+        "providers.csv:2:79: error: `hourly_rate`: the value (not shown: the column is exempt) is not a number",
+        "bids.csv:2:4: error: `band`: the value (not shown: the column is exempt) is not one of the allowed values",
+        "use one of the values the schema allows for this column",
+        "extra.csv:1:4: error: a column (its name is not shown",
+    ]
+}
