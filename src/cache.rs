@@ -76,7 +76,8 @@ pub fn claim(dir: &Path, write: bool) -> Result<(), String> {
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return refused(&format!("cannot be looked at ({e})")),
-        Ok(meta) if !meta.is_dir() && !(meta.file_type().is_symlink() && dir.is_dir()) => {
+        // A link to a folder is that folder (the paths were compared resolved).
+        Ok(_) if !dir.is_dir() => {
             return refused("is not a folder");
         }
         Ok(_) if is_marked(dir) => return Ok(()),
