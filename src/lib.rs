@@ -76,7 +76,9 @@ pub struct Options {
     /// when stderr is a terminal).
     pub progress: Option<ProgressHook>,
     /// The build cache's folder ([`cache`]); `None` builds everything afresh
-    /// and keeps nothing. Must be outside the output folder.
+    /// and keeps nothing. Must be a folder of its own, outside the output,
+    /// the report's folder and the site's sources, and empty, new or
+    /// carrying the cache's marker ([`cache::claim`]).
     pub cache_dir: Option<PathBuf>,
     /// How many bytes of decision folders pass 1 may keep, parsed, for pass
     /// 2 ([`KEEP_READ_BYTES`] by default). A site larger than this keeps
