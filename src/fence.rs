@@ -247,36 +247,112 @@ struct Run {
     start: usize,
     end: usize,
     colons: usize,
-    /// The first character in the run that is not an ASCII colon.
-    odd: Option<char>,
+    /// The first piece of the run that is not an ASCII colon: its byte
+    /// offset, the character it is or stands for, and whether it was
+    /// written as an escape (`\:`) or an HTML character reference.
+    odd: Option<Odd>,
+}
+
+/// A piece of a run that is not an ASCII colon: its byte offset, the
+/// character it is or stands for, and whether it was written as an escape
+/// or a character reference.
+type Odd = (usize, char, bool);
+
+/// HTML's named character references that stand for a colon or for
+/// something invisible (numeric ones, `&#58;` and `&#x3a;`, are read too).
+const NAMED: &[(&str, char)] = &[
+    ("colon", ':'),
+    ("Colon", '\u{2237}'),
+    ("shy", '\u{AD}'),
+    ("ZeroWidthSpace", '\u{200B}'),
+    ("NegativeVeryThinSpace", '\u{200B}'),
+    ("NegativeThinSpace", '\u{200B}'),
+    ("NegativeMediumSpace", '\u{200B}'),
+    ("NegativeThickSpace", '\u{200B}'),
+    ("zwnj", '\u{200C}'),
+    ("zwj", '\u{200D}'),
+    ("lrm", '\u{200E}'),
+    ("rlm", '\u{200F}'),
+    ("NoBreak", '\u{2060}'),
+    ("ApplyFunction", '\u{2061}'),
+    ("af", '\u{2061}'),
+    ("InvisibleTimes", '\u{2062}'),
+    ("it", '\u{2062}'),
+    ("InvisibleComma", '\u{2063}'),
+    ("ic", '\u{2063}'),
+];
+
+/// The character an HTML character reference at the start of `text`
+/// stands for, and its length, as Markdown renders it.
+fn reference(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix('&')?;
+    // The longest name here is 21 letters.
+    let (end, _) = rest.char_indices().take(24).find(|&(_, c)| c == ';')?;
+    let name = &rest[..end];
+    let c = if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) if (1..=6).contains(&hex.len()) => u32::from_str_radix(hex, 16).ok()?,
+            None if (1..=7).contains(&number.len()) => number.parse().ok()?,
+            _ => return None,
+        };
+        char::from_u32(code)?
+    } else {
+        NAMED.iter().find(|(n, _)| *n == name)?.1
+    };
+    Some((c, end + 2))
+}
+
+/// The piece of `line` at byte `i` if it reads as colons or is invisible:
+/// (its length, how many colons it reads as, the odd piece it is, if any).
+fn piece(line: &str, i: usize) -> Option<(usize, usize, Option<Odd>)> {
+    let c = line[i..].chars().next()?;
+    if c == ':' {
+        return Some((1, 1, None));
+    }
+    let n = colons(c);
+    if n > 0 || is_transparent(c) {
+        return Some((c.len_utf8(), n, Some((i, c, false))));
+    }
+    let (d, len) = match c {
+        // `\:` renders as a colon.
+        '\\' => {
+            let d = line[i + 1..].chars().next()?;
+            (d, 1 + d.len_utf8())
+        }
+        '&' => reference(&line[i..])?,
+        _ => return None,
+    };
+    let n = colons(d);
+    (n > 0 || is_transparent(d) || (c == '&' && d == ':')).then_some((len, n, Some((i, d, true))))
 }
 
 /// The runs of colons in `line`, first to last.
 fn runs(line: &str) -> impl Iterator<Item = Run> + '_ {
-    let mut chars = line.char_indices().peekable();
+    let mut i = 0;
     std::iter::from_fn(move || {
-        let (start, first) = loop {
-            let (i, c) = chars.next()?;
-            if colons(c) > 0 {
-                break (i, c);
+        let mut run = loop {
+            if i >= line.len() {
+                return None;
+            }
+            match piece(line, i) {
+                Some((len, n, odd)) if n > 0 => {
+                    break Run {
+                        start: i,
+                        end: i + len,
+                        colons: n,
+                        odd,
+                    };
+                }
+                Some((len, _, _)) => i += len,
+                None => i += line[i..].chars().next().map_or(1, char::len_utf8),
             }
         };
-        let mut run = Run {
-            start,
-            end: start + first.len_utf8(),
-            colons: colons(first),
-            odd: (first != ':').then_some(first),
-        };
-        while let Some(&(i, c)) = chars.peek() {
-            if colons(c) == 0 && !is_transparent(c) {
-                break;
-            }
-            chars.next();
-            run.colons += colons(c);
-            run.end = i + c.len_utf8();
-            if c != ':' && run.odd.is_none() {
-                run.odd = Some(c);
-            }
+        i = run.end;
+        while let Some((len, n, odd)) = piece(line, i) {
+            run.colons += n;
+            run.odd = run.odd.or(odd);
+            i += len;
+            run.end = i;
         }
         Some(run)
     })
@@ -328,14 +404,17 @@ fn code_point(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }
 
+/// Whether `line` holds no colon, no `&` or `\\` (which can write one),
+/// nothing invisible and nothing outside ASCII: most lines, decided without looking at characters one by one.
+fn is_plain(line: &str) -> bool {
+    !line
+        .bytes()
+        .any(|b| matches!(b, b':' | b'&' | b'\\') || b >= 0x80 || (b < 0x20 && b != b'\t'))
+}
+
 /// Classifies one line (without its ending).
 pub fn classify(line: &str) -> Class<'_> {
-    // Most lines hold no colon and nothing invisible: decided without
-    // looking at characters one by one.
-    if !line
-        .bytes()
-        .any(|b| b == b':' || b >= 0x80 || (b < 0x20 && b != b'\t'))
-    {
+    if is_plain(line) {
         return Class::Text;
     }
     let mut fences = runs(line).filter(|run| is_fence_like(line, run));
@@ -371,9 +450,11 @@ pub fn classify(line: &str) -> Class<'_> {
         let message = format!("a fence indented with {}, not a plain space", code_point(c));
         return refused(line, i, message, PLAIN);
     }
-    if let Some(c) = run.odd {
-        let i = run.start + line[run.start..run.end].find(c).unwrap_or(0);
-        let message = if colons(c) > 0 {
+    if let Some((i, c, written)) = run.odd {
+        let message = if written {
+            "a fence written with an escape or an HTML character reference instead of ASCII colons"
+                .to_string()
+        } else if colons(c) > 0 {
             format!(
                 "a fence written with {} instead of ASCII colons",
                 code_point(c)
@@ -777,7 +858,9 @@ fn holds_fence(value: &str) -> bool {
 /// string is one of these in the front matter.)
 fn may_hold_fence(text: &str) -> bool {
     lines(text).any(|line| {
-        runs(line.text).any(|run| run.colons >= 2 || starts_with_exempt(&line.text[run.end..]))
+        !is_plain(line.text)
+            && runs(line.text)
+                .any(|run| run.colons >= 2 || starts_with_exempt(&line.text[run.end..]))
     })
 }
 
@@ -853,6 +936,8 @@ mod tests {
             "Status: exempt",
             "https://example.org/a:b",
             "  a :: b in the middle",
+            "Health & Care: \\ &amp; &#59; &colon; &#58;",
+            "&nbsp;&#x3a; and \\:",
         ] {
             assert_eq!(classify(line), Class::Text, "{line:?}");
         }
@@ -908,6 +993,21 @@ mod tests {
             ("∶∶∶ exempt paragraph=3", 1, "U+2236"),
             ("∷: exempt paragraph=3", 1, "U+2237"),
             ("\u{A0}::: exempt paragraph=3", 1, "U+00A0"),
+            (
+                "&#58;&#58;&#58; exempt paragraph=3",
+                1,
+                "character reference",
+            ),
+            (
+                "&colon;&#x3A;&#0058; exempt paragraph=3",
+                1,
+                "character reference",
+            ),
+            ("&Colon;: exempt paragraph=3", 1, "character reference"),
+            ("::&#8203;: exempt paragraph=3", 3, "character reference"),
+            (":&shy;:: exempt paragraph=3", 2, "character reference"),
+            ("\\:\\:\\: exempt paragraph=3", 1, "escape"),
+            (":::\\: exempt paragraph=3", 4, "escape"),
             ("\u{3000}:::", 1, "U+3000"),
             (":::: exempt paragraph=3", 1, "4 colons"),
             (":: exempt paragraph=3", 1, "2 colons"),
