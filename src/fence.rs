@@ -328,9 +328,23 @@ fn piece(line: &str, i: usize) -> Option<(usize, usize, Option<Odd>)> {
 
 /// The runs of colons in `line`, first to last.
 fn runs(line: &str) -> impl Iterator<Item = Run> + '_ {
+    let bytes = line.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
         let mut run = loop {
+            // Only a colon, `&`, `\\` or a look-alike colon starts a run:
+            // everything else is skipped without looking further.
+            while i < bytes.len() && !matches!(bytes[i], b':' | b'&' | b'\\') {
+                if bytes[i] < 0x80 {
+                    i += 1;
+                    continue;
+                }
+                let c = line[i..].chars().next().expect("a character starts here");
+                if colons(c) > 0 {
+                    break;
+                }
+                i += c.len_utf8();
+            }
             if i >= line.len() {
                 return None;
             }
@@ -358,16 +372,18 @@ fn runs(line: &str) -> impl Iterator<Item = Run> + '_ {
     })
 }
 
-/// Whether `prefix`, what comes before a run, holds only what may start a
-/// Markdown line: spaces, invisible characters and container markers
-/// (`>`, `-`, `*`, `+`, `|`, `1.`, `1)`).
-fn is_line_start(prefix: &str) -> bool {
-    prefix.chars().all(|c| {
-        c.is_whitespace()
-            || is_invisible(c)
-            || matches!(c, '>' | '-' | '*' | '+' | '|' | '.' | ')')
-            || c.is_ascii_digit()
-    })
+/// Where the start of `line` ends: the byte offset of its first character
+/// that cannot begin a Markdown line, which spaces, invisible characters and
+/// container markers (`>`, `-`, `*`, `+`, `|`, `1.`, `1)`) can.
+fn line_start_end(line: &str) -> usize {
+    line.char_indices()
+        .find(|&(_, c)| {
+            !(c.is_whitespace()
+                || is_invisible(c)
+                || matches!(c, '>' | '-' | '*' | '+' | '|' | '.' | ')')
+                || c.is_ascii_digit())
+        })
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// Whether `after` (what follows a run) starts with the word `exempt`,
@@ -379,11 +395,11 @@ fn starts_with_exempt(after: &str) -> bool {
 }
 
 /// Whether `run` reads as a fence: three colons anywhere, or at the start
-/// of a line two, or one followed by `exempt`.
-fn is_fence_like(line: &str, run: &Run) -> bool {
+/// of a line (which ends at `start_end`, see [`line_start_end`]) two, or
+/// one followed by `exempt`.
+fn is_fence_like(line: &str, start_end: usize, run: &Run) -> bool {
     run.colons >= 3
-        || (is_line_start(&line[..run.start])
-            && (run.colons >= 2 || starts_with_exempt(&line[run.end..])))
+        || (run.start <= start_end && (run.colons >= 2 || starts_with_exempt(&line[run.end..])))
 }
 
 /// The 1-based character column of byte `offset` in `line`.
@@ -417,7 +433,8 @@ pub fn classify(line: &str) -> Class<'_> {
     if is_plain(line) {
         return Class::Text;
     }
-    let mut fences = runs(line).filter(|run| is_fence_like(line, run));
+    let start_end = line_start_end(line);
+    let mut fences = runs(line).filter(|run| is_fence_like(line, start_end, run));
     let Some(run) = fences.next() else {
         return Class::Text;
     };
