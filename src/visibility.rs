@@ -416,9 +416,7 @@ fn separate_one(
     let front = bundle.front().clone();
     let number = front.number.get_ref().clone();
     let record = &bundle.record;
-    for (name, text) in [("decision", &front.decision), ("reasons", &front.reasons)] {
-        refuse_fence_in_field(&record.path, name, text, diagnostics);
-    }
+    refuse_fences_in_front_matter(record, diagnostics);
     let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
     public_sources.push(record.path.clone());
     check_public_scripts(record, &body, diagnostics);
@@ -426,6 +424,7 @@ fn separate_one(
     let mut papers = Vec::new();
     for (slug, doc) in &bundle.papers {
         let paper = site::paper(doc);
+        refuse_fences_in_front_matter(doc, diagnostics);
         match &paper.status {
             Status::Exempt(exemption) => {
                 // The whole document is exempt: fingerprint its body and its
@@ -596,6 +595,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         let Front::Page(front) = &doc.front else {
             unreachable!("pages are checked to be pages")
         };
+        refuse_fences_in_front_matter(doc, diagnostics);
         let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
         prints.add_public_file(&doc.path);
         check_public_scripts(doc, &body, diagnostics);
@@ -866,36 +866,36 @@ fn item(
     }
 }
 
-fn refuse_fence_in_field(path: &str, field: &str, text: &str, diagnostics: &mut Diagnostics) {
-    if text.lines().any(|l| l.trim_start().starts_with(":::")) {
+/// Every front-matter string of `doc` (every key, nested ones too) that
+/// holds a fence, or anything like one, is an error at that value: exempt
+/// passages may only be in the body, and a fence in a field would be
+/// published as text.
+fn refuse_fences_in_front_matter(doc: &Document, diagnostics: &mut Diagnostics) {
+    let Ok(split) = crate::frontmatter::split(&doc.text) else {
+        return;
+    };
+    for position in
+        crate::fence::in_front_matter(&doc.text, split.front_matter, split.front_matter_offset)
+    {
         diagnostics.push(
-            Diagnostic::error(path, format!("`{field}` contains a `:::` line; exempt passages may only be in the body"))
-                .help("move the exempt passage into the document's body, inside `::: exempt paragraph=N` and `:::`"),
+            Diagnostic::error(&doc.path, "this front-matter value holds an exempt passage fence (`:::`) or something that reads as one; exempt passages may only be in the body")
+                .at(position)
+                .help("move the exempt passage into the document's body, inside `::: exempt paragraph=N reason=\"...\"` and `:::`, or remove the colons from the value"),
         );
     }
 }
 
-/// Replaces the lines of `::: exempt` passages (fences included) with spaces.
+/// Replaces the lines of `::: exempt` passages (fences included) with
+/// spaces, keeping line endings, so positions still hold. The passages are
+/// found exactly as [`cut_passages`] finds them ([`crate::fence::cut`]).
 pub fn blank_exempt_passages(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut inside = false;
-    for line in text.split_inclusive('\n') {
-        let fence = line.trim_start().starts_with(":::");
-        if inside || fence {
-            out.extend(line.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
-        } else {
-            out.push_str(line);
-        }
-        if fence {
-            inside = !inside;
-        }
-    }
-    out
+    crate::fence::blank(text)
 }
 
 /// Cuts `::: exempt paragraph=N reason="..."` ... `:::` passages out of a
-/// public document's body. Any other line starting with `:::` is an error:
-/// a misspelt fence must never let the passage through as ordinary text.
+/// public document's body. A line that reads as a fence but is not exactly
+/// one is an error, and what follows it is withheld like a passage: a
+/// misspelt fence must never let the passage through as ordinary text.
 fn cut_passages(
     doc: &Document,
     decision: Option<&str>,
@@ -905,55 +905,27 @@ fn cut_passages(
 ) -> Markdown {
     let body = doc.body();
     let first_line = Position::of_offset(&doc.text, doc.body_offset).line;
+    let cut = crate::fence::cut(body, first_line);
+    for problem in cut.problems {
+        diagnostics.push(
+            Diagnostic::error(&doc.path, problem.message)
+                .at(Position {
+                    line: problem.line,
+                    column: problem.column,
+                })
+                .help(problem.help),
+        );
+    }
     let mut blocks = Vec::new();
-    let mut text = String::new();
-    let mut text_start = first_line;
-    let mut open: Option<(usize, Option<Exemption>, String)> = None;
-    for (i, line) in body.split_inclusive('\n').enumerate() {
-        let line_number = first_line + i;
-        let trimmed = line.trim();
-        if !trimmed.starts_with(":::") {
-            match &mut open {
-                Some((_, _, passage)) => passage.push_str(line),
-                None => text.push_str(line),
-            }
-            continue;
-        }
-        let position = Position {
-            line: line_number,
-            column: line.len() - line.trim_start().len() + 1,
-        };
-        match open.take() {
-            None => {
-                let exemption = match parse_fence(trimmed) {
-                    Ok(e) => Some(e),
-                    Err(problem) => {
-                        diagnostics.push(
-                            Diagnostic::error(&doc.path, problem)
-                                .at(position)
-                                .help("open an exempt passage with `::: exempt paragraph=3 reason=\"...\"` and close it with a line `:::`"),
-                        );
-                        None
-                    }
-                };
-                if !text.is_empty() {
-                    blocks.push(Block::Text {
-                        markdown: std::mem::take(&mut text),
-                        first_line: text_start,
-                    });
-                }
-                open = Some((line_number, exemption, String::new()));
-            }
-            Some((_, exemption, passage)) => {
-                if trimmed != ":::" {
-                    diagnostics.push(
-                        Diagnostic::error(&doc.path, "an exempt passage is closed by a line holding only `:::`")
-                            .at(position)
-                            .help("passages cannot be nested; close the first one with `:::` before opening another"),
-                    );
-                }
-                prints.add_exempt(&doc.path, &passage);
-                if let Some(e) = exemption {
+    for part in cut.parts {
+        match part {
+            crate::fence::Part::Text { range, first_line } => blocks.push(Block::Text {
+                markdown: body[range].to_string(),
+                first_line,
+            }),
+            crate::fence::Part::Passage(passage) => {
+                prints.add_exempt(&doc.path, &body[passage.body]);
+                if let Some(e) = passage.exemption {
                     let mut notice = notice(None, "A passage of this document".to_string(), &e);
                     notice.heading = "Part of this document is not published".to_string();
                     report
@@ -961,90 +933,14 @@ fn cut_passages(
                         .push(item("passage", &doc.path, decision, &notice));
                     blocks.push(Block::Withheld(Box::new(notice)));
                 }
-                text_start = line_number + 1;
             }
         }
-    }
-    if let Some((line, _, passage)) = open {
-        prints.add_exempt(&doc.path, &passage);
-        diagnostics.push(
-            Diagnostic::error(&doc.path, "this exempt passage is never closed")
-                .at(Position { line, column: 1 })
-                .help("add a line holding only `:::` where the exempt passage ends"),
-        );
-    }
-    if !text.is_empty() {
-        blocks.push(Block::Text {
-            markdown: text,
-            first_line: text_start,
-        });
     }
     Markdown {
         path: doc.path.clone(),
         blocks,
         _sealed: Sealed,
     }
-}
-
-/// Parses `::: exempt paragraph=3 reason="..."`.
-fn parse_fence(line: &str) -> Result<Exemption, String> {
-    let rest = line.trim_start_matches(':').trim();
-    let Some(rest) = rest.strip_prefix("exempt") else {
-        return Err(format!("`{line}` is not an exempt passage fence"));
-    };
-    let mut paragraph = None;
-    let mut reason = None;
-    let mut review_on = None;
-    let mut rest = rest.trim_start();
-    while !rest.is_empty() {
-        let Some((key, after)) = rest.split_once('=') else {
-            return Err(format!("cannot read `{rest}` in the fence"));
-        };
-        let key = key.trim();
-        let (value, after) = if let Some(quoted) = after.strip_prefix('"') {
-            let Some(end) = quoted.find('"') else {
-                return Err(format!("the value of `{key}` has no closing quote"));
-            };
-            (&quoted[..end], &quoted[end + 1..])
-        } else {
-            let end = after.find(char::is_whitespace).unwrap_or(after.len());
-            (&after[..end], &after[end..])
-        };
-        match key {
-            "paragraph" => {
-                paragraph = Some(
-                    value
-                        .parse::<i64>()
-                        .map_err(|_| format!("`paragraph={value}` is not a number"))?,
-                )
-            }
-            "reason" => reason = Some(value.to_string()),
-            "review_on" => {
-                review_on = Some(Date(
-                    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-                        format!("`review_on={value}` is not a date like 2026-08-15")
-                    })?,
-                ))
-            }
-            other => return Err(format!("`{other}` is not a setting of an exempt passage")),
-        }
-        rest = after.trim_start();
-    }
-    let paragraph = paragraph.ok_or("an exempt passage needs `paragraph=N`")?;
-    if !(1..=7).contains(&paragraph) {
-        return Err(format!(
-            "paragraph {paragraph} is not a paragraph of Part 1 of Schedule 12A"
-        ));
-    }
-    let reason = reason.unwrap_or_else(|| {
-        "It contains information the law allows the council to withhold.".to_string()
-    });
-    Ok(Exemption {
-        paragraph: toml::Spanned::new(0..0, paragraph),
-        reason,
-        review_on,
-        public_interest: None,
-    })
 }
 
 /// Decisions by number, for lookups that must not be quadratic.
@@ -1157,6 +1053,12 @@ fn known_impacts<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Impacts, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The settings of an opening fence (`fence` tests every refusal).
+    fn parse_fence(line: &str) -> Result<Exemption, crate::fence::Problem> {
+        let rest = line.strip_prefix(":::").expect("a fence");
+        crate::fence::parse_opening(rest, 4, 1)
+    }
 
     #[test]
     fn fences() {

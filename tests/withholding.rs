@@ -215,6 +215,42 @@ fn example_site_markers_reach_no_output_byte() {
     }
 }
 
+/// A passage is cut whatever ends its lines: CRLF, CR alone (as old Mac
+/// files have), or a Unicode line or paragraph separator or next-line
+/// character. Markdown sees no line inside a CR-only "line" of LF-split
+/// text, so the fence must be found after any of them.
+#[test]
+fn passages_are_cut_whatever_ends_their_lines() {
+    for ending in ["\r\n", "\r", "\u{2028}", "\u{2029}", "\u{85}"] {
+        let site = fixture("minimal");
+        let body = [
+            "Public words before.",
+            "::: exempt paragraph=1 reason=\"It names a person.\"",
+            "Mrs Zqxendingsgolf asked for visits on Tuesdays.",
+            ":::",
+            "",
+            "After the passage.",
+            "",
+        ]
+        .join(ending);
+        append(&site.path().join(D).join("report.md"), &format!("\n{body}"));
+        let outcome = build(site.path());
+        assert_ok(&outcome);
+        let output = files(&site.path().join("public"));
+        let reports = files(&site.path().join("reports"));
+        assert_no_marker(&["zqxendingsgolf"], &output, &reports, &outcome);
+        let report = text(
+            &site.path().join("public"),
+            "decisions/24-00001/report/index.html",
+        );
+        assert!(
+            report.contains("Part of this document is not published"),
+            "{ending:?}"
+        );
+        assert!(report.contains("After the passage."), "{ending:?}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn symbolic_links_are_refused() {
