@@ -178,8 +178,8 @@ impl FingerprintsBuilder {
         if self.discard {
             return;
         }
-        for strip in [false, true] {
-            let words = word_hashes(text, strip);
+        for view in [ALL, OUTSIDE, JOINED] {
+            let words = view_words(text, view);
             self.public_shingles.extend(shingles(&words));
             self.public_texts.insert(words);
         }
@@ -208,13 +208,13 @@ impl FingerprintsBuilder {
             return;
         }
         let si = self.source(source);
-        let views: &[bool] = if text.contains('<') {
-            &[false, true]
+        let views: &[u8] = if text.contains('<') {
+            &[ALL, OUTSIDE, JOINED]
         } else {
-            &[false]
+            &[ALL]
         };
-        for &strip in views {
-            let words = word_hashes(text, strip);
+        for &view in views {
+            let words = view_words(text, view);
             if words.len() < SHINGLE_WORDS {
                 self.add_value_words(words, si, text);
                 continue;
@@ -585,7 +585,7 @@ pub struct ScanStream<'a> {
     utf8: Lossy,
     /// Text after the last sure word break, read with the next piece.
     pending: String,
-    in_markup: bool,
+    reading: Reading,
     /// Whether the text has markup (a `<`), so the view without it counts.
     markup: bool,
     views: Views<'a>,
@@ -603,7 +603,7 @@ impl<'a> ScanStream<'a> {
             hash: (!f.files.is_empty()).then(Fnv::default),
             utf8: Lossy::default(),
             pending: String::new(),
-            in_markup: false,
+            reading: Reading::default(),
             markup: false,
             views: Views::new(f),
         }
@@ -674,8 +674,8 @@ impl<'a> ScanStream<'a> {
 
     fn words(&mut self, text: &str) {
         let views = &mut self.views;
-        each_word(text, &mut self.in_markup, |word, in_markup| {
-            views.push(word, in_markup)
+        each_word(text, &mut self.reading, &mut |word, which| {
+            views.push(word, which)
         });
     }
 
@@ -689,6 +689,9 @@ impl<'a> ScanStream<'a> {
         std::mem::take(&mut self.utf8).finish(|text| self.text(text));
         let rest = std::mem::take(&mut self.pending);
         self.words(&rest);
+        let views = &mut self.views;
+        self.reading
+            .finish(&mut |word, which| views.push(word, which));
         let f = self.f;
         let mut found: Vec<(u32, &'static str)> = Vec::new();
         if let Some(hash) = self.hash {
@@ -714,16 +717,23 @@ impl<'a> ScanStream<'a> {
 }
 
 /// The words of one file read as a stream: the first shingle and the first
-/// value found in each view (every word; the words outside markup), exactly
-/// as if the views were read whole, holding only the last few words.
+/// value found in each view ([`ALL`], [`OUTSIDE`], [`JOINED`]), exactly as
+/// if the views were read whole, holding only the last few words.
 struct Views<'a> {
     f: &'a Fingerprints,
-    /// Words read so far (in the view of every word).
+    /// Words read so far (each word once, whatever views it is in): where
+    /// a word is in the file.
     words: usize,
     all: View<'a>,
-    /// The view without markup, from the first word inside markup: until
-    /// then it is the view of every word.
+    /// The view without markup, from the first word not in every view:
+    /// until then it is the view of every word.
     outside: Option<View<'a>>,
+    /// The joined view, from the first word in only one of it and the view
+    /// without markup: until then it is that view.
+    joined: Option<View<'a>>,
+    /// Where the last word in the view without markup but not the joined
+    /// view is.
+    last_unjoined: Option<usize>,
 }
 
 /// One view's last words and first finds.
@@ -754,55 +764,97 @@ impl<'a> Views<'a> {
             words: 0,
             all: View::new(f),
             outside: None,
+            joined: None,
+            last_unjoined: None,
         }
     }
 
-    fn push(&mut self, word: u64, in_markup: bool) {
+    /// The next word, in the views `which` says.
+    fn push(&mut self, word: u64, which: u8) {
         let at = self.words;
         self.words += 1;
-        if in_markup && self.outside.is_none() {
+        if which != EVERY && self.outside.is_none() {
             // The views part here: so far they have read the same words.
             self.outside = Some(self.all.clone());
         }
-        let all = &mut self.all;
-        if all.hit.is_none() {
-            if let Some(start) = all.window.push(word, at) {
-                if let Some(si) = self.f.shingles.get(all.window.shingle()) {
-                    all.found = Some(si);
-                    all.hit = Some(start);
-                }
-            }
+        if (which & OUTSIDE == 0) != (which & JOINED == 0) && self.joined.is_none() {
+            self.joined = self.outside.clone();
         }
-        all.values.push(word);
-        if in_markup {
-            return;
-        }
-        let Some(outside) = &mut self.outside else {
-            return;
-        };
-        if outside.hit.is_none() {
-            if let Some(start) = outside.window.push(word, at) {
-                // A run with no markup in it is a shingle the view of every
-                // word already looked up, and missed, unless it starts at or
-                // after that view's first find: its hash is not worked out again.
-                let seen =
-                    at - start == SHINGLE_WORDS - 1 && self.all.hit.is_none_or(|hit| start < hit);
-                if !seen {
-                    if let Some(si) = self.f.shingles.get(outside.window.shingle()) {
-                        outside.found = Some(si);
-                        outside.hit = Some(start);
+        if which & ALL != 0 {
+            let all = &mut self.all;
+            if all.hit.is_none() {
+                if let Some(start) = all.window.push(word, at, false) {
+                    if let Some(si) = self.f.shingles.get(all.window.shingle()) {
+                        all.found = Some(si);
+                        all.hit = Some(start);
                     }
                 }
             }
+            all.values.push(word);
         }
-        outside.values.push(word);
+        // What the view without markup made of its window at this word, if
+        // it judged it: the joined view's window may be the same.
+        let mut judged: Option<Option<u32>> = None;
+        if which & OUTSIDE != 0 {
+            if which & JOINED == 0 {
+                self.last_unjoined = Some(at);
+            }
+            if let Some(outside) = &mut self.outside {
+                if outside.hit.is_none() {
+                    if let Some(start) = outside.window.push(word, at, which & ALL == 0) {
+                        // A run of words next to each other, each in the view of
+                        // every word, is a shingle that view already looked up,
+                        // and missed, unless it starts at or after that view's
+                        // first find: its hash is not worked out again.
+                        let seen = at - start == SHINGLE_WORDS - 1
+                            && outside.window.novel == 0
+                            && self.all.hit.is_none_or(|hit| start < hit);
+                        let found = if seen {
+                            None
+                        } else {
+                            self.f.shingles.get(outside.window.shingle())
+                        };
+                        if let Some(si) = found {
+                            outside.found = Some(si);
+                            outside.hit = Some(start);
+                        }
+                        judged = Some(found);
+                    }
+                }
+                outside.values.push(word);
+            }
+        }
+        if which & JOINED != 0 {
+            if let Some(joined) = &mut self.joined {
+                if joined.hit.is_none() {
+                    if let Some(start) = joined.window.push(word, at, which & OUTSIDE == 0) {
+                        // The same words as the window of the view without
+                        // markup, if no word in it or since its start is
+                        // in one of the two only: found as that found.
+                        let same = joined.window.novel == 0
+                            && self.last_unjoined.is_none_or(|last| last < start);
+                        let found = match judged.filter(|_| same) {
+                            Some(found) => found,
+                            None => self.f.shingles.get(joined.window.shingle()),
+                        };
+                        if let Some(si) = found {
+                            joined.found = Some(si);
+                            joined.hit = Some(start);
+                        }
+                    }
+                }
+                joined.values.push(word);
+            }
+        }
     }
 
-    /// The finds of both views; the view without markup counts only when
+    /// The finds of every view; the view without markup counts only when
     /// the text has markup (`<`) to strip.
     fn finish(self, markup: bool) -> Vec<(u32, &'static str)> {
         let mut found = Vec::new();
-        let views = std::iter::once(self.all).chain(self.outside.filter(|_| markup));
+        let views = std::iter::once(self.all)
+            .chain(self.outside.filter(|_| markup))
+            .chain(self.joined);
         for view in views {
             found.extend(view.found.map(|si| (si, "text")));
             if let Some(v) = view.values.finish() {
@@ -814,20 +866,28 @@ impl<'a> Views<'a> {
 }
 
 /// The last [`SHINGLE_WORDS`] words of a view, with where each is among
-/// every word.
+/// every word, and how many of them are not in the view it is compared with.
 #[derive(Default, Clone)]
 struct Window {
     words: [u64; SHINGLE_WORDS],
     at: [usize; SHINGLE_WORDS],
+    novel_at: [bool; SHINGLE_WORDS],
+    novel: usize,
     len: usize,
 }
 
 impl Window {
-    /// Adds a word; once the window is full, where the first of its words is.
-    fn push(&mut self, word: u64, at: usize) -> Option<usize> {
+    /// Adds a word (`novel` if it is not in the view compared with); once
+    /// the window is full, where the first of its words is.
+    fn push(&mut self, word: u64, at: usize, novel: bool) -> Option<usize> {
         let slot = self.len % SHINGLE_WORDS;
+        if self.len >= SHINGLE_WORDS {
+            self.novel -= usize::from(self.novel_at[slot]);
+        }
         self.words[slot] = word;
         self.at[slot] = at;
+        self.novel_at[slot] = novel;
+        self.novel += usize::from(novel);
         self.len += 1;
         if self.len < SHINGLE_WORDS {
             return None;
@@ -1005,16 +1065,36 @@ fn winnow(hashes: &[u64]) -> Vec<u64> {
     picked
 }
 
+/// The views of a text's words (bits, so that one word can be in several).
+///
+/// - [`ALL`]: every word, markup included, `<` and `>` ending words;
+/// - [`OUTSIDE`]: the words outside markup `<...>`, every tag ending a word;
+/// - [`JOINED`]: the words outside markup as a reader sees them, where an
+///   inline tag (`sec<b>ret</b>`, a comment, any tag but a block or break
+///   one: see [`breaks_words`]) does not end a word.
+pub(crate) const ALL: u8 = 1;
+pub(crate) const OUTSIDE: u8 = 2;
+pub(crate) const JOINED: u8 = 4;
+const EVERY: u8 = ALL | OUTSIDE | JOINED;
+
 /// The words of `text` as hashes: runs of letters and digits, lower-cased,
 /// with HTML entities decoded so that `&amp;` and `&#39;` hide nothing.
 /// With `strip`, markup `<...>` is a word break and its contents are skipped.
 pub fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
+    view_words(text, if strip { OUTSIDE } else { ALL })
+}
+
+/// The words of `text` in one view ([`ALL`], [`OUTSIDE`] or [`JOINED`]).
+fn view_words(text: &str, view: u8) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 6);
-    each_word(text, &mut false, |word, in_markup| {
-        if !(strip && in_markup) {
+    let mut reading = Reading::default();
+    let mut keep = |word, views: u8| {
+        if views & view != 0 {
             out.push(word);
         }
-    });
+    };
+    each_word(text, &mut reading, &mut keep);
+    reading.finish(&mut keep);
     out
 }
 
@@ -1038,40 +1118,249 @@ const ASCII_WORD: [u8; 256] = {
     table
 };
 
-/// Calls `emit` with the hash of every word of `text`, as [`word_hashes`]
-/// reads it without `strip`, and whether the word is inside markup `<...>`
-/// (so skipped with `strip`). One pass gives both views: `<` and `>` end a
-/// word either way, so a word is wholly inside markup or wholly outside it,
-/// and the words outside are the same in both views.
+/// Where the word reader is at the end of a piece of text, to go on from
+/// in the next: a text can be read in pieces cut wherever no word of the
+/// view of every word is under way (at ASCII whitespace, say).
+#[derive(Clone, Copy)]
+struct Reading {
+    /// Inside markup `<...>`.
+    markup: bool,
+    /// Reading the name of the tag just opened, and the name so far
+    /// (lower-cased; longer names are cut, and are no block tag's).
+    naming: bool,
+    name: [u8; 12],
+    name_len: usize,
+    /// A word outside markup that a tag ended, while it is not yet known
+    /// whether the word goes on after the tag (in [`JOINED`]): its hash, and
+    /// whether [`ALL`] has been given it (once the tag's name is known).
+    held: Option<u64>,
+    held_all: bool,
+    /// Letters went on after an inline tag: the joined word is not the word
+    /// of the other views, and `joined` is its hash so far (FNV state).
+    split: bool,
+    joined: u64,
+}
+
+impl Default for Reading {
+    fn default() -> Reading {
+        Reading {
+            markup: false,
+            naming: false,
+            name: [0; 12],
+            name_len: 0,
+            held: None,
+            held_all: false,
+            split: false,
+            joined: Fnv::START,
+        }
+    }
+}
+
+impl Reading {
+    /// A letter (lower-cased ASCII byte or the bytes of another letter)
+    /// outside markup, after a held word: the word goes on across the tag.
+    fn go_on(&mut self, emit: &mut impl FnMut(u64, u8)) {
+        if let Some(held) = self.held.take() {
+            emit(held, OUTSIDE);
+            self.split = true;
+            self.held_all = false;
+        }
+    }
+
+    /// The end of the word outside markup under way (`word`, FNV state, if
+    /// it has letters), and of the joined word it may end.
+    fn end_outside(&mut self, word: Option<u64>, emit: &mut impl FnMut(u64, u8)) {
+        let (hash, given) = match (word, self.held.take()) {
+            (Some(word), _) => (Fnv(word).finish(), 0),
+            (None, Some(held)) => (held, if self.held_all { ALL } else { 0 }),
+            (None, None) => return,
+        };
+        if self.split {
+            emit(hash, (ALL | OUTSIDE) & !given);
+            emit(Fnv(self.joined).finish(), JOINED);
+        } else {
+            emit(hash, EVERY & !given);
+        }
+        self.split = false;
+        self.held_all = false;
+        self.joined = Fnv::START;
+    }
+
+    /// The name of the tag opened ends: an inline tag lets a word go on.
+    fn named(&mut self, emit: &mut impl FnMut(u64, u8)) {
+        self.naming = false;
+        if self.held.is_none() {
+            return;
+        }
+        // A name too long to keep is no block tag's.
+        let long = self.name_len > self.name.len();
+        if !long && breaks_words(&self.name[..self.name_len]) {
+            self.end_outside(None, emit);
+        } else if !self.held_all {
+            emit(self.held.expect("held"), ALL);
+            self.held_all = true;
+        }
+    }
+
+    /// The end of the whole text.
+    fn finish(mut self, emit: &mut impl FnMut(u64, u8)) {
+        if self.naming {
+            self.named(emit);
+        }
+        if self.held.is_some() && !self.held_all {
+            emit(self.held.expect("held"), ALL);
+            self.held_all = true;
+        }
+        self.end_outside(None, emit);
+    }
+}
+
+/// Whether a tag of this name (lower-cased, without `<` or `/`) ends a word
+/// where it stands, as a block, a line break or an embedded thing does;
+/// inline tags, comments (`!`) and names browsers do not know (shown inline)
+/// do not. A tag with no name (`< `, `<=`) is text a browser shows, a break.
+fn breaks_words(name: &[u8]) -> bool {
+    const BREAKS: &[&[u8]] = &[
+        b"address",
+        b"area",
+        b"article",
+        b"aside",
+        b"audio",
+        b"base",
+        b"blockquote",
+        b"body",
+        b"br",
+        b"button",
+        b"canvas",
+        b"caption",
+        b"center",
+        b"col",
+        b"colgroup",
+        b"dd",
+        b"details",
+        b"dialog",
+        b"dir",
+        b"div",
+        b"dl",
+        b"dt",
+        b"embed",
+        b"fieldset",
+        b"figcaption",
+        b"figure",
+        b"footer",
+        b"form",
+        b"frame",
+        b"frameset",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"head",
+        b"header",
+        b"hgroup",
+        b"hr",
+        b"html",
+        b"iframe",
+        b"img",
+        b"input",
+        b"legend",
+        b"li",
+        b"link",
+        b"main",
+        b"map",
+        b"menu",
+        b"meta",
+        b"meter",
+        b"nav",
+        b"noscript",
+        b"object",
+        b"ol",
+        b"optgroup",
+        b"option",
+        b"output",
+        b"p",
+        b"param",
+        b"picture",
+        b"pre",
+        b"progress",
+        b"script",
+        b"search",
+        b"section",
+        b"select",
+        b"source",
+        b"style",
+        b"summary",
+        b"svg",
+        b"table",
+        b"tbody",
+        b"td",
+        b"template",
+        b"textarea",
+        b"tfoot",
+        b"th",
+        b"thead",
+        b"title",
+        b"tr",
+        b"track",
+        b"ul",
+        b"video",
+    ];
+    name.is_empty() || BREAKS.binary_search(&name).is_ok()
+}
+
+/// Calls `emit` with the hash of every word of `text` and the views it is
+/// in ([`ALL`], [`OUTSIDE`], [`JOINED`]), in order within each view: one
+/// pass gives all three. `<` and `>` end a word in the first two, so a word
+/// there is wholly inside markup (only in [`ALL`]) or wholly outside it;
+/// a word that goes on across an inline tag is one word in [`JOINED`] and
+/// its pieces in the others.
 ///
 /// Words are read as a reader sees them (see [`fold`]): ASCII letters and
 /// digits go straight through the [`ASCII_WORD`] table; entities and other
 /// characters are decoded, folded and then read the same way, so an invisible
 /// character joins the letters around it instead of splitting a word.
 ///
-/// `in_markup` is whether `text` starts inside markup, and is left as it
-/// ends, so that a text can be read in pieces cut where no word is under way.
-fn each_word(text: &str, in_markup: &mut bool, mut emit: impl FnMut(u64, bool)) {
+/// `reading` is where the reader was at the start of `text`, and is left
+/// where it is at the end; [`Reading::finish`] ends the whole text.
+fn each_word(text: &str, reading: &mut Reading, emit: &mut impl FnMut(u64, u8)) {
     const START: u64 = Fnv::START;
     let b = text.as_bytes();
+    let r = reading;
     let mut word = START;
     let mut in_word = false;
-    let mut markup = *in_markup;
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
         match ASCII_WORD[usize::from(x)] {
-            0 => {
-                if in_word {
-                    emit(Fnv(word).finish(), markup);
-                    word = START;
-                    in_word = false;
-                }
+            0 if !in_word && !r.naming && r.held.is_none() => {
+                i += 1;
+                continue;
+            }
+            0 if in_word && r.markup && !r.naming => {
+                emit(Fnv(word).finish(), ALL);
+                word = START;
+                in_word = false;
+                i += 1;
+                continue;
+            }
+            0 if in_word && !r.markup && r.held.is_none() && !r.split => {
+                emit(Fnv(word).finish(), EVERY);
+                word = START;
+                in_word = false;
                 i += 1;
                 continue;
             }
             1 => {}
-            lower => {
+            lower
+                if lower > 1
+                    && if r.markup {
+                        !r.naming
+                    } else {
+                        r.held.is_none() && !r.split
+                    } =>
+            {
                 // The rest of a run of ASCII letters and digits.
                 word = Fnv::step(word, lower);
                 i += 1;
@@ -1086,31 +1375,68 @@ fn each_word(text: &str, in_markup: &mut bool, mut emit: impl FnMut(u64, bool)) 
                 in_word = true;
                 continue;
             }
+            _ => {}
         }
-        // `&`, `<`, `>` or a multi-byte character: the general case.
+        // Anything else: a break that ends more than a word, a letter in
+        // markup or of a joined word, `&`, `<`, `>` or a multi-byte character.
         let mut read = |folded: Folded| match folded {
             Folded::Letter(c) => {
-                if c.is_ascii() {
-                    word = Fnv::step(word, c as u8);
-                } else {
-                    let mut buf = [0u8; 4];
-                    for &byte in c.encode_utf8(&mut buf).as_bytes() {
-                        word = Fnv::step(word, byte);
+                let mut buf = [0u8; 4];
+                let bytes = c.encode_utf8(&mut buf).as_bytes();
+                if r.markup {
+                    if r.naming {
+                        for &byte in bytes {
+                            if r.name_len < r.name.len() {
+                                r.name[r.name_len] = byte;
+                            }
+                            r.name_len += 1;
+                        }
                     }
+                } else {
+                    r.go_on(emit);
+                    if r.split {
+                        for &byte in bytes {
+                            r.joined = Fnv::step(r.joined, byte);
+                        }
+                    }
+                }
+                for &byte in bytes {
+                    word = Fnv::step(word, byte);
                 }
                 in_word = true;
             }
             Folded::Break(c) => {
-                if in_word {
-                    emit(Fnv(word).finish(), markup);
-                    word = START;
-                    in_word = false;
+                if r.markup {
+                    if r.naming && !(c == '/' && r.name_len == 0) {
+                        if c == '!' && r.name_len == 0 {
+                            // A comment, doctype or CDATA section: inline.
+                            r.name[0] = b'!';
+                            r.name_len = 1;
+                        }
+                        r.named(emit);
+                    }
+                    if in_word {
+                        emit(Fnv(word).finish(), ALL);
+                    }
+                    if c == '>' {
+                        r.markup = false;
+                    }
+                } else if c == '<' {
+                    if in_word {
+                        // Held until the tag shows whether the word goes on.
+                        r.held = Some(Fnv(word).finish());
+                        if !r.split {
+                            r.joined = word;
+                        }
+                    }
+                    r.markup = true;
+                    r.naming = true;
+                    r.name_len = 0;
+                } else {
+                    r.end_outside(in_word.then_some(word), emit);
                 }
-                match c {
-                    '<' => markup = true,
-                    '>' => markup = false,
-                    _ => {}
-                }
+                word = START;
+                in_word = false;
             }
         };
         if x == b'&' {
@@ -1126,6 +1452,9 @@ fn each_word(text: &str, in_markup: &mut bool, mut emit: impl FnMut(u64, bool)) 
                     read(Folded::Break('&'));
                 }
             }
+        } else if x < 0x80 {
+            i += 1;
+            read(fold_ascii(char::from(x)));
         } else {
             let c = text[i..].chars().next().expect("i is a character boundary");
             i += c.len_utf8();
@@ -1133,9 +1462,17 @@ fn each_word(text: &str, in_markup: &mut bool, mut emit: impl FnMut(u64, bool)) 
         }
     }
     if in_word {
-        emit(Fnv(word).finish(), markup);
+        // A piece ends here only where no word is under way, but for the
+        // last, which [`Reading::finish`] ends.
+        if r.markup {
+            if r.naming {
+                r.named(emit);
+            }
+            emit(Fnv(word).finish(), ALL);
+        } else {
+            r.end_outside(Some(word), emit);
+        }
     }
-    *in_markup = markup;
 }
 
 /// One character as the word reader takes it, once folded.
@@ -1763,13 +2100,24 @@ mod tests {
         use super::super::{Fnv, Folded, decode_entity, fold};
         use std::hash::Hasher;
 
-        pub(super) fn word_hashes(text: &str, strip: bool) -> Vec<u64> {
+        /// One view, read alone: `strip` skips markup, and with `join` an
+        /// inline tag ends no word.
+        pub(super) fn view_words(text: &str, strip: bool, join: bool) -> Vec<u64> {
             let mut out = Vec::with_capacity(text.len() / 6);
             let mut word = Fnv::default();
             let mut in_word = false;
             let mut in_tag = false;
+            // The name of the tag opened, while it is read.
+            let mut name: Option<Vec<u8>> = None;
             let mut chars = text.char_indices();
             let mut folded = Vec::new();
+            let mut end = |word: &mut Fnv, in_word: &mut bool| {
+                if *in_word {
+                    out.push(word.finish());
+                    *word = Fnv::default();
+                    *in_word = false;
+                }
+            };
             while let Some((i, c)) = chars.next() {
                 folded.clear();
                 match decode_entity(&text[i..]).filter(|_| c == '&') {
@@ -1786,6 +2134,10 @@ mod tests {
                 for &f in &folded {
                     let c = match f {
                         Folded::Letter(c) => {
+                            if let Some(name) = &mut name {
+                                let mut buf = [0u8; 4];
+                                name.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                            }
                             if !(strip && in_tag) {
                                 let mut buf = [0u8; 4];
                                 word.write(c.encode_utf8(&mut buf).as_bytes());
@@ -1795,23 +2147,34 @@ mod tests {
                         }
                         Folded::Break(c) => c,
                     };
-                    if in_word {
-                        out.push(word.finish());
-                        word = Fnv::default();
-                        in_word = false;
-                    }
-                    if strip {
-                        if c == '<' {
-                            in_tag = true;
-                        } else if c == '>' {
-                            in_tag = false;
+                    if let Some(so_far) = name.take() {
+                        if so_far.is_empty() && c == '/' {
+                            name = Some(so_far);
+                            continue;
                         }
+                        let so_far = if so_far.is_empty() && c == '!' {
+                            b"!".to_vec()
+                        } else {
+                            so_far
+                        };
+                        if join && so_far.len() <= 12 && super::super::breaks_words(&so_far) {
+                            end(&mut word, &mut in_word);
+                        }
+                    }
+                    if !strip || !in_tag {
+                        if !(join && c == '<') {
+                            end(&mut word, &mut in_word);
+                        }
+                    }
+                    if c == '<' && !in_tag {
+                        in_tag = true;
+                        name = Some(Vec::new());
+                    } else if c == '>' {
+                        in_tag = false;
                     }
                 }
             }
-            if in_word {
-                out.push(word.finish());
-            }
+            end(&mut word, &mut in_word);
             out
         }
 
@@ -1837,13 +2200,13 @@ mod tests {
     fn scan_before(f: &Fingerprints, bytes: &[u8]) -> Vec<(u32, &'static str)> {
         let mut found = Vec::new();
         let text = String::from_utf8_lossy(bytes);
-        let views: &[bool] = if text.contains('<') {
-            &[false, true]
+        let views: &[(bool, bool)] = if text.contains('<') {
+            &[(false, false), (true, false), (true, true)]
         } else {
-            &[false]
+            &[(false, false)]
         };
-        for &strip in views {
-            let words = before::word_hashes(&text, strip);
+        for &(strip, join) in views {
+            let words = before::view_words(&text, strip, join);
             if let Some(si) = shingles(&words).find_map(|s| f.shingles.map.get(&s)) {
                 found.push((*si, "text"));
             }
@@ -1884,6 +2247,18 @@ mod tests {
             ">",
             "<a href=\"x&amp;y\">",
             "<b title='the bid'>",
+            "<b>",
+            "</b>",
+            "<span class=\"x\">",
+            "</span>",
+            "<wbr>",
+            "<br>",
+            "<br/>",
+            "</td><td>",
+            "<!---->",
+            "<em",
+            "</",
+            "<strongestelement>",
             "<!-- the -->",
             "&amp;",
             "&lt;",
@@ -1988,11 +2363,15 @@ mod tests {
             texts.push(format!("<p title=\"{edge}\">x{edge}</p>{edge}"));
         }
         for text in &texts {
-            for strip in [false, true] {
+            for (view, strip, join) in [
+                (ALL, false, false),
+                (OUTSIDE, true, false),
+                (JOINED, true, true),
+            ] {
                 assert_eq!(
-                    word_hashes(text, strip),
-                    before::word_hashes(text, strip),
-                    "{text:?} {strip}"
+                    view_words(text, view),
+                    before::view_words(text, strip, join),
+                    "{text:?} {view}"
                 );
             }
             assert_eq!(
@@ -2457,5 +2836,106 @@ mod tests {
         }
         // Copies are still found, whatever their accents.
         assert_eq!(f.scan("x.html", "gruffydd LLYR".as_bytes()).len(), 1);
+    }
+
+    #[test]
+    fn words_go_on_across_inline_tags() {
+        let f = prints(SECRET, &["Zqx Secret Trading"], "Public text.");
+        for (open, close) in [
+            ("<b>", "</b>"),
+            ("<strong>", "</strong>"),
+            ("<em>", "</em>"),
+            ("<i>", "</i>"),
+            ("<span class=\"x y\">", "</span>"),
+            ("<a href=\"/decisions/?a=1&amp;b=2\">", "</a>"),
+            ("<abbr title=\"t\">", "</abbr>"),
+            ("<mark>", "</mark>"),
+            ("<code>", "</code>"),
+            ("<sup>", "</sup>"),
+            ("<x-custom>", "</x-custom>"),
+            ("<wbr>", ""),
+            ("<!-- -->", ""),
+            ("<b><i>", "</i></b>"),
+        ] {
+            let split = |w: &str| {
+                let mut chars = w.chars();
+                let first = chars.next().unwrap();
+                format!("{first}{open}{}{close}", chars.as_str())
+            };
+            let html = retyped(split);
+            assert_eq!(f.scan("x.html", html.as_bytes()).len(), 1, "{html}");
+            let value = format!("Zqx {} {}", split("Secret"), split("Trading"));
+            assert_eq!(f.scan("x.html", value.as_bytes()).len(), 1, "{value}");
+            // Every letter in its own tag.
+            let each: String = "secret"
+                .chars()
+                .map(|c| format!("{open}{c}{close}"))
+                .collect();
+            assert_eq!(
+                view_words(&each, JOINED),
+                word_hashes("secret", false),
+                "{each}"
+            );
+        }
+        // A block tag, a line break or an image still ends a word; the
+        // view of every word and the view without markup are as they were.
+        for tag in [
+            "<br>",
+            "<p>",
+            "</p>",
+            "</td><td>",
+            "<img alt=\"\">",
+            "<li>",
+            "< >",
+        ] {
+            let text = format!("sec{tag}ret");
+            assert_eq!(view_words(&text, JOINED).len(), 2, "{text}");
+        }
+        assert_eq!(word_hashes("sec<b>ret</b>", true).len(), 2);
+        assert_eq!(word_hashes("sec<b>ret</b>", false).len(), 4);
+        // Words run together across a tag stay found as they were.
+        assert_eq!(f.scan("x.html", b"Zqx<b>Secret</b>Trading").len(), 1);
+    }
+
+    #[test]
+    fn text_across_lines_table_cells_and_rows_is_found() {
+        let f = prints(SECRET, &["Zqx Secret Trading"], "Public text.");
+        let words: Vec<&str> = SECRET.split(' ').collect();
+        let lines = words.join("\n");
+        let cells = format!("<tr><td>{}</td></tr>", words.join("</td><td>"));
+        let rows = format!(
+            "<table>\n<tr><td>{}</td></tr>\n</table>",
+            words.join("</td></tr>\n<tr><td>")
+        );
+        let lists = format!("<ul><li>{}</li></ul>", words.join("</li><li>"));
+        let csv = words.join(",");
+        for text in [lines, cells, rows, lists, csv] {
+            assert_eq!(f.scan("x.html", text.as_bytes()).len(), 1, "{text}");
+        }
+        assert_eq!(
+            f.scan(
+                "x.html",
+                b"<td>Zqx</td>\n<td>Secret</td></tr><tr><td>Trading</td>"
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn normalised_text_cut_across_pieces_is_found() {
+        let f = prints(SECRET, &["Zqx Secret Trading"], "Public text.");
+        let html = "<p>The b\u{200b}id fr&shy;om <b>Th</b>orn<span class=\"a b\">bury</span> \u{41e}utdoor C&#x200b;lub sco&#173;red s\u{435}venty \u{ff4f}ne po<!-- x -->ints on q<em>ual</em>ity</p> Zqx S&ZeroWidthSpace;ecret Tr<b>ad</b>ing&amp;";
+        let whole = f.scan("x.html", html.as_bytes());
+        assert_eq!(whole.len(), 2, "{whole:?}");
+        for cut in 0..=html.len() {
+            assert_eq!(
+                scan_in_pieces(&f, "x.html", html.as_bytes(), &[cut]),
+                whole,
+                "cut at {cut}"
+            );
+        }
+        let every: Vec<usize> = (1..html.len()).collect();
+        assert_eq!(scan_in_pieces(&f, "x.html", html.as_bytes(), &every), whole);
     }
 }

@@ -467,7 +467,7 @@ fn exempt_text_printed_back_re_typed_is_found_and_nothing_is_published() {
             .map(|c| char::from_u32(u32::from(c) - 0x21 + 0xff01).unwrap())
             .collect()
     };
-    let ways: [(&str, String); 7] = [
+    let ways: [(&str, String); 9] = [
         ("zero-width space", retyped(|w| after_first(w, "\u{200b}"))),
         ("&#8203;", retyped(|w| after_first(w, "&#8203;"))),
         ("soft hyphen", retyped(|w| after_first(w, "\u{ad}"))),
@@ -478,6 +478,14 @@ fn exempt_text_printed_back_re_typed_is_found_and_nothing_is_published() {
         ),
         ("Cyrillic look-alikes", retyped(cyrillic)),
         ("fullwidth", retyped(fullwidth)),
+        (
+            "split by <b>",
+            retyped(|w| format!("<b>{}</b>{}", &w[..1], &w[1..])),
+        ),
+        (
+            "split by <span>",
+            retyped(|w| after_first(w, "<span class=\"x\"></span>")),
+        ),
     ];
     for (how, printed_back) in ways {
         let site = fixture("minimal");
