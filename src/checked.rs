@@ -254,6 +254,21 @@ mod tests {
     }
 
     #[test]
+    fn re_typed_exempt_text_across_a_piece_boundary_is_found() {
+        // Invisible characters, references, look-alike and multi-byte
+        // letters and inline tags, each cut by the end of the first piece
+        // at every byte of the sentence.
+        let planted = "The b\u{200b}id fr&shy;om Th<b>orn</b>bury \u{41e}utdoor C&#8203;lub sc<span class=\"x\">or</span>ed s\u{435}venty \u{ff4f}ne p&ZeroWidthSpace;oints on quality";
+        let f = fingerprints();
+        assert_eq!(f.scan("x.json", planted.as_bytes()).len(), 1);
+        for before in 1..planted.len() {
+            let bytes = file(PIECE - before, planted);
+            let done = check("x.json", &bytes, 1 << 16, None);
+            assert_eq!(done.leaks.len(), 1, "cut {before} bytes before its end");
+        }
+    }
+
+    #[test]
     fn personal_data_across_a_piece_boundary_is_found() {
         for planted in ["NHS number 943 476 5919", "Date of birth:\n 12 March 1950"] {
             for before in 1..planted.len() {

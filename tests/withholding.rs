@@ -487,3 +487,108 @@ fn no_message_quotes_a_broken_exempt_source() {
         assert_no_marker(&markers, &output, &reports, &outcome);
     }
 }
+
+/// An exempt sentence with a marker in it, planted in the exempt appendix,
+/// and ways a template could print it back that a reader reads alike.
+const RETYPED_SENTENCE: &str =
+    "Zqxretypedindia bidders offered ninety one pounds an hour for the reading support service";
+
+/// `RETYPED_SENTENCE` re-typed by `change`, word by word.
+fn retyped(change: impl Fn(&str) -> String) -> String {
+    RETYPED_SENTENCE
+        .split(' ')
+        .map(change)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// After the first letter of `word`, `insert`.
+fn after_first(word: &str, insert: &str) -> String {
+    let mut chars = word.chars();
+    let first = chars.next().unwrap();
+    format!("{first}{insert}{}", chars.as_str())
+}
+
+#[test]
+fn exempt_text_printed_back_re_typed_is_found_and_nothing_is_published() {
+    let cyrillic = |w: &str| {
+        let mut w = w.to_string();
+        for (latin, look_alike) in [('o', "\u{43e}"), ('e', "\u{435}"), ('a', "\u{430}")] {
+            w = w.replacen(latin, look_alike, 1);
+        }
+        w
+    };
+    let fullwidth = |w: &str| -> String {
+        w.chars()
+            .map(|c| char::from_u32(u32::from(c) - 0x21 + 0xff01).unwrap())
+            .collect()
+    };
+    let ways: [(&str, String); 9] = [
+        ("zero-width space", retyped(|w| after_first(w, "\u{200b}"))),
+        ("&#8203;", retyped(|w| after_first(w, "&#8203;"))),
+        ("soft hyphen", retyped(|w| after_first(w, "\u{ad}"))),
+        ("&shy;", retyped(|w| after_first(w, "&shy;"))),
+        (
+            "&ZeroWidthSpace;",
+            retyped(|w| after_first(w, "&ZeroWidthSpace;")),
+        ),
+        ("Cyrillic look-alikes", retyped(cyrillic)),
+        ("fullwidth", retyped(fullwidth)),
+        (
+            "split by <b>",
+            retyped(|w| format!("<b>{}</b>{}", &w[..1], &w[1..])),
+        ),
+        (
+            "split by <span>",
+            retyped(|w| after_first(w, "<span class=\"x\"></span>")),
+        ),
+    ];
+    for (how, printed_back) in ways {
+        let site = fixture("minimal");
+        append(
+            &site.path().join(D).join("appendix-1.md"),
+            &format!("\n{RETYPED_SENTENCE}.\n"),
+        );
+        let templates = site.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("404.html"),
+            format!(
+                "{{% extends \"base.html\" %}}{{% block content %}}<h1>Not found</h1>\
+                 <p>{printed_back}</p>{{% endblock %}}"
+            ),
+        )
+        .unwrap();
+        let outcome = build(site.path());
+        assert!(outcome.has_errors(), "{how}: the build passed");
+        assert_eq!(outcome.files_written, 0, "{how}");
+        let output = files(&site.path().join("public"));
+        assert!(output.is_empty(), "{how}: something was published");
+        assert!(
+            printed(&outcome).contains(
+                "content/decisions/24-00001/appendix-1.md: error: text from this exempt source appears in the output file `404.html`"
+            ),
+            "{how}: {}",
+            printed(&outcome)
+        );
+        let reports = files(&site.path().join("reports"));
+        assert_no_marker(&["zqxretypedindia"], &output, &reports, &outcome);
+    }
+}
+
+/// Public text in Welsh and Polish, with accents and letters outside
+/// ASCII, is read through the same folding as exempt text and is not
+/// taken for it.
+#[test]
+fn public_text_in_other_languages_builds() {
+    let site = fixture("minimal");
+    append(
+        &site.path().join("content/pages/about.md"),
+        "\nMae\u{2019}r cyngor yn prynu cymorth i bobl gymryd rhan mewn bywyd bob dydd, o Llanfair\u{ad}pwll i Gaerdydd; Gwenllïan ap Llŷr sy\u{2019}n ateb.\n\n\
+         Pani Małgorzata Żółkiewska z Łodzi złożyła wniosek, a rada odpowiedziała w ciągu tygodnia.\n",
+    );
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let about = text(&site.path().join("public"), "about/index.html");
+    assert!(about.contains("Żółkiewska"), "{about}");
+}
