@@ -4,9 +4,15 @@
 //! It works independently of `visibility`'s type boundary: it knows nothing of
 //! templates or models, only the exempt sources and the bytes written.
 //!
-//! - Text is read as a stream of words (letters and digits, lower-cased, HTML
-//!   entities decoded), once with markup and once with `<...>` removed, so text
-//!   split across tags or hidden in attributes is still seen.
+//! - Text is read as a stream of words, as a reader sees them: letters and
+//!   digits, lower-cased, character references decoded as browsers decode
+//!   them, invisible characters dropped, compatibility forms and combining
+//!   marks undone and look-alike letters of other scripts folded to Latin
+//!   (UTS #39), the same way in exempt text and in output (see `fold`). It is
+//!   read in three views at once: every word, markup included; the words
+//!   outside `<...>`; and those words joined across inline tags and comments
+//!   (`sec<b>ret</b>` is one word), so text split across tags or hidden in
+//!   attributes is still seen.
 //! - Exempt documents and passages become shingles of [`SHINGLE_WORDS`] words,
 //!   winnowed (Schleimer, Wilkerson and Aiken, "Winnowing", SIGMOD 2003) with a
 //!   window of [`WINNOW_WINDOW`]: any copied run of [`GUARANTEED_WORDS`] words
@@ -1353,15 +1359,9 @@ fn each_word(text: &str, reading: &mut Reading, emit: &mut impl FnMut(u64, u8)) 
                 continue;
             }
             1 => {}
-            lower
-                if lower > 1
-                    && if r.markup {
-                        !r.naming
-                    } else {
-                        r.held.is_none() && !r.split
-                    } =>
-            {
+            lower if lower > 1 && (r.markup || r.held.is_none() && !r.split) => {
                 // The rest of a run of ASCII letters and digits.
+                let start = i;
                 word = Fnv::step(word, lower);
                 i += 1;
                 while let Some(&next) = b.get(i) {
@@ -1371,6 +1371,15 @@ fn each_word(text: &str, reading: &mut Reading, emit: &mut impl FnMut(u64, u8)) 
                     }
                     word = Fnv::step(word, lower);
                     i += 1;
+                }
+                if r.naming {
+                    // A tag's name (markup, so no word of the other views).
+                    for &byte in &b[start..i] {
+                        if r.name_len < r.name.len() {
+                            r.name[r.name_len] = ASCII_WORD[usize::from(byte)];
+                        }
+                        r.name_len += 1;
+                    }
                 }
                 in_word = true;
                 continue;
