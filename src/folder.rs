@@ -126,9 +126,14 @@ pub fn first_pass(
     let separated = visibility::separate_decision(&bundle, &mut diagnostics);
     let sources = guard::decision_sources(&separated.public)
         .into_iter()
-        .filter_map(|(path, eqia, markdown)| {
-            let text = bundle.text_of(&path)?;
-            Some(guard::source_facts(&path, text, eqia, markdown)).filter(|f| !f.is_empty())
+        .filter_map(|(path, eqia, markdown)| match bundle.text_of(&path) {
+            Some(text) => {
+                Some(guard::source_facts(&path, text, eqia, markdown)).filter(|f| !f.is_empty())
+            }
+            None => {
+                let file = bundle.files.values().find(|f| f.path == path)?;
+                guard::file_facts(&path, &file.bytes, &mut diagnostics)
+            }
         })
         .collect();
     let language = language::analyse_decision(targets, glossary, &separated.public, strict);

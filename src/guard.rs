@@ -114,6 +114,33 @@ pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> Sourc
     }
 }
 
+/// Looks at a public source that is not text: a published PDF attachment is
+/// read for its text ([`crate::pdf`]), and one whose text cannot be read is an
+/// error here, at the source. Hits name the file alone (line 0): a line of
+/// the text read from a PDF is no line a person can find in it. Other files
+/// (images) have no text for this guard; their metadata is checked on output.
+pub fn file_facts(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<SourceFacts> {
+    if !crate::scan::is_pdf(path, bytes) {
+        return None;
+    }
+    match crate::pdf::text(bytes) {
+        Ok(text) => {
+            let mut facts = source_facts(path, &text.all(), false, false);
+            for hit in &mut facts.hits {
+                hit.2 = Position { line: 0, column: 0 };
+            }
+            Some(facts).filter(|f| !f.is_empty())
+        }
+        Err(problem) => {
+            diagnostics.push(
+                Diagnostic::error(path, format!("plainsight cannot read this PDF's text: {problem}"))
+                    .help("a published PDF is read for exempt text and personal data before it is published; one that cannot be read is never published"),
+            );
+            None
+        }
+    }
+}
+
 /// A decision's public sources: its record, its published documents (and
 /// whether each is an EqIA) and its published attachments; with whether
 /// each is Markdown. Paths are relative to the site folder.
@@ -373,10 +400,14 @@ impl Guard {
             }
             summary.pdfs.extend(file.pdf.map(|pdf| *pdf));
             if let Some(problem) = file.unreadable {
-                diagnostics.push(
+                let d = if crate::scan::is_pdf(&path, b"") {
+                    Diagnostic::error(format!("{output_label}/{path}"), format!("the personal-data guard could not read this PDF's text: {problem}"))
+                        .help("every published file must be readable so it can be checked for personal data and exempt text; re-save the PDF and attach it again")
+                } else {
                     Diagnostic::error(format!("{output_label}/{path}"), format!("the personal-data guard could not read this output file: {problem}"))
-                        .help("every output file must be readable so it can be checked; this is a bug in plainsight, please report it"),
-                );
+                        .help("every output file must be readable so it can be checked; this is a bug in plainsight, please report it")
+                };
+                diagnostics.push(d);
                 continue;
             }
             for (kind, key, position, masked) in file.hits {
