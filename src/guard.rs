@@ -18,8 +18,11 @@
 //!
 //! It also flags small counts of people (1 to 4) in EqIAs and tables, a warning
 //! (an error with `--strict`); checks that no published image still carries
-//! metadata (the independent second look at [`crate::images`]); and reads the
-//! information fields of published PDFs for the withholding report.
+//! metadata (the independent second look at [`crate::images`]) and reads
+//! what an image keeps that is not pixels as text; reads a PDF's text
+//! ([`crate::pdf`]: what its pages show, its information fields and XMP,
+//! never its structure, so a cross-reference offset is not an NHS number)
+//! and its information fields for the withholding report.
 //!
 //! This module must never put the personal data it finds into a message: only
 //! [`personal::mask`]ed tails. It never changes what is published; it can only
@@ -300,6 +303,12 @@ impl Guard {
         if let Some(kind) = ImageKind::from_name(path) {
             found.image = true;
             found.image_with_metadata = images::has_metadata(kind, bytes);
+            // What it keeps that is not pixels (a palette, a JFIF header) is
+            // read as text: nothing in a published file goes unread.
+            if let Some(parts) = images::text_parts(kind, bytes) {
+                let text = String::from_utf8_lossy(&parts);
+                self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
+            }
             return;
         }
         if path.ends_with(".pdf") {
@@ -396,7 +405,6 @@ impl Guard {
                             .help("this is a bug in plainsight's image cleaning, or the image is damaged; export the image again and report it"),
                     );
                 }
-                continue;
             }
             summary.pdfs.extend(file.pdf.map(|pdf| *pdf));
             if let Some(problem) = file.unreadable {
