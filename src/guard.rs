@@ -308,6 +308,10 @@ impl Guard {
             if let Some(parts) = images::text_parts(kind, bytes) {
                 let text = String::from_utf8_lossy(&parts);
                 self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
+                // A line of an image's parts is no line a person can find.
+                for hit in &mut found.hits {
+                    hit.2 = Position { line: 0, column: 0 };
+                }
             }
             return;
         }

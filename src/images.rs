@@ -630,7 +630,10 @@ pub(crate) mod tests {
         frame.extend(webp_chunk(b"VP8L", &[0x2f, 0, 0, 0, 0x10, 0x07]));
         frame.extend(webp_chunk(b"ABCD", &marked(b"")));
         let mut body = b"WEBP".to_vec();
-        body.extend(webp_chunk(b"VP8X", &[VP8X_ICC | 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        body.extend(webp_chunk(
+            b"VP8X",
+            &[VP8X_ICC | 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ));
         body.extend(webp_chunk(b"ICCP", &marked(b"")));
         body.extend(webp_chunk(b"ANIM", &[0; 6]));
         body.extend(webp_chunk(b"ANMF", &frame));

@@ -1202,12 +1202,15 @@ pub(crate) mod tests {
 
     #[test]
     fn shown_text_is_read_from_compressed_streams() {
-        let t = text(&pdf_with_text("Award report \\(draft\\)")).unwrap().shown;
+        let t = text(&pdf_with_text("Award report \\(draft\\)"))
+            .unwrap()
+            .shown;
         assert!(t.contains("Award report (draft)"), "{t:?}");
         let t = text(&pdf_with_content(
             "BT /F1 12 Tf [(Hel) -20 (lo) -300 (wor) 10 (ld)] TJ T* (next) ' ET BT <416263> Tj ET",
         ))
-        .unwrap().shown;
+        .unwrap()
+        .shown;
         assert!(t.contains("Hello world\n") && t.contains("\nnext"), "{t:?}");
         assert!(t.contains("Abc"), "{t:?}");
     }
@@ -1223,7 +1226,9 @@ pub(crate) mod tests {
 
     #[test]
     fn information_dictionary_strings_are_text() {
-        let t = text(&super::super::pdfinfo::tests::pdf_with_info("J. Smith")).unwrap().other;
+        let t = text(&super::super::pdfinfo::tests::pdf_with_info("J. Smith"))
+            .unwrap()
+            .other;
         assert!(
             t.contains("J. Smith") && t.contains("Award (draft) report"),
             "{t:?}"

@@ -72,7 +72,9 @@ pub fn find(text: &str) -> Vec<Hit> {
         hit.end = joined.original(hit.end, true);
         // Once only: what the text as written already showed is not shown again.
         let seen = hits[..written].iter().any(|h| {
-            (h.kind == hit.kind || hit.kind == Kind::Phone) && h.start < hit.end && hit.start < h.end
+            (h.kind == hit.kind || hit.kind == Kind::Phone)
+                && h.start < hit.end
+                && hit.start < h.end
         });
         if !seen {
             hits.push(hit);
@@ -85,9 +87,9 @@ pub fn find(text: &str) -> Vec<Hit> {
 /// Inline HTML elements: taken out of the text as it reads, since a number
 /// or date split by them is still one number or date on the page.
 const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font",
-    "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
-    "u", "var", "wbr",
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+    "var", "wbr",
 ];
 
 /// A text as a person reads it, with a map back to where it is written:
@@ -112,7 +114,17 @@ impl Joined {
         let trigger = |c: u8| {
             matches!(
                 c,
-                b'<' | b'*' | b'_' | b'`' | b'~' | b'\\' | b'&' | b'\n' | b'\r' | 0xC2 | 0xE2 | 0xE3
+                b'<' | b'*'
+                    | b'_'
+                    | b'`'
+                    | b'~'
+                    | b'\\'
+                    | b'&'
+                    | b'\n'
+                    | b'\r'
+                    | 0xC2
+                    | 0xE2
+                    | 0xE3
                     | 0xEF
             )
         };
@@ -121,19 +133,24 @@ impl Joined {
         let mut copied = 0;
         let mut at = 0;
         // Replaces `original[at..at + len]` with `with`.
-        let mut replace = |text: &mut String, copied: &mut usize, at: usize, len: usize, with: &str| {
-            text.push_str(&original[*copied..at]);
-            text.push_str(with);
-            *copied = at + len;
-            edits.push((text.len(), *copied));
-        };
+        let mut replace =
+            |text: &mut String, copied: &mut usize, at: usize, len: usize, with: &str| {
+                text.push_str(&original[*copied..at]);
+                text.push_str(with);
+                *copied = at + len;
+                edits.push((text.len(), *copied));
+            };
         while at < b.len() {
             if !trigger(b[at]) {
                 at += 1;
                 continue;
             }
             let rest = &original[at..];
-            let prev = if at == 0 { ' ' } else { original[..at].chars().next_back().unwrap_or(' ') };
+            let prev = if at == 0 {
+                ' '
+            } else {
+                original[..at].chars().next_back().unwrap_or(' ')
+            };
             let c = rest.chars().next().expect("not at the end");
             let edit: Option<(usize, &str)> = match c {
                 '<' => inline_tag(rest).map(|(len, br)| (len, if br { " " } else { "" })),
@@ -190,7 +207,11 @@ impl Joined {
 /// The length of the inline tag `rest` starts with (ending on its line,
 /// within 256 bytes), and whether it is a line break.
 fn inline_tag(rest: &str) -> Option<(usize, bool)> {
-    let close = rest.as_bytes().iter().take(256).position(|&c| c == b'>' || c == b'\n')?;
+    let close = rest
+        .as_bytes()
+        .iter()
+        .take(256)
+        .position(|&c| c == b'>' || c == b'\n')?;
     if rest.as_bytes()[close] != b'>' {
         return None;
     }
@@ -1490,10 +1511,7 @@ mod tests {
     #[test]
     fn personal_data_however_it_is_written() {
         let found = |text: &str| -> Vec<(Kind, String)> {
-            find(text)
-                .into_iter()
-                .map(|h| (h.kind, h.key))
-                .collect()
+            find(text).into_iter().map(|h| (h.kind, h.key)).collect()
         };
         let nhs = |text: &str| {
             assert_eq!(
@@ -1567,11 +1585,49 @@ mod tests {
     #[test]
     fn text_as_it_reads_maps_back_to_where_it_is_written() {
         const PIECES: &[&str] = &[
-            "943", "476", "5919", " ", "\n", "\r\n", "\n\n", "<b>", "</b>", "<strong>",
-            "</strong>", "<br>", "<p>", "</p>", "<a href=\"x\">", "</a>", "*", "_", "`", "~",
-            "\\", "\\-", "&nbsp;", "&#8211;", "&amp;", "&", ";", "\u{2013}", "\u{a0}",
-            "\u{ad}", "\u{200b}", "\u{e9}", "-", ".", "born", "12", "March", "1950", "QQ",
-            "AB", "C", "jo_b@x.org", "x",
+            "943",
+            "476",
+            "5919",
+            " ",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "<b>",
+            "</b>",
+            "<strong>",
+            "</strong>",
+            "<br>",
+            "<p>",
+            "</p>",
+            "<a href=\"x\">",
+            "</a>",
+            "*",
+            "_",
+            "`",
+            "~",
+            "\\",
+            "\\-",
+            "&nbsp;",
+            "&#8211;",
+            "&amp;",
+            "&",
+            ";",
+            "\u{2013}",
+            "\u{a0}",
+            "\u{ad}",
+            "\u{200b}",
+            "\u{e9}",
+            "-",
+            ".",
+            "born",
+            "12",
+            "March",
+            "1950",
+            "QQ",
+            "AB",
+            "C",
+            "jo_b@x.org",
+            "x",
         ];
         for text in crate::testing::random_texts(PIECES, 3000, 30, 0x0A7E) {
             let Some(joined) = Joined::of(&text) else {
