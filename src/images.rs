@@ -128,7 +128,7 @@ pub fn text_parts(kind: ImageKind, bytes: &[u8]) -> Option<Vec<u8>> {
                 if marker == 0xDA {
                     // Skip the scan data to the next marker.
                     while at + 1 < bytes.len()
-                        && !(bytes[at] == 0xFF && !matches!(bytes[at + 1], 0x00 | 0xD0..=0xD7))
+                        && (bytes[at] != 0xFF || matches!(bytes[at + 1], 0x00 | 0xD0..=0xD7))
                     {
                         at += 1;
                     }

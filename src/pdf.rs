@@ -493,10 +493,8 @@ impl Reader<'_> {
                         }
                     }
                 }
-                Token::Name => {
-                    if &b[s..e] == b"/Encrypt" && dict_start.len() == 1 {
-                        return Err("it is encrypted, so plainsight cannot read its text to check it for exempt text or personal data; publish it without a password or encryption".into());
-                    }
+                Token::Name if &b[s..e] == b"/Encrypt" && dict_start.len() == 1 => {
+                    return Err("it is encrypted, so plainsight cannot read its text to check it for exempt text or personal data; publish it without a password or encryption".into());
                 }
                 Token::Word => {
                     let word = &b[s..e];
@@ -613,7 +611,7 @@ impl Reader<'_> {
         if let Some(fonts) = get(&entries, b"Font") {
             match reference(fonts) {
                 Some(n) => self.font_dicts.push(n),
-                None => self.font_resources(&fonts.to_vec()),
+                None => self.font_resources(fonts),
             }
         }
     }
