@@ -126,9 +126,15 @@ pub fn first_pass(
     let separated = visibility::separate_decision(&bundle, &mut diagnostics);
     let sources = guard::decision_sources(&separated.public)
         .into_iter()
-        .filter_map(|(path, eqia, markdown)| {
-            let text = bundle.text_of(&path)?;
-            Some(guard::source_facts(&path, text, eqia, markdown)).filter(|f| !f.is_empty())
+        .filter_map(|(path, eqia, markdown)| match bundle.text_of(&path) {
+            // A PDF is read as a PDF, even when its bytes are plain text.
+            Some(text) if !crate::scan::is_pdf(&path, text.as_bytes()) => {
+                Some(guard::source_facts(&path, text, eqia, markdown)).filter(|f| !f.is_empty())
+            }
+            _ => {
+                let file = bundle.files.values().find(|f| f.path == path)?;
+                guard::file_facts(&path, &file.bytes, &mut diagnostics)
+            }
         })
         .collect();
     let language = language::analyse_decision(targets, glossary, &separated.public, strict);
@@ -201,6 +207,9 @@ fn check_sources(
         };
         let blanked = visibility::blank_exempt_passages(text);
         for leak in fingerprints.scan(path, blanked.as_bytes()) {
+            if leak.how == "unreadable" {
+                continue; // a PDF that cannot be read: an error of its own
+            }
             overlaps.insert(crate::scan::Overlap {
                 public: leak.output,
                 exempt: leak.source,

@@ -18,8 +18,11 @@
 //!
 //! It also flags small counts of people (1 to 4) in EqIAs and tables, a warning
 //! (an error with `--strict`); checks that no published image still carries
-//! metadata (the independent second look at [`crate::images`]); and reads the
-//! information fields of published PDFs for the withholding report.
+//! metadata (the independent second look at [`crate::images`]) and reads
+//! what an image keeps that is not pixels as text; reads a PDF's text
+//! ([`crate::pdf`]: what its pages show, its information fields and XMP,
+//! never its structure, so a cross-reference offset is not an NHS number)
+//! and its information fields for the withholding report.
 //!
 //! This module must never put the personal data it finds into a message: only
 //! [`personal::mask`]ed tails. It never changes what is published; it can only
@@ -111,6 +114,33 @@ pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> Sourc
         ok,
         hits,
         small_counts,
+    }
+}
+
+/// Looks at a public source that is not text: a published PDF attachment is
+/// read for its text ([`crate::pdf`]), and one whose text cannot be read is an
+/// error here, at the source. Hits name the file alone (line 0): a line of
+/// the text read from a PDF is no line a person can find in it. Other files
+/// (images) have no text for this guard; their metadata is checked on output.
+pub fn file_facts(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Option<SourceFacts> {
+    if !crate::scan::is_pdf(path, bytes) {
+        return None;
+    }
+    match crate::pdf::text(bytes) {
+        Ok(text) => {
+            let mut facts = source_facts(path, &text.all(), false, false);
+            for hit in &mut facts.hits {
+                hit.2 = Position { line: 0, column: 0 };
+            }
+            Some(facts).filter(|f| !f.is_empty())
+        }
+        Err(problem) => {
+            diagnostics.push(
+                Diagnostic::error(path, format!("plainsight cannot read this PDF's text: {problem}"))
+                    .help("a published PDF is read for exempt text and personal data before it is published; one that cannot be read is never published"),
+            );
+            None
+        }
     }
 }
 
@@ -273,6 +303,16 @@ impl Guard {
         if let Some(kind) = ImageKind::from_name(path) {
             found.image = true;
             found.image_with_metadata = images::has_metadata(kind, bytes);
+            // What it keeps that is not pixels (a palette, a JFIF header) is
+            // read as text: nothing in a published file goes unread.
+            if let Some(parts) = images::text_parts(kind, bytes) {
+                let text = String::from_utf8_lossy(&parts);
+                self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
+                // A line of an image's parts is no line a person can find.
+                for hit in &mut found.hits {
+                    hit.2 = Position { line: 0, column: 0 };
+                }
+            }
             return;
         }
         if path.ends_with(".pdf") {
@@ -369,14 +409,17 @@ impl Guard {
                             .help("this is a bug in plainsight's image cleaning, or the image is damaged; export the image again and report it"),
                     );
                 }
-                continue;
             }
             summary.pdfs.extend(file.pdf.map(|pdf| *pdf));
             if let Some(problem) = file.unreadable {
-                diagnostics.push(
+                let d = if crate::scan::is_pdf(&path, b"") {
+                    Diagnostic::error(format!("{output_label}/{path}"), format!("the personal-data guard could not read this PDF's text: {problem}"))
+                        .help("every published file must be readable so it can be checked for personal data and exempt text; re-save the PDF and attach it again")
+                } else {
                     Diagnostic::error(format!("{output_label}/{path}"), format!("the personal-data guard could not read this output file: {problem}"))
-                        .help("every output file must be readable so it can be checked; this is a bug in plainsight, please report it"),
-                );
+                        .help("every output file must be readable so it can be checked; this is a bug in plainsight, please report it")
+                };
+                diagnostics.push(d);
                 continue;
             }
             for (kind, key, position, masked) in file.hits {

@@ -14,6 +14,27 @@
 //! refuses a file it cannot walk from end to end rather than guess. It never
 //! decodes or re-encodes pixels, so the picture is unchanged.
 //!
+//! What is kept, and why nothing in it is text nobody has seen:
+//!
+//! - PNG: `IHDR`, `PLTE`, `IDAT`, `IEND`, `tRNS`, `cHRM`, `gAMA`, `sBIT`,
+//!   `sRGB`, `cICP`, `mDCV`, `cLLI`, `bKGD`, `hIST`, `pHYs`, and the animation
+//!   chunks `acTL`, `fcTL`, `fdAT`. All are numbers or pixels. Dropped besides
+//!   text, `eXIf` and `tIME`: `iCCP` (an ICC profile has a name and carries
+//!   `desc` and `cprt` text, compressed where no scan could see it) and `sPLT`
+//!   (a named palette). Without `iCCP` a viewer shows the colours as sRGB.
+//! - JPEG: `APP0` JFIF cut to its fixed 14 bytes (its thumbnail, which can
+//!   show what the picture was cropped to hide, is dropped), `APP14` Adobe cut
+//!   to its fixed 12 bytes, and the tables, frame and scan segments decoding
+//!   needs. `APP2` ICC profiles are dropped, like PNG's.
+//! - WebP: `VP8X` (its ICC, EXIF and XMP flags cleared), `VP8 `, `VP8L`,
+//!   `ALPH`, `ANIM`, and `ANMF` frames holding only `ALPH`, `VP8 ` and `VP8L`.
+//!   `ICCP`, `EXIF`, `XMP ` and unknown chunks, at the top or inside a frame,
+//!   are dropped.
+//!
+//! What is kept and is not pixel data ([`text_parts`]) is still read as text
+//! by the personal-data guard, and the leak scan reads every byte of every
+//! image: text in an image file is never published unseen.
+//!
 //! This module must never return bytes it has not fully parsed, and never keep
 //! a segment or chunk it does not know to be needed for display.
 
@@ -70,16 +91,78 @@ pub fn has_metadata(kind: ImageKind, bytes: &[u8]) -> bool {
     }
 }
 
+/// The parts of a cleaned image that are not pixel data (PNG chunks other
+/// than `IDAT` and `fdAT`; JPEG segments other than the entropy-coded scans;
+/// WebP's `VP8X` and `ANIM`), one to a line, for the personal-data guard to
+/// read as text. Pixel data is compressed or entropy-coded: read as text it
+/// would only make false alarms. An image that cannot be walked gives `None`.
+pub fn text_parts(kind: ImageKind, bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut part = |p: &[u8]| {
+        out.extend_from_slice(p);
+        out.push(b'\n');
+    };
+    match kind {
+        ImageKind::Png => {
+            let mut at = PNG_SIGNATURE.len();
+            while let Some(header) = bytes.get(at..at + 8) {
+                let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+                let data = bytes.get(at + 8..at + 8 + len)?;
+                if !PNG_PIXELS.iter().any(|k| k[..] == header[4..8]) {
+                    part(data);
+                }
+                at += 12 + len;
+            }
+        }
+        ImageKind::Jpeg => {
+            let mut at = 2;
+            while at + 4 <= bytes.len() {
+                let marker = bytes[at + 1];
+                if bytes[at] != 0xFF || matches!(marker, 0xD0..=0xD9 | 0x01) {
+                    at += 1; // scan data and markers without a length
+                    continue;
+                }
+                let len = u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize;
+                part(bytes.get(at + 4..at + 2 + len.max(2))?);
+                at += 2 + len;
+                if marker == 0xDA {
+                    // Skip the scan data to the next marker.
+                    while at + 1 < bytes.len()
+                        && (bytes[at] != 0xFF || matches!(bytes[at + 1], 0x00 | 0xD0..=0xD7))
+                    {
+                        at += 1;
+                    }
+                }
+            }
+        }
+        ImageKind::Webp => {
+            let mut at = 12;
+            while let Some(header) = bytes.get(at..at + 8) {
+                let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+                let data = bytes.get(at + 8..at + 8 + len)?;
+                if matches!(&header[..4], b"VP8X" | b"ANIM") {
+                    part(data);
+                }
+                at += 8 + len + (len & 1);
+            }
+        }
+    }
+    Some(out)
+}
+
 const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
 /// PNG chunks kept: the critical ones and the ancillary ones that affect how
-/// the picture is shown (PNG Third Edition, W3C 2025, section 11). Text
-/// (`tEXt`, `zTXt`, `iTXt`), `eXIf`, `tIME` and any private or unknown
-/// ancillary chunk are dropped.
+/// the picture is shown (PNG Third Edition, W3C 2025, section 11) and hold no
+/// text. Text (`tEXt`, `zTXt`, `iTXt`), `eXIf`, `tIME`, `iCCP`, `sPLT` and any
+/// private or unknown ancillary chunk are dropped.
 const PNG_KEEP: &[&[u8; 4]] = &[
-    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB",
-    b"cICP", b"mDCV", b"cLLI", b"bKGD", b"hIST", b"pHYs", b"sPLT", b"acTL", b"fcTL", b"fdAT",
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"sBIT", b"sRGB", b"cICP",
+    b"mDCV", b"cLLI", b"bKGD", b"hIST", b"pHYs", b"acTL", b"fcTL", b"fdAT",
 ];
+
+/// PNG chunks of pixel data, not read as text.
+const PNG_PIXELS: &[&[u8; 4]] = &[b"IDAT", b"fdAT"];
 
 fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     if !bytes.starts_with(PNG_SIGNATURE) {
@@ -123,6 +206,13 @@ fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     }
 }
 
+/// The fixed fields of a JFIF `APP0` payload: `JFIF\0`, version, units,
+/// densities, thumbnail size (JFIF 1.02, ITU T.871).
+const JFIF_FIXED: usize = 14;
+/// The fixed fields of an Adobe `APP14` payload: `Adobe`, version, two flag
+/// words and the colour transform.
+const ADOBE_FIXED: usize = 12;
+
 fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return err("it does not start with a JPEG SOI marker");
@@ -163,21 +253,31 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
         }
         let payload = &bytes[at + 2..at + len];
         let keep = match marker {
-            // APP0: only JFIF (its optional thumbnail is pixel data, not text).
-            0xE0 => payload.starts_with(b"JFIF\0"),
-            // APP2: only ICC profiles; FlashPix and MPF (extra images) go.
-            0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
+            // APP0: only JFIF, cut to its fixed fields, with no thumbnail.
+            0xE0 if payload.starts_with(b"JFIF\0") => {
+                if payload.len() < JFIF_FIXED {
+                    return err("the JPEG's JFIF segment is too short");
+                }
+                let mut jfif = payload[..JFIF_FIXED].to_vec();
+                jfif[12] = 0; // thumbnail width and height
+                jfif[13] = 0;
+                Some(jfif)
+            }
             // APP14: Adobe's colour transform flag, which decoders need.
-            0xEE => payload.starts_with(b"Adobe"),
-            // APP1 (EXIF, XMP), APP13 (Photoshop IPTC), other APPn, COM.
-            0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+            0xEE if payload.starts_with(b"Adobe") => {
+                Some(payload[..payload.len().min(ADOBE_FIXED)].to_vec())
+            }
+            // APP0 other than JFIF, APP1 (EXIF, XMP), APP2 (ICC profiles,
+            // FlashPix, MPF), APP13 (Photoshop IPTC), other APPn, COM.
+            0xE0..=0xEF | 0xFE => None,
             // DQT, DHT, DAC, SOFn, DRI, DNL, DHP, EXP, SOS: decoding needs them.
-            0xC0..=0xCF | 0xDA..=0xDF => true,
+            0xC0..=0xCF | 0xDA..=0xDF => Some(payload.to_vec()),
             _ => return err("the JPEG has a marker this tool does not know"),
         };
-        if keep {
+        if let Some(kept) = keep {
             out.extend_from_slice(&[0xFF, marker]);
-            out.extend_from_slice(&bytes[at..at + len]);
+            out.extend_from_slice(&((kept.len() + 2) as u16).to_be_bytes());
+            out.extend_from_slice(&kept);
         }
         at += len;
         if marker == 0xDA {
@@ -203,15 +303,45 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     }
 }
 
-/// WebP chunks kept (RFC 9649, section 2.7): image data, alpha, animation and
-/// the ICC profile. `EXIF`, `XMP ` and unknown chunks are dropped.
-const WEBP_KEEP: &[&[u8; 4]] = &[
-    b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF", b"ICCP",
-];
+/// WebP chunks kept (RFC 9649, section 2.7): image data, alpha and
+/// animation. `ICCP`, `EXIF`, `XMP ` and unknown chunks are dropped.
+const WEBP_KEEP: &[&[u8; 4]] = &[b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF"];
 
-/// VP8X flag bits (RFC 9649, section 2.7): EXIF is 0x08 and XMP is 0x04.
+/// Chunks kept inside an animation frame: its image data.
+const WEBP_FRAME_KEEP: &[&[u8; 4]] = &[b"VP8 ", b"VP8L", b"ALPH"];
+
+/// VP8X flag bits (RFC 9649, section 2.7): ICC is 0x20, EXIF 0x08, XMP 0x04.
+const VP8X_ICC: u8 = 0x20;
 const VP8X_EXIF: u8 = 0x08;
 const VP8X_XMP: u8 = 0x04;
+
+/// The sub-chunks of an `ANMF` payload after its 16-byte header, keeping
+/// only image data.
+fn webp_frame(payload: &[u8]) -> Result<Vec<u8>, StripError> {
+    if payload.len() < 16 {
+        return err("a WebP animation frame is too short");
+    }
+    let mut out = payload[..16].to_vec();
+    let mut at = 16;
+    while at < payload.len() {
+        let Some(header) = payload.get(at..at + 8) else {
+            return err("a chunk inside a WebP animation frame is cut short");
+        };
+        let kind: [u8; 4] = [header[0], header[1], header[2], header[3]];
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        let Some(end) = (at + 8)
+            .checked_add(len + (len & 1))
+            .filter(|&e| e <= payload.len())
+        else {
+            return err("a chunk inside a WebP animation frame is longer than the frame");
+        };
+        if WEBP_FRAME_KEEP.contains(&&kind) {
+            out.extend_from_slice(&payload[at..end]);
+        }
+        at = end;
+    }
+    Ok(out)
+}
 
 fn strip_webp(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WEBP" {
@@ -241,14 +371,23 @@ fn strip_webp(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
         if first && !matches!(&kind, b"VP8X" | b"VP8 " | b"VP8L") {
             return err("the first WebP chunk is not VP8X, VP8 or VP8L");
         }
-        if WEBP_KEEP.contains(&&kind) {
+        if &kind == b"ANMF" {
+            let frame = webp_frame(&bytes[at + 8..at + 8 + len])?;
+            out.extend_from_slice(b"ANMF");
+            out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+            out.extend_from_slice(&frame);
+            if frame.len() % 2 == 1 {
+                out.push(0);
+            }
+            image_data = true;
+        } else if WEBP_KEEP.contains(&&kind) {
             let start = out.len();
             out.extend_from_slice(&bytes[at..end]);
             if &kind == b"VP8X" {
                 if len < 10 {
                     return err("the WebP's VP8X chunk is too short");
                 }
-                out[start + 8] &= !(VP8X_EXIF | VP8X_XMP);
+                out[start + 8] &= !(VP8X_ICC | VP8X_EXIF | VP8X_XMP);
             }
             image_data |= matches!(&kind, b"VP8 " | b"VP8L" | b"ANMF");
         } else if first {
@@ -414,7 +553,7 @@ pub(crate) mod tests {
             clean.starts_with(&[0xFF, 0xD8, 0xFF, 0xE0]),
             "JFIF stays first"
         );
-        assert!(contains(&clean, b"ICC_PROFILE"), "colour profile kept");
+        assert!(!contains(&clean, b"ICC_PROFILE"), "colour profile dropped");
         assert!(contains(
             &clean,
             &[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]
@@ -455,6 +594,78 @@ pub(crate) mod tests {
         dirty[4] = dirty[4].wrapping_add(40);
         assert!(strip(ImageKind::Webp, &dirty).is_err());
         assert!(strip(ImageKind::Webp, b"RIFF\x04\0\0\0WEBP").is_err());
+    }
+
+    #[test]
+    fn text_bearing_parts_that_were_kept_are_dropped_or_cut() {
+        let marked = |prefix: &[u8]| [prefix, MARKER].concat();
+        // PNG: an ICC profile (its name is text) and a named palette.
+        let mut png = PNG_SIGNATURE.to_vec();
+        png.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 3, 0, 0, 0]));
+        png.extend(png_chunk(b"iCCP", &marked(b"")));
+        png.extend(png_chunk(b"sPLT", &marked(b"")));
+        png.extend(png_chunk(b"PLTE", &[0, 0, 0]));
+        png.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1]));
+        png.extend(png_chunk(b"IEND", &[]));
+        let clean = strip(ImageKind::Png, &png).unwrap();
+        assert!(!contains(&clean, MARKER) && contains(&clean, b"PLTE"));
+        // JPEG: an ICC profile, a JFIF thumbnail and a long Adobe segment.
+        let mut jpeg = vec![0xFF, 0xD8];
+        jpeg.extend(jpeg_segment(
+            0xE0,
+            &marked(b"JFIF\0\x01\x02\0\0\x01\0\x01\x01\x01"),
+        ));
+        jpeg.extend(jpeg_segment(0xE2, &marked(b"ICC_PROFILE\0\x01\x01")));
+        jpeg.extend(jpeg_segment(0xEE, &marked(b"Adobe\0\x64\0\0\0\0\x01")));
+        jpeg.extend(jpeg_segment(0xDB, &[0u8; 65]));
+        jpeg.extend(jpeg_segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        jpeg.extend_from_slice(&[0x12, 0xFF, 0xD9]);
+        let clean = strip(ImageKind::Jpeg, &jpeg).unwrap();
+        assert!(!contains(&clean, MARKER));
+        assert!(contains(&clean, b"JFIF\0\x01\x02\0\0\x01\0\x01\0\0"));
+        assert!(contains(&clean, b"Adobe\0\x64\0\0\0\0\x01"));
+        assert_eq!(strip(ImageKind::Jpeg, &clean).unwrap(), clean, "idempotent");
+        // WebP: an ICC profile, and an unknown chunk inside an animation frame.
+        let mut frame = vec![0u8; 16];
+        frame.extend(webp_chunk(b"VP8L", &[0x2f, 0, 0, 0, 0x10, 0x07]));
+        frame.extend(webp_chunk(b"ABCD", &marked(b"")));
+        let mut body = b"WEBP".to_vec();
+        body.extend(webp_chunk(
+            b"VP8X",
+            &[VP8X_ICC | 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ));
+        body.extend(webp_chunk(b"ICCP", &marked(b"")));
+        body.extend(webp_chunk(b"ANIM", &[0; 6]));
+        body.extend(webp_chunk(b"ANMF", &frame));
+        let mut webp = b"RIFF".to_vec();
+        webp.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        webp.extend(body);
+        let clean = strip(ImageKind::Webp, &webp).unwrap();
+        assert!(!contains(&clean, MARKER) && contains(&clean, b"VP8L"));
+        assert_eq!(clean[20], 0x02, "ICC flag cleared, animation kept");
+        assert_eq!(strip(ImageKind::Webp, &clean).unwrap(), clean, "idempotent");
+    }
+
+    #[test]
+    fn kept_parts_that_are_not_pixels_are_text_for_the_guard() {
+        let mut png = PNG_SIGNATURE.to_vec();
+        png.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 3, 0, 0, 0]));
+        png.extend(png_chunk(b"PLTE", b"943 476 5919 "));
+        png.extend(png_chunk(b"IDAT", b"pixels"));
+        png.extend(png_chunk(b"IEND", &[]));
+        let text = text_parts(ImageKind::Png, &png).unwrap();
+        assert!(contains(&text, b"943 476 5919") && !contains(&text, b"pixels"));
+        let jpeg = strip(ImageKind::Jpeg, &jpeg_with_metadata()).unwrap();
+        let text = text_parts(ImageKind::Jpeg, &jpeg).unwrap();
+        assert!(contains(&text, b"JFIF") && !contains(&text, &[0x12, 0xFF, 0x00, 0x34]));
+        let webp = strip(ImageKind::Webp, &webp_with_metadata()).unwrap();
+        let text = text_parts(ImageKind::Webp, &webp).unwrap();
+        assert_eq!(text.len(), 11, "VP8X only");
+        for cut in 0..png.len() {
+            let _ = text_parts(ImageKind::Png, &png[..cut]);
+            let _ = text_parts(ImageKind::Jpeg, &jpeg[..cut.min(jpeg.len())]);
+            let _ = text_parts(ImageKind::Webp, &webp[..cut.min(webp.len())]);
+        }
     }
 
     #[test]

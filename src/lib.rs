@@ -36,6 +36,7 @@ pub mod language;
 pub mod markdown;
 pub mod opendata;
 pub mod output;
+pub mod pdf;
 pub mod pdfinfo;
 pub mod personal;
 pub mod procurement;

@@ -56,8 +56,230 @@ pub struct Hit {
     pub key: String,
 }
 
-/// Every hit in `text`, in order of position.
+/// Every hit in `text`, in order of position: in the text as it is written,
+/// and in the text as it reads ([`Joined`]: inline markup taken out, soft line
+/// breaks, dashes and spaces made plain), so that `**943** 476 5919`,
+/// `<strong>943</strong> 476 5919`, `943 476` broken over two lines and
+/// `943–476–5919` are all found. Positions are in `text`.
 pub fn find(text: &str) -> Vec<Hit> {
+    let mut hits = find_as_written(text);
+    let Some(joined) = Joined::of(text) else {
+        return hits;
+    };
+    let written = hits.len();
+    for mut hit in find_as_written(&joined.text) {
+        hit.start = joined.original(hit.start, false);
+        hit.end = joined.original(hit.end, true);
+        // Once only: what the text as written already showed is not shown again.
+        let seen = hits[..written].iter().any(|h| {
+            (h.kind == hit.kind || hit.kind == Kind::Phone)
+                && h.start < hit.end
+                && hit.start < h.end
+        });
+        if !seen {
+            hits.push(hit);
+        }
+    }
+    hits.sort_by_key(|h| (h.start, h.kind));
+    hits
+}
+
+/// Inline HTML elements: taken out of the text as it reads, since a number
+/// or date split by them is still one number or date on the page.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+    "var", "wbr",
+];
+
+/// A text as a person reads it, with a map back to where it is written:
+/// inline tags (`<strong>`, [`INLINE_TAGS`]) and Markdown emphasis (`*`, `` ` ``,
+/// `~`, `_` at the edge of a word, `\` escapes) taken out; entities decoded;
+/// dashes (en dash, minus sign, ...) read as `-`, spaces of every width as a
+/// space, invisible characters (soft hyphens, zero-width spaces) dropped; a
+/// line break within a paragraph (a soft break, the next line not blank)
+/// read as a space. Tags are only taken out when they close on their line, so
+/// a file looked at line by line reads the same.
+pub struct Joined {
+    pub text: String,
+    /// Where the two texts go on alike: (offset in `text`, offset in the
+    /// original), in order.
+    edits: Vec<(usize, usize)>,
+}
+
+impl Joined {
+    /// The text as it reads, or `None` when it reads as it is written.
+    pub fn of(original: &str) -> Option<Joined> {
+        let b = original.as_bytes();
+        let trigger = |c: u8| {
+            matches!(
+                c,
+                b'<' | b'*'
+                    | b'_'
+                    | b'`'
+                    | b'~'
+                    | b'\\'
+                    | b'&'
+                    | b'\n'
+                    | b'\r'
+                    | 0xC2
+                    | 0xE2
+                    | 0xE3
+                    | 0xEF
+            )
+        };
+        let mut text = String::new();
+        let mut edits = Vec::new();
+        let mut copied = 0;
+        let mut at = 0;
+        // Replaces `original[at..at + len]` with `with`.
+        let mut replace =
+            |text: &mut String, copied: &mut usize, at: usize, len: usize, with: &str| {
+                text.push_str(&original[*copied..at]);
+                text.push_str(with);
+                *copied = at + len;
+                edits.push((text.len(), *copied));
+            };
+        while at < b.len() {
+            if !trigger(b[at]) {
+                at += 1;
+                continue;
+            }
+            let rest = &original[at..];
+            let prev = if at == 0 {
+                ' '
+            } else {
+                original[..at].chars().next_back().unwrap_or(' ')
+            };
+            let c = rest.chars().next().expect("not at the end");
+            let edit: Option<(usize, &str)> = match c {
+                '<' => inline_tag(rest).map(|(len, br)| (len, if br { " " } else { "" })),
+                '*' | '`' | '~' => Some((1, "")),
+                '_' => {
+                    let next = rest[1..].chars().next().unwrap_or(' ');
+                    (!prev.is_alphanumeric() || !next.is_alphanumeric()).then_some((1, ""))
+                }
+                '\\' => rest[1..]
+                    .chars()
+                    .next()
+                    .filter(char::is_ascii_punctuation)
+                    .map(|_| (1, "")),
+                '&' => entity(rest),
+                '\n' => soft_break(rest, prev),
+                '\r' if rest[1..].starts_with('\n') => {
+                    soft_break(&rest[1..], prev).map(|(len, with)| (len + 1, with))
+                }
+                c => plain_char(c).map(|with| (c.len_utf8(), with)),
+            };
+            match edit {
+                Some((len, with)) => {
+                    replace(&mut text, &mut copied, at, len, with);
+                    at += len;
+                }
+                None => at += c.len_utf8(),
+            }
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        text.push_str(&original[copied..]);
+        Some(Joined { text, edits })
+    }
+
+    /// The offset in the original of `at` in the text as it reads; an `end`
+    /// is placed after what comes before it, not after a tag that follows.
+    pub fn original(&self, at: usize, end: bool) -> usize {
+        let i = if end {
+            self.edits.partition_point(|e| e.0 < at)
+        } else {
+            self.edits.partition_point(|e| e.0 <= at)
+        };
+        match i.checked_sub(1) {
+            None => at,
+            Some(i) => {
+                let (joined, original) = self.edits[i];
+                original + (at - joined)
+            }
+        }
+    }
+}
+
+/// The length of the inline tag `rest` starts with (ending on its line,
+/// within 256 bytes), and whether it is a line break.
+fn inline_tag(rest: &str) -> Option<(usize, bool)> {
+    let close = rest
+        .as_bytes()
+        .iter()
+        .take(256)
+        .position(|&c| c == b'>' || c == b'\n')?;
+    if rest.as_bytes()[close] != b'>' {
+        return None;
+    }
+    let inner = rest[1..close].strip_prefix('/').unwrap_or(&rest[1..close]);
+    let name_len = inner
+        .bytes()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    let name = &inner[..name_len];
+    let after = inner[name_len..].chars().next();
+    if !matches!(after, None | Some(' ' | '\t' | '/')) {
+        return None;
+    }
+    INLINE_TAGS
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(name))
+        .map(|t| (close + 1, matches!(*t, "br")))
+}
+
+/// An entity at the start of `rest`, decoded and made plain.
+fn entity(rest: &str) -> Option<(usize, &'static str)> {
+    let semi = rest.as_bytes().iter().take(12).position(|&c| c == b';')?;
+    let decoded = crate::scan::decode_entities(&rest[..=semi]);
+    let mut chars = decoded.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() || decoded.len() == semi + 1 {
+        return None;
+    }
+    let with = plain_char(c).unwrap_or(match c {
+        '-' => "-",
+        '.' => ".",
+        ' ' => " ",
+        '/' => "/",
+        _ => return None,
+    });
+    Some((semi + 1, with))
+}
+
+/// How a dash, a space or an invisible character reads.
+fn plain_char(c: char) -> Option<&'static str> {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => Some("-"),
+        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => Some(" "),
+        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => Some(""),
+        _ => None,
+    }
+}
+
+/// A soft line break at the start of `rest` (a newline, the next line not
+/// blank and this one not ending a paragraph) and its indentation, read as
+/// one space (none after a space).
+fn soft_break(rest: &str, prev: char) -> Option<(usize, &'static str)> {
+    if prev == '\n' {
+        return None;
+    }
+    let indent = rest[1..]
+        .bytes()
+        .take_while(|&c| c == b' ' || c == b'\t')
+        .count();
+    let next = rest.as_bytes().get(1 + indent).copied().unwrap_or(b'\n');
+    if matches!(next, b'\n' | b'\r') {
+        return None;
+    }
+    Some((1 + indent, if prev == ' ' { "" } else { " " }))
+}
+
+/// Every hit in `text` as it is written, in order of position.
+fn find_as_written(text: &str) -> Vec<Hit> {
     let mut hits = nhs_numbers(text);
     hits.extend(ni_numbers(text));
     hits.extend(dates_of_birth(text));
@@ -179,8 +401,9 @@ fn skip_to(b: &[u8], from: usize, wanted: Wanted) -> usize {
     i
 }
 
-/// NHS numbers: ten digits, written together or as 3-3-4 with spaces or
-/// hyphens, whose last digit is the modulus 11 check digit (NHS Data
+/// NHS numbers: ten digits, written together or as 3-3-4 with spaces,
+/// hyphens or dots ([`group_gap`]; other dashes are read as hyphens by
+/// [`Joined`]), whose last digit is the modulus 11 check digit (NHS Data
 /// Dictionary, "NHS Number": weights 10 to 2 on the first nine digits; a
 /// remainder giving 10 is never issued). Numbers of one repeated digit are
 /// not issued either and are ignored.
@@ -205,16 +428,7 @@ pub fn nhs_numbers(text: &str) -> Vec<Hit> {
         if run == 10 && !byte(b, i + 10).is_ascii_alphanumeric() {
             found = Some((i + 10, b[i..i + 10].to_vec()));
         } else if run == 3 {
-            let sep = byte(b, i + 3);
-            if (sep == b' ' || sep == b'-')
-                && digits_at(b, i + 4) == 3
-                && byte(b, i + 7) == sep
-                && digits_at(b, i + 8) == 4
-                && !byte(b, i + 12).is_ascii_alphanumeric()
-            {
-                let d = [&b[i..i + 3], &b[i + 4..i + 7], &b[i + 8..i + 12]].concat();
-                found = Some((i + 12, d));
-            }
+            found = grouped_nhs_number(b, i);
         }
         if let Some((end, digits)) = found {
             if nhs_check_digit_valid(&digits) {
@@ -231,6 +445,41 @@ pub fn nhs_numbers(text: &str) -> Vec<Hit> {
         i += run.max(1);
     }
     hits
+}
+
+/// The separator between groups of digits at `at`, as people write it: a
+/// space, a hyphen or a dot, or a hyphen or dot with a space on either side
+/// (`943 476 5919`, `943.476.5919`, `943 - 476 - 5919`). Its length, 0 if none.
+fn group_gap(b: &[u8], at: usize) -> usize {
+    let mut j = at;
+    if byte(b, j) == b' ' && j < b.len() {
+        j += 1;
+    }
+    if matches!(byte(b, j), b'-' | b'.') {
+        j += 1;
+        if byte(b, j) == b' ' && j < b.len() {
+            j += 1;
+        }
+    }
+    j - at
+}
+
+/// An NHS number written 3-3-4 starting at `i` (three digits there): its
+/// end and its ten digits.
+fn grouped_nhs_number(b: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+    let first = i + 3 + group_gap(b, i + 3);
+    if first == i + 3 || digits_at(b, first) != 3 {
+        return None;
+    }
+    let second = first + 3 + group_gap(b, first + 3);
+    if second == first + 3 || digits_at(b, second) != 4 {
+        return None;
+    }
+    if byte(b, second + 4).is_ascii_alphanumeric() {
+        return None;
+    }
+    let d = [&b[i..i + 3], &b[first..first + 3], &b[second..second + 4]].concat();
+    Some((second + 4, d))
 }
 
 /// The modulus 11 check of an NHS number's ten ASCII digits.
@@ -257,34 +506,47 @@ pub fn nhs_check_digit_valid(digits: &[u8]) -> bool {
 /// National Insurance numbers, by HMRC's rules (National Insurance Manual
 /// NIM39110): two prefix letters, six digits, a suffix A, B, C or D. The first
 /// letter is not D, F, I, Q, U or V; the second is not D, F, I, O, Q, U or V;
-/// the prefixes BG, GB, KN, NK, NT, TN and ZZ are not allocated. Spaces
-/// between the pairs are allowed, as people write them.
+/// the prefixes BG, GB, KN, NK, NT, TN and ZZ are not allocated. Spaces,
+/// hyphens or dots between the pairs are allowed, as people write them.
 pub fn ni_numbers(text: &str) -> Vec<Hit> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
-    // Whether the pairs are spaced or not, the fourth byte is a digit: only
-    // the positions three before a digit can start a number.
-    let mut digit = 3;
+    // The first pair of digits starts two to five bytes in (after the
+    // letters and a separator of up to three bytes, [`group_gap`]): only the
+    // positions three before a digit, or four or five before one with a
+    // separator after the letters, can start a number.
+    let mut digit = 0;
     loop {
         digit = skip_to(b, digit, Wanted::Digit);
         if digit >= b.len() {
             break;
         }
-        let i = digit - 3;
+        let d = digit;
         digit += 1;
-        if !b[i].is_ascii_alphabetic() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
-            continue;
+        for back in 3..=5 {
+            let Some(i) = d.checked_sub(back) else {
+                break;
+            };
+            if back > 3 && !matches!(b[i + 2], b' ' | b'-' | b'.') {
+                continue;
+            }
+            if !b[i].is_ascii_alphabetic() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+                continue;
+            }
+            let Some((end, key)) = ni_at(b, i) else {
+                continue;
+            };
+            hits.push(Hit {
+                kind: Kind::NiNumber,
+                start: i,
+                end,
+                key,
+            });
         }
-        let Some((end, key)) = ni_at(b, i) else {
-            continue;
-        };
-        hits.push(Hit {
-            kind: Kind::NiNumber,
-            start: i,
-            end,
-            key,
-        });
     }
+    // A number spaced out is reached from more than one digit.
+    hits.sort_by_key(|h| h.start);
+    hits.dedup_by_key(|h| h.start);
     hits
 }
 
@@ -304,9 +566,7 @@ fn ni_at(b: &[u8], i: usize) -> Option<(usize, String)> {
     let mut at = i + 2;
     let mut key = String::from_utf8(prefix.to_vec()).ok()?;
     for _ in 0..3 {
-        if byte(b, at) == b' ' {
-            at += 1;
-        }
+        at += group_gap(b, at);
         if !(byte(b, at).is_ascii_digit() && byte(b, at + 1).is_ascii_digit()) {
             return None;
         }
@@ -314,9 +574,7 @@ fn ni_at(b: &[u8], i: usize) -> Option<(usize, String)> {
         key.push(b[at + 1] as char);
         at += 2;
     }
-    if byte(b, at) == b' ' {
-        at += 1;
-    }
+    at += group_gap(b, at);
     let suffix = byte(b, at).to_ascii_uppercase();
     if !(b'A'..=b'D').contains(&suffix) || byte(b, at + 1).is_ascii_alphanumeric() {
         return None;
@@ -481,7 +739,9 @@ const BIRTH_WORDS: &[&str] = &[
 const BIRTH_WINDOW: usize = 40;
 
 /// Dates of birth, by a documented heuristic: a date (`12/03/1950`,
-/// `1950-03-12`, `12 March 1950`, `March 12, 1950`) starting within 40
+/// `12.03.1950`, `1950-03-12`, `12 March 1950`, `12th of March, 1950`,
+/// `12 Mar 1950`, `March 12th, 1950`; `12–03–1950` with an en dash is read
+/// as a hyphen by [`Joined`]) starting within 40
 /// characters after "born", "DOB", "D.O.B.", "date of birth", "birth date" or
 /// "birthday". A date on its own is not personal data; next to those words it
 /// almost always is someone's date of birth, and with a name it identifies them.
@@ -620,8 +880,12 @@ fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
                         break;
                     }
                 }
-                let j = skip_spaces(b, j);
+                let mut j = skip_spaces(b, j);
+                if starts_with_ignoring_case(&b[j..], "of ") {
+                    j = skip_spaces(b, j + 3);
+                }
                 if let Some(k) = month_at(b, j) {
+                    let k = k + usize::from(byte(b, k) == b',');
                     let k = skip_spaces(b, k);
                     if digits_at(b, k) == 4 {
                         return Some((i, k + 4));
@@ -760,7 +1024,7 @@ mod tests {
     mod before {
         use super::super::{
             BIRTH_WINDOW, BIRTH_WORDS, Hit, Kind, MONTHS, alnum_key, byte, digits_at,
-            nhs_check_digit_valid, ni_at, skip_spaces,
+            grouped_nhs_number, nhs_check_digit_valid, ni_at, skip_spaces,
         };
 
         pub(super) fn phone_key(international: bool, digits: &str) -> Option<String> {
@@ -794,16 +1058,7 @@ mod tests {
                 if run == 10 && !byte(b, i + 10).is_ascii_alphanumeric() {
                     found = Some((i + 10, b[i..i + 10].to_vec()));
                 } else if run == 3 {
-                    let sep = byte(b, i + 3);
-                    if (sep == b' ' || sep == b'-')
-                        && digits_at(b, i + 4) == 3
-                        && byte(b, i + 7) == sep
-                        && digits_at(b, i + 8) == 4
-                        && !byte(b, i + 12).is_ascii_alphanumeric()
-                    {
-                        let d = [&b[i..i + 3], &b[i + 4..i + 7], &b[i + 8..i + 12]].concat();
-                        found = Some((i + 12, d));
-                    }
+                    found = grouped_nhs_number(b, i);
                 }
                 if let Some((end, digits)) = found {
                     if nhs_check_digit_valid(&digits) {
@@ -984,8 +1239,12 @@ mod tests {
                                 break;
                             }
                         }
-                        let j = skip_spaces(b, j);
+                        let mut j = skip_spaces(b, j);
+                        if b[j..].starts_with(b"of ") {
+                            j = skip_spaces(b, j + 3);
+                        }
                         if let Some(k) = month_at(b, j) {
+                            let k = k + usize::from(byte(b, k) == b',');
                             let k = skip_spaces(b, k);
                             if digits_at(b, k) == 4 {
                                 return Some((i, k + 4));
@@ -1247,6 +1506,152 @@ mod tests {
         );
         // Invalid check digit, wrong grouping, or part of a longer number: ignored.
         assert!(kinds("943 476 5918 and 94347659190 and 9434 765 919").is_empty());
+    }
+
+    #[test]
+    fn personal_data_however_it_is_written() {
+        let found = |text: &str| -> Vec<(Kind, String)> {
+            find(text).into_iter().map(|h| (h.kind, h.key)).collect()
+        };
+        let nhs = |text: &str| {
+            assert_eq!(
+                found(text),
+                [(Kind::NhsNumber, "9434765919".to_string())],
+                "{text:?}"
+            );
+        };
+        for text in [
+            "NHS **943** 476 5919.",
+            "NHS <strong>943</strong> 476 5919.",
+            "NHS 943\n476 5919.",
+            "NHS 943 \r\n   476 5919.",
+            "NHS 943.476.5919.",
+            "NHS 943\u{2013}476\u{2013}5919.",
+            "NHS 943 \u{2013} 476 \u{2013} 5919.",
+            "NHS 943\u{a0}476\u{a0}5919.",
+            "NHS 943&nbsp;476&nbsp;5919.",
+            "NHS 94\u{ad}3 476 59\u{200b}19.",
+            "NHS <em>9</em>434765919.",
+            "NHS `943` 476 _5919_.",
+        ] {
+            nhs(text);
+        }
+        // A paragraph break, or table cells, are not one number.
+        for text in [
+            "943\n\n476 5919",
+            "<td>943</td><td>476 5919</td>",
+            "943 476 5918",
+        ] {
+            assert!(found(text).is_empty(), "{text:?}");
+        }
+        for text in [
+            "NI <b>CE</b> 12 34 56 C",
+            "NI AB-12-34-56-C",
+            "NI AB 12\n34 56 C",
+        ] {
+            assert_eq!(found(text).len(), 1, "{text:?}");
+            assert_eq!(found(text)[0].0, Kind::NiNumber, "{text:?}");
+        }
+        for text in [
+            "born 12.03.1950",
+            "DOB 12\u{2013}03\u{2013}1950",
+            "Date of birth: 12th March 1950",
+            "**Date of birth:** 12<sup>th</sup> March 1950",
+            "born on the 12th of March, 1950",
+            "d.o.b. March 12th, 1950",
+            "born 12 Mar 1950",
+            "date of\nbirth 12 Mar 1950",
+        ] {
+            assert_eq!(
+                found(text).iter().map(|h| h.0).collect::<Vec<_>>(),
+                [Kind::DateOfBirth],
+                "{text:?}"
+            );
+        }
+        // Decision dates, however written, are not dates of birth.
+        for text in [
+            "Decided on 12th March 2022 and reborn 12.03.2022",
+            "Taken <strong>12 March 2022</strong>.",
+        ] {
+            assert!(found(text).is_empty(), "{text:?}");
+        }
+        // Positions are in the text as written; the mask shows no markup.
+        let text = "NHS <strong>943</strong> 476 <em>5919</em>!";
+        let hit = &find(text)[0];
+        assert_eq!(&text[hit.start..hit.end], "943</strong> 476 <em>5919");
+        assert_eq!(mask(&text[hit.start..hit.end]), "ending `919`");
+    }
+
+    #[test]
+    fn text_as_it_reads_maps_back_to_where_it_is_written() {
+        const PIECES: &[&str] = &[
+            "943",
+            "476",
+            "5919",
+            " ",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "<b>",
+            "</b>",
+            "<strong>",
+            "</strong>",
+            "<br>",
+            "<p>",
+            "</p>",
+            "<a href=\"x\">",
+            "</a>",
+            "*",
+            "_",
+            "`",
+            "~",
+            "\\",
+            "\\-",
+            "&nbsp;",
+            "&#8211;",
+            "&amp;",
+            "&",
+            ";",
+            "\u{2013}",
+            "\u{a0}",
+            "\u{ad}",
+            "\u{200b}",
+            "\u{e9}",
+            "-",
+            ".",
+            "born",
+            "12",
+            "March",
+            "1950",
+            "QQ",
+            "AB",
+            "C",
+            "jo_b@x.org",
+            "x",
+        ];
+        for text in crate::testing::random_texts(PIECES, 3000, 30, 0x0A7E) {
+            let Some(joined) = Joined::of(&text) else {
+                continue;
+            };
+            // Every hit lies on character boundaries of the text as written,
+            // and what the text as written shows is kept.
+            let hits = find(&text);
+            for h in &hits {
+                assert!(h.start < h.end && h.end <= text.len(), "{text:?}");
+                assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
+            }
+            for h in find_as_written(&text) {
+                assert!(hits.contains(&h), "{text:?}");
+            }
+            // Offsets that are unchanged map to themselves.
+            for (at, c) in joined.text.char_indices() {
+                let o = joined.original(at, false);
+                assert!(text.is_char_boundary(o), "{text:?}");
+                if c.is_alphanumeric() {
+                    assert_eq!(text[o..].chars().next(), Some(c), "{text:?} {at}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -330,6 +330,10 @@ pub fn source_date_epoch(value: &str) -> Result<chrono::NaiveDate, String> {
 
 /// A leak as a content error on the exempt source. Names files, never text.
 pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
+    if leak.how == "unreadable" && leak.output.ends_with(".pdf") {
+        return Diagnostic::error(&leak.source, "this PDF's text could not be read, so it could not be scanned for exempt text; nothing was published")
+            .help("the personal-data guard's error on the same file says why; re-save the PDF (for example as PDF/A) and attach it again");
+    }
     if leak.how == "unreadable" {
         return Diagnostic::error(&leak.source, "this output file is compressed and could not be opened, so it could not be scanned; nothing was published")
             .help("every output file must be scanned for exempt text; this is a bug in plainsight, please report it");

@@ -263,6 +263,15 @@ impl FingerprintsBuilder {
         if let Ok(text) = std::str::from_utf8(bytes) {
             self.add_exempt(source, text);
         }
+        // A PDF's words, so that a re-saved copy (other bytes, the same
+        // words) or a passage pasted from it is found. Only what its pages
+        // show: the information fields and XMP of any two PDFs made by the
+        // same program share boilerplate that proves nothing.
+        if is_pdf(source, bytes) {
+            if let Ok(text) = crate::pdf::text(bytes) {
+                self.add_exempt(source, &text.shown);
+            }
+        }
     }
 
     /// The fingerprints, and every public source that contains exempt text.
@@ -550,13 +559,30 @@ impl Fingerprints {
 
     /// Scans one output file (a gzip file is opened and its contents scanned).
     pub fn scan(&self, output: &str, bytes: &[u8]) -> Vec<Leak> {
-        let bytes = match inspectable(output, bytes) {
+        let inspected = match inspectable(output, bytes) {
             Ok(b) => b,
             Err(_) => return vec![unreadable(output)],
         };
         let mut stream = ScanStream::new(self, output);
-        stream.feed_plain(&bytes);
-        stream.finish()
+        stream.feed_plain(&inspected);
+        let mut leaks = stream.finish();
+        if is_pdf(output, bytes) {
+            // Its text was scanned; the file itself is compared as it is.
+            let (hash, len) = (hash_bytes(bytes), bytes.len());
+            leaks.extend(
+                self.files
+                    .iter()
+                    .filter(|(h, l, _)| *h == hash && *l == len)
+                    .map(|(_, _, si)| Leak {
+                        output: output.to_string(),
+                        source: self.sources[*si as usize].clone(),
+                        how: "file",
+                    }),
+            );
+            leaks.sort();
+            leaks.dedup();
+        }
+        leaks
     }
 
     /// Scans one output file in pieces, as it is written, holding only a
@@ -599,7 +625,8 @@ pub struct ScanStream<'a> {
 
 impl<'a> ScanStream<'a> {
     fn new(f: &'a Fingerprints, output: &str) -> ScanStream<'a> {
-        let gzip_name = output.ends_with(".gz");
+        // Gzip and PDF files are held and read whole.
+        let gzip_name = output.ends_with(".gz") || output.ends_with(".pdf");
         ScanStream {
             f,
             output: output.to_string(),
@@ -973,9 +1000,20 @@ impl<'a> ValueStream<'a> {
 /// rather than skipped (a site's own indexes are far smaller).
 pub const MAX_INFLATED: u64 = 256 * 1024 * 1024;
 
+/// Whether a file is a PDF, by its name or its first bytes.
+pub fn is_pdf(path: &str, bytes: &[u8]) -> bool {
+    path.ends_with(".pdf") || bytes.starts_with(b"%PDF-")
+}
+
 /// The bytes to inspect for an output file: a gzip file (by name or by its
-/// magic bytes `1f 8b`, RFC 1952) decompressed, any other file as it is.
+/// magic bytes `1f 8b`, RFC 1952) decompressed; a PDF's text (what its pages
+/// show, its information fields and XMP, never its structure: see
+/// [`crate::pdf`]); any other file as it is.
 pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, String> {
+    if is_pdf(path, bytes) {
+        let text = crate::pdf::text(bytes)?;
+        return Ok(Cow::Owned(text.all().into_bytes()));
+    }
     if !(path.ends_with(".gz") || bytes.starts_with(&[0x1f, 0x8b])) {
         return Ok(Cow::Borrowed(bytes));
     }

@@ -311,3 +311,152 @@ fn small_numbers_in_public_tables() {
         .collect();
     assert_eq!(small, ["content/pages/about.md:13:16"]);
 }
+
+#[test]
+fn a_pdf_whose_cross_reference_table_holds_an_nhs_number_like_run_is_published() {
+    // The free entry's ten digits pass the modulus 11 check; they are the
+    // file's structure, not its text.
+    let pdf = pdf_with_text("Timetable for the new service", "Word");
+    let from = b"0000000000 65535 f";
+    let at = pdf.windows(from.len()).position(|w| w == from).unwrap();
+    let mut pdf = pdf;
+    pdf[at..at + 10].copy_from_slice(b"9434765919");
+    let site = fixture("minimal");
+    attach(site.path(), &[("timetable.pdf", pdf)]);
+    assert_ok(&build(site.path()));
+}
+
+#[test]
+fn personal_data_in_a_published_pdf_is_found_at_the_attachment() {
+    for shown in [
+        "Patient 943 476 5919 asked for visits",
+        "NI number AB 12 34 56 C",
+        "Mrs Example, born 12th March 1950",
+    ] {
+        let site = fixture("minimal");
+        attach(
+            site.path(),
+            &[("timetable.pdf", pdf_with_text(shown, "Word"))],
+        );
+        let outcome = build(site.path());
+        let printed = printed(&outcome);
+        assert!(
+            printed.contains(&format!("{D}/timetable.pdf: error: ")),
+            "{shown}: {printed}"
+        );
+        assert!(
+            printed
+                .contains("would be published, in public/decisions/24-00001/report/timetable.pdf"),
+            "{printed}"
+        );
+        assert!(!site.path().join("public").exists());
+    }
+}
+
+#[test]
+fn a_published_pdf_that_cannot_be_read_is_refused_at_the_attachment() {
+    let lzw = b"%PDF-1.4\n1 0 obj\n<< /Length 4 /Filter /LZWDecode >>\nstream\nabcd\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+    let site = fixture("minimal");
+    attach(site.path(), &[("timetable.pdf", lzw.to_vec())]);
+    let outcome = build(site.path());
+    let printed = printed(&outcome);
+    assert!(
+        printed.contains(&format!("{D}/timetable.pdf: error: plainsight cannot read this PDF's text: a stream uses /LZWDecode")),
+        "{printed}"
+    );
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn personal_data_is_found_however_it_is_written() {
+    for written in [
+        "NHS **943** 476 5919.",
+        "NHS 943\n476 5919.",
+        "NHS 943.476.5919.",
+        "NHS 943\u{2013}476\u{2013}5919.",
+        "NHS 943 - 476 - 5919.",
+        "NI *AB* 12 34 56 C.",
+        "NI AB-12-34-56-C.",
+        "Mr A. Example, born 12.03.1950.",
+        "Mr A. Example, born 12\u{2013}03\u{2013}1950.",
+        "Mr A. Example, born 12th March 1950.",
+        "Mr A. Example, born March 12th, 1950.",
+        "Mr A. Example, date of birth **12 Mar 1950**.",
+    ] {
+        let site = fixture("minimal");
+        add_to_about(site.path(), &format!("\n{written}\n"));
+        let outcome = build(site.path());
+        let printed = printed(&outcome);
+        // At the value's first letter or digit on line 9, where it is written.
+        let value = ["943", "AB", "12", "March"]
+            .iter()
+            .filter_map(|v| written.find(v))
+            .min()
+            .unwrap();
+        let column = written[..value].chars().count() + 1;
+        assert!(
+            printed.contains(&format!("content/pages/about.md:9:{column}: error: ")),
+            "{written:?}: {printed}"
+        );
+        assert!(!site.path().join("public").exists(), "{written:?}");
+    }
+    // An invalid check digit, however written, and a decision's own date.
+    for written in [
+        "Reference **943** 476 5918.",
+        "Reference 943.476.5918.",
+        "The decision was taken on 12th March 2024.",
+    ] {
+        let site = fixture("minimal");
+        add_to_about(site.path(), &format!("\n{written}\n"));
+        assert_ok(&build(site.path()));
+    }
+}
+
+#[test]
+fn text_bearing_colour_profiles_and_thumbnails_are_not_published() {
+    let marked = |prefix: &[u8]| [prefix, MARKER].concat();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
+    png.extend(png_chunk(b"iCCP", &marked(b"")));
+    png.extend(png_chunk(b"sPLT", &marked(b"")));
+    png.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1]));
+    png.extend(png_chunk(b"IEND", &[]));
+    let seg = |m: u8, d: &[u8]| {
+        let mut s = vec![0xFF, m];
+        s.extend_from_slice(&((d.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(d);
+        s
+    };
+    let mut jpeg = vec![0xFF, 0xD8];
+    jpeg.extend(seg(0xE0, &marked(b"JFIF\0\x01\x02\0\0\x01\0\x01\x01\x01")));
+    jpeg.extend(seg(0xE2, &marked(b"ICC_PROFILE\0\x01\x01")));
+    jpeg.extend(seg(0xEE, &marked(b"Adobe\0\x64\0\0\0\0\x01")));
+    jpeg.extend(seg(0xDB, &[0u8; 65]));
+    jpeg.extend(seg(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+    jpeg.extend(seg(0xDA, &[1, 1, 0, 0, 63, 0]));
+    jpeg.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
+    let site = fixture("minimal");
+    attach(site.path(), &[("photo.png", png), ("photo.jpg", jpeg)]);
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let output = files(&site.path().join("public"));
+    let marker = std::str::from_utf8(MARKER).unwrap();
+    assert!(files_containing(&output, marker).is_empty());
+    assert!(!printed(&outcome).contains(marker));
+}
+
+#[test]
+fn personal_data_in_a_kept_image_palette_is_found() {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 3, 0, 0, 0]));
+    png.extend(png_chunk(b"PLTE", b"NHS 943 476 5919 "));
+    png.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1]));
+    png.extend(png_chunk(b"IEND", &[]));
+    let site = fixture("minimal");
+    attach(site.path(), &[("photo.png", png)]);
+    let printed = printed(&build(site.path()));
+    assert!(
+        printed.contains("public/decisions/24-00001/report/photo.png: error: an NHS number (ending `919`) is in the output"),
+        "{printed}"
+    );
+}

@@ -592,3 +592,82 @@ fn public_text_in_other_languages_builds() {
     let about = text(&site.path().join("public"), "about/index.html");
     assert!(about.contains("Żółkiewska"), "{about}");
 }
+
+/// Words of an exempt PDF, shown only inside its compressed content stream.
+const PDF_WORDS: &str = "Bidder zqxpdfgolf offered the lowest hourly rate and the most staff on Tuesdays in every district";
+
+/// Declares an exempt PDF attachment of the fixture's report, and a public one.
+fn attach_pdfs(site: &Path, exempt: Vec<u8>, public: Option<Vec<u8>>) {
+    let public_decl = if public.is_some() {
+        "  { file = \"copy.pdf\", title = \"Copy of the bids\", public = true },\n"
+    } else {
+        ""
+    };
+    replace(
+        &site.join(D).join("report.md"),
+        "attachments = [\n",
+        &format!(
+            "attachments = [\n  {{ file = \"bids.pdf\", public_title = \"Bids in full\", exempt = {{ paragraph = 3, reason = \"Bids are commercially sensitive.\" }} }},\n{public_decl}"
+        ),
+    );
+    std::fs::write(site.join(D).join("bids.pdf"), exempt).unwrap();
+    if let Some(public) = public {
+        std::fs::write(site.join(D).join("copy.pdf"), public).unwrap();
+    }
+}
+
+#[test]
+fn an_exempt_pdfs_words_pasted_into_a_public_page_are_found_there() {
+    let site = fixture("minimal");
+    attach_pdfs(site.path(), pdf_with_text(PDF_WORDS, "Word"), None);
+    append(
+        &site.path().join("content/pages/about.md"),
+        &format!("\nAs the bids showed: {}.\n", PDF_WORDS.to_lowercase()),
+    );
+    let outcome = build(site.path());
+    let printed = printed(&outcome);
+    assert!(
+        printed.contains("content/pages/about.md: error: this public source contains text from the exempt source content/decisions/24-00001/bids.pdf"),
+        "{printed}"
+    );
+    assert_eq!(outcome.files_written, 0);
+    let output = files(&site.path().join("public"));
+    let reports = files(&site.path().join("reports"));
+    assert_no_marker(&["zqxpdfgolf"], &output, &reports, &outcome);
+}
+
+#[test]
+fn a_re_saved_or_identical_copy_of_an_exempt_pdf_is_never_published() {
+    let exempt = pdf_with_text(PDF_WORDS, "Word");
+    let resaved = pdf_with_text(PDF_WORDS, "Acrobat Distiller");
+    assert_ne!(exempt, resaved);
+    for copy in [resaved, exempt.clone()] {
+        let site = fixture("minimal");
+        attach_pdfs(site.path(), exempt.clone(), Some(copy));
+        let outcome = build(site.path());
+        let printed = printed(&outcome);
+        assert!(
+            printed.contains("content/decisions/24-00001/bids.pdf: error: ")
+                && printed.contains("the output file `decisions/24-00001/report/copy.pdf`"),
+            "{printed}"
+        );
+        assert_eq!(outcome.files_written, 0);
+        assert_no_marker(
+            &["zqxpdfgolf"],
+            &files(&site.path().join("public")),
+            &files(&site.path().join("reports")),
+            &outcome,
+        );
+    }
+    // The exempt PDF alone: the site builds, and its words are nowhere.
+    let site = fixture("minimal");
+    attach_pdfs(site.path(), exempt, None);
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    assert_no_marker(
+        &["zqxpdfgolf"],
+        &files(&site.path().join("public")),
+        &files(&site.path().join("reports")),
+        &outcome,
+    );
+}
