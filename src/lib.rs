@@ -357,7 +357,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         options.strict,
         &mut diags,
     );
-    contrast::check_templates(&public.templates, &mut diags);
+    contrast::check_templates(public.templates(), &mut diags);
     timings.lap("language and guard set-up", &mut since);
     let Some(renderer) = render::renderer(&public, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
@@ -828,7 +828,7 @@ fn first_passes<'f>(
     let glossary = markdown::Glossary::from_site(&separated.public);
     let chunks = Chunks {
         options,
-        targets: separated.public.config.language.clone(),
+        targets: separated.public.config().language.clone(),
         glossary,
         counter: Counter::new(
             options.progress.as_ref(),
@@ -1019,15 +1019,15 @@ fn merge_chunk<'f>(
         }
         out.folders.push(Pass1Folder {
             folder: f,
-            number: kept.listing.number.clone(),
-            related: kept.listing.related.clone(),
+            number: kept.listing.number().to_string(),
+            related: kept.listing.related().to_vec(),
             digest: pass.digest,
             listing,
             handed,
         });
         out.related.push((
-            kept.listing.source_path.clone(),
-            kept.listing.number.clone(),
+            kept.listing.source_path().to_string(),
+            kept.listing.number().to_string(),
             kept.related,
         ));
         out.language_parts.push(kept.language);
@@ -1185,12 +1185,12 @@ impl Keys {
         h.add(cache.context()).add(&fingerprints.digest());
         let base = h.finish();
         let mut backlinks: std::collections::HashMap<String, Vec<String>> = Default::default();
-        for d in &site.decisions {
-            for r in &d.related {
+        for d in site.decisions() {
+            for r in d.related() {
                 backlinks
                     .entry(r.clone())
                     .or_default()
-                    .push(d.number.clone());
+                    .push(d.number().to_string());
             }
         }
         let mut s = cache::Hasher::new("site");
