@@ -246,6 +246,18 @@ impl Guard {
         }
     }
 
+    /// A hash of what the guard's findings in one output file depend on
+    /// (the values it allows), for the build cache's keys: findings are
+    /// reused only under the same rules.
+    pub fn rules_digest(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for key in &self.allowed {
+            h.update(&(key.len() as u64).to_le_bytes());
+            h.update(key.as_bytes());
+        }
+        *h.finalize().as_bytes()
+    }
+
     /// A guard with no public sources that allows `allowed`, for tests.
     #[cfg(test)]
     pub(crate) fn allowing(allowed: &[&str]) -> Guard {

@@ -396,6 +396,29 @@ pub fn unchanged<'a>(
             .all(|same| same)
 }
 
+/// Whether each file holds, byte for byte, what its record says was written
+/// there: its content hash is computed again from the output folder, in
+/// parallel. A file that is gone, is not a plain file or cannot be read
+/// does not. This, not a stamp, is what lets a verdict on a file be reused.
+pub fn hold_as_written(output: &Path, files: &[&OutFile]) -> Vec<bool> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| hash_of(&output.join(&f.path)).is_some_and(|hash| hash == f.hash))
+        .collect()
+}
+
+/// The content hash of a plain file (not followed through a link).
+fn hash_of(path: &Path) -> Option<Digest> {
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(file).ok()?;
+    Some(*hasher.finalize().as_bytes())
+}
+
 /// A folder plainsight may replace: empty, or carrying its marker.
 fn is_ours(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
