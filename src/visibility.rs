@@ -10,6 +10,68 @@
 //!
 //! This module must never copy an exempt string into a public type. The output
 //! scan (`scan`) is the independent second line that checks it did not.
+//!
+//! # Sealed
+//!
+//! Other code reads the public model through getters, and cannot make or
+//! change any part of it. It can read:
+//!
+//! ```
+//! use plainsight::visibility::{Block, PublicDecision};
+//! fn words(d: &PublicDecision) -> Vec<&str> {
+//!     let mut out = vec![d.title(), d.summary()];
+//!     for block in d.body().blocks() {
+//!         if let Block::Text(text) = block {
+//!             out.push(text.markdown());
+//!         }
+//!     }
+//!     out
+//! }
+//! ```
+//!
+//! It cannot turn bytes into a sealed type (`thaw` is the crate's own):
+//!
+//! ```compile_fail,E0603
+//! use plainsight::visibility::{thaw, PublicDecision};
+//! let made: Option<PublicDecision> = thaw(b"any bytes at all");
+//! ```
+//!
+//! nor through [`through_cache`], which takes only the model's own types:
+//!
+//! ```compile_fail,E0277
+//! #[derive(serde::Serialize, serde::Deserialize)]
+//! struct Mine(String);
+//! let _ = plainsight::visibility::through_cache(&Mine(String::new()));
+//! ```
+//!
+//! nor put text in a public value's field:
+//!
+//! ```compile_fail,E0616
+//! fn retitle(d: &mut plainsight::visibility::PublicDecision) {
+//!     d.title = "Anything at all".to_string();
+//! }
+//! ```
+//!
+//! nor make a block of text or a Markdown of its own:
+//!
+//! ```compile_fail,E0451
+//! use plainsight::visibility::{Block, TextBlock};
+//! let block = Block::Text(TextBlock { markdown: "Anything".into(), first_line: 1 });
+//! ```
+//!
+//! ```compile_fail,E0451
+//! let m = plainsight::visibility::Markdown { path: String::new(), blocks: Vec::new() };
+//! ```
+//!
+//! nor a notice of what was withheld:
+//!
+//! ```compile_fail,E0451
+//! let n = plainsight::visibility::WithheldNotice {
+//!     heading: String::new(), label: None, public_title: String::new(),
+//!     paragraph: 3, covers: "", reason: String::new(), review_on: None,
+//!     public_interest: String::new(),
+//! };
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -1402,14 +1464,55 @@ pub fn freeze<T: Serialize>(value: &T) -> Vec<u8> {
 /// A value back from [`freeze`]'s bytes; None if they do not decode (the
 /// cache then rebuilds). Bytes left over after the value do not decode.
 ///
-/// The only way to read back a public type: the cache holds what this module
-/// let through on an earlier build of the same content.
-pub fn thaw<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+/// The only way to read back a public type, and private to the crate: the
+/// cache holds what this module let through on an earlier build of the same
+/// content (each record checksummed, see [`crate::cache`]). No code outside
+/// can turn bytes into a sealed type.
+pub(crate) fn thaw<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     let _thawing = Thawing::start();
     match postcard::take_from_bytes(bytes) {
         Ok((value, [])) => Some(value),
         _ => None,
     }
+}
+
+/// What the build cache keeps of the public model and of pass 1, and so
+/// what [`through_cache`] takes. Sealed: implemented here only, for types
+/// whose decoding runs no code from outside the crate (a type of another
+/// crate's making could read anything while the seal is open).
+pub trait Frozen: Serialize + DeserializeOwned + frozen::Sealed {}
+
+mod frozen {
+    pub trait Sealed {}
+}
+
+macro_rules! frozen {
+    ($($t:ty),* $(,)?) => {
+        $(
+            impl frozen::Sealed for $t {}
+            impl Frozen for $t {}
+        )*
+    };
+}
+
+frozen!(
+    Block,
+    Markdown,
+    PublicDecision,
+    PublishedFile,
+    PublishedPaper,
+    WithheldNotice,
+    WithheldItem,
+    crate::folder::FirstPass,
+    Diagnostics,
+    Vec<crate::guard::FileFindings>,
+);
+
+/// A value frozen and thawed again, as a rebuild reads it back from the
+/// cache (for tests). It reads only what it was handed, never bytes from
+/// elsewhere, so it can make no public value that was not already there.
+pub fn through_cache<T: Frozen>(value: &T) -> Option<T> {
+    thaw(&freeze(value))
 }
 
 /// Lets [`Sealed`] be read on this thread until dropped, however [`thaw`]
@@ -1535,6 +1638,16 @@ mod tests {
             assert!(!panics, "a decoder panicked");
             Ok(Inner { panics })
         }
+    }
+
+    #[test]
+    fn thaw_refuses_what_freeze_did_not_write() {
+        let bytes = freeze(&markdown());
+        assert!(thaw::<Markdown>(&bytes[..bytes.len() - 1]).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(thaw::<Markdown>(&longer).is_none());
+        assert!(thaw::<PublicDecision>(&bytes).is_none());
     }
 
     #[test]
