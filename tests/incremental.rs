@@ -526,3 +526,30 @@ fn a_cache_record_changed_or_cut_short_is_judged_again() {
     assert!(reuse(&outcome).units < reuse(&outcome).of_units());
     assert_same_as_clean(site.path());
 }
+
+#[test]
+fn a_file_added_with_its_folders_times_put_back_means_writing_the_output_afresh() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let out = site.path().join("public");
+    let dir = out.join("decisions/24-00002");
+    let meta = std::fs::metadata(&dir).unwrap();
+    std::fs::write(
+        dir.join("extra.html"),
+        "Quillfeather Reading Ventures offered the lowest hourly price of all four bidders",
+    )
+    .unwrap();
+    let times = std::fs::FileTimes::new()
+        .set_modified(meta.modified().unwrap())
+        .set_accessed(meta.accessed().unwrap());
+    std::fs::File::open(&dir).unwrap().set_times(times).unwrap();
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().modified().unwrap(),
+        meta.modified().unwrap()
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(!reuse(&outcome).in_place);
+    assert!(!dir.join("extra.html").exists());
+    assert_same_as_clean(site.path());
+}
