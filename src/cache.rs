@@ -16,6 +16,14 @@
 //!   still be in the output folder exactly as they were written (checked by
 //!   their stamps and every folder's), or the whole output is written afresh.
 //!
+//! - A unit's verdicts (what the leak scan and the personal-data guard
+//!   found in its files) are reused only for files whose bytes, hashed again
+//!   from the output folder in this build, are those they were given on:
+//!   stamps say where to look, never what a file holds. A file that differs
+//!   is judged again (and, in place, scanned as found: see `lib.rs`).
+//! - Every record ends with a checksum of its bytes: a damaged record, and
+//!   the records after it, count as absent, never as a verdict.
+//!
 //! The cache folder (`.plainsight-cache/` in the site folder by default) holds:
 //! `folders` and `units`, records in site order; `output`, the folders of the
 //! output as last published; and `journal`, present only while the output
@@ -177,7 +185,20 @@ pub type Digest = [u8; 32];
 
 /// Bumped when the records' shape changes (the executable's hash changes
 /// then too; this is for a cache read by a build of the same source).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// Bytes of the checksum after each record: the first bytes of its blake3
+/// hash. A record whose checksum does not match is damaged, and it and the
+/// records after it count as absent (they are worked out again); a damage
+/// that still decodes can never pass for what a build wrote.
+const CHECK: usize = 16;
+
+/// The checksum of a record's bytes.
+fn checksum(bytes: &[u8]) -> [u8; CHECK] {
+    let mut out = [0; CHECK];
+    out.copy_from_slice(&blake3::hash(bytes).as_bytes()[..CHECK]);
+    out
+}
 
 /// How recently a file may have changed and still be trusted by its stamp.
 pub const RACY: Duration = Duration::from_secs(2);
@@ -565,10 +586,15 @@ impl<T: DeserializeOwned> Records<T> {
             let len = u64::from_le_bytes(len);
             // A damaged length cannot ask for more than the file holds.
             *left = left
-                .checked_sub(8 + len)
+                .checked_sub(8 + len + CHECK as u64)
                 .ok_or(io::ErrorKind::InvalidData)?;
             let mut bytes = vec![0; len as usize];
             file.read_exact(&mut bytes)?;
+            let mut check = [0; CHECK];
+            file.read_exact(&mut check)?;
+            if check != checksum(&bytes) {
+                return Err(io::ErrorKind::InvalidData.into());
+            }
             Ok(bytes)
         })();
         match read {
@@ -693,6 +719,8 @@ impl FolderWriter {
         self.shard = postcard::to_extend(record, shard).map_err(io::Error::other)?;
         let len = (self.shard.len() - start - 8) as u64;
         self.shard[start..start + 8].copy_from_slice(&len.to_le_bytes());
+        let check = checksum(&self.shard[start + 8..]);
+        self.shard.extend_from_slice(&check);
         Ok(())
     }
 
@@ -701,6 +729,7 @@ impl FolderWriter {
         self.shard
             .extend_from_slice(&(record.0.len() as u64).to_le_bytes());
         self.shard.extend_from_slice(&record.0);
+        self.shard.extend_from_slice(&checksum(&record.0));
     }
 
     /// Ends a shard (a chunk of folders), writing it unless it is there.
@@ -749,8 +778,14 @@ pub struct Writer {
 impl Writer {
     pub fn push<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
         let bytes = postcard::to_stdvec(record).map_err(io::Error::other)?;
+        self.write_record(&bytes)
+    }
+
+    /// One record's bytes: their length, them, their checksum.
+    fn write_record(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.file.write_all(&(bytes.len() as u64).to_le_bytes())?;
-        self.file.write_all(&bytes)
+        self.file.write_all(bytes)?;
+        self.file.write_all(&checksum(bytes))
     }
 
     /// Writes a unit's record as [`Cache::units`] read it: encoded alike,
@@ -764,9 +799,7 @@ impl Writer {
             Some(&record.encoded),
             "a unit record is written again as it was read"
         );
-        self.file
-            .write_all(&(record.encoded.len() as u64).to_le_bytes())?;
-        self.file.write_all(&record.encoded)
+        self.write_record(&record.encoded)
     }
 
     /// Puts the records in place of the last build's.
@@ -1118,6 +1151,62 @@ mod tests {
         std::fs::remove_file(old.join("readme.txt")).unwrap();
         claim(&old, true).unwrap();
         assert!(is_marked(&old));
+    }
+
+    #[test]
+    fn a_damaged_record_that_still_decodes_counts_as_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let record = |name: &str, finding: &str| UnitRecord {
+            name: name.to_string(),
+            key: [1; 32],
+            files: Vec::new(),
+            diagnostics: {
+                let mut d = Diagnostics::default();
+                d.push(crate::diagnostics::Diagnostic::warning("a.md", finding));
+                d
+            },
+            findings: Vec::new(),
+            encoded: Vec::new(),
+        };
+        let mut w = cache.writer("units").unwrap();
+        for (name, finding) in [
+            ("20-00001", "first finding"),
+            ("20-00002", "second finding"),
+        ] {
+            w.push(&record(name, finding)).unwrap();
+        }
+        w.commit(&cache).unwrap();
+        let path = dir.path().join("units");
+        let good = std::fs::read(&path).unwrap();
+        assert_eq!(cache.units().len(), 2);
+        // Each text byte changed to another letter still decodes; the
+        // checksum refuses it, and every record from it on.
+        let at = good.windows(6).position(|w| w == b"second").unwrap();
+        for i in at..at + 6 {
+            let mut bytes = good.clone();
+            bytes[i] = if bytes[i] == b'x' { b'y' } else { b'x' };
+            std::fs::write(&path, &bytes).unwrap();
+            let units = cache.units();
+            assert!(units.contains_key("20-00001"));
+            assert!(!units.contains_key("20-00002"), "byte {i} changed");
+        }
+        let first = good.windows(5).position(|w| w == b"first").unwrap();
+        let mut bytes = good.clone();
+        bytes[first] = b'F';
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(cache.units().is_empty());
+        // Cut short anywhere, the records cut are absent.
+        for len in 0..good.len() {
+            std::fs::write(&path, &good[..len]).unwrap();
+            assert!(cache.units().len() < 2, "cut at {len}");
+        }
+        // A checksum changed, alone, refuses its record too.
+        let mut bytes = good.clone();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(cache.units().len(), 1);
     }
 
     #[test]

@@ -148,13 +148,13 @@ pub fn file_facts(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Op
 /// whether each is an EqIA) and its published attachments; with whether
 /// each is Markdown. Paths are relative to the site folder.
 pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
-    let mut out = vec![(d.source_path.clone(), false, true)];
-    for paper in &d.papers {
+    let mut out = vec![(d.source_path().to_string(), false, true)];
+    for paper in d.papers() {
         if let PublicPaper::Published(p) = paper {
-            out.push((p.source_path.clone(), p.kind == DocKind::Eqia, true));
-            for a in &p.attachments {
+            out.push((p.source_path().to_string(), p.kind() == DocKind::Eqia, true));
+            for a in p.attachments() {
                 if let PublicAttachment::Published(f) = a {
-                    let path = format!("content/decisions/{}/{}", d.slug, f.name);
+                    let path = format!("content/decisions/{}/{}", d.slug(), f.name());
                     out.push((path, false, false));
                 }
             }
@@ -225,24 +225,28 @@ impl Guard {
         diagnostics: &mut Diagnostics,
     ) -> Guard {
         let mut wanted = vec![(crate::config::FILE.to_string(), false)];
-        wanted.extend(site.pages.iter().map(|p| (p.source_path.clone(), true)));
+        wanted.extend(
+            site.pages()
+                .iter()
+                .map(|p| (p.source_path().to_string(), true)),
+        );
         for (path, markdown) in wanted {
             // A source that cannot be read as text now has nothing to find.
             if let Ok(text) = std::fs::read_to_string(root.join(&path)) {
                 facts.push(source_facts(&path, &text, false, markdown));
             }
         }
-        for ds in &site.datasets {
-            let path = format!("data/{}.csv", ds.name);
+        for ds in site.datasets() {
+            let path = format!("data/{}.csv", ds.name());
             let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
                 continue;
             };
             let mut f = source_facts(&path, &text, false, false);
             let integer: Vec<&str> = ds
-                .columns
+                .columns()
                 .iter()
-                .filter(|c| matches!(c.ty, ColumnType::Integer))
-                .map(|c| c.name.as_str())
+                .filter(|c| matches!(c.ty(), ColumnType::Integer))
+                .map(|c| c.name())
                 .collect();
             if !integer.is_empty() {
                 f.small_counts = csv_cells(&text, &integer);
@@ -270,6 +274,18 @@ impl Guard {
             allowed: allowed_keys(site),
             small_numbers,
         }
+    }
+
+    /// A hash of what the guard's findings in one output file depend on
+    /// (the values it allows), for the build cache's keys: findings are
+    /// reused only under the same rules.
+    pub fn rules_digest(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for key in &self.allowed {
+            h.update(&(key.len() as u64).to_le_bytes());
+            h.update(key.as_bytes());
+        }
+        *h.finalize().as_bytes()
     }
 
     /// A guard with no public sources that allows `allowed`, for tests.
@@ -638,13 +654,13 @@ fn front_matter_ok(text: &str) -> BTreeSet<String> {
 
 /// Values published on purpose, as allow keys.
 fn allowed_keys(site: &PublicSite) -> BTreeSet<String> {
-    let contact = &site.config.contact;
+    let contact = &site.config().contact;
     let mut values: Vec<&str> = vec![&contact.email, &contact.phone];
-    values.extend(site.config.personal_data.allow.iter().map(String::as_str));
-    for ds in &site.datasets {
-        for (ci, column) in ds.columns.iter().enumerate() {
-            if matches!(column.ty, ColumnType::Email | ColumnType::Phone) {
-                for row in &ds.rows {
+    values.extend(site.config().personal_data.allow.iter().map(String::as_str));
+    for ds in site.datasets() {
+        for (ci, column) in ds.columns().iter().enumerate() {
+            if matches!(column.ty(), ColumnType::Email | ColumnType::Phone) {
+                for row in ds.rows() {
                     values.extend(ds.values(row, ci));
                 }
             }

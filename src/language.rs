@@ -809,11 +809,8 @@ struct PageText<'a> {
 }
 
 fn pieces(markdown: &Markdown) -> impl Iterator<Item = (&str, usize)> {
-    markdown.blocks.iter().filter_map(|b| match b {
-        Block::Text {
-            markdown,
-            first_line,
-        } => Some((markdown.as_str(), *first_line)),
+    markdown.blocks().iter().filter_map(|b| match b {
+        Block::Text(text) => Some((text.markdown(), text.first_line())),
         Block::Withheld(_) => None,
     })
 }
@@ -908,14 +905,14 @@ pub fn analyse_decision(
 ) -> LanguagePart {
     let flag = Flag::new(strict);
     let mut part = LanguagePart::new(targets);
-    let page = format!("decisions/{}/", d.slug);
+    let page = format!("decisions/{}/", d.slug());
     // The summary: what most residents read, held to its own target.
-    let paragraphs = prose(&d.summary, d.summary_line);
+    let paragraphs = prose(d.summary(), d.summary_line());
     let measured = Measured {
-        title: format!("Summary of decision {}", d.number),
+        title: format!("Summary of decision {}", d.number()),
         page: page.clone(),
-        file: d.source_path.clone(),
-        line: d.summary_line,
+        file: d.source_path().to_string(),
+        line: d.summary_line(),
         measure: Measure::of(&paragraphs),
         target: targets.summary_reading_age,
     };
@@ -931,7 +928,7 @@ pub fn analyse_decision(
         ));
     }
     sentence_checks(
-        &d.source_path,
+        d.source_path(),
         &paragraphs,
         targets,
         &flag,
@@ -940,20 +937,20 @@ pub fn analyse_decision(
     );
     part.report.summaries.push(measured);
     let mut pages = vec![PageText {
-        title: d.title.clone(),
+        title: d.title().to_string(),
         page: page.clone(),
-        file: d.source_path.clone(),
-        parts: vec![&d.decision, &d.reasons, &d.body],
-        plain: vec![d.summary.clone()],
+        file: d.source_path().to_string(),
+        parts: vec![&d.decision(), &d.reasons(), &d.body()],
+        plain: vec![d.summary().to_string()],
     }];
-    for paper in &d.papers {
+    for paper in d.papers() {
         if let PublicPaper::Published(p) = paper {
             pages.push(PageText {
-                title: p.title.clone(),
-                page: format!("{page}{}/", p.slug),
-                file: p.source_path.clone(),
-                parts: vec![&p.body],
-                plain: p.summary.iter().cloned().collect(),
+                title: p.title().to_string(),
+                page: format!("{page}{}/", p.slug()),
+                file: p.source_path().to_string(),
+                parts: vec![&p.body()],
+                plain: p.summary().map(str::to_string).into_iter().collect(),
             });
         }
     }
@@ -973,20 +970,20 @@ pub fn analyse(
     strict: bool,
     diagnostics: &mut Diagnostics,
 ) -> LanguageReport {
-    let targets = site.config.language.clone();
+    let targets = site.config().language.clone();
     let flag = Flag::new(strict);
     let glossary = Glossary::from_site(site);
     let mut all = LanguagePart::new(&targets);
     for part in decisions {
         all.extend(part);
     }
-    for p in &site.pages {
+    for p in site.pages() {
         let page = PageText {
-            title: p.title.clone(),
-            page: format!("{}/", p.slug),
-            file: p.source_path.clone(),
-            parts: vec![&p.body],
-            plain: p.summary.iter().cloned().collect(),
+            title: p.title().to_string(),
+            page: format!("{}/", p.slug()),
+            file: p.source_path().to_string(),
+            parts: vec![&p.body()],
+            plain: p.summary().map(str::to_string).into_iter().collect(),
         };
         all.extend(measure_page(&page, glossary.as_ref(), &targets, &flag));
     }

@@ -347,7 +347,6 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         return Ok(failed(diags, None));
     }
     let (public, withholding, fingerprints) = separated.finish(&mut diags);
-    let keys = Keys::new(cache.as_ref(), &fingerprints, &public, &first.folders);
     timings.lap("fingerprints", &mut since);
     let language = language::analyse(
         &public,
@@ -362,7 +361,14 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         options.strict,
         &mut diags,
     );
-    contrast::check_templates(&public.templates, &mut diags);
+    contrast::check_templates(public.templates(), &mut diags);
+    let keys = Keys::new(
+        cache.as_ref(),
+        &fingerprints,
+        &guard,
+        &public,
+        &first.folders,
+    );
     timings.lap("language and guard set-up", &mut since);
     let Some(renderer) = render::renderer(&public, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
@@ -372,12 +378,23 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         units: old_units,
         output: old_output,
         in_place,
+        proven,
+        altered,
     } = last;
-    // A unit's results are reused when its key is unchanged and, when
-    // building, its files are still in the output folder.
+    scan_altered(&options.output, &altered, &fingerprints, &mut diags);
+    // A unit's results are reused when its key is unchanged and its files,
+    // hashed again, hold the bytes they were judged on.
     let reusable = |name: &str, key: &Option<cache::Digest>| -> Option<&cache::UnitRecord> {
         let old = old_units.get(name)?;
-        (key.as_ref() == Some(&old.key) && (in_place || !write)).then_some(old)
+        (key.as_ref() == Some(&old.key) && proven.contains(name)).then_some(old)
+    };
+    // The files of the last build a unit may leave as they are when it
+    // makes the same bytes: none, unless they all hold what was written.
+    let previous = |name: &str| -> &[cache::OutFile] {
+        match old_units.get(name) {
+            Some(u) if proven.contains(name) => &u.files,
+            _ => &[],
+        }
     };
     // Rendered files go straight to a staging folder beside the output, so
     // memory holds one unit of work per thread, not the whole site.
@@ -423,9 +440,8 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             let mut written = Vec::new();
             if let Some(publisher) = &publisher {
                 if !unit_diags.has_errors() {
-                    let previous = old_units.get(name).map_or(&[][..], |u| &u.files[..]);
                     written = write_clock
-                        .time(|| publisher.write_all(&files, previous))
+                        .time(|| publisher.write_all(&files, previous(name)))
                         .map_err(Error::Write)?;
                 }
             }
@@ -481,8 +497,7 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     // Returns the file's size, and the time spent checking and writing it.
     let process_stream =
         |name: &str, path: &str, write: output::Writer| -> Result<Streamed, Error> {
-            let previous = old_units.get(name).map_or(&[][..], |u| &u.files[..]);
-            let to = publisher.as_ref().map(|p| (p, previous));
+            let to = publisher.as_ref().map(|p| (p, previous(name)));
             let mut file =
                 checked::CheckedFile::new(path, fingerprints, &guard, to).map_err(Error::Write)?;
             let written = write(&mut file);
@@ -751,12 +766,20 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     })
 }
 
-/// What the last build made (from the cache), and whether the output folder
-/// is still exactly as it left it (then only what changed is written).
+/// What the last build made (from the cache), whether the output folder
+/// is still as it left it (then only what changed is written), and which
+/// units' files still hold the bytes they were judged on.
 struct LastBuild {
     units: std::collections::HashMap<String, cache::UnitRecord>,
     output: Option<cache::OutputRecord>,
     in_place: bool,
+    /// The units every file of which, hashed again from the output folder
+    /// in this build, holds the bytes the last build wrote and judged: only
+    /// their verdicts may be reused, and only their files left as they are.
+    proven: std::collections::HashSet<String>,
+    /// In place: files of the last build whose bytes are not those it
+    /// wrote (changed since by hand or otherwise), to be scanned as found.
+    altered: Vec<String>,
 }
 
 impl LastBuild {
@@ -768,11 +791,61 @@ impl LastBuild {
             o.output == absolute(output)
                 && output::unchanged(output, &o.dirs, units.values().flat_map(|u| &u.files))
         });
+        // Stamps say the files are where they were; only their bytes say
+        // they are what was judged. (A check judges the files a build made.)
+        let mut proven = std::collections::HashSet::new();
+        let mut altered = Vec::new();
+        if in_place || !write {
+            let files: Vec<&cache::OutFile> = units.values().flat_map(|u| &u.files).collect();
+            let mut same = output::hold_as_written(output, &files).into_iter();
+            for unit in units.values() {
+                let mut all = true;
+                for (f, same) in unit.files.iter().zip(same.by_ref()) {
+                    if !same {
+                        all = false;
+                        altered.push(f.path.clone());
+                    }
+                }
+                if all {
+                    proven.insert(unit.name.clone());
+                }
+            }
+        }
+        if !in_place {
+            altered.clear();
+        }
+        altered.sort();
         LastBuild {
             units,
             output: old_output,
             in_place,
+            proven,
+            altered,
         }
+    }
+}
+
+/// Scans, as found, the output files the last build wrote and that no
+/// longer hold its bytes. A file changed by hand may already be online:
+/// exempt text in one fails the build, so it is reported, not silently
+/// written over. (Every file the build writes is scanned as it is made.)
+fn scan_altered(
+    output: &Path,
+    altered: &[String],
+    fingerprints: &scan::Fingerprints,
+    diags: &mut Diagnostics,
+) {
+    use rayon::prelude::*;
+    let found: Vec<Vec<scan::Leak>> = altered
+        .par_iter()
+        .map(|path| match std::fs::read(output.join(path)) {
+            Ok(bytes) => fingerprints.scan(path, &bytes),
+            // Gone or unreadable: nothing of it can be published as it is.
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    for leak in found.iter().flatten() {
+        diags.push(report::altered_leak_diagnostic(leak));
     }
 }
 
@@ -833,7 +906,7 @@ fn first_passes<'f>(
     let glossary = markdown::Glossary::from_site(&separated.public);
     let chunks = Chunks {
         options,
-        targets: separated.public.config.language.clone(),
+        targets: separated.public.config().language.clone(),
         glossary,
         counter: Counter::new(
             options.progress.as_ref(),
@@ -1024,15 +1097,15 @@ fn merge_chunk<'f>(
         }
         out.folders.push(Pass1Folder {
             folder: f,
-            number: kept.listing.number.clone(),
-            related: kept.listing.related.clone(),
+            number: kept.listing.number().to_string(),
+            related: kept.listing.related().to_vec(),
             digest: pass.digest,
             listing,
             handed,
         });
         out.related.push((
-            kept.listing.source_path.clone(),
-            kept.listing.number.clone(),
+            kept.listing.source_path().to_string(),
+            kept.listing.number().to_string(),
             kept.related,
         ));
         out.language_parts.push(kept.language);
@@ -1161,7 +1234,7 @@ fn context(build_id: cache::Digest, source: &source::Source, options: &Options) 
 
 /// The keys of pass 2's units.
 struct Keys {
-    /// The context and the fingerprints: what every unit depends on.
+    /// The context, the fingerprints and the guard's rules: what every unit depends on.
     base: Option<cache::Digest>,
     /// Each decision's listing hash, by number.
     listings: std::collections::HashMap<String, cache::Digest>,
@@ -1175,6 +1248,7 @@ impl Keys {
     fn new(
         cache: Option<&cache::Cache>,
         fingerprints: &scan::Fingerprints,
+        guard: &guard::Guard,
         site: &visibility::PublicSite,
         folders: &[Pass1Folder],
     ) -> Keys {
@@ -1187,15 +1261,19 @@ impl Keys {
             };
         };
         let mut h = cache::Hasher::new("plainsight units");
-        h.add(cache.context()).add(&fingerprints.digest());
+        // What every verdict is given under: the scan's fingerprints and
+        // the guard's rules.
+        h.add(cache.context())
+            .add(&fingerprints.digest())
+            .add(&guard.rules_digest());
         let base = h.finish();
         let mut backlinks: std::collections::HashMap<String, Vec<String>> = Default::default();
-        for d in &site.decisions {
-            for r in &d.related {
+        for d in site.decisions() {
+            for r in d.related() {
                 backlinks
                     .entry(r.clone())
                     .or_default()
-                    .push(d.number.clone());
+                    .push(d.number().to_string());
             }
         }
         let mut s = cache::Hasher::new("site");

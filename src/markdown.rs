@@ -115,7 +115,7 @@ impl Glossary {
         let ds = site.dataset("glossary")?;
         let term = ds.column_index("term")?;
         let abbreviation = ds.column_index("abbreviation");
-        Some(Glossary::new(ds.rows.iter().map(|row| {
+        Some(Glossary::new(ds.rows().iter().map(|row| {
             (
                 row[term].clone(),
                 abbreviation
@@ -358,17 +358,14 @@ pub fn glossary_text(text: &str) -> (String, String) {
 pub fn render(markdown: &Markdown, context: &Context, diagnostics: &mut Diagnostics) -> Rendered {
     let mut ids = BTreeSet::new();
     let blocks = markdown
-        .blocks
+        .blocks()
         .iter()
         .map(|block| match block {
-            Block::Text {
-                markdown: text,
-                first_line,
-            } => RenderedBlock {
+            Block::Text(text) => RenderedBlock {
                 html: Some(render_text(
-                    &markdown.path,
-                    text,
-                    *first_line,
+                    markdown.path(),
+                    text.markdown(),
+                    text.first_line(),
                     context,
                     &mut ids,
                     diagnostics,

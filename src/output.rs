@@ -374,8 +374,11 @@ pub fn dir_stamps(
 
 /// Whether the output folder is exactly as the cache says the last build
 /// left it: marked as plainsight's, every folder and every file with the
-/// stamp it had. A folder's stamp changes when anything is added to it or
-/// taken from it, a file's when it is written.
+/// stamp it had, and nothing in any folder that the last build did not
+/// write. A folder's stamp changes when anything is added to it or taken
+/// from it, but times can be put back (`touch -r`): what each folder holds
+/// is listed again. (Whether each file holds what was written is for
+/// [`hold_as_written`]: a stamp cannot say.)
 pub fn unchanged<'a>(
     output: &Path,
     dirs: &[(String, Stamp)],
@@ -389,11 +392,62 @@ pub fn unchanged<'a>(
         .map(|(d, s)| (d.as_str(), s))
         .chain(files.map(|f| (f.path.as_str(), &f.stamp)))
         .collect();
-    output.join(MARKER).is_file()
-        && !dirs.is_empty()
-        && crate::source::in_flight(&all, |(p, s)| same(p, s))
+    if !output.join(MARKER).is_file()
+        || dirs.is_empty()
+        || !crate::source::in_flight(&all, |(p, s)| same(p, s))
             .into_iter()
             .all(|same| same)
+    {
+        return false;
+    }
+    let mut known: std::collections::HashSet<&str> = all.iter().map(|(p, _)| *p).collect();
+    known.insert(MARKER);
+    let only_known = |dir: &str| {
+        let Ok(entries) = std::fs::read_dir(output.join(dir)) else {
+            return false;
+        };
+        let mut path = String::new();
+        entries.into_iter().all(|e| {
+            let Ok(e) = e else { return false };
+            let name = e.file_name();
+            let Some(name) = name.to_str() else {
+                return false;
+            };
+            path.clear();
+            if !dir.is_empty() {
+                path.push_str(dir);
+                path.push('/');
+            }
+            path.push_str(name);
+            known.contains(path.as_str())
+        })
+    };
+    crate::source::in_flight(dirs, |(d, _)| only_known(d))
+        .into_iter()
+        .all(|only| only)
+}
+
+/// Whether each file holds, byte for byte, what its record says was written
+/// there: its content hash is computed again from the output folder, in
+/// parallel. A file that is gone, is not a plain file or cannot be read
+/// does not. This, not a stamp, is what lets a verdict on a file be reused.
+pub fn hold_as_written(output: &Path, files: &[&OutFile]) -> Vec<bool> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| hash_of(&output.join(&f.path)).is_some_and(|hash| hash == f.hash))
+        .collect()
+}
+
+/// The content hash of a plain file (not followed through a link).
+fn hash_of(path: &Path) -> Option<Digest> {
+    if !std::fs::symlink_metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(file).ok()?;
+    Some(*hasher.finalize().as_bytes())
 }
 
 /// A folder plainsight may replace: empty, or carrying its marker.

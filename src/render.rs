@@ -229,7 +229,7 @@ pub fn renderer<'a>(
         .dataset("glossary")
         .and_then(|g| {
             g.column_index("term")
-                .map(|t| g.rows.iter().map(|r| slugify(&r[t])).collect())
+                .map(|t| g.rows().iter().map(|r| slugify(&r[t])).collect())
         })
         .unwrap_or_default();
     // `term("key-decision", "Key decision", page.root)`: a link to the glossary
@@ -251,18 +251,18 @@ pub fn renderer<'a>(
     );
     // The footer links to every plain page, accessibility statement first.
     let mut footer_pages: Vec<Link> = site
-        .pages
+        .pages()
         .iter()
         .map(|p| Link {
-            title: p.title.clone(),
-            href: format!("{}/", p.slug),
+            title: p.title().to_string(),
+            href: format!("{}/", p.slug()),
         })
         .collect();
     footer_pages.sort_by_key(|l| (l.href != "accessibility/", l.href.clone()));
     env.add_global("footer_pages", Value::from_serialize(&footer_pages));
     let mut overridden = BTreeSet::new();
     for (name, text) in BUILTIN {
-        let override_text = site.templates.iter().find(|t| t.name == *name);
+        let override_text = site.templates().iter().find(|t| t.name == *name);
         let (text, is_override) = match override_text {
             Some(t) => (t.text.clone(), true),
             None => (text.to_string(), false),
@@ -282,14 +282,14 @@ pub fn renderer<'a>(
         return Ok(None);
     }
     let mut backlinks: BTreeMap<&str, Vec<&PublicDecision>> = BTreeMap::new();
-    for d in &site.decisions {
-        for r in &d.related {
+    for d in site.decisions() {
+        for r in d.related() {
             backlinks.entry(r.as_str()).or_default().push(d);
         }
     }
     Ok(Some(Renderer {
-        site_view: Value::from_serialize(&site.config),
-        base_path: base_path(&site.config.base_url),
+        site_view: Value::from_serialize(site.config()),
+        base_path: base_path(&site.config().base_url),
         by_number: crate::visibility::decisions_by_number(site),
         backlinks,
         env,
@@ -370,24 +370,24 @@ pub fn status_label(status: DecisionStatus) -> &'static str {
 }
 
 fn decision_href(d: &PublicDecision) -> String {
-    format!("decisions/{}/", d.slug)
+    format!("decisions/{}/", d.slug())
 }
 
 fn summary_of(d: &PublicDecision) -> DecisionSummary {
-    let (date, date_label) = match d.status {
-        DecisionStatus::Proposed => (d.due, "Due"),
-        DecisionStatus::Taken | DecisionStatus::CalledIn => (d.taken, "Taken"),
-        DecisionStatus::Withdrawn => (d.withdrawn, "Withdrawn"),
+    let (date, date_label) = match d.status() {
+        DecisionStatus::Proposed => (d.due(), "Due"),
+        DecisionStatus::Taken | DecisionStatus::CalledIn => (d.taken(), "Taken"),
+        DecisionStatus::Withdrawn => (d.withdrawn(), "Withdrawn"),
     };
     DecisionSummary {
-        number: d.number.clone(),
-        title: d.title.clone(),
-        summary: d.summary.trim().to_string(),
+        number: d.number().to_string(),
+        title: d.title().to_string(),
+        summary: d.summary().trim().to_string(),
         href: decision_href(d),
-        status: status_name(d.status),
-        status_label: status_label(d.status),
-        decision_maker: d.decision_maker.clone(),
-        key_decision: d.key_decision,
+        status: status_name(d.status()),
+        status_label: status_label(d.status()),
+        decision_maker: d.decision_maker().to_string(),
+        key_decision: d.key_decision(),
         date: date.map(|d| d.to_string()),
         date_label,
     }
@@ -422,7 +422,7 @@ impl Renderer<'_> {
             description: description.trim().to_string(),
             root: root_for(path),
             path: path.to_string(),
-            canonical: format!("{}{}", self.site.config.base_url, path),
+            canonical: format!("{}{}", self.site.config().base_url, path),
             section,
             breadcrumbs,
         }
@@ -542,7 +542,7 @@ impl Renderer<'_> {
         if !decision.is_complete() {
             return Err(TemplateBug(format!(
                 "decision {} was handed to the renderer without its documents",
-                decision.number
+                decision.number()
             )));
         }
         let mut files = Files::default();
@@ -570,20 +570,20 @@ impl Renderer<'_> {
         emit.files(std::mem::take(&mut files));
         self.data(&mut files, diagnostics, emit)?;
         emit.files(std::mem::take(&mut files));
-        for page in &self.site.pages {
-            let path = format!("{}/", page.slug);
-            let body = self.markdown(&page.body, &path, diagnostics);
+        for page in self.site.pages() {
+            let path = format!("{}/", page.slug());
+            let body = self.markdown(page.body(), &path, diagnostics);
             let meta = self.meta(
-                &page.title,
-                page.summary.as_deref().unwrap_or(&page.title),
+                page.title(),
+                page.summary().unwrap_or(page.title()),
                 &path,
                 "",
                 vec![],
             );
             // The accessibility statement: the council's words, then the
             // sections generated from site.toml and the checks themselves.
-            let (template, statement) = if page.slug == "accessibility" {
-                let statement = crate::accessibility::statement(&self.site.config);
+            let (template, statement) = if page.slug() == "accessibility" {
+                let statement = crate::accessibility::statement(self.site.config());
                 ("accessibility.html", Value::from_serialize(statement))
             } else {
                 ("page.html", Value::from(()))
@@ -605,7 +605,7 @@ impl Renderer<'_> {
             vec![],
         );
         meta.root = self.base_path.clone();
-        meta.canonical = format!("{}404.html", self.site.config.base_url);
+        meta.canonical = format!("{}404.html", self.site.config().base_url);
         self.page(
             &mut files,
             "404.html",
@@ -619,11 +619,11 @@ impl Renderer<'_> {
     }
 
     fn decisions_newest_first(&self) -> Vec<&PublicDecision> {
-        let mut decisions: Vec<&PublicDecision> = self.site.decisions.iter().collect();
+        let mut decisions: Vec<&PublicDecision> = self.site.decisions().iter().collect();
         decisions.sort_by(|a, b| {
             b.date()
                 .cmp(&a.date())
-                .then_with(|| b.number.cmp(&a.number))
+                .then_with(|| b.number().cmp(a.number()))
         });
         decisions
     }
@@ -636,8 +636,8 @@ impl Renderer<'_> {
             .map(summary_of)
             .collect();
         let meta = self.meta(
-            &self.site.config.title,
-            &self.site.config.tagline,
+            &self.site.config().title,
+            &self.site.config().tagline,
             "",
             "home",
             vec![],
@@ -696,35 +696,35 @@ impl Renderer<'_> {
             glossary: self.glossary.as_ref(),
         };
         // In reading order, so a glossary term is linked where it is first read.
-        let the_decision = self.markdown(&d.decision, &path, diagnostics);
-        let reasons = self.markdown(&d.reasons, &path, diagnostics);
+        let the_decision = self.markdown(d.decision(), &path, diagnostics);
+        let reasons = self.markdown(d.reasons(), &path, diagnostics);
         // Related both ways, each once, in number order.
         let mut related: BTreeMap<&str, &PublicDecision> = BTreeMap::new();
-        for number in &d.related {
+        for number in d.related() {
             related.insert(number, self.by_number[number.as_str()]);
         }
-        for other in self.backlinks.get(d.number.as_str()).into_iter().flatten() {
-            related.insert(&other.number, other);
+        for other in self.backlinks.get(d.number()).into_iter().flatten() {
+            related.insert(other.number(), other);
         }
         let related: Vec<DecisionSummary> = related.values().map(|r| summary_of(r)).collect();
 
         let mut papers = Vec::new();
-        for paper in &d.papers {
+        for paper in d.papers() {
             match paper {
                 PublicPaper::Published(p) => {
                     papers.push(PaperLink {
-                        label: p.label.clone(),
-                        title: p.title.clone(),
-                        summary: p.summary.clone(),
-                        href: Some(format!("{}/", p.slug)),
-                        kind: kind_label(p.kind),
+                        label: p.label().map(str::to_string),
+                        title: p.title().to_string(),
+                        summary: p.summary().map(str::to_string),
+                        href: Some(format!("{}/", p.slug())),
+                        kind: kind_label(p.kind()),
                         notice: None,
                     });
                     self.paper(files, d, p, diagnostics)?;
                 }
                 PublicPaper::Withheld(n) => papers.push(PaperLink {
-                    label: n.label.clone(),
-                    title: n.public_title.clone(),
+                    label: n.label().map(str::to_string),
+                    title: n.public_title().to_string(),
                     summary: None,
                     href: None,
                     kind: "Exempt document",
@@ -732,9 +732,9 @@ impl Renderer<'_> {
                 }),
             }
         }
-        let path_str = &d.source_path;
+        let path_str = &d.source_path();
         let alternatives: Vec<Value> = d
-            .alternatives
+            .alternatives()
             .iter()
             .map(|a| {
                 minijinja::context! {
@@ -744,11 +744,11 @@ impl Renderer<'_> {
             })
             .collect();
         let pathway: Vec<Value> = d
-            .pathway
+            .pathway()
             .iter()
             .map(|s| minijinja::context! { date => s.date.to_string(), body => s.body.clone(), what => s.what.clone() })
             .collect();
-        let call_in = d.call_in.as_ref().map(|c| {
+        let call_in = d.call_in().map(|c| {
             minijinja::context! {
                 subject => c.subject,
                 deadline => c.deadline.map(|d| d.to_string()),
@@ -758,28 +758,28 @@ impl Renderer<'_> {
         });
         let view = minijinja::context! {
             decision => Value::from_serialize(summary_of(d)),
-            decision_maker_name => d.decision_maker_name.clone(),
-            in_consultation_with => d.in_consultation_with.clone(),
-            due => d.due.map(|x| x.to_string()),
-            taken => d.taken.map(|x| x.to_string()),
-            withdrawn => d.withdrawn.map(|x| x.to_string()),
-            key_decision_reason => d.key_decision_reason.clone(),
-            electoral_divisions => d.electoral_divisions.clone(),
+            decision_maker_name => d.decision_maker_name().clone(),
+            in_consultation_with => d.in_consultation_with(),
+            due => d.due().map(|x| x.to_string()),
+            taken => d.taken().map(|x| x.to_string()),
+            withdrawn => d.withdrawn().map(|x| x.to_string()),
+            key_decision_reason => d.key_decision_reason().clone(),
+            electoral_divisions => d.electoral_divisions(),
             the_decision => Value::from_serialize(the_decision),
             reasons => Value::from_serialize(reasons),
             alternatives,
-            interests_declared => d.interests_declared.clone(),
-            dispensations => d.dispensations.clone(),
+            interests_declared => d.interests_declared(),
+            dispensations => d.dispensations(),
             call_in,
             pathway,
-            body => Value::from_serialize(self.markdown(&d.body, &path, diagnostics)),
+            body => Value::from_serialize(self.markdown(d.body(), &path, diagnostics)),
             related,
             papers => Value::from_serialize(&papers),
             jsonld => Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
         };
         let meta = self.meta(
-            &d.title,
-            &d.summary,
+            d.title(),
+            d.summary(),
             &path,
             "decisions",
             vec![
@@ -809,22 +809,22 @@ impl Renderer<'_> {
         p: &crate::visibility::PublishedPaper,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        let path = format!("{}{}/", decision_href(d), p.slug);
+        let path = format!("{}{}/", decision_href(d), p.slug());
         let mut attachments = Vec::new();
-        for a in &p.attachments {
+        for a in p.attachments() {
             match a {
                 PublicAttachment::Published(f) => {
-                    files.add(format!("{path}{}", f.name), f.bytes.clone());
+                    files.add(format!("{path}{}", f.name()), f.bytes());
                     attachments.push(AttachmentView {
-                        title: f.title.clone(),
-                        href: Some(f.name.clone()),
-                        format: file_format(&f.name),
-                        size: human_size(f.bytes.len()),
+                        title: f.title().to_string(),
+                        href: Some(f.name().to_string()),
+                        format: file_format(f.name()),
+                        size: human_size(f.bytes().len()),
                         notice: None,
                     });
                 }
                 PublicAttachment::Withheld(n) => attachments.push(AttachmentView {
-                    title: n.public_title.clone(),
+                    title: n.public_title().to_string(),
                     href: None,
                     format: String::new(),
                     size: String::new(),
@@ -833,7 +833,7 @@ impl Renderer<'_> {
             }
         }
         let impacts: Vec<ImpactView> = p
-            .impacts
+            .impacts()
             .iter()
             .map(|(_, name, impact)| ImpactView {
                 characteristic: name,
@@ -842,27 +842,27 @@ impl Renderer<'_> {
                 mitigation: impact.mitigation.as_ref().map(|m| m.trim().to_string()),
             })
             .collect();
-        let title = match &p.label {
-            Some(label) => format!("{label}: {}", p.title),
-            None => p.title.clone(),
+        let title = match &p.label() {
+            Some(label) => format!("{label}: {}", p.title()),
+            None => p.title().to_string(),
         };
         let view = minijinja::context! {
             paper => minijinja::context! {
-                kind => kind_label(p.kind),
-                is_eqia => p.kind == Kind::Eqia,
-                label => p.label.clone(),
-                summary => p.summary.clone(),
-                meeting => p.meeting.as_ref().map(|m| minijinja::context! { body => m.body.clone(), date => m.date.to_string() }),
-                assessed_on => p.assessed_on.map(|x| x.to_string()),
+                kind => kind_label(p.kind()),
+                is_eqia => p.kind() == Kind::Eqia,
+                label => p.label().clone(),
+                summary => p.summary().clone(),
+                meeting => p.meeting().map(|m| minijinja::context! { body => m.body.clone(), date => m.date.to_string() }),
+                assessed_on => p.assessed_on().map(|x| x.to_string()),
             },
             decision => Value::from_serialize(summary_of(d)),
             impacts => Value::from_serialize(&impacts),
             attachments => Value::from_serialize(&attachments),
-            body => Value::from_serialize(self.markdown(&p.body, &path, diagnostics)),
+            body => Value::from_serialize(self.markdown(p.body(), &path, diagnostics)),
         };
         let meta = self.meta(
             &title,
-            p.summary.as_deref().unwrap_or(&p.title),
+            p.summary().unwrap_or(p.title()),
             &path,
             "decisions",
             vec![
@@ -875,7 +875,7 @@ impl Renderer<'_> {
                     href: "decisions/".into(),
                 },
                 Link {
-                    title: format!("Decision {}", d.number),
+                    title: format!("Decision {}", d.number()),
                     href: decision_href(d),
                 },
             ],
@@ -893,18 +893,18 @@ impl Renderer<'_> {
                 id: row[id].clone(),
                 name: row[name].clone(),
                 fields: ds
-                    .columns
+                    .columns()
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| *i != id && *i != name)
                     .map(|(i, c)| FieldView {
-                        title: c.title.clone(),
+                        title: c.title().to_string(),
                         values: ds
                             .values(row, i)
                             .into_iter()
                             .map(|v| self.value_label(c, v))
                             .collect(),
-                        kind: match c.ty {
+                        kind: match c.ty() {
                             crate::data::ColumnType::Email => "email",
                             crate::data::ColumnType::Phone => "phone",
                             crate::data::ColumnType::Url => "url",
@@ -919,12 +919,12 @@ impl Renderer<'_> {
 
     /// A value as shown to people: a reference to a lot shows the lot's name.
     fn value_label(&self, column: &crate::visibility::PublicColumn, value: &str) -> String {
-        if let Some((dataset, key)) = column.references.as_deref().and_then(|r| r.split_once('.')) {
+        if let Some((dataset, key)) = column.references().and_then(|r| r.split_once('.')) {
             if let Some(target) = self.site.dataset(dataset) {
                 if let (Some(ki), Some(ni)) =
                     (target.column_index(key), target.column_index("name"))
                 {
-                    if let Some(row) = target.rows.iter().find(|r| r[ki] == value) {
+                    if let Some(row) = target.rows().iter().find(|r| r[ki] == value) {
                         return format!(
                             "{} {}: {}",
                             capitalise(dataset.trim_end_matches('s')),
@@ -954,18 +954,18 @@ impl Renderer<'_> {
             title: "Activities".into(),
             href: "activities/".into(),
         };
-        let all_rows: Vec<&Vec<String>> = ds.rows.iter().collect();
+        let all_rows: Vec<&Vec<String>> = ds.rows().iter().collect();
 
         let mut groups = Vec::new();
-        for (ci, column) in ds.columns.iter().enumerate().filter(|(_, c)| c.browse) {
-            let column_slug = slugify(&column.name);
+        for (ci, column) in ds.columns().iter().enumerate().filter(|(_, c)| c.browse()) {
+            let column_slug = slugify(column.name());
             let mut by_value: BTreeMap<String, Vec<&Vec<String>>> = BTreeMap::new();
-            if let Some(values) = &column.values {
+            if let Some(values) = column.values() {
                 for v in values {
                     by_value.entry(v.clone()).or_default();
                 }
             }
-            for row in &ds.rows {
+            for row in ds.rows() {
                 for v in ds.values(row, ci) {
                     by_value.entry(v.to_string()).or_default().push(row);
                 }
@@ -988,7 +988,7 @@ impl Renderer<'_> {
                         home.clone(),
                         activities_link.clone(),
                         Link {
-                            title: column.title.clone(),
+                            title: column.title().to_string(),
                             href: format!("activities/{column_slug}/"),
                         },
                     ],
@@ -998,15 +998,15 @@ impl Renderer<'_> {
             }
             let group_path = format!("activities/{column_slug}/");
             let group = BrowseGroup {
-                title: column.title.clone(),
+                title: column.title().to_string(),
                 href: group_path.clone(),
                 values,
             };
             let meta = self.meta(
-                &format!("Providers by {}", lower_first(&column.title)),
+                &format!("Providers by {}", lower_first(column.title())),
                 &format!(
                     "Choose one to see the providers for it: {}.",
-                    lower_first(&column.title)
+                    lower_first(column.title())
                 ),
                 &group_path,
                 "activities",
@@ -1031,22 +1031,22 @@ impl Renderer<'_> {
                     lots.column_index("meaning").expect("checked"),
                 );
                 let lot_column = ds
-                    .columns
+                    .columns()
                     .iter()
-                    .find(|c| c.browse && c.references.as_deref() == Some("lots.id"));
-                lots.rows
+                    .find(|c| c.browse() && c.references() == Some("lots.id"));
+                lots.rows()
                     .iter()
                     .map(|row| LotView {
                         id: row[id].clone(),
                         name: row[name].clone(),
                         meaning: row[meaning].clone(),
                         details: lots
-                            .columns
+                            .columns()
                             .iter()
                             .enumerate()
                             .filter(|(i, _)| ![id, name, meaning].contains(i))
                             .map(|(i, c)| FieldView {
-                                title: c.title.clone(),
+                                title: c.title().to_string(),
                                 values: lots
                                     .values(row, i)
                                     .into_iter()
@@ -1060,7 +1060,7 @@ impl Renderer<'_> {
                             })
                             .collect(),
                         href: lot_column.map(|c| {
-                            format!("activities/{}/{}/", slugify(&c.name), slugify(&row[id]))
+                            format!("activities/{}/{}/", slugify(c.name()), slugify(&row[id]))
                         }),
                     })
                     .collect()
@@ -1068,17 +1068,20 @@ impl Renderer<'_> {
             None => Vec::new(),
         };
         let providers = self.providers(ds, &all_rows);
-        let withheld: Vec<WithheldNotice> =
-            ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect();
+        let withheld: Vec<WithheldNotice> = ds
+            .withheld_columns()
+            .iter()
+            .map(|(_, n)| n.clone())
+            .collect();
         let meta = self.meta(
             "Activities and providers",
-            &ds.description,
+            ds.description(),
             "activities/",
             "activities",
             vec![home],
         );
         let view = minijinja::context! {
-            dataset => minijinja::context! { title => ds.title.clone(), description => ds.description.clone() },
+            dataset => minijinja::context! { title => ds.title(), description => ds.description() },
             lots => Value::from_serialize(&lots),
             groups => Value::from_serialize(&groups),
             providers => Value::from_serialize(&providers),
@@ -1107,7 +1110,7 @@ impl Renderer<'_> {
         let meaning = ds.column_index("meaning").expect("checked");
         let abbreviation = ds.column_index("abbreviation");
         let mut entries: Vec<GlossaryEntry> = ds
-            .rows
+            .rows()
             .iter()
             .map(|row| GlossaryEntry {
                 id: slugify(&row[term]),

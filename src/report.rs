@@ -347,6 +347,13 @@ pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
         .help("a template or document is copying exempt material into a public page; find what puts it there and remove it. If the text is genuinely public, publish it in a public document too")
 }
 
+/// The error for an output file that is not what the last build wrote (it
+/// was changed after it was published) and that holds exempt text.
+pub fn altered_leak_diagnostic(leak: &Leak) -> Diagnostic {
+    Diagnostic::error(&leak.source, format!("text from this exempt source appears in the output file `{}`, which was changed after plainsight wrote it; nothing was published", leak.output))
+        .help("the output folder may already be online with exempt text in it: find out what changed it, take it down if it is published, then delete the output folder and build again")
+}
+
 /// Text written to a file: `fmt::Write` over `io::Write`, keeping the I/O error.
 struct FmtToIo<'a> {
     out: &'a mut dyn std::io::Write,

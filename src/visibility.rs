@@ -10,6 +10,68 @@
 //!
 //! This module must never copy an exempt string into a public type. The output
 //! scan (`scan`) is the independent second line that checks it did not.
+//!
+//! # Sealed
+//!
+//! Other code reads the public model through getters, and cannot make or
+//! change any part of it. It can read:
+//!
+//! ```
+//! use plainsight::visibility::{Block, PublicDecision};
+//! fn words(d: &PublicDecision) -> Vec<&str> {
+//!     let mut out = vec![d.title(), d.summary()];
+//!     for block in d.body().blocks() {
+//!         if let Block::Text(text) = block {
+//!             out.push(text.markdown());
+//!         }
+//!     }
+//!     out
+//! }
+//! ```
+//!
+//! It cannot turn bytes into a sealed type (`thaw` is the crate's own):
+//!
+//! ```compile_fail,E0603
+//! use plainsight::visibility::{thaw, PublicDecision};
+//! let made: Option<PublicDecision> = thaw(b"any bytes at all");
+//! ```
+//!
+//! nor through [`through_cache`], which takes only the model's own types:
+//!
+//! ```compile_fail,E0277
+//! #[derive(serde::Serialize, serde::Deserialize)]
+//! struct Mine(String);
+//! let _ = plainsight::visibility::through_cache(&Mine(String::new()));
+//! ```
+//!
+//! nor put text in a public value's field:
+//!
+//! ```compile_fail,E0616
+//! fn retitle(d: &mut plainsight::visibility::PublicDecision) {
+//!     d.title = "Anything at all".to_string();
+//! }
+//! ```
+//!
+//! nor make a block of text or a Markdown of its own:
+//!
+//! ```compile_fail,E0451
+//! use plainsight::visibility::{Block, TextBlock};
+//! let block = Block::Text(TextBlock { markdown: "Anything".into(), first_line: 1 });
+//! ```
+//!
+//! ```compile_fail,E0451
+//! let m = plainsight::visibility::Markdown { path: String::new(), blocks: Vec::new() };
+//! ```
+//!
+//! nor a notice of what was withheld:
+//!
+//! ```compile_fail,E0451
+//! let n = plainsight::visibility::WithheldNotice {
+//!     heading: String::new(), label: None, public_title: String::new(),
+//!     paragraph: 3, covers: "", reason: String::new(), review_on: None,
+//!     public_interest: String::new(),
+//! };
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -52,18 +114,41 @@ impl<'de> Deserialize<'de> for Sealed {
 }
 
 /// Everything the public may see.
+///
+/// Its fields, like those of every public type here, are private: other
+/// modules read them through getters and can change none of them.
 #[derive(Debug, Clone)]
 pub struct PublicSite {
-    pub config: SiteConfig,
-    /// Sorted by number.
-    pub decisions: Vec<PublicDecision>,
-    pub pages: Vec<PublicPage>,
-    pub datasets: Vec<PublicDataset>,
-    pub templates: Vec<TemplateFile>,
+    config: SiteConfig,
+    decisions: Vec<PublicDecision>,
+    pages: Vec<PublicPage>,
+    datasets: Vec<PublicDataset>,
+    templates: Vec<TemplateFile>,
     _sealed: Sealed,
 }
 
 impl PublicSite {
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
+    }
+
+    /// Sorted by number.
+    pub fn decisions(&self) -> &[PublicDecision] {
+        &self.decisions
+    }
+
+    pub fn pages(&self) -> &[PublicPage] {
+        &self.pages
+    }
+
+    pub fn datasets(&self) -> &[PublicDataset] {
+        &self.datasets
+    }
+
+    pub fn templates(&self) -> &[TemplateFile] {
+        &self.templates
+    }
+
     pub fn dataset(&self, name: &str) -> Option<&PublicDataset> {
         self.datasets.iter().find(|d| d.name == name)
     }
@@ -72,22 +157,54 @@ impl PublicSite {
 /// A plain notice that something was withheld, and why (DESIGN.md rule 2).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WithheldNotice {
-    /// "Appendix 1 (award report) is not published".
-    pub heading: String,
-    pub label: Option<String>,
-    pub public_title: String,
-    pub paragraph: u8,
-    /// What the paragraph covers, in everyday words.
+    heading: String,
+    label: Option<String>,
+    public_title: String,
+    paragraph: u8,
     #[serde(deserialize_with = "known_covers")]
-    pub covers: StaticStr,
-    pub reason: String,
-    pub review_on: Option<String>,
-    pub public_interest: String,
+    covers: StaticStr,
+    reason: String,
+    review_on: Option<String>,
+    public_interest: String,
     #[serde(skip_serializing)]
     _sealed: Sealed,
 }
 
 impl WithheldNotice {
+    /// "Appendix 1 (award report) is not published".
+    pub fn heading(&self) -> &str {
+        &self.heading
+    }
+
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    pub fn public_title(&self) -> &str {
+        &self.public_title
+    }
+
+    pub fn paragraph(&self) -> u8 {
+        self.paragraph
+    }
+
+    /// What the paragraph covers, in everyday words.
+    pub fn covers(&self) -> &'static str {
+        self.covers
+    }
+
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    pub fn review_on(&self) -> Option<&str> {
+        self.review_on.as_deref()
+    }
+
+    pub fn public_interest(&self) -> &str {
+        &self.public_interest
+    }
+
     /// What the register's downloads need of the notice (label, public
     /// title, paragraph and reason): the rest is shown only on the
     /// decision's own pages. See [`PublicDecision::listing`].
@@ -101,21 +218,46 @@ impl WithheldNotice {
 /// A block of Markdown that may be rendered, or a notice where a passage was cut.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Block {
-    Text {
-        markdown: String,
-        /// The file line where this text starts, for diagnostics (0 when unknown).
-        first_line: usize,
-    },
+    /// Sealed like the rest: only this module makes one.
+    Text(TextBlock),
     /// Boxed, so that the far more common text blocks are small.
     Withheld(Box<WithheldNotice>),
+}
+
+/// Public text of a document, between the passages cut out of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TextBlock {
+    markdown: String,
+    first_line: usize,
+    #[serde(skip_serializing)]
+    _sealed: Sealed,
+}
+
+impl TextBlock {
+    pub fn markdown(&self) -> &str {
+        &self.markdown
+    }
+
+    /// The file line where this text starts, for diagnostics (0 when unknown).
+    pub fn first_line(&self) -> usize {
+        self.first_line
+    }
+}
+
+/// A block of public text (only this module makes one).
+fn text_block(markdown: String, first_line: usize) -> Block {
+    Block::Text(TextBlock {
+        markdown,
+        first_line,
+        _sealed: Sealed,
+    })
 }
 
 /// Public Markdown: the text of a public document with exempt passages cut out.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Markdown {
-    /// The file it came from, for diagnostics.
-    pub path: String,
-    pub blocks: Vec<Block>,
+    path: String,
+    blocks: Vec<Block>,
     #[serde(skip_serializing)]
     _sealed: Sealed,
 }
@@ -125,20 +267,26 @@ impl Markdown {
     fn field(path: &str, text: &str, first_line: usize) -> Markdown {
         Markdown {
             path: path.to_string(),
-            blocks: vec![Block::Text {
-                markdown: text.to_string(),
-                first_line,
-            }],
+            blocks: vec![text_block(text.to_string(), first_line)],
             _sealed: Sealed,
         }
+    }
+
+    /// The file it came from, for diagnostics.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
     }
 
     /// The public text, for summaries and search (notices appear as their title).
     pub fn plain_text(&self) -> String {
         let mut out = String::new();
         for block in &self.blocks {
-            if let Block::Text { markdown, .. } = block {
-                out.push_str(markdown);
+            if let Block::Text(text) = block {
+                out.push_str(&text.markdown);
                 out.push('\n');
             }
         }
@@ -148,34 +296,32 @@ impl Markdown {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublicDecision {
-    pub number: String,
-    /// `22-00073`: the folder and the address.
-    pub slug: String,
-    pub source_path: String,
-    pub title: String,
-    pub summary: String,
-    /// The file line where the summary's text starts (0 when unknown).
-    pub summary_line: usize,
-    pub decision_maker: String,
-    pub decision_maker_name: Option<String>,
-    pub in_consultation_with: Vec<String>,
-    pub status: DecisionStatus,
-    pub due: Option<Date>,
-    pub taken: Option<Date>,
-    pub withdrawn: Option<Date>,
-    pub key_decision: bool,
-    pub key_decision_reason: Option<String>,
-    pub electoral_divisions: Vec<String>,
-    pub related: Vec<String>,
-    pub decision: Markdown,
-    pub reasons: Markdown,
-    pub alternatives: Vec<Alternative>,
-    pub interests_declared: String,
-    pub dispensations: String,
-    pub call_in: Option<CallIn>,
-    pub pathway: Vec<PathwayStep>,
-    pub body: Markdown,
-    pub papers: Vec<PublicPaper>,
+    number: String,
+    slug: String,
+    source_path: String,
+    title: String,
+    summary: String,
+    summary_line: usize,
+    decision_maker: String,
+    decision_maker_name: Option<String>,
+    in_consultation_with: Vec<String>,
+    status: DecisionStatus,
+    due: Option<Date>,
+    taken: Option<Date>,
+    withdrawn: Option<Date>,
+    key_decision: bool,
+    key_decision_reason: Option<String>,
+    electoral_divisions: Vec<String>,
+    related: Vec<String>,
+    decision: Markdown,
+    reasons: Markdown,
+    alternatives: Vec<Alternative>,
+    interests_declared: String,
+    dispensations: String,
+    call_in: Option<CallIn>,
+    pathway: Vec<PathwayStep>,
+    body: Markdown,
+    papers: Vec<PublicPaper>,
     /// False for a listing (see [`PublicDecision::listing`]).
     complete: bool,
     #[serde(skip_serializing)]
@@ -183,6 +329,112 @@ pub struct PublicDecision {
 }
 
 impl PublicDecision {
+    pub fn number(&self) -> &str {
+        &self.number
+    }
+
+    /// `22-00073`: the folder and the address.
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    pub fn source_path(&self) -> &str {
+        &self.source_path
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+
+    /// The file line where the summary's text starts (0 when unknown).
+    pub fn summary_line(&self) -> usize {
+        self.summary_line
+    }
+
+    pub fn decision_maker(&self) -> &str {
+        &self.decision_maker
+    }
+
+    pub fn decision_maker_name(&self) -> Option<&str> {
+        self.decision_maker_name.as_deref()
+    }
+
+    pub fn in_consultation_with(&self) -> &[String] {
+        &self.in_consultation_with
+    }
+
+    pub fn status(&self) -> DecisionStatus {
+        self.status
+    }
+
+    pub fn due(&self) -> Option<Date> {
+        self.due
+    }
+
+    pub fn taken(&self) -> Option<Date> {
+        self.taken
+    }
+
+    pub fn withdrawn(&self) -> Option<Date> {
+        self.withdrawn
+    }
+
+    pub fn key_decision(&self) -> bool {
+        self.key_decision
+    }
+
+    pub fn key_decision_reason(&self) -> Option<&str> {
+        self.key_decision_reason.as_deref()
+    }
+
+    pub fn electoral_divisions(&self) -> &[String] {
+        &self.electoral_divisions
+    }
+
+    pub fn related(&self) -> &[String] {
+        &self.related
+    }
+
+    pub fn decision(&self) -> &Markdown {
+        &self.decision
+    }
+
+    pub fn reasons(&self) -> &Markdown {
+        &self.reasons
+    }
+
+    pub fn alternatives(&self) -> &[Alternative] {
+        &self.alternatives
+    }
+
+    pub fn interests_declared(&self) -> &str {
+        &self.interests_declared
+    }
+
+    pub fn dispensations(&self) -> &str {
+        &self.dispensations
+    }
+
+    pub fn call_in(&self) -> Option<&CallIn> {
+        self.call_in.as_ref()
+    }
+
+    pub fn pathway(&self) -> &[PathwayStep] {
+        &self.pathway
+    }
+
+    pub fn body(&self) -> &Markdown {
+        &self.body
+    }
+
+    pub fn papers(&self) -> &[PublicPaper] {
+        &self.papers
+    }
+
     /// The decision as listings, feeds and tables need it: everything but
     /// its documents' bodies and attachment bytes, which are read again
     /// when its own pages are made, and what only those pages show (an
@@ -240,20 +492,67 @@ pub enum PublicPaper {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishedPaper {
-    pub slug: String,
-    pub kind: Kind,
-    pub source_path: String,
-    pub label: Option<String>,
-    pub title: String,
-    pub summary: Option<String>,
-    pub meeting: Option<Meeting>,
-    pub assessed_on: Option<Date>,
+    slug: String,
+    kind: Kind,
+    source_path: String,
+    label: Option<String>,
+    title: String,
+    summary: Option<String>,
+    meeting: Option<Meeting>,
+    assessed_on: Option<Date>,
     #[serde(deserialize_with = "known_impacts")]
-    pub impacts: Vec<(&'static str, &'static str, Impact)>,
-    pub body: Markdown,
-    pub attachments: Vec<PublicAttachment>,
+    impacts: Vec<(&'static str, &'static str, Impact)>,
+    body: Markdown,
+    attachments: Vec<PublicAttachment>,
     #[serde(skip_serializing)]
     _sealed: Sealed,
+}
+
+impl PublishedPaper {
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn source_path(&self) -> &str {
+        &self.source_path
+    }
+
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+
+    pub fn meeting(&self) -> Option<&Meeting> {
+        self.meeting.as_ref()
+    }
+
+    pub fn assessed_on(&self) -> Option<Date> {
+        self.assessed_on
+    }
+
+    /// An EqIA's impacts: each characteristic's key and name, and the impact.
+    pub fn impacts(&self) -> &[(&'static str, &'static str, Impact)] {
+        &self.impacts
+    }
+
+    pub fn body(&self) -> &Markdown {
+        &self.body
+    }
+
+    pub fn attachments(&self) -> &[PublicAttachment] {
+        &self.attachments
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -265,55 +564,157 @@ pub enum PublicAttachment {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishedFile {
-    pub name: String,
-    pub title: String,
-    pub bytes: Vec<u8>,
+    name: String,
+    title: String,
+    bytes: Vec<u8>,
     #[serde(skip_serializing)]
     _sealed: Sealed,
 }
 
+impl PublishedFile {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PublicPage {
-    pub slug: String,
-    pub source_path: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub body: Markdown,
+    slug: String,
+    source_path: String,
+    title: String,
+    summary: Option<String>,
+    body: Markdown,
     _sealed: Sealed,
+}
+
+impl PublicPage {
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    pub fn source_path(&self) -> &str {
+        &self.source_path
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+
+    pub fn body(&self) -> &Markdown {
+        &self.body
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicColumn {
-    pub name: String,
-    pub title: String,
-    pub description: Option<String>,
+    name: String,
+    title: String,
+    description: Option<String>,
     #[serde(rename = "type")]
-    pub ty: ColumnType,
-    pub required: bool,
-    pub list: bool,
-    pub values: Option<Vec<String>>,
-    pub references: Option<String>,
-    pub browse: bool,
+    ty: ColumnType,
+    required: bool,
+    list: bool,
+    values: Option<Vec<String>>,
+    references: Option<String>,
+    browse: bool,
     #[serde(skip)]
     _sealed: Sealed,
+}
+
+impl PublicColumn {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    pub fn ty(&self) -> ColumnType {
+        self.ty
+    }
+
+    pub fn required(&self) -> bool {
+        self.required
+    }
+
+    pub fn list(&self) -> bool {
+        self.list
+    }
+
+    pub fn values(&self) -> Option<&[String]> {
+        self.values.as_deref()
+    }
+
+    pub fn references(&self) -> Option<&str> {
+        self.references.as_deref()
+    }
+
+    pub fn browse(&self) -> bool {
+        self.browse
+    }
 }
 
 /// A dataset with its exempt columns removed.
 #[derive(Debug, Clone)]
 pub struct PublicDataset {
-    pub name: String,
-    pub title: String,
-    pub description: String,
-    pub primary_key: Option<String>,
-    pub columns: Vec<PublicColumn>,
-    /// One entry per public column, in `columns` order.
-    pub rows: Vec<Vec<String>>,
-    /// Columns held back, by title, with their notices.
-    pub withheld_columns: Vec<(String, WithheldNotice)>,
+    name: String,
+    title: String,
+    description: String,
+    primary_key: Option<String>,
+    columns: Vec<PublicColumn>,
+    rows: Vec<Vec<String>>,
+    withheld_columns: Vec<(String, WithheldNotice)>,
     _sealed: Sealed,
 }
 
 impl PublicDataset {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    pub fn primary_key(&self) -> Option<&str> {
+        self.primary_key.as_deref()
+    }
+
+    pub fn columns(&self) -> &[PublicColumn] {
+        &self.columns
+    }
+
+    /// One entry per public column, in `columns` order.
+    pub fn rows(&self) -> &[Vec<String>] {
+        &self.rows
+    }
+
+    /// Columns held back, by title, with their notices.
+    pub fn withheld_columns(&self) -> &[(String, WithheldNotice)] {
+        &self.withheld_columns
+    }
+
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
@@ -694,12 +1095,8 @@ fn value_line(doc: &Document, key: &str) -> usize {
 fn check_public_scripts(doc: &Document, body: &Markdown, diagnostics: &mut Diagnostics) {
     crate::language::check_scripts(&doc.path, &doc.text[..doc.body_offset], 1, diagnostics);
     for block in &body.blocks {
-        if let Block::Text {
-            markdown,
-            first_line,
-        } = block
-        {
-            crate::language::check_scripts(&doc.path, markdown, *first_line, diagnostics);
+        if let Block::Text(text) = block {
+            crate::language::check_scripts(&doc.path, &text.markdown, text.first_line, diagnostics);
         }
     }
 }
@@ -919,10 +1316,9 @@ fn cut_passages(
     let mut blocks = Vec::new();
     for part in cut.parts {
         match part {
-            crate::fence::Part::Text { range, first_line } => blocks.push(Block::Text {
-                markdown: body[range].to_string(),
-                first_line,
-            }),
+            crate::fence::Part::Text { range, first_line } => {
+                blocks.push(text_block(body[range].to_string(), first_line))
+            }
             crate::fence::Part::Passage(passage) => {
                 prints.add_exempt(&doc.path, &body[passage.body]);
                 if let Some(e) = passage.exemption {
@@ -969,14 +1365,55 @@ pub fn freeze<T: Serialize>(value: &T) -> Vec<u8> {
 /// A value back from [`freeze`]'s bytes; None if they do not decode (the
 /// cache then rebuilds). Bytes left over after the value do not decode.
 ///
-/// The only way to read back a public type: the cache holds what this module
-/// let through on an earlier build of the same content.
-pub fn thaw<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+/// The only way to read back a public type, and private to the crate: the
+/// cache holds what this module let through on an earlier build of the same
+/// content (each record checksummed, see [`crate::cache`]). No code outside
+/// can turn bytes into a sealed type.
+pub(crate) fn thaw<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     let _thawing = Thawing::start();
     match postcard::take_from_bytes(bytes) {
         Ok((value, [])) => Some(value),
         _ => None,
     }
+}
+
+/// What the build cache keeps of the public model and of pass 1, and so
+/// what [`through_cache`] takes. Sealed: implemented here only, for types
+/// whose decoding runs no code from outside the crate (a type of another
+/// crate's making could read anything while the seal is open).
+pub trait Frozen: Serialize + DeserializeOwned + frozen::Sealed {}
+
+mod frozen {
+    pub trait Sealed {}
+}
+
+macro_rules! frozen {
+    ($($t:ty),* $(,)?) => {
+        $(
+            impl frozen::Sealed for $t {}
+            impl Frozen for $t {}
+        )*
+    };
+}
+
+frozen!(
+    Block,
+    Markdown,
+    PublicDecision,
+    PublishedFile,
+    PublishedPaper,
+    WithheldNotice,
+    WithheldItem,
+    crate::folder::FirstPass,
+    Diagnostics,
+    Vec<crate::guard::FileFindings>,
+);
+
+/// A value frozen and thawed again, as a rebuild reads it back from the
+/// cache (for tests). It reads only what it was handed, never bytes from
+/// elsewhere, so it can make no public value that was not already there.
+pub fn through_cache<T: Frozen>(value: &T) -> Option<T> {
+    thaw(&freeze(value))
 }
 
 /// Lets [`Sealed`] be read on this thread until dropped, however [`thaw`]
@@ -1111,6 +1548,16 @@ mod tests {
     }
 
     #[test]
+    fn thaw_refuses_what_freeze_did_not_write() {
+        let bytes = freeze(&markdown());
+        assert!(thaw::<Markdown>(&bytes[..bytes.len() - 1]).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(thaw::<Markdown>(&longer).is_none());
+        assert!(thaw::<PublicDecision>(&bytes).is_none());
+    }
+
+    #[test]
     fn the_seal_closes_however_thaw_ends() {
         assert!(thaw::<Inner>(&freeze(&false)).is_some_and(|i| !i.panics));
         assert!(!THAWING.get());
@@ -1150,5 +1597,14 @@ mod tests {
         );
         unknown.what = "image";
         assert!(thaw::<WithheldItem>(&freeze(&unknown)).is_none());
+        // A `covers` that is not a paragraph's words does not decode: a
+        // static is never made up for it.
+        let mut other = notice(
+            None,
+            "x".into(),
+            &parse_fence("::: exempt paragraph=1").unwrap(),
+        );
+        other.covers = "something else";
+        assert!(thaw::<WithheldNotice>(&freeze(&other)).is_none());
     }
 }

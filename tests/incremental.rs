@@ -403,3 +403,153 @@ fn the_example_site_rebuilds_identically_after_each_kind_of_edit() {
     assert_ok(&rebuild(site.path()));
     assert_same_as_clean(site.path());
 }
+
+/// Overwrites `text` at the middle of an output file with `with` (as long),
+/// in place, and gives the file back its modification and access times:
+/// its size, times and inode are as the build left them.
+fn overwrite_keeping_stamp(file: &Path, with: &str) {
+    let meta = std::fs::metadata(file).unwrap();
+    let mut bytes = std::fs::read(file).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at..at + with.len()].copy_from_slice(with.as_bytes());
+    let handle = std::fs::OpenOptions::new().write(true).open(file).unwrap();
+    std::io::Write::write_all(&mut &handle, &bytes).unwrap();
+    let times = std::fs::FileTimes::new()
+        .set_modified(meta.modified().unwrap())
+        .set_accessed(meta.accessed().unwrap());
+    handle.set_times(times).unwrap();
+    drop(handle);
+    let after = std::fs::metadata(file).unwrap();
+    assert_eq!(after.len(), meta.len());
+    assert_eq!(after.modified().unwrap(), meta.modified().unwrap());
+}
+
+#[test]
+fn an_output_file_changed_with_its_stamp_kept_is_judged_from_its_bytes() {
+    let site = fixture("minimal");
+    let marker = "Zephyrine Halvorsen bid seventeen pounds an hour for the whole service.";
+    append(
+        site.path(),
+        &format!("{ONE}/appendix-1.md"),
+        &format!("\n{marker}\n"),
+    );
+    assert_ok(&rebuild(site.path()));
+    let out = site.path().join("public");
+    // Exempt text put into a published page (as `touch -r` would leave it).
+    let page = "decisions/24-00002/index.html";
+    overwrite_keeping_stamp(&out.join(page), marker);
+    let tampered = files(&out);
+    let outcome = rebuild(site.path());
+    assert!(outcome.has_errors(), "the changed page passed");
+    let found = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains(page) && d.message.contains("changed after"))
+        .unwrap_or_else(|| panic!("no error names {page}:\n{}", printed(&outcome)));
+    assert!(found.file.starts_with(ONE), "{found:?}");
+    assert!(!printed(&outcome).contains("Zephyrine"));
+    // Nothing was published, and the next build says so again.
+    assert!(files(&out) == tampered);
+    assert!(rebuild(site.path()).has_errors());
+    // Written afresh, the site is as a clean build makes it.
+    std::fs::remove_dir_all(&out).unwrap();
+    assert_ok(&rebuild(site.path()));
+    assert!(files_containing(&files(&out), "Zephyrine").is_empty());
+    assert_same_as_clean(site.path());
+
+    // A change that publishes nothing exempt is judged again and written over.
+    for page in [page, "index.html", "sitemap.xml"] {
+        overwrite_keeping_stamp(&out.join(page), "hand-edited");
+    }
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(reuse(&outcome).in_place);
+    assert!(reuse(&outcome).units < reuse(&outcome).of_units());
+    assert_same_as_clean(site.path());
+    // Then, untouched, everything is reused again.
+    let outcome = rebuild(site.path());
+    assert_eq!(reuse(&outcome).units, reuse(&outcome).of_units());
+}
+
+#[test]
+fn a_cache_record_changed_or_cut_short_is_judged_again() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let cache = site.path().join(".plainsight-cache");
+    let shards = || -> Vec<PathBuf> {
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("folders-")
+            })
+            .collect()
+    };
+    // A letter changed in a decision's title in its folder's record, and in
+    // a file's name in the units' records: both still decode, and must not
+    // be believed.
+    let change_all = |path: &Path, text: &[u8]| {
+        let mut bytes = std::fs::read(path).unwrap();
+        let mut changed = false;
+        for at in (0..bytes.len().saturating_sub(text.len())).rev() {
+            if &bytes[at..at + text.len()] == text {
+                bytes[at] = b'n';
+                changed = true;
+            }
+        }
+        std::fs::write(path, bytes).unwrap();
+        changed
+    };
+    let changed: Vec<bool> = shards()
+        .iter()
+        .map(|p| change_all(p, b"mobile library route"))
+        .collect();
+    assert!(changed.contains(&true));
+    assert!(change_all(&cache.join("units"), b"index.html"));
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(reuse(&outcome).decisions_read < reuse(&outcome).decisions);
+    assert!(reuse(&outcome).units < reuse(&outcome).of_units());
+    assert_same_as_clean(site.path());
+
+    // Cut short: the records cut are absent, so judged again.
+    for path in shards().into_iter().chain([cache.join("units")]) {
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
+    }
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(reuse(&outcome).decisions_read < reuse(&outcome).decisions);
+    assert!(reuse(&outcome).units < reuse(&outcome).of_units());
+    assert_same_as_clean(site.path());
+}
+
+#[test]
+fn a_file_added_with_its_folders_times_put_back_means_writing_the_output_afresh() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let out = site.path().join("public");
+    let dir = out.join("decisions/24-00002");
+    let meta = std::fs::metadata(&dir).unwrap();
+    std::fs::write(
+        dir.join("extra.html"),
+        "Quillfeather Reading Ventures offered the lowest hourly price of all four bidders",
+    )
+    .unwrap();
+    let times = std::fs::FileTimes::new()
+        .set_modified(meta.modified().unwrap())
+        .set_accessed(meta.accessed().unwrap());
+    std::fs::File::open(&dir).unwrap().set_times(times).unwrap();
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().modified().unwrap(),
+        meta.modified().unwrap()
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(!reuse(&outcome).in_place);
+    assert!(!dir.join("extra.html").exists());
+    assert_same_as_clean(site.path());
+}

@@ -60,40 +60,43 @@ fn decision_downloads_round_trip() {
     let (_, rows) = read_csv(&out["data/decisions.csv"]);
     let as_json = json(&out, "data/decisions.json");
     let as_json = as_json.as_array().unwrap();
-    assert_eq!(rows.len(), model.decisions.len());
-    assert_eq!(as_json.len(), model.decisions.len());
-    for ((row, obj), d) in rows.iter().zip(as_json).zip(&model.decisions) {
-        assert_eq!(row["number"], d.number);
-        assert_eq!(row["title"], d.title.trim());
-        assert_eq!(row["summary"], d.summary.trim());
-        assert_eq!(row["decision_maker"], d.decision_maker);
-        assert_eq!(row["key_decision"], d.key_decision.to_string());
-        assert_eq!(row["due"], d.due.map(|x| x.to_string()).unwrap_or_default());
+    assert_eq!(rows.len(), model.decisions().len());
+    assert_eq!(as_json.len(), model.decisions().len());
+    for ((row, obj), d) in rows.iter().zip(as_json).zip(model.decisions()) {
+        assert_eq!(row["number"], d.number());
+        assert_eq!(row["title"], d.title().trim());
+        assert_eq!(row["summary"], d.summary().trim());
+        assert_eq!(row["decision_maker"], d.decision_maker());
+        assert_eq!(row["key_decision"], d.key_decision().to_string());
+        assert_eq!(
+            row["due"],
+            d.due().map(|x| x.to_string()).unwrap_or_default()
+        );
         assert_eq!(
             row["electoral_divisions"].split(';').collect::<Vec<_>>(),
-            d.electoral_divisions
+            d.electoral_divisions()
         );
-        assert_eq!(row["related"], d.related.join(";"));
-        assert_eq!(row["decision"], d.decision.plain_text().trim());
-        assert_eq!(row["reasons"], d.reasons.plain_text().trim());
+        assert_eq!(row["related"], d.related().join(";"));
+        assert_eq!(row["decision"], d.decision().plain_text().trim());
+        assert_eq!(row["reasons"], d.reasons().plain_text().trim());
         assert_eq!(
             row["url"],
-            format!("{}decisions/{}/", model.config.base_url, d.slug)
+            format!("{}decisions/{}/", model.config().base_url, d.slug())
         );
-        assert_eq!(obj["number"], d.number.as_str());
+        assert_eq!(obj["number"], d.number());
         assert_eq!(
             obj["alternatives"].as_array().unwrap().len(),
-            d.alternatives.len()
+            d.alternatives().len()
         );
-        assert_eq!(obj["pathway"].as_array().unwrap().len(), d.pathway.len());
+        assert_eq!(obj["pathway"].as_array().unwrap().len(), d.pathway().len());
         assert_eq!(
             obj["in_consultation_with"],
-            serde_json::json!(d.in_consultation_with)
+            serde_json::json!(d.in_consultation_with())
         );
         // The body is in the decision's own decision.json, not the register.
         assert!(obj.get("body").is_none());
-        let own = json(&out, &format!("decisions/{}/decision.json", d.slug));
-        assert_eq!(own["body"], d.body.plain_text().trim());
+        let own = json(&out, &format!("decisions/{}/decision.json", d.slug()));
+        assert_eq!(own["body"], d.body().plain_text().trim());
         assert_eq!(own["number"], obj["number"]);
         assert_eq!(own["documents"], obj["documents"]);
     }
@@ -113,20 +116,20 @@ fn decision_downloads_round_trip() {
         ]
     );
     let mut expected = Vec::new();
-    for d in &model.decisions {
-        for p in &d.papers {
+    for d in model.decisions() {
+        for p in d.papers() {
             match p {
                 PublicPaper::Published(p) => expected.push((
-                    d.number.clone(),
-                    p.title.clone(),
+                    d.number().to_string(),
+                    p.title().to_string(),
                     "published".to_string(),
                     String::new(),
                 )),
                 PublicPaper::Withheld(n) => expected.push((
-                    d.number.clone(),
-                    n.public_title.clone(),
+                    d.number().to_string(),
+                    n.public_title().to_string(),
                     "withheld".to_string(),
-                    n.paragraph.to_string(),
+                    n.paragraph().to_string(),
                 )),
             }
         }
@@ -154,19 +157,19 @@ fn decision_downloads_round_trip() {
 #[test]
 fn dataset_downloads_round_trip_with_published_columns_only() {
     let (_site, out, model) = built_example();
-    for ds in &model.datasets {
-        let (header, rows) = read_csv(&out[&format!("data/{}.csv", ds.name)]);
-        let names: Vec<&str> = ds.columns.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(header, names, "{}", ds.name);
+    for ds in model.datasets() {
+        let (header, rows) = read_csv(&out[&format!("data/{}.csv", ds.name())]);
+        let names: Vec<&str> = ds.columns().iter().map(|c| c.name()).collect();
+        assert_eq!(header, names, "{}", ds.name());
         let cells: Vec<Vec<String>> = rows
             .iter()
             .map(|r| names.iter().map(|n| r[*n].clone()).collect())
             .collect();
-        assert_eq!(cells, ds.rows, "{}.csv", ds.name);
-        let objects = json(&out, &format!("data/{}.json", ds.name));
+        assert_eq!(cells, ds.rows(), "{}.csv", ds.name());
+        let objects = json(&out, &format!("data/{}.json", ds.name()));
         let objects = objects.as_array().unwrap();
-        assert_eq!(objects.len(), ds.rows.len());
-        for (obj, row) in objects.iter().zip(&ds.rows) {
+        assert_eq!(objects.len(), ds.rows().len());
+        for (obj, row) in objects.iter().zip(ds.rows()) {
             let keys: Vec<&str> = obj
                 .as_object()
                 .unwrap()
@@ -177,8 +180,8 @@ fn dataset_downloads_round_trip_with_published_columns_only() {
                 keys.iter().copied().collect::<BTreeSet<_>>(),
                 names.iter().copied().collect::<BTreeSet<_>>()
             );
-            for (i, column) in ds.columns.iter().enumerate() {
-                let value = &obj[&column.name];
+            for (i, column) in ds.columns().iter().enumerate() {
+                let value = &obj[&column.name()];
                 let back: String = match value {
                     Value::Array(items) => items
                         .iter()
@@ -190,7 +193,7 @@ fn dataset_downloads_round_trip_with_published_columns_only() {
                     other => other.to_string(),
                 };
                 let expected: String = ds.values(row, i).join(";");
-                assert_eq!(back, expected, "{}.{}", ds.name, column.name);
+                assert_eq!(back, expected, "{}.{}", ds.name(), column.name());
             }
         }
     }
@@ -204,11 +207,11 @@ fn data_package_describes_every_csv_with_its_licence() {
     let package = json(&out, "data/datapackage.json");
     assert_eq!(
         package["licenses"][0]["path"],
-        model.config.licence.url.as_str()
+        model.config().licence.url.as_str()
     );
     assert_eq!(
         package["licenses"][0]["title"],
-        model.config.licence.name.as_str()
+        model.config().licence.name.as_str()
     );
     let resources = package["resources"].as_array().unwrap();
     let csvs: BTreeSet<String> = out
@@ -268,7 +271,7 @@ fn open_referral_uk_validates_against_the_uk_profile() {
     let providers = model.dataset("providers").unwrap();
     let lots = providers.column_index("lots").unwrap();
     let expected: usize = providers
-        .rows
+        .rows()
         .iter()
         .map(|r| providers.values(r, lots).len())
         .sum();
@@ -302,7 +305,7 @@ fn open_referral_uk_validates_against_the_uk_profile() {
         "http://statistics.data.gov.uk/id/statistical-geography/E07000110"
     );
     let orgs = json(&out, "data/openreferral-uk/organizations.json");
-    assert_eq!(orgs.as_array().unwrap().len(), providers.rows.len());
+    assert_eq!(orgs.as_array().unwrap().len(), providers.rows().len());
     for org in orgs.as_array().unwrap() {
         let problems = errors(&org_validator, org);
         assert!(problems.is_empty(), "{}: {problems:#?}", org["name"]);
@@ -436,7 +439,7 @@ fn ocds_release_package_validates_with_lots_and_techniques() {
             .map(|s| s["name"].as_str().unwrap())
             .collect();
         let expected: Vec<&str> = providers
-            .rows
+            .rows()
             .iter()
             .filter(|r| providers.values(r, lot_col).contains(&lot))
             .map(|r| r[name].as_str())
@@ -496,12 +499,12 @@ fn feeds_parse_and_carry_dates_from_content() {
                 .text()
                 .unwrap();
             let slug = id.trim_end_matches('/').rsplit('/').next().unwrap();
-            let d = model.decisions.iter().find(|d| d.slug == slug).unwrap();
+            let d = model.decisions().iter().find(|d| d.slug() == slug).unwrap();
             let summary = entry
                 .children()
                 .find(|c| c.has_tag_name("summary"))
                 .unwrap();
-            assert!(summary.text().unwrap().starts_with(d.summary.trim()));
+            assert!(summary.text().unwrap().starts_with(d.summary().trim()));
             let updated = entry
                 .children()
                 .find(|c| c.has_tag_name("updated"))
@@ -517,7 +520,7 @@ fn feeds_parse_and_carry_dates_from_content() {
             .children()
             .filter(|c| c.has_tag_name("entry"))
             .count(),
-        model.decisions.len()
+        model.decisions().len()
     );
 
     // The calendar: CRLF lines of at most 75 octets, one event per proposed
@@ -528,18 +531,17 @@ fn feeds_parse_and_carry_dates_from_content() {
         assert!(line.len() <= 75, "{line}");
         assert!(!line.contains('\n'));
     }
-    let upcoming = model
-        .decisions
-        .iter()
-        .filter(|d| d.status == plainsight::document::DecisionStatus::Proposed && d.due.is_some());
+    let upcoming = model.decisions().iter().filter(|d| {
+        d.status() == plainsight::document::DecisionStatus::Proposed && d.due().is_some()
+    });
     for d in upcoming {
-        let uid = plainsight::opendata::stable_uuid(&model, &format!("decision/{}/due", d.slug));
+        let uid = plainsight::opendata::stable_uuid(&model, &format!("decision/{}/due", d.slug()));
         assert!(
             ics.contains(&format!("UID:{uid}\r\n")),
             "no stable UID for {}",
-            d.slug
+            d.slug()
         );
-        let due = d.due.unwrap().0.format("%Y%m%d").to_string();
+        let due = d.due().unwrap().0.format("%Y%m%d").to_string();
         assert!(ics.contains(&format!("DTSTART;VALUE=DATE:{due}\r\n")));
     }
     // Pages point feed readers at the feed.
@@ -558,7 +560,7 @@ fn sitemap_lists_every_public_page_and_nothing_else() {
         .map(|n| {
             n.text()
                 .unwrap()
-                .strip_prefix(&model.config.base_url)
+                .strip_prefix(&model.config().base_url)
                 .expect("on this site")
                 .to_string()
         })

@@ -431,7 +431,7 @@ fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
     for f in &folders {
         let read = || folder::read_all(root, &[f]).pop().unwrap().unwrap();
         let (pass, kept) = folder::first_pass(
-            &separated.public.config.language,
+            &separated.public.config().language,
             glossary.as_ref(),
             read(),
             false,
@@ -455,7 +455,7 @@ fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
         // Not kept unless asked.
         assert!(
             folder::first_pass(
-                &separated.public.config.language,
+                &separated.public.config().language,
                 glossary.as_ref(),
                 read(),
                 false,

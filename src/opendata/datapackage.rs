@@ -143,7 +143,7 @@ fn regex_escape(text: &str) -> String {
 /// A dataset column as a Table Schema field. List cells stay strings (`a;b`),
 /// so their allowed values become a pattern rather than an enum.
 fn dataset_field(c: &PublicColumn, is_key: bool) -> Field {
-    let (ty, format) = match (c.list, c.ty) {
+    let (ty, format) = match (c.list(), c.ty()) {
         (true, _) => ("string", None),
         (_, ColumnType::Integer) => ("integer", None),
         (_, ColumnType::Decimal) => ("number", None),
@@ -153,17 +153,13 @@ fn dataset_field(c: &PublicColumn, is_key: bool) -> Field {
         (_, ColumnType::Url) => ("string", Some("uri")),
         _ => ("string", None),
     };
-    let mut f = field(
-        &c.name,
-        ty,
-        c.description.as_deref().unwrap_or(&c.title).trim(),
-    );
-    f.title = c.title.clone();
+    let mut f = field(c.name(), ty, c.description().unwrap_or(c.title()).trim());
+    f.title = c.title().to_string();
     f.format = format;
-    f.constraints.required = (c.required || is_key).then_some(true);
+    f.constraints.required = (c.required() || is_key).then_some(true);
     f.constraints.unique = is_key.then_some(true);
-    if let Some(values) = &c.values {
-        if c.list {
+    if let Some(values) = &c.values() {
+        if c.list() {
             let one = values
                 .iter()
                 .map(|v| regex_escape(v))
@@ -171,7 +167,7 @@ fn dataset_field(c: &PublicColumn, is_key: bool) -> Field {
                 .join("|");
             f.constraints.pattern = Some(format!("(({one})(;({one}))*)?"));
         } else {
-            f.constraints.allowed = Some(values.clone());
+            f.constraints.allowed = Some(values.to_vec());
         }
     }
     f
@@ -179,20 +175,20 @@ fn dataset_field(c: &PublicColumn, is_key: bool) -> Field {
 
 fn dataset_schema(ds: &PublicDataset) -> Schema {
     let fields = ds
-        .columns
+        .columns()
         .iter()
-        .map(|c| dataset_field(c, ds.primary_key.as_deref() == Some(c.name.as_str())))
+        .map(|c| dataset_field(c, ds.primary_key() == Some(c.name())))
         .collect();
     // A foreign key on a single-valued column only: a `;` list cell is not one
     // key, and Table Schema foreign keys compare whole cells.
     let foreign_keys = ds
-        .columns
+        .columns()
         .iter()
-        .filter(|c| !c.list)
+        .filter(|c| !c.list())
         .filter_map(|c| {
-            let (dataset, column) = c.references.as_deref()?.split_once('.')?;
+            let (dataset, column) = c.references()?.split_once('.')?;
             Some(ForeignKey {
-                fields: c.name.clone(),
+                fields: c.name().to_string(),
                 reference: Reference {
                     resource: dataset.to_string(),
                     fields: column.to_string(),
@@ -202,7 +198,7 @@ fn dataset_schema(ds: &PublicDataset) -> Schema {
         .collect();
     Schema {
         fields,
-        primary_key: ds.primary_key.clone(),
+        primary_key: ds.primary_key().map(str::to_string),
         foreign_keys,
         missing_values: vec![""],
     }
@@ -297,17 +293,17 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
     }
     let package = DataPackage {
         profile: "tabular-data-package",
-        name: package_name(&site.config.title),
-        title: site.config.title.clone(),
-        description: site.config.tagline.clone(),
+        name: package_name(&site.config().title),
+        title: site.config().title.clone(),
+        description: site.config().tagline.clone(),
         homepage: super::absolute(site, "data/"),
         licenses: vec![License {
-            title: site.config.licence.name.clone(),
-            path: site.config.licence.url.clone(),
+            title: site.config().licence.name.clone(),
+            path: site.config().licence.url.clone(),
         }],
         contributors: vec![Contributor {
-            title: site.config.organisation.name.clone(),
-            path: site.config.organisation.url.clone(),
+            title: site.config().organisation.name.clone(),
+            path: site.config().organisation.url.clone(),
             role: "publisher",
         }],
         resources,

@@ -27,17 +27,17 @@ use crate::visibility::{PublicDecision, PublicSite};
 /// date or a step of its pathway; failing those, when it is due.
 pub fn updated(d: &PublicDecision) -> Option<Date> {
     let call_in = d
-        .call_in
+        .call_in()
         .as_ref()
         .map(|c| [c.deadline, c.implement_from])
         .unwrap_or_default();
-    [d.taken, d.withdrawn]
+    [d.taken(), d.withdrawn()]
         .into_iter()
         .chain(call_in)
-        .chain(d.pathway.iter().map(|s| Some(s.date)))
+        .chain(d.pathway().iter().map(|s| Some(s.date)))
         .flatten()
         .max()
-        .or(d.due)
+        .or(d.due())
 }
 
 fn xml_escape(text: &str) -> String {
@@ -60,7 +60,7 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
     sorted.sort_by(|a, b| {
         updated(b)
             .cmp(&updated(a))
-            .then_with(|| b.number.cmp(&a.number))
+            .then_with(|| b.number().cmp(a.number()))
     });
     sorted.truncate(FEED_ENTRIES);
     let feed_updated = sorted
@@ -80,13 +80,13 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
     out.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
     out.push_str(&format!(
         "  <subtitle>{}</subtitle>\n",
-        xml_escape(&site.config.tagline)
+        xml_escape(&site.config().tagline)
     ));
     out.push_str(&format!("  <updated>{feed_updated}</updated>\n"));
     out.push_str(&format!(
         "  <author><name>{}</name><uri>{}</uri></author>\n",
-        xml_escape(&site.config.organisation.name),
-        xml_escape(&site.config.organisation.url)
+        xml_escape(&site.config().organisation.name),
+        xml_escape(&site.config().organisation.url)
     ));
     out.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
@@ -98,26 +98,26 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
     ));
     out.push_str(&format!(
         "  <rights>{}</rights>\n",
-        xml_escape(&site.config.licence.name)
+        xml_escape(&site.config().licence.name)
     ));
     for d in sorted {
-        let url = absolute(site, &format!("decisions/{}/", d.slug));
+        let url = absolute(site, &format!("decisions/{}/", d.slug()));
         let entry_updated = updated(d)
             .map(atom_date)
             .unwrap_or_else(|| feed_updated.clone());
-        let state = match (d.status, d.date()) {
+        let state = match (d.status(), d.date()) {
             (DecisionStatus::Proposed, Some(due)) => format!("Proposed, due {due}"),
             (DecisionStatus::Taken, Some(taken)) => format!("Taken on {taken}"),
             (DecisionStatus::CalledIn, Some(taken)) => format!("Taken on {taken}, called in"),
             (DecisionStatus::Withdrawn, Some(on)) => format!("Withdrawn on {on}"),
-            (_, None) => crate::render::status_label(d.status).to_string(),
+            (_, None) => crate::render::status_label(d.status()).to_string(),
         };
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
         out.push_str(&format!(
             "    <title>{}: {}</title>\n",
-            xml_escape(&d.number),
-            xml_escape(d.title.trim())
+            xml_escape(d.number()),
+            xml_escape(d.title().trim())
         ));
         out.push_str(&format!("    <updated>{entry_updated}</updated>\n"));
         out.push_str(&format!(
@@ -126,15 +126,15 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
         ));
         out.push_str(&format!(
             "    <category term=\"{}\" label=\"{}\"/>\n",
-            crate::document::status_name(d.status),
+            crate::document::status_name(d.status()),
             xml_escape(&state)
         ));
         out.push_str(&format!(
             "    <summary type=\"text\">{}</summary>\n",
             xml_escape(&format!(
                 "{} ({state}. Decision maker: {}.)",
-                d.summary.trim(),
-                d.decision_maker
+                d.summary().trim(),
+                d.decision_maker()
             ))
         ));
         out.push_str("  </entry>\n");
@@ -172,9 +172,9 @@ fn ics_date(date: Date) -> String {
 
 /// The decisions the calendar has an event for: proposed, with a due date.
 fn upcoming(site: &PublicSite) -> impl Iterator<Item = (&PublicDecision, Date)> {
-    site.decisions
+    site.decisions()
         .iter()
-        .filter_map(|d| match (d.status, d.due) {
+        .filter_map(|d| match (d.status(), d.due()) {
             (DecisionStatus::Proposed, Some(due)) => Some((d, due)),
             _ => None,
         })
@@ -199,19 +199,19 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
             "X-WR-CALNAME:{}",
             ics_text(&format!(
                 "Upcoming decisions: {}",
-                site.config.organisation.name
+                site.config().organisation.name
             ))
         ),
     );
     for (d, due) in upcoming(site) {
         write.write_all(out.as_bytes())?;
         out.clear();
-        let url = absolute(site, &format!("decisions/{}/", d.slug));
+        let url = absolute(site, &format!("decisions/{}/", d.slug()));
         let stamp = updated(d).unwrap_or(due);
         ics_line(&mut out, "BEGIN:VEVENT");
         // RFC 7986 5.3: a UUID, stable across builds (name-based from the site
         // and decision). Not `id@host`, which reads like an email address.
-        let uid = super::stable_uuid(site, &format!("decision/{}/due", d.slug));
+        let uid = super::stable_uuid(site, &format!("decision/{}/due", d.slug()));
         ics_line(&mut out, &format!("UID:{uid}"));
         ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(stamp)));
         ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(due)));
@@ -221,7 +221,11 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
             &mut out,
             &format!(
                 "SUMMARY:{}",
-                ics_text(&format!("Decision {} due: {}", d.number, d.title.trim()))
+                ics_text(&format!(
+                    "Decision {} due: {}",
+                    d.number(),
+                    d.title().trim()
+                ))
             ),
         );
         ics_line(
@@ -230,8 +234,8 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
                 "DESCRIPTION:{}",
                 ics_text(&format!(
                     "{}\n\nDecision maker: {}.\n{url}",
-                    d.summary.trim(),
-                    d.decision_maker
+                    d.summary().trim(),
+                    d.decision_maker()
                 ))
             ),
         );
@@ -245,7 +249,7 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
 
 /// Every feed and the calendar.
 pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
-    let all: Vec<&PublicDecision> = site.decisions.iter().collect();
+    let all: Vec<&PublicDecision> = site.decisions().iter().collect();
     let feed =
         |path: String, title: String, description: String, decisions: &[&PublicDecision]| Draft {
             body: Body::Bytes(atom(site, &path, &title, decisions)),
@@ -259,7 +263,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
         };
     let mut drafts = vec![feed(
         "feeds/decisions.xml".into(),
-        format!("Decisions: {}", site.config.organisation.name),
+        format!("Decisions: {}", site.config().organisation.name),
         format!(
             "Up to the {FEED_ENTRIES} most recently updated decisions, newest first, with their plain summaries. Add it to a feed reader to hear of new and changed decisions."
         ),
@@ -267,17 +271,17 @@ pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
     )];
     let mut by_division: BTreeMap<String, (String, Vec<&PublicDecision>)> = BTreeMap::new();
     let mut by_maker: BTreeMap<String, (String, Vec<&PublicDecision>)> = BTreeMap::new();
-    for d in &site.decisions {
-        for division in &d.electoral_divisions {
+    for d in site.decisions() {
+        for division in d.electoral_divisions() {
             by_division
                 .entry(super::slug(division))
-                .or_insert_with(|| (division.clone(), Vec::new()))
+                .or_insert_with(|| (division.to_string(), Vec::new()))
                 .1
                 .push(d);
         }
         by_maker
-            .entry(super::slug(&d.decision_maker))
-            .or_insert_with(|| (d.decision_maker.clone(), Vec::new()))
+            .entry(super::slug(d.decision_maker()))
+            .or_insert_with(|| (d.decision_maker().to_string(), Vec::new()))
             .1
             .push(d);
     }

@@ -121,8 +121,8 @@ pub fn script_json<T: Serialize>(value: &T) -> String {
 fn council(site: &PublicSite) -> Organization {
     Organization {
         kind: "GovernmentOrganization",
-        name: site.config.organisation.name.clone(),
-        url: Some(site.config.organisation.url.clone()),
+        name: site.config().organisation.name.clone(),
+        url: Some(site.config().organisation.url.clone()),
         email: None,
         telephone: None,
     }
@@ -133,17 +133,17 @@ pub fn decision(site: &PublicSite, d: &PublicDecision) -> String {
     script_json(&DecisionWork {
         context: "https://schema.org",
         kind: "CreativeWork",
-        identifier: d.number.clone(),
-        name: d.title.trim().to_string(),
-        description: d.summary.trim().to_string(),
-        url: absolute(site, &format!("decisions/{}/", d.slug)),
+        identifier: d.number().to_string(),
+        name: d.title().trim().to_string(),
+        description: d.summary().trim().to_string(),
+        url: absolute(site, &format!("decisions/{}/", d.slug())),
         in_language: "en-GB",
         date_modified: super::feeds::updated(d).map(|x| x.to_string()),
-        creative_work_status: crate::render::status_label(d.status),
+        creative_work_status: crate::render::status_label(d.status()),
         publisher: council(site),
-        license: site.config.licence.url.clone(),
-        keywords: vec![d.decision_maker.clone()],
-        spatial_coverage: d.electoral_divisions.clone(),
+        license: site.config().licence.url.clone(),
+        keywords: vec![d.decision_maker().to_string()],
+        spatial_coverage: d.electoral_divisions().to_vec(),
     })
 }
 
@@ -169,7 +169,7 @@ pub fn data_catalog(site: &PublicSite, catalogue: &Catalogue) -> String {
                 kind: "Dataset",
                 name: d.title.clone(),
                 description: d.description.clone(),
-                license: site.config.licence.url.clone(),
+                license: site.config().licence.url.clone(),
                 creator: council(site),
                 distribution: vec![download],
             }),
@@ -178,11 +178,11 @@ pub fn data_catalog(site: &PublicSite, catalogue: &Catalogue) -> String {
     script_json(&DataCatalog {
         context: "https://schema.org",
         kind: "DataCatalog",
-        name: format!("Open data: {}", site.config.title),
+        name: format!("Open data: {}", site.config().title),
         description: "Every fact on this site as files to download and reuse.".into(),
         url: absolute(site, "data/"),
         publisher: council(site),
-        license: site.config.licence.url.clone(),
+        license: site.config().licence.url.clone(),
         dataset: datasets,
     })
 }

@@ -143,7 +143,7 @@ pub enum Body<'a> {
 
 /// The absolute address of a path on the site.
 pub fn absolute(site: &PublicSite, path: &str) -> String {
-    format!("{}{}", site.config.base_url, path)
+    format!("{}{}", site.config().base_url, path)
 }
 
 /// A stable identifier for a thing on this site: a name-based UUID (RFC 9562
@@ -152,7 +152,7 @@ pub fn absolute(site: &PublicSite, path: &str) -> String {
 pub fn stable_uuid(site: &PublicSite, key: &str) -> String {
     uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
-        format!("{}#{key}", site.config.base_url).as_bytes(),
+        format!("{}#{key}", site.config().base_url).as_bytes(),
     )
     .to_string()
 }

@@ -179,7 +179,8 @@ fn datetime(date: crate::document::Date) -> String {
 fn under(n: &WithheldNotice) -> String {
     format!(
         "withheld under paragraph {} of Part 1 of Schedule 12A to the Local Government Act 1972, because it contains information about {}",
-        n.paragraph, n.covers
+        n.paragraph(),
+        n.covers()
     )
 }
 
@@ -187,14 +188,14 @@ fn under(n: &WithheldNotice) -> String {
 /// without an address.
 fn withheld_documents(site: &PublicSite, p: &Procurement) -> Vec<Document> {
     let Some(decision) = site
-        .decisions
+        .decisions()
         .iter()
-        .find(|d| &d.number == p.decision.get_ref())
+        .find(|d| d.number() == p.decision.get_ref())
     else {
         return vec![];
     };
     decision
-        .papers
+        .papers()
         .iter()
         .filter_map(|paper| match paper {
             PublicPaper::Withheld(n) => Some(n),
@@ -202,11 +203,11 @@ fn withheld_documents(site: &PublicSite, p: &Procurement) -> Vec<Document> {
         })
         .enumerate()
         .map(|(i, n)| {
-            let title = match &n.label {
-                Some(label) => format!("{label}: {}", n.public_title),
-                None => n.public_title.clone(),
+            let title = match &n.label() {
+                Some(label) => format!("{label}: {}", n.public_title()),
+                None => n.public_title().to_string(),
             };
-            let lower = n.public_title.to_lowercase();
+            let lower = n.public_title().to_lowercase();
             Document {
                 id: format!("withheld-{}", i + 1),
                 // An award or evaluation report is the codelist's `evaluationReports`;
@@ -217,8 +218,8 @@ fn withheld_documents(site: &PublicSite, p: &Procurement) -> Vec<Document> {
                 description: format!(
                     "Not published: {}. {} The record of decision {} says what was withheld and why.",
                     under(n),
-                    n.reason,
-                    decision.number
+                    n.reason(),
+                    decision.number()
                 ),
                 url: None,
                 format: None,
@@ -230,7 +231,7 @@ fn withheld_documents(site: &PublicSite, p: &Procurement) -> Vec<Document> {
 
 /// The release package, or nothing when `site.toml` has no `[procurement]`.
 pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
-    let p = site.config.procurement.as_ref()?;
+    let p = site.config().procurement.as_ref()?;
     let lots = site.dataset("lots")?;
     let providers = site.dataset("providers")?;
     let (lot_id, lot_name, lot_meaning) = (
@@ -246,18 +247,18 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
     );
     let ocid = p.ocid();
     let buyer = OrganizationReference {
-        id: super::slug(&site.config.organisation.name),
-        name: site.config.organisation.name.clone(),
+        id: super::slug(&site.config().organisation.name),
+        name: site.config().organisation.name.clone(),
     };
     let mut parties = vec![Party {
         id: buyer.id.clone(),
         name: buyer.name.clone(),
         roles: vec!["buyer", "procuringEntity"],
         contact_point: Some(ContactPoint {
-            name: Some(site.config.contact.team.clone()),
-            email: Some(site.config.contact.email.clone()),
-            telephone: Some(site.config.contact.phone.clone()),
-            url: Some(site.config.organisation.url.clone()),
+            name: Some(site.config().contact.team.clone()),
+            email: Some(site.config().contact.email.clone()),
+            telephone: Some(site.config().contact.phone.clone()),
+            url: Some(site.config().organisation.url.clone()),
         }),
     }];
     let cell = |row: &[String], name: &str| {
@@ -266,7 +267,7 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
             .map(|i| row[i].trim().to_string())
             .filter(|s| !s.is_empty())
     };
-    for row in &providers.rows {
+    for row in providers.rows() {
         parties.push(Party {
             id: format!("provider-{}", row[provider_id]),
             name: row[provider_name].clone(),
@@ -281,7 +282,7 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
     }
 
     let lot_list: Vec<Lot> = lots
-        .rows
+        .rows()
         .iter()
         .map(|row| Lot {
             id: row[lot_id].clone(),
@@ -301,9 +302,9 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
 
     // What the provider listing holds back, said once for every award.
     let withheld_columns: Vec<String> = providers
-        .withheld_columns
+        .withheld_columns()
         .iter()
-        .map(|(title, n)| format!("{title}: {}. {}", under(n), n.reason))
+        .map(|(title, n)| format!("{title}: {}. {}", under(n), n.reason()))
         .collect();
     let withheld_papers = withheld_documents(site, p);
     let status = if p.awarded.is_some() {
@@ -312,12 +313,12 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
         "pending"
     };
     let awards = lots
-        .rows
+        .rows()
         .iter()
         .map(|lot| {
             let lot = &lot[lot_id];
             let suppliers: Vec<OrganizationReference> = providers
-                .rows
+                .rows()
                 .iter()
                 .filter(|row| providers.values(row, provider_lots).contains(&lot.as_str()))
                 .map(|row| OrganizationReference {
@@ -419,10 +420,10 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
         extensions: vec![LOTS_EXTENSION, TECHNIQUES_EXTENSION],
         published_date: datetime(p.published),
         publisher: Publisher {
-            name: site.config.organisation.name.clone(),
-            uri: site.config.organisation.url.clone(),
+            name: site.config().organisation.name.clone(),
+            uri: site.config().organisation.url.clone(),
         },
-        license: site.config.licence.url.clone(),
+        license: site.config().licence.url.clone(),
         releases: vec![release],
     })
 }
@@ -432,7 +433,12 @@ pub fn render(site: &PublicSite) -> Option<Draft<'static>> {
     let package = build(site)?;
     let withheld = site
         .dataset("providers")
-        .map(|ds| ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect())
+        .map(|ds| {
+            ds.withheld_columns()
+                .iter()
+                .map(|(_, n)| n.clone())
+                .collect()
+        })
         .unwrap_or_default();
     Some(Draft {
         path: "data/ocds.json".into(),

@@ -164,13 +164,13 @@ pub fn build(site: &PublicSite) -> Option<(Vec<Organization>, Vec<Service>)> {
     let lot_name = |id: &str| -> String {
         lots.and_then(|l| {
             let (ki, ni) = (l.column_index("id")?, l.column_index("name")?);
-            l.rows.iter().find(|r| r[ki] == id).map(|r| r[ni].clone())
+            l.rows().iter().find(|r| r[ki] == id).map(|r| r[ni].clone())
         })
         .unwrap_or_else(|| format!("Lot {id}"))
     };
     let mut organizations = Vec::new();
     let mut services = Vec::new();
-    for row in &ds.rows {
+    for row in ds.rows() {
         let provider = &row[cols.id];
         let activities = cell(row, cols.activities).unwrap_or_default();
         let organization = Organization {
@@ -191,7 +191,7 @@ pub fn build(site: &PublicSite) -> Option<(Vec<Organization>, Vec<Service>)> {
             let mut description = format!(
                 "{} Part of lot {lot} of {}'s Dynamic Purchasing System: {}.",
                 activities,
-                site.config.organisation.name,
+                site.config().organisation.name,
                 lot_name(lot)
             );
             if let Some(phone) = cell(row, cols.phone) {

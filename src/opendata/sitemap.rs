@@ -16,7 +16,12 @@ use crate::visibility::PublicSite;
 pub fn render(site: &PublicSite, written: &[String], emit: &mut dyn Emit) {
     let lastmod = crate::visibility::decisions_by_number(site)
         .values()
-        .filter_map(|d| Some((format!("decisions/{}/", d.slug), super::feeds::updated(d)?)))
+        .filter_map(|d| {
+            Some((
+                format!("decisions/{}/", d.slug()),
+                super::feeds::updated(d)?,
+            ))
+        })
         .collect::<std::collections::BTreeMap<String, crate::document::Date>>();
     let pages = written
         .iter()
@@ -28,7 +33,7 @@ pub fn render(site: &PublicSite, written: &[String], emit: &mut dyn Emit) {
             let mut out = std::io::BufWriter::new(out);
             // Each address is the site's address then the page's (as
             // `absolute` makes it), escaped a part at a time.
-            let base = xml_escape(&site.config.base_url);
+            let base = xml_escape(&site.config().base_url);
             out.write_all(
                 b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
             )?;

@@ -228,7 +228,7 @@ fn date(d: Option<crate::document::Date>) -> Option<String> {
 }
 
 fn alternatives_markdown(d: &PublicDecision) -> String {
-    d.alternatives
+    d.alternatives()
         .iter()
         .map(|a| {
             format!(
@@ -243,32 +243,27 @@ fn alternatives_markdown(d: &PublicDecision) -> String {
 
 /// The row of `decisions.csv` for a decision.
 pub fn decision_row(site: &PublicSite, d: &PublicDecision) -> DecisionRow {
-    let call_in = d.call_in.as_ref();
+    let call_in = d.call_in();
     DecisionRow {
-        number: d.number.clone(),
-        title: d.title.trim().to_string(),
-        summary: d.summary.trim().to_string(),
-        status: status_name(d.status),
-        due: date(d.due).unwrap_or_default(),
-        taken: date(d.taken).unwrap_or_default(),
-        withdrawn: date(d.withdrawn).unwrap_or_default(),
-        decision_maker: d.decision_maker.clone(),
-        decision_maker_name: d.decision_maker_name.clone().unwrap_or_default(),
-        in_consultation_with: d.in_consultation_with.join(";"),
-        key_decision: d.key_decision,
-        key_decision_reason: d
-            .key_decision_reason
-            .as_deref()
-            .unwrap_or("")
-            .trim()
-            .to_string(),
-        electoral_divisions: d.electoral_divisions.join(";"),
-        related: d.related.join(";"),
-        decision: d.decision.plain_text().trim().to_string(),
-        reasons: d.reasons.plain_text().trim().to_string(),
+        number: d.number().to_string(),
+        title: d.title().trim().to_string(),
+        summary: d.summary().trim().to_string(),
+        status: status_name(d.status()),
+        due: date(d.due()).unwrap_or_default(),
+        taken: date(d.taken()).unwrap_or_default(),
+        withdrawn: date(d.withdrawn()).unwrap_or_default(),
+        decision_maker: d.decision_maker().to_string(),
+        decision_maker_name: d.decision_maker_name().unwrap_or_default().to_string(),
+        in_consultation_with: d.in_consultation_with().join(";"),
+        key_decision: d.key_decision(),
+        key_decision_reason: d.key_decision_reason().unwrap_or("").trim().to_string(),
+        electoral_divisions: d.electoral_divisions().join(";"),
+        related: d.related().join(";"),
+        decision: d.decision().plain_text().trim().to_string(),
+        reasons: d.reasons().plain_text().trim().to_string(),
         alternatives: alternatives_markdown(d),
-        interests_declared: d.interests_declared.trim().to_string(),
-        dispensations: d.dispensations.trim().to_string(),
+        interests_declared: d.interests_declared().trim().to_string(),
+        dispensations: d.dispensations().trim().to_string(),
         call_in_subject: call_in.map(|c| c.subject.to_string()).unwrap_or_default(),
         call_in_deadline: call_in.and_then(|c| date(c.deadline)).unwrap_or_default(),
         call_in_implement_from: call_in
@@ -279,7 +274,7 @@ pub fn decision_row(site: &PublicSite, d: &PublicDecision) -> DecisionRow {
             .unwrap_or_default()
             .trim()
             .to_string(),
-        url: absolute(site, &format!("decisions/{}/", d.slug)),
+        url: absolute(site, &format!("decisions/{}/", d.slug())),
     }
 }
 
@@ -290,39 +285,39 @@ fn kind_name(kind: Kind) -> &'static str {
 /// Every document and attachment of a decision, in the order the page lists them.
 pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> {
     let withheld = |kind: &'static str, n: &WithheldNotice| DocumentRow {
-        decision: d.number.clone(),
+        decision: d.number().to_string(),
         kind,
-        label: n.label.clone().unwrap_or_default(),
-        title: n.public_title.clone(),
+        label: n.label().unwrap_or_default().to_string(),
+        title: n.public_title().to_string(),
         status: "withheld",
-        schedule_12a_paragraph: Some(n.paragraph),
+        schedule_12a_paragraph: Some(n.paragraph()),
         url: String::new(),
     };
     let mut rows = Vec::new();
-    for paper in &d.papers {
+    for paper in d.papers() {
         match paper {
             PublicPaper::Withheld(n) => rows.push(withheld("appendix", n)),
             PublicPaper::Published(p) => {
-                let page = format!("decisions/{}/{}/", d.slug, p.slug);
+                let page = format!("decisions/{}/{}/", d.slug(), p.slug());
                 rows.push(DocumentRow {
-                    decision: d.number.clone(),
-                    kind: kind_name(p.kind),
-                    label: p.label.clone().unwrap_or_default(),
-                    title: p.title.clone(),
+                    decision: d.number().to_string(),
+                    kind: kind_name(p.kind()),
+                    label: p.label().unwrap_or_default().to_string(),
+                    title: p.title().to_string(),
                     status: "published",
                     schedule_12a_paragraph: None,
                     url: absolute(site, &page),
                 });
-                for a in &p.attachments {
+                for a in p.attachments() {
                     match a {
                         PublicAttachment::Published(f) => rows.push(DocumentRow {
-                            decision: d.number.clone(),
+                            decision: d.number().to_string(),
                             kind: "attachment",
                             label: String::new(),
-                            title: f.title.clone(),
+                            title: f.title().to_string(),
                             status: "published",
                             schedule_12a_paragraph: None,
-                            url: absolute(site, &format!("{page}{}", f.name)),
+                            url: absolute(site, &format!("{page}{}", f.name())),
                         }),
                         PublicAttachment::Withheld(n) => rows.push(withheld("attachment", n)),
                     }
@@ -337,41 +332,44 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
 /// decision is complete, for its own `decision.json`).
 pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
     DecisionJson {
-        number: d.number.clone(),
-        url: absolute(site, &format!("decisions/{}/", d.slug)),
-        title: d.title.trim().to_string(),
-        summary: d.summary.trim().to_string(),
-        status: status_name(d.status),
-        due: date(d.due),
-        taken: date(d.taken),
-        withdrawn: date(d.withdrawn),
-        decision_maker: d.decision_maker.clone(),
-        decision_maker_name: d.decision_maker_name.clone(),
-        in_consultation_with: d.in_consultation_with.clone(),
-        key_decision: d.key_decision,
-        key_decision_reason: d.key_decision_reason.as_ref().map(|r| r.trim().to_string()),
-        electoral_divisions: d.electoral_divisions.clone(),
-        related: d.related.clone(),
-        decision: d.decision.plain_text().trim().to_string(),
-        reasons: d.reasons.plain_text().trim().to_string(),
+        number: d.number().to_string(),
+        url: absolute(site, &format!("decisions/{}/", d.slug())),
+        title: d.title().trim().to_string(),
+        summary: d.summary().trim().to_string(),
+        status: status_name(d.status()),
+        due: date(d.due()),
+        taken: date(d.taken()),
+        withdrawn: date(d.withdrawn()),
+        decision_maker: d.decision_maker().to_string(),
+        decision_maker_name: d.decision_maker_name().map(str::to_string),
+        in_consultation_with: d.in_consultation_with().to_vec(),
+        key_decision: d.key_decision(),
+        key_decision_reason: d
+            .key_decision_reason()
+            .as_ref()
+            .map(|r| r.trim().to_string()),
+        electoral_divisions: d.electoral_divisions().to_vec(),
+        related: d.related().to_vec(),
+        decision: d.decision().plain_text().trim().to_string(),
+        reasons: d.reasons().plain_text().trim().to_string(),
         alternatives: d
-            .alternatives
+            .alternatives()
             .iter()
             .map(|a| AlternativeJson {
                 option: a.option.trim().to_string(),
                 why_rejected: a.why_rejected.trim().to_string(),
             })
             .collect(),
-        interests_declared: d.interests_declared.trim().to_string(),
-        dispensations: d.dispensations.trim().to_string(),
-        call_in: d.call_in.as_ref().map(|c| CallInJson {
+        interests_declared: d.interests_declared().trim().to_string(),
+        dispensations: d.dispensations().trim().to_string(),
+        call_in: d.call_in().map(|c| CallInJson {
             subject: c.subject,
             deadline: date(c.deadline),
             implement_from: date(c.implement_from),
             reason: c.reason.as_ref().map(|r| r.trim().to_string()),
         }),
         pathway: d
-            .pathway
+            .pathway()
             .iter()
             .map(|s| PathwayJson {
                 date: s.date.to_string(),
@@ -381,7 +379,7 @@ pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
             .collect(),
         body: d
             .is_complete()
-            .then(|| d.body.plain_text().trim().to_string()),
+            .then(|| d.body().plain_text().trim().to_string()),
         documents: document_rows(site, d),
     }
 }
@@ -397,21 +395,23 @@ pub struct DatasetRecord<'a> {
 impl Serialize for DatasetRecord<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let ds = self.dataset;
-        let mut map = serializer.serialize_map(Some(ds.columns.len()))?;
-        for (i, column) in ds.columns.iter().enumerate() {
+        let mut map = serializer.serialize_map(Some(ds.columns().len()))?;
+        for (i, column) in ds.columns().iter().enumerate() {
             let cell = &self.row[i];
-            if column.list {
-                map.serialize_entry(&column.name, &ds.values(self.row, i))?;
+            if column.list() {
+                map.serialize_entry(&column.name(), &ds.values(self.row, i))?;
             } else if cell.is_empty() {
-                map.serialize_entry(&column.name, &None::<String>)?;
+                map.serialize_entry(&column.name(), &None::<String>)?;
             } else {
-                match column.ty {
-                    ColumnType::Boolean => map.serialize_entry(&column.name, &(cell == "true"))?,
+                match column.ty() {
+                    ColumnType::Boolean => {
+                        map.serialize_entry(&column.name(), &(cell == "true"))?
+                    }
                     ColumnType::Integer => match cell.parse::<i64>() {
-                        Ok(n) => map.serialize_entry(&column.name, &n)?,
-                        Err(_) => map.serialize_entry(&column.name, cell)?,
+                        Ok(n) => map.serialize_entry(&column.name(), &n)?,
+                        Err(_) => map.serialize_entry(&column.name(), cell)?,
                     },
-                    _ => map.serialize_entry(&column.name, cell)?,
+                    _ => map.serialize_entry(&column.name(), cell)?,
                 }
             }
         }
@@ -439,9 +439,9 @@ fn csv_write<T: Serialize>(
 fn dataset_csv(ds: &crate::visibility::PublicDataset) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
-        .write_record(ds.columns.iter().map(|c| c.name.as_str()))
+        .write_record(ds.columns().iter().map(|c| c.name()))
         .expect("writing to memory");
-    for row in &ds.rows {
+    for row in ds.rows() {
         writer.write_record(row).expect("writing to memory");
     }
     writer.into_inner().expect("writing to memory")
@@ -468,14 +468,14 @@ impl<T: Serialize, I: Iterator<Item = T>> Serialize for Lazy<I> {
 /// soon as it is made. The register's tables grow with it, so they are
 /// written as they are made, never held whole.
 pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
-    let n = site.decisions.len();
+    let n = site.decisions().len();
     let decisions_description = "One row for each decision: its number, title, plain summary, status and dates, who makes it, whether it is a key decision and why, the decision and the reasons, the other options, interests, call-in and a link to its page.";
     emit(Draft {
         path: "data/decisions.csv".into(),
         body: Body::Stream(Box::new(|out| {
             csv_write(
                 out,
-                site.decisions.iter().map(|d| decision_row(site, d)),
+                site.decisions().iter().map(|d| decision_row(site, d)),
                 DECISION_FIELDS,
             )
         })),
@@ -491,7 +491,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         body: Body::Stream(Box::new(|out| {
             super::json_write(
                 out,
-                &Lazy::new(site.decisions.iter().map(|d| decision_json(site, d))),
+                &Lazy::new(site.decisions().iter().map(|d| decision_json(site, d))),
             )
         })),
         title: "Decisions".into(),
@@ -504,7 +504,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
     // Withheld documents are counted here, not each given a notice: a notice
     // per document would make /data/ grow with the site. Each decision's page
     // carries the full notice for its own.
-    let documents = || site.decisions.iter().flat_map(|d| document_rows(site, d));
+    let documents = || site.decisions().iter().flat_map(|d| document_rows(site, d));
     let (rows, withheld_documents) = documents().fold((0, 0), |(rows, withheld), d| {
         (rows + 1, withheld + usize::from(d.status == "withheld"))
     });
@@ -539,34 +539,37 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         rows: Some(rows),
         withheld: vec![],
     });
-    for ds in &site.datasets {
-        let withheld: Vec<WithheldNotice> =
-            ds.withheld_columns.iter().map(|(_, n)| n.clone()).collect();
+    for ds in site.datasets() {
+        let withheld: Vec<WithheldNotice> = ds
+            .withheld_columns()
+            .iter()
+            .map(|(_, n)| n.clone())
+            .collect();
         emit(Draft {
-            path: format!("data/{}.csv", ds.name),
+            path: format!("data/{}.csv", ds.name()),
             body: Body::Bytes(dataset_csv(ds)),
-            title: ds.title.clone(),
-            description: ds.description.trim().to_string(),
+            title: ds.title().to_string(),
+            description: ds.description().trim().to_string(),
             format: "CSV",
             media_type: "text/csv",
-            rows: Some(ds.rows.len()),
+            rows: Some(ds.rows().len()),
             withheld: withheld.clone(),
         });
         let records: Vec<DatasetRecord> = ds
-            .rows
+            .rows()
             .iter()
             .map(|row| DatasetRecord { dataset: ds, row })
             .collect();
         emit(Draft {
-            path: format!("data/{}.json", ds.name),
+            path: format!("data/{}.json", ds.name()),
             body: Body::Bytes(super::json_bytes(&records)),
-            title: ds.title.clone(),
+            title: ds.title().to_string(),
             description:
                 "The same rows as JSON: a list of objects, one per row, with lists kept as lists."
                     .into(),
             format: "JSON",
             media_type: "application/json",
-            rows: Some(ds.rows.len()),
+            rows: Some(ds.rows().len()),
             withheld,
         });
     }
