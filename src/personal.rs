@@ -240,13 +240,15 @@ fn entity(rest: &str) -> Option<(usize, &'static str)> {
     if chars.next().is_some() || decoded.len() == semi + 1 {
         return None;
     }
-    let with = plain_char(c).unwrap_or(match c {
-        '-' => "-",
-        '.' => ".",
-        ' ' => " ",
-        '/' => "/",
-        _ => return None,
-    });
+    // Not `unwrap_or(match ..)`: that match would run, and return, first.
+    let with = match (plain_char(c), c) {
+        (Some(with), _) => with,
+        (None, '-') => "-",
+        (None, '.') => ".",
+        (None, ' ') => " ",
+        (None, '/') => "/",
+        (None, _) => return None,
+    };
     Some((semi + 1, with))
 }
 
