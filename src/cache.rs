@@ -1156,6 +1156,7 @@ mod tests {
     #[test]
     fn a_damaged_record_that_still_decodes_counts_as_absent() {
         let dir = tempfile::tempdir().unwrap();
+        claim(dir.path(), true).unwrap();
         let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
         let record = |name: &str, finding: &str| UnitRecord {
             name: name.to_string(),
