@@ -1251,8 +1251,8 @@ impl Reading {
         if self.naming {
             self.named(emit);
         }
-        if self.held.is_some() && !self.held_all {
-            emit(self.held.expect("held"), ALL);
+        if let Some(held) = self.held.filter(|_| !self.held_all) {
+            emit(held, ALL);
             self.held_all = true;
         }
         self.end_outside(None, emit);
@@ -2208,10 +2208,8 @@ mod tests {
                             end(&mut word, &mut in_word);
                         }
                     }
-                    if !strip || !in_tag {
-                        if !(join && c == '<') {
-                            end(&mut word, &mut in_word);
-                        }
+                    if !(strip && in_tag || join && c == '<') {
+                        end(&mut word, &mut in_word);
                     }
                     if c == '<' && !in_tag {
                         in_tag = true;
