@@ -130,37 +130,8 @@ impl<'a> Iterator for Lines<'a> {
 /// joiner). Between colons they would hide a fence from a plain comparison.
 /// A unit test checks this covers every code point UTS #39 ignores.
 pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c as u32,
-        0x00..=0x08
-            | 0x0B..=0x1F
-            | 0x7F..=0x9F
-            | 0xAD
-            | 0x34F
-            | 0x600..=0x605
-            | 0x61C
-            | 0x6DD
-            | 0x70F
-            | 0x890..=0x891
-            | 0x8E2
-            | 0x115F..=0x1160
-            | 0x17B4..=0x17B5
-            | 0x180B..=0x180F
-            | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x206F
-            | 0x3164
-            | 0xFE00..=0xFE0F
-            | 0xFEFF
-            | 0xFFA0
-            | 0xFFF0..=0xFFFB
-            | 0x110BD
-            | 0x110CD
-            | 0x13430..=0x1343F
-            | 0x1BCA0..=0x1BCA3
-            | 0x1D173..=0x1D17A
-            | 0xE0000..=0xE0FFF
-    )
+    matches!(c as u32, 0x00..=0x08 | 0x0B..=0x1F | 0x7F..=0x9F)
+        || crate::unicode::is_default_ignorable(c)
 }
 
 /// Every character other than `:` that reads as one or more colons: its

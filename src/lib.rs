@@ -49,6 +49,7 @@ pub mod site;
 pub mod source;
 #[cfg(test)]
 mod testing;
+pub mod unicode;
 pub mod visibility;
 
 use std::path::{Path, PathBuf};

@@ -176,11 +176,11 @@ struct Reader<'a> {
     shown: String,
 }
 
-fn is_white(b: u8) -> bool {
+pub(crate) fn is_white(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
 }
 
-fn is_delimiter(b: u8) -> bool {
+pub(crate) fn is_delimiter(b: u8) -> bool {
     is_white(b) || b"()<>[]{}/%".contains(&b)
 }
 

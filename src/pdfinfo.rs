@@ -19,6 +19,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::pdf::{decode_text, is_delimiter, is_white};
+
 /// The fields read from one published PDF.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PdfInfo {
@@ -81,14 +83,6 @@ fn find_all<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = us
         .enumerate()
         .filter(move |(_, w)| *w == needle)
         .map(|(i, _)| i)
-}
-
-fn is_white(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
-}
-
-fn is_delimiter(b: u8) -> bool {
-    is_white(b) || b"()<>[]{}/%".contains(&b)
 }
 
 fn skip_white(bytes: &[u8], mut at: usize) -> usize {
@@ -277,22 +271,6 @@ fn hex_string(bytes: &[u8], at: usize) -> Option<Vec<u8>> {
         out.push((hi * 16 + lo) as u8);
     }
     Some(out)
-}
-
-/// Text strings are UTF-16BE with a byte order mark, UTF-8 with one (PDF 2.0),
-/// or PDFDocEncoding, read here as Latin-1 (7.9.2.2).
-fn decode_text(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-            .collect();
-        return String::from_utf16_lossy(&units);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    bytes.iter().map(|&b| b as char).collect()
 }
 
 #[cfg(test)]

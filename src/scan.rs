@@ -1560,14 +1560,16 @@ fn fold(c: char, out: &mut impl FnMut(Folded)) {
     if c.is_ascii() {
         return out(fold_ascii(c));
     }
-    if invisible(c) {
+    if crate::unicode::is_default_ignorable(c) {
         return;
     }
     unicode_normalization::char::decompose_compatible(c, |d| {
         if d.is_ascii() {
             return out(fold_ascii(d));
         }
-        if invisible(d) || unicode_normalization::char::is_combining_mark(d) {
+        if crate::unicode::is_default_ignorable(d)
+            || unicode_normalization::char::is_combining_mark(d)
+        {
             return;
         }
         let mut buf = [0u8; 4];
@@ -1609,39 +1611,6 @@ fn fold_ascii(c: char) -> Folded {
     } else {
         Folded::Break(c)
     }
-}
-
-/// Characters a reader does not see: Unicode's default ignorable code
-/// points (DerivedCoreProperties.txt) and the format characters (category
-/// Cf) outside them.
-fn invisible(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0xAD | 0x34F
-            | 0x600..=0x605
-            | 0x61C
-            | 0x6DD
-            | 0x70F
-            | 0x890..=0x891
-            | 0x8E2
-            | 0x115F..=0x1160
-            | 0x17B4..=0x17B5
-            | 0x180B..=0x180F
-            | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x206F
-            | 0x3164
-            | 0xFE00..=0xFE0F
-            | 0xFEFF
-            | 0xFFA0
-            | 0xFFF0..=0xFFFB
-            | 0x110BD
-            | 0x110CD
-            | 0x13430..=0x1343F
-            | 0x1BCA0..=0x1BCA3
-            | 0x1D173..=0x1D17A
-            | 0xE0000..=0xE0FFF
-    )
 }
 
 /// A decoded character reference: the one or two characters it stands for
