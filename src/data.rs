@@ -92,6 +92,8 @@ pub struct Dataset {
     pub name: String,
     pub csv_path: String,
     pub schema_path: String,
+    /// The schema as written, for the positions of its published fields.
+    pub schema_text: String,
     pub title: String,
     pub description: String,
     pub primary_key: Option<String>,
@@ -266,6 +268,7 @@ pub fn parse(
         name: name.to_string(),
         csv_path: csv_path.to_string(),
         schema_path: schema_path.to_string(),
+        schema_text: schema_text.to_string(),
         title: schema.title,
         description: schema.description,
         primary_key,

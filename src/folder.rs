@@ -212,6 +212,9 @@ fn check_sources(
             }
             overlaps.insert(crate::scan::Overlap {
                 public: leak.output,
+                line: 0,
+                column: 0,
+                notice: false,
                 exempt: leak.source,
             });
         }

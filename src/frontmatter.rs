@@ -53,6 +53,55 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unterminated)
 }
 
+/// One string value in TOML text: its key path (`summary`,
+/// `attachments.title`, `impacts.age.detail`; array items share their
+/// array's path), its value, and the byte offset in the TOML where the value
+/// is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TomlString {
+    pub path: String,
+    pub value: String,
+    pub offset: usize,
+}
+
+/// Every string in TOML text, in nested tables and arrays too, in the order
+/// written, so that a caller looking at "every field" needs no list of
+/// fields. Empty when the text does not parse (that is reported where it is
+/// parsed).
+pub fn strings(toml_text: &str) -> Vec<TomlString> {
+    use toml::de::DeValue;
+    let Ok(table) = toml::de::DeTable::parse(toml_text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<(String, &toml::Spanned<DeValue>)> = table
+        .get_ref()
+        .iter()
+        .rev()
+        .map(|(k, v)| (k.get_ref().to_string(), v))
+        .collect();
+    while let Some((path, value)) = stack.pop() {
+        match value.get_ref() {
+            DeValue::String(s) => out.push(TomlString {
+                path,
+                value: s.to_string(),
+                offset: value.span().start,
+            }),
+            DeValue::Array(items) => {
+                stack.extend(items.iter().rev().map(|v| (path.clone(), v)));
+            }
+            DeValue::Table(t) => stack.extend(
+                t.iter()
+                    .rev()
+                    .map(|(k, v)| (format!("{path}.{}", k.get_ref()), v)),
+            ),
+            _ => {}
+        }
+    }
+    out.sort_by_key(|s| s.offset);
+    out
+}
+
 impl SplitError {
     pub fn diagnostic(&self, file: &str) -> Diagnostic {
         match self {
@@ -254,6 +303,28 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_every_string_with_its_path_and_place() {
+        let text = "title = \"T\"\nexempt = { paragraph = 3, reason = \"R\" }\n[[attachments]]\nfile = \"a.csv\"\ntitle = \"A\"\n[impacts.age]\ndetail = \"\"\"\nD\"\"\"\n";
+        let found: Vec<(String, String, String)> = strings(text)
+            .into_iter()
+            .map(|s| (s.path, s.value, text[s.offset..].chars().take(2).collect()))
+            .collect();
+        let want = [
+            ("title", "T", "\"T"),
+            ("exempt.reason", "R", "\"R"),
+            ("attachments.file", "a.csv", "\"a"),
+            ("attachments.title", "A", "\"A"),
+            ("impacts.age.detail", "D", "\"\""),
+        ];
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(found, want);
+        assert!(strings("not = = toml").is_empty());
+    }
 
     #[test]
     fn splits_and_keeps_offsets() {

@@ -87,6 +87,10 @@ pub struct FingerprintsBuilder {
     /// Distinct public texts (many notices are worded alike).
     public_texts: HashSet<Vec<u64>>,
     public_sources: Vec<(String, String)>,
+    /// The fields of withholding notices a person wrote (label, public
+    /// title, reason, public interest): published by design, so checked,
+    /// never subtracted. Source, line, column, text.
+    notices: Vec<(String, usize, usize, String)>,
     /// Public files, checked by reading them again at the end rather than
     /// holding a copy of every one.
     public_files: Vec<String>,
@@ -120,6 +124,7 @@ impl std::fmt::Debug for FingerprintsBuilder {
                 &self.public_texts.iter().collect::<BTreeSet<_>>(),
             )
             .field("public_sources", &self.public_sources)
+            .field("notices", &self.notices)
             .field("public_files", &self.public_files)
             .field("discard", &self.discard)
             .finish()
@@ -130,6 +135,11 @@ impl std::fmt::Debug for FingerprintsBuilder {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Overlap {
     pub public: String,
+    /// Where in `public`, when known (line 0 when not).
+    pub line: usize,
+    pub column: usize,
+    /// The text is a withholding notice's field, not a whole source.
+    pub notice: bool,
     pub exempt: String,
 }
 
@@ -176,6 +186,7 @@ impl FingerprintsBuilder {
         self.public_shingles.extend(other.public_shingles);
         self.public_texts.extend(other.public_texts);
         self.public_sources.extend(other.public_sources);
+        self.notices.extend(other.notices);
         self.public_files.extend(other.public_files);
     }
 
@@ -198,6 +209,16 @@ impl FingerprintsBuilder {
         }
         self.public_sources
             .push((source.to_string(), text.to_string()));
+    }
+
+    /// A withholding notice's field that a person wrote, at `line`:`column`
+    /// of `source`: checked for exempt text when the fingerprints are made.
+    pub fn add_notice(&mut self, source: &str, line: usize, column: usize, text: &str) {
+        if self.discard || text.trim().is_empty() {
+            return;
+        }
+        self.notices
+            .push((source.to_string(), line, column, text.to_string()));
     }
 
     /// A public source file under the site root (path relative to it), read
@@ -262,6 +283,9 @@ impl FingerprintsBuilder {
         }
         if let Ok(text) = std::str::from_utf8(bytes) {
             self.add_exempt(source, text);
+            if source.to_ascii_lowercase().ends_with(".csv") {
+                self.add_exempt_cells(si, text);
+            }
         }
         // A PDF's words, so that a re-saved copy (other bytes, the same
         // words) or a passage pasted from it is found. Only what its pages
@@ -274,11 +298,46 @@ impl FingerprintsBuilder {
         }
     }
 
+    /// Every cell of an exempt CSV file (the first row names its columns),
+    /// and each item of a list cell (`a;b`): short ones as values, long ones
+    /// as shingles too, so that a quoted part of a cell is found, not only
+    /// the whole of it. Quoted CSV cells are read as CSV reads them.
+    fn add_exempt_cells(&mut self, si: u32, text: &str) {
+        let source = self.sources[si as usize].clone();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        for record in reader.records().flatten() {
+            for cell in record.iter() {
+                self.add_exempt_cell(&source, cell, true);
+            }
+        }
+    }
+
+    /// One exempt cell, and each item of it when it may be a list.
+    pub fn add_exempt_cell(&mut self, source: &str, cell: &str, list: bool) {
+        if self.discard {
+            return;
+        }
+        self.add_exempt(source, cell);
+        if list && cell.contains(';') {
+            for item in cell.split(';') {
+                self.add_exempt(source, item.trim());
+            }
+        }
+    }
+
     /// The fingerprints, and every public source that contains exempt text.
     /// `root` is the site folder the public files are read from.
     pub fn finish(mut self, root: &std::path::Path) -> (Fingerprints, Vec<Overlap>) {
         for (_, text) in crate::render::builtin_templates() {
             self.add_public(text);
+        }
+        // What every notice says in the council's own words.
+        self.add_public(crate::schedule12a::STANDARD_PUBLIC_INTEREST);
+        for paragraph in 1..=7 {
+            self.add_public(crate::schedule12a::covers(paragraph));
         }
         let FingerprintsBuilder {
             sources,
@@ -288,6 +347,7 @@ impl FingerprintsBuilder {
             public_shingles,
             public_texts,
             public_sources,
+            notices,
             public_files,
             ..
         } = self;
@@ -319,6 +379,9 @@ impl FingerprintsBuilder {
                 .into_iter()
                 .map(|leak| Overlap {
                     public: leak.output,
+                    line: 0,
+                    column: 0,
+                    notice: false,
                     exempt: leak.source,
                 })
                 .collect()
@@ -334,6 +397,14 @@ impl FingerprintsBuilder {
             .collect();
         for (path, text) in &public_sources {
             overlaps.extend(overlap(path, text));
+        }
+        for (path, line, column, text) in &notices {
+            overlaps.extend(overlap(path, text).into_iter().map(|o| Overlap {
+                line: *line,
+                column: *column,
+                notice: true,
+                ..o
+            }));
         }
         overlaps.sort();
         overlaps.dedup();

@@ -828,9 +828,11 @@ fn separate_one(
         refuse_fences_in_front_matter(doc, diagnostics);
         match &paper.status {
             Status::Exempt(exemption) => {
-                // The whole document is exempt: fingerprint its body and its
-                // own title, keep only the declared label and public title.
+                // The whole document is exempt: fingerprint its body and
+                // every string of its front matter, keep only the declared
+                // label and public title (checked, as the notice is public).
                 prints.add_exempt(&doc.path, doc.body());
+                fingerprint_exempt_front(doc, &mut prints);
                 check_notice_scripts(doc, diagnostics);
                 if let Some(title) = &paper.title {
                     prints.add_exempt_value(&doc.path, title);
@@ -840,7 +842,6 @@ fn separate_one(
                     .clone()
                     .expect("checked: exempt papers have a public title");
                 let notice = notice(paper.label.clone(), public_title, exemption);
-                prints.add_public(&notice_text(&notice));
                 report
                     .items
                     .push(item("document", &doc.path, Some(&number), &notice));
@@ -894,8 +895,9 @@ fn separate_one(
                                 .public_title
                                 .clone()
                                 .expect("checked: exempt attachments have a public title");
+                            // Its notice is in this public document's front
+                            // matter, which is checked as a public source.
                             let notice = notice(None, public_title, exemption);
-                            prints.add_public(&notice_text(&notice));
                             report.items.push(item(
                                 "attachment",
                                 &file.path,
@@ -1068,8 +1070,20 @@ impl Separated {
 
 /// The error for a public source that contains exempt text.
 pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
-    Diagnostic::error(&overlap.public, format!("this public source contains text from the exempt source {}", overlap.exempt))
-        .help("nothing exempt may be published: remove the shared text from this file, or, if it is meant to be public, from the exempt one")
+    let d = if overlap.notice {
+        Diagnostic::error(&overlap.public, format!("this field is published (it says what is withheld, or names it), and it repeats text from the exempt source {}", overlap.exempt))
+            .help("a notice or title says what is held back and why, never what it says: reword this field so that it shares no text with what is withheld")
+    } else {
+        Diagnostic::error(&overlap.public, format!("this public source contains text from the exempt source {}", overlap.exempt))
+            .help("nothing exempt may be published: remove the shared text from this file, or, if it is meant to be public, from the exempt one")
+    };
+    match overlap.line {
+        0 => d,
+        line => d.at(Position {
+            line,
+            column: overlap.column,
+        }),
+    }
 }
 
 /// The file line where a front-matter string value's text starts: the key's
@@ -1128,7 +1142,7 @@ fn separate_dataset(
             }
             Status::Exempt(exemption) => {
                 for row in &ds.rows {
-                    prints.add_exempt_value(&ds.csv_path, &row.cells[i]);
+                    prints.add_exempt_cell(&ds.csv_path, &row.cells[i], column.list);
                 }
                 let notice = notice(None, column.title.clone(), exemption);
                 report
@@ -1136,6 +1150,22 @@ fn separate_dataset(
                     .push(item("column", &ds.csv_path, None, &notice));
                 withheld_columns.push((column.title.clone(), notice));
             }
+        }
+    }
+    // What the schema publishes: its title and description, its columns'
+    // titles and descriptions, and its exempt columns' notices.
+    for field in crate::frontmatter::strings(&ds.schema_text) {
+        if matches!(
+            field.path.as_str(),
+            "title"
+                | "description"
+                | "columns.title"
+                | "columns.description"
+                | "columns.exempt.reason"
+                | "columns.exempt.public_interest"
+        ) {
+            let at = Position::of_offset(&ds.schema_text, field.offset);
+            prints.add_notice(&ds.schema_path, at.line, at.column, &field.value);
         }
     }
     let rows: Vec<Vec<String>> = ds
@@ -1229,16 +1259,42 @@ pub fn lower_first(text: &str) -> String {
     }
 }
 
-fn notice_text(n: &WithheldNotice) -> String {
-    format!(
-        "{} {} {} {} {} {}",
-        n.heading,
-        n.label.as_deref().unwrap_or(""),
-        n.public_title,
-        n.covers,
-        n.reason,
-        n.public_interest
+/// Fingerprints an exempt document's front matter: every string in it is
+/// exempt material (its title, summary, attachments' titles, impact
+/// details, any field a later version adds) but the notice's own fields,
+/// which are published and so are checked instead
+/// ([`FingerprintsBuilder::add_notice`]), and the few that name things
+/// rather than say them ([`names_a_thing`]).
+fn fingerprint_exempt_front(doc: &Document, prints: &mut FingerprintsBuilder) {
+    let Ok(split) = crate::frontmatter::split(&doc.text) else {
+        return;
+    };
+    for s in crate::frontmatter::strings(split.front_matter) {
+        if is_notice_field(&s.path) {
+            let at = Position::of_offset(&doc.text, split.front_matter_offset + s.offset);
+            prints.add_notice(&doc.path, at.line, at.column, &s.value);
+        } else if !names_a_thing(&s.path) {
+            prints.add_exempt(&doc.path, &s.value);
+        }
+    }
+}
+
+/// A field of a withholding notice that a person writes: the document's or
+/// an attachment's label, public title and exemption.
+fn is_notice_field(path: &str) -> bool {
+    let path = path.strip_prefix("attachments.").unwrap_or(path);
+    matches!(
+        path,
+        "label" | "public_title" | "exempt.reason" | "exempt.public_interest"
     )
+}
+
+/// Strings that name a thing rather than say anything: the kind, file
+/// names, impact levels, and the body a paper goes to, which is public by
+/// law (its agenda names it).
+fn names_a_thing(path: &str) -> bool {
+    matches!(path, "kind" | "attachments.file" | "meeting.body")
+        || (path.starts_with("impacts.") && path.ends_with(".impact"))
 }
 
 fn item(
@@ -1321,6 +1377,12 @@ fn cut_passages(
             }
             crate::fence::Part::Passage(passage) => {
                 prints.add_exempt(&doc.path, &body[passage.body]);
+                if let Some(e) = &passage.exemption {
+                    prints.add_notice(&doc.path, passage.line, 1, &e.reason);
+                    if let Some(public_interest) = &e.public_interest {
+                        prints.add_notice(&doc.path, passage.line, 1, public_interest);
+                    }
+                }
                 if let Some(e) = passage.exemption {
                     let mut notice = notice(None, "A passage of this document".to_string(), &e);
                     notice.heading = "Part of this document is not published".to_string();
