@@ -671,3 +671,48 @@ fn a_re_saved_or_identical_copy_of_an_exempt_pdf_is_never_published() {
         &outcome,
     );
 }
+
+#[test]
+fn every_string_of_an_exempt_document_is_exempt_and_notices_are_checked() {
+    let appendix = format!("{D}/appendix-1.md");
+    // An exempt document's summary quoted in a public page.
+    let site = fixture("minimal");
+    replace(
+        &site.path().join(&appendix),
+        "label = \"Appendix 1\"\n",
+        "label = \"Appendix 1\"\nsummary = \"Zqxsummarygolf panel moderation notes\"\n",
+    );
+    append(
+        &site.path().join("content/pages/about.md"),
+        "\nThe zqxsummarygolf panel moderation notes are kept.\n",
+    );
+    let outcome = build(site.path());
+    let shown = printed(&outcome);
+    assert!(
+        shown.contains("content/pages/about.md: error: this public source contains text from the exempt source content/decisions/24-00001/appendix-1.md"),
+        "{shown}"
+    );
+    assert_eq!(outcome.files_written, 0);
+    assert_no_marker(
+        &["zqxsummarygolf"],
+        &files(&site.path().join("public")),
+        &files(&site.path().join("reports")),
+        &outcome,
+    );
+
+    // A notice's reason that repeats the exempt body: an error at the notice.
+    let site = fixture("minimal");
+    replace(
+        &site.path().join(&appendix),
+        "reason = \"It contains the prices that bidders offered.\"",
+        "reason = \"Quillfeather Reading Ventures offered the lowest hourly price of all four bidders\"",
+    );
+    let outcome = build(site.path());
+    let shown = printed(&outcome);
+    assert!(
+        shown.contains(&format!("{appendix}:5:36: error: this field is published"))
+            && shown.contains("this field is published"),
+        "{shown}"
+    );
+    assert_eq!(outcome.files_written, 0);
+}
