@@ -284,7 +284,7 @@ impl FingerprintsBuilder {
         if let Ok(text) = std::str::from_utf8(bytes) {
             self.add_exempt(source, text);
             if source.to_ascii_lowercase().ends_with(".csv") {
-                self.add_exempt_cells(si, text);
+                self.add_exempt_cells(source, text);
             }
         }
         // A PDF's words, so that a re-saved copy (other bytes, the same
@@ -302,15 +302,14 @@ impl FingerprintsBuilder {
     /// and each item of a list cell (`a;b`): short ones as values, long ones
     /// as shingles too, so that a quoted part of a cell is found, not only
     /// the whole of it. Quoted CSV cells are read as CSV reads them.
-    fn add_exempt_cells(&mut self, si: u32, text: &str) {
-        let source = self.sources[si as usize].clone();
+    fn add_exempt_cells(&mut self, source: &str, text: &str) {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
             .from_reader(text.as_bytes());
         for record in reader.records().flatten() {
             for cell in record.iter() {
-                self.add_exempt_cell(&source, cell, true);
+                self.add_exempt_cell(source, cell, true);
             }
         }
     }
