@@ -185,7 +185,7 @@ pub type Digest = [u8; 32];
 
 /// Bumped when the records' shape changes (the executable's hash changes
 /// then too; this is for a cache read by a build of the same source).
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Bytes of the checksum after each record: the first bytes of its blake3
 /// hash. A record whose checksum does not match is damaged, and it and the

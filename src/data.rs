@@ -35,6 +35,11 @@ struct SchemaFile {
     #[serde(default)]
     primary_key: Option<Spanned<String>>,
     columns: Vec<ColumnDecl>,
+    /// Names and figures this dataset publishes that an exempt source also
+    /// states (read by `visibility`, from the schema's text).
+    #[serde(default)]
+    #[allow(dead_code)]
+    public_facts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

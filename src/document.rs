@@ -228,6 +228,11 @@ pub struct DecisionFront {
     #[serde(default)]
     #[allow(dead_code)]
     personal_data_ok: Vec<String>,
+    /// Names and figures this document publishes that an exempt source also
+    /// states (read by `visibility`); each reviewed by a person.
+    #[serde(default)]
+    #[allow(dead_code)]
+    public_facts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -322,6 +327,11 @@ struct PaperFront {
     #[serde(default)]
     #[allow(dead_code)]
     personal_data_ok: Vec<String>,
+    /// Names and figures this document publishes that an exempt source also
+    /// states (read by `visibility`); each reviewed by a person.
+    #[serde(default)]
+    #[allow(dead_code)]
+    public_facts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -337,6 +347,11 @@ pub struct PageFront {
     #[serde(default)]
     #[allow(dead_code)]
     personal_data_ok: Vec<String>,
+    /// Names and figures this document publishes that an exempt source also
+    /// states (read by `visibility`); each reviewed by a person.
+    #[serde(default)]
+    #[allow(dead_code)]
+    public_facts: Vec<String>,
 }
 
 /// A report, EqIA or appendix after its own checks.

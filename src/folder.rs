@@ -206,18 +206,7 @@ fn check_sources(
             continue;
         };
         let blanked = visibility::blank_exempt_passages(text);
-        for leak in fingerprints.scan(path, blanked.as_bytes()) {
-            if leak.how == "unreadable" {
-                continue; // a PDF that cannot be read: an error of its own
-            }
-            overlaps.insert(crate::scan::Overlap {
-                public: leak.output,
-                line: 0,
-                column: 0,
-                notice: false,
-                exempt: leak.source,
-            });
-        }
+        overlaps.extend(fingerprints.check_source(path, &blanked, &[]));
     }
     for overlap in &overlaps {
         diagnostics.push(visibility::overlap_diagnostic(overlap));

@@ -27,6 +27,7 @@ pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
+pub mod facts;
 pub mod fence;
 pub mod folder;
 pub mod frontmatter;

@@ -23,6 +23,9 @@ use crate::visibility::{WithheldItem, WithholdingReport};
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub items: Vec<WithheldItem>,
+    /// Names and figures that public sources declare public though an
+    /// exempt source states them too (`public_facts`), for an officer to confirm.
+    pub declared_facts: Vec<crate::visibility::DeclaredFact>,
     /// Items whose `review_on` date has passed. Nothing is published because of it.
     pub review_overdue: Vec<WithheldItem>,
     /// The date the review dates were compared with: `Options::today`
@@ -43,6 +46,7 @@ pub struct Scanned {
     pub text_fingerprints: usize,
     pub value_fingerprints: usize,
     pub file_fingerprints: usize,
+    pub fact_fingerprints: usize,
 }
 
 impl Report {
@@ -62,9 +66,13 @@ impl Report {
             .filter(|i| i.review_on.as_deref().is_some_and(|d| d <= today.as_str()))
             .cloned()
             .collect();
-        let (text, values, files) = fingerprints.counts();
+        let (text, values, files, facts) = fingerprints.counts();
+        let mut declared_facts = withheld.declared_facts;
+        declared_facts.sort();
+        declared_facts.dedup();
         Report {
             items: withheld.items,
+            declared_facts,
             review_overdue,
             today,
             scanned: Scanned {
@@ -72,6 +80,7 @@ impl Report {
                 text_fingerprints: text,
                 value_fingerprints: values,
                 file_fingerprints: files,
+                fact_fingerprints: facts,
             },
             pdfs: Vec::new(),
             guard: guard::Summary::default(),
@@ -141,6 +150,12 @@ impl Report {
                 ));
             }
         }
+        if !self.declared_facts.is_empty() {
+            out.push_str("\nDeclared public (check each is meant to be published; an exempt source states it too):\n");
+            for d in &self.declared_facts {
+                out.push_str(&format!("- {} ({})\n", d.fact, d.source));
+            }
+        }
         out.push_str(&format!("\n{}\n", self.scanned_sentence()));
         if !self.pdfs.is_empty() {
             out.push_str("\nPublished PDFs: check these information fields before publishing:\n");
@@ -154,11 +169,12 @@ impl Report {
 
     fn scanned_sentence(&self) -> String {
         format!(
-            "Scanned {} output files for {} text fingerprints, {} values and {} files from exempt sources.",
+            "Scanned {} output files for {} text fingerprints, {} values, {} files and {} spellings of names and figures from exempt sources.",
             self.scanned.output_files,
             self.scanned.text_fingerprints,
             self.scanned.value_fingerprints,
-            self.scanned.file_fingerprints
+            self.scanned.file_fingerprints,
+            self.scanned.fact_fingerprints
         )
     }
 
@@ -239,6 +255,21 @@ impl Report {
                 )?;
             }
             h.write_str("</ul>\n")?;
+        }
+        h.write_str("<h2>Declared public</h2>\n")?;
+        if self.declared_facts.is_empty() {
+            h.write_str("<p>No public source declares a name or figure public.</p>\n")?;
+        } else {
+            h.write_str("<p>An exempt source states each of these names and figures too; the public source declares it public (<code>public_facts</code>). Check each is meant to be published.</p>\n<table>\n<caption>Names and figures declared public</caption>\n<thead><tr><th scope=\"col\">Name or figure</th><th scope=\"col\">Declared in</th></tr></thead>\n<tbody>\n")?;
+            for d in &self.declared_facts {
+                writeln!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td></tr>",
+                    crate::render::html_escape(&d.fact),
+                    crate::render::html_escape(&d.source)
+                )?;
+            }
+            h.write_str("</tbody>\n</table>\n")?;
         }
         h.write_str("<h2>Published PDFs</h2>\n")?;
         if self.pdfs.is_empty() {
@@ -341,6 +372,7 @@ pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
     let how = match leak.how {
         "file" => "this exempt file was copied to",
         "value" => "an exempt value from this source appears in",
+        "fact" => "a name or figure from this exempt source appears in",
         _ => "text from this exempt source appears in",
     };
     Diagnostic::error(&leak.source, format!("{how} the output file `{}`; nothing was published", leak.output))

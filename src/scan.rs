@@ -69,6 +69,11 @@ impl Hasher for Identity {
 }
 
 type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<Identity>>;
+/// A public source's path and text, and for a dataset where each row
+/// starts (byte offset in the text, line in the file).
+type PublicSource = (String, String, Vec<(usize, usize)>);
+/// A fact's spellings as words, each with whether output is scanned for it.
+type Spellings = Vec<(Vec<u64>, bool)>;
 type HashSetU64 = HashSet<u64, BuildHasherDefault<Identity>>;
 
 /// Collects exempt and public text while `visibility` walks the site.
@@ -86,11 +91,19 @@ pub struct FingerprintsBuilder {
     public_shingles: HashSetU64,
     /// Distinct public texts (many notices are worded alike).
     public_texts: HashSet<Vec<u64>>,
-    public_sources: Vec<(String, String)>,
+    /// Source, text, and for a dataset the byte offset in `text` where each
+    /// row starts with that row's line in the file (empty otherwise).
+    public_sources: Vec<PublicSource>,
     /// The fields of withholding notices a person wrote (label, public
     /// title, reason, public interest): published by design, so checked,
     /// never subtracted. Source, line, column, text.
     notices: Vec<(String, usize, usize, String)>,
+    /// Short facts of exempt sources ([`crate::facts`]), each with its source.
+    facts: Vec<(crate::facts::Fact, u32)>,
+    /// Words of text that is public by definition for facts: site.toml, the
+    /// glossary's terms, a schema's allowed values, and every entry of a
+    /// `public_facts` declaration. A fact found in one is not looked for.
+    fact_public: Vec<Vec<u64>>,
     /// Public files, checked by reading them again at the end rather than
     /// holding a copy of every one.
     public_files: Vec<String>,
@@ -125,6 +138,8 @@ impl std::fmt::Debug for FingerprintsBuilder {
             )
             .field("public_sources", &self.public_sources)
             .field("notices", &self.notices)
+            .field("facts", &self.facts)
+            .field("fact_public", &self.fact_public)
             .field("public_files", &self.public_files)
             .field("discard", &self.discard)
             .finish()
@@ -140,6 +155,8 @@ pub struct Overlap {
     pub column: usize,
     /// The text is a withholding notice's field, not a whole source.
     pub notice: bool,
+    /// What is shared is a short fact (a name or a figure), not a passage.
+    pub fact: bool,
     pub exempt: String,
 }
 
@@ -187,6 +204,13 @@ impl FingerprintsBuilder {
         self.public_texts.extend(other.public_texts);
         self.public_sources.extend(other.public_sources);
         self.notices.extend(other.notices);
+        self.facts.extend(
+            other
+                .facts
+                .into_iter()
+                .map(|(fact, si)| (fact, remap[si as usize])),
+        );
+        self.fact_public.extend(other.fact_public);
         self.public_files.extend(other.public_files);
     }
 
@@ -207,8 +231,30 @@ impl FingerprintsBuilder {
         if self.discard {
             return;
         }
+        // Not the file as written (site.toml is read as settings): a place
+        // in `text` is no place in the file, so what is found is the file's.
         self.public_sources
-            .push((source.to_string(), text.to_string()));
+            .push((source.to_string(), text.to_string(), vec![(0, 0)]));
+    }
+
+    /// A dataset's public cells as one source: `rows` gives, for the byte
+    /// offset in `text` where each row starts, that row's line in the file.
+    pub fn add_public_rows(&mut self, source: &str, text: &str, rows: Vec<(usize, usize)>) {
+        if self.discard {
+            return;
+        }
+        self.public_sources
+            .push((source.to_string(), text.to_string(), rows));
+    }
+
+    /// Text that is public by definition as far as short facts go (see
+    /// `fact_public`): a name or figure in it is not looked for.
+    pub fn add_fact_public(&mut self, text: &str) {
+        if self.discard || text.trim().is_empty() {
+            return;
+        }
+        self.fact_public
+            .push(words_at(text).into_iter().map(|(_, w)| w).collect());
     }
 
     /// A withholding notice's field that a person wrote, at `line`:`column`
@@ -231,10 +277,16 @@ impl FingerprintsBuilder {
     }
 
     pub fn add_exempt(&mut self, source: &str, text: &str) {
+        self.add_exempt_as(source, text, crate::facts::Mode::Text);
+    }
+
+    /// Exempt text, its short facts read as `mode` says.
+    fn add_exempt_as(&mut self, source: &str, text: &str, mode: crate::facts::Mode) {
         if self.discard {
             return;
         }
         let si = self.source(source);
+        self.add_facts(si, text, mode);
         let views: &[u8] = if text.contains('<') {
             &[ALL, OUTSIDE, JOINED]
         } else {
@@ -257,7 +309,16 @@ impl FingerprintsBuilder {
             return;
         }
         let si = self.source(source);
+        self.add_facts(si, value, crate::facts::Mode::Value);
         self.add_value_words(word_hashes(value, false), si, value);
+    }
+
+    fn add_facts(&mut self, si: u32, text: &str, mode: crate::facts::Mode) {
+        self.facts.extend(
+            crate::facts::extract(text, mode)
+                .into_iter()
+                .map(|fact| (fact, si)),
+        );
     }
 
     fn add_value_words(&mut self, words: Vec<u64>, si: u32, text: &str) {
@@ -319,10 +380,11 @@ impl FingerprintsBuilder {
         if self.discard {
             return;
         }
-        self.add_exempt(source, cell);
+        let value = crate::facts::Mode::Value;
+        self.add_exempt_as(source, cell, value);
         if list && cell.contains(';') {
             for item in cell.split(';') {
-                self.add_exempt(source, item.trim());
+                self.add_exempt_as(source, item.trim(), value);
             }
         }
     }
@@ -347,6 +409,8 @@ impl FingerprintsBuilder {
             public_texts,
             public_sources,
             notices,
+            mut facts,
+            fact_public,
             public_files,
             ..
         } = self;
@@ -359,31 +423,76 @@ impl FingerprintsBuilder {
             .iter()
             .flat_map(|words| matcher.all_matches(words))
             .collect();
-        let values: Vec<(Vec<u64>, u32)> = values
+        let mut values: Vec<(Vec<u64>, u32)> = values
             .into_iter()
             .enumerate()
             .filter(|(i, _)| !public_hits.contains(i))
             .map(|(_, v)| v)
             .collect();
+        // Each fact once (named by the first source, in name order), in
+        // every spelling; one found in public-by-definition text is dropped.
+        facts.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| sources[a.1 as usize].cmp(&sources[b.1 as usize]))
+        });
+        facts.dedup_by(|a, b| a.0 == b.0);
+        let spelt: Vec<(Spellings, u32)> = facts
+            .iter()
+            .map(|(fact, si)| {
+                let spellings = crate::facts::spellings(fact)
+                    .into_iter()
+                    .map(|spelling| {
+                        let words: Vec<u64> =
+                            words_at(&spelling).into_iter().map(|(_, w)| w).collect();
+                        // Output is read without `%`, and a short spelling
+                        // proves nothing there.
+                        let in_output = !words.contains(&PERCENT)
+                            && spelling.chars().filter(|c| c.is_alphanumeric()).count()
+                                >= MIN_VALUE_CHARS;
+                        (words, in_output)
+                    })
+                    .filter(|(words, _)| !words.is_empty())
+                    .collect();
+                (spellings, *si)
+            })
+            .collect();
+        let every: Vec<(Vec<u64>, u32)> = spelt
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (spellings, _))| {
+                spellings.iter().map(move |(w, _)| (w.clone(), i as u32))
+            })
+            .collect();
+        let every_matcher = ValueMatcher::new(&every);
+        let public_facts: HashSet<u32> = public_texts
+            .iter()
+            .chain(&fact_public)
+            .flat_map(|words| every_matcher.all_matches(words))
+            .map(|v| every[v].1)
+            .collect();
+        let first_fact = values.len();
+        let mut located = Vec::new();
+        for (i, (spellings, si)) in spelt.into_iter().enumerate() {
+            if public_facts.contains(&(i as u32)) {
+                continue;
+            }
+            for (words, in_output) in spellings {
+                if in_output {
+                    values.push((words.clone(), si));
+                }
+                located.push((words, si));
+            }
+        }
         let fingerprints = Fingerprints {
             matcher: ValueMatcher::new(&values),
             values,
+            first_fact,
+            facts: ValueMatcher::new(&located),
+            fact_sources: located.iter().map(|(_, si)| *si).collect(),
+            percent_facts: located.iter().any(|(w, _)| w.contains(&PERCENT)),
             sources,
             shingles: ShingleSet::new(shingles),
             files,
-        };
-        let overlap = |path: &str, text: &str| -> Vec<Overlap> {
-            fingerprints
-                .scan(path, text.as_bytes())
-                .into_iter()
-                .map(|leak| Overlap {
-                    public: leak.output,
-                    line: 0,
-                    column: 0,
-                    notice: false,
-                    exempt: leak.source,
-                })
-                .collect()
         };
         use rayon::prelude::*;
         let mut overlaps: Vec<Overlap> = public_files
@@ -391,24 +500,70 @@ impl FingerprintsBuilder {
             .flat_map_iter(|path| {
                 // Read again; a file that vanished since is caught by the next build.
                 let text = std::fs::read_to_string(root.join(path)).unwrap_or_default();
-                overlap(path, &crate::visibility::blank_exempt_passages(&text))
+                fingerprints.check_source(
+                    path,
+                    &crate::visibility::blank_exempt_passages(&text),
+                    &[],
+                )
             })
             .collect();
-        for (path, text) in &public_sources {
-            overlaps.extend(overlap(path, text));
+        for (path, text, rows) in &public_sources {
+            overlaps.extend(fingerprints.check_source(path, text, rows));
         }
         for (path, line, column, text) in &notices {
-            overlaps.extend(overlap(path, text).into_iter().map(|o| Overlap {
-                line: *line,
-                column: *column,
-                notice: true,
-                ..o
-            }));
+            overlaps.extend(
+                fingerprints
+                    .check_source(path, text, &[])
+                    .into_iter()
+                    .map(|o| Overlap {
+                        line: *line,
+                        column: *column,
+                        notice: true,
+                        ..o
+                    }),
+            );
         }
         overlaps.sort();
         overlaps.dedup();
         (fingerprints, overlaps)
     }
+}
+
+/// The hash of `%` read as a word (by [`words_at`] only).
+const PERCENT: u64 = 0x25_u64.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5045_5243_454E_5421;
+
+/// The words of `text` as the scan reads them in the view of every word
+/// (with no markup or character references to read), each with the byte
+/// offset it starts at; `%` is read as a word of its own, so that a
+/// percentage is found in a source.
+pub(crate) fn words_at(text: &str) -> Vec<(usize, u64)> {
+    let mut out = Vec::new();
+    let mut word = Fnv::START;
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        fold(c, &mut |folded| match folded {
+            Folded::Letter(l) => {
+                start.get_or_insert(i);
+                let mut buf = [0u8; 4];
+                for &b in l.encode_utf8(&mut buf).as_bytes() {
+                    word = Fnv::step(word, b);
+                }
+            }
+            Folded::Break(b) => {
+                if let Some(s) = start.take() {
+                    out.push((s, Fnv(word).finish()));
+                    word = Fnv::START;
+                }
+                if b == '%' {
+                    out.push((i, PERCENT));
+                }
+            }
+        });
+    }
+    if let Some(s) = start {
+        out.push((s, Fnv(word).finish()));
+    }
+    out
 }
 
 /// Bytes read as UTF-8 piece by piece, exactly as [`String::from_utf8_lossy`]
@@ -483,17 +638,17 @@ impl ValueMatcher {
         }
     }
 
-    /// The first of [`ValueMatcher::matches`], found with plain loops (the
-    /// scan finds it as a stream, with [`ValueStream`]).
+    /// The first of [`ValueMatcher::matches`] that `which` takes, found
+    /// with plain loops (the scan finds it as a stream, with [`ValueStream`]).
     #[cfg(test)]
-    fn first_match(&self, words: &[u64]) -> Option<usize> {
+    fn first_match(&self, words: &[u64], which: impl Fn(usize) -> bool) -> Option<usize> {
         if self.by_first.is_empty() {
             return None;
         }
         for (at, w) in words.iter().enumerate() {
             if let Some(candidates) = self.by_first.get(w) {
                 for &v in candidates {
-                    if words[at..].starts_with(&self.sequences[v]) {
+                    if which(v) && words[at..].starts_with(&self.sequences[v]) {
                         return Some(v);
                     }
                 }
@@ -560,9 +715,17 @@ impl ShingleSet {
 pub struct Fingerprints {
     sources: Vec<String>,
     shingles: ShingleSet,
+    /// Exempt values, then (from `first_fact`) the spellings of short
+    /// facts that output is scanned for.
     values: Vec<(Vec<u64>, u32)>,
+    first_fact: usize,
     matcher: ValueMatcher,
     files: Vec<(u64, usize, u32)>,
+    /// Every spelling of every short fact, `%` included, with its source:
+    /// where a public source states one ([`Fingerprints::check_source`]).
+    facts: ValueMatcher,
+    fact_sources: Vec<u32>,
+    percent_facts: bool,
 }
 
 impl Fingerprints {
@@ -605,6 +768,16 @@ impl Fingerprints {
             buf.extend_from_slice(&si.to_le_bytes());
         }
         add(&buf);
+        buf.clear();
+        buf.extend_from_slice(&(self.first_fact as u64).to_le_bytes());
+        for (words, si) in self.facts.sequences.iter().zip(&self.fact_sources) {
+            buf.extend_from_slice(&(words.len() as u64).to_le_bytes());
+            for w in words {
+                buf.extend_from_slice(&w.to_le_bytes());
+            }
+            buf.extend_from_slice(&si.to_le_bytes());
+        }
+        add(&buf);
         *h.finalize().as_bytes()
     }
 }
@@ -616,15 +789,108 @@ pub struct Leak {
     pub output: String,
     /// The exempt source it came from.
     pub source: String,
-    /// How it was found: `text`, `value`, `file`, or `unreadable` (a compressed
-    /// file that could not be opened, so could not be scanned).
+    /// How it was found: `text`, `value`, `fact` (a short name or figure,
+    /// [`crate::facts`]), `file`, or `unreadable` (a compressed file that
+    /// could not be opened, so could not be scanned).
     pub how: &'static str,
 }
 
 impl Fingerprints {
-    /// How many things the scan looks for, for the report.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        (self.shingles.map.len(), self.values.len(), self.files.len())
+    /// How many things the scan looks for, for the report: shingles,
+    /// values, files and short facts' spellings.
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        (
+            self.shingles.map.len(),
+            self.first_fact,
+            self.files.len(),
+            self.facts.sequences.len(),
+        )
+    }
+
+    /// Exempt material in a public source's text (a passage, a value, a
+    /// file, or a short fact, each once), at the place it is when that can
+    /// be found. `rows` gives a dataset's row lines (see
+    /// [`FingerprintsBuilder::add_public_rows`]; line 0 is no place);
+    /// when it is empty places are
+    /// worked out from `text`.
+    pub fn check_source(&self, path: &str, text: &str, rows: &[(usize, usize)]) -> Vec<Overlap> {
+        let mut out = Vec::new();
+        let mut fact_found = Vec::new();
+        for leak in self.scan(path, text.as_bytes()) {
+            match leak.how {
+                "unreadable" => {} // a PDF that cannot be read: an error of its own
+                "fact" => fact_found.push(leak.source),
+                _ => out.push(Overlap {
+                    public: path.to_string(),
+                    line: 0,
+                    column: 0,
+                    notice: false,
+                    fact: false,
+                    exempt: leak.source,
+                }),
+            }
+        }
+        if !fact_found.is_empty() || !out.is_empty() || (self.percent_facts && text.contains('%')) {
+            let located = self.locate_facts(text);
+            if located.is_empty() {
+                // Found as the output scan reads text, not placed: the file.
+                let known: Vec<String> = out.iter().map(|o| o.exempt.clone()).collect();
+                for exempt in fact_found.into_iter().filter(|e| !known.contains(e)) {
+                    out.push(Overlap {
+                        public: path.to_string(),
+                        line: 0,
+                        column: 0,
+                        notice: false,
+                        fact: true,
+                        exempt,
+                    });
+                }
+            }
+            // A source whose text or values are found says it already.
+            let known: Vec<String> = out.iter().map(|o| o.exempt.clone()).collect();
+            let located: Vec<(usize, u32)> = located
+                .into_iter()
+                .filter(|(_, si)| !known.contains(&self.sources[*si as usize]))
+                .collect();
+            for (offset, si) in located {
+                let (line, column) = match rows.iter().rposition(|(start, _)| *start <= offset) {
+                    Some(r) => (rows[r].1, 1),
+                    None if !rows.is_empty() => (0, 0),
+                    None => {
+                        let p = crate::diagnostics::Position::of_offset(text, offset);
+                        (p.line, p.column)
+                    }
+                };
+                out.push(Overlap {
+                    public: path.to_string(),
+                    line,
+                    column,
+                    notice: false,
+                    fact: true,
+                    exempt: self.sources[si as usize].clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Where each short fact first is in `text`: byte offset and source.
+    fn locate_facts(&self, text: &str) -> Vec<(usize, u32)> {
+        if self.facts.by_first.is_empty() {
+            return Vec::new();
+        }
+        let words = words_at(text);
+        let hashes: Vec<u64> = words.iter().map(|(_, w)| *w).collect();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (at, (offset, w)) in words.iter().enumerate() {
+            for &v in self.facts.by_first.get(w).into_iter().flatten() {
+                if hashes[at..].starts_with(&self.facts.sequences[v]) && seen.insert(v) {
+                    out.push((*offset, self.fact_sources[v]));
+                }
+            }
+        }
+        out
     }
 
     /// Scans one output file (a gzip file is opened and its contents scanned).
@@ -808,6 +1074,14 @@ impl<'a> ScanStream<'a> {
         found.extend(self.views.finish(self.markup));
         found.sort();
         found.dedup();
+        // A short fact says nothing more where its source's text or values
+        // are found too.
+        let sources: Vec<u32> = found
+            .iter()
+            .filter(|(_, how)| *how != "fact")
+            .map(|(si, _)| *si)
+            .collect();
+        found.retain(|(si, how)| *how != "fact" || !sources.contains(si));
         found
             .into_iter()
             .map(|(si, how)| Leak {
@@ -855,7 +1129,7 @@ impl<'a> View<'a> {
             window: Window::default(),
             hit: None,
             found: None,
-            values: ValueStream::new(&f.matcher),
+            values: ValueStream::new(&f.matcher, f.first_fact),
         }
     }
 }
@@ -960,9 +1234,9 @@ impl<'a> Views<'a> {
             .chain(self.joined);
         for view in views {
             found.extend(view.found.map(|si| (si, "text")));
-            if let Some(v) = view.values.finish() {
-                found.push((self.f.values[v].1, "value"));
-            }
+            let (value, fact) = view.values.finish();
+            found.extend(value.map(|v| (self.f.values[v].1, "value")));
+            found.extend(fact.map(|v| (self.f.values[v].1, "fact")));
         }
         found
     }
@@ -1011,26 +1285,34 @@ impl Window {
 }
 
 /// [`ValueMatcher::first_match`] over a stream of words: each start is
-/// tried once the longest value could have been read from it.
+/// tried once the longest value could have been read from it. Values from
+/// `first_fact` on are short facts' spellings: the first of those is kept
+/// apart, and the stream goes on for a value.
 #[derive(Clone)]
 struct ValueStream<'a> {
     matcher: &'a ValueMatcher,
+    first_fact: usize,
     /// Words from the next start to try on.
     pending: std::collections::VecDeque<u64>,
     found: Option<usize>,
+    fact: Option<usize>,
 }
 
 impl<'a> ValueStream<'a> {
-    fn new(matcher: &'a ValueMatcher) -> ValueStream<'a> {
+    fn new(matcher: &'a ValueMatcher, first_fact: usize) -> ValueStream<'a> {
         ValueStream {
             matcher,
+            first_fact,
             pending: std::collections::VecDeque::with_capacity(matcher.longest),
             found: None,
+            fact: None,
         }
     }
 
     fn push(&mut self, word: u64) {
-        if self.found.is_some() || self.matcher.by_first.is_empty() {
+        let done = self.found.is_some()
+            && (self.fact.is_some() || self.first_fact == self.matcher.sequences.len());
+        if done || self.matcher.by_first.is_empty() {
             return;
         }
         self.pending.push_back(word);
@@ -1050,19 +1332,26 @@ impl<'a> ValueStream<'a> {
                 if sequence.len() <= self.pending.len()
                     && sequence.iter().zip(&self.pending).all(|(a, b)| a == b)
                 {
-                    self.found = Some(v);
-                    return;
+                    if v < self.first_fact {
+                        self.found.get_or_insert(v);
+                    } else {
+                        self.fact.get_or_insert(v);
+                    }
+                    if self.found.is_some() && self.fact.is_some() {
+                        return;
+                    }
                 }
             }
         }
         self.pending.pop_front();
     }
 
-    fn finish(mut self) -> Option<usize> {
-        while self.found.is_none() && !self.pending.is_empty() {
+    /// The first value found, and the first fact.
+    fn finish(mut self) -> (Option<usize>, Option<usize>) {
+        while (self.found.is_none() || self.fact.is_none()) && !self.pending.is_empty() {
             self.try_first();
         }
-        self.found
+        (self.found, self.fact)
     }
 }
 
@@ -2050,6 +2339,74 @@ mod tests {
     }
 
     #[test]
+    fn words_at_reads_the_words_the_scan_reads() {
+        for text in random_texts(5_000, 11) {
+            // The view of every word, where there is no markup or reference to read.
+            if text.contains(['<', '>', '&']) {
+                continue;
+            }
+            let at: Vec<u64> = words_at(&text)
+                .into_iter()
+                .filter(|(_, w)| *w != PERCENT)
+                .map(|(_, w)| w)
+                .collect();
+            assert_eq!(at, word_hashes(&text, false), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn short_facts_are_found_in_any_common_format_and_placed_in_sources() {
+        let f = prints(
+            "Lanternwick Story Trust came second at £1,412,650 with 71.3% on quality.",
+            &[],
+            "",
+        );
+        for output in [
+            "<p>LANTERNWICK <b>story</b> trust</p>",
+            "<td>1412650.00</td>",
+            "1 412 650",
+            "71.3 per cent",
+        ] {
+            let leaks = f.scan("x.html", output.as_bytes());
+            assert_eq!(leaks.len(), 1, "{output}");
+            assert_eq!(leaks[0].how, "fact", "{output}");
+        }
+        // `%` is read only in sources, where the fact is placed.
+        assert!(f.scan("x.html", b"71.3%").is_empty());
+        let found = f.check_source(
+            "content/p.md",
+            "One line.\nIt scored 71.3 % overall.\n",
+            &[],
+        );
+        assert_eq!(
+            (found[0].line, found[0].column, found[0].fact),
+            (2, 11, true)
+        );
+        // A dataset's cells are placed at their row's line.
+        let text = "P001\nOther\nP002\nlanternwick story trust\n";
+        let found = f.check_source("data/p.csv", text, &[(0, 2), (11, 7)]);
+        assert_eq!((found[0].line, found[0].column), (7, 1));
+        // Nothing else is.
+        assert!(
+            f.scan("x.html", b"Story time at the trust, 1412 people, 650 books")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn declared_and_public_by_definition_facts_are_not_looked_for() {
+        let mut b = FingerprintsBuilder::default();
+        b.add_exempt(
+            "content/a.md",
+            "The bids from Lanternwick Story Trust and Marsh Owl Club came in.",
+        );
+        b.add_fact_public("Lanternwick Story Trust");
+        let (f, _) = b.finish(std::path::Path::new("."));
+        assert!(f.scan("x.html", b"lanternwick story trust").is_empty());
+        assert_eq!(f.scan("x.html", b"marsh owl club")[0].how, "fact");
+    }
+
+    #[test]
     fn values_match_as_whole_words() {
         let f = prints("", &["63.47", "72", "Secret Trading Ltd"], "Public 12.50.");
         assert_eq!(f.scan("x.csv", b"P001,Name,63.47\n").len(), 1);
@@ -2294,12 +2651,21 @@ mod tests {
             if let Some(si) = shingles(&words).find_map(|s| f.shingles.map.get(&s)) {
                 found.push((*si, "text"));
             }
-            if let Some(v) = f.matcher.first_match(&words) {
+            if let Some(v) = f.matcher.first_match(&words, |v| v < f.first_fact) {
                 found.push((f.values[v].1, "value"));
+            }
+            if let Some(v) = f.matcher.first_match(&words, |v| v >= f.first_fact) {
+                found.push((f.values[v].1, "fact"));
             }
         }
         found.sort();
         found.dedup();
+        let sources: Vec<u32> = found
+            .iter()
+            .filter(|(_, how)| *how != "fact")
+            .map(|(si, _)| *si)
+            .collect();
+        found.retain(|(si, how)| *how != "fact" || !sources.contains(si));
         found
     }
 
@@ -2644,12 +3010,15 @@ mod tests {
         for text in random_texts(2_000, 5) {
             let words = word_hashes(&text, false);
             assert_eq!(
-                matcher.first_match(&words),
+                matcher.first_match(&words, |_| true),
                 matcher.all_matches(&words).next(),
                 "{text:?}"
             );
         }
-        assert_eq!(ValueMatcher::new(&[]).first_match(&[1, 2, 3]), None);
+        assert_eq!(
+            ValueMatcher::new(&[]).first_match(&[1, 2, 3], |_| true),
+            None
+        );
     }
 
     #[test]

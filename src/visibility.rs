@@ -755,6 +755,20 @@ impl WithheldItem {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WithholdingReport {
     pub items: Vec<WithheldItem>,
+    /// Short facts (names, figures) that public sources declare public in
+    /// `public_facts`, though an exempt source states them too: each is
+    /// for an officer to confirm.
+    #[serde(default)]
+    pub declared_facts: Vec<DeclaredFact>,
+}
+
+/// One entry of a public source's `public_facts`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DeclaredFact {
+    /// The public source that declares it.
+    pub source: String,
+    /// As written there.
+    pub fact: String,
 }
 
 /// What `separate` returns.
@@ -818,6 +832,17 @@ fn separate_one(
     let number = front.number.get_ref().clone();
     let record = &bundle.record;
     refuse_fences_in_front_matter(record, diagnostics);
+    declare_facts(record, &mut report, &mut prints, diagnostics);
+    // Who decides, with whom, where and for which divisions is published by
+    // law: a name in these is public wherever else it is written.
+    for named in std::iter::once(&front.decision_maker)
+        .chain(&front.decision_maker_name)
+        .chain(&front.in_consultation_with)
+        .chain(&front.electoral_divisions)
+        .chain(front.pathway.iter().map(|step| &step.body))
+    {
+        prints.add_fact_public(named);
+    }
     let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
     public_sources.push(record.path.clone());
     check_public_scripts(record, &body, diagnostics);
@@ -833,6 +858,7 @@ fn separate_one(
                 // label and public title (checked, as the notice is public).
                 prints.add_exempt(&doc.path, doc.body());
                 fingerprint_exempt_front(doc, &mut prints);
+                refuse_declared_facts(doc, diagnostics);
                 check_notice_scripts(doc, diagnostics);
                 if let Some(title) = &paper.title {
                     prints.add_exempt_value(&doc.path, title);
@@ -865,6 +891,10 @@ fn separate_one(
                 papers.push(PublicPaper::Withheld(Box::new(notice)));
             }
             Status::Public => {
+                declare_facts(doc, &mut report, &mut prints, diagnostics);
+                if let Some(meeting) = &paper.meeting {
+                    prints.add_fact_public(&meeting.body);
+                }
                 let body = cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
                 public_sources.push(doc.path.clone());
                 check_public_scripts(doc, &body, diagnostics);
@@ -987,10 +1017,20 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         templates,
     } = site;
 
-    prints.add_public_source(
-        crate::config::FILE,
-        &toml::to_string(&config).unwrap_or_default(),
-    );
+    // The council's own settings: checked for exempt passages and values.
+    // The names it goes by and its address are public by definition as far
+    // as names and figures go (not its free text, such as the tagline).
+    let settings = toml::to_string(&config).unwrap_or_default();
+    prints.add_public_source(crate::config::FILE, &settings);
+    for named in [
+        &config.title,
+        &config.organisation.name,
+        &config.contact.team,
+        &config.contact.address,
+        &config.licence.name,
+    ] {
+        prints.add_fact_public(named);
+    }
 
     let mut public_pages = Vec::new();
     for page in pages {
@@ -999,6 +1039,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             unreachable!("pages are checked to be pages")
         };
         refuse_fences_in_front_matter(doc, diagnostics);
+        declare_facts(doc, &mut report, &mut prints, diagnostics);
         let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
         prints.add_public_file(&doc.path);
         check_public_scripts(doc, &body, diagnostics);
@@ -1014,7 +1055,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
 
     let public_datasets = datasets
         .into_iter()
-        .map(|ds| separate_dataset(ds, &mut report, &mut prints))
+        .map(|ds| separate_dataset(ds, &mut report, &mut prints, diagnostics))
         .collect();
 
     Separated {
@@ -1050,6 +1091,7 @@ impl Separated {
     ) {
         self.public.decisions.push(listing);
         self.report.items.extend(report.items);
+        self.report.declared_facts.extend(report.declared_facts);
         self.prints.merge(prints);
     }
 
@@ -1070,7 +1112,18 @@ impl Separated {
 
 /// The error for a public source that contains exempt text.
 pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
-    let d = if overlap.notice {
+    let declare = if overlap.public.ends_with(".csv") {
+        "the dataset's schema"
+    } else {
+        "this document's front matter"
+    };
+    let d = if overlap.fact && overlap.notice {
+        Diagnostic::error(&overlap.public, format!("this field is published (it says what is withheld, or names it), and it states a name or figure from the exempt source {}", overlap.exempt))
+            .help("a notice or title says what is held back and why, never what it says: reword this field so that it names no one and gives no figure from what is withheld")
+    } else if overlap.fact {
+        Diagnostic::error(&overlap.public, format!("this public source states a name or figure that the exempt source {} also states", overlap.exempt))
+            .help(format!("remove it here, or, if it is legitimately public (a total the public report states, a company's registered name), declare it as written in {declare}: `public_facts = [\"...\"]`, which the withholding report lists for an officer to check"))
+    } else if overlap.notice {
         Diagnostic::error(&overlap.public, format!("this field is published (it says what is withheld, or names it), and it repeats text from the exempt source {}", overlap.exempt))
             .help("a notice or title says what is held back and why, never what it says: reword this field so that it shares no text with what is withheld")
     } else {
@@ -1130,6 +1183,7 @@ fn separate_dataset(
     ds: Dataset,
     report: &mut WithholdingReport,
     prints: &mut FingerprintsBuilder,
+    diagnostics: &mut Diagnostics,
 ) -> PublicDataset {
     let mut keep = Vec::new();
     let mut columns = Vec::new();
@@ -1166,6 +1220,19 @@ fn separate_dataset(
         ) {
             let at = Position::of_offset(&ds.schema_text, field.offset);
             prints.add_notice(&ds.schema_path, at.line, at.column, &field.value);
+        } else if field.path == "columns.values" {
+            // The council's own list of what a cell may say.
+            prints.add_fact_public(&field.value);
+        } else if field.path == "public_facts" {
+            let at = Position::of_offset(&ds.schema_text, field.offset);
+            declare_fact(
+                &ds.schema_path,
+                at,
+                &field.value,
+                report,
+                prints,
+                diagnostics,
+            );
         }
     }
     let rows: Vec<Vec<String>> = ds
@@ -1174,13 +1241,25 @@ fn separate_dataset(
         .map(|row| keep.iter().map(|&i| row.cells[i].clone()).collect())
         .collect();
     let mut public_text = String::new();
-    for row in &rows {
+    let mut row_lines = Vec::with_capacity(rows.len());
+    for (row, source_row) in rows.iter().zip(&ds.rows) {
+        row_lines.push((public_text.len(), source_row.line));
         for cell in row {
             public_text.push_str(cell);
             public_text.push('\n');
         }
     }
-    prints.add_public_source(&ds.csv_path, &public_text);
+    prints.add_public_rows(&ds.csv_path, &public_text, row_lines);
+    if ds.name == "glossary" {
+        // The site's own terms of art are public by definition.
+        for (c, column) in columns.iter().enumerate() {
+            if matches!(column.name.as_str(), "term" | "abbreviation") {
+                for row in &rows {
+                    prints.add_fact_public(&row[c]);
+                }
+            }
+        }
+    }
     PublicDataset {
         name: ds.name,
         title: ds.title,
@@ -1275,6 +1354,71 @@ fn fingerprint_exempt_front(doc: &Document, prints: &mut FingerprintsBuilder) {
             prints.add_notice(&doc.path, at.line, at.column, &s.value);
         } else if !names_a_thing(&s.path) {
             prints.add_exempt(&doc.path, &s.value);
+        }
+    }
+}
+
+/// The entries of a public document's `public_facts`: names and figures it
+/// publishes that an exempt source states too.
+fn declare_facts(
+    doc: &Document,
+    report: &mut WithholdingReport,
+    prints: &mut FingerprintsBuilder,
+    diagnostics: &mut Diagnostics,
+) {
+    let Ok(split) = crate::frontmatter::split(&doc.text) else {
+        return;
+    };
+    for s in crate::frontmatter::strings(split.front_matter) {
+        if s.path == "public_facts" {
+            let at = Position::of_offset(&doc.text, split.front_matter_offset + s.offset);
+            declare_fact(&doc.path, at, &s.value, report, prints, diagnostics);
+        }
+    }
+}
+
+/// One `public_facts` entry at `at` in `source`: it must be one figure,
+/// percentage or postcode, or a name. Its words are public by definition
+/// for the short-fact check (every fact in it is dropped), and it is listed
+/// in the report for an officer to see.
+fn declare_fact(
+    source: &str,
+    at: Position,
+    entry: &str,
+    report: &mut WithholdingReport,
+    prints: &mut FingerprintsBuilder,
+    diagnostics: &mut Diagnostics,
+) {
+    match crate::facts::declared(entry) {
+        Ok(_) => {
+            prints.add_fact_public(entry);
+            report.declared_facts.push(DeclaredFact {
+                source: source.to_string(),
+                fact: entry.trim().to_string(),
+            });
+        }
+        Err(why) => diagnostics.push(
+            Diagnostic::error(source, format!("this `public_facts` entry is not one name or figure: {why}"))
+                .at(at)
+                .help("list each name or figure that is published here and also stated in an exempt source as its own entry, for example `public_facts = [\"£1,000,000\", \"Oakwood Care Ltd\"]`"),
+        ),
+    }
+}
+
+/// An exempt document's `public_facts` is refused: nothing in it is
+/// published, so it can declare nothing public. The entry is not quoted.
+fn refuse_declared_facts(doc: &Document, diagnostics: &mut Diagnostics) {
+    let Ok(split) = crate::frontmatter::split(&doc.text) else {
+        return;
+    };
+    for s in crate::frontmatter::strings(split.front_matter) {
+        if s.path == "public_facts" {
+            let at = Position::of_offset(&doc.text, split.front_matter_offset + s.offset);
+            diagnostics.push(
+                Diagnostic::error(&doc.path, "an exempt document cannot declare names or figures public (`public_facts`): everything it says is withheld")
+                    .at(at)
+                    .help("remove `public_facts` here; declare a name or figure in the front matter of the public document that publishes it"),
+            );
         }
     }
 }

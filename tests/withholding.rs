@@ -716,3 +716,83 @@ fn every_string_of_an_exempt_document_is_exempt_and_notices_are_checked() {
     );
     assert_eq!(outcome.files_written, 0);
 }
+
+#[test]
+fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_listed() {
+    let appendix = format!("{D}/appendix-1.md");
+    let report = format!("{D}/report.md");
+    let plant = |site: &Path| {
+        append(
+            &site.join(&appendix),
+            "\nThe bid from Lanternwick Story Trust came second, at £1,412,650 over three years.\n",
+        );
+        append(
+            &site.join(&report),
+            "\nThe runner-up, lanternwick story trust, asked for 1,412,650 pounds.\n",
+        );
+    };
+    // Undeclared: an error at each place in the public report, naming the
+    // exempt source but never the fact.
+    let site = fixture("minimal");
+    plant(site.path());
+    let outcome = build(site.path());
+    let shown = printed(&outcome);
+    for column in [16, 51] {
+        assert!(
+            shown.contains(&format!("{report}:15:{column}: error: this public source states a name or figure that the exempt source {appendix} also states")),
+            "{shown}"
+        );
+    }
+    assert!(shown.contains("public_facts"), "{shown}");
+    assert_eq!(outcome.files_written, 0);
+    assert_no_marker(
+        &["lanternwick", "1,412,650"],
+        &files(&site.path().join("public")),
+        &files(&site.path().join("reports")),
+        &outcome,
+    );
+
+    // Declared in the public report: published, and listed for an officer.
+    let site = fixture("minimal");
+    plant(site.path());
+    replace(
+        &site.path().join(&report),
+        "kind = \"report\"\n",
+        "kind = \"report\"\npublic_facts = [\"Lanternwick Story Trust\", \"£1,412,650\"]\n",
+    );
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let json = std::fs::read_to_string(site.path().join("reports/withholding.json")).unwrap();
+    let html = std::fs::read_to_string(site.path().join("reports/withholding.html")).unwrap();
+    let declared: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let declared = declared["declared_facts"].as_array().unwrap();
+    for fact in ["Lanternwick Story Trust", "£1,412,650"] {
+        assert!(
+            declared.contains(&serde_json::json!({ "source": report, "fact": fact })),
+            "{json}"
+        );
+        assert!(html.contains(fact), "{html}");
+    }
+    let output = files(&site.path().join("public"));
+    assert!(!files_containing(&output, "lanternwick story trust").is_empty());
+
+    // A declaration covers only what it declares: another exempt figure
+    // stated in public is still refused.
+    append(
+        &site.path().join(&appendix),
+        "\nIts quality score was 71.3%.\n",
+    );
+    append(
+        &site.path().join("content/pages/about.md"),
+        "\nOne bidder scored 71.3 per cent.\n",
+    );
+    let outcome = build(site.path());
+    let shown = printed(&outcome);
+    assert!(
+        shown.contains(
+            "content/pages/about.md:9:19: error: this public source states a name or figure"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("71.3"), "{shown}");
+}

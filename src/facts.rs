@@ -1,0 +1,1013 @@
+//! Short exempt facts: the figures, percentages, postcodes and names in an
+//! exempt source, which a shingle of eight words never sees. The most
+//! sensitive parts of an award report are short (a bidder's name, a price,
+//! a score), so each is looked for on its own, in any common formatting.
+//!
+//! - [`extract`] finds them in exempt text: amounts of money of four or more
+//!   digits, other numbers of four or more significant digits (not years,
+//!   not dates, not references glued to letters or slashes), percentages
+//!   (not round ones), UK postcodes, and runs of two or more capitalised
+//!   words that are not a sentence's opening words nor made only of the
+//!   council's everyday words ([`COMMON`]).
+//! - [`spellings`] says how each may be written (`£1,412,650`, `1412650`,
+//!   `1,412,650.00`; a name in any case and spacing, with or without
+//!   `Ltd`), for the scan to look for in public sources and output.
+//! - [`declared`] reads an entry of a public source's `public_facts`: a
+//!   fact that is legitimately public (a total the public report states, a
+//!   company's registered name), listed in the withholding report.
+//!
+//! A fact is never shown in a message: only the exempt source is named.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    Number,
+    Percentage,
+    Postcode,
+    Name,
+}
+
+/// A fact, by its canonical form: digits without grouping (`1412650`,
+/// `63.47`), a postcode in capitals without its space (`ME141XX`), or a
+/// name's words in lower case joined by spaces, without a leading `the` or
+/// a company suffix (`orchard lane friends club`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Fact {
+    pub kind: Kind,
+    pub key: String,
+}
+
+/// Digits a figure needs to be a fact: `£250` or a score of `72` is too
+/// likely to appear by chance to be evidence of anything.
+pub const MIN_DIGITS: usize = 4;
+
+/// Whether the opening words of a sentence are read as a name (in a value
+/// such as a cell or a title they are; in running text a capital there
+/// proves nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Text,
+    Value,
+}
+
+/// The distinctive short facts of exempt text.
+pub fn extract(text: &str, mode: Mode) -> Vec<Fact> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    for n in numbers(&chars) {
+        if let Some(fact) = n.fact() {
+            out.push(fact);
+        }
+    }
+    out.extend(postcodes(&chars));
+    out.extend(names(&chars, mode));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Reads one entry of `public_facts`: exactly one figure, percentage or
+/// postcode, or else a name, written as it is in the exempt source.
+pub fn declared(entry: &str) -> Result<Fact, String> {
+    let entry = entry.trim().replace('&', " and ");
+    let entry = entry.as_str();
+    let chars: Vec<(usize, char)> = entry.char_indices().collect();
+    if entry.chars().any(|c| c.is_ascii_digit()) {
+        let mut found: Vec<Fact> = numbers(&chars)
+            .into_iter()
+            .map(|n| Fact {
+                kind: if n.percent {
+                    Kind::Percentage
+                } else {
+                    Kind::Number
+                },
+                key: n.key(),
+            })
+            .collect();
+        found.extend(postcodes(&chars));
+        let letters_outside = entry
+            .trim_start_matches(['£', '$', '€'])
+            .trim_end_matches('%')
+            .trim_end_matches("per cent")
+            .trim_end_matches("percent")
+            .chars()
+            .any(|c| c.is_alphabetic());
+        return match found.as_slice() {
+            [one] if one.kind == Kind::Postcode || !letters_outside => Ok(one.clone()),
+            _ => Err("it holds more than one figure, or a figure with words around it: write each figure on its own, as the exempt source writes it (`£1,000,000`, `12.5%`, `ME14 1XX`)".to_string()),
+        };
+    }
+    let words = words(&chars);
+    if words.is_empty() {
+        return Err("it has no words or figures".to_string());
+    }
+    let texts: Vec<&str> = words.iter().map(|w| &entry[w.start..w.end]).collect();
+    Ok(Fact {
+        kind: Kind::Name,
+        key: name_key(&texts),
+    })
+}
+
+/// How a fact may be written, each to be read as words by the scan.
+/// Spellings with `%` are found only in sources, where `%` is read as a
+/// word; output is read without it.
+pub fn spellings(fact: &Fact) -> Vec<String> {
+    match fact.kind {
+        Kind::Number => {
+            let (int, dec) = match fact.key.split_once('.') {
+                Some((i, d)) => (i, Some(d)),
+                None => (fact.key.as_str(), None),
+            };
+            let mut ints = vec![int.to_string()];
+            if int.len() > 3 && !int.starts_with('0') {
+                ints.push(group(int));
+            }
+            let mut out = Vec::new();
+            for i in &ints {
+                match dec {
+                    None => out.push(i.clone()),
+                    Some(d) => {
+                        out.push(format!("{i}.{d}"));
+                        if d.len() == 1 {
+                            out.push(format!("{i}.{d}0"));
+                        }
+                    }
+                }
+            }
+            out
+        }
+        Kind::Percentage => vec![
+            format!("{} %", fact.key),
+            format!("{} per cent", fact.key),
+            format!("{} percent", fact.key),
+        ],
+        Kind::Postcode => {
+            let split = fact.key.len() - 3;
+            vec![
+                format!("{} {}", &fact.key[..split], &fact.key[split..]),
+                fact.key.clone(),
+            ]
+        }
+        Kind::Name => {
+            let mut out = vec![fact.key.clone()];
+            let without_and: Vec<&str> = fact.key.split(' ').filter(|w| *w != "and").collect();
+            if without_and.len() != fact.key.split(' ').count() {
+                out.push(without_and.join(" "));
+            }
+            out
+        }
+    }
+}
+
+/// `1412650` as `1,412,650`.
+fn group(int: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number as written: its digits, whether money or a percentage.
+struct Number {
+    int: String,
+    dec: String,
+    grouped: bool,
+    money: bool,
+    percent: bool,
+}
+
+impl Number {
+    /// Its canonical form: leading zeros dropped (kept for a code such as
+    /// `01632`), trailing decimal zeros dropped.
+    fn key(&self) -> String {
+        let int = if self.int.len() > 1
+            && self.int.starts_with('0')
+            && !self.grouped
+            && self.dec.is_empty()
+        {
+            self.int.clone()
+        } else {
+            let t = self.int.trim_start_matches('0');
+            if t.is_empty() {
+                "0".to_string()
+            } else {
+                t.to_string()
+            }
+        };
+        let dec = self.dec.trim_end_matches('0');
+        if dec.is_empty() {
+            int
+        } else {
+            format!("{int}.{dec}")
+        }
+    }
+
+    /// The fact this number is, if it is distinctive enough to be one.
+    fn fact(&self) -> Option<Fact> {
+        let key = self.key();
+        if self.percent {
+            // Round shares (a half, a tenth) are said of everything.
+            let round = self.dec.trim_end_matches('0').is_empty()
+                && key
+                    .parse::<u32>()
+                    .is_ok_and(|n| n <= 100 && (n % 10 == 0 || n == 25 || n == 75));
+            return (!round).then_some(Fact {
+                kind: Kind::Percentage,
+                key,
+            });
+        }
+        let int = self.int.trim_start_matches('0');
+        let dec = self.dec.trim_end_matches('0');
+        let digits = if self.money {
+            // An amount of money counts every digit: `£1,000,000` is a total.
+            int.len() + dec.len()
+        } else {
+            // Otherwise trailing zeros are not significant: `1,000 hours`.
+            if dec.is_empty() {
+                int.trim_end_matches('0').len()
+            } else {
+                int.len() + dec.len()
+            }
+        };
+        if digits < MIN_DIGITS {
+            return None;
+        }
+        let year = !self.money
+            && !self.grouped
+            && self.dec.is_empty()
+            && self.int.len() == 4
+            && self
+                .int
+                .parse::<u32>()
+                .is_ok_and(|y| (1900..=2100).contains(&y));
+        (!year).then_some(Fact {
+            kind: Kind::Number,
+            key,
+        })
+    }
+}
+
+fn is_digit(chars: &[(usize, char)], i: usize) -> bool {
+    chars.get(i).is_some_and(|(_, c)| c.is_ascii_digit())
+}
+
+fn char_at(chars: &[(usize, char)], i: usize) -> Option<char> {
+    chars.get(i).map(|(_, c)| *c)
+}
+
+/// Every number in the text that stands on its own: not glued to letters
+/// (`ME14`, `10k`), to a slash or a dash and digits (`22/00073`,
+/// `2024-03-12`), or to dots and digits (`12.03.2024`, `1.2.3`).
+fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars, i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let glued_before = match i.checked_sub(1).and_then(|p| char_at(chars, p)) {
+            Some(c) if c.is_alphanumeric() || matches!(c, '/' | '.' | ':' | '_' | '#' | '\\') => {
+                true
+            }
+            Some('-') => i
+                .checked_sub(2)
+                .and_then(|p| char_at(chars, p))
+                .is_some_and(|c| c.is_alphanumeric()),
+            _ => false,
+        };
+        let mut int = String::new();
+        while is_digit(chars, i) {
+            int.push(chars[i].1);
+            i += 1;
+        }
+        let mut grouped = false;
+        // Thousands: a separator, then exactly three digits, after a first
+        // group of one to three (`1,412,650`, `1 412 650`, `1'412'650`;
+        // `1.412.650` when there are two groups or more).
+        let group_at =
+            |i: usize| (1..=3).all(|k| is_digit(chars, i + k)) && !is_digit(chars, i + 4);
+        let dots = char_at(chars, i) == Some('.')
+            && group_at(i)
+            && char_at(chars, i + 4) == Some('.')
+            && group_at(i + 4);
+        if int.len() <= 3 {
+            while let Some(sep) = char_at(chars, i) {
+                let separator = matches!(
+                    sep,
+                    ',' | ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\'' | '’' | '_'
+                ) || (sep == '.' && dots);
+                if !(separator && group_at(i)) {
+                    break;
+                }
+                grouped = true;
+                for k in 1..=3 {
+                    int.push(chars[i + k].1);
+                }
+                i += 4;
+            }
+        }
+        let mut dec = String::new();
+        let point = if dots { ',' } else { '.' };
+        if char_at(chars, i) == Some(point) && is_digit(chars, i + 1) {
+            i += 1;
+            while is_digit(chars, i) {
+                dec.push(chars[i].1);
+                i += 1;
+            }
+        }
+        let glued_after = match char_at(chars, i) {
+            Some(c) if c.is_alphanumeric() || c == '/' || c == '\\' => true,
+            Some('-' | '.' | ':' | ',') => is_digit(chars, i + 1),
+            _ => false,
+        };
+        if glued_before || glued_after {
+            // The rest of the token goes with it.
+            while char_at(chars, i).is_some_and(|c| {
+                c.is_alphanumeric()
+                    || matches!(c, '/' | '-' | '.' | ':' | ',') && is_digit(chars, i + 1)
+            }) {
+                i += 1;
+            }
+            continue;
+        }
+        let money = {
+            let mut p = start;
+            if p > 0 && char_at(chars, p - 1) == Some(' ') {
+                p -= 1;
+            }
+            p > 0 && matches!(char_at(chars, p - 1), Some('£' | '$' | '€'))
+        };
+        let percent = {
+            let mut p = i;
+            while matches!(char_at(chars, p), Some(' ' | '\u{a0}')) {
+                p += 1;
+            }
+            let rest: String = chars[p.min(chars.len())..]
+                .iter()
+                .take(9)
+                .map(|(_, c)| c.to_ascii_lowercase())
+                .collect();
+            rest.starts_with('%') || rest.starts_with("per cent") || rest.starts_with("percent")
+        };
+        out.push(Number {
+            int,
+            dec,
+            grouped,
+            money,
+            percent,
+        });
+    }
+    out
+}
+
+/// UK postcodes written in capitals (`ME14 1XX`, `SW1A 2AA`): the outward
+/// code (one or two letters, a digit, then a letter or digit or nothing),
+/// an optional space, the inward code (a digit and two letters).
+fn postcodes(chars: &[(usize, char)]) -> Vec<Fact> {
+    let up = |i: usize| char_at(chars, i).is_some_and(|c| c.is_ascii_uppercase());
+    let dig = |i: usize| is_digit(chars, i);
+    let alnum = |i: usize| char_at(chars, i).is_some_and(|c| c.is_alphanumeric());
+    let mut out = Vec::new();
+    for start in 0..chars.len() {
+        if !up(start) || (start > 0 && alnum(start - 1)) {
+            continue;
+        }
+        let mut i = start + 1;
+        if up(i) {
+            i += 1;
+        }
+        if !dig(i) {
+            continue;
+        }
+        i += 1;
+        for outward_end in [i + 1, i] {
+            if outward_end == i + 1 && !(up(i) || dig(i)) {
+                continue;
+            }
+            let mut j = outward_end;
+            if char_at(chars, j) == Some(' ') {
+                j += 1;
+            }
+            if dig(j) && up(j + 1) && up(j + 2) && !alnum(j + 3) {
+                let key: String = chars[start..j + 3]
+                    .iter()
+                    .map(|(_, c)| *c)
+                    .filter(|c| *c != ' ')
+                    .collect();
+                out.push(Fact {
+                    kind: Kind::Postcode,
+                    key,
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A word of running text: letters and digits, with `'` and `-` inside.
+struct Word {
+    start: usize,
+    end: usize,
+    /// Index of its first character.
+    first: usize,
+    last: usize,
+}
+
+fn words(chars: &[(usize, char)]) -> Vec<Word> {
+    let end_of = |i: usize| {
+        chars.get(i).map_or_else(
+            || chars.last().map_or(0, |(o, c)| o + c.len_utf8()),
+            |(o, _)| *o,
+        )
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].1.is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < chars.len()
+            && (chars[i].1.is_alphanumeric()
+                || matches!(chars[i].1, '\'' | '’' | '-')
+                    && chars.get(i + 1).is_some_and(|(_, c)| c.is_alphanumeric()))
+        {
+            i += 1;
+        }
+        out.push(Word {
+            start: chars[first].0,
+            end: end_of(i),
+            first,
+            last: i,
+        });
+    }
+    out
+}
+
+/// Small words that may join the capitalised words of a name.
+const CONNECTORS: [&str; 6] = ["of", "and", "the", "for", "on", "upon"];
+
+/// Words a sentence often opens with, dropped from a name there.
+const OPENERS: [&str; 32] = [
+    "a", "an", "the", "in", "at", "on", "for", "from", "to", "by", "with", "when", "if", "this",
+    "that", "these", "those", "our", "we", "it", "its", "each", "every", "all", "some", "as",
+    "after", "before", "under", "where", "while", "no",
+];
+
+/// Titles that go before a person's name.
+const TITLES: [&str; 11] = [
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "cllr",
+    "councillor",
+    "sir",
+    "dame",
+    "prof",
+];
+
+/// Company suffixes: `Oakwood Care Ltd` is `Oakwood Care`.
+const SUFFIXES: [&str; 7] = ["ltd", "limited", "llp", "plc", "cic", "inc", "lp"];
+
+/// The council's everyday words: a capitalised run made only of these
+/// (`Kent County Council`, `Selection Questionnaire`, `Table One`) names
+/// no one.
+pub const COMMON: &[&str] = &[
+    "a",
+    "accessibility",
+    "act",
+    "activities",
+    "activity",
+    "adult",
+    "adults",
+    "agenda",
+    "and",
+    "annex",
+    "appendices",
+    "appendix",
+    "april",
+    "assessment",
+    "assessments",
+    "august",
+    "award",
+    "awards",
+    "background",
+    "bid",
+    "bidder",
+    "bidders",
+    "bids",
+    "borough",
+    "budget",
+    "cabinet",
+    "care",
+    "categories",
+    "category",
+    "chair",
+    "children",
+    "city",
+    "commercial",
+    "commercially",
+    "commissioner",
+    "commissioning",
+    "committee",
+    "communities",
+    "community",
+    "conclusion",
+    "conclusions",
+    "confidential",
+    "consultation",
+    "contact",
+    "context",
+    "contract",
+    "contracts",
+    "corporate",
+    "cost",
+    "costs",
+    "council",
+    "councils",
+    "county",
+    "criteria",
+    "data",
+    "day",
+    "december",
+    "decision",
+    "decisions",
+    "deputy",
+    "development",
+    "director",
+    "directorate",
+    "district",
+    "division",
+    "divisions",
+    "documents",
+    "draft",
+    "dynamic",
+    "economic",
+    "economy",
+    "education",
+    "electoral",
+    "engagement",
+    "england",
+    "environment",
+    "equalities",
+    "equality",
+    "evaluation",
+    "everyday",
+    "exception",
+    "executive",
+    "exempt",
+    "february",
+    "fictional",
+    "figure",
+    "final",
+    "finance",
+    "financial",
+    "for",
+    "forward",
+    "framework",
+    "friday",
+    "general",
+    "governance",
+    "government",
+    "growth",
+    "head",
+    "health",
+    "highways",
+    "home",
+    "housing",
+    "human",
+    "impact",
+    "implications",
+    "information",
+    "infrastructure",
+    "integrated",
+    "introduction",
+    "item",
+    "january",
+    "july",
+    "june",
+    "kent",
+    "key",
+    "kingdom",
+    "leader",
+    "legal",
+    "life",
+    "local",
+    "lot",
+    "lots",
+    "manager",
+    "march",
+    "may",
+    "meeting",
+    "member",
+    "members",
+    "method",
+    "methodology",
+    "minutes",
+    "monday",
+    "money",
+    "news",
+    "next",
+    "nhs",
+    "not",
+    "notice",
+    "november",
+    "october",
+    "of",
+    "officer",
+    "officers",
+    "on",
+    "one",
+    "option",
+    "options",
+    "overview",
+    "panel",
+    "papers",
+    "paragraph",
+    "part",
+    "people",
+    "plan",
+    "planning",
+    "policy",
+    "portfolio",
+    "price",
+    "privacy",
+    "procurement",
+    "protection",
+    "provider",
+    "providers",
+    "public",
+    "publication",
+    "purchasing",
+    "purpose",
+    "quality",
+    "questionnaire",
+    "recommendation",
+    "recommendations",
+    "regulations",
+    "report",
+    "reports",
+    "resources",
+    "result",
+    "results",
+    "review",
+    "rights",
+    "risk",
+    "risks",
+    "round",
+    "saturday",
+    "schedule",
+    "score",
+    "scores",
+    "scoring",
+    "scrutiny",
+    "section",
+    "selection",
+    "sensitive",
+    "september",
+    "service",
+    "services",
+    "skills",
+    "social",
+    "stage",
+    "statement",
+    "steps",
+    "strategic",
+    "summary",
+    "sunday",
+    "supplier",
+    "suppliers",
+    "support",
+    "system",
+    "table",
+    "team",
+    "tender",
+    "tenders",
+    "the",
+    "thursday",
+    "timetable",
+    "training",
+    "transport",
+    "tuesday",
+    "uk",
+    "unit",
+    "united",
+    "urgency",
+    "us",
+    "value",
+    "version",
+    "waste",
+    "wednesday",
+    "weighting",
+    "young",
+];
+
+/// The canonical key of a name's words.
+fn name_key(words: &[&str]) -> String {
+    let mut lower: Vec<String> = words
+        .iter()
+        .map(|w| w.to_lowercase().replace('’', "'"))
+        .collect();
+    while lower
+        .first()
+        .is_some_and(|w| w == "the" || TITLES.contains(&w.as_str()))
+    {
+        lower.remove(0);
+    }
+    if lower.len() > 2 && lower.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
+        lower.pop();
+    }
+    lower.join(" ")
+}
+
+/// Runs of capitalised words (with [`CONNECTORS`] between them) that may
+/// name a person, a company or a place.
+fn names(chars: &[(usize, char)], mode: Mode) -> Vec<Fact> {
+    let words = words(chars);
+    let text_of = |w: &Word| -> String { chars[w.first..w.last].iter().map(|(_, c)| *c).collect() };
+    let texts: Vec<String> = words.iter().map(text_of).collect();
+    let capital = |i: usize| texts[i].chars().next().is_some_and(|c| c.is_uppercase());
+    let connector = |i: usize| CONNECTORS.contains(&texts[i].as_str());
+    // The characters between word i-1 and word i.
+    let gap = |i: usize| -> String {
+        let from = if i == 0 { 0 } else { words[i - 1].last };
+        chars[from..words[i].first]
+            .iter()
+            .map(|(_, c)| *c)
+            .collect()
+    };
+    // Whether word i goes on from word i-1 within a name.
+    let joined = |i: usize| -> bool {
+        let g = gap(i);
+        let g = g.trim_matches([' ', '\t']);
+        g.is_empty() || g == "&" || g == "\n" || g == "\r\n"
+    };
+    let sentence_start = |i: usize| -> bool {
+        if i == 0 {
+            return true;
+        }
+        let g = gap(i);
+        if g.contains([
+            '.', '!', '?', ':', ';', '|', '"', '“', '(', '[', '*', '_', '#', '>',
+        ]) || g.contains("\n\n")
+        {
+            return true;
+        }
+        // A new line that opens a list item or a heading.
+        g.rsplit('\n').next().is_some_and(|last| {
+            g.contains('\n') && last.trim_start().starts_with(['-', '+', '*', '#', '>'])
+        }) || (g.contains('\n')
+            && words[i - 1].last > 0
+            && texts[i - 1].chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !capital(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while end < words.len() && joined(end) && (capital(end) || connector(end)) {
+            end += 1;
+        }
+        // A run does not end in a connector.
+        while end > start + 1 && connector(end - 1) {
+            end -= 1;
+        }
+        i = end.max(start + 1);
+        let mut first = start;
+        if mode == Mode::Text && sentence_start(start) {
+            let opener = OPENERS.contains(&texts[start].to_lowercase().as_str());
+            if opener || end - start < 3 {
+                first += 1;
+            }
+        }
+        while first < end && connector(first) {
+            first += 1;
+        }
+        if end - first < 2 || !capital(first) {
+            continue;
+        }
+        // The run's words, `&` read as `and`.
+        let mut run: Vec<&str> = Vec::new();
+        for (w, text) in texts.iter().enumerate().take(end).skip(first) {
+            if w > first && gap(w).contains('&') {
+                run.push("and");
+            }
+            run.push(text);
+        }
+        // The whole run, and each part between an `and` or a `the`, for a
+        // run may be two names (`Dr Amelia Pond and the Oakwood Trust`).
+        let mut candidates = vec![run.clone()];
+        let parts: Vec<&[&str]> = run.split(|w| *w == "and" || *w == "the").collect();
+        if parts.len() > 1 {
+            candidates.extend(parts.into_iter().map(<[&str]>::to_vec));
+        }
+        for mut candidate in candidates {
+            while candidate.first().is_some_and(|w| CONNECTORS.contains(w)) {
+                candidate.remove(0);
+            }
+            while candidate.last().is_some_and(|w| CONNECTORS.contains(w)) {
+                candidate.pop();
+            }
+            if candidate.len() < 2 {
+                continue;
+            }
+            let key = name_key(&candidate);
+            if key.split(' ').count() < 2 || key.split(' ').all(|w| COMMON.contains(&w)) {
+                continue;
+            }
+            out.push(Fact {
+                kind: Kind::Name,
+                key,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str, mode: Mode) -> Vec<String> {
+        extract(text, mode).into_iter().map(|f| f.key).collect()
+    }
+
+    #[test]
+    fn figures_of_four_digits_or_more_are_facts_and_years_dates_and_references_are_not() {
+        assert_eq!(
+            keys("The price was £1,412,650 in total.", Mode::Text),
+            ["1412650"]
+        );
+        assert_eq!(keys("A day rate of £63.47 was bid.", Mode::Text), ["63.47"]);
+        assert_eq!(keys("It cost 1412650.00 pounds", Mode::Text), ["1412650"]);
+        assert_eq!(keys("£1,000,000 over 1,000 hours", Mode::Text), ["1000000"]);
+        for grouped in [
+            "£1 412 650",
+            "£1\u{202f}412\u{202f}650",
+            "£1.412.650",
+            "£1'412'650",
+            "1,412,650.00",
+        ] {
+            assert_eq!(keys(grouped, Mode::Text), ["1412650"], "{grouped}");
+        }
+        assert_eq!(keys("€1.412.650,75", Mode::Text), ["1412650.75"]);
+        assert!(keys("In 2024, 72 marks, decision 22/00073, on 12/03/2024 or 2024-03-12 or 12.03.2024, ME14 road A229, v1.2.3, 10k", Mode::Text).is_empty());
+        assert!(extract("£250 and 12.5 marks", Mode::Text).is_empty());
+        assert_eq!(keys("call 01632 960001", Mode::Text), ["01632", "960001"]);
+    }
+
+    #[test]
+    fn percentages_are_facts_unless_round() {
+        let facts = extract(
+            "Quality 70%, price 30 per cent, the bid scored 73.5% and 41 percent.",
+            Mode::Text,
+        );
+        assert_eq!(
+            facts,
+            [
+                Fact {
+                    kind: Kind::Percentage,
+                    key: "41".into()
+                },
+                Fact {
+                    kind: Kind::Percentage,
+                    key: "73.5".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn postcodes_in_capitals_are_facts() {
+        assert_eq!(keys("Sessions Hall, ME14 1XX.", Mode::Text), ["ME141XX"]);
+        assert_eq!(keys("at SW1A2AA", Mode::Text), ["SW1A2AA"]);
+        assert!(keys("at me14 1xx", Mode::Text).is_empty());
+    }
+
+    #[test]
+    fn names_are_capitalised_runs_that_do_not_open_a_sentence() {
+        assert_eq!(
+            keys(
+                "The bid from Thornbury Leisure Partnership (fictional) scored 41.",
+                Mode::Text
+            ),
+            ["thornbury leisure partnership"]
+        );
+        // At a sentence's start two words may be an ordinary opening...
+        assert!(keys("Bluebell Barn was admitted.", Mode::Text).is_empty());
+        // ...three are a name, and an opener is dropped.
+        assert_eq!(
+            keys("Weald Village Hall bid.", Mode::Text),
+            ["weald village hall"]
+        );
+        assert_eq!(
+            keys("In Tonbridge and Malling, it met.", Mode::Text),
+            ["tonbridge and malling"]
+        );
+        // In a value they are names.
+        assert_eq!(keys("Bluebell Barn", Mode::Value), ["bluebell barn"]);
+        // The council's own words are not.
+        assert!(
+            keys(
+                "a report for Kent County Council and the Selection Questionnaire",
+                Mode::Text
+            )
+            .is_empty()
+        );
+        // Titles, a leading `the` and a company suffix are not part of the key.
+        assert_eq!(
+            keys(
+                "a letter to Dr Amelia Pond and the Oakwood Care Ltd team",
+                Mode::Text
+            ),
+            [
+                "amelia pond",
+                "amelia pond and the oakwood care",
+                "oakwood care"
+            ]
+        );
+        assert_eq!(
+            keys("from Smith & Jones Ltd.", Mode::Text),
+            ["jones ltd", "smith and jones"]
+        );
+    }
+
+    #[test]
+    fn spellings_cover_common_formats() {
+        let n = Fact {
+            kind: Kind::Number,
+            key: "1412650".into(),
+        };
+        assert_eq!(spellings(&n), ["1412650", "1,412,650"]);
+        let d = Fact {
+            kind: Kind::Number,
+            key: "1234.5".into(),
+        };
+        assert_eq!(spellings(&d), ["1234.5", "1234.50", "1,234.5", "1,234.50"]);
+        let p = Fact {
+            kind: Kind::Postcode,
+            key: "ME141XX".into(),
+        };
+        assert_eq!(spellings(&p), ["ME14 1XX", "ME141XX"]);
+        let name = Fact {
+            kind: Kind::Name,
+            key: "tonbridge and malling".into(),
+        };
+        assert_eq!(
+            spellings(&name),
+            ["tonbridge and malling", "tonbridge malling"]
+        );
+    }
+
+    #[test]
+    fn declared_facts_are_one_figure_or_a_name() {
+        assert_eq!(
+            declared("£1,000,000"),
+            Ok(Fact {
+                kind: Kind::Number,
+                key: "1000000".into()
+            })
+        );
+        assert_eq!(
+            declared("12.50%"),
+            Ok(Fact {
+                kind: Kind::Percentage,
+                key: "12.5".into()
+            })
+        );
+        assert_eq!(
+            declared("ME14 1XX"),
+            Ok(Fact {
+                kind: Kind::Postcode,
+                key: "ME141XX".into()
+            })
+        );
+        assert_eq!(
+            declared("The Oakwood Care Ltd"),
+            Ok(Fact {
+                kind: Kind::Name,
+                key: "oakwood care".into()
+            })
+        );
+        assert!(declared("£1,000 and £2,000").is_err());
+        assert!(declared("about 1,412,650 people").is_err());
+        assert!(declared("  ").is_err());
+    }
+}
