@@ -1120,6 +1120,9 @@ pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
     let d = if overlap.fact && overlap.notice {
         Diagnostic::error(&overlap.public, format!("this field is published (it says what is withheld, or names it), and it states a name or figure from the exempt source {}", overlap.exempt))
             .help("a notice or title says what is held back and why, never what it says: reword this field so that it names no one and gives no figure from what is withheld")
+    } else if overlap.fact && overlap.public == crate::config::FILE {
+        Diagnostic::error(&overlap.public, format!("the site's settings state a name or figure that the exempt source {} also states", overlap.exempt))
+            .help("remove it from site.toml; the settings cannot declare anything public, so a name or figure that is public is declared in the front matter of a public document that states it (`public_facts`)")
     } else if overlap.fact {
         Diagnostic::error(&overlap.public, format!("this public source states a name or figure that the exempt source {} also states", overlap.exempt))
             .help(format!("remove it here, or, if it is legitimately public (a total the public report states, a company's registered name), declare it as written in {declare}: `public_facts = [\"...\"]`, which the withholding report lists for an officer to check"))
