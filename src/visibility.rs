@@ -1253,16 +1253,7 @@ fn separate_dataset(
         }
     }
     prints.add_public_rows(&ds.csv_path, &public_text, row_lines);
-    if ds.name == "glossary" {
-        // The site's own terms of art are public by definition.
-        for (c, column) in columns.iter().enumerate() {
-            if matches!(column.name.as_str(), "term" | "abbreviation") {
-                for row in &rows {
-                    prints.add_fact_public(&row[c]);
-                }
-            }
-        }
-    }
+
     PublicDataset {
         name: ds.name,
         title: ds.title,
