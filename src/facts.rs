@@ -110,6 +110,21 @@ pub fn declared(entry: &str) -> Result<Fact, String> {
     })
 }
 
+/// Every figure in public text, read as [`extract`] reads exempt text (the
+/// same glue rules), whatever its size: byte offset, canonical key, and
+/// whether it is a percentage. A number fact is found where the key is the
+/// same; a percentage fact where the figure is a percentage too.
+pub fn figures(text: &str) -> Vec<(usize, String, bool)> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    numbers(&chars)
+        .into_iter()
+        .map(|n| (n.at, n.key(), n.percent))
+        .collect()
+}
+
 /// How a fact may be written, each to be read as words by the scan.
 /// Spellings with `%` are found only in sources, where `%` is read as a
 /// word; output is read without it.
@@ -175,6 +190,8 @@ fn group(int: &str) -> String {
 
 /// A number as written: its digits, whether money or a percentage.
 struct Number {
+    /// Byte offset where its digits start.
+    at: usize,
     int: String,
     dec: String,
     grouped: bool,
@@ -358,6 +375,7 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
             rest.starts_with('%') || rest.starts_with("per cent") || rest.starts_with("percent")
         };
         out.push(Number {
+            at: chars[start].0,
             int,
             dec,
             grouped,
@@ -871,6 +889,19 @@ mod tests {
         assert!(keys("In 2024, 72 marks, decision 22/00073, on 12/03/2024 or 2024-03-12 or 12.03.2024, ME14 road A229, v1.2.3, 10k", Mode::Text).is_empty());
         assert!(extract("£250 and 12.5 marks", Mode::Text).is_empty());
         assert_eq!(keys("call 01632 960001", Mode::Text), ["01632", "960001"]);
+    }
+
+    #[test]
+    fn figures_in_public_text_are_read_with_the_same_glue() {
+        let found = figures("On 2020-10-16 it cost £1,412,650 and 16.16 an hour, or 71.3%.");
+        assert_eq!(
+            found,
+            [
+                (24, "1412650".to_string(), false),
+                (38, "16.16".to_string(), false),
+                (56, "71.3".to_string(), true),
+            ]
+        );
     }
 
     #[test]

@@ -472,15 +472,43 @@ impl FingerprintsBuilder {
             .collect();
         let first_fact = values.len();
         let mut located = Vec::new();
+        let mut figures: HashMap<(String, bool), u32> = HashMap::new();
         for (i, (spellings, si)) in spelt.into_iter().enumerate() {
             if public_facts.contains(&(i as u32)) {
                 continue;
             }
+            let fact = &facts[i].0;
+            let figure = matches!(
+                fact.kind,
+                crate::facts::Kind::Number | crate::facts::Kind::Percentage
+            );
+            if figure {
+                // Placed in sources by reading their figures, so that a
+                // date's `10-16` is never the figure `10.16`.
+                figures.insert(
+                    (
+                        fact.key.clone(),
+                        fact.kind == crate::facts::Kind::Percentage,
+                    ),
+                    si,
+                );
+            }
             for (words, in_output) in spellings {
-                if in_output {
+                // In output a figure is read as words, so only one with
+                // five digits or more, of one word, or followed by "per
+                // cent" is evidence there (`16.16` is two words that
+                // `2020-10-16 16` also makes).
+                let digits = fact.key.bytes().filter(u8::is_ascii_digit).count();
+                let strong = !figure
+                    || digits >= 5
+                    || words.len() == 1
+                    || fact.kind == crate::facts::Kind::Percentage;
+                if in_output && strong {
                     values.push((words.clone(), si));
                 }
-                located.push((words, si));
+                if !figure {
+                    located.push((words, si));
+                }
             }
         }
         let fingerprints = Fingerprints {
@@ -489,7 +517,7 @@ impl FingerprintsBuilder {
             first_fact,
             facts: ValueMatcher::new(&located),
             fact_sources: located.iter().map(|(_, si)| *si).collect(),
-            percent_facts: located.iter().any(|(w, _)| w.contains(&PERCENT)),
+            figures,
             sources,
             shingles: ShingleSet::new(shingles),
             files,
@@ -725,7 +753,9 @@ pub struct Fingerprints {
     /// where a public source states one ([`Fingerprints::check_source`]).
     facts: ValueMatcher,
     fact_sources: Vec<u32>,
-    percent_facts: bool,
+    /// Number and percentage facts by canonical key (and whether a
+    /// percentage), with their source.
+    figures: HashMap<(String, bool), u32>,
 }
 
 impl Fingerprints {
@@ -778,6 +808,13 @@ impl Fingerprints {
             buf.extend_from_slice(&si.to_le_bytes());
         }
         add(&buf);
+        let mut figures: Vec<(&(String, bool), &u32)> = self.figures.iter().collect();
+        figures.sort();
+        for ((key, percent), si) in figures {
+            add(key.as_bytes());
+            add(&[u8::from(*percent)]);
+            add(&si.to_le_bytes());
+        }
         *h.finalize().as_bytes()
     }
 }
@@ -830,8 +867,27 @@ impl Fingerprints {
                 }),
             }
         }
-        if !fact_found.is_empty() || !out.is_empty() || (self.percent_facts && text.contains('%')) {
-            let located = self.locate_facts(text);
+        {
+            let mut located = if !fact_found.is_empty() || !out.is_empty() {
+                self.locate_facts(text)
+            } else {
+                Vec::new()
+            };
+            if !self.figures.is_empty() {
+                let mut seen = HashSet::new();
+                for (offset, key, percent) in crate::facts::figures(text) {
+                    let fact = self.figures.get(&(key.clone(), false)).or_else(|| {
+                        percent
+                            .then(|| self.figures.get(&(key.clone(), true)))
+                            .flatten()
+                    });
+                    if let Some(&si) = fact {
+                        if seen.insert(key) {
+                            located.push((offset, si));
+                        }
+                    }
+                }
+            }
             if located.is_empty() {
                 // Found as the output scan reads text, not placed: the file.
                 let known: Vec<String> = out.iter().map(|o| o.exempt.clone()).collect();

@@ -752,6 +752,26 @@ fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_li
         &outcome,
     );
 
+    // A term added to the glossary is not thereby public.
+    let site = fixture("minimal");
+    plant(site.path());
+    replace(
+        &site.path().join(&report),
+        "lanternwick story trust, asked for 1,412,650 pounds",
+        "asked for less",
+    );
+    append(
+        &site.path().join("data/glossary.csv"),
+        "Lanternwick Story Trust,A provider.,\n",
+    );
+    let outcome = build(site.path());
+    assert!(
+        printed(&outcome).contains("data/glossary.csv:"),
+        "{}",
+        printed(&outcome)
+    );
+    assert_eq!(outcome.files_written, 0);
+
     // Declared in the public report: published, and listed for an officer.
     let site = fixture("minimal");
     plant(site.path());
