@@ -20,6 +20,10 @@
 //!   memory stays a fraction of the text's size.
 //! - Exempt values (cells, titles, short passages) are matched as whole word
 //!   sequences; exempt files byte for byte.
+//! - The short facts of exempt sources (names, figures, percentages,
+//!   postcodes: [`crate::facts`]) are matched by their spellings; a public
+//!   source that states one is placed at its line and column
+//!   ([`Fingerprints::check_source`]), unless it is declared public.
 //! - Text of the built-in templates and public withholding notices is never a
 //!   fingerprint, since finding it proves nothing. Public *sources* are not
 //!   subtracted: one that contains exempt text is reported as an [`Overlap`],
