@@ -1008,6 +1008,73 @@ mod tests {
     }
 
     #[test]
+    fn any_text_is_read_without_panicking_and_figures_are_placed_on_their_digits() {
+        const PIECES: &[&str] = &[
+            "1",
+            "23",
+            "456",
+            "7890",
+            ",",
+            ".",
+            " ",
+            "\u{a0}",
+            "\u{202f}",
+            "'",
+            "’",
+            "-",
+            "/",
+            ":",
+            "%",
+            " per cent",
+            "£",
+            "€",
+            "$",
+            "ME14",
+            " 1XX",
+            "SW1A",
+            "Lanternwick",
+            " Story",
+            " Trust",
+            " and",
+            " the",
+            " of",
+            " &",
+            " Ltd",
+            "Dr",
+            "\n",
+            "\n\n",
+            "## ",
+            "| ",
+            "(",
+            ")",
+            "é",
+            "Ü",
+            "ǅ",
+            "İ",
+            "ß",
+            "😀",
+            "a",
+            "B",
+            "x",
+        ];
+        for text in crate::testing::random_texts(PIECES, 20_000, 30, 17) {
+            for mode in [Mode::Text, Mode::Value] {
+                for fact in extract(&text, mode) {
+                    assert!(!fact.key.is_empty(), "{text:?}");
+                    assert!(!spellings(&fact).is_empty(), "{text:?}");
+                }
+            }
+            for (at, key, _) in figures(&text) {
+                assert!(
+                    text[at..].starts_with(|c: char| c.is_ascii_digit()),
+                    "{text:?} {at} {key}"
+                );
+            }
+            let _ = declared(&text);
+        }
+    }
+
+    #[test]
     fn declared_facts_are_one_figure_or_a_name() {
         assert_eq!(
             declared("£1,000,000"),
