@@ -340,6 +340,37 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
                 i += 1;
             }
         }
+        // An amount of money in millions, billions or thousands (`£1.4m`,
+        // `£2.35 million`) is the same figure as its digits written out.
+        let money = {
+            let mut p = start;
+            if p > 0 && char_at(chars, p - 1) == Some(' ') {
+                p -= 1;
+            }
+            p > 0 && matches!(char_at(chars, p - 1), Some('£' | '$' | '€'))
+        };
+        if money && !glued_before {
+            if let Some((zeros, end)) = scale_after(chars, i) {
+                let significant = format!("{int}{dec}")
+                    .trim_start_matches('0')
+                    .trim_end_matches('0')
+                    .len();
+                if significant >= 2 && dec.len() <= zeros {
+                    let mut digits = format!("{int}{dec}");
+                    digits.extend(std::iter::repeat_n('0', zeros - dec.len()));
+                    out.push(Number {
+                        at: chars[start].0,
+                        int: digits,
+                        dec: String::new(),
+                        grouped: true,
+                        money,
+                        percent: false,
+                    });
+                }
+                i = end;
+                continue;
+            }
+        }
         let glued_after = match char_at(chars, i) {
             Some(c) if c.is_alphanumeric() || c == '/' || c == '\\' => true,
             Some('-' | '.' | ':' | ',') => is_digit(chars, i + 1),
@@ -355,13 +386,6 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
             }
             continue;
         }
-        let money = {
-            let mut p = start;
-            if p > 0 && char_at(chars, p - 1) == Some(' ') {
-                p -= 1;
-            }
-            p > 0 && matches!(char_at(chars, p - 1), Some('£' | '$' | '€'))
-        };
         let percent = {
             let mut p = i;
             while matches!(char_at(chars, p), Some(' ' | '\u{a0}')) {
@@ -384,6 +408,34 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
         });
     }
     out
+}
+
+/// A scale word right after an amount at `i` (`m`, `bn`, `k`, or ` million`,
+/// ` billion`, ` thousand`, ending a word): how many zeros it stands for,
+/// and where it ends.
+fn scale_after(chars: &[(usize, char)], i: usize) -> Option<(usize, usize)> {
+    let mut p = i;
+    if char_at(chars, p) == Some(' ') {
+        p += 1;
+    }
+    let word_end = (p..=chars.len())
+        .find(|&e| !char_at(chars, e).is_some_and(char::is_alphanumeric))
+        .unwrap_or(chars.len());
+    let word: String = chars[p..word_end]
+        .iter()
+        .map(|(_, c)| c.to_ascii_lowercase())
+        .collect();
+    let spaced = p > i;
+    let zeros = match word.as_str() {
+        "m" | "mn" if !spaced => 6,
+        "bn" if !spaced => 9,
+        "k" if !spaced => 3,
+        "million" => 6,
+        "billion" => 9,
+        "thousand" => 3,
+        _ => return None,
+    };
+    Some((zeros, word_end))
 }
 
 /// UK postcodes written in capitals (`ME14 1XX`, `SW1A 2AA`): the outward
@@ -886,6 +938,12 @@ mod tests {
             assert_eq!(keys(grouped, Mode::Text), ["1412650"], "{grouped}");
         }
         assert_eq!(keys("€1.412.650,75", Mode::Text), ["1412650.75"]);
+        // Millions and thousands, when the amount has two figures or more.
+        assert_eq!(keys("about £1.4m in all", Mode::Text), ["1400000"]);
+        assert_eq!(keys("£2.35 million", Mode::Text), ["2350000"]);
+        assert_eq!(keys("£125k", Mode::Text), ["125000"]);
+        assert!(keys("more than £1 million, or £500k, or £10m", Mode::Text).is_empty());
+        assert_eq!(figures("a total of £1,400,000")[0].1, "1400000");
         assert!(keys("In 2024, 72 marks, decision 22/00073, on 12/03/2024 or 2024-03-12 or 12.03.2024, ME14 road A229, v1.2.3, 10k", Mode::Text).is_empty());
         assert!(extract("£250 and 12.5 marks", Mode::Text).is_empty());
         assert_eq!(keys("call 01632 960001", Mode::Text), ["01632", "960001"]);
