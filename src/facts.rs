@@ -125,9 +125,8 @@ pub fn figures(text: &str) -> Vec<(usize, String, bool)> {
         .collect()
 }
 
-/// How a fact may be written, each to be read as words by the scan.
-/// Spellings with `%` are found only in sources, where `%` is read as a
-/// word; output is read without it.
+/// How a fact may be written, each to be read as words by the scan
+/// (which reads no `%`: a percentage is found by its "per cent").
 pub fn spellings(fact: &Fact) -> Vec<String> {
     match fact.kind {
         Kind::Number => {
@@ -154,7 +153,6 @@ pub fn spellings(fact: &Fact) -> Vec<String> {
             out
         }
         Kind::Percentage => vec![
-            format!("{} %", fact.key),
             format!("{} per cent", fact.key),
             format!("{} percent", fact.key),
         ],

@@ -448,11 +448,9 @@ impl FingerprintsBuilder {
                     .map(|spelling| {
                         let words: Vec<u64> =
                             words_at(&spelling).into_iter().map(|(_, w)| w).collect();
-                        // Output is read without `%`, and a short spelling
-                        // proves nothing there.
-                        let in_output = !words.contains(&PERCENT)
-                            && spelling.chars().filter(|c| c.is_alphanumeric()).count()
-                                >= MIN_VALUE_CHARS;
+                        // A short spelling proves nothing in output.
+                        let in_output = spelling.chars().filter(|c| c.is_alphanumeric()).count()
+                            >= MIN_VALUE_CHARS;
                         (words, in_output)
                     })
                     .filter(|(words, _)| !words.is_empty())
@@ -561,13 +559,9 @@ impl FingerprintsBuilder {
     }
 }
 
-/// The hash of `%` read as a word (by [`words_at`] only).
-const PERCENT: u64 = 0x25_u64.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5045_5243_454E_5421;
-
 /// The words of `text` as the scan reads them in the view of every word
 /// (with no markup or character references to read), each with the byte
-/// offset it starts at; `%` is read as a word of its own, so that a
-/// percentage is found in a source.
+/// offset it starts at.
 pub(crate) fn words_at(text: &str) -> Vec<(usize, u64)> {
     let mut out = Vec::new();
     let mut word = Fnv::START;
@@ -581,13 +575,10 @@ pub(crate) fn words_at(text: &str) -> Vec<(usize, u64)> {
                     word = Fnv::step(word, b);
                 }
             }
-            Folded::Break(b) => {
+            Folded::Break(_) => {
                 if let Some(s) = start.take() {
                     out.push((s, Fnv(word).finish()));
                     word = Fnv::START;
-                }
-                if b == '%' {
-                    out.push((i, PERCENT));
                 }
             }
         });
@@ -855,80 +846,78 @@ impl Fingerprints {
     /// when it is empty places are
     /// worked out from `text`.
     pub fn check_source(&self, path: &str, text: &str, rows: &[(usize, usize)]) -> Vec<Overlap> {
+        let overlap = |line, column, fact, exempt| Overlap {
+            public: path.to_string(),
+            line,
+            column,
+            notice: false,
+            fact,
+            exempt,
+        };
         let mut out = Vec::new();
         let mut fact_found = Vec::new();
         for leak in self.scan(path, text.as_bytes()) {
             match leak.how {
                 "unreadable" => {} // a PDF that cannot be read: an error of its own
                 "fact" => fact_found.push(leak.source),
-                _ => out.push(Overlap {
-                    public: path.to_string(),
-                    line: 0,
-                    column: 0,
-                    notice: false,
-                    fact: false,
-                    exempt: leak.source,
-                }),
+                _ => out.push(overlap(0, 0, false, leak.source)),
             }
         }
-        {
-            let mut located = if !fact_found.is_empty() || !out.is_empty() {
-                self.locate_facts(text)
-            } else {
-                Vec::new()
+        // Names and postcodes are placed only where the scan found
+        // something; figures always, since a short one is not scanned for.
+        let mut located = if fact_found.is_empty() && out.is_empty() {
+            Vec::new()
+        } else {
+            self.locate_facts(text)
+        };
+        located.extend(self.locate_figures(text));
+        // A source whose text or values are found says it already.
+        let known: HashSet<String> = out.iter().map(|o| o.exempt.clone()).collect();
+        if located.is_empty() {
+            // Found as the output scan reads text, but not placed: the file.
+            out.extend(
+                fact_found
+                    .into_iter()
+                    .filter(|e| !known.contains(e))
+                    .map(|e| overlap(0, 0, true, e)),
+            );
+        }
+        for (offset, si) in located {
+            let exempt = &self.sources[si as usize];
+            if known.contains(exempt) {
+                continue;
+            }
+            let (line, column) = match rows.iter().rposition(|(start, _)| *start <= offset) {
+                Some(r) => (rows[r].1, 1),
+                None if !rows.is_empty() => (0, 0),
+                None => {
+                    let p = crate::diagnostics::Position::of_offset(text, offset);
+                    (p.line, p.column)
+                }
             };
-            if !self.figures.is_empty() {
-                let mut seen = HashSet::new();
-                for (offset, key, percent) in crate::facts::figures(text) {
-                    let fact = self.figures.get(&(key.clone(), false)).or_else(|| {
-                        percent
-                            .then(|| self.figures.get(&(key.clone(), true)))
-                            .flatten()
-                    });
-                    if let Some(&si) = fact {
-                        if seen.insert(key) {
-                            located.push((offset, si));
-                        }
-                    }
+            out.push(overlap(line, column, true, exempt.clone()));
+        }
+        out
+    }
+
+    /// Where each number or percentage fact first is in `text`, read as
+    /// figures ([`crate::facts::figures`]): byte offset and source.
+    fn locate_figures(&self, text: &str) -> Vec<(usize, u32)> {
+        if self.figures.is_empty() {
+            return Vec::new();
+        }
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (offset, key, percent) in crate::facts::figures(text) {
+            let fact = self.figures.get(&(key.clone(), false)).or_else(|| {
+                percent
+                    .then(|| self.figures.get(&(key.clone(), true)))
+                    .flatten()
+            });
+            if let Some(&si) = fact {
+                if seen.insert(key) {
+                    out.push((offset, si));
                 }
-            }
-            if located.is_empty() {
-                // Found as the output scan reads text, not placed: the file.
-                let known: Vec<String> = out.iter().map(|o| o.exempt.clone()).collect();
-                for exempt in fact_found.into_iter().filter(|e| !known.contains(e)) {
-                    out.push(Overlap {
-                        public: path.to_string(),
-                        line: 0,
-                        column: 0,
-                        notice: false,
-                        fact: true,
-                        exempt,
-                    });
-                }
-            }
-            // A source whose text or values are found says it already.
-            let known: Vec<String> = out.iter().map(|o| o.exempt.clone()).collect();
-            let located: Vec<(usize, u32)> = located
-                .into_iter()
-                .filter(|(_, si)| !known.contains(&self.sources[*si as usize]))
-                .collect();
-            for (offset, si) in located {
-                let (line, column) = match rows.iter().rposition(|(start, _)| *start <= offset) {
-                    Some(r) => (rows[r].1, 1),
-                    None if !rows.is_empty() => (0, 0),
-                    None => {
-                        let p = crate::diagnostics::Position::of_offset(text, offset);
-                        (p.line, p.column)
-                    }
-                };
-                out.push(Overlap {
-                    public: path.to_string(),
-                    line,
-                    column,
-                    notice: false,
-                    fact: true,
-                    exempt: self.sources[si as usize].clone(),
-                });
             }
         }
         out
@@ -1132,16 +1121,7 @@ impl<'a> ScanStream<'a> {
             }
         }
         found.extend(self.views.finish(self.markup));
-        found.sort();
-        found.dedup();
-        // A short fact says nothing more where its source's text or values
-        // are found too.
-        let sources: Vec<u32> = found
-            .iter()
-            .filter(|(_, how)| *how != "fact")
-            .map(|(si, _)| *si)
-            .collect();
-        found.retain(|(si, how)| *how != "fact" || !sources.contains(si));
+        drop_repeated_facts(&mut found);
         found
             .into_iter()
             .map(|(si, how)| Leak {
@@ -1151,6 +1131,19 @@ impl<'a> ScanStream<'a> {
             })
             .collect()
     }
+}
+
+/// Sorts finds (source, how) and keeps each once; a short fact says nothing
+/// more where its source's text or values are found too.
+fn drop_repeated_facts(found: &mut Vec<(u32, &'static str)>) {
+    found.sort();
+    found.dedup();
+    let sources: Vec<u32> = found
+        .iter()
+        .filter(|(_, how)| *how != "fact")
+        .map(|(si, _)| *si)
+        .collect();
+    found.retain(|(si, how)| *how != "fact" || !sources.contains(si));
 }
 
 /// The words of one file read as a stream: the first shingle and the first
@@ -2405,11 +2398,7 @@ mod tests {
             if text.contains(['<', '>', '&']) {
                 continue;
             }
-            let at: Vec<u64> = words_at(&text)
-                .into_iter()
-                .filter(|(_, w)| *w != PERCENT)
-                .map(|(_, w)| w)
-                .collect();
+            let at: Vec<u64> = words_at(&text).into_iter().map(|(_, w)| w).collect();
             assert_eq!(at, word_hashes(&text, false), "{text:?}");
         }
     }
@@ -2718,14 +2707,7 @@ mod tests {
                 found.push((f.values[v].1, "fact"));
             }
         }
-        found.sort();
-        found.dedup();
-        let sources: Vec<u32> = found
-            .iter()
-            .filter(|(_, how)| *how != "fact")
-            .map(|(si, _)| *si)
-            .collect();
-        found.retain(|(si, how)| *how != "fact" || !sources.contains(si));
+        drop_repeated_facts(&mut found);
         found
     }
 
