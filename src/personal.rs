@@ -85,7 +85,8 @@ pub fn find(text: &str) -> Vec<Hit> {
 }
 
 /// Inline HTML elements: taken out of the text as it reads, since a number
-/// or date split by them is still one number or date on the page.
+/// or date split by them is still one number or date on the page. In
+/// alphabetical order (looked up by binary search).
 const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
     "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
@@ -111,72 +112,65 @@ impl Joined {
     /// The text as it reads, or `None` when it reads as it is written.
     pub fn of(original: &str) -> Option<Joined> {
         let b = original.as_bytes();
-        let trigger = |c: u8| {
-            matches!(
-                c,
-                b'<' | b'*'
-                    | b'_'
-                    | b'`'
-                    | b'~'
-                    | b'\\'
-                    | b'&'
-                    | b'\n'
-                    | b'\r'
-                    | 0xC2
-                    | 0xE2
-                    | 0xE3
-                    | 0xEF
-            )
-        };
         let mut text = String::new();
         let mut edits = Vec::new();
         let mut copied = 0;
         let mut at = 0;
-        // Replaces `original[at..at + len]` with `with`.
-        let mut replace =
-            |text: &mut String, copied: &mut usize, at: usize, len: usize, with: &str| {
-                text.push_str(&original[*copied..at]);
-                text.push_str(with);
-                *copied = at + len;
-                edits.push((text.len(), *copied));
-            };
-        while at < b.len() {
-            if !trigger(b[at]) {
-                at += 1;
-                continue;
+        loop {
+            at = skip_to_trigger(b, at);
+            if at >= b.len() {
+                break;
             }
             let rest = &original[at..];
-            let prev = if at == 0 {
-                ' '
-            } else {
-                original[..at].chars().next_back().unwrap_or(' ')
-            };
-            let c = rest.chars().next().expect("not at the end");
-            let edit: Option<(usize, &str)> = match c {
-                '<' => inline_tag(rest).map(|(len, br)| (len, if br { " " } else { "" })),
-                '*' | '`' | '~' => Some((1, "")),
-                '_' => {
+            // The character before, for the two rules that look at it
+            // (ASCII unless an underscore follows a letter beyond ASCII).
+            let prev_byte = at.checked_sub(1).map_or(b' ', |i| b[i]);
+            let edit: Option<(usize, &str)> = match b[at] {
+                b'<' => inline_tag(rest).map(|(len, br)| (len, if br { " " } else { "" })),
+                b'*' | b'`' | b'~' => Some((1, "")),
+                b'_' => {
+                    let prev = if prev_byte.is_ascii() {
+                        char::from(prev_byte)
+                    } else {
+                        original[..at].chars().next_back().unwrap_or(' ')
+                    };
                     let next = rest[1..].chars().next().unwrap_or(' ');
                     (!prev.is_alphanumeric() || !next.is_alphanumeric()).then_some((1, ""))
                 }
-                '\\' => rest[1..]
+                b'\\' => rest[1..]
                     .chars()
                     .next()
                     .filter(char::is_ascii_punctuation)
                     .map(|_| (1, "")),
-                '&' => entity(rest),
-                '\n' => soft_break(rest, prev),
-                '\r' if rest[1..].starts_with('\n') => {
-                    soft_break(&rest[1..], prev).map(|(len, with)| (len + 1, with))
+                b'&' => entity(rest),
+                b'\n' => soft_break(rest, prev_byte),
+                b'\r' if rest[1..].starts_with('\n') => {
+                    soft_break(&rest[1..], prev_byte).map(|(len, with)| (len + 1, with))
                 }
-                c => plain_char(c).map(|with| (c.len_utf8(), with)),
+                b'\r' => None,
+                _ => {
+                    let c = rest.chars().next().expect("not at the end");
+                    match plain_char(c) {
+                        Some(with) => Some((c.len_utf8(), with)),
+                        None => {
+                            at += c.len_utf8();
+                            continue;
+                        }
+                    }
+                }
             };
             match edit {
                 Some((len, with)) => {
-                    replace(&mut text, &mut copied, at, len, with);
+                    if text.is_empty() {
+                        text.reserve(original.len());
+                    }
+                    text.push_str(&original[copied..at]);
+                    text.push_str(with);
+                    copied = at + len;
+                    edits.push((text.len(), copied));
                     at += len;
                 }
-                None => at += c.len_utf8(),
+                None => at += 1,
             }
         }
         if edits.is_empty() {
@@ -204,9 +198,67 @@ impl Joined {
     }
 }
 
+/// Bytes at which [`Joined::of`] may take something out or make it plain:
+/// markup, entities, line ends, and the lead bytes of the dashes, spaces and
+/// invisible characters of [`plain_char`].
+const TRIGGERS: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"<*_`~\\&\n\r\xC2\xE2\xE3\xEF";
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The first index at or after `from` whose byte is one of [`TRIGGERS`], or
+/// `b.len()`: eight bytes at a time while none of them can be (ASCII bytes
+/// that are not `<`, `*`, `_`, `` ` ``, `~`, `\\`, `&`, or a line end).
+fn skip_to_trigger(b: &[u8], from: usize) -> usize {
+    let mut i = from.min(b.len());
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let maybe = x & HIGHS != 0
+            || any_byte_below(x, b'\r' + 1)
+            || any_byte_is(x, b'<')
+            || any_byte_is(x, b'*')
+            || any_byte_is(x, b'_')
+            || any_byte_is(x, b'`')
+            || any_byte_is(x, b'~')
+            || any_byte_is(x, b'\\')
+            || any_byte_is(x, b'&');
+        if maybe {
+            break;
+        }
+        i += 8;
+    }
+    while i < b.len() && !TRIGGERS[usize::from(b[i])] {
+        i += 1;
+    }
+    i
+}
+
 /// The length of the inline tag `rest` starts with (ending on its line,
 /// within 256 bytes), and whether it is a line break.
 fn inline_tag(rest: &str) -> Option<(usize, bool)> {
+    // The name first: most tags in a page are not inline, and are let go
+    // before their end is looked for.
+    let inner = rest[1..].strip_prefix('/').unwrap_or(&rest[1..]);
+    let name_len = inner
+        .bytes()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    if !matches!(
+        inner.as_bytes().get(name_len),
+        Some(b'>' | b' ' | b'\t' | b'/')
+    ) {
+        return None;
+    }
+    let name = &inner[..name_len];
+    let tag = INLINE_TAGS
+        .binary_search_by(|t| t.bytes().cmp(name.bytes().map(|c| c.to_ascii_lowercase())))
+        .ok()?;
     let close = rest
         .as_bytes()
         .iter()
@@ -215,20 +267,7 @@ fn inline_tag(rest: &str) -> Option<(usize, bool)> {
     if rest.as_bytes()[close] != b'>' {
         return None;
     }
-    let inner = rest[1..close].strip_prefix('/').unwrap_or(&rest[1..close]);
-    let name_len = inner
-        .bytes()
-        .position(|c| !c.is_ascii_alphanumeric())
-        .unwrap_or(inner.len());
-    let name = &inner[..name_len];
-    let after = inner[name_len..].chars().next();
-    if !matches!(after, None | Some(' ' | '\t' | '/')) {
-        return None;
-    }
-    INLINE_TAGS
-        .iter()
-        .find(|t| t.eq_ignore_ascii_case(name))
-        .map(|t| (close + 1, matches!(*t, "br")))
+    Some((close + 1, INLINE_TAGS[tag] == "br"))
 }
 
 /// An entity at the start of `rest`, decoded and made plain.
@@ -265,8 +304,8 @@ fn plain_char(c: char) -> Option<&'static str> {
 /// A soft line break at the start of `rest` (a newline, the next line not
 /// blank and this one not ending a paragraph) and its indentation, read as
 /// one space (none after a space).
-fn soft_break(rest: &str, prev: char) -> Option<(usize, &'static str)> {
-    if prev == '\n' {
+fn soft_break(rest: &str, prev: u8) -> Option<(usize, &'static str)> {
+    if prev == b'\n' {
         return None;
     }
     let indent = rest[1..]
@@ -277,7 +316,7 @@ fn soft_break(rest: &str, prev: char) -> Option<(usize, &'static str)> {
     if matches!(next, b'\n' | b'\r') {
         return None;
     }
-    Some((1 + indent, if prev == ' ' { "" } else { " " }))
+    Some((1 + indent, if prev == b' ' { "" } else { " " }))
 }
 
 /// Every hit in `text` as it is written, in order of position.
@@ -1025,9 +1064,123 @@ mod tests {
     /// check that the fast ones find exactly the same.
     mod before {
         use super::super::{
-            BIRTH_WINDOW, BIRTH_WORDS, Hit, Kind, MONTHS, alnum_key, byte, digits_at,
-            grouped_nhs_number, nhs_check_digit_valid, ni_at, skip_spaces,
+            BIRTH_WINDOW, BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, alnum_key, byte, digits_at,
+            entity, grouped_nhs_number, nhs_check_digit_valid, ni_at, plain_char, skip_spaces,
         };
+
+        /// [`super::super::Joined::of`] as it was, one byte at a time: the
+        /// text as it reads and its edits.
+        pub(super) fn joined(original: &str) -> Option<(String, Vec<(usize, usize)>)> {
+            let b = original.as_bytes();
+            let trigger = |c: u8| {
+                matches!(
+                    c,
+                    b'<' | b'*'
+                        | b'_'
+                        | b'`'
+                        | b'~'
+                        | b'\\'
+                        | b'&'
+                        | b'\n'
+                        | b'\r'
+                        | 0xC2
+                        | 0xE2
+                        | 0xE3
+                        | 0xEF
+                )
+            };
+            let mut text = String::new();
+            let mut edits = Vec::new();
+            let mut copied = 0;
+            let mut at = 0;
+            while at < b.len() {
+                if !trigger(b[at]) {
+                    at += 1;
+                    continue;
+                }
+                let rest = &original[at..];
+                let prev = if at == 0 {
+                    ' '
+                } else {
+                    original[..at].chars().next_back().unwrap_or(' ')
+                };
+                let c = rest.chars().next().expect("not at the end");
+                let edit: Option<(usize, &str)> = match c {
+                    '<' => inline_tag(rest).map(|(len, br)| (len, if br { " " } else { "" })),
+                    '*' | '`' | '~' => Some((1, "")),
+                    '_' => {
+                        let next = rest[1..].chars().next().unwrap_or(' ');
+                        (!prev.is_alphanumeric() || !next.is_alphanumeric()).then_some((1, ""))
+                    }
+                    '\\' => rest[1..]
+                        .chars()
+                        .next()
+                        .filter(char::is_ascii_punctuation)
+                        .map(|_| (1, "")),
+                    '&' => entity(rest),
+                    '\n' => soft_break(rest, prev),
+                    '\r' if rest[1..].starts_with('\n') => {
+                        soft_break(&rest[1..], prev).map(|(len, with)| (len + 1, with))
+                    }
+                    c => plain_char(c).map(|with| (c.len_utf8(), with)),
+                };
+                match edit {
+                    Some((len, with)) => {
+                        text.push_str(&original[copied..at]);
+                        text.push_str(with);
+                        copied = at + len;
+                        edits.push((text.len(), copied));
+                        at += len;
+                    }
+                    None => at += c.len_utf8(),
+                }
+            }
+            if edits.is_empty() {
+                return None;
+            }
+            text.push_str(&original[copied..]);
+            Some((text, edits))
+        }
+
+        fn inline_tag(rest: &str) -> Option<(usize, bool)> {
+            let close = rest
+                .as_bytes()
+                .iter()
+                .take(256)
+                .position(|&c| c == b'>' || c == b'\n')?;
+            if rest.as_bytes()[close] != b'>' {
+                return None;
+            }
+            let inner = rest[1..close].strip_prefix('/').unwrap_or(&rest[1..close]);
+            let name_len = inner
+                .bytes()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .unwrap_or(inner.len());
+            let name = &inner[..name_len];
+            let after = inner[name_len..].chars().next();
+            if !matches!(after, None | Some(' ' | '\t' | '/')) {
+                return None;
+            }
+            INLINE_TAGS
+                .iter()
+                .find(|t| t.eq_ignore_ascii_case(name))
+                .map(|t| (close + 1, matches!(*t, "br")))
+        }
+
+        fn soft_break(rest: &str, prev: char) -> Option<(usize, &'static str)> {
+            if prev == '\n' {
+                return None;
+            }
+            let indent = rest[1..]
+                .bytes()
+                .take_while(|&c| c == b' ' || c == b'\t')
+                .count();
+            let next = rest.as_bytes().get(1 + indent).copied().unwrap_or(b'\n');
+            if matches!(next, b'\n' | b'\r') {
+                return None;
+            }
+            Some((1 + indent, if prev == ' ' { "" } else { " " }))
+        }
 
         pub(super) fn phone_key(international: bool, digits: &str) -> Option<String> {
             let national = if international {
@@ -1375,6 +1528,74 @@ mod tests {
                 before::dates_of_birth(text),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_text_as_it_reads_is_made_as_it_was_one_byte_at_a_time() {
+        const PIECES: &[&str] = &[
+            "<b>",
+            "</b>",
+            "<B >",
+            "<br>",
+            "<br/>",
+            "<strong>",
+            "</span>",
+            "<div>",
+            "<p class=\"x\">",
+            "<a",
+            "<wbr",
+            "<",
+            ">",
+            "</",
+            "<abbr title=\"t\">",
+            "<bdo\n>",
+            "*",
+            "_",
+            "a_b",
+            "é_",
+            "_é",
+            "`",
+            "~",
+            "\\",
+            "\\-",
+            "\\a",
+            "&nbsp;",
+            "&#8211;",
+            "&amp;",
+            "&",
+            ";",
+            "\n",
+            "\r\n",
+            "\r",
+            "\n\n",
+            "\n  ",
+            "\t",
+            " ",
+            "\u{a0}",
+            "\u{2013}",
+            "\u{2212}",
+            "\u{ad}",
+            "\u{200b}",
+            "\u{feff}",
+            "\u{3000}",
+            "\u{e9}",
+            "\u{20ac}",
+            "\u{1f600}",
+            "x",
+            "word",
+            "943",
+            "12",
+            "-",
+            ".",
+        ];
+        let mut texts = crate::testing::random_texts(PIECES, 20_000, 40, 0x101E_u64);
+        // Long runs with nothing to take out, then something at either edge.
+        texts.push(format!("{}<b>1</b>", "abcdefgh".repeat(5)));
+        texts.push(format!("_{}*", "plain text ".repeat(7)));
+        for text in &texts {
+            let fast = Joined::of(text).map(|j| (j.text, j.edits));
+            assert_eq!(fast, before::joined(text), "{text:?}");
         }
     }
 
