@@ -81,6 +81,9 @@ pub struct Staging {
     dir: tempfile::TempDir,
     output: PathBuf,
     parent: PathBuf,
+    /// Folders of staging already made: a folder holding many files is made
+    /// once, not asked for again (and refused) at every file.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -106,6 +109,7 @@ impl Staging {
             dir,
             output: output.to_path_buf(),
             parent,
+            made: std::sync::Mutex::default(),
         })
     }
 
@@ -122,7 +126,14 @@ impl Staging {
     pub fn create(&self, path: &str) -> Result<(std::fs::File, PathBuf), WriteError> {
         let target = self.dir.path().join(path);
         if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(at(dir))?;
+            let made = |made: &std::collections::HashSet<PathBuf>| made.contains(dir);
+            if !made(&self.made.lock().expect("a writing thread panicked")) {
+                std::fs::create_dir_all(dir).map_err(at(dir))?;
+                self.made
+                    .lock()
+                    .expect("a writing thread panicked")
+                    .insert(dir.to_path_buf());
+            }
         }
         let file = std::fs::OpenOptions::new()
             .write(true)
@@ -139,6 +150,7 @@ impl Staging {
             dir,
             output,
             parent,
+            ..
         } = self;
         swap(dir.keep(), &output, &parent)
     }
