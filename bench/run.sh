@@ -10,7 +10,7 @@
 #   HUGO=1             0 skips Hugo entirely
 #   RUN_HUGO_100K=0    1 also runs Hugo at 100,000 decisions and above (needs a lot of memory)
 #   INCR_SIZE=10000    size at which the one-edit rebuild is timed (if it is among SIZES)
-#   INCR_RUNS=15       timed one-edit rebuilds (short, so more of them: a steadier median)
+#   INCR_RUNS=15       timed rebuilds after each one-decision edit (body, summary)
 #   VERIFY_INCR=1      after the rebuild runs, compare the output with a clean build (diff -r)
 #   TIMEOUT=3600       seconds any single build may take before the benchmark fails
 #   KEEP_OUTPUT=0      1 keeps the built sites under target/bench/out/
@@ -188,7 +188,7 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 rows=()
 stages=()
 targets=()
-incr_line=""
+incr_lines=()
 
 for n in "${sizes[@]}"; do
     h_out=""
@@ -267,16 +267,18 @@ for n in "${sizes[@]}"; do
         note "incremental $n: copying the corpus (untimed)"
         set_aside "$inc" "$inc_out" "$inc_rep"
         cp -R "$dir" "$inc"
-        # Always the same edit: one sentence appended to the middle decision.
+        # Two edits to the middle decision, each timed on its own: one sentence
+        # appended to its body (only its own pages change), and its summary
+        # changed (the harder case: the summary is shown in the register, the
+        # listings and the data downloads, so site-wide pages are made again).
         target="$inc/content/decisions/$(folder_of $((n / 2)))/decision.md"
         [[ -f $target ]] || die "expected $target in the corpus"
+        grep -q '^summary = "' "$target" || die "expected a summary line in $target"
         cp "$target" "$inc/.decision.orig"
-        edit="cp $(q "$inc/.decision.orig") $(q "$target") && printf '\nWe added this sentence so that the benchmark can time a rebuild after one edit.\n' >> $(q "$target")"
+        restore="cp $(q "$inc/.decision.orig") $(q "$target")"
+        body_edit="$restore && printf '\nWe added this sentence so that the benchmark can time a rebuild after one edit.\n' >> $(q "$target")"
+        summary_edit="$restore && sed -i 's/^summary = \"/summary = \"We changed this summary for the benchmark. /' $(q "$target")"
         inc_cmd="$(q "$plainsight") build --root $(q "$inc") --output $(q "$inc_out") --report-dir $(q "$inc_rep")"
-        # Before each timed run: restore the file and rebuild (untimed), so the
-        # site is built from the unedited corpus; then make the edit. The timed
-        # run is therefore always the same one-file change on a built site.
-        inc_prep="cp $(q "$inc/.decision.orig") $(q "$target") && $inc_cmd >/dev/null 2>&1 && $edit"
         # The copy's first (full) build, untimed, and its files flushed to
         # disk: otherwise the kernel is still writing 70,000 new files
         # during the first timed rebuilds, which the full builds, warmed by
@@ -284,30 +286,40 @@ for n in "${sizes[@]}"; do
         note "incremental $n: first build of the copy (untimed)"
         eval "$inc_cmd" >/dev/null 2>&1 || die "the first build of the copied corpus failed"
         sync
-        note "incremental $n: $INCR_RUNS timed rebuilds after one edit (each preceded by an untimed restore + build)"
-        read -r i_med i_min i_max i_cpu < <(timed "incremental-$n" "$logs/incremental-$n.json" "$inc_prep" "$inc_cmd" "$INCR_RUNS")
-        frac=$(calc "f'{$i_med / $ps_med:.2f}'")
-        rows+=("| $n | plainsight, rebuild after editing 1 decision | $i_med | $i_min–$i_max | $i_cpu | — | — | — | ${frac} of its full build |")
-        ok=$(calc "'met' if $i_med < 0.1 * $ps_med else 'NOT met'")
-        incr_line="- Rebuild after editing one decision in a $n-decision site, under a tenth of a full build: ${frac} — $ok"
-        if [[ $VERIFY_INCR == 1 ]]; then
-            note "incremental $n: comparing the rebuilt site with a clean build (untimed)"
-            clean="$out_root/incr-$n-clean"
-            set_aside "$clean" "$clean-reports"
-            timeout "$TIMEOUT" "$plainsight" build --no-cache --root "$inc" --output "$clean" --report-dir "$clean-reports" >/dev/null 2>&1 ||
-                die "clean build of the edited corpus failed"
-            if diff -r -q "$inc_out" "$clean" >"$logs/incremental-$n.diff" 2>&1; then
-                incr_line="$incr_line; output byte-identical to a clean build"
-            else
-                incr_line="$incr_line; output DIFFERS from a clean build (see $logs/incremental-$n.diff)"
+        for kind in body summary; do
+            edit_var="${kind}_edit"
+            edit=${!edit_var}
+            # Before each timed run: restore the file and rebuild (untimed), so
+            # the site is built from the unedited corpus; then make the edit.
+            # The timed run is therefore always the same one-file change on a
+            # built site.
+            inc_prep="$restore && $inc_cmd >/dev/null 2>&1 && $edit"
+            note "incremental $n: $INCR_RUNS timed rebuilds after editing one decision's $kind (each preceded by an untimed restore + build)"
+            read -r i_med i_min i_max i_cpu < <(timed "incremental-$kind-$n" "$logs/incremental-$kind-$n.json" "$inc_prep" "$inc_cmd" "$INCR_RUNS")
+            frac=$(calc "f'{$i_med / $ps_med:.3f}'")
+            rows+=("| $n | plainsight, rebuild after editing 1 decision's $kind | $i_med | $i_min–$i_max | $i_cpu | — | — | — | ${frac} of its full build |")
+            ok=$(calc "'met' if $i_med < 0.1 * $ps_med else 'NOT met'")
+            line="- Rebuild after editing one decision's $kind in a $n-decision site, under a tenth of a full build: ${frac} — $ok"
+            if [[ $VERIFY_INCR == 1 ]]; then
+                note "incremental $n: comparing the site rebuilt after the $kind edit with a clean build (untimed)"
+                clean="$out_root/incr-$n-clean"
+                set_aside "$clean" "$clean-reports"
+                timeout "$TIMEOUT" "$plainsight" build --no-cache --root "$inc" --output "$clean" --report-dir "$clean-reports" >/dev/null 2>&1 ||
+                    die "clean build of the edited corpus failed"
+                if diff -r -q "$inc_out" "$clean" >"$logs/incremental-$kind-$n.diff" 2>&1; then
+                    line="$line; output byte-identical to a clean build"
+                else
+                    line="$line; output DIFFERS from a clean build (see $logs/incremental-$kind-$n.diff)"
+                fi
+                set_aside "$clean" "$clean-reports"
             fi
-            set_aside "$clean" "$clean-reports"
-        fi
+            incr_lines+=("$line")
+        done
         if [[ $KEEP_OUTPUT != 1 ]]; then set_aside "$inc_out" "$inc_rep"; fi
         set_aside "$inc"
     fi
 done
-[[ -n $incr_line ]] && targets+=("$incr_line")
+targets+=(${incr_lines[@]+"${incr_lines[@]}"})
 note "removing the outputs set aside during the run"
 rm -rf "$trash"
 [[ ${#targets[@]} -eq 0 ]] && targets+=("- (no target applies to the sizes run)")
