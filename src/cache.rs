@@ -256,6 +256,18 @@ impl Stamp {
             ..Stamp::of(meta)
         }
     }
+
+    /// The stamp of an output folder, taken once the build has put its
+    /// files in place. On Unix it keeps the change time: adding, removing
+    /// or renaming anything in a folder changes it, and unlike the
+    /// modification time it cannot be put back (`touch -r` changes it too),
+    /// so an unchanged stamp shows the folder holds what it held.
+    pub fn of_output_dir(meta: &std::fs::Metadata) -> Stamp {
+        match cfg!(unix) {
+            true => Stamp::of(meta),
+            false => Stamp::of_output(meta),
+        }
+    }
 }
 
 /// What pass 1 found in one decision folder, as the cache keeps it.

@@ -789,17 +789,20 @@ impl LastBuild {
         let units = cache.map(|c| c.units()).unwrap_or_default();
         let last = cache.filter(|c| write && !c.journal_exists());
         let old_output = last.and_then(|c| c.output());
-        let in_place = old_output.as_ref().is_some_and(|o| {
-            o.output == absolute(output)
-                && output::unchanged(output, &o.dirs, units.values().flat_map(|u| &u.files))
-        });
+        let dirs = old_output
+            .as_ref()
+            .filter(|o| o.output == absolute(output))
+            .map(|o| o.dirs.as_slice());
         // Stamps say the files are where they were; only their bytes say
         // they are what was judged. (A check judges the files a build made.)
         let mut proven = std::collections::HashSet::new();
         let mut altered = Vec::new();
-        if in_place || !write {
+        let mut in_place = false;
+        if dirs.is_some() || !write {
             let files: Vec<&cache::OutFile> = units.values().flat_map(|u| &u.files).collect();
-            let mut same = output::hold_as_written(output, &files).into_iter();
+            let looked = output::look_again(output, dirs, &files);
+            in_place = looked.in_place;
+            let mut same = looked.same.into_iter();
             for unit in units.values() {
                 let mut all = true;
                 for (f, same) in unit.files.iter().zip(same.by_ref()) {

@@ -373,7 +373,7 @@ pub fn dir_stamps(
     let looked = crate::source::in_flight(&unknown, |&i| {
         let path = output.join(&stamps[i].0);
         let meta = std::fs::symlink_metadata(&path).map_err(at(&path))?;
-        Ok(Stamp::of_output(&meta))
+        Ok(Stamp::of_output_dir(&meta))
     });
     for (i, stamp) in unknown.into_iter().zip(looked) {
         stamps[i].1 = Some(stamp?);
@@ -384,35 +384,98 @@ pub fn dir_stamps(
         .collect())
 }
 
-/// Whether the output folder is exactly as the cache says the last build
-/// left it: marked as plainsight's, every folder and every file with the
-/// stamp it had, and nothing in any folder that the last build did not
-/// write. A folder's stamp changes when anything is added to it or taken
-/// from it, but times can be put back (`touch -r`): what each folder holds
-/// is listed again. (Whether each file holds what was written is for
-/// [`hold_as_written`]: a stamp cannot say.)
-pub fn unchanged<'a>(
+/// What the output folder holds of the last build's files, each file looked
+/// at once: opened (never through a link), its stamp taken from the open
+/// file, its bytes hashed again.
+pub struct LookedAgain {
+    /// Whether the folder is exactly as the cache says the last build left
+    /// it: marked as plainsight's, every folder and every file with the
+    /// stamp it had, and so nothing in any folder that the last build did
+    /// not write ([`Stamp::of_output_dir`]).
+    pub in_place: bool,
+    /// For each file, whether it holds, byte for byte, what its record says
+    /// was written there: its content hash computed again. A file that is
+    /// gone, is not a plain file or cannot be read does not. This, not a
+    /// stamp, is what lets a verdict on a file be reused. When `dirs` was
+    /// given and the folder is not as it was left, no file is said to.
+    pub same: Vec<bool>,
+}
+
+/// Looks at the last build's `files` in `output`. With `dirs` (the last
+/// build's folder stamps), it also says whether the folder can be updated
+/// in place; without (a check, which writes nothing), only what each file
+/// holds.
+pub fn look_again(
     output: &Path,
-    dirs: &[(String, Stamp)],
-    files: impl Iterator<Item = &'a OutFile>,
-) -> bool {
-    let same = |path: &str, stamp: &Stamp| {
-        std::fs::symlink_metadata(output.join(path)).is_ok_and(|m| &Stamp::of_output(&m) == stamp)
+    dirs: Option<&[(String, Stamp)]>,
+    files: &[&OutFile],
+) -> LookedAgain {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let not_in_place = LookedAgain {
+        in_place: false,
+        same: vec![false; files.len()],
     };
-    let all: Vec<(&str, &Stamp)> = dirs
-        .iter()
-        .map(|(d, s)| (d.as_str(), s))
-        .chain(files.map(|f| (f.path.as_str(), &f.stamp)))
-        .collect();
-    if !output.join(MARKER).is_file()
-        || dirs.is_empty()
-        || !crate::source::in_flight(&all, |(p, s)| same(p, s))
-            .into_iter()
-            .all(|same| same)
+    // The folders first: when one is not as it was left, nothing is
+    // updated in place, and no file need be read.
+    let dirs_as_left = dirs.map(|dirs| {
+        output.join(MARKER).is_file() && !dirs.is_empty() && folders_as_left(output, dirs, files)
+    });
+    if dirs_as_left == Some(false) {
+        return not_in_place;
+    }
+    // Set by the first file whose stamp differs, when that means the
+    // folder is not updated in place: the rest need not be hashed.
+    let stale = AtomicBool::new(false);
+    let looked: Vec<(bool, bool)> = crate::source::in_flight(files, |f| {
+        let Some((file, stamp)) = open_plain(&output.join(&f.path)) else {
+            stale.store(true, Ordering::Relaxed);
+            return (false, false);
+        };
+        let stamp_same = stamp == f.stamp;
+        if !stamp_same {
+            stale.store(true, Ordering::Relaxed);
+        }
+        if dirs.is_some() && stale.load(Ordering::Relaxed) {
+            return (stamp_same, false);
+        }
+        let mut hasher = blake3::Hasher::new();
+        let bytes_same =
+            hasher.update_reader(file).is_ok() && hasher.finalize().as_bytes() == &f.hash;
+        (stamp_same, bytes_same)
+    });
+    let in_place = dirs.is_some() && looked.iter().all(|(stamp, _)| *stamp);
+    if dirs.is_some() && !in_place {
+        return not_in_place;
+    }
+    LookedAgain {
+        in_place,
+        same: looked.into_iter().map(|(_, bytes)| bytes).collect(),
+    }
+}
+
+/// Whether every folder has the stamp it had, and so holds nothing but the
+/// files and folders the last build wrote (and the marker). Where a
+/// folder's stamp cannot show that (no change time: not Unix), what each
+/// folder holds is listed again.
+fn folders_as_left(output: &Path, dirs: &[(String, Stamp)], files: &[&OutFile]) -> bool {
+    let same = |(dir, stamp): &(String, Stamp)| {
+        std::fs::symlink_metadata(output.join(dir))
+            .is_ok_and(|m| m.is_dir() && &Stamp::of_output_dir(&m) == stamp)
+    };
+    if !crate::source::in_flight(dirs, same)
+        .into_iter()
+        .all(|same| same)
     {
         return false;
     }
-    let mut known: std::collections::HashSet<&str> = all.iter().map(|(p, _)| *p).collect();
+    if cfg!(unix) {
+        return true;
+    }
+    let mut known: std::collections::HashSet<&str> = dirs
+        .iter()
+        .map(|(d, _)| d.as_str())
+        .chain(files.iter().map(|f| f.path.as_str()))
+        .collect();
     known.insert(MARKER);
     let only_known = |dir: &str| {
         let Ok(entries) = std::fs::read_dir(output.join(dir)) else {
@@ -439,27 +502,25 @@ pub fn unchanged<'a>(
         .all(|only| only)
 }
 
-/// Whether each file holds, byte for byte, what its record says was written
-/// there: its content hash is computed again from the output folder, in
-/// parallel. A file that is gone, is not a plain file or cannot be read
-/// does not. This, not a stamp, is what lets a verdict on a file be reused.
-pub fn hold_as_written(output: &Path, files: &[&OutFile]) -> Vec<bool> {
-    use rayon::prelude::*;
-    files
-        .par_iter()
-        .map(|f| hash_of(&output.join(&f.path)).is_some_and(|hash| hash == f.hash))
-        .collect()
-}
-
-/// The content hash of a plain file (not followed through a link).
-fn hash_of(path: &Path) -> Option<Digest> {
+/// A plain file opened for reading, never through a symbolic link, with
+/// its stamp as an output file; `None` for anything else (gone, a link, a
+/// folder, a device) or what cannot be opened.
+fn open_plain(path: &Path) -> Option<(std::fs::File, Stamp)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A link is refused by the open itself, and a FIFO does not block it.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
     if !std::fs::symlink_metadata(path).ok()?.is_file() {
         return None;
     }
-    let file = std::fs::File::open(path).ok()?;
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(file).ok()?;
-    Some(*hasher.finalize().as_bytes())
+    let file = options.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    meta.is_file().then(|| (file, Stamp::of_output(&meta)))
 }
 
 /// A folder plainsight may replace: empty, or carrying its marker.
@@ -579,7 +640,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let now = |d: &str| Stamp::of_output(&std::fs::symlink_metadata(out.join(d)).unwrap());
+        let now = |d: &str| Stamp::of_output_dir(&std::fs::symlink_metadata(out.join(d)).unwrap());
         let fresh = dir_stamps(out, &paths, &[], |_| false).unwrap();
         let names: Vec<&str> = fresh.iter().map(|(d, _)| d.as_str()).collect();
         assert_eq!(names, ["", "a", "a/b", "c", "d"]);
@@ -608,6 +669,46 @@ mod tests {
         // A folder that has gone is an error, not a stamp.
         std::fs::remove_dir_all(out.join("d")).unwrap();
         assert!(dir_stamps(out, &paths, &old, |_| false).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_given_a_file_is_not_as_left_even_with_its_times_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(out.join("a/x.html"), "<p>x</p>").unwrap();
+        let file = OutFile {
+            path: "a/x.html".into(),
+            hash: *blake3::hash(b"<p>x</p>").as_bytes(),
+            stamp: Stamp::of_output(&std::fs::symlink_metadata(out.join("a/x.html")).unwrap()),
+        };
+        let dirs = dir_stamps(out, std::slice::from_ref(&file.path), &[], |_| false).unwrap();
+        let looked = look_again(out, Some(&dirs), &[&file]);
+        assert!(looked.in_place);
+        assert_eq!(looked.same, [true]);
+
+        // A file added by hand, and the folder's times put back.
+        let folder = std::fs::File::open(out.join("a")).unwrap();
+        let modified = folder.metadata().unwrap().modified().unwrap();
+        std::fs::write(out.join("a/added.html"), "added").unwrap();
+        folder.set_modified(modified).unwrap();
+        let looked = look_again(out, Some(&dirs), &[&file]);
+        assert!(!looked.in_place);
+        assert_eq!(looked.same, [false], "nothing is taken as it was");
+        // A check judges the bytes alone.
+        assert_eq!(look_again(out, None, &[&file]).same, [true]);
+
+        // A link to the same bytes, in the file's place, is not the file;
+        // nor is a file with other bytes, its stamp put back.
+        std::fs::write(out.join("copy.html"), "<p>x</p>").unwrap();
+        std::fs::remove_file(out.join("a/x.html")).unwrap();
+        std::os::unix::fs::symlink(out.join("copy.html"), out.join("a/x.html")).unwrap();
+        assert_eq!(look_again(out, None, &[&file]).same, [false]);
+        std::fs::remove_file(out.join("a/x.html")).unwrap();
+        std::fs::write(out.join("a/x.html"), "<p>y</p>").unwrap();
+        assert_eq!(look_again(out, None, &[&file]).same, [false]);
     }
 
     fn write_atomic_with(
