@@ -542,24 +542,53 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         let unit = process(&f.folder.name, files, unit_diags)?;
         note(&f.folder.name, keys.decision(f), unit)
     };
-    // The site-wide pages and downloads grow with the site: each batch is
-    // checked and written as soon as it is made.
+    // The site-wide pages and downloads grow with the site: they are made
+    // in parts, side by side, and each batch is checked and written as soon
+    // as it is made.
     let site_unit = || -> Result<Unit, Error> {
         let _tick = TickOnDrop(&counter);
         let key = keys.site();
         if let Some(old) = reusable(cache::SITE_UNIT, &key) {
             return reuse(old);
         }
+        let make = |part: render::SitePart| {
+            let mut out = SiteFiles::new(cache::SITE_UNIT, &process, &process_stream);
+            let mut diagnostics = Diagnostics::default();
+            let started = std::time::Instant::now();
+            let made = part.make(&mut out, &mut diagnostics);
+            render_clock.add(started.elapsed().saturating_sub(out.elsewhere));
+            let made = made.map_err(|e| Error::Template(e.0))?;
+            match out.failure {
+                Some(e) => Err(e),
+                None => Ok((out.unit, diagnostics, made)),
+            }
+        };
+        let parts: Vec<Result<_, Error>> = renderer
+            .site_parts()
+            .into_par_iter()
+            // Each part on its own: a few are much larger than the rest.
+            .with_max_len(1)
+            .map(make)
+            .collect();
+        // Gathered in the parts' order, whichever finished first.
+        let mut unit = Unit::default();
         let mut unit_diags = Diagnostics::default();
+        let mut downloads = Vec::new();
+        for part in parts {
+            let (made, diagnostics, download) = part?;
+            unit.absorb(made);
+            unit_diags.extend(diagnostics);
+            downloads.extend(download);
+        }
         let mut out = SiteFiles::new(cache::SITE_UNIT, &process, &process_stream);
         let started = std::time::Instant::now();
-        let rendered = renderer.render_site_pages(&mut unit_diags, &mut out);
+        let rendered = renderer.data_page(downloads, &mut out, &mut unit_diags);
         render_clock.add(started.elapsed().saturating_sub(out.elsewhere));
         rendered.map_err(|e| Error::Template(e.0))?;
         if let Some(e) = out.failure {
             return Err(e);
         }
-        let mut unit = out.unit;
+        unit.absorb(out.unit);
         unit.absorb(process(
             cache::SITE_UNIT,
             output::Files::default(),

@@ -46,7 +46,8 @@ pub trait Emit {
 }
 
 /// Writes a file's bytes, in pieces, to what it is given.
-pub type Writer<'a> = Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()> + 'a>;
+/// (`Send`, so that files can be made side by side.)
+pub type Writer<'a> = Box<dyn FnOnce(&mut dyn io::Write) -> io::Result<()> + Send + 'a>;
 
 /// A failure to write, with the path it happened at.
 #[derive(Debug)]

@@ -550,25 +550,45 @@ impl Renderer<'_> {
         Ok(files)
     }
 
-    /// Every page and file that is not a decision's own: home, register,
-    /// listings, glossary, data, plain pages, the 404 page and the stylesheet.
-    /// They grow with the site, so they are handed to `emit` a few at a
-    /// time, as they are made, rather than returned together.
-    pub fn render_site_pages(
+    /// Every page and file that is not a decision's own (home, register,
+    /// listings, glossary, open data, plain pages, the 404 page and the
+    /// stylesheet), in parts that can be made side by side, each handed to
+    /// an `emit` of its own. They grow with the site, so each part hands
+    /// its files on a few at a time, as they are made. Once every part is
+    /// made, [`Renderer::data_page`] makes the page that lists the
+    /// downloads.
+    pub fn site_parts(&self) -> Vec<SitePart<'_>> {
+        let mut parts = vec![
+            SitePart::new(move |emit, diagnostics| {
+                self.register(emit, diagnostics)?;
+                Ok(None)
+            }),
+            SitePart::new(move |emit, diagnostics| {
+                self.other_site_pages(emit, diagnostics)?;
+                Ok(None)
+            }),
+        ];
+        for (section, draft) in crate::opendata::drafts(self.site) {
+            parts.push(SitePart::new(move |emit, _| {
+                Ok(Some((section, crate::opendata::publish(emit, draft))))
+            }));
+        }
+        parts
+    }
+
+    /// The site-wide pages but the register and the /data/ page.
+    fn other_site_pages(
         &self,
-        diagnostics: &mut Diagnostics,
         emit: &mut dyn Emit,
+        diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let mut files = Files::default();
         files.add("assets/style.css", STYLESHEET);
         self.home(&mut files, diagnostics)?;
         emit.files(std::mem::take(&mut files));
-        self.register(emit, diagnostics)?;
         self.activities(&mut files, diagnostics)?;
         emit.files(std::mem::take(&mut files));
         self.glossary(&mut files, diagnostics)?;
-        emit.files(std::mem::take(&mut files));
-        self.data(&mut files, diagnostics, emit)?;
         emit.files(std::mem::take(&mut files));
         for page in self.site.pages() {
             let path = format!("{}/", page.slug());
@@ -1147,15 +1167,16 @@ impl Renderer<'_> {
         )
     }
 
-    fn data(
+    /// The /data/ page and the Data Package, once every part of
+    /// [`Renderer::site_parts`] is made: `made` is what they said of the
+    /// downloads, in their order.
+    pub fn data_page(
         &self,
-        files: &mut Files,
-        diagnostics: &mut Diagnostics,
+        made: Vec<(crate::opendata::Section, crate::opendata::Download)>,
         emit: &mut dyn Emit,
+        diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        // Every download, feed and standard file is made by `opendata`, and
-        // handed on one at a time.
-        let catalogue = crate::opendata::render(self.site, emit);
+        let catalogue = crate::opendata::catalogue(self.site, made, emit);
         let meta = self.meta(
             "Open data",
             "Download the facts on this site to use as you like: spreadsheets, data in the standards that service directories and procurement analysts use, and feeds.",
@@ -1168,7 +1189,33 @@ impl Renderer<'_> {
         );
         let jsonld = Value::from_safe_string(catalogue.jsonld.clone());
         let view = minijinja::context! { catalogue => Value::from_serialize(&catalogue), jsonld };
-        self.page(files, "data.html", "data/", meta, view, diagnostics)
+        let mut files = Files::default();
+        self.page(&mut files, "data.html", "data/", meta, view, diagnostics)?;
+        emit.files(files);
+        Ok(())
+    }
+}
+
+/// One part of the site-wide files ([`Renderer::site_parts`]): made on its
+/// own, it hands its files to the `emit` it is given and says what the
+/// /data/ page lists of them, if anything.
+pub struct SitePart<'r>(Box<MakePart<'r>>);
+
+type MakePart<'r> = dyn FnOnce(&mut dyn Emit, &mut Diagnostics) -> PartMade + Send + 'r;
+
+/// What a [`SitePart`] made that the /data/ page lists.
+pub type PartMade =
+    Result<Option<(crate::opendata::Section, crate::opendata::Download)>, TemplateBug>;
+
+impl<'r> SitePart<'r> {
+    fn new(
+        make: impl FnOnce(&mut dyn Emit, &mut Diagnostics) -> PartMade + Send + 'r,
+    ) -> SitePart<'r> {
+        SitePart(Box::new(make))
+    }
+
+    pub fn make(self, emit: &mut dyn Emit, diagnostics: &mut Diagnostics) -> PartMade {
+        (self.0)(emit, diagnostics)
     }
 }
 

@@ -62,31 +62,56 @@ pub struct Catalogue {
     pub jsonld: String,
 }
 
-/// Makes every open-data file under `data/` and `feeds/`, handing each to
-/// `emit` as soon as it is made (the largest, which grow with the site, as
-/// they are made), and returns the catalogue for the /data/ page.
-pub fn render(site: &PublicSite, emit: &mut dyn Emit) -> Catalogue {
+/// Where the /data/ page lists a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Tables,
+    Standards,
+    Feeds,
+}
+
+/// Every open-data file under `data/` and `feeds/` but the Data Package
+/// (which describes the tables once they are made), as drafts not yet
+/// made, in the order the /data/ page lists them: each can be made on its
+/// own, side by side with the others, by [`publish`].
+pub fn drafts(site: &PublicSite) -> Vec<(Section, Draft<'_>)> {
+    let mut drafts = Vec::new();
+    tables::render(site, &mut |d| drafts.push((Section::Tables, d)));
+    let standards = openreferral::render(site)
+        .into_iter()
+        .chain(ocds::render(site));
+    drafts.extend(standards.map(|d| (Section::Standards, d)));
+    drafts.extend(feeds::render(site).into_iter().map(|d| (Section::Feeds, d)));
+    drafts
+}
+
+/// Once every draft is made (`made`: what [`publish`] said of each, in
+/// the order of [`drafts`]), the Data Package describing the tables,
+/// handed to `emit`, and the catalogue for the /data/ page.
+pub fn catalogue(
+    site: &PublicSite,
+    made: Vec<(Section, Download)>,
+    emit: &mut dyn Emit,
+) -> Catalogue {
     let mut catalogue = Catalogue::default();
-    let mut tables = Vec::new();
-    tables::render(site, &mut |d| tables.push(publish(emit, d)));
-    let package = datapackage::render(site, &tables);
-    catalogue.tables = tables;
+    let mut standards = Vec::new();
+    for (section, d) in made {
+        match section {
+            Section::Tables => catalogue.tables.push(d),
+            Section::Standards => standards.push(d),
+            Section::Feeds => catalogue.feeds.push(d),
+        }
+    }
+    // The Data Package first among the standards, as it describes the tables.
+    let package = datapackage::render(site, &catalogue.tables);
     catalogue.standards.push(publish(emit, package));
-    for d in openreferral::render(site) {
-        catalogue.standards.push(publish(emit, d));
-    }
-    if let Some(d) = ocds::render(site) {
-        catalogue.standards.push(publish(emit, d));
-    }
-    for d in feeds::render(site) {
-        catalogue.feeds.push(publish(emit, d));
-    }
+    catalogue.standards.extend(standards);
     catalogue.jsonld = jsonld::data_catalog(site, &catalogue);
     catalogue
 }
 
 /// Hands a draft's file on and keeps what the /data/ page says about it.
-fn publish(emit: &mut dyn Emit, d: Draft) -> Download {
+pub fn publish(emit: &mut dyn Emit, d: Draft) -> Download {
     let bytes = match d.body {
         Body::Bytes(bytes) => {
             let size = bytes.len();
