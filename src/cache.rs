@@ -185,7 +185,7 @@ pub type Digest = [u8; 32];
 
 /// Bumped when the records' shape changes (the executable's hash changes
 /// then too; this is for a cache read by a build of the same source).
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// Bytes of the checksum after each record: the first bytes of its blake3
 /// hash. A record whose checksum does not match is damaged, and it and the
@@ -243,9 +243,7 @@ impl Stamp {
     /// (within [`RACY`] of `now`) for its stamp to tell a later change apart.
     pub fn of_source(meta: &std::fs::Metadata, now: SystemTime) -> Option<Stamp> {
         let stamp = Stamp::of(meta);
-        let changed = SystemTime::UNIX_EPOCH
-            + Duration::new(stamp.mtime.0.max(stamp.ctime.0).max(0) as u64, 0);
-        (changed + RACY + Duration::from_secs(1) < now).then_some(stamp)
+        (!stamp.racy(now)).then_some(stamp)
     }
 
     /// The stamp of an output file. The change time is left out: moving a
@@ -255,6 +253,16 @@ impl Stamp {
             ctime: (0, 0),
             ..Stamp::of(meta)
         }
+    }
+
+    /// Whether this stamp, taken at `taken`, may fail to show a change made
+    /// just after: its file or folder changed within [`RACY`] before (times
+    /// are kept to the clock's tick, which can be coarse). As git does,
+    /// such a stamp is not trusted alone.
+    pub fn racy(&self, taken: SystemTime) -> bool {
+        let changed =
+            SystemTime::UNIX_EPOCH + Duration::new(self.mtime.0.max(self.ctime.0).max(0) as u64, 0);
+        changed + RACY + Duration::from_secs(1) >= taken
     }
 
     /// The stamp of an output folder, taken once the build has put its
@@ -375,6 +383,10 @@ pub const SITE_UNIT: &str = "";
 pub struct OutputRecord {
     pub output: PathBuf,
     pub dirs: Vec<(String, Stamp)>,
+    /// The folders whose stamp was taken too soon after they last changed
+    /// ([`Stamp::racy`]): a change in the same clock tick would not show
+    /// in it, so what they hold is listed again on the next build.
+    pub racy: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -1231,6 +1243,19 @@ mod tests {
         assert!(Stamp::of_source(&meta, SystemTime::now()).is_none());
         let later = SystemTime::now() + Duration::from_secs(10);
         assert!(Stamp::of_source(&meta, later).is_some());
+    }
+
+    #[test]
+    fn a_stamp_is_racy_until_well_after_its_last_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = std::fs::metadata(dir.path()).unwrap();
+        let stamp = Stamp::of_output_dir(&meta);
+        let now = SystemTime::now();
+        assert!(stamp.racy(now));
+        assert!(stamp.racy(now + RACY));
+        assert!(!stamp.racy(now + RACY + Duration::from_secs(2)));
+        assert!(Stamp::of_source(&meta, now).is_none());
+        assert!(Stamp::of_source(&meta, now + RACY + Duration::from_secs(2)).is_some());
     }
 
     #[test]

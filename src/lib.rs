@@ -743,12 +743,15 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         let report_files = report_files?;
         let changed = publisher.publish(&removed).map_err(Error::Write)?;
         if let Some(c) = &cache {
-            // In place, only the folders holding what changed are looked at again.
-            let old_dirs = match &changed {
-                Some(_) => old_output.map(|o| o.dirs).unwrap_or_default(),
-                None => Vec::new(),
+            // In place, only the folders holding what changed are looked at
+            // again, and those whose stamp was racy (so that it settles).
+            let (old_dirs, racy) = match (&changed, old_output) {
+                (Some(_), Some(o)) => (o.dirs, o.racy),
+                _ => Default::default(),
             };
-            let mut touched = std::collections::HashSet::from([""]);
+            let mut touched: std::collections::HashSet<&str> =
+                racy.iter().map(String::as_str).collect();
+            touched.insert("");
             for path in changed.iter().flatten() {
                 let mut rest = path.as_str();
                 while let Some((dir, _)) = rest.rsplit_once('/') {
@@ -756,14 +759,15 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                     rest = dir;
                 }
             }
-            let dirs = output::dir_stamps(&options.output, &written, &old_dirs, |d| {
+            let stamps = output::dir_stamps(&options.output, &written, &old_dirs, |d| {
                 touched.contains(d)
             })
             .map_err(Error::Write)?;
             let mut out = c.writer("output").map_err(cache_error(c))?;
             out.push(&cache::OutputRecord {
                 output: absolute(&options.output),
-                dirs,
+                dirs: stamps.dirs,
+                racy: stamps.racy,
             })
             .map_err(cache_error(c))?;
             let units = unit_records
@@ -818,10 +822,7 @@ impl LastBuild {
         let units = cache.map(|c| c.units()).unwrap_or_default();
         let last = cache.filter(|c| write && !c.journal_exists());
         let old_output = last.and_then(|c| c.output());
-        let dirs = old_output
-            .as_ref()
-            .filter(|o| o.output == absolute(output))
-            .map(|o| o.dirs.as_slice());
+        let dirs = old_output.as_ref().filter(|o| o.output == absolute(output));
         // Stamps say the files are where they were; only their bytes say
         // they are what was judged. (A check judges the files a build made.)
         let mut proven = std::collections::HashSet::new();

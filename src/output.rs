@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::cache::{Digest, OutFile, Stamp};
+use crate::cache::{Digest, OutFile, OutputRecord, Stamp};
 
 /// The marker plainsight leaves in every output folder it writes.
 pub const MARKER: &str = ".plainsight";
@@ -338,7 +338,7 @@ pub fn dir_stamps(
     paths: &[String],
     old: &[(String, Stamp)],
     touched: impl Fn(&str) -> bool,
-) -> Result<Vec<(String, Stamp)>, WriteError> {
+) -> Result<FolderStamps, WriteError> {
     let mut dirs = std::collections::BTreeSet::from([""]);
     let mut last_parent = "";
     for path in paths {
@@ -373,16 +373,32 @@ pub fn dir_stamps(
         .collect();
     let looked = crate::source::in_flight(&unknown, |&i| {
         let path = output.join(&stamps[i].0);
+        let taken = std::time::SystemTime::now();
         let meta = std::fs::symlink_metadata(&path).map_err(at(&path))?;
-        Ok(Stamp::of_output_dir(&meta))
+        let stamp = Stamp::of_output_dir(&meta);
+        Ok((stamp, stamp.racy(taken)))
     });
-    for (i, stamp) in unknown.into_iter().zip(looked) {
-        stamps[i].1 = Some(stamp?);
+    let mut racy = Vec::new();
+    for (i, looked) in unknown.into_iter().zip(looked) {
+        let (stamp, is_racy) = looked?;
+        stamps[i].1 = Some(stamp);
+        if is_racy {
+            racy.push(stamps[i].0.clone());
+        }
     }
-    Ok(stamps
+    let dirs = stamps
         .into_iter()
         .map(|(dir, stamp)| (dir, stamp.expect("every folder's stamp is known or taken")))
-        .collect())
+        .collect();
+    Ok(FolderStamps { dirs, racy })
+}
+
+/// Every output folder's stamp, and the folders whose stamp is racy
+/// ([`Stamp::racy`]), in order.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FolderStamps {
+    pub dirs: Vec<(String, Stamp)>,
+    pub racy: Vec<String>,
 }
 
 /// What the output folder holds of the last build's files, each file looked
@@ -406,11 +422,7 @@ pub struct LookedAgain {
 /// build's folder stamps), it also says whether the folder can be updated
 /// in place; without (a check, which writes nothing), only what each file
 /// holds.
-pub fn look_again(
-    output: &Path,
-    dirs: Option<&[(String, Stamp)]>,
-    files: &[&OutFile],
-) -> LookedAgain {
+pub fn look_again(output: &Path, last: Option<&OutputRecord>, files: &[&OutFile]) -> LookedAgain {
     use std::sync::atomic::{AtomicBool, Ordering};
     let not_in_place = LookedAgain {
         in_place: false,
@@ -418,8 +430,10 @@ pub fn look_again(
     };
     // The folders first: when one is not as it was left, nothing is
     // updated in place, and no file need be read.
-    let dirs_as_left = dirs.map(|dirs| {
-        output.join(MARKER).is_file() && !dirs.is_empty() && folders_as_left(output, dirs, files)
+    let dirs_as_left = last.map(|last| {
+        output.join(MARKER).is_file()
+            && !last.dirs.is_empty()
+            && folders_as_left(output, last, files)
     });
     if dirs_as_left == Some(false) {
         return not_in_place;
@@ -436,7 +450,7 @@ pub fn look_again(
         if !stamp_same {
             stale.store(true, Ordering::Relaxed);
         }
-        if dirs.is_some() && stale.load(Ordering::Relaxed) {
+        if last.is_some() && stale.load(Ordering::Relaxed) {
             return (stamp_same, false);
         }
         let mut hasher = blake3::Hasher::new();
@@ -444,8 +458,8 @@ pub fn look_again(
             hasher.update_reader(file).is_ok() && hasher.finalize().as_bytes() == &f.hash;
         (stamp_same, bytes_same)
     });
-    let in_place = dirs.is_some() && looked.iter().all(|(stamp, _)| *stamp);
-    if dirs.is_some() && !in_place {
+    let in_place = last.is_some() && looked.iter().all(|(stamp, _)| *stamp);
+    if last.is_some() && !in_place {
         return not_in_place;
     }
     LookedAgain {
@@ -456,9 +470,10 @@ pub fn look_again(
 
 /// Whether every folder has the stamp it had, and so holds nothing but the
 /// files and folders the last build wrote (and the marker). Where a
-/// folder's stamp cannot show that (no change time: not Unix), what each
-/// folder holds is listed again.
-fn folders_as_left(output: &Path, dirs: &[(String, Stamp)], files: &[&OutFile]) -> bool {
+/// folder's stamp cannot show that (its stamp was racy, or there is no
+/// change time: not Unix), what the folder holds is listed again.
+fn folders_as_left(output: &Path, last: &OutputRecord, files: &[&OutFile]) -> bool {
+    let dirs = &last.dirs;
     let same = |(dir, stamp): &(String, Stamp)| {
         std::fs::symlink_metadata(output.join(dir))
             .is_ok_and(|m| m.is_dir() && &Stamp::of_output_dir(&m) == stamp)
@@ -469,7 +484,11 @@ fn folders_as_left(output: &Path, dirs: &[(String, Stamp)], files: &[&OutFile]) 
     {
         return false;
     }
-    if cfg!(unix) {
+    let listed: Vec<&str> = match cfg!(unix) {
+        true => last.racy.iter().map(String::as_str).collect(),
+        false => dirs.iter().map(|(d, _)| d.as_str()).collect(),
+    };
+    if listed.is_empty() {
         return true;
     }
     let mut known: std::collections::HashSet<&str> = dirs
@@ -498,7 +517,7 @@ fn folders_as_left(output: &Path, dirs: &[(String, Stamp)], files: &[&OutFile]) 
             known.contains(path.as_str())
         })
     };
-    crate::source::in_flight(dirs, |(d, _)| only_known(d))
+    crate::source::in_flight(&listed, |d| only_known(d))
         .into_iter()
         .all(|only| only)
 }
@@ -642,7 +661,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         let now = |d: &str| Stamp::of_output_dir(&std::fs::symlink_metadata(out.join(d)).unwrap());
-        let fresh = dir_stamps(out, &paths, &[], |_| false).unwrap();
+        let fresh = dir_stamps(out, &paths, &[], |_| false).unwrap().dirs;
         let names: Vec<&str> = fresh.iter().map(|(d, _)| d.as_str()).collect();
         assert_eq!(names, ["", "a", "a/b", "c", "d"]);
         assert!(fresh.iter().all(|(d, s)| *s == now(d)));
@@ -656,6 +675,9 @@ mod tests {
             .map(|d| (d.to_string(), made_up))
             .to_vec();
         let again = dir_stamps(out, &paths, &old, |d| d == "a" || d.is_empty()).unwrap();
+        // Only the folders looked at again can be racy (all are, just made).
+        assert_eq!(again.racy, ["", "a", "d"]);
+        let again = again.dirs;
         let expected: Vec<(String, Stamp)> = [
             ("", now("")),
             ("a", now("a")),
@@ -685,21 +707,40 @@ mod tests {
             hash: *blake3::hash(b"<p>x</p>").as_bytes(),
             stamp: Stamp::of_output(&std::fs::symlink_metadata(out.join("a/x.html")).unwrap()),
         };
-        let dirs = dir_stamps(out, std::slice::from_ref(&file.path), &[], |_| false).unwrap();
-        let looked = look_again(out, Some(&dirs), &[&file]);
+        let stamps = dir_stamps(out, std::slice::from_ref(&file.path), &[], |_| false).unwrap();
+        // Just made, so every folder's stamp is racy.
+        assert_eq!(stamps.racy, ["", "a"]);
+        let record = |racy: &[&str]| OutputRecord {
+            output: out.to_path_buf(),
+            dirs: dir_stamps(out, std::slice::from_ref(&file.path), &[], |_| false)
+                .unwrap()
+                .dirs,
+            racy: racy.iter().map(|d| d.to_string()).collect(),
+        };
+        let before = record(&[]);
+        let looked = look_again(out, Some(&before), &[&file]);
         assert!(looked.in_place);
         assert_eq!(looked.same, [true]);
 
-        // A file added by hand, and the folder's times put back.
+        // A file added by hand, and the folder's times put back: its change
+        // time shows it, with no folder listed.
         let folder = std::fs::File::open(out.join("a")).unwrap();
         let modified = folder.metadata().unwrap().modified().unwrap();
         std::fs::write(out.join("a/added.html"), "added").unwrap();
         folder.set_modified(modified).unwrap();
-        let looked = look_again(out, Some(&dirs), &[&file]);
+        let looked = look_again(out, Some(&before), &[&file]);
         assert!(!looked.in_place);
         assert_eq!(looked.same, [false], "nothing is taken as it was");
         // A check judges the bytes alone.
         assert_eq!(look_again(out, None, &[&file]).same, [true]);
+
+        // Were the file added in the clock tick of the folder's stamp, the
+        // stamp could not show it (here, the stamp is taken after it): a
+        // racy folder is listed, and the file found.
+        assert!(look_again(out, Some(&record(&[])), &[&file]).in_place);
+        assert!(!look_again(out, Some(&record(&["a"])), &[&file]).in_place);
+        std::fs::remove_file(out.join("a/added.html")).unwrap();
+        assert!(look_again(out, Some(&record(&["a"])), &[&file]).in_place);
 
         // A link to the same bytes, in the file's place, is not the file;
         // nor is a file with other bytes, its stamp put back.
