@@ -1,10 +1,21 @@
-//! Publishing the output folder atomically.
+//! Publishing the output folder, and looking at what the last build left.
 //!
-//! Everything is written into a staging folder beside the output, then swapped
-//! in with two renames. A build that fails before the swap leaves the previous
-//! output exactly as it was (DESIGN.md, "Output"). The swap refuses to replace
-//! a folder that plainsight did not write, so `--output ~/Documents` cannot
-//! destroy anything.
+//! Every file is first written into a staging folder beside the output;
+//! nothing in the output changes until every check has passed, so a build
+//! that fails leaves the previous output exactly as it was (DESIGN.md,
+//! "Output"). Then, either:
+//!
+//! - afresh: the staging folder is swapped in whole for the output with two
+//!   renames (atomic: a reader sees the old site or the new one); or
+//! - in place, when the build cache shows the output is exactly as the last
+//!   build left it ([`look_again`]): only the files whose bytes changed were
+//!   staged, and they are renamed into place one by one, then files no
+//!   longer made are removed. A reader during those renames can see some
+//!   pages new and some old, never a half-written file.
+//!
+//! Neither way replaces or empties a folder that plainsight did not write
+//! (it carries [`MARKER`]), so `--output ~/Documents` cannot destroy
+//! anything.
 
 use std::collections::BTreeMap;
 use std::io;

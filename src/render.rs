@@ -1,9 +1,11 @@
 //! Rendering the public model into pages and files.
 //!
 //! Takes only a [`PublicSite`]: there is nothing exempt here to render. Each
-//! template gets a typed view (`#[derive(Serialize)]`), runs with strict
-//! undefined behaviour and HTML auto-escaping, and may be overridden by a file
-//! of the same name in the site's `templates/`.
+//! template runs with strict undefined behaviour and HTML auto-escaping, and
+//! may be overridden by a file of the same name in the site's `templates/`.
+//! What a template is given is built from typed views (`#[derive(Serialize)]`
+//! structs such as `DecisionSummary`), put together in `minijinja::context!`
+//! maps; a misspelt name in a template is an error, not an empty string.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,8 +1,12 @@
 //! The second line of defence: scanning every written file for exempt text
 //! (DESIGN.md rule 5).
 //!
-//! It works independently of `visibility`'s type boundary: it knows nothing of
-//! templates or models, only the exempt sources and the bytes written.
+//! It works independently of `visibility`'s type boundary: it judges the
+//! bytes written against the exempt sources, whatever made them. It touches
+//! two other rooms, each for one thing: `render` for the built-in templates'
+//! text (never a fingerprint, since finding it proves nothing) and
+//! `visibility` to blank the exempt passages of a public source before it is
+//! checked, and to keep the fingerprints in the build cache.
 //!
 //! - Text is read as a stream of words, as a reader sees them: letters and
 //!   digits, lower-cased, character references decoded as browsers decode

@@ -48,7 +48,7 @@ pub struct Download {
     pub withheld: Vec<WithheldNotice>,
 }
 
-/// Everything [`render`] wrote, grouped as the /data/ page shows it.
+/// Every open-data file made ([`drafts`], then [`catalogue`]), grouped as the /data/ page shows it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Catalogue {
     /// Tables: CSV and JSON.
