@@ -570,7 +570,8 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             .with_max_len(1)
             .map(make)
             .collect();
-        // Gathered in the parts' order, whichever finished first.
+        // Gathered in the parts' order, whichever finished first; then the
+        // page that lists the downloads the parts made.
         let mut unit = Unit::default();
         let mut unit_diags = Diagnostics::default();
         let mut downloads = Vec::new();
@@ -580,15 +581,9 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             unit_diags.extend(diagnostics);
             downloads.extend(download);
         }
-        let mut out = SiteFiles::new(cache::SITE_UNIT, &process, &process_stream);
-        let started = std::time::Instant::now();
-        let rendered = renderer.data_page(downloads, &mut out, &mut unit_diags);
-        render_clock.add(started.elapsed().saturating_sub(out.elsewhere));
-        rendered.map_err(|e| Error::Template(e.0))?;
-        if let Some(e) = out.failure {
-            return Err(e);
-        }
-        unit.absorb(out.unit);
+        let (made, diagnostics, _) = make(renderer.data_page(downloads))?;
+        unit.absorb(made);
+        unit_diags.extend(diagnostics);
         unit.absorb(process(
             cache::SITE_UNIT,
             output::Files::default(),
@@ -822,15 +817,15 @@ impl LastBuild {
         let units = cache.map(|c| c.units()).unwrap_or_default();
         let last = cache.filter(|c| write && !c.journal_exists());
         let old_output = last.and_then(|c| c.output());
-        let dirs = old_output.as_ref().filter(|o| o.output == absolute(output));
+        let same_output = old_output.as_ref().filter(|o| o.output == absolute(output));
         // Stamps say the files are where they were; only their bytes say
         // they are what was judged. (A check judges the files a build made.)
         let mut proven = std::collections::HashSet::new();
         let mut altered = Vec::new();
         let mut in_place = false;
-        if dirs.is_some() || !write {
+        if same_output.is_some() || !write {
             let files: Vec<&cache::OutFile> = units.values().flat_map(|u| &u.files).collect();
-            let looked = output::look_again(output, dirs, &files);
+            let looked = output::look_again(output, same_output, &files);
             in_place = looked.in_place;
             let mut same = looked.same.into_iter();
             for unit in units.values() {

@@ -406,7 +406,6 @@ pub fn dir_stamps(
 
 /// Every output folder's stamp, and the folders whose stamp is racy
 /// ([`Stamp::racy`]), in order.
-#[derive(Debug, PartialEq, Eq)]
 pub struct FolderStamps {
     pub dirs: Vec<(String, Stamp)>,
     pub racy: Vec<String>,
@@ -424,15 +423,15 @@ pub struct LookedAgain {
     /// For each file, whether it holds, byte for byte, what its record says
     /// was written there: its content hash computed again. A file that is
     /// gone, is not a plain file or cannot be read does not. This, not a
-    /// stamp, is what lets a verdict on a file be reused. When `dirs` was
+    /// stamp, is what lets a verdict on a file be reused. When `last` was
     /// given and the folder is not as it was left, no file is said to.
     pub same: Vec<bool>,
 }
 
-/// Looks at the last build's `files` in `output`. With `dirs` (the last
-/// build's folder stamps), it also says whether the folder can be updated
-/// in place; without (a check, which writes nothing), only what each file
-/// holds.
+/// Looks at the last build's `files` in `output`. With `last` (the output
+/// folder as the last build recorded it), it also says whether the folder
+/// can be updated in place; without (a check, which writes nothing), only
+/// what each file holds.
 pub fn look_again(output: &Path, last: Option<&OutputRecord>, files: &[&OutFile]) -> LookedAgain {
     use std::sync::atomic::{AtomicBool, Ordering};
     let not_in_place = LookedAgain {
@@ -449,33 +448,30 @@ pub fn look_again(output: &Path, last: Option<&OutputRecord>, files: &[&OutFile]
     if dirs_as_left == Some(false) {
         return not_in_place;
     }
-    // Set by the first file whose stamp differs, when that means the
-    // folder is not updated in place: the rest need not be hashed.
+    // Set by the first file that is gone or whose stamp differs: then the
+    // folder is not updated in place, and (but for a check) the rest need
+    // not be hashed.
     let stale = AtomicBool::new(false);
-    let looked: Vec<(bool, bool)> = crate::source::in_flight(files, |f| {
+    let same: Vec<bool> = crate::source::in_flight(files, |f| {
         let Some((file, stamp)) = open_plain(&output.join(&f.path)) else {
             stale.store(true, Ordering::Relaxed);
-            return (false, false);
+            return false;
         };
-        let stamp_same = stamp == f.stamp;
-        if !stamp_same {
+        if stamp != f.stamp {
             stale.store(true, Ordering::Relaxed);
         }
         if last.is_some() && stale.load(Ordering::Relaxed) {
-            return (stamp_same, false);
+            return false;
         }
         let mut hasher = blake3::Hasher::new();
-        let bytes_same =
-            hasher.update_reader(file).is_ok() && hasher.finalize().as_bytes() == &f.hash;
-        (stamp_same, bytes_same)
+        hasher.update_reader(file).is_ok() && hasher.finalize().as_bytes() == &f.hash
     });
-    let in_place = last.is_some() && looked.iter().all(|(stamp, _)| *stamp);
-    if last.is_some() && !in_place {
-        return not_in_place;
-    }
-    LookedAgain {
-        in_place,
-        same: looked.into_iter().map(|(_, bytes)| bytes).collect(),
+    match (last, stale.into_inner()) {
+        (Some(_), true) => not_in_place,
+        (last, _) => LookedAgain {
+            in_place: last.is_some(),
+            same,
+        },
     }
 }
 

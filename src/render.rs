@@ -1170,31 +1170,32 @@ impl Renderer<'_> {
     }
 
     /// The /data/ page and the Data Package, once every part of
-    /// [`Renderer::site_parts`] is made: `made` is what they said of the
-    /// downloads, in their order.
+    /// [`Renderer::site_parts`] is made (`made` is what they said of the
+    /// downloads, in their order), as a part of its own.
     pub fn data_page(
         &self,
         made: Vec<(crate::opendata::Section, crate::opendata::Download)>,
-        emit: &mut dyn Emit,
-        diagnostics: &mut Diagnostics,
-    ) -> Result<(), TemplateBug> {
-        let catalogue = crate::opendata::catalogue(self.site, made, emit);
-        let meta = self.meta(
-            "Open data",
-            "Download the facts on this site to use as you like: spreadsheets, data in the standards that service directories and procurement analysts use, and feeds.",
-            "data/",
-            "data",
-            vec![Link {
-                title: "Home".into(),
-                href: String::new(),
-            }],
-        );
-        let jsonld = Value::from_safe_string(catalogue.jsonld.clone());
-        let view = minijinja::context! { catalogue => Value::from_serialize(&catalogue), jsonld };
-        let mut files = Files::default();
-        self.page(&mut files, "data.html", "data/", meta, view, diagnostics)?;
-        emit.files(files);
-        Ok(())
+    ) -> SitePart<'_> {
+        SitePart::new(move |emit, diagnostics| {
+            let catalogue = crate::opendata::catalogue(self.site, made, emit);
+            let meta = self.meta(
+                "Open data",
+                "Download the facts on this site to use as you like: spreadsheets, data in the standards that service directories and procurement analysts use, and feeds.",
+                "data/",
+                "data",
+                vec![Link {
+                    title: "Home".into(),
+                    href: String::new(),
+                }],
+            );
+            let jsonld = Value::from_safe_string(catalogue.jsonld.clone());
+            let view =
+                minijinja::context! { catalogue => Value::from_serialize(&catalogue), jsonld };
+            let mut files = Files::default();
+            self.page(&mut files, "data.html", "data/", meta, view, diagnostics)?;
+            emit.files(files);
+            Ok(None)
+        })
     }
 }
 
