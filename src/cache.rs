@@ -185,7 +185,7 @@ pub type Digest = [u8; 32];
 
 /// Bumped when the records' shape changes (the executable's hash changes
 /// then too; this is for a cache read by a build of the same source).
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// Bytes of the checksum after each record: the first bytes of its blake3
 /// hash. A record whose checksum does not match is damaged, and it and the
@@ -354,6 +354,10 @@ pub struct UnitRecord {
     /// The decision folder's name, or [`SITE_UNIT`].
     pub name: String,
     pub key: Digest,
+    /// What its files were judged under: the build's context, the leak
+    /// scan's fingerprints and the personal-data guard's rules. Under the
+    /// same, the same bytes get the same verdict ([`UnitRecord::verdict`]).
+    pub judged_under: Digest,
     pub files: Vec<OutFile>,
     pub diagnostics: Diagnostics,
     pub findings: Vec<FileFindings>,
@@ -364,11 +368,62 @@ pub struct UnitRecord {
     encoded: Vec<u8>,
 }
 
+impl UnitRecord {
+    /// What the guard found in `path` when the last build judged it, if it
+    /// wrote `path` with the bytes whose hash is `hash`, under what this
+    /// build judges under (`judged_under`). A file written had no leak
+    /// (a file with one is never written), so the same bytes under the same
+    /// fingerprints and rules have the same verdict, and need not be judged
+    /// again. `None` means: judge them.
+    pub fn verdict(
+        &self,
+        judged_under: &Digest,
+        path: &str,
+        hash: &Digest,
+    ) -> Option<FileFindings> {
+        if self.judged_under != *judged_under {
+            return None;
+        }
+        self.files
+            .iter()
+            .find(|f| f.path == path && f.hash == *hash)?;
+        // A file that showed nothing has no findings of its own.
+        Some(
+            self.findings
+                .iter()
+                .find(|f| f.path() == Some(path))
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+}
+
+#[cfg(test)]
+impl UnitRecord {
+    /// A record of files judged under `judged_under`, for tests.
+    pub(crate) fn judged(
+        judged_under: Digest,
+        files: Vec<OutFile>,
+        findings: Vec<FileFindings>,
+    ) -> UnitRecord {
+        UnitRecord {
+            name: SITE_UNIT.to_string(),
+            key: [0; 32],
+            judged_under,
+            files,
+            diagnostics: Diagnostics::default(),
+            findings,
+            encoded: Vec::new(),
+        }
+    }
+}
+
 /// A [`UnitRecord`] to write, borrowed (encoded exactly alike).
 #[derive(Serialize)]
 pub struct UnitRecordRef<'a> {
     pub name: &'a str,
     pub key: &'a Digest,
+    pub judged_under: &'a Digest,
     pub files: &'a [OutFile],
     pub diagnostics: &'a Diagnostics,
     pub findings: &'a [FileFindings],
@@ -1033,6 +1088,7 @@ mod tests {
         let record = |name: &str| UnitRecord {
             name: name.to_string(),
             key: [name.len() as u8; 32],
+            judged_under: [5; 32],
             files: vec![OutFile {
                 path: format!("decisions/{name}/index.html"),
                 hash: [3; 32],
@@ -1178,6 +1234,38 @@ mod tests {
     }
 
     #[test]
+    fn a_verdict_holds_for_the_same_bytes_of_the_same_file_under_the_same_rules_only() {
+        let stamp = Stamp {
+            size: 9,
+            mtime: (1, 2),
+            ctime: (0, 0),
+            ino: 4,
+        };
+        let file = |path: &str, hash: u8| OutFile {
+            path: path.to_string(),
+            hash: [hash; 32],
+            stamp,
+        };
+        let guard = crate::guard::Guard::allowing(&[]);
+        let found = guard.inspect("b.html", b"<p>NHS number 943 476 5919</p>");
+        assert!(crate::guard::Guard::found_any(&found));
+        let record = UnitRecord::judged(
+            [5; 32],
+            vec![file("a.html", 1), file("b.html", 2)],
+            vec![crate::guard::FileFindings::default(), found.clone()],
+        );
+        // The same bytes of the same file, under the same fingerprints and rules.
+        let a = record.verdict(&[5; 32], "a.html", &[1; 32]).unwrap();
+        assert!(!crate::guard::Guard::found_any(&a));
+        let b = record.verdict(&[5; 32], "b.html", &[2; 32]).unwrap();
+        assert_eq!(format!("{b:?}"), format!("{found:?}"));
+        // Other bytes, another file's bytes, other rules, a file not written: judge again.
+        assert!(record.verdict(&[5; 32], "a.html", &[2; 32]).is_none());
+        assert!(record.verdict(&[6; 32], "a.html", &[1; 32]).is_none());
+        assert!(record.verdict(&[5; 32], "c.html", &[1; 32]).is_none());
+    }
+
+    #[test]
     fn a_damaged_record_that_still_decodes_counts_as_absent() {
         let dir = tempfile::tempdir().unwrap();
         claim(dir.path(), true).unwrap();
@@ -1185,6 +1273,7 @@ mod tests {
         let record = |name: &str, finding: &str| UnitRecord {
             name: name.to_string(),
             key: [1; 32],
+            judged_under: [5; 32],
             files: Vec::new(),
             diagnostics: {
                 let mut d = Diagnostics::default();

@@ -6,14 +6,20 @@
 //! personal-data guard ([`crate::guard`]) on its way to the staging folder:
 //! both see every byte, in order, and find exactly what they would find in
 //! the whole file. A file in which exempt text is found is removed from
-//! staging as soon as it is finished. This module must never let a piece
-//! reach staging without passing both.
+//! staging as soon as it is finished. This module must never let a file be
+//! published without passing both.
+//!
+//! When the last build wrote the same path under the same fingerprints and
+//! rules, the file is written to staging first and judged once finished:
+//! if its bytes hash the same as those the last build judged, their verdict
+//! holds ([`crate::cache::UnitRecord::verdict`]); otherwise the staged file
+//! is read back and judged whole, before anything is published.
 
 use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::cache::OutFile;
+use crate::cache::{Digest, OutFile, UnitRecord};
 use crate::guard::{FileFindings, Guard, InspectStream};
 use crate::output::{Publisher, WriteError};
 use crate::scan::{Fingerprints, Leak, ScanStream};
@@ -32,6 +38,10 @@ pub struct CheckedFile<'a> {
     file: Option<((std::fs::File, PathBuf), blake3::Hasher)>,
     /// Where it goes, and the last build's files of its unit.
     publisher: Option<(&'a Publisher, &'a [OutFile])>,
+    /// What this build judges under, and the last build's record of the
+    /// file's unit, when the file is written to staging: then it is judged
+    /// once finished, by its hash or read back whole.
+    judged: Option<(&'a Digest, &'a UnitRecord)>,
     piece: Vec<u8>,
     size: usize,
     /// The first failure to write to staging.
@@ -60,23 +70,28 @@ pub struct Checked {
 impl<'a> CheckedFile<'a> {
     /// Starts `path` (relative to the output folder); it is written by
     /// `publisher` when there is one, which is given the last build's files
-    /// of the same unit.
+    /// of the same unit. `judged` is what this build judges under and the
+    /// last build's record of the unit, if any.
     pub fn new(
         path: &str,
         fingerprints: &'a Fingerprints,
         guard: &'a Guard,
         publisher: Option<(&'a Publisher, &'a [OutFile])>,
+        judged: Option<(&'a Digest, &'a UnitRecord)>,
     ) -> Result<CheckedFile<'a>, WriteError> {
         let file = match publisher {
             Some((p, _)) => Some((p.create(path)?, blake3::Hasher::new())),
             None => None,
         };
+        // Without a staged file to read back, every piece is judged on its way.
+        let judged = judged.filter(|_| file.is_some());
         Ok(CheckedFile {
             scan: fingerprints.stream(path),
             guard: guard.stream(path),
             path: path.to_string(),
             file,
             publisher,
+            judged,
             piece: Vec::with_capacity(PIECE),
             size: 0,
             failed: None,
@@ -84,16 +99,15 @@ impl<'a> CheckedFile<'a> {
         })
     }
 
-    /// Checks the gathered piece, then writes it.
+    /// Checks the gathered piece (unless the file is judged once
+    /// finished), then writes it.
     fn pass(&mut self) -> io::Result<()> {
         let piece = &self.piece;
-        let start = Instant::now();
-        self.scan.feed(piece);
-        let scanned = Instant::now();
-        self.guard.feed(piece);
+        if self.judged.is_none() {
+            self.judge(0..piece.len());
+        }
         let guarded = Instant::now();
-        self.times.scan += scanned - start;
-        self.times.guard += guarded - scanned;
+        let piece = &self.piece;
         if let Some(((file, target), hasher)) = &mut self.file {
             hasher.update(piece);
             if let Err(error) = io::Write::write_all(file, piece) {
@@ -110,6 +124,43 @@ impl<'a> CheckedFile<'a> {
         self.size += piece.len();
         self.piece.clear();
         Ok(())
+    }
+
+    /// Feeds `range` of the gathered piece to the scan and the guard.
+    fn judge(&mut self, range: std::ops::Range<usize>) {
+        let piece = &self.piece[range];
+        let start = Instant::now();
+        self.scan.feed(piece);
+        let scanned = Instant::now();
+        self.guard.feed(piece);
+        self.times.scan += scanned - start;
+        self.times.guard += scanned.elapsed();
+    }
+
+    /// Judges the finished file, written to staging at `target` without
+    /// being judged, whose bytes hash to `hash`: the last build's verdict
+    /// on the same bytes when there is one, else `None` once the staged
+    /// file has been read back through the scan and the guard.
+    fn judge_staged(
+        &mut self,
+        target: &std::path::Path,
+        hash: &Digest,
+    ) -> io::Result<Option<FileFindings>> {
+        let (under, record) = self.judged.expect("a file judged once finished");
+        if let Some(found) = record.verdict(under, &self.path, hash) {
+            return Ok(Some(found));
+        }
+        let mut staged = std::fs::File::open(target)?;
+        self.piece.clear();
+        self.piece.resize(PIECE, 0);
+        loop {
+            let n = io::Read::read(&mut staged, &mut self.piece)?;
+            if n == 0 {
+                break;
+            }
+            self.judge(0..n);
+        }
+        Ok(None)
     }
 
     /// Checks and writes what is left. `written` is how the writing went;
@@ -132,14 +183,28 @@ impl<'a> CheckedFile<'a> {
                 advice: "",
             });
         }
-        let leaks = self.scan.finish();
-        let findings = self.guard.finish();
+        let hash = self.file.as_ref().map(|(_, h)| *h.finalize().as_bytes());
+        let reused = match (&self.file, hash) {
+            (Some(((_, target), _)), Some(hash)) if self.judged.is_some() => {
+                let target = target.clone();
+                self.judge_staged(&target, &hash)
+                    .map_err(|error| WriteError {
+                        path: target,
+                        error,
+                        advice: "",
+                    })?
+            }
+            _ => None,
+        };
+        let (leaks, findings) = match reused {
+            Some(found) => (Vec::new(), found),
+            None => (self.scan.finish(), self.guard.finish()),
+        };
         let mut written = None;
-        if let (Some(((file, target), hasher)), Some((publisher, previous))) =
-            (self.file.take(), self.publisher)
+        if let (Some(((file, target), _)), Some((publisher, previous)), Some(hash)) =
+            (self.file.take(), self.publisher, hash)
         {
             if leaks.is_empty() {
-                let hash = *hasher.finalize().as_bytes();
                 written = Some(publisher.end(&self.path, (file, target), hash, previous)?);
             } else {
                 drop(file);
@@ -210,7 +275,7 @@ mod tests {
     ) -> Checked {
         let f = fingerprints();
         let guard = Guard::allowing(&[]);
-        let mut file = CheckedFile::new(path, &f, &guard, publisher).unwrap();
+        let mut file = CheckedFile::new(path, &f, &guard, publisher, None).unwrap();
         let written = bytes.chunks(write_size).try_for_each(|c| file.write_all(c));
         file.finish(written).unwrap()
     }
@@ -283,6 +348,74 @@ mod tests {
                 assert!(done.leaks.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn a_file_made_again_keeps_its_verdict_only_for_the_bytes_judged_else_is_read_back_and_judged()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let f = fingerprints();
+        let guard = Guard::allowing(&[]);
+        let make = |publisher: &Publisher,
+                    previous: &[OutFile],
+                    judged: Option<(&Digest, &UnitRecord)>,
+                    path: &str,
+                    bytes: &[u8]| {
+            let mut file =
+                CheckedFile::new(path, &f, &guard, Some((publisher, previous)), judged).unwrap();
+            let written = bytes.chunks(4096).try_for_each(|c| file.write_all(c));
+            file.finish(written).unwrap()
+        };
+        let clean = file(PIECE + 10, "nothing exempt here");
+        let first = Publisher::fresh(&public).unwrap();
+        let old = [make(&first, &[], None, "a.json", &clean).written.unwrap()];
+        first.publish(&[]).unwrap();
+        let under = [9; 32];
+        let record = UnitRecord::judged(under, old.to_vec(), Vec::new());
+
+        // The bytes judged before, under the same fingerprints and rules:
+        // their verdict holds, and nothing is scanned.
+        let again = Publisher::in_place(&public).unwrap();
+        let same = make(&again, &old, Some((&under, &record)), "a.json", &clean);
+        assert!(same.leaks.is_empty());
+        assert_eq!(same.written.as_ref(), Some(&old[0]));
+        assert_eq!(same.times.scan + same.times.guard, Duration::ZERO);
+
+        // Any other bytes are read back from staging and judged whole: exempt
+        // text anywhere (either side of a piece's end) is found, and the
+        // staged file removed; so is personal data.
+        for before in [1, 45, PIECE / 2] {
+            let path = format!("leak-{before}.json");
+            let bytes = file(PIECE - before, SECRET);
+            let done = make(&again, &old, Some((&under, &record)), &path, &bytes);
+            assert_eq!(done.leaks.len(), 1, "{path}");
+            assert!(done.written.is_none());
+            assert!(!staged(&again, &path), "{path} was left in staging");
+        }
+        let mut leaked = clean.clone();
+        leaked.extend_from_slice(SECRET.as_bytes());
+        let done = make(&again, &old, Some((&under, &record)), "a.json", &leaked);
+        assert_eq!(done.leaks.len(), 1);
+        let personal = file(PIECE - 5, "NHS number 943 476 5919");
+        let done = make(&again, &old, Some((&under, &record)), "p.json", &personal);
+        assert!(Guard::found_any(&done.findings));
+
+        // A verdict is on bytes judged under given fingerprints and rules:
+        // a record that says these bytes were judged under other ones does
+        // not spare them (here it would wrongly, as under `under` they were
+        // never judged at all: the test forges the record).
+        let forged = UnitRecord::judged(
+            [8; 32],
+            vec![OutFile {
+                path: "f.json".to_string(),
+                hash: *blake3::hash(&leaked).as_bytes(),
+                stamp: old[0].stamp,
+            }],
+            Vec::new(),
+        );
+        let done = make(&again, &old, Some((&under, &forged)), "f.json", &leaked);
+        assert_eq!(done.leaks.len(), 1);
     }
 
     #[test]

@@ -182,7 +182,8 @@ struct Found {
 }
 
 impl FileFindings {
-    fn path(&self) -> Option<&str> {
+    /// The file it is of, when it showed anything.
+    pub fn path(&self) -> Option<&str> {
         self.0.as_deref().map(|f| f.path.as_str())
     }
 }

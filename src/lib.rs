@@ -426,11 +426,24 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let reused = std::sync::Mutex::new(std::collections::HashSet::new());
     // Scans, guards and (when building) writes one unit of rendered files,
     // and notes it in the cache.
+    // The last build's record of a unit, with what this build judges under:
+    // a file whose bytes are those the last build judged under the same
+    // fingerprints and rules has the verdict they had (`UnitRecord::verdict`).
+    let judged = |name: &str| keys.base.as_ref().zip(old_units.get(name));
     let process =
         |name: &str, files: output::Files, mut unit_diags: Diagnostics| -> Result<Unit, Error> {
             let mut findings = Vec::new();
+            let judged = judged(name);
             for (path, bytes) in files.iter() {
-                // The second line of defence runs on every file, whatever the first line did.
+                // The second line of defence runs on every file, whatever the
+                // first line did: on these bytes, or on the same bytes before.
+                let verdict = judged.and_then(|(under, old)| {
+                    old.verdict(under, path, blake3::hash(bytes).as_bytes())
+                });
+                if let Some(found) = verdict {
+                    findings.push(found);
+                    continue;
+                }
                 scan_clock.time(|| {
                     for leak in fingerprints.scan(path, bytes) {
                         unit_diags.push(report::leak_diagnostic(&leak));
@@ -456,10 +469,13 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         };
     // Notes a finished unit in the cache, under `key`.
     let note = |name: &str, key: Option<cache::Digest>, mut unit: Unit| -> Result<Unit, Error> {
-        if let (Some(records), Some(key), Some(c)) = (&unit_records, key, &cache) {
+        if let (Some(records), Some(key), Some(c), Some(under)) =
+            (&unit_records, key, &cache, &keys.base)
+        {
             let record = cache::UnitRecordRef {
                 name,
                 key: &key,
+                judged_under: under,
                 files: &unit.written,
                 diagnostics: &unit.diagnostics,
                 findings: &unit.findings,
@@ -500,8 +516,8 @@ fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let process_stream =
         |name: &str, path: &str, write: output::Writer| -> Result<Streamed, Error> {
             let to = publisher.as_ref().map(|p| (p, previous(name)));
-            let mut file =
-                checked::CheckedFile::new(path, fingerprints, &guard, to).map_err(Error::Write)?;
+            let mut file = checked::CheckedFile::new(path, fingerprints, &guard, to, judged(name))
+                .map_err(Error::Write)?;
             let written = write(&mut file);
             let done = file.finish(written).map_err(Error::Write)?;
             scan_clock.add(done.times.scan);
