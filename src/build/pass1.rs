@@ -1,0 +1,357 @@
+//! Pass 1, folder by folder in parallel: read, parse, separate, measure;
+//! what the build keeps of each folder, from the build cache where a
+//! folder is unchanged.
+
+use super::{CHUNK, Counter, cache_error};
+use crate::diagnostics::{self, Diagnostics};
+use crate::{Error, Options, cache, config, folder, guard, language, markdown, site, visibility};
+
+/// What pass 1 leaves for the rest of the build.
+pub(super) struct FirstPasses<'f> {
+    /// Each usable folder, in site order.
+    pub(super) folders: Vec<Pass1Folder<'f>>,
+    /// Each record's path, number and the related numbers it lists.
+    pub(super) related: Vec<(String, String, RelatedRefs)>,
+    pub(super) numbers: std::collections::BTreeSet<String>,
+    pub(super) language_parts: Vec<language::LanguagePart>,
+    pub(super) source_facts: Vec<guard::SourceFacts>,
+    /// A folder had errors in its files or declarations.
+    pub(super) unusable: bool,
+    /// This build's folder records, for the cache.
+    pub(super) records: Option<cache::FolderWriter>,
+    /// Folders whose pass 1 came from the cache.
+    pub(super) reused: usize,
+}
+
+/// The related numbers a record lists, with where.
+pub(super) type RelatedRefs = Vec<(String, diagnostics::Position)>;
+
+/// One usable folder after pass 1.
+pub(super) struct Pass1Folder<'f> {
+    pub(super) folder: &'f site::Folder,
+    pub(super) number: String,
+    /// The numbers its record lists as related.
+    pub(super) related: Vec<String>,
+    pub(super) digest: folder::Digest,
+    /// A hash of its listing (what other pages show of it).
+    pub(super) listing: cache::Digest,
+    /// The folder as pass 1 parsed (or read) it, kept (up to a budget) for pass 2.
+    pub(super) handed: Option<folder::Handed>,
+}
+
+/// Pass 1, folder by folder in parallel: read, parse, separate, measure;
+/// keep listings, fingerprints and findings, let the text go. A folder the
+/// cache shows unchanged is not read: what pass 1 found last time is used.
+/// `write_to` is the cache this build's records go to (when building).
+pub(super) fn first_passes<'f>(
+    options: &Options,
+    separated: &mut visibility::Separated,
+    folders: &'f [site::Folder],
+    write_to: Option<&cache::Cache>,
+    read_from: Option<&cache::Cache>,
+    diags: &mut Diagnostics,
+) -> Result<FirstPasses<'f>, Error> {
+    let glossary = markdown::Glossary::from_site(&separated.public);
+    let chunks = Chunks {
+        options,
+        targets: separated.public.config().language.clone(),
+        glossary,
+        counter: Counter::new(
+            options.progress.as_ref(),
+            "reading decisions",
+            folders.len(),
+        ),
+        read_from,
+    };
+    let mut old = read_from.map_or_else(cache::Records::none, |c| c.folders());
+    // Set aside at once: growing these a folder at a time copies them over
+    // and over.
+    separated.reserve(folders.len());
+    let mut out = FirstPasses {
+        folders: Vec::with_capacity(folders.len()),
+        related: Vec::with_capacity(folders.len()),
+        numbers: std::collections::BTreeSet::new(),
+        language_parts: Vec::with_capacity(folders.len()),
+        source_facts: Vec::new(),
+        unusable: false,
+        records: match write_to {
+            Some(c) => Some(c.folder_writer().map_err(cache_error(c))?),
+            None => None,
+        },
+        reused: 0,
+    };
+    let mut kept_budget = Some(options.keep_bytes);
+    // In chunks, merged in folder order. A chunk is merged while the next
+    // is worked on (merging is one thread's work); at most two chunks'
+    // findings are held at once.
+    let mut rest = folders.chunks(CHUNK);
+    let mut pending = match rest.next() {
+        Some(chunk) => Some(chunks.pass(chunk, &mut old, &mut kept_budget)?),
+        None => None,
+    };
+    while let Some(done) = pending.take() {
+        let next = rest.next();
+        let (merged, passed) = rayon::join(
+            || merge_chunk(done, &mut out, separated, write_to, diags),
+            || {
+                next.map(|chunk| chunks.pass(chunk, &mut old, &mut kept_budget))
+                    .transpose()
+            },
+        );
+        merged?;
+        pending = passed?;
+    }
+    Ok(out)
+}
+
+/// What pass 1 of every chunk of folders shares.
+pub(super) struct Chunks<'a> {
+    pub(super) options: &'a Options,
+    pub(super) targets: config::LanguageConfig,
+    pub(super) glossary: Option<markdown::Glossary>,
+    pub(super) counter: Counter<'a>,
+    pub(super) read_from: Option<&'a cache::Cache>,
+}
+
+/// Pass 1 of one chunk of folders, to be merged.
+pub(super) struct ChunkPass<'f> {
+    pub(super) chunk: &'f [site::Folder],
+    /// The last build's records of its folders.
+    pub(super) records: Vec<Option<cache::RawFolderRecord>>,
+    pub(super) passes: Vec<FirstPassOf>,
+    /// Whether reading this chunk used up the budget for keeping folders
+    /// for pass 2: the folders merged before it let theirs go.
+    pub(super) over_budget: bool,
+}
+
+impl Chunks<'_> {
+    /// Pass 1 for each folder of `chunk`, in parallel, from the cache where
+    /// its record still holds.
+    pub(super) fn pass<'f>(
+        &self,
+        chunk: &'f [site::Folder],
+        old: &mut cache::Records<cache::FolderRecord>,
+        kept_budget: &mut Option<usize>,
+    ) -> Result<ChunkPass<'f>, Error> {
+        use rayon::prelude::*;
+        // Stamps taken before any read (when the folders were listed): a
+        // file changed after its stamp was taken has another stamp next time.
+        let stamps: Vec<Vec<(String, Option<cache::Stamp>)>> = match self.read_from {
+            Some(_) => chunk
+                .iter()
+                .map(|f| f.files().map(|c| (c.path.clone(), c.stamp)).collect())
+                .collect(),
+            None => vec![Vec::new(); chunk.len()],
+        };
+        let records = old.take_all(chunk.iter().map(|f| f.name.as_str()));
+        let views: Vec<Option<cache::FolderRecordRef>> = records
+            .par_iter()
+            .map(|r| r.as_ref().and_then(cache::RawFolderRecord::view))
+            .collect();
+        let unchanged: Vec<bool> = views
+            .iter()
+            .zip(&stamps)
+            .map(|(r, s)| r.as_ref().is_some_and(|r| r.matches(s)))
+            .collect();
+        let wanted: Vec<&site::Folder> = chunk
+            .iter()
+            .zip(&unchanged)
+            .filter(|(_, u)| !**u)
+            .map(|(f, _)| f)
+            .collect();
+        let mut read = folder::read_all(&self.options.root, &wanted).into_iter();
+        let reads: Vec<Option<folder::Read>> = unchanged
+            .iter()
+            .map(|unchanged| match unchanged {
+                true => Ok(None),
+                false => read.next().expect("one read per folder wanted").map(Some),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(Error::Read)?;
+        // While every folder read fits the budget, pass 1 hands each folder
+        // to pass 2 as it parsed it, rather than pass 2 reading and parsing
+        // it again. A site too large for it keeps none: a part kept would be
+        // held through pass 2's peak to save reading that part again.
+        let mut over_budget = false;
+        if let Some(budget) = *kept_budget {
+            let size: usize = reads.iter().flatten().map(folder::size).sum();
+            *kept_budget = budget.checked_sub(size);
+            over_budget = kept_budget.is_none();
+        }
+        let keep = kept_budget.is_some();
+        let passes: Vec<FirstPassOf> = views
+            .into_par_iter()
+            .zip(reads)
+            .zip(chunk.par_iter().zip(stamps))
+            .map(|((view, read), (f, stamps))| {
+                let pass = first_pass_of(
+                    self.options,
+                    &self.targets,
+                    self.glossary.as_ref(),
+                    f,
+                    view,
+                    read,
+                    stamps,
+                    self.read_from.is_some(),
+                    keep,
+                );
+                self.counter.tick();
+                pass
+            })
+            .collect();
+        Ok(ChunkPass {
+            chunk,
+            records,
+            passes,
+            over_budget,
+        })
+    }
+}
+
+/// Merges one chunk's pass 1 into what the build keeps, in folder order.
+pub(super) fn merge_chunk<'f>(
+    done: ChunkPass<'f>,
+    out: &mut FirstPasses<'f>,
+    separated: &mut visibility::Separated,
+    write_to: Option<&cache::Cache>,
+    diags: &mut Diagnostics,
+) -> Result<(), Error> {
+    if done.over_budget {
+        for f in &mut out.folders {
+            f.handed = None;
+        }
+    }
+    for ((f, (pass, record, reused, handed)), raw) in
+        done.chunk.iter().zip(done.passes).zip(done.records)
+    {
+        diags.extend(pass.diagnostics);
+        out.numbers.extend(pass.number);
+        let Some(kept) = pass.decision else {
+            out.unusable = true;
+            continue;
+        };
+        out.reused += usize::from(reused);
+        let listing = match &record {
+            Some(Record::Same(listing)) => *listing,
+            Some(Record::New(record)) => record.listing,
+            None => [0; 32],
+        };
+        if let (Some(w), Some(c)) = (&mut out.records, write_to) {
+            match &record {
+                Some(Record::Same(_)) => w.push_raw(&raw.expect("a record reused was read")),
+                Some(Record::New(record)) => w.push(record).map_err(cache_error(c))?,
+                None => {}
+            }
+        }
+        out.folders.push(Pass1Folder {
+            folder: f,
+            number: kept.listing.number().to_string(),
+            related: kept.listing.related().to_vec(),
+            digest: pass.digest,
+            listing,
+            handed,
+        });
+        out.related.push((
+            kept.listing.source_path().to_string(),
+            kept.listing.number().to_string(),
+            kept.related,
+        ));
+        out.language_parts.push(kept.language);
+        out.source_facts.extend(kept.sources);
+        separated.add_decision(kept.listing, kept.report, kept.prints);
+    }
+    if let (Some(w), Some(c)) = (&mut out.records, write_to) {
+        w.end_shard(c).map_err(cache_error(c))?;
+    }
+    Ok(())
+}
+
+/// Pass 1 for one folder: the pass, the folder's record (for the cache),
+/// whether it was reused, and what is kept for pass 2.
+pub(super) type FirstPassOf = (
+    folder::FirstPass,
+    Option<Record>,
+    bool,
+    Option<folder::Handed>,
+);
+
+/// A folder's record for this build's cache.
+pub(super) enum Record {
+    /// The last build's, unchanged (written again as read), and the hash of
+    /// the folder's listing.
+    Same(cache::Digest),
+    /// Made (or changed) by this build.
+    New(cache::FolderRecord),
+}
+
+/// Pass 1 for one folder: from the cache when its record still holds (by
+/// stamps, or by content hash once read), worked out otherwise. With `keep`
+/// it makes the folder's cache record; with `hand_on` it keeps the folder
+/// for pass 2 (as parsed, or as read when the record was reused).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn first_pass_of(
+    options: &Options,
+    targets: &config::LanguageConfig,
+    glossary: Option<&markdown::Glossary>,
+    f: &site::Folder,
+    record: Option<cache::FolderRecordRef>,
+    read: Option<folder::Read>,
+    stamps: Vec<(String, Option<cache::Stamp>)>,
+    keep: bool,
+    hand_on: bool,
+) -> FirstPassOf {
+    let digest = read.as_ref().map(|(_, d)| *d);
+    if let Some(record) = record {
+        if digest.is_none_or(|d| d == record.digest) {
+            let thawed = visibility::thaw::<folder::FirstPass>(record.first_pass)
+                .filter(|p| p.digest == record.digest && p.decision.is_some());
+            if let Some(pass) = thawed {
+                // Written again as it was, unless a file's stamp changed
+                // and not its content.
+                let record = match record.matches(&stamps) {
+                    true => Record::Same(record.listing),
+                    false => Record::New(record.with_stamps(stamps)),
+                };
+                let handed = read.filter(|_| hand_on).map(folder::Handed::Read);
+                return (pass, Some(record), true, handed);
+            }
+        }
+    }
+    let read = match read {
+        Some(r) => r,
+        // The record did not thaw: read the folder after all.
+        None => match folder::read_all(&options.root, &[f]).pop() {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.push(diagnostics::Diagnostic::error(
+                    format!("content/decisions/{}", f.name),
+                    format!("this folder could not be read: {e}"),
+                ));
+                let pass = folder::FirstPass {
+                    digest: [0; 32],
+                    diagnostics,
+                    number: None,
+                    decision: None,
+                };
+                return (pass, None, false, None);
+            }
+            None => unreachable!("one read per folder"),
+        },
+    };
+    let (pass, bundle) = folder::first_pass(targets, glossary, read, options.strict, hand_on);
+    let record = pass
+        .decision
+        .as_ref()
+        .filter(|_| keep)
+        .map(|kept| cache::FolderRecord {
+            name: f.name.clone(),
+            stamps,
+            digest: pass.digest,
+            listing: *blake3::hash(&visibility::freeze(&kept.listing)).as_bytes(),
+            first_pass: visibility::freeze(&pass),
+        })
+        .map(Record::New);
+    let handed = bundle.map(|b| folder::Handed::Loaded(Box::new(b)));
+    (pass, record, false, handed)
+}
