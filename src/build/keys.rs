@@ -44,10 +44,11 @@ pub(super) struct Keys {
 }
 
 impl Keys {
+    /// The keys under `cache`'s context, the defences' rules and the
+    /// listings of `folders`.
     pub(super) fn new(
         cache: Option<&cache::Cache>,
-        fingerprints: &scan::Fingerprints,
-        guard: &guard::Guard,
+        (fingerprints, guard): (&scan::Fingerprints, &guard::Guard),
         site: &visibility::PublicSite,
         folders: &[Pass1Folder],
     ) -> Keys {

@@ -24,6 +24,33 @@ pub(super) struct LastBuild {
 }
 
 impl LastBuild {
+    /// Looks at what the last build left on a thread of its own, while the
+    /// site is parsed and pass 1 runs (both leave a core idle at times).
+    pub(super) fn beside(
+        cache: Option<cache::Cache>,
+        output: &Path,
+        write: bool,
+    ) -> std::thread::JoinHandle<LastBuild> {
+        let output = output.to_path_buf();
+        std::thread::spawn(move || LastBuild::of(cache.as_ref(), &output, write))
+    }
+
+    /// Where pass 2 stages the files it makes, when building: beside the
+    /// output folder, to be swapped in whole, or inside it when the output
+    /// is as the last build left it (only changed files are then written).
+    pub(super) fn publisher(
+        &self,
+        output: &Path,
+        write: bool,
+    ) -> Result<Option<output::Publisher>, crate::Error> {
+        let publisher = match (write, self.in_place) {
+            (false, _) => return Ok(None),
+            (true, true) => output::Publisher::in_place(output),
+            (true, false) => output::Publisher::fresh(output),
+        };
+        publisher.map(Some).map_err(crate::Error::Write)
+    }
+
     pub(super) fn of(cache: Option<&cache::Cache>, output: &Path, write: bool) -> LastBuild {
         let units = cache.map(|c| c.units()).unwrap_or_default();
         let last = cache.filter(|c| write && !c.journal_exists());

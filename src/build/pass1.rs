@@ -23,6 +23,21 @@ pub(super) struct FirstPasses<'f> {
     pub(super) reused: usize,
 }
 
+impl FirstPasses<'_> {
+    /// Whether every folder can be rendered: none had errors in its files
+    /// or declarations, and every related number a record lists is a
+    /// decision of the site (checked here, once every number is known).
+    /// As for the rest of the site, an error stops the build before
+    /// anything is rendered.
+    pub(super) fn usable(&self, diags: &mut Diagnostics) -> bool {
+        let errors = diags.error_count();
+        for (path, number, refs) in &self.related {
+            site::check_related(path, number, refs, &self.numbers, diags);
+        }
+        !self.unusable && diags.error_count() == errors
+    }
+}
+
 /// The related numbers a record lists, with where.
 pub(super) type RelatedRefs = Vec<(String, diagnostics::Position)>;
 

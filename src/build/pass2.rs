@@ -1,34 +1,474 @@
-//! What pass 2's units of work produce, and the emitter that checks and
-//! writes the site-wide files as the renderer makes them.
+//! Pass 2: each decision's pages and the site-wide files are rendered, then
+//! leak-scanned, guarded and (when building) written to staging, one unit
+//! of work at a time (a decision, the site-wide files, the sitemap). A unit
+//! whose key is unchanged and whose files still hold what the last build
+//! wrote is reused from the build cache; a file made again with the bytes
+//! the last build judged keeps their verdict ([`cache::UnitRecord::verdict`]).
+//! Every other byte is judged here, whatever pass 1 decided.
 
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::keys::Keys;
+use super::last::LastBuild;
+use super::pass1::Pass1Folder;
+use super::{CHUNK, Counter, FINISH_UNIT, StepClock, TickOnDrop, cache_error};
+use crate::cache::{self, OutFile, UnitRecord};
 use crate::diagnostics::Diagnostics;
-use crate::{Error, cache, guard, output};
+use crate::{
+    Error, Options, checked, folder, guard, opendata, output, render, report, scan, site, source,
+    visibility,
+};
 
-/// A streamed file's unit, size, and time spent checking and writing it.
-pub(super) type Streamed = (Unit, usize, std::time::Duration);
-
-/// The site-wide pages and downloads, each checked and written as it is made.
-pub(super) struct SiteFiles<'a> {
-    /// The unit they belong to, in the cache.
-    pub(super) name: &'a str,
-    pub(super) process: &'a dyn Fn(&str, output::Files, Diagnostics) -> Result<Unit, Error>,
-    pub(super) stream: &'a dyn Fn(&str, &str, output::Writer) -> Result<Streamed, Error>,
-    pub(super) unit: Unit,
-    pub(super) failure: Option<Error>,
-    /// Time spent checking and writing rather than rendering.
-    pub(super) elsewhere: std::time::Duration,
+/// What pass 2 works with: the public model's renderer, the two defences,
+/// the cache's keys and the last build's records, and where files go.
+pub(super) struct Pass2<'a> {
+    pub(super) root: &'a Path,
+    pub(super) public: &'a visibility::PublicSite,
+    pub(super) renderer: &'a render::Renderer<'a>,
+    pub(super) fingerprints: &'a scan::Fingerprints,
+    pub(super) guard: &'a guard::Guard,
+    pub(super) keys: &'a Keys,
+    pub(super) cache: Option<&'a cache::Cache>,
+    /// The last build's units, by name.
+    pub(super) old_units: &'a HashMap<String, UnitRecord>,
+    /// The units whose files, hashed again in this build, hold the bytes
+    /// the last build wrote and judged.
+    pub(super) proven: &'a HashSet<String>,
+    /// Where rendered files are staged, when building: memory holds one
+    /// unit of work per thread, not the whole site.
+    pub(super) publisher: Option<&'a output::Publisher>,
+    pub(super) counter: Counter<'a>,
+    /// This build's unit records, for the cache (when building with one).
+    records: Option<Mutex<cache::Writer>>,
+    /// The units reused, by name: their files are as they were.
+    reused: Mutex<HashSet<String>>,
+    clocks: Clocks,
 }
 
-impl<'a> SiteFiles<'a> {
+/// Time each step of pass 2 took, summed over threads.
+#[derive(Default)]
+struct Clocks {
+    read: StepClock,
+    render: StepClock,
+    scan: StepClock,
+    guard: StepClock,
+    write: StepClock,
+}
+
+/// What pass 2 made of the whole site.
+pub(super) struct Made {
+    pub(super) diagnostics: Diagnostics,
+    /// Every path written (or, when checking, that would be), sorted.
+    pub(super) written: Vec<String>,
+    pub(super) findings: Vec<guard::FileFindings>,
+    /// The units reused, by name.
+    pub(super) reused: HashSet<String>,
+    /// This build's unit records, for the cache.
+    pub(super) records: Option<cache::Writer>,
+    /// Time each step took, summed over threads.
+    pub(super) steps: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// What one unit of work (a decision, or the site-wide pages) produced.
+#[derive(Default)]
+pub(super) struct Unit {
+    diagnostics: Diagnostics,
+    paths: Vec<String>,
+    findings: Vec<guard::FileFindings>,
+    /// The files as written (for the cache; emptied once noted there).
+    written: Vec<OutFile>,
+}
+
+impl Unit {
+    fn absorb(&mut self, other: Unit) {
+        self.diagnostics.extend(other.diagnostics);
+        self.paths.extend(other.paths);
+        self.findings.extend(other.findings);
+        self.written.extend(other.written);
+    }
+}
+
+impl<'a> Pass2<'a> {
+    /// Pass 2 of `public`'s decisions (`decisions` of them), judged by
+    /// `fingerprints` and `guard`, keyed by `keys` in `cache`, staged by
+    /// `publisher` (when building), with what the last build left.
     pub(super) fn new(
-        name: &'a str,
-        process: &'a dyn Fn(&str, output::Files, Diagnostics) -> Result<Unit, Error>,
-        stream: &'a dyn Fn(&str, &str, output::Writer) -> Result<Streamed, Error>,
-    ) -> SiteFiles<'a> {
+        options: &'a Options,
+        (public, renderer): (&'a visibility::PublicSite, &'a render::Renderer<'a>),
+        (fingerprints, guard, keys): (&'a scan::Fingerprints, &'a guard::Guard, &'a Keys),
+        (cache, publisher): (Option<&'a cache::Cache>, Option<&'a output::Publisher>),
+        last: &'a LastBuild,
+        decisions: usize,
+    ) -> Result<Pass2<'a>, Error> {
+        let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
+        let records = match (cache, publisher) {
+            (Some(c), Some(_)) => Some(Mutex::new(c.writer("units").map_err(cache_error(c))?)),
+            _ => None,
+        };
+        Ok(Pass2 {
+            root: &options.root,
+            public,
+            renderer,
+            fingerprints,
+            guard,
+            keys,
+            cache,
+            old_units: &last.units,
+            proven: &last.proven,
+            publisher,
+            counter,
+            records,
+            reused: Mutex::new(HashSet::new()),
+            clocks: Clocks::default(),
+        })
+    }
+
+    /// Every unit: the decisions' and the site-wide files side by side,
+    /// then the files that describe the whole build (the sitemap lists what
+    /// was written), made again only when what they list or show changed.
+    pub(super) fn run(self, folders: Vec<Pass1Folder>) -> Result<Made, Error> {
+        let (site, decisions) = rayon::join(|| self.site(), || self.decisions(folders));
+        let mut all = Unit::default();
+        for unit in decisions?.into_iter().chain([site?]) {
+            all.absorb(unit);
+        }
+        all.paths.sort();
+        let key = self.keys.finish(&all.paths);
+        let last = match self.reusable(FINISH_UNIT, &key) {
+            Some(old) => self.reuse(old)?,
+            None => {
+                let mut out = SiteFiles::new(FINISH_UNIT, &self);
+                opendata::finish(self.public, &all.paths, &mut out);
+                if let Some(e) = out.failure {
+                    return Err(e);
+                }
+                self.note(FINISH_UNIT, key, out.unit)?
+            }
+        };
+        all.absorb(last);
+        all.paths.sort();
+        let c = &self.clocks;
+        Ok(Made {
+            diagnostics: all.diagnostics,
+            written: all.paths,
+            findings: all.findings,
+            reused: self.reused.into_inner().expect("a unit panicked"),
+            records: self
+                .records
+                .map(|r| r.into_inner().expect("a unit panicked")),
+            steps: vec![
+                ("  read and separate again", c.read.total()),
+                ("  render", c.render.total()),
+                ("  leak scan", c.scan.total()),
+                ("  personal-data guard", c.guard.total()),
+                ("  write", c.write.total()),
+            ],
+        })
+    }
+
+    /// The last build's record of a unit, when its key is unchanged and its
+    /// files, hashed again, hold the bytes they were judged on.
+    fn reusable(&self, name: &str, key: &Option<cache::Digest>) -> Option<&'a UnitRecord> {
+        let old = self.old_units.get(name)?;
+        (key.as_ref() == Some(&old.key) && self.proven.contains(name)).then_some(old)
+    }
+
+    /// The files of the last build a unit may leave as they are when it
+    /// makes the same bytes: none, unless they all hold what was written.
+    fn previous(&self, name: &str) -> &'a [OutFile] {
+        match self.old_units.get(name) {
+            Some(u) if self.proven.contains(name) => &u.files,
+            _ => &[],
+        }
+    }
+
+    /// The last build's record of a unit, with what this build judges
+    /// under: a file whose bytes are those the last build judged under the
+    /// same fingerprints and rules has the verdict they had.
+    fn judged(&self, name: &str) -> Option<(&'a cache::Digest, &'a UnitRecord)> {
+        self.keys.base.as_ref().zip(self.old_units.get(name))
+    }
+
+    /// Scans, guards and (when building) writes one unit's rendered files.
+    fn process(
+        &self,
+        name: &str,
+        files: output::Files,
+        mut diagnostics: Diagnostics,
+    ) -> Result<Unit, Error> {
+        let mut findings = Vec::new();
+        let judged = self.judged(name);
+        for (path, bytes) in files.iter() {
+            // The second line of defence runs on every file, whatever the
+            // first line did: on these bytes, or on the same bytes before.
+            let verdict = judged
+                .and_then(|(under, old)| old.verdict(under, path, blake3::hash(bytes).as_bytes()));
+            if let Some(found) = verdict {
+                findings.push(found);
+                continue;
+            }
+            self.clocks.scan.time(|| {
+                for leak in self.fingerprints.scan(path, bytes) {
+                    diagnostics.push(report::leak_diagnostic(&leak));
+                }
+            });
+            self.clocks
+                .guard
+                .time(|| findings.push(self.guard.inspect(path, bytes)));
+        }
+        let paths = files.iter().map(|(p, _)| p.clone()).collect();
+        let mut written = Vec::new();
+        if let Some(publisher) = self.publisher {
+            if !diagnostics.has_errors() {
+                written = self
+                    .clocks
+                    .write
+                    .time(|| publisher.write_all(&files, self.previous(name)))
+                    .map_err(Error::Write)?;
+            }
+        }
+        Ok(Unit {
+            diagnostics,
+            paths,
+            findings,
+            written,
+        })
+    }
+
+    /// A site-wide file that grows with the site: checked and written as it
+    /// is made, never held whole. Returns the file's size, and the time
+    /// spent checking and writing it.
+    fn stream(&self, name: &str, path: &str, write: output::Writer) -> Result<Streamed, Error> {
+        let to = self.publisher.map(|p| (p, self.previous(name)));
+        let mut file =
+            checked::CheckedFile::new(path, self.fingerprints, self.guard, to, self.judged(name))
+                .map_err(Error::Write)?;
+        let written = write(&mut file);
+        let done = file.finish(written).map_err(Error::Write)?;
+        self.clocks.scan.add(done.times.scan);
+        self.clocks.guard.add(done.times.guard);
+        self.clocks.write.add(done.times.write);
+        let mut diagnostics = Diagnostics::default();
+        for leak in &done.leaks {
+            diagnostics.push(report::leak_diagnostic(leak));
+        }
+        let unit = Unit {
+            diagnostics,
+            paths: vec![path.to_string()],
+            findings: vec![done.findings],
+            written: done.written.into_iter().collect(),
+        };
+        let times = done.times;
+        Ok((unit, done.size, times.scan + times.guard + times.write))
+    }
+
+    /// Notes a finished unit in the cache, under `key`.
+    fn note(&self, name: &str, key: Option<cache::Digest>, mut unit: Unit) -> Result<Unit, Error> {
+        if let (Some(records), Some(key), Some(c), Some(under)) =
+            (&self.records, key, self.cache, &self.keys.base)
+        {
+            let record = cache::UnitRecordRef {
+                name,
+                key: &key,
+                judged_under: under,
+                files: &unit.written,
+                diagnostics: &unit.diagnostics,
+                findings: &unit.findings,
+            };
+            records
+                .lock()
+                .expect("a unit panicked")
+                .push(&record)
+                .map_err(cache_error(c))?;
+        }
+        unit.written = Vec::new();
+        Ok(unit)
+    }
+
+    /// A unit whose key is unchanged: what it found last time, its files as
+    /// they are.
+    fn reuse(&self, old: &UnitRecord) -> Result<Unit, Error> {
+        self.reused
+            .lock()
+            .expect("a unit panicked")
+            .insert(old.name.clone());
+        if let (Some(records), Some(c)) = (&self.records, self.cache) {
+            records
+                .lock()
+                .expect("a unit panicked")
+                .push_again(old)
+                .map_err(cache_error(c))?;
+        }
+        Ok(Unit {
+            diagnostics: old.diagnostics.clone(),
+            paths: old.files.iter().map(|f| f.path.clone()).collect(),
+            findings: old.findings.clone(),
+            written: Vec::new(),
+        })
+    }
+
+    /// One decision's pages, from its folder complete (as pass 1 kept it,
+    /// or read again and checked against pass 1's content hash).
+    fn decision(&self, handed: folder::Handed, f: &Pass1Folder) -> Result<Unit, Error> {
+        let _tick = TickOnDrop(&self.counter);
+        let mut diagnostics = Diagnostics::default();
+        let complete = self.clocks.read.time(|| match handed {
+            folder::Handed::Read(read) => {
+                folder::second_pass(read, &f.digest, self.fingerprints, &mut diagnostics)
+            }
+            folder::Handed::Loaded(bundle) => Some(folder::complete(
+                &bundle,
+                self.fingerprints,
+                &mut diagnostics,
+            )),
+        });
+        let files = match complete {
+            Some(d) => self
+                .clocks
+                .render
+                .time(|| self.renderer.render_decision(&d, &mut diagnostics))
+                .map_err(|e| Error::Template(e.0))?,
+            None => output::Files::default(),
+        };
+        let unit = self.process(&f.folder.name, files, diagnostics)?;
+        self.note(&f.folder.name, self.keys.decision(f), unit)
+    }
+
+    /// Every decision's pages, a chunk of folders at a time: those reused
+    /// from the cache, those pass 1 kept, and those read again.
+    fn decisions(&self, mut folders: Vec<Pass1Folder>) -> Result<Vec<Unit>, Error> {
+        let mut units = Vec::with_capacity(folders.len());
+        for chunk in folders.chunks_mut(CHUNK) {
+            let old: Vec<Option<&UnitRecord>> = chunk
+                .iter()
+                .map(|f| self.reusable(&f.folder.name, &self.keys.decision(f)))
+                .collect();
+            // Folders pass 1 did not keep are read again.
+            let wanted: Vec<&site::Folder> = chunk
+                .iter()
+                .zip(&old)
+                .filter(|(f, old)| old.is_none() && f.handed.is_none())
+                .map(|(f, _)| f.folder)
+                .collect();
+            let mut again = self
+                .clocks
+                .read
+                .time(|| folder::read_all(self.root, &wanted))
+                .into_iter();
+            let work: Vec<(
+                Option<Result<folder::Handed, source::ReadError>>,
+                &Pass1Folder,
+            )> = chunk
+                .iter_mut()
+                .zip(&old)
+                .map(|(f, old)| {
+                    let read = match (old, f.handed.take()) {
+                        (Some(_), _) => None,
+                        (None, Some(kept)) => Some(Ok(kept)),
+                        (None, None) => Some(
+                            again
+                                .next()
+                                .expect("one read per folder not kept")
+                                .map(folder::Handed::Read),
+                        ),
+                    };
+                    let f: &Pass1Folder = f;
+                    (read, f)
+                })
+                .collect();
+            let done: Vec<Result<Unit, Error>> = work
+                .into_par_iter()
+                .zip(old.into_par_iter())
+                .map(|((read, f), old)| match (old, read) {
+                    (Some(old), _) => {
+                        let _tick = TickOnDrop(&self.counter);
+                        self.reuse(old)
+                    }
+                    (None, Some(read)) => self.decision(read.map_err(Error::Read)?, f),
+                    (None, None) => unreachable!("a unit not reused is read"),
+                })
+                .collect();
+            for unit in done {
+                units.push(unit?);
+            }
+        }
+        Ok(units)
+    }
+
+    /// The site-wide pages and downloads grow with the site: they are made
+    /// in parts, side by side, and each batch is checked and written as
+    /// soon as it is made.
+    fn site(&self) -> Result<Unit, Error> {
+        let _tick = TickOnDrop(&self.counter);
+        let key = self.keys.site();
+        if let Some(old) = self.reusable(cache::SITE_UNIT, &key) {
+            return self.reuse(old);
+        }
+        let make = |part: render::SitePart| {
+            let mut out = SiteFiles::new(cache::SITE_UNIT, self);
+            let mut diagnostics = Diagnostics::default();
+            let started = std::time::Instant::now();
+            let made = part.make(&mut out, &mut diagnostics);
+            self.clocks
+                .render
+                .add(started.elapsed().saturating_sub(out.elsewhere));
+            let made = made.map_err(|e| Error::Template(e.0))?;
+            match out.failure {
+                Some(e) => Err(e),
+                None => Ok((out.unit, diagnostics, made)),
+            }
+        };
+        let parts: Vec<Result<_, Error>> = self
+            .renderer
+            .site_parts()
+            .into_par_iter()
+            // Each part on its own: a few are much larger than the rest.
+            .with_max_len(1)
+            .map(make)
+            .collect();
+        // Gathered in the parts' order, whichever finished first; then the
+        // page that lists the downloads the parts made.
+        let mut unit = Unit::default();
+        let mut diagnostics = Diagnostics::default();
+        let mut downloads = Vec::new();
+        for part in parts {
+            let (made, found, download) = part?;
+            unit.absorb(made);
+            diagnostics.extend(found);
+            downloads.extend(download);
+        }
+        let (made, found, _) = make(self.renderer.data_page(downloads))?;
+        unit.absorb(made);
+        diagnostics.extend(found);
+        unit.absorb(self.process(cache::SITE_UNIT, output::Files::default(), diagnostics)?);
+        self.note(cache::SITE_UNIT, key, unit)
+    }
+}
+
+/// A streamed file's unit, size, and time spent checking and writing it.
+type Streamed = (Unit, usize, std::time::Duration);
+
+/// The site-wide pages and downloads, each checked and written as it is
+/// made (the renderer hands them here).
+struct SiteFiles<'p, 'a> {
+    /// The unit they belong to, in the cache.
+    name: &'p str,
+    pass: &'p Pass2<'a>,
+    unit: Unit,
+    failure: Option<Error>,
+    /// Time spent checking and writing rather than rendering.
+    elsewhere: std::time::Duration,
+}
+
+impl<'p, 'a> SiteFiles<'p, 'a> {
+    fn new(name: &'p str, pass: &'p Pass2<'a>) -> SiteFiles<'p, 'a> {
         SiteFiles {
             name,
-            process,
-            stream,
+            pass,
             unit: Unit::default(),
             failure: None,
             elsewhere: std::time::Duration::ZERO,
@@ -36,11 +476,11 @@ impl<'a> SiteFiles<'a> {
     }
 }
 
-impl output::Emit for SiteFiles<'_> {
+impl output::Emit for SiteFiles<'_, '_> {
     fn files(&mut self, files: output::Files) {
         let start = std::time::Instant::now();
         if self.failure.is_none() {
-            match (self.process)(self.name, files, Diagnostics::default()) {
+            match self.pass.process(self.name, files, Diagnostics::default()) {
                 Ok(done) => self.unit.absorb(done),
                 Err(e) => self.failure = Some(e),
             }
@@ -52,7 +492,7 @@ impl output::Emit for SiteFiles<'_> {
         if self.failure.is_some() {
             return 0;
         }
-        match (self.stream)(self.name, path, write) {
+        match self.pass.stream(self.name, path, write) {
             Ok((done, size, checking)) => {
                 self.elsewhere += checking;
                 self.unit.absorb(done);
@@ -63,24 +503,5 @@ impl output::Emit for SiteFiles<'_> {
                 0
             }
         }
-    }
-}
-
-/// What one unit of work (a decision, or the site-wide pages) produced.
-#[derive(Default)]
-pub(super) struct Unit {
-    pub(super) diagnostics: Diagnostics,
-    pub(super) paths: Vec<String>,
-    pub(super) findings: Vec<guard::FileFindings>,
-    /// The files as written (for the cache; emptied once noted there).
-    pub(super) written: Vec<cache::OutFile>,
-}
-
-impl Unit {
-    pub(super) fn absorb(&mut self, other: Unit) {
-        self.diagnostics.extend(other.diagnostics);
-        self.paths.extend(other.paths);
-        self.findings.extend(other.findings);
-        self.written.extend(other.written);
     }
 }
