@@ -60,7 +60,7 @@ fn fingerprints(root: &Path) -> scan::Fingerprints {
             }
         }
     }
-    b.finish(root).0
+    b.finish().0
 }
 
 /// The site's own contact, which the guard allows.

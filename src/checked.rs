@@ -252,7 +252,7 @@ mod tests {
     fn fingerprints() -> Fingerprints {
         let mut b = FingerprintsBuilder::default();
         b.add_exempt("content/decisions/22-00073/appendix-1.md", SECRET);
-        b.finish(std::path::Path::new(".")).0
+        b.finish().0
     }
 
     /// `filler` bytes of public text ending in a space, then `planted`,

@@ -215,11 +215,12 @@ pub struct Guard {
 impl Guard {
     /// Sets up the guard from what the decision folders' public sources
     /// showed ([`source_facts`], taken while each folder was read) and from
-    /// the other public sources, read again from `root`: site.toml, pages
-    /// and datasets. Reports small counts of people, which are found in the
-    /// sources themselves.
+    /// the other public sources, as read (`texts`, by path:
+    /// [`crate::source::site_texts`]): site.toml, pages and datasets.
+    /// Reports small counts of people, which are found in the sources
+    /// themselves.
     pub fn new(
-        root: &std::path::Path,
+        texts: &std::collections::HashMap<String, String>,
         site: &PublicSite,
         mut facts: Vec<SourceFacts>,
         strict: bool,
@@ -232,17 +233,16 @@ impl Guard {
                 .map(|p| (p.source_path().to_string(), true)),
         );
         for (path, markdown) in wanted {
-            // A source that cannot be read as text now has nothing to find.
-            if let Ok(text) = std::fs::read_to_string(root.join(&path)) {
-                facts.push(source_facts(&path, &text, false, markdown));
+            if let Some(text) = texts.get(&path) {
+                facts.push(source_facts(&path, text, false, markdown));
             }
         }
         for ds in site.datasets() {
             let path = format!("data/{}.csv", ds.name());
-            let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+            let Some(text) = texts.get(&path) else {
                 continue;
             };
-            let mut f = source_facts(&path, &text, false, false);
+            let mut f = source_facts(&path, text, false, false);
             let integer: Vec<&str> = ds
                 .columns()
                 .iter()
@@ -250,7 +250,7 @@ impl Guard {
                 .map(|c| c.name())
                 .collect();
             if !integer.is_empty() {
-                f.small_counts = csv_cells(&text, &integer);
+                f.small_counts = csv_cells(text, &integer);
             }
             facts.push(f);
         }

@@ -112,9 +112,6 @@ pub struct FingerprintsBuilder {
     /// glossary's terms, a schema's allowed values, and every entry of a
     /// `public_facts` declaration. A fact found in one is not looked for.
     fact_public: Vec<Vec<u64>>,
-    /// Public files, checked by reading them again at the end rather than
-    /// holding a copy of every one.
-    public_files: Vec<String>,
     /// Keeps nothing (see [`FingerprintsBuilder::discarding`]).
     discard: bool,
 }
@@ -148,7 +145,6 @@ impl std::fmt::Debug for FingerprintsBuilder {
             .field("notices", &self.notices)
             .field("facts", &self.facts)
             .field("fact_public", &self.fact_public)
-            .field("public_files", &self.public_files)
             .field("discard", &self.discard)
             .finish()
     }
@@ -219,7 +215,6 @@ impl FingerprintsBuilder {
                 .map(|(fact, si)| (fact, remap[si as usize])),
         );
         self.fact_public.extend(other.fact_public);
-        self.public_files.extend(other.public_files);
     }
 
     /// Text that is public by construction (templates, notices): never a fingerprint.
@@ -275,13 +270,15 @@ impl FingerprintsBuilder {
             .push((source.to_string(), line, column, text.to_string()));
     }
 
-    /// A public source file under the site root (path relative to it), read
-    /// again when the fingerprints are made, with exempt passages blanked.
-    pub fn add_public_file(&mut self, path: &str) {
+    /// A public source file under the site root (path relative to it) as
+    /// read, its exempt passages blanked (`blanked`: places in it are places
+    /// in the file), checked for exempt text when the fingerprints are made.
+    pub fn add_public_file(&mut self, path: &str, blanked: &str) {
         if self.discard {
             return;
         }
-        self.public_files.push(path.to_string());
+        self.public_sources
+            .push((path.to_string(), blanked.to_string(), Vec::new()));
     }
 
     pub fn add_exempt(&mut self, source: &str, text: &str) {
@@ -398,8 +395,7 @@ impl FingerprintsBuilder {
     }
 
     /// The fingerprints, and every public source that contains exempt text.
-    /// `root` is the site folder the public files are read from.
-    pub fn finish(mut self, root: &std::path::Path) -> (Fingerprints, Vec<Overlap>) {
+    pub fn finish(mut self) -> (Fingerprints, Vec<Overlap>) {
         for (_, text) in crate::render::builtin_templates() {
             self.add_public(text);
         }
@@ -419,7 +415,6 @@ impl FingerprintsBuilder {
             notices,
             mut facts,
             fact_public,
-            public_files,
             ..
         } = self;
         shingles.retain(|h, _| !public_shingles.contains(h));
@@ -528,19 +523,7 @@ impl FingerprintsBuilder {
             shingles: ShingleSet::new(shingles),
             files,
         };
-        use rayon::prelude::*;
-        let mut overlaps: Vec<Overlap> = public_files
-            .par_iter()
-            .flat_map_iter(|path| {
-                // Read again; a file that vanished since is caught by the next build.
-                let text = std::fs::read_to_string(root.join(path)).unwrap_or_default();
-                fingerprints.check_source(
-                    path,
-                    &crate::visibility::blank_exempt_passages(&text),
-                    &[],
-                )
-            })
-            .collect();
+        let mut overlaps: Vec<Overlap> = Vec::new();
         for (path, text, rows) in &public_sources {
             overlaps.extend(fingerprints.check_source(path, text, rows));
         }
@@ -2323,7 +2306,7 @@ mod tests {
             b.add_exempt_value("data/p.csv", v);
         }
         b.add_public(public);
-        b.finish(std::path::Path::new(".")).0
+        b.finish().0
     }
 
     const SECRET: &str = "The bid from Thornbury Outdoor Club scored seventy one points on quality and price overall.";
@@ -2337,11 +2320,10 @@ mod tests {
         b.add_exempt_file("content/b.csv", b"name,score\nQuillfeather,31.79\n");
         b.add_public("Public words of a notice.");
         b.add_public_source("site.toml", "title = \"A council\"");
-        b.add_public_file("content/pages/about.md");
+        b.add_public_file("content/pages/about.md", "About the council.");
         let thawed: FingerprintsBuilder = thaw(&freeze(&b)).expect("thaws");
         assert_eq!(format!("{thawed:?}"), format!("{b:?}"));
-        let root = std::path::Path::new(".");
-        let (before, after) = (b.finish(root).0, thawed.finish(root).0);
+        let (before, after) = (b.finish().0, thawed.finish().0);
         assert_eq!(before.counts(), after.counts());
         for text in [
             SECRET,
@@ -2356,7 +2338,7 @@ mod tests {
         let mut discarding: FingerprintsBuilder =
             thaw(&freeze(&FingerprintsBuilder::discarding())).expect("thaws");
         discarding.add_exempt("content/a.md", SECRET);
-        let (prints, _) = discarding.finish(root);
+        let (prints, _) = discarding.finish();
         assert!(prints.scan("x.html", SECRET.as_bytes()).is_empty());
     }
 
@@ -2454,7 +2436,7 @@ mod tests {
             "The bids from Lanternwick Story Trust and Marsh Owl Club came in.",
         );
         b.add_fact_public("Lanternwick Story Trust");
-        let (f, _) = b.finish(std::path::Path::new("."));
+        let (f, _) = b.finish();
         assert!(f.scan("x.html", b"lanternwick story trust").is_empty());
         assert_eq!(f.scan("x.html", b"marsh owl club")[0].how, "fact");
     }
@@ -2483,7 +2465,7 @@ mod tests {
     fn identical_files_are_found() {
         let mut b = FingerprintsBuilder::default();
         b.add_exempt_file("content/d/scores.png", b"\x89PNG\r\n\x1a\nbinary");
-        let (f, _) = b.finish(std::path::Path::new("."));
+        let (f, _) = b.finish();
         assert_eq!(
             f.scan("d/scores.png", b"\x89PNG\r\n\x1a\nbinary")[0].how,
             "file"
@@ -2501,7 +2483,7 @@ mod tests {
             "content/d/decision.md",
             "Nothing exempt here at all, just a public decision.",
         );
-        let (_, overlaps) = b.finish(std::path::Path::new("."));
+        let (_, overlaps) = b.finish();
         let publics: Vec<_> = overlaps.iter().map(|o| o.public.as_str()).collect();
         assert_eq!(publics, ["content/d/report.md", "data/providers.csv"]);
     }
@@ -2583,7 +2565,7 @@ mod tests {
         let dirty = crate::images::tests::png_with_metadata();
         let mut b = FingerprintsBuilder::default();
         b.add_exempt_file("content/d/photo.png", &dirty);
-        let (f, _) = b.finish(std::path::Path::new("."));
+        let (f, _) = b.finish();
         let clean = crate::images::strip(crate::images::ImageKind::Png, &dirty).unwrap();
         assert_eq!(f.scan("d/photo.png", &clean)[0].how, "file");
         assert_eq!(f.scan("d/photo.png", &dirty)[0].how, "file");
@@ -2890,7 +2872,7 @@ mod tests {
             b.add_exempt_value(&format!("data/{}.csv", i % 3), value);
         }
         b.add_public(SECRET);
-        let (f, _) = b.finish(std::path::Path::new("."));
+        let (f, _) = b.finish();
         let mut found = 0;
         for text in random_texts(5_000, 4).iter().chain(&exempt).chain(&values) {
             let leaks: Vec<(String, &str)> = f
@@ -2924,7 +2906,7 @@ mod tests {
         for value in ["bid from", "the bid from thornbury outdoor club scored"] {
             b.add_exempt_value("data/short.csv", value);
         }
-        let (f, _) = b.finish(std::path::Path::new("."));
+        let (f, _) = b.finish();
         let pieces = random_texts(3_000, 8);
         let mut found = 0;
         for (i, file) in pieces.chunks(60).enumerate() {
@@ -2988,7 +2970,7 @@ mod tests {
             b.add_exempt_value(&format!("data/{}.csv", i % 3), value);
         }
         b.add_exempt_file("content/x.txt", b"caf\xc3\xa9 one two");
-        let (f, _) = b.finish(std::path::Path::new("."));
+        let (f, _) = b.finish();
         let mut rng = crate::testing::Rng::new(11);
         let mut files: Vec<Vec<u8>> = random_texts(300, 12)
             .chunks(3)

@@ -108,7 +108,16 @@ fn read_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<Option<Stri
         diagnostics.push(problem.diagnostic(crate::config::FILE));
         return Ok(None);
     }
-    match std::fs::read_to_string(&config_path) {
+    // As `std::fs::read_to_string` reads it, through the one reader.
+    let text = read_file(&config_path).and_then(|bytes| {
+        String::from_utf8(bytes).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })
+    });
+    match text {
         Ok(text) => {
             if let Some(d) = nul_byte(crate::config::FILE, &text) {
                 diagnostics.push(d);
@@ -127,6 +136,57 @@ fn read_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<Option<Stri
             error,
         }),
     }
+}
+
+/// The one place a source file's bytes are read: everything after the
+/// read stage works on what was read here (a decision folder that pass 1
+/// did not keep is read here again, checked against pass 1's content
+/// hash). Tests count the reads ([`reads_of`]).
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    #[cfg(test)]
+    READS
+        .lock()
+        .expect("a read panicked")
+        .push(path.to_path_buf());
+    std::fs::read(path)
+}
+
+/// Every path read so far by this process, in tests.
+#[cfg(test)]
+static READS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// How many times each file under `root` has been read (tests share the
+/// process, so each looks at its own site folder only).
+#[cfg(test)]
+pub(crate) fn reads_of(root: &Path) -> std::collections::BTreeMap<PathBuf, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for path in READS.lock().expect("a read panicked").iter() {
+        if let Ok(rest) = path.strip_prefix(root) {
+            *counts.entry(rest.to_path_buf()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The text of the site's own sources (site.toml, the pages and the
+/// datasets), by path, as read: the checks that look at a source's text
+/// after parsing (the personal-data guard, the leak scan's check of public
+/// sources) take it from here rather than reading the file again.
+pub fn site_texts(source: &Source) -> std::collections::HashMap<String, String> {
+    let mut texts = std::collections::HashMap::new();
+    if let Some(text) = &source.config_text {
+        texts.insert(crate::config::FILE.to_string(), text.clone());
+    }
+    for f in source.documents.iter().filter(|f| f.folder == "pages") {
+        texts.insert(
+            f.path.clone(),
+            String::from_utf8_lossy(&f.bytes).into_owned(),
+        );
+    }
+    for d in &source.data {
+        texts.insert(d.csv_path.clone(), d.csv_text.clone());
+    }
+    texts
 }
 
 /// `f` on every item, with many calls in flight at once, for work that
@@ -261,7 +321,7 @@ pub fn nul_byte(path: &str, text: &str) -> Option<Diagnostic> {
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    std::fs::read(path).map_err(|error| ReadError {
+    read_file(path).map_err(|error| ReadError {
         path: path.to_path_buf(),
         error,
     })

@@ -778,7 +778,6 @@ pub struct Separated {
     pub public: PublicSite,
     pub report: WithholdingReport,
     prints: FingerprintsBuilder,
-    root: std::path::PathBuf,
 }
 
 /// One decision separated: the whole public decision (bodies included), what
@@ -1009,7 +1008,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     let mut report = WithholdingReport::default();
     let mut prints = FingerprintsBuilder::default();
     let Site {
-        root,
+        root: _,
         config,
         folders: _,
         pages,
@@ -1041,7 +1040,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         refuse_fences_in_front_matter(doc, diagnostics);
         declare_facts(doc, &mut report, &mut prints, diagnostics);
         let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
-        prints.add_public_file(&doc.path);
+        prints.add_public_file(&doc.path, &blank_exempt_passages(&doc.text));
         check_public_scripts(doc, &body, diagnostics);
         public_pages.push(PublicPage {
             slug: page.slug.clone(),
@@ -1069,7 +1068,6 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         },
         report,
         prints,
-        root,
     }
 }
 
@@ -1102,7 +1100,7 @@ impl Separated {
         self,
         diagnostics: &mut Diagnostics,
     ) -> (PublicSite, WithholdingReport, Fingerprints) {
-        let (fingerprints, overlaps) = self.prints.finish(&self.root);
+        let (fingerprints, overlaps) = self.prints.finish();
         for overlap in overlaps {
             diagnostics.push(overlap_diagnostic(&overlap));
         }

@@ -138,7 +138,14 @@ fn rest_of_build(root: &Path, site: &Site, passes: Vec<FirstPass>) -> Rest {
     }
     let (public, report, fingerprints) = separated.finish(&mut diagnostics);
     let language = language::analyse(&public, parts, false, &mut diagnostics);
-    let guard = Guard::new(root, &public, facts, false, &mut diagnostics);
+    let read = source::read(root, &mut Diagnostics::default()).expect("the site can be read");
+    let guard = Guard::new(
+        &source::site_texts(&read),
+        &public,
+        facts,
+        false,
+        &mut diagnostics,
+    );
     let exempt_sources = report.items.iter().map(|i| i.source.clone()).collect();
     Rest {
         printed: format!(

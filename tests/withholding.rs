@@ -383,9 +383,7 @@ fn a_folder_that_changes_between_the_passes_is_refused() {
     let f = &assembled.folders[0];
     let read = || folder::read_all(root, &[f]).pop().unwrap().unwrap();
     let digest = read().1;
-    let prints = plainsight::scan::FingerprintsBuilder::default()
-        .finish(root)
-        .0;
+    let prints = plainsight::scan::FingerprintsBuilder::default().finish().0;
 
     let mut unchanged = Diagnostics::default();
     let complete = folder::second_pass(read(), &digest, &prints, &mut unchanged);
@@ -424,9 +422,7 @@ fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
     let folders = std::mem::take(&mut assembled.folders);
     let separated = visibility::separate(assembled, &mut diags);
     let glossary = markdown::Glossary::from_site(&separated.public);
-    let prints = plainsight::scan::FingerprintsBuilder::default()
-        .finish(root)
-        .0;
+    let prints = plainsight::scan::FingerprintsBuilder::default().finish().0;
     let mut withheld_somewhere = false;
     for f in &folders {
         let read = || folder::read_all(root, &[f]).pop().unwrap().unwrap();

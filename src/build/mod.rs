@@ -86,6 +86,7 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     // meanwhile: neither depends on the other.
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
     let cache = open_cache(options, &source);
+    let texts = source::site_texts(&source);
     let last = LastBuild::beside(cache.clone(), &options.output, write);
     timings.lap("read", &mut since);
 
@@ -124,7 +125,7 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let parts = std::mem::take(&mut first.language_parts);
     let language = language::analyse(&public, parts, options.strict, &mut diags);
     let facts = std::mem::take(&mut first.source_facts);
-    let guard = guard::Guard::new(&options.root, &public, facts, options.strict, &mut diags);
+    let guard = guard::Guard::new(&texts, &public, facts, options.strict, &mut diags);
     contrast::check_templates(public.templates(), &mut diags);
     let keys = Keys::new(
         cache.as_ref(),
@@ -260,5 +261,110 @@ fn cache_error(cache: &cache::Cache) -> impl Fn(std::io::Error) -> Error + '_ {
             error,
             advice: "the build cache could not be written; check the folder's permissions and free space, or build with --no-cache",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Copies the site folder `from`'s sources into `to`.
+    fn copy_site(from: &Path, to: &Path) {
+        for top in ["site.toml", "content", "data", "templates"] {
+            for entry in walkdir::WalkDir::new(from.join(top)).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                let at = to.join(entry.path().strip_prefix(from).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&at).unwrap();
+                } else {
+                    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+                    std::fs::copy(entry.path(), &at).unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_build_reads_each_source_file_once_through_the_one_reader() {
+        // The example site: pages, datasets, decisions with attachments.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        copy_site(Path::new(env!("CARGO_MANIFEST_DIR")), &root);
+        let sources: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&root).unwrap().to_path_buf())
+            .collect();
+        assert!(sources.len() > 10, "{sources:?}");
+        for write in [false, true] {
+            let before = source::reads_of(&root);
+            let outcome = run(&Options::for_root(&root), write).expect("no internal error");
+            assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+            let after = source::reads_of(&root);
+            let mut twice = Vec::new();
+            for path in &sources {
+                let reads = after.get(path).unwrap_or(&0) - before.get(path).unwrap_or(&0);
+                // Written by the build into the site folder (its cache), not a source.
+                if path.starts_with(cache::DIR) {
+                    continue;
+                }
+                if reads != 1 {
+                    twice.push((path, reads));
+                }
+            }
+            assert!(
+                twice.is_empty(),
+                "not read exactly once (write: {write}): {twice:?}"
+            );
+            // The build's own cache is not where sources are read from.
+            let _ = std::fs::remove_dir_all(root.join(cache::DIR));
+        }
+    }
+
+    #[test]
+    fn only_the_reader_opens_files_to_read_them() {
+        // Files are read by source (the sources), output, build::last and
+        // checked (the output folder and its staging), cache (its own
+        // records) and serve (the output, to send it): nothing else opens a
+        // file to read it, so nothing reads a source again after the read
+        // stage. (The count above sees reads through the reader; this sees
+        // the rest.)
+        let allowed = [
+            "source.rs",
+            "output.rs",
+            "checked.rs",
+            "cache.rs",
+            "build/last.rs",
+            "serve/http.rs",
+        ];
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut readers = Vec::new();
+        for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if !rel.ends_with(".rs") || allowed.contains(&rel.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            // Tests may read what they wrote.
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+            for call in ["fs::read", "File::open", "read_to_string(", "OpenOptions"] {
+                if code.contains(call) {
+                    readers.push(format!("{rel}: {call}"));
+                }
+            }
+        }
+        assert!(
+            readers.is_empty(),
+            "files read outside the reader: {readers:?}"
+        );
     }
 }
