@@ -726,6 +726,75 @@ pub fn understand_status(
     }
 }
 
+/// A document's attachment declarations, each public with a title or
+/// exempt with a public title. `quoting` says whether the document's own
+/// words may be quoted in messages.
+fn check_attachments(
+    path: &str,
+    declared: Vec<AttachmentDecl>,
+    quoting: Quoting,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Attachment> {
+    let mut attachments = Vec::new();
+    for decl in declared {
+        let position = at(decl.file.span());
+        let named = match (&decl.public, &decl.exempt) {
+            (Some(p), None) if *p.get_ref() => Quoting::Public,
+            _ => Quoting::Withheld,
+        };
+        let what = format!(
+            "attachment {}",
+            quoting
+                .and(named)
+                .quote(decl.file.get_ref(), &format!("(its name is {NOT_SHOWN})"))
+        );
+        let exempt = decl.exempt.map(|e| (e, position));
+        let Some(status) = understand_status(
+            path,
+            &what,
+            decl.public.as_ref(),
+            exempt,
+            false,
+            position,
+            at,
+            diagnostics,
+        ) else {
+            continue;
+        };
+        match &status {
+            Status::Public if decl.title.as_deref().is_none_or(|t| t.trim().is_empty()) => {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("{what} needs a `title`"))
+                        .at(position)
+                        .help("add `title = \"...\"` saying what the file holds"),
+                );
+            }
+            Status::Exempt(_)
+                if decl
+                    .public_title
+                    .as_deref()
+                    .is_none_or(|t| t.trim().is_empty()) =>
+            {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("{what} is exempt and needs a `public_title`"))
+                        .at(position)
+                        .help("add `public_title = \"...\"`, checked by a person"),
+                );
+            }
+            _ => {}
+        }
+        attachments.push(Attachment {
+            file: decl.file.into_inner(),
+            position,
+            title: decl.title,
+            public_title: decl.public_title,
+            status,
+        });
+    }
+    attachments
+}
+
 fn check_paper(
     path: &str,
     kind: Kind,
@@ -822,62 +891,7 @@ fn check_paper(
         impacts = check_impacts(path, front.impacts, quoting, at, diagnostics);
     }
 
-    let mut attachments = Vec::new();
-    for decl in front.attachments {
-        let position = at(decl.file.span());
-        let named = match (&decl.public, &decl.exempt) {
-            (Some(p), None) if *p.get_ref() => Quoting::Public,
-            _ => Quoting::Withheld,
-        };
-        let what = format!(
-            "attachment {}",
-            quoting
-                .and(named)
-                .quote(decl.file.get_ref(), &format!("(its name is {NOT_SHOWN})"))
-        );
-        let exempt = decl.exempt.map(|e| (e, position));
-        let Some(status) = understand_status(
-            path,
-            &what,
-            decl.public.as_ref(),
-            exempt,
-            false,
-            position,
-            at,
-            diagnostics,
-        ) else {
-            continue;
-        };
-        match &status {
-            Status::Public if decl.title.as_deref().is_none_or(|t| t.trim().is_empty()) => {
-                diagnostics.push(
-                    Diagnostic::error(path, format!("{what} needs a `title`"))
-                        .at(position)
-                        .help("add `title = \"...\"` saying what the file holds"),
-                );
-            }
-            Status::Exempt(_)
-                if decl
-                    .public_title
-                    .as_deref()
-                    .is_none_or(|t| t.trim().is_empty()) =>
-            {
-                diagnostics.push(
-                    Diagnostic::error(path, format!("{what} is exempt and needs a `public_title`"))
-                        .at(position)
-                        .help("add `public_title = \"...\"`, checked by a person"),
-                );
-            }
-            _ => {}
-        }
-        attachments.push(Attachment {
-            file: decl.file.into_inner(),
-            position,
-            title: decl.title,
-            public_title: decl.public_title,
-            status,
-        });
-    }
+    let attachments = check_attachments(path, front.attachments, quoting, at, diagnostics);
 
     if matches!(status, Some(Status::Exempt(_))) {
         for a in attachments

@@ -404,6 +404,73 @@ const VAGUE_LINK_TEXT: &[&str] = &[
     "more information",
 ];
 
+/// A heading at level `n` after one at `last_level`: the page title is the
+/// only level 1, and no level is skipped.
+fn heading_problem(path: &str, n: usize, last_level: usize) -> Option<Diagnostic> {
+    if n == 1 {
+        Some(
+            Diagnostic::error(path, "a level-1 heading (`#`) in the body")
+                .help("the page title is the only level-1 heading; start body headings at `##`"),
+        )
+    } else if n > last_level + 1 {
+        Some(
+            Diagnostic::error(
+                path,
+                format!("this heading skips from level {last_level} to level {n}"),
+            )
+            .help(format!(
+                "use level {} (`{}`) here; skipped levels confuse screen-reader navigation",
+                last_level + 1,
+                "#".repeat(last_level + 1)
+            )),
+        )
+    } else {
+        None
+    }
+}
+
+/// Link text that does not say where the link goes, or is a bare address.
+fn link_text_problem(path: &str, text: &str, link_type: LinkType) -> Option<Diagnostic> {
+    let trimmed = text.trim().trim_end_matches('.').to_lowercase();
+    if VAGUE_LINK_TEXT.contains(&trimmed.as_str()) {
+        Some(
+            Diagnostic::error(
+                path,
+                format!(
+                    "the link text \"{}\" does not say where the link goes",
+                    text.trim()
+                ),
+            )
+            .help(
+                "use words that make sense on their own, like \"the procurement timetable (CSV)\"",
+            ),
+        )
+    } else if matches!(link_type, LinkType::Autolink | LinkType::Email)
+        || trimmed.starts_with("http")
+        || trimmed.starts_with("www.")
+    {
+        Some(
+            Diagnostic::error(path, "a bare web address is used as link text")
+                .help("write `[what the page is](https://...)`: screen readers read addresses out letter by letter"),
+        )
+    } else {
+        None
+    }
+}
+
+/// An image with no alternative text that is not marked decorative.
+fn no_alt_text(path: &str) -> Diagnostic {
+    Diagnostic::error(path, "this image has no alternative text")
+        .help("describe it: `![What the chart shows](chart.png)`; if it is purely decorative write `![](file.png \"decorative\")`")
+}
+
+/// One Markdown text as HTML, checked as it is rendered. One pass over
+/// the parser's events, in reading order, each arm rewriting or checking
+/// one kind of event (headings get ids and their levels checked, a
+/// `Table N:` paragraph becomes the next table's caption, links and images
+/// are checked and made relative, glossary terms are linked where first
+/// read). It is long because the arms share that order and the heading
+/// level so far; the checks themselves are functions of their own above.
 fn render_text(
     path: &str,
     text: &str,
@@ -444,18 +511,8 @@ fn render_text(
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 let n = heading_number(*level);
-                if n == 1 {
-                    diagnostics.push(
-                        Diagnostic::error(path, "a level-1 heading (`#`) in the body")
-                            .at(position(range.start))
-                            .help("the page title is the only level-1 heading; start body headings at `##`"),
-                    );
-                } else if n > last_level + 1 {
-                    diagnostics.push(
-                        Diagnostic::error(path, format!("this heading skips from level {last_level} to level {n}"))
-                            .at(position(range.start))
-                            .help(format!("use level {} (`{}`) here; skipped levels confuse screen-reader navigation", last_level + 1, "#".repeat(last_level + 1))),
-                    );
+                if let Some(d) = heading_problem(path, n, last_level) {
+                    diagnostics.push(d.at(position(range.start)));
                 }
                 last_level = n;
                 let heading_text = plain_text_until_end(&events[i + 1..]);
@@ -522,22 +579,8 @@ fn render_text(
                 id,
             }) => {
                 let text = plain_text_until_end(&events[i + 1..]);
-                let trimmed = text.trim().trim_end_matches('.').to_lowercase();
-                if VAGUE_LINK_TEXT.contains(&trimmed.as_str()) {
-                    diagnostics.push(
-                        Diagnostic::error(path, format!("the link text \"{}\" does not say where the link goes", text.trim()))
-                            .at(position(range.start))
-                            .help("use words that make sense on their own, like \"the procurement timetable (CSV)\""),
-                    );
-                } else if matches!(link_type, LinkType::Autolink | LinkType::Email)
-                    || trimmed.starts_with("http")
-                    || trimmed.starts_with("www.")
-                {
-                    diagnostics.push(
-                        Diagnostic::error(path, "a bare web address is used as link text")
-                            .at(position(range.start))
-                            .help("write `[what the page is](https://...)`: screen readers read addresses out letter by letter"),
-                    );
+                if let Some(d) = link_text_problem(path, &text, *link_type) {
+                    diagnostics.push(d.at(position(range.start)));
                 }
                 out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
@@ -554,11 +597,7 @@ fn render_text(
             }) => {
                 let alt = plain_text_until_end(&events[i + 1..]);
                 if alt.trim().is_empty() && title.as_ref() != "decorative" {
-                    diagnostics.push(
-                        Diagnostic::error(path, "this image has no alternative text")
-                            .at(position(range.start))
-                            .help("describe it: `![What the chart shows](chart.png)`; if it is purely decorative write `![](file.png \"decorative\")`"),
-                    );
+                    diagnostics.push(no_alt_text(path).at(position(range.start)));
                 }
                 let title = if title.as_ref() == "decorative" {
                     CowStr::from("")

@@ -83,7 +83,7 @@ use crate::data::{Column, ColumnType, Dataset};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{
     Alternative, CARERS, CallIn, Date, DecisionStatus, Document, Exemption, Front, Impact, Kind,
-    Meeting, PROTECTED_CHARACTERISTICS, PathwayStep, Status,
+    Meeting, PROTECTED_CHARACTERISTICS, Paper, PathwayStep, Status,
 };
 use crate::scan::{Fingerprints, FingerprintsBuilder};
 use crate::schedule12a;
@@ -811,27 +811,21 @@ fn separate_one(
     again: bool,
     diagnostics: &mut Diagnostics,
 ) -> SeparatedDecision {
-    let mut report = WithholdingReport::default();
-    let mut prints = match again {
-        true => FingerprintsBuilder::discarding(),
-        false => FingerprintsBuilder::default(),
-    };
-    let check_public_scripts = |doc: &Document, body: &Markdown, d: &mut Diagnostics| {
-        if !again {
-            check_public_scripts(doc, body, d);
-        }
-    };
-    let check_notice_scripts = |doc: &Document, d: &mut Diagnostics| {
-        if !again {
-            check_notice_scripts(doc, d);
-        }
-    };
-    let mut public_sources = Vec::new();
     let front = bundle.front().clone();
     let number = front.number.get_ref().clone();
+    let mut s = Separation {
+        number: &number,
+        again,
+        report: WithholdingReport::default(),
+        prints: match again {
+            true => FingerprintsBuilder::discarding(),
+            false => FingerprintsBuilder::default(),
+        },
+        public_sources: Vec::new(),
+    };
     let record = &bundle.record;
     refuse_fences_in_front_matter(record, diagnostics);
-    declare_facts(record, &mut report, &mut prints, diagnostics);
+    declare_facts(record, &mut s.report, &mut s.prints, diagnostics);
     // Who decides, with whom, where and for which divisions is published by
     // law: a name in these is public wherever else it is written.
     for named in std::iter::once(&front.decision_maker)
@@ -840,123 +834,27 @@ fn separate_one(
         .chain(&front.electoral_divisions)
         .chain(front.pathway.iter().map(|step| &step.body))
     {
-        prints.add_fact_public(named);
+        s.prints.add_fact_public(named);
     }
-    let body = cut_passages(record, Some(&number), &mut report, &mut prints, diagnostics);
-    public_sources.push(record.path.clone());
-    check_public_scripts(record, &body, diagnostics);
+    let body = s.public_body(record, diagnostics);
 
     let mut papers = Vec::new();
     for (slug, doc) in &bundle.papers {
         let paper = site::paper(doc);
         refuse_fences_in_front_matter(doc, diagnostics);
-        match &paper.status {
+        papers.push(match &paper.status {
             Status::Exempt(exemption) => {
-                // The whole document is exempt: fingerprint its body and
-                // every string of its front matter, keep only the declared
-                // label and public title (checked, as the notice is public).
-                prints.add_exempt(&doc.path, doc.body());
-                fingerprint_exempt_front(doc, &mut prints);
-                refuse_declared_facts(doc, diagnostics);
-                check_notice_scripts(doc, diagnostics);
-                if let Some(title) = &paper.title {
-                    prints.add_exempt_value(&doc.path, title);
-                }
-                let public_title = paper
-                    .public_title
-                    .clone()
-                    .expect("checked: exempt papers have a public title");
-                let notice = notice(paper.label.clone(), public_title, exemption);
-                report
-                    .items
-                    .push(item("document", &doc.path, Some(&number), &notice));
-                for attachment in &paper.attachments {
-                    // An exempt document's attachments are withheld with it.
-                    let file = &bundle.files[&attachment.file];
-                    prints.add_exempt_file(&file.path, &file.bytes);
-                    let public_title = attachment
-                        .public_title
-                        .clone()
-                        .unwrap_or_else(|| format!("Attachment to {}", notice.public_title));
-                    let attachment_notice =
-                        notice_from(notice.label.clone(), public_title, &notice);
-                    report.items.push(item(
-                        "attachment",
-                        &file.path,
-                        Some(&number),
-                        &attachment_notice,
-                    ));
-                }
-                papers.push(PublicPaper::Withheld(Box::new(notice)));
+                s.withhold_paper(bundle, doc, paper, exemption, diagnostics)
             }
-            Status::Public => {
-                declare_facts(doc, &mut report, &mut prints, diagnostics);
-                if let Some(meeting) = &paper.meeting {
-                    prints.add_fact_public(&meeting.body);
-                }
-                let body = cut_passages(doc, Some(&number), &mut report, &mut prints, diagnostics);
-                public_sources.push(doc.path.clone());
-                check_public_scripts(doc, &body, diagnostics);
-                let mut attachments = Vec::new();
-                for attachment in &paper.attachments {
-                    let file = &bundle.files[&attachment.file];
-                    match &attachment.status {
-                        Status::Public => {
-                            if std::str::from_utf8(&file.bytes).is_ok() {
-                                public_sources.push(file.path.clone());
-                            }
-                            attachments.push(PublicAttachment::Published(PublishedFile {
-                                name: attachment.file.clone(),
-                                title: attachment
-                                    .title
-                                    .clone()
-                                    .expect("checked: public attachments have a title"),
-                                bytes: file.bytes.clone(),
-                                _sealed: Sealed,
-                            }));
-                        }
-                        Status::Exempt(exemption) => {
-                            prints.add_exempt_file(&file.path, &file.bytes);
-                            if let Some(title) = &attachment.title {
-                                prints.add_exempt_value(&file.path, title);
-                            }
-                            let public_title = attachment
-                                .public_title
-                                .clone()
-                                .expect("checked: exempt attachments have a public title");
-                            // Its notice is in this public document's front
-                            // matter, which is checked as a public source.
-                            let notice = notice(None, public_title, exemption);
-                            report.items.push(item(
-                                "attachment",
-                                &file.path,
-                                Some(&number),
-                                &notice,
-                            ));
-                            attachments.push(PublicAttachment::Withheld(Box::new(notice)));
-                        }
-                    }
-                }
-                papers.push(PublicPaper::Published(Box::new(PublishedPaper {
-                    slug: slug.clone(),
-                    kind: doc.kind,
-                    source_path: doc.path.clone(),
-                    label: paper.label.clone(),
-                    title: paper
-                        .title
-                        .clone()
-                        .expect("checked: public papers have a title"),
-                    summary: paper.summary.clone(),
-                    meeting: paper.meeting.clone(),
-                    assessed_on: paper.assessed_on,
-                    impacts: paper.impacts.clone(),
-                    body,
-                    attachments,
-                    _sealed: Sealed,
-                })));
-            }
-        }
+            Status::Public => s.publish_paper(bundle, slug, doc, paper, diagnostics),
+        });
     }
+    let Separation {
+        report,
+        prints,
+        public_sources,
+        ..
+    } = s;
 
     let public = PublicDecision {
         number,
@@ -997,6 +895,152 @@ fn separate_one(
         report,
         prints,
         public_sources,
+    }
+}
+
+/// One decision's separation under way: what it has withheld and
+/// fingerprinted so far, and its public sources.
+struct Separation<'n> {
+    number: &'n str,
+    /// Separated once already with the same content: no fingerprints or
+    /// script checks (their results were kept the first time).
+    again: bool,
+    report: WithholdingReport,
+    prints: FingerprintsBuilder,
+    public_sources: Vec<String>,
+}
+
+impl Separation<'_> {
+    /// A public document's body, its exempt passages cut out; the document
+    /// is a public source.
+    fn public_body(&mut self, doc: &Document, diagnostics: &mut Diagnostics) -> Markdown {
+        let body = cut_passages(
+            doc,
+            Some(self.number),
+            &mut self.report,
+            &mut self.prints,
+            diagnostics,
+        );
+        self.public_sources.push(doc.path.clone());
+        if !self.again {
+            check_public_scripts(doc, &body, diagnostics);
+        }
+        body
+    }
+
+    /// A wholly exempt document: its body and every string of its front
+    /// matter fingerprinted, and only the declared label and public title
+    /// kept (checked, as the notice is public); its attachments are
+    /// withheld with it.
+    fn withhold_paper(
+        &mut self,
+        bundle: &DecisionBundle,
+        doc: &Document,
+        paper: &Paper,
+        exemption: &Exemption,
+        diagnostics: &mut Diagnostics,
+    ) -> PublicPaper {
+        let number = Some(self.number);
+        let prints = &mut self.prints;
+        prints.add_exempt(&doc.path, doc.body());
+        fingerprint_exempt_front(doc, prints);
+        refuse_declared_facts(doc, diagnostics);
+        if !self.again {
+            check_notice_scripts(doc, diagnostics);
+        }
+        if let Some(title) = &paper.title {
+            prints.add_exempt_value(&doc.path, title);
+        }
+        let public_title = paper
+            .public_title
+            .clone()
+            .expect("checked: exempt papers have a public title");
+        let notice = notice(paper.label.clone(), public_title, exemption);
+        let items = &mut self.report.items;
+        items.push(item("document", &doc.path, number, &notice));
+        for attachment in &paper.attachments {
+            let file = &bundle.files[&attachment.file];
+            prints.add_exempt_file(&file.path, &file.bytes);
+            let public_title = attachment
+                .public_title
+                .clone()
+                .unwrap_or_else(|| format!("Attachment to {}", notice.public_title));
+            let attachment_notice = notice_from(notice.label.clone(), public_title, &notice);
+            items.push(item("attachment", &file.path, number, &attachment_notice));
+        }
+        PublicPaper::Withheld(Box::new(notice))
+    }
+
+    /// A public document: its body with exempt passages cut, its public
+    /// attachments published and its exempt ones withheld.
+    fn publish_paper(
+        &mut self,
+        bundle: &DecisionBundle,
+        slug: &str,
+        doc: &Document,
+        paper: &Paper,
+        diagnostics: &mut Diagnostics,
+    ) -> PublicPaper {
+        declare_facts(doc, &mut self.report, &mut self.prints, diagnostics);
+        if let Some(meeting) = &paper.meeting {
+            self.prints.add_fact_public(&meeting.body);
+        }
+        let body = self.public_body(doc, diagnostics);
+        let mut attachments = Vec::new();
+        for attachment in &paper.attachments {
+            let file = &bundle.files[&attachment.file];
+            attachments.push(match &attachment.status {
+                Status::Public => {
+                    if std::str::from_utf8(&file.bytes).is_ok() {
+                        self.public_sources.push(file.path.clone());
+                    }
+                    PublicAttachment::Published(PublishedFile {
+                        name: attachment.file.clone(),
+                        title: attachment
+                            .title
+                            .clone()
+                            .expect("checked: public attachments have a title"),
+                        bytes: file.bytes.clone(),
+                        _sealed: Sealed,
+                    })
+                }
+                Status::Exempt(exemption) => {
+                    self.prints.add_exempt_file(&file.path, &file.bytes);
+                    if let Some(title) = &attachment.title {
+                        self.prints.add_exempt_value(&file.path, title);
+                    }
+                    let public_title = attachment
+                        .public_title
+                        .clone()
+                        .expect("checked: exempt attachments have a public title");
+                    // Its notice is in this public document's front
+                    // matter, which is checked as a public source.
+                    let notice = notice(None, public_title, exemption);
+                    let number = Some(self.number);
+                    self.report
+                        .items
+                        .push(item("attachment", &file.path, number, &notice));
+                    PublicAttachment::Withheld(Box::new(notice))
+                }
+            });
+        }
+        PublicPaper::Published(Box::new(PublishedPaper {
+            slug: slug.to_string(),
+            kind: doc.kind,
+            source_path: doc.path.clone(),
+            label: paper.label.clone(),
+            title: paper
+                .title
+                .clone()
+                .expect("checked: public papers have a title"),
+            summary: paper.summary.clone(),
+            meeting: paper.meeting.clone(),
+            assessed_on: paper.assessed_on,
+            impacts: paper.impacts.clone(),
+            body,
+            attachments,
+            _sealed: Sealed,
+        }))
     }
 }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{Body, Draft, absolute};
 use crate::procurement::Procurement;
-use crate::visibility::{PublicPaper, PublicSite, WithheldNotice};
+use crate::visibility::{PublicDataset, PublicPaper, PublicSite, WithheldNotice};
 
 /// The published versions of the two extensions, as OCDS registers them.
 const LOTS_EXTENSION: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json";
@@ -234,22 +234,52 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
     let p = site.config().procurement.as_ref()?;
     let lots = site.dataset("lots")?;
     let providers = site.dataset("providers")?;
-    let (lot_id, lot_name, lot_meaning) = (
-        lots.column_index("id")?,
-        lots.column_index("name")?,
-        lots.column_index("meaning")?,
-    );
-    let reopens = lots.column_index("reopens");
-    let (provider_id, provider_name, provider_lots) = (
-        providers.column_index("id")?,
-        providers.column_index("name")?,
-        providers.column_index("lots")?,
-    );
     let ocid = p.ocid();
     let buyer = OrganizationReference {
         id: super::slug(&site.config().organisation.name),
         name: site.config().organisation.name.clone(),
     };
+    let mut tag = vec!["tender"];
+    if p.awarded.is_some() {
+        tag.push("award");
+    }
+    let release = Release {
+        id: format!("{ocid}-{}", p.published),
+        date: datetime(p.published),
+        tag,
+        initiation_type: "tender",
+        language: "en",
+        parties: parties(site, &buyer, providers)?,
+        tender: tender(site, p, lots)?,
+        awards: awards(site, p, &ocid, lots, providers)?,
+        ocid,
+        buyer,
+    };
+    Some(ReleasePackage {
+        uri: absolute(site, "data/ocds.json"),
+        version: "1.1",
+        extensions: vec![LOTS_EXTENSION, TECHNIQUES_EXTENSION],
+        published_date: datetime(p.published),
+        publisher: Publisher {
+            name: site.config().organisation.name.clone(),
+            uri: site.config().organisation.url.clone(),
+        },
+        license: site.config().licence.url.clone(),
+        releases: vec![release],
+    })
+}
+
+/// The parties: the council (buyer and procuring entity), then each
+/// provider (supplier) with its public contact details.
+fn parties(
+    site: &PublicSite,
+    buyer: &OrganizationReference,
+    providers: &PublicDataset,
+) -> Option<Vec<Party>> {
+    let (provider_id, provider_name) = (
+        providers.column_index("id")?,
+        providers.column_index("name")?,
+    );
     let mut parties = vec![Party {
         id: buyer.id.clone(),
         name: buyer.name.clone(),
@@ -280,7 +310,18 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
             }),
         });
     }
+    Some(parties)
+}
 
+/// The tender: the Dynamic Purchasing System, its lots and milestones, and
+/// the decision that approved it.
+fn tender(site: &PublicSite, p: &Procurement, lots: &PublicDataset) -> Option<Tender> {
+    let (lot_id, lot_name, lot_meaning) = (
+        lots.column_index("id")?,
+        lots.column_index("name")?,
+        lots.column_index("meaning")?,
+    );
+    let reopens = lots.column_index("reopens");
     let lot_list: Vec<Lot> = lots
         .rows()
         .iter()
@@ -299,7 +340,64 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
             },
         })
         .collect();
+    let decision_slug = p.decision.get_ref().replacen('/', "-", 1);
+    Some(Tender {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        description: p.description.trim().to_string(),
+        status: "active",
+        // A DPS is set up by the restricted procedure (Public Contracts
+        // Regulations 2015, regulation 34), which OCDS calls `selective`.
+        procurement_method: "selective",
+        procurement_method_details: "Dynamic purchasing system (restricted procedure)",
+        main_procurement_category: "services",
+        tender_period: Period {
+            start_date: datetime(p.tender_period.start),
+            end_date: datetime(p.tender_period.end),
+        },
+        milestones: p
+            .milestones
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Milestone {
+                id: format!("{}", i + 1),
+                title: m.title.clone(),
+                kind: m.kind,
+                due_date: datetime(m.date),
+            })
+            .collect(),
+        documents: vec![Document {
+            id: format!("decision-{decision_slug}"),
+            document_type: None,
+            title: format!("Record of decision {}", p.decision.get_ref()),
+            description: "The decision that approves this procurement, in plain English, with the reasons and the other options considered.".into(),
+            url: Some(absolute(site, &format!("decisions/{decision_slug}/"))),
+            format: Some("text/html"),
+            language: "en",
+        }],
+        lots: lot_list,
+        techniques: Techniques {
+            has_dynamic_purchasing_system: true,
+            dynamic_purchasing_system: None,
+        },
+    })
+}
 
+/// One award per lot: the providers admitted to it, what the provider
+/// listing withholds, and the withheld papers (never their contents).
+fn awards(
+    site: &PublicSite,
+    p: &Procurement,
+    ocid: &str,
+    lots: &PublicDataset,
+    providers: &PublicDataset,
+) -> Option<Vec<Award>> {
+    let lot_id = lots.column_index("id")?;
+    let (provider_id, provider_name, provider_lots) = (
+        providers.column_index("id")?,
+        providers.column_index("name")?,
+        providers.column_index("lots")?,
+    );
     // What the provider listing holds back, said once for every award.
     let withheld_columns: Vec<String> = providers
         .withheld_columns()
@@ -356,76 +454,7 @@ pub fn build(site: &PublicSite) -> Option<ReleasePackage> {
             }
         })
         .collect();
-
-    let decision_slug = p.decision.get_ref().replacen('/', "-", 1);
-    let tender = Tender {
-        id: p.id.clone(),
-        title: p.title.clone(),
-        description: p.description.trim().to_string(),
-        status: "active",
-        // A DPS is set up by the restricted procedure (Public Contracts
-        // Regulations 2015, regulation 34), which OCDS calls `selective`.
-        procurement_method: "selective",
-        procurement_method_details: "Dynamic purchasing system (restricted procedure)",
-        main_procurement_category: "services",
-        tender_period: Period {
-            start_date: datetime(p.tender_period.start),
-            end_date: datetime(p.tender_period.end),
-        },
-        milestones: p
-            .milestones
-            .iter()
-            .enumerate()
-            .map(|(i, m)| Milestone {
-                id: format!("{}", i + 1),
-                title: m.title.clone(),
-                kind: m.kind,
-                due_date: datetime(m.date),
-            })
-            .collect(),
-        documents: vec![Document {
-            id: format!("decision-{decision_slug}"),
-            document_type: None,
-            title: format!("Record of decision {}", p.decision.get_ref()),
-            description: "The decision that approves this procurement, in plain English, with the reasons and the other options considered.".into(),
-            url: Some(absolute(site, &format!("decisions/{decision_slug}/"))),
-            format: Some("text/html"),
-            language: "en",
-        }],
-        lots: lot_list,
-        techniques: Techniques {
-            has_dynamic_purchasing_system: true,
-            dynamic_purchasing_system: None,
-        },
-    };
-    let mut tag = vec!["tender"];
-    if p.awarded.is_some() {
-        tag.push("award");
-    }
-    let release = Release {
-        id: format!("{ocid}-{}", p.published),
-        ocid,
-        date: datetime(p.published),
-        tag,
-        initiation_type: "tender",
-        language: "en",
-        parties,
-        buyer,
-        tender,
-        awards,
-    };
-    Some(ReleasePackage {
-        uri: absolute(site, "data/ocds.json"),
-        version: "1.1",
-        extensions: vec![LOTS_EXTENSION, TECHNIQUES_EXTENSION],
-        published_date: datetime(p.published),
-        publisher: Publisher {
-            name: site.config().organisation.name.clone(),
-            uri: site.config().organisation.url.clone(),
-        },
-        license: site.config().licence.url.clone(),
-        releases: vec![release],
-    })
+    Some(awards)
 }
 
 /// `data/ocds.json`.
