@@ -187,6 +187,61 @@ struct GlossaryEntry {
     meaning: String,
 }
 
+/// What `page.html` and `accessibility.html` receive, besides `site` and
+/// `page`: a plain page from the site's `content/pages/`.
+#[derive(Serialize)]
+struct PlainPageView {
+    /// The page's Markdown, rendered.
+    body: Rendered,
+    /// The generated sections of the accessibility statement, on
+    /// `accessibility.html`; none (but present) on `page.html`.
+    statement: Option<crate::accessibility::Statement>,
+}
+
+/// What `404.html` receives besides `site` and `page`: nothing.
+#[derive(Serialize)]
+struct NotFoundView {}
+
+/// What `home.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct HomeView {
+    /// The five newest decisions.
+    latest: Vec<DecisionSummary>,
+    /// Whether the site has a providers dataset, and so an activities page.
+    has_activities: bool,
+}
+
+/// What `register.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct RegisterView {
+    /// Every decision, newest first: a [`Summaries`] object, so that each
+    /// summary becomes a template value only as the template reads it.
+    decisions: Value,
+}
+
+/// What `providers.html` receives besides `site` and `page`: the providers
+/// for one value of a browsable column.
+#[derive(Serialize)]
+struct ProvidersView {
+    providers: Vec<ProviderView>,
+    /// The value chosen, as shown to people (a lot shows its name).
+    filter: String,
+}
+
+/// What `browse.html` receives besides `site` and `page`: one browsable
+/// column of the providers and its values.
+#[derive(Serialize)]
+struct BrowseView<'a> {
+    group: &'a BrowseGroup,
+}
+
+/// What `glossary.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct GlossaryView {
+    /// The glossary's terms, in alphabetical order.
+    entries: Vec<GlossaryEntry>,
+}
+
 /// Renders the public model. Shared by the threads of a build: every method
 /// takes `&self`, and each unit of work returns its own files.
 pub struct Renderer<'a> {
@@ -436,10 +491,10 @@ impl Renderer<'_> {
         template: &str,
         path: &str,
         meta: PageMeta,
-        context: Value,
+        view: impl Serialize,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        let (tmpl, ctx) = self.prepare(template, meta, context)?;
+        let (tmpl, ctx) = self.prepare(template, meta, view)?;
         match tmpl.render(ctx) {
             Ok(html) => {
                 files.add(page_file(path), html);
@@ -454,12 +509,13 @@ impl Renderer<'_> {
         &self,
         template: &str,
         meta: PageMeta,
-        context: Value,
+        view: impl Serialize,
     ) -> Result<(minijinja::Template<'_, '_>, Value), TemplateBug> {
         let tmpl = self
             .env
             .get_template(template)
             .map_err(|e| TemplateBug(format!("{e:#}")))?;
+        let context = Value::from_serialize(&view);
         let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
         Ok((tmpl, ctx))
     }
@@ -472,10 +528,10 @@ impl Renderer<'_> {
         template: &str,
         path: &str,
         meta: PageMeta,
-        context: Value,
+        view: impl Serialize,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        let (tmpl, ctx) = self.prepare(template, meta, context)?;
+        let (tmpl, ctx) = self.prepare(template, meta, view)?;
         let mut failed = None;
         emit.stream(
             &page_file(path),
@@ -606,16 +662,16 @@ impl Renderer<'_> {
             // sections generated from site.toml and the checks themselves.
             let (template, statement) = if page.slug() == "accessibility" {
                 let statement = crate::accessibility::statement(self.site.config());
-                ("accessibility.html", Value::from_serialize(statement))
+                ("accessibility.html", Some(statement))
             } else {
-                ("page.html", Value::from(()))
+                ("page.html", None)
             };
             self.page(
                 &mut files,
                 template,
                 &path,
                 meta,
-                minijinja::context! { body => Value::from_serialize(&body), statement },
+                PlainPageView { body, statement },
                 diagnostics,
             )?;
         }
@@ -633,7 +689,7 @@ impl Renderer<'_> {
             "404.html",
             "404.html",
             meta,
-            minijinja::context! {},
+            NotFoundView {},
             diagnostics,
         )?;
         emit.files(files);
@@ -670,7 +726,10 @@ impl Renderer<'_> {
             "home.html",
             "",
             meta,
-            minijinja::context! { latest, has_activities },
+            HomeView {
+                latest,
+                has_activities,
+            },
             diagnostics,
         )
     }
@@ -699,7 +758,7 @@ impl Renderer<'_> {
             "register.html",
             "decisions/",
             meta,
-            minijinja::context! { decisions },
+            RegisterView { decisions },
             diagnostics,
         )
     }
@@ -1016,7 +1075,17 @@ impl Renderer<'_> {
                     ],
                 );
                 let providers = self.providers(ds, rows);
-                self.page(files, "providers.html", &value_path, meta, minijinja::context! { providers => Value::from_serialize(&providers), filter => title }, diagnostics)?;
+                self.page(
+                    files,
+                    "providers.html",
+                    &value_path,
+                    meta,
+                    ProvidersView {
+                        providers,
+                        filter: title,
+                    },
+                    diagnostics,
+                )?;
             }
             let group_path = format!("activities/{column_slug}/");
             let group = BrowseGroup {
@@ -1039,7 +1108,7 @@ impl Renderer<'_> {
                 "browse.html",
                 &group_path,
                 meta,
-                minijinja::context! { group => Value::from_serialize(&group) },
+                BrowseView { group: &group },
                 diagnostics,
             )?;
             groups.push(group);
@@ -1164,7 +1233,7 @@ impl Renderer<'_> {
             "glossary.html",
             "glossary/",
             meta,
-            minijinja::context! { entries => Value::from_serialize(&entries) },
+            GlossaryView { entries },
             diagnostics,
         )
     }
