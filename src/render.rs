@@ -219,6 +219,114 @@ struct RegisterView {
     decisions: Value,
 }
 
+/// What `decision.html` receives besides `site` and `page`: a decision
+/// record, its documents and the decisions related to it.
+#[derive(Serialize)]
+struct DecisionView<'a> {
+    decision: DecisionSummary,
+    /// The person who takes it, when the record names one.
+    decision_maker_name: Option<&'a str>,
+    in_consultation_with: &'a [String],
+    /// The dates, as `YYYY-MM-DD` (the `date` filter words them); each none
+    /// when the record has no such date.
+    due: Option<String>,
+    taken: Option<String>,
+    withdrawn: Option<String>,
+    key_decision_reason: Option<&'a str>,
+    electoral_divisions: &'a [String],
+    /// The decision itself, rendered.
+    the_decision: Rendered,
+    /// The reasons for it, rendered.
+    reasons: Rendered,
+    /// The options considered and rejected.
+    alternatives: Vec<AlternativeView>,
+    interests_declared: &'a str,
+    dispensations: &'a str,
+    /// The call-in arrangements, none when the record gives none.
+    call_in: Option<CallInView<'a>>,
+    /// The steps the decision has been through, in the record's order.
+    pathway: Vec<PathwayStepView<'a>>,
+    /// The record's Markdown body, rendered.
+    body: Rendered,
+    /// Decisions related either way, each once, in number order.
+    related: Vec<DecisionSummary>,
+    /// The decision's documents, published or withheld.
+    papers: Vec<PaperLink>,
+    /// The schema.org JSON-LD for the page, as a safe string.
+    jsonld: Value,
+}
+
+/// An option considered and rejected, in [`DecisionView::alternatives`].
+#[derive(Serialize)]
+struct AlternativeView {
+    /// The option, rendered inline as HTML.
+    option: String,
+    /// Why it was rejected, rendered inline as HTML.
+    why_rejected: String,
+}
+
+/// One step of a decision's pathway, in [`DecisionView::pathway`].
+#[derive(Serialize)]
+struct PathwayStepView<'a> {
+    /// `YYYY-MM-DD`.
+    date: String,
+    /// The body (committee, board) that took the step.
+    body: &'a str,
+    what: &'a str,
+}
+
+/// A decision's call-in arrangements, in [`DecisionView::call_in`].
+#[derive(Serialize)]
+struct CallInView<'a> {
+    /// Whether the decision is subject to call-in.
+    subject: bool,
+    /// `YYYY-MM-DD`, or none.
+    deadline: Option<String>,
+    /// `YYYY-MM-DD`, or none.
+    implement_from: Option<String>,
+    /// Why it is not subject to call-in, when it is not, or none.
+    reason: Option<&'a str>,
+}
+
+/// What `paper.html` receives besides `site` and `page`: a published
+/// document of a decision.
+#[derive(Serialize)]
+struct PaperView<'a> {
+    paper: PaperDetails<'a>,
+    /// The decision the document belongs to.
+    decision: DecisionSummary,
+    /// An equality impact assessment's impacts, by protected characteristic.
+    impacts: Vec<ImpactView>,
+    /// The document's attachments, published or withheld.
+    attachments: Vec<AttachmentView>,
+    /// The document's Markdown body, rendered.
+    body: Rendered,
+}
+
+/// The document itself, `paper` in [`PaperView`].
+#[derive(Serialize)]
+struct PaperDetails<'a> {
+    /// Its kind as shown (`Report`, `Equality Impact Assessment`, ...).
+    kind: &'static str,
+    is_eqia: bool,
+    /// Its label (`Appendix A`), or none.
+    label: Option<&'a str>,
+    summary: Option<&'a str>,
+    /// The meeting it went to, or none.
+    meeting: Option<MeetingView<'a>>,
+    /// When an assessment was made, `YYYY-MM-DD`, or none.
+    assessed_on: Option<String>,
+}
+
+/// A meeting a document went to, in [`PaperDetails::meeting`].
+#[derive(Serialize)]
+struct MeetingView<'a> {
+    /// The body (committee, board) that met.
+    body: &'a str,
+    /// `YYYY-MM-DD`.
+    date: String,
+}
+
 /// What `providers.html` receives besides `site` and `page`: the providers
 /// for one value of a browsable column.
 #[derive(Serialize)]
@@ -814,49 +922,49 @@ impl Renderer<'_> {
             }
         }
         let path_str = &d.source_path();
-        let alternatives: Vec<Value> = d
+        let alternatives: Vec<AlternativeView> = d
             .alternatives()
             .iter()
-            .map(|a| {
-                minijinja::context! {
-                    option => markdown::render_field(path_str, &a.option, &ctx, diagnostics),
-                    why_rejected => markdown::render_field(path_str, &a.why_rejected, &ctx, diagnostics),
-                }
+            .map(|a| AlternativeView {
+                option: markdown::render_field(path_str, &a.option, &ctx, diagnostics),
+                why_rejected: markdown::render_field(path_str, &a.why_rejected, &ctx, diagnostics),
             })
             .collect();
-        let pathway: Vec<Value> = d
+        let pathway: Vec<PathwayStepView> = d
             .pathway()
             .iter()
-            .map(|s| minijinja::context! { date => s.date.to_string(), body => s.body.clone(), what => s.what.clone() })
+            .map(|s| PathwayStepView {
+                date: s.date.to_string(),
+                body: &s.body,
+                what: &s.what,
+            })
             .collect();
-        let call_in = d.call_in().map(|c| {
-            minijinja::context! {
-                subject => c.subject,
-                deadline => c.deadline.map(|d| d.to_string()),
-                implement_from => c.implement_from.map(|d| d.to_string()),
-                reason => c.reason.clone(),
-            }
+        let call_in = d.call_in().map(|c| CallInView {
+            subject: c.subject,
+            deadline: c.deadline.map(|d| d.to_string()),
+            implement_from: c.implement_from.map(|d| d.to_string()),
+            reason: c.reason.as_deref(),
         });
-        let view = minijinja::context! {
-            decision => Value::from_serialize(summary_of(d)),
-            decision_maker_name => d.decision_maker_name().clone(),
-            in_consultation_with => d.in_consultation_with(),
-            due => d.due().map(|x| x.to_string()),
-            taken => d.taken().map(|x| x.to_string()),
-            withdrawn => d.withdrawn().map(|x| x.to_string()),
-            key_decision_reason => d.key_decision_reason().clone(),
-            electoral_divisions => d.electoral_divisions(),
-            the_decision => Value::from_serialize(the_decision),
-            reasons => Value::from_serialize(reasons),
+        let view = DecisionView {
+            decision: summary_of(d),
+            decision_maker_name: d.decision_maker_name(),
+            in_consultation_with: d.in_consultation_with(),
+            due: d.due().map(|x| x.to_string()),
+            taken: d.taken().map(|x| x.to_string()),
+            withdrawn: d.withdrawn().map(|x| x.to_string()),
+            key_decision_reason: d.key_decision_reason(),
+            electoral_divisions: d.electoral_divisions(),
+            the_decision,
+            reasons,
             alternatives,
-            interests_declared => d.interests_declared(),
-            dispensations => d.dispensations(),
+            interests_declared: d.interests_declared(),
+            dispensations: d.dispensations(),
             call_in,
             pathway,
-            body => Value::from_serialize(self.markdown(d.body(), &path, diagnostics)),
+            body: self.markdown(d.body(), &path, diagnostics),
             related,
-            papers => Value::from_serialize(&papers),
-            jsonld => Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
+            papers,
+            jsonld: Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
         };
         let meta = self.meta(
             d.title(),
@@ -927,19 +1035,22 @@ impl Renderer<'_> {
             Some(label) => format!("{label}: {}", p.title()),
             None => p.title().to_string(),
         };
-        let view = minijinja::context! {
-            paper => minijinja::context! {
-                kind => kind_label(p.kind()),
-                is_eqia => p.kind() == Kind::Eqia,
-                label => p.label().clone(),
-                summary => p.summary().clone(),
-                meeting => p.meeting().map(|m| minijinja::context! { body => m.body.clone(), date => m.date.to_string() }),
-                assessed_on => p.assessed_on().map(|x| x.to_string()),
+        let view = PaperView {
+            paper: PaperDetails {
+                kind: kind_label(p.kind()),
+                is_eqia: p.kind() == Kind::Eqia,
+                label: p.label(),
+                summary: p.summary(),
+                meeting: p.meeting().map(|m| MeetingView {
+                    body: &m.body,
+                    date: m.date.to_string(),
+                }),
+                assessed_on: p.assessed_on().map(|x| x.to_string()),
             },
-            decision => Value::from_serialize(summary_of(d)),
-            impacts => Value::from_serialize(&impacts),
-            attachments => Value::from_serialize(&attachments),
-            body => Value::from_serialize(self.markdown(p.body(), &path, diagnostics)),
+            decision: summary_of(d),
+            impacts,
+            attachments,
+            body: self.markdown(p.body(), &path, diagnostics),
         };
         let meta = self.meta(
             &title,
