@@ -259,9 +259,9 @@ struct DecisionView<'a> {
 /// An option considered and rejected, in [`DecisionView::alternatives`].
 #[derive(Serialize)]
 struct AlternativeView {
-    /// The option, rendered inline as HTML.
+    /// The option, rendered from Markdown as HTML.
     option: String,
-    /// Why it was rejected, rendered inline as HTML.
+    /// Why it was rejected, rendered from Markdown as HTML.
     why_rejected: String,
 }
 
@@ -348,6 +348,39 @@ struct BrowseView<'a> {
 struct GlossaryView {
     /// The glossary's terms, in alphabetical order.
     entries: Vec<GlossaryEntry>,
+}
+
+/// What `activities.html` receives besides `site` and `page`: the
+/// providers dataset, its lots and the ways to browse it.
+#[derive(Serialize)]
+struct ActivitiesView<'a> {
+    dataset: DatasetHeading<'a>,
+    /// The lots providers are listed for; empty when the site has no lots dataset.
+    lots: Vec<LotView>,
+    /// The browsable columns, each with its values.
+    groups: Vec<BrowseGroup>,
+    /// Every provider, in the dataset's order.
+    providers: Vec<ProviderView>,
+    /// Notices for the dataset's withheld columns.
+    withheld: Vec<WithheldNotice>,
+    /// The schema.org JSON-LD for the page, as a safe string, or none.
+    jsonld: Option<Value>,
+}
+
+/// The providers dataset's title and description, `dataset` in [`ActivitiesView`].
+#[derive(Serialize)]
+struct DatasetHeading<'a> {
+    title: &'a str,
+    description: &'a str,
+}
+
+/// What `data.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct DataView<'a> {
+    /// The open-data files, grouped as the page lists them.
+    catalogue: &'a crate::opendata::Catalogue,
+    /// The schema.org JSON-LD for the page, as a safe string.
+    jsonld: Value,
 }
 
 /// Renders the public model. Shared by the threads of a build: every method
@@ -1282,13 +1315,16 @@ impl Renderer<'_> {
             "activities",
             vec![home],
         );
-        let view = minijinja::context! {
-            dataset => minijinja::context! { title => ds.title(), description => ds.description() },
-            lots => Value::from_serialize(&lots),
-            groups => Value::from_serialize(&groups),
-            providers => Value::from_serialize(&providers),
-            withheld => Value::from_serialize(&withheld),
-            jsonld => crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
+        let view = ActivitiesView {
+            dataset: DatasetHeading {
+                title: ds.title(),
+                description: ds.description(),
+            },
+            lots,
+            groups,
+            providers,
+            withheld,
+            jsonld: crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
         };
         self.page(
             files,
@@ -1369,8 +1405,10 @@ impl Renderer<'_> {
                 }],
             );
             let jsonld = Value::from_safe_string(catalogue.jsonld.clone());
-            let view =
-                minijinja::context! { catalogue => Value::from_serialize(&catalogue), jsonld };
+            let view = DataView {
+                catalogue: &catalogue,
+                jsonld,
+            };
             let mut files = Files::default();
             self.page(&mut files, "data.html", "data/", meta, view, diagnostics)?;
             emit.files(files);
