@@ -3,9 +3,15 @@
 //! Takes only a [`PublicSite`]: there is nothing exempt here to render. Each
 //! template runs with strict undefined behaviour and HTML auto-escaping, and
 //! may be overridden by a file of the same name in the site's `templates/`.
-//! What a template is given is built from typed views (`#[derive(Serialize)]`
-//! structs such as `DecisionSummary`), put together in `minijinja::context!`
-//! maps; a misspelt name in a template is an error, not an empty string.
+//! What a template is given is a typed view, never a map built from string
+//! keys: a `PageView` holds `site` (site.toml's settings) and `page`
+//! (`PageMeta`), and beside them the fields of the one view struct its
+//! template receives (`HomeView`, `DecisionView`, `PaperView`, ...), built
+//! from smaller views such as `DecisionSummary`. A field's name is the name
+//! templates read, and a site's template overrides depend on it: renaming or
+//! removing a field breaks a council's templates. A field that is `None` is
+//! still there, as none. A misspelt name in a template is an error, not an
+//! empty string.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,7 +66,20 @@ pub fn template_names() -> Vec<&'static str> {
 #[derive(Debug)]
 pub struct TemplateBug(pub String);
 
-/// Common to every page.
+/// What every template receives: the site's settings, the page's own
+/// details and, beside them, the fields of the page's view (`HomeView`,
+/// `DecisionView`, ...), so that a template reads `latest`, not
+/// `view.latest`. No view has a field named `site` or `page`.
+#[derive(Serialize)]
+struct PageView<'a, T: Serialize> {
+    /// site.toml's settings (`SiteConfig`), made a template value once.
+    site: &'a Value,
+    page: PageMeta,
+    #[serde(flatten)]
+    view: T,
+}
+
+/// Common to every page: `page` in [`PageView`].
 #[derive(Serialize)]
 struct PageMeta {
     title: String,
@@ -656,8 +675,11 @@ impl Renderer<'_> {
             .env
             .get_template(template)
             .map_err(|e| TemplateBug(format!("{e:#}")))?;
-        let context = Value::from_serialize(&view);
-        let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
+        let ctx = Value::from_serialize(PageView {
+            site: &self.site_view,
+            page: meta,
+            view,
+        });
         Ok((tmpl, ctx))
     }
 
@@ -1473,6 +1495,33 @@ mod tests {
     #[test]
     fn dates_read_naturally() {
         assert_eq!(format_date("2022-07-03".into()).unwrap(), "3 July 2022");
+    }
+
+    #[test]
+    fn a_page_view_keeps_its_fields_and_lazy_objects() {
+        let site = Value::from_serialize(BTreeMap::from([("title", "Council")]));
+        let page = PageMeta {
+            title: "Decisions".into(),
+            description: String::new(),
+            root: "../".into(),
+            path: "decisions/".into(),
+            canonical: String::new(),
+            section: "decisions",
+            breadcrumbs: vec![],
+        };
+        let view = RegisterView {
+            decisions: Value::from_object(Summaries(vec![])),
+        };
+        let ctx = Value::from_serialize(PageView {
+            site: &site,
+            page,
+            view,
+        });
+        let keys: Vec<String> = ctx.try_iter().unwrap().map(|k| k.to_string()).collect();
+        assert_eq!(keys, ["decisions", "page", "site"]);
+        let decisions = ctx.get_attr("decisions").unwrap();
+        assert!(decisions.downcast_object_ref::<Summaries>().is_some());
+        assert_eq!(ctx.get_attr("site").unwrap(), site);
     }
 
     #[test]
