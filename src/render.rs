@@ -3,9 +3,15 @@
 //! Takes only a [`PublicSite`]: there is nothing exempt here to render. Each
 //! template runs with strict undefined behaviour and HTML auto-escaping, and
 //! may be overridden by a file of the same name in the site's `templates/`.
-//! What a template is given is built from typed views (`#[derive(Serialize)]`
-//! structs such as `DecisionSummary`), put together in `minijinja::context!`
-//! maps; a misspelt name in a template is an error, not an empty string.
+//! What a template is given is a typed view, never a map built from string
+//! keys: a `PageView` holds `site` (site.toml's settings) and `page`
+//! (`PageMeta`), and beside them the fields of the one view struct its
+//! template receives (`HomeView`, `DecisionView`, `PaperView`, ...), built
+//! from smaller views such as `DecisionSummary`. A field's name is the name
+//! templates read, and a site's template overrides depend on it: renaming or
+//! removing a field breaks a council's templates. A field that is `None` is
+//! still there, as none. A misspelt name in a template is an error, not an
+//! empty string.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,7 +66,20 @@ pub fn template_names() -> Vec<&'static str> {
 #[derive(Debug)]
 pub struct TemplateBug(pub String);
 
-/// Common to every page.
+/// What every template receives: the site's settings, the page's own
+/// details and, beside them, the fields of the page's view (`HomeView`,
+/// `DecisionView`, ...), so that a template reads `latest`, not
+/// `view.latest`. No view has a field named `site` or `page`.
+#[derive(Serialize)]
+struct PageView<'a, T: Serialize> {
+    /// site.toml's settings (`SiteConfig`), made a template value once.
+    site: &'a Value,
+    page: PageMeta,
+    #[serde(flatten)]
+    view: T,
+}
+
+/// Common to every page: `page` in [`PageView`].
 #[derive(Serialize)]
 struct PageMeta {
     title: String,
@@ -185,6 +204,202 @@ struct GlossaryEntry {
     term: String,
     abbreviation: Option<String>,
     meaning: String,
+}
+
+/// What `page.html` and `accessibility.html` receive, besides `site` and
+/// `page`: a plain page from the site's `content/pages/`.
+#[derive(Serialize)]
+struct PlainPageView {
+    /// The page's Markdown, rendered.
+    body: Rendered,
+    /// The generated sections of the accessibility statement, on
+    /// `accessibility.html`; none (but present) on `page.html`.
+    statement: Option<crate::accessibility::Statement>,
+}
+
+/// What `404.html` receives besides `site` and `page`: nothing.
+#[derive(Serialize)]
+struct NotFoundView {}
+
+/// What `home.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct HomeView {
+    /// The five newest decisions.
+    latest: Vec<DecisionSummary>,
+    /// Whether the site has a providers dataset, and so an activities page.
+    has_activities: bool,
+}
+
+/// What `register.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct RegisterView {
+    /// Every decision, newest first: a [`Summaries`] object, so that each
+    /// summary becomes a template value only as the template reads it.
+    decisions: Value,
+}
+
+/// What `decision.html` receives besides `site` and `page`: a decision
+/// record, its documents and the decisions related to it.
+#[derive(Serialize)]
+struct DecisionView<'a> {
+    decision: DecisionSummary,
+    /// The person who takes it, when the record names one.
+    decision_maker_name: Option<&'a str>,
+    in_consultation_with: &'a [String],
+    /// The dates, as `YYYY-MM-DD` (the `date` filter words them); each none
+    /// when the record has no such date.
+    due: Option<String>,
+    taken: Option<String>,
+    withdrawn: Option<String>,
+    key_decision_reason: Option<&'a str>,
+    electoral_divisions: &'a [String],
+    /// The decision itself, rendered.
+    the_decision: Rendered,
+    /// The reasons for it, rendered.
+    reasons: Rendered,
+    /// The options considered and rejected.
+    alternatives: Vec<AlternativeView>,
+    interests_declared: &'a str,
+    dispensations: &'a str,
+    /// The call-in arrangements, none when the record gives none.
+    call_in: Option<CallInView<'a>>,
+    /// The steps the decision has been through, in the record's order.
+    pathway: Vec<PathwayStepView<'a>>,
+    /// The record's Markdown body, rendered.
+    body: Rendered,
+    /// Decisions related either way, each once, in number order.
+    related: Vec<DecisionSummary>,
+    /// The decision's documents, published or withheld.
+    papers: Vec<PaperLink>,
+    /// The schema.org JSON-LD for the page, as a safe string.
+    jsonld: Value,
+}
+
+/// An option considered and rejected, in [`DecisionView::alternatives`].
+#[derive(Serialize)]
+struct AlternativeView {
+    /// The option, rendered from Markdown as HTML.
+    option: String,
+    /// Why it was rejected, rendered from Markdown as HTML.
+    why_rejected: String,
+}
+
+/// One step of a decision's pathway, in [`DecisionView::pathway`].
+#[derive(Serialize)]
+struct PathwayStepView<'a> {
+    /// `YYYY-MM-DD`.
+    date: String,
+    /// The body (committee, board) that took the step.
+    body: &'a str,
+    what: &'a str,
+}
+
+/// A decision's call-in arrangements, in [`DecisionView::call_in`].
+#[derive(Serialize)]
+struct CallInView<'a> {
+    /// Whether the decision is subject to call-in.
+    subject: bool,
+    /// `YYYY-MM-DD`, or none.
+    deadline: Option<String>,
+    /// `YYYY-MM-DD`, or none.
+    implement_from: Option<String>,
+    /// Why it is not subject to call-in, when it is not, or none.
+    reason: Option<&'a str>,
+}
+
+/// What `paper.html` receives besides `site` and `page`: a published
+/// document of a decision.
+#[derive(Serialize)]
+struct PaperView<'a> {
+    paper: PaperDetails<'a>,
+    /// The decision the document belongs to.
+    decision: DecisionSummary,
+    /// An equality impact assessment's impacts, by protected characteristic.
+    impacts: Vec<ImpactView>,
+    /// The document's attachments, published or withheld.
+    attachments: Vec<AttachmentView>,
+    /// The document's Markdown body, rendered.
+    body: Rendered,
+}
+
+/// The document itself, `paper` in [`PaperView`].
+#[derive(Serialize)]
+struct PaperDetails<'a> {
+    /// Its kind as shown (`Report`, `Equality Impact Assessment`, ...).
+    kind: &'static str,
+    is_eqia: bool,
+    /// Its label (`Appendix A`), or none.
+    label: Option<&'a str>,
+    summary: Option<&'a str>,
+    /// The meeting it went to, or none.
+    meeting: Option<MeetingView<'a>>,
+    /// When an assessment was made, `YYYY-MM-DD`, or none.
+    assessed_on: Option<String>,
+}
+
+/// A meeting a document went to, in [`PaperDetails::meeting`].
+#[derive(Serialize)]
+struct MeetingView<'a> {
+    /// The body (committee, board) that met.
+    body: &'a str,
+    /// `YYYY-MM-DD`.
+    date: String,
+}
+
+/// What `providers.html` receives besides `site` and `page`: the providers
+/// for one value of a browsable column.
+#[derive(Serialize)]
+struct ProvidersView {
+    providers: Vec<ProviderView>,
+    /// The value chosen, as shown to people (a lot shows its name).
+    filter: String,
+}
+
+/// What `browse.html` receives besides `site` and `page`: one browsable
+/// column of the providers and its values.
+#[derive(Serialize)]
+struct BrowseView<'a> {
+    group: &'a BrowseGroup,
+}
+
+/// What `glossary.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct GlossaryView {
+    /// The glossary's terms, in alphabetical order.
+    entries: Vec<GlossaryEntry>,
+}
+
+/// What `activities.html` receives besides `site` and `page`: the
+/// providers dataset, its lots and the ways to browse it.
+#[derive(Serialize)]
+struct ActivitiesView<'a> {
+    dataset: DatasetHeading<'a>,
+    /// The lots providers are listed for; empty when the site has no lots dataset.
+    lots: Vec<LotView>,
+    /// The browsable columns, each with its values.
+    groups: Vec<BrowseGroup>,
+    /// Every provider, in the dataset's order.
+    providers: Vec<ProviderView>,
+    /// Notices for the dataset's withheld columns.
+    withheld: Vec<WithheldNotice>,
+    /// The schema.org JSON-LD for the page, as a safe string, or none.
+    jsonld: Option<Value>,
+}
+
+/// The providers dataset's title and description, `dataset` in [`ActivitiesView`].
+#[derive(Serialize)]
+struct DatasetHeading<'a> {
+    title: &'a str,
+    description: &'a str,
+}
+
+/// What `data.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct DataView<'a> {
+    /// The open-data files, grouped as the page lists them.
+    catalogue: &'a crate::opendata::Catalogue,
+    /// The schema.org JSON-LD for the page, as a safe string.
+    jsonld: Value,
 }
 
 /// Renders the public model. Shared by the threads of a build: every method
@@ -436,10 +651,10 @@ impl Renderer<'_> {
         template: &str,
         path: &str,
         meta: PageMeta,
-        context: Value,
+        view: impl Serialize,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        let (tmpl, ctx) = self.prepare(template, meta, context)?;
+        let (tmpl, ctx) = self.prepare(template, meta, view)?;
         match tmpl.render(ctx) {
             Ok(html) => {
                 files.add(page_file(path), html);
@@ -454,13 +669,17 @@ impl Renderer<'_> {
         &self,
         template: &str,
         meta: PageMeta,
-        context: Value,
+        view: impl Serialize,
     ) -> Result<(minijinja::Template<'_, '_>, Value), TemplateBug> {
         let tmpl = self
             .env
             .get_template(template)
             .map_err(|e| TemplateBug(format!("{e:#}")))?;
-        let ctx = minijinja::context! { site => self.site_view.clone(), page => Value::from_serialize(&meta), ..context };
+        let ctx = Value::from_serialize(PageView {
+            site: &self.site_view,
+            page: meta,
+            view,
+        });
         Ok((tmpl, ctx))
     }
 
@@ -472,10 +691,10 @@ impl Renderer<'_> {
         template: &str,
         path: &str,
         meta: PageMeta,
-        context: Value,
+        view: impl Serialize,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
-        let (tmpl, ctx) = self.prepare(template, meta, context)?;
+        let (tmpl, ctx) = self.prepare(template, meta, view)?;
         let mut failed = None;
         emit.stream(
             &page_file(path),
@@ -606,16 +825,16 @@ impl Renderer<'_> {
             // sections generated from site.toml and the checks themselves.
             let (template, statement) = if page.slug() == "accessibility" {
                 let statement = crate::accessibility::statement(self.site.config());
-                ("accessibility.html", Value::from_serialize(statement))
+                ("accessibility.html", Some(statement))
             } else {
-                ("page.html", Value::from(()))
+                ("page.html", None)
             };
             self.page(
                 &mut files,
                 template,
                 &path,
                 meta,
-                minijinja::context! { body => Value::from_serialize(&body), statement },
+                PlainPageView { body, statement },
                 diagnostics,
             )?;
         }
@@ -633,7 +852,7 @@ impl Renderer<'_> {
             "404.html",
             "404.html",
             meta,
-            minijinja::context! {},
+            NotFoundView {},
             diagnostics,
         )?;
         emit.files(files);
@@ -670,7 +889,10 @@ impl Renderer<'_> {
             "home.html",
             "",
             meta,
-            minijinja::context! { latest, has_activities },
+            HomeView {
+                latest,
+                has_activities,
+            },
             diagnostics,
         )
     }
@@ -699,7 +921,7 @@ impl Renderer<'_> {
             "register.html",
             "decisions/",
             meta,
-            minijinja::context! { decisions },
+            RegisterView { decisions },
             diagnostics,
         )
     }
@@ -755,49 +977,49 @@ impl Renderer<'_> {
             }
         }
         let path_str = &d.source_path();
-        let alternatives: Vec<Value> = d
+        let alternatives: Vec<AlternativeView> = d
             .alternatives()
             .iter()
-            .map(|a| {
-                minijinja::context! {
-                    option => markdown::render_field(path_str, &a.option, &ctx, diagnostics),
-                    why_rejected => markdown::render_field(path_str, &a.why_rejected, &ctx, diagnostics),
-                }
+            .map(|a| AlternativeView {
+                option: markdown::render_field(path_str, &a.option, &ctx, diagnostics),
+                why_rejected: markdown::render_field(path_str, &a.why_rejected, &ctx, diagnostics),
             })
             .collect();
-        let pathway: Vec<Value> = d
+        let pathway: Vec<PathwayStepView> = d
             .pathway()
             .iter()
-            .map(|s| minijinja::context! { date => s.date.to_string(), body => s.body.clone(), what => s.what.clone() })
+            .map(|s| PathwayStepView {
+                date: s.date.to_string(),
+                body: &s.body,
+                what: &s.what,
+            })
             .collect();
-        let call_in = d.call_in().map(|c| {
-            minijinja::context! {
-                subject => c.subject,
-                deadline => c.deadline.map(|d| d.to_string()),
-                implement_from => c.implement_from.map(|d| d.to_string()),
-                reason => c.reason.clone(),
-            }
+        let call_in = d.call_in().map(|c| CallInView {
+            subject: c.subject,
+            deadline: c.deadline.map(|d| d.to_string()),
+            implement_from: c.implement_from.map(|d| d.to_string()),
+            reason: c.reason.as_deref(),
         });
-        let view = minijinja::context! {
-            decision => Value::from_serialize(summary_of(d)),
-            decision_maker_name => d.decision_maker_name().clone(),
-            in_consultation_with => d.in_consultation_with(),
-            due => d.due().map(|x| x.to_string()),
-            taken => d.taken().map(|x| x.to_string()),
-            withdrawn => d.withdrawn().map(|x| x.to_string()),
-            key_decision_reason => d.key_decision_reason().clone(),
-            electoral_divisions => d.electoral_divisions(),
-            the_decision => Value::from_serialize(the_decision),
-            reasons => Value::from_serialize(reasons),
+        let view = DecisionView {
+            decision: summary_of(d),
+            decision_maker_name: d.decision_maker_name(),
+            in_consultation_with: d.in_consultation_with(),
+            due: d.due().map(|x| x.to_string()),
+            taken: d.taken().map(|x| x.to_string()),
+            withdrawn: d.withdrawn().map(|x| x.to_string()),
+            key_decision_reason: d.key_decision_reason(),
+            electoral_divisions: d.electoral_divisions(),
+            the_decision,
+            reasons,
             alternatives,
-            interests_declared => d.interests_declared(),
-            dispensations => d.dispensations(),
+            interests_declared: d.interests_declared(),
+            dispensations: d.dispensations(),
             call_in,
             pathway,
-            body => Value::from_serialize(self.markdown(d.body(), &path, diagnostics)),
+            body: self.markdown(d.body(), &path, diagnostics),
             related,
-            papers => Value::from_serialize(&papers),
-            jsonld => Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
+            papers,
+            jsonld: Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
         };
         let meta = self.meta(
             d.title(),
@@ -868,19 +1090,22 @@ impl Renderer<'_> {
             Some(label) => format!("{label}: {}", p.title()),
             None => p.title().to_string(),
         };
-        let view = minijinja::context! {
-            paper => minijinja::context! {
-                kind => kind_label(p.kind()),
-                is_eqia => p.kind() == Kind::Eqia,
-                label => p.label().clone(),
-                summary => p.summary().clone(),
-                meeting => p.meeting().map(|m| minijinja::context! { body => m.body.clone(), date => m.date.to_string() }),
-                assessed_on => p.assessed_on().map(|x| x.to_string()),
+        let view = PaperView {
+            paper: PaperDetails {
+                kind: kind_label(p.kind()),
+                is_eqia: p.kind() == Kind::Eqia,
+                label: p.label(),
+                summary: p.summary(),
+                meeting: p.meeting().map(|m| MeetingView {
+                    body: &m.body,
+                    date: m.date.to_string(),
+                }),
+                assessed_on: p.assessed_on().map(|x| x.to_string()),
             },
-            decision => Value::from_serialize(summary_of(d)),
-            impacts => Value::from_serialize(&impacts),
-            attachments => Value::from_serialize(&attachments),
-            body => Value::from_serialize(self.markdown(p.body(), &path, diagnostics)),
+            decision: summary_of(d),
+            impacts,
+            attachments,
+            body: self.markdown(p.body(), &path, diagnostics),
         };
         let meta = self.meta(
             &title,
@@ -1016,7 +1241,17 @@ impl Renderer<'_> {
                     ],
                 );
                 let providers = self.providers(ds, rows);
-                self.page(files, "providers.html", &value_path, meta, minijinja::context! { providers => Value::from_serialize(&providers), filter => title }, diagnostics)?;
+                self.page(
+                    files,
+                    "providers.html",
+                    &value_path,
+                    meta,
+                    ProvidersView {
+                        providers,
+                        filter: title,
+                    },
+                    diagnostics,
+                )?;
             }
             let group_path = format!("activities/{column_slug}/");
             let group = BrowseGroup {
@@ -1039,7 +1274,7 @@ impl Renderer<'_> {
                 "browse.html",
                 &group_path,
                 meta,
-                minijinja::context! { group => Value::from_serialize(&group) },
+                BrowseView { group: &group },
                 diagnostics,
             )?;
             groups.push(group);
@@ -1102,13 +1337,16 @@ impl Renderer<'_> {
             "activities",
             vec![home],
         );
-        let view = minijinja::context! {
-            dataset => minijinja::context! { title => ds.title(), description => ds.description() },
-            lots => Value::from_serialize(&lots),
-            groups => Value::from_serialize(&groups),
-            providers => Value::from_serialize(&providers),
-            withheld => Value::from_serialize(&withheld),
-            jsonld => crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
+        let view = ActivitiesView {
+            dataset: DatasetHeading {
+                title: ds.title(),
+                description: ds.description(),
+            },
+            lots,
+            groups,
+            providers,
+            withheld,
+            jsonld: crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
         };
         self.page(
             files,
@@ -1164,7 +1402,7 @@ impl Renderer<'_> {
             "glossary.html",
             "glossary/",
             meta,
-            minijinja::context! { entries => Value::from_serialize(&entries) },
+            GlossaryView { entries },
             diagnostics,
         )
     }
@@ -1189,8 +1427,10 @@ impl Renderer<'_> {
                 }],
             );
             let jsonld = Value::from_safe_string(catalogue.jsonld.clone());
-            let view =
-                minijinja::context! { catalogue => Value::from_serialize(&catalogue), jsonld };
+            let view = DataView {
+                catalogue: &catalogue,
+                jsonld,
+            };
             let mut files = Files::default();
             self.page(&mut files, "data.html", "data/", meta, view, diagnostics)?;
             emit.files(files);
@@ -1255,6 +1495,33 @@ mod tests {
     #[test]
     fn dates_read_naturally() {
         assert_eq!(format_date("2022-07-03".into()).unwrap(), "3 July 2022");
+    }
+
+    #[test]
+    fn a_page_view_keeps_its_fields_and_lazy_objects() {
+        let site = Value::from_serialize(BTreeMap::from([("title", "Council")]));
+        let page = PageMeta {
+            title: "Decisions".into(),
+            description: String::new(),
+            root: "../".into(),
+            path: "decisions/".into(),
+            canonical: String::new(),
+            section: "decisions",
+            breadcrumbs: vec![],
+        };
+        let view = RegisterView {
+            decisions: Value::from_object(Summaries(vec![])),
+        };
+        let ctx = Value::from_serialize(PageView {
+            site: &site,
+            page,
+            view,
+        });
+        let keys: Vec<String> = ctx.try_iter().unwrap().map(|k| k.to_string()).collect();
+        assert_eq!(keys, ["decisions", "page", "site"]);
+        let decisions = ctx.get_attr("decisions").unwrap();
+        assert!(decisions.downcast_object_ref::<Summaries>().is_some());
+        assert_eq!(ctx.get_attr("site").unwrap(), site);
     }
 
     #[test]
