@@ -7,9 +7,9 @@
 //!   (site.toml, pages, data, templates). Any change to them changes every key.
 //! - A decision folder is taken to be unchanged when every file's stamp (size,
 //!   modification and change times, inode) is, as git, make and cargo judge.
-//!   A file changed within [`RACY`] of being looked at gets no stamp, so it is
-//!   read again next time: a change in the same clock tick cannot be missed.
-//!   Pass 1's result for an unchanged folder is reused.
+//!   A file changed within [`RACY`](crate::source::RACY) of being looked at
+//!   gets no stamp, so it is read again next time: a change in the same clock
+//!   tick cannot be missed. Pass 1's result for an unchanged folder is reused.
 //! - A unit of pass 2 (one decision's pages, or the site-wide pages) is reused
 //!   when its key is unchanged: the context, a hash of every fingerprint of
 //!   exempt text, and what the unit shows of other decisions. Its files must
@@ -41,12 +41,12 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::diagnostics::Diagnostics;
 use crate::guard::FileFindings;
+use crate::source::Stamp;
 
 /// The default cache folder's name, in the site folder.
 pub const DIR: &str = ".plainsight-cache";
@@ -198,84 +198,6 @@ fn checksum(bytes: &[u8]) -> [u8; CHECK] {
     let mut out = [0; CHECK];
     out.copy_from_slice(&blake3::hash(bytes).as_bytes()[..CHECK]);
     out
-}
-
-/// How recently a file may have changed and still be trusted by its stamp.
-pub const RACY: Duration = Duration::from_secs(2);
-
-/// A file's identity on disk, as `stat` gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    size: u64,
-    mtime: (i64, i64),
-    ctime: (i64, i64),
-    ino: u64,
-}
-
-impl Stamp {
-    #[cfg(unix)]
-    fn of(meta: &std::fs::Metadata) -> Stamp {
-        use std::os::unix::fs::MetadataExt;
-        Stamp {
-            size: meta.len(),
-            mtime: (meta.mtime(), meta.mtime_nsec()),
-            ctime: (meta.ctime(), meta.ctime_nsec()),
-            ino: meta.ino(),
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn of(meta: &std::fs::Metadata) -> Stamp {
-        let since = |t: io::Result<SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos() as i64))
-        };
-        Stamp {
-            size: meta.len(),
-            mtime: since(meta.modified()),
-            ctime: since(meta.created()),
-            ino: 0,
-        }
-    }
-
-    /// The stamp of a source file, or `None` when it changed too recently
-    /// (within [`RACY`] of `now`) for its stamp to tell a later change apart.
-    pub fn of_source(meta: &std::fs::Metadata, now: SystemTime) -> Option<Stamp> {
-        let stamp = Stamp::of(meta);
-        (!stamp.racy(now)).then_some(stamp)
-    }
-
-    /// The stamp of an output file. The change time is left out: moving a
-    /// file into place changes it, and only the build moves output files.
-    pub fn of_output(meta: &std::fs::Metadata) -> Stamp {
-        Stamp {
-            ctime: (0, 0),
-            ..Stamp::of(meta)
-        }
-    }
-
-    /// Whether this stamp, taken at `taken`, may fail to show a change made
-    /// just after: its file or folder changed within [`RACY`] before (times
-    /// are kept to the clock's tick, which can be coarse). As git does,
-    /// such a stamp is not trusted alone.
-    pub fn racy(&self, taken: SystemTime) -> bool {
-        let changed =
-            SystemTime::UNIX_EPOCH + Duration::new(self.mtime.0.max(self.ctime.0).max(0) as u64, 0);
-        changed + RACY + Duration::from_secs(1) >= taken
-    }
-
-    /// The stamp of an output folder, taken once the build has put its
-    /// files in place. On Unix it keeps the change time: adding, removing
-    /// or renaming anything in a folder changes it, and unlike the
-    /// modification time it cannot be put back (`touch -r` changes it too),
-    /// so an unchanged stamp shows the folder holds what it held.
-    pub fn of_output_dir(meta: &std::fs::Metadata) -> Stamp {
-        match cfg!(unix) {
-            true => Stamp::of(meta),
-            false => Stamp::of_output(meta),
-        }
-    }
 }
 
 /// What pass 1 found in one decision folder, as the cache keeps it.
@@ -1321,30 +1243,6 @@ mod tests {
         bytes[last] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(cache.units().len(), 1);
-    }
-
-    #[test]
-    fn a_file_changed_just_now_has_no_stamp() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.md");
-        std::fs::write(&path, "text").unwrap();
-        let meta = std::fs::metadata(&path).unwrap();
-        assert!(Stamp::of_source(&meta, SystemTime::now()).is_none());
-        let later = SystemTime::now() + Duration::from_secs(10);
-        assert!(Stamp::of_source(&meta, later).is_some());
-    }
-
-    #[test]
-    fn a_stamp_is_racy_until_well_after_its_last_change() {
-        let dir = tempfile::tempdir().unwrap();
-        let meta = std::fs::metadata(dir.path()).unwrap();
-        let stamp = Stamp::of_output_dir(&meta);
-        let now = SystemTime::now();
-        assert!(stamp.racy(now));
-        assert!(stamp.racy(now + RACY));
-        assert!(!stamp.racy(now + RACY + Duration::from_secs(2)));
-        assert!(Stamp::of_source(&meta, now).is_none());
-        assert!(Stamp::of_source(&meta, now + RACY + Duration::from_secs(2)).is_some());
     }
 
     #[test]

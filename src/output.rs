@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::cache::{Digest, OutFile, OutputRecord, Stamp};
+use crate::cache::{Digest, OutFile, OutputRecord};
+use crate::source::Stamp;
 
 /// The marker plainsight leaves in every output folder it writes.
 pub const MARKER: &str = ".plainsight";

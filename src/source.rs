@@ -7,13 +7,96 @@
 //! names that are not lower case (two names differing only in case collide
 //! on some systems), files outside the places the design gives them, and
 //! NUL bytes in text (which tools read differently: some stop there).
+//!
+//! It also stamps each file of a decision folder as it lists it ([`Stamp`]:
+//! size, times and inode, as `stat` gives them), by which the build cache
+//! tells an unchanged folder without reading it.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
-use crate::cache::Stamp;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
+
+/// How recently a file may have changed and still be trusted by its stamp.
+pub const RACY: Duration = Duration::from_secs(2);
+
+/// A file's identity on disk, as `stat` gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub(crate) size: u64,
+    pub(crate) mtime: (i64, i64),
+    pub(crate) ctime: (i64, i64),
+    pub(crate) ino: u64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            size: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            ino: meta.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        let since = |t: std::io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos() as i64))
+        };
+        Stamp {
+            size: meta.len(),
+            mtime: since(meta.modified()),
+            ctime: since(meta.created()),
+            ino: 0,
+        }
+    }
+
+    /// The stamp of a source file, or `None` when it changed too recently
+    /// (within [`RACY`] of `now`) for its stamp to tell a later change apart.
+    pub fn of_source(meta: &std::fs::Metadata, now: SystemTime) -> Option<Stamp> {
+        let stamp = Stamp::of(meta);
+        (!stamp.racy(now)).then_some(stamp)
+    }
+
+    /// The stamp of an output file. The change time is left out: moving a
+    /// file into place changes it, and only the build moves output files.
+    pub fn of_output(meta: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            ctime: (0, 0),
+            ..Stamp::of(meta)
+        }
+    }
+
+    /// Whether this stamp, taken at `taken`, may fail to show a change made
+    /// just after: its file or folder changed within [`RACY`] before (times
+    /// are kept to the clock's tick, which can be coarse). As git does,
+    /// such a stamp is not trusted alone.
+    pub fn racy(&self, taken: SystemTime) -> bool {
+        let changed =
+            SystemTime::UNIX_EPOCH + Duration::new(self.mtime.0.max(self.ctime.0).max(0) as u64, 0);
+        changed + RACY + Duration::from_secs(1) >= taken
+    }
+
+    /// The stamp of an output folder, taken once the build has put its
+    /// files in place. On Unix it keeps the change time: adding, removing
+    /// or renaming anything in a folder changes it, and unlike the
+    /// modification time it cannot be put back (`touch -r` changes it too),
+    /// so an unchanged stamp shows the folder holds what it held.
+    pub fn of_output_dir(meta: &std::fs::Metadata) -> Stamp {
+        match cfg!(unix) {
+            true => Stamp::of(meta),
+            false => Stamp::of_output(meta),
+        }
+    }
+}
 
 /// A Markdown document or other file from `content/`, read into memory.
 #[derive(Debug, Clone)]
@@ -950,5 +1033,29 @@ mod tests {
         assert!(is_decision_folder("22-00073"));
         assert!(!is_decision_folder("22-0007"));
         assert!(!is_decision_folder("2200073"));
+    }
+
+    #[test]
+    fn a_file_changed_just_now_has_no_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "text").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert!(Stamp::of_source(&meta, SystemTime::now()).is_none());
+        let later = SystemTime::now() + Duration::from_secs(10);
+        assert!(Stamp::of_source(&meta, later).is_some());
+    }
+
+    #[test]
+    fn a_stamp_is_racy_until_well_after_its_last_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = std::fs::metadata(dir.path()).unwrap();
+        let stamp = Stamp::of_output_dir(&meta);
+        let now = SystemTime::now();
+        assert!(stamp.racy(now));
+        assert!(stamp.racy(now + RACY));
+        assert!(!stamp.racy(now + RACY + Duration::from_secs(2)));
+        assert!(Stamp::of_source(&meta, now).is_none());
+        assert!(Stamp::of_source(&meta, now + RACY + Duration::from_secs(2)).is_some());
     }
 }

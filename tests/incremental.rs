@@ -320,7 +320,7 @@ fn a_damaged_or_foreign_cache_is_ignored() {
 fn unchanged_folders_are_not_read_again() {
     let site = fixture("minimal");
     // Stamps are trusted only for files that did not change just now.
-    std::thread::sleep(plainsight::cache::RACY + std::time::Duration::from_millis(1500));
+    std::thread::sleep(plainsight::source::RACY + std::time::Duration::from_millis(1500));
     assert_ok(&rebuild(site.path()));
     append(
         site.path(),

@@ -151,7 +151,7 @@ impl Chunks<'_> {
         use rayon::prelude::*;
         // Stamps taken before any read (when the folders were listed): a
         // file changed after its stamp was taken has another stamp next time.
-        let stamps: Vec<Vec<(String, Option<cache::Stamp>)>> = match self.read_from {
+        let stamps: Vec<Vec<(String, Option<crate::source::Stamp>)>> = match self.read_from {
             Some(_) => chunk
                 .iter()
                 .map(|f| f.files().map(|c| (c.path.clone(), c.stamp)).collect())
@@ -311,7 +311,7 @@ pub(super) fn first_pass_of(
     f: &site::Folder,
     record: Option<cache::FolderRecordRef>,
     read: Option<folder::Read>,
-    stamps: Vec<(String, Option<cache::Stamp>)>,
+    stamps: Vec<(String, Option<crate::source::Stamp>)>,
     keep: bool,
     hand_on: bool,
 ) -> FirstPassOf {
