@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::Date;
 use crate::frontmatter;
+use crate::source::CONFIG_FILE;
 
 /// Settings read from `site.toml`. Unknown keys are errors.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -151,25 +152,28 @@ pub struct Licence {
     pub url: String,
 }
 
-pub const FILE: &str = "site.toml";
-
 impl SiteConfig {
     pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
         // site.toml is published (names, contact details): its text may be quoted.
         let quoting = || crate::diagnostics::Quoting::Public;
-        match frontmatter::parse_toml::<SiteConfig>(FILE, text, text, 0, quoting) {
+        match frontmatter::parse_toml::<SiteConfig>(CONFIG_FILE, text, text, 0, quoting) {
             Ok(mut config) => {
                 match base_url(&config.base_url) {
                     Ok(url) => config.base_url = url,
                     Err(why) => diagnostics.push(
-                        Diagnostic::error(FILE, "`base_url` must be an absolute web address")
-                            .at(position_of_key(text, "base_url"))
-                            .help(format!("{why}; write it like `base_url = \"https://decisions.example.org/\"`")),
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            "`base_url` must be an absolute web address",
+                        )
+                        .at(position_of_key(text, "base_url"))
+                        .help(format!(
+                            "{why}; write it like `base_url = \"https://decisions.example.org/\"`"
+                        )),
                     ),
                 }
                 if config.accessibility.is_none() {
                     diagnostics.push(
-                        Diagnostic::error(FILE, "there is no `[accessibility]` table")
+                        Diagnostic::error(CONFIG_FILE, "there is no `[accessibility]` table")
                             .help("add `[accessibility]` with `prepared = 2026-03-02` (the date the accessibility statement was prepared); the statement is generated from it and from the build's own checks"),
                     );
                 }
@@ -177,12 +181,12 @@ impl SiteConfig {
                     || !(0.0..=1.0).contains(&config.language.max_passive_share)
                 {
                     diagnostics.push(
-                        Diagnostic::error(FILE, "a `[language]` threshold is out of range")
+                        Diagnostic::error(CONFIG_FILE, "a `[language]` threshold is out of range")
                             .at(position_of_key(text, "max_sentence_words"))
                             .help("`max_sentence_words` must be at least 1 and `max_passive_share` between 0 and 1"),
                     );
                 }
-                crate::language::check_scripts(FILE, text, 1, diagnostics);
+                crate::language::check_scripts(CONFIG_FILE, text, 1, diagnostics);
                 Some(config)
             }
             Err(d) => {

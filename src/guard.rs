@@ -226,7 +226,7 @@ impl Guard {
         strict: bool,
         diagnostics: &mut Diagnostics,
     ) -> Guard {
-        let mut wanted = vec![(crate::config::FILE.to_string(), false)];
+        let mut wanted = vec![(crate::source::CONFIG_FILE.to_string(), false)];
         wanted.extend(
             site.pages()
                 .iter()

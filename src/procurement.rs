@@ -84,7 +84,7 @@ pub fn check(
         return;
     };
     let at = |key: &str| crate::config::position_of_key(config_text, key);
-    let file = crate::config::FILE;
+    let file = crate::source::CONFIG_FILE;
     let number = p.decision.get_ref();
     if !decision_numbers.contains(&number.as_str()) {
         diagnostics.push(

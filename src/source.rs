@@ -20,6 +20,9 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
 
+/// The site's settings file, at the root of the site folder.
+pub const CONFIG_FILE: &str = "site.toml";
+
 /// How recently a file may have changed and still be trusted by its stamp.
 pub const RACY: Duration = Duration::from_secs(2);
 
@@ -183,12 +186,12 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
 /// in it: reported, and the text is still given so that its other problems
 /// are found).
 fn read_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<Option<String>, ReadError> {
-    let config_path = root.join(crate::config::FILE);
+    let config_path = root.join(CONFIG_FILE);
     let linked = std::fs::symlink_metadata(&config_path)
         .ok()
         .and_then(|m| link_problem(m.file_type(), links(&m), "the site folder"));
     if let Some(problem) = linked {
-        diagnostics.push(problem.diagnostic(crate::config::FILE));
+        diagnostics.push(problem.diagnostic(CONFIG_FILE));
         return Ok(None);
     }
     // As `std::fs::read_to_string` reads it, through the one reader.
@@ -202,14 +205,14 @@ fn read_config(root: &Path, diagnostics: &mut Diagnostics) -> Result<Option<Stri
     });
     match text {
         Ok(text) => {
-            if let Some(d) = nul_byte(crate::config::FILE, &text) {
+            if let Some(d) = nul_byte(CONFIG_FILE, &text) {
                 diagnostics.push(d);
             }
             Ok(Some(text))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diagnostics.push(
-                Diagnostic::error(crate::config::FILE, "there is no site.toml here")
+                Diagnostic::error(CONFIG_FILE, "there is no site.toml here")
                     .help("run plainsight from the site's folder, or pass `--root DIR`"),
             );
             Ok(None)
@@ -258,7 +261,7 @@ pub(crate) fn reads_of(root: &Path) -> std::collections::BTreeMap<PathBuf, usize
 pub fn site_texts(source: &Source) -> std::collections::HashMap<String, String> {
     let mut texts = std::collections::HashMap::new();
     if let Some(text) = &source.config_text {
-        texts.insert(crate::config::FILE.to_string(), text.clone());
+        texts.insert(CONFIG_FILE.to_string(), text.clone());
     }
     for f in source.documents.iter().filter(|f| f.folder == "pages") {
         texts.insert(

@@ -1064,7 +1064,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     // The names it goes by and its address are public by definition as far
     // as names and figures go (not its free text, such as the tagline).
     let settings = toml::to_string(&config).unwrap_or_default();
-    prints.add_public_source(crate::config::FILE, &settings);
+    prints.add_public_source(crate::source::CONFIG_FILE, &settings);
     for named in [
         &config.title,
         &config.organisation.name,
@@ -1162,7 +1162,7 @@ pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
     let d = if overlap.fact && overlap.notice {
         Diagnostic::error(&overlap.public, format!("this field is published (it says what is withheld, or names it), and it states a name or figure from the exempt source {}", overlap.exempt))
             .help("a notice or title says what is held back and why, never what it says: reword this field so that it names no one and gives no figure from what is withheld")
-    } else if overlap.fact && overlap.public == crate::config::FILE {
+    } else if overlap.fact && overlap.public == crate::source::CONFIG_FILE {
         Diagnostic::error(&overlap.public, format!("the site's settings state a name or figure that the exempt source {} also states", overlap.exempt))
             .help("remove it from site.toml; the settings cannot declare anything public, so a name or figure that is public is declared in the front matter of a public document that states it (`public_facts`)")
     } else if overlap.fact {
