@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position, Quoting};
 use crate::frontmatter;
+use crate::source::is_decision_number;
 
 /// A calendar date written as a bare TOML date (`2022-07-13`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -647,16 +648,6 @@ pub fn status_name(status: DecisionStatus) -> &'static str {
     }
 }
 
-/// `22/00073`: two-digit year, slash, five digits.
-pub fn is_decision_number(number: &str) -> bool {
-    let b = number.as_bytes();
-    b.len() == 8
-        && b[2] == b'/'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 2 || c.is_ascii_digit())
-}
-
 /// Understands a publication status declaration. Fail closed: anything but
 /// exactly one of `public = true` or `exempt = {...}` is an error, except that
 /// `default_public` kinds (reports, EqIAs) may say neither.
@@ -1289,12 +1280,5 @@ mod tests {
         ] {
             assert_eq!(quoting_of(front), quoting, "{front}");
         }
-    }
-
-    #[test]
-    fn decision_numbers() {
-        assert!(is_decision_number("22/00073"));
-        assert!(!is_decision_number("22-00073"));
-        assert!(!is_decision_number("2/000731"));
     }
 }

@@ -656,10 +656,19 @@ fn add(source: &mut Source, file: ContentFile) {
     }
 }
 
+/// `22/00073`: two-digit year, slash, five digits.
+pub fn is_decision_number(number: &str) -> bool {
+    let b = number.as_bytes();
+    b.len() == 8
+        && b[2] == b'/'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_digit())
+}
+
 /// `22-00073`: the decision number with `/` written as `-`.
 pub fn is_decision_folder(name: &str) -> bool {
-    crate::document::is_decision_number(&name.replacen('-', "/", 1))
-        && name.as_bytes().get(2) == Some(&b'-')
+    is_decision_number(&name.replacen('-', "/", 1)) && name.as_bytes().get(2) == Some(&b'-')
 }
 
 fn place_error(path: &str, relative: &[&str]) -> Diagnostic {
@@ -1060,5 +1069,12 @@ mod tests {
         assert!(!stamp.racy(now + RACY + Duration::from_secs(2)));
         assert!(Stamp::of_source(&meta, now).is_none());
         assert!(Stamp::of_source(&meta, now + RACY + Duration::from_secs(2)).is_some());
+    }
+
+    #[test]
+    fn decision_numbers() {
+        assert!(is_decision_number("22/00073"));
+        assert!(!is_decision_number("22-00073"));
+        assert!(!is_decision_number("2/000731"));
     }
 }
