@@ -49,6 +49,7 @@ pub mod schedule12a;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod templates;
 #[cfg(test)]
 mod testing;
 pub mod unicode;

@@ -22,45 +22,13 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_name};
 use crate::markdown::{self, Context, Rendered, slugify};
 use crate::output::{Emit, Files};
+use crate::templates::BUILTIN;
 use crate::visibility::{
     PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
     lower_first,
 };
 
-/// The built-in templates, by name.
-const BUILTIN: &[(&str, &str)] = &[
-    ("base.html", include_str!("templates/base.html")),
-    ("macros.html", include_str!("templates/macros.html")),
-    ("home.html", include_str!("templates/home.html")),
-    ("activities.html", include_str!("templates/activities.html")),
-    ("browse.html", include_str!("templates/browse.html")),
-    ("providers.html", include_str!("templates/providers.html")),
-    ("register.html", include_str!("templates/register.html")),
-    ("decision.html", include_str!("templates/decision.html")),
-    ("paper.html", include_str!("templates/paper.html")),
-    ("glossary.html", include_str!("templates/glossary.html")),
-    ("page.html", include_str!("templates/page.html")),
-    (
-        "accessibility.html",
-        include_str!("templates/accessibility.html"),
-    ),
-    ("data.html", include_str!("templates/data.html")),
-    ("404.html", include_str!("templates/404.html")),
-];
-
 const STYLESHEET: &str = include_str!("assets/style.css");
-
-pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
-    BUILTIN
-}
-
-pub fn is_template_name(name: &str) -> bool {
-    BUILTIN.iter().any(|(n, _)| *n == name)
-}
-
-pub fn template_names() -> Vec<&'static str> {
-    BUILTIN.iter().map(|(n, _)| *n).collect()
-}
 
 /// A failure in a built-in template: a bug in plainsight, not the content.
 #[derive(Debug)]

@@ -396,7 +396,7 @@ impl FingerprintsBuilder {
 
     /// The fingerprints, and every public source that contains exempt text.
     pub fn finish(mut self) -> (Fingerprints, Vec<Overlap>) {
-        for (_, text) in crate::render::builtin_templates() {
+        for (_, text) in crate::templates::builtin_templates() {
             self.add_public(text);
         }
         // What every notice says in the council's own words.

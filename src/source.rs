@@ -808,7 +808,7 @@ fn read_templates(
             diagnostics.push(problem.diagnostic(&path));
             continue;
         }
-        if !crate::render::is_template_name(&name) {
+        if !crate::templates::is_template_name(&name) {
             diagnostics.push(
                 Diagnostic::error(
                     &path,
@@ -816,7 +816,7 @@ fn read_templates(
                 )
                 .help(format!(
                     "a file here must have the name of a built-in template: {}",
-                    crate::render::template_names().join(", ")
+                    crate::templates::template_names().join(", ")
                 )),
             );
             continue;

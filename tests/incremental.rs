@@ -203,7 +203,7 @@ fn a_template_or_site_toml_change_rebuilds_everything() {
 
     let templates = site.path().join("templates");
     std::fs::create_dir_all(&templates).unwrap();
-    let base = plainsight::render::builtin_templates()
+    let base = plainsight::templates::builtin_templates()
         .iter()
         .find(|(n, _)| *n == "base.html")
         .unwrap()
