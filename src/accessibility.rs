@@ -15,15 +15,7 @@
 use serde::Serialize;
 
 use crate::config::{KnownIssue, SiteConfig};
-
-/// One automatic check, in plain words, with the WCAG 2.2 criteria it serves.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Rule {
-    pub what: &'static str,
-    /// Success criteria, like "1.3.1 Info and Relationships"; empty when the
-    /// check goes beyond WCAG.
-    pub wcag: &'static str,
-}
+use crate::diagnostics::Rule;
 
 /// The checks the browser audit (tests/browser/audit.mjs) runs on every page,
 /// by the names it reports them under.

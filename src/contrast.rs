@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::source::TemplateFile;
 
 /// What this module enforces, in plain words, for the accessibility statement.
-pub const RULES: &[crate::accessibility::Rule] = &[crate::accessibility::Rule {
+pub const RULES: &[crate::diagnostics::Rule] = &[crate::diagnostics::Rule {
     what: "text colours in the council's own templates have a contrast ratio of at least 4.5 to 1",
     wcag: "1.4.3 Contrast (Minimum)",
 }];

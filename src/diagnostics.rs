@@ -3,9 +3,21 @@
 //! Every stage pushes what it finds into a [`Diagnostics`] list so that one run
 //! reports every problem, sorted by file, line and column, printed like a
 //! compiler. This module never prints: the binary does.
+//!
+//! It also holds [`Rule`]: what one check enforces, in plain words, as the
+//! modules that check list it (their `RULES`) for the accessibility statement.
 
 use std::fmt;
 use std::path::Path;
+
+/// One automatic check, in plain words, with the WCAG 2.2 criteria it serves.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Rule {
+    pub what: &'static str,
+    /// Success criteria, like "1.3.1 Info and Relationships"; empty when the
+    /// check goes beyond WCAG.
+    pub wcag: &'static str,
+}
 
 /// How bad a problem is. Errors stop the build; warnings do not.
 #[derive(

@@ -27,7 +27,7 @@ use crate::markdown::{self, Glossary};
 use crate::visibility::{Block, Markdown, PublicDecision, PublicPaper, PublicSite};
 
 /// What this module enforces, in plain words, for the accessibility statement.
-pub const RULES: &[crate::accessibility::Rule] = &[crate::accessibility::Rule {
+pub const RULES: &[crate::diagnostics::Rule] = &[crate::diagnostics::Rule {
     what: "no word mixes ordinary letters with Cyrillic or Greek letters that look the same, which screen readers mispronounce",
     wcag: "",
 }];

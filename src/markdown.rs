@@ -27,24 +27,24 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::visibility::{Block, Markdown, WithheldNotice};
 
 /// What this module enforces, in plain words, for the accessibility statement.
-pub const RULES: &[crate::accessibility::Rule] = &[
-    crate::accessibility::Rule {
+pub const RULES: &[crate::diagnostics::Rule] = &[
+    crate::diagnostics::Rule {
         what: "each page has one main heading, and headings in the text never skip a level",
         wcag: "1.3.1 Info and Relationships, 2.4.6 Headings and Labels",
     },
-    crate::accessibility::Rule {
+    crate::diagnostics::Rule {
         what: "every table has a caption, and columns of numbers line up on the right",
         wcag: "1.3.1 Info and Relationships",
     },
-    crate::accessibility::Rule {
+    crate::diagnostics::Rule {
         what: "every image has a text description, or is marked as decorative",
         wcag: "1.1.1 Non-text Content",
     },
-    crate::accessibility::Rule {
+    crate::diagnostics::Rule {
         what: "link text says where the link goes: no \"click here\" and no bare web addresses",
         wcag: "2.4.4 Link Purpose (In Context)",
     },
-    crate::accessibility::Rule {
+    crate::diagnostics::Rule {
         what: "no raw HTML in the text, so every page uses the site's tested markup",
         wcag: "4.1.2 Name, Role, Value",
     },
