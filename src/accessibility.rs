@@ -105,7 +105,7 @@ pub fn statement(config: &SiteConfig) -> Statement {
         build_checks: crate::markdown::RULES
             .iter()
             .chain(crate::contrast::RULES)
-            .chain(crate::language::RULES)
+            .chain(crate::scripts::RULES)
             .copied()
             .collect(),
         browser_checks: BROWSER_CHECKS.iter().map(|(_, r)| *r).collect(),

@@ -186,7 +186,7 @@ impl SiteConfig {
                             .help("`max_sentence_words` must be at least 1 and `max_passive_share` between 0 and 1"),
                     );
                 }
-                crate::language::check_scripts(CONFIG_FILE, text, 1, diagnostics);
+                crate::scripts::check_scripts(CONFIG_FILE, text, 1, diagnostics);
                 Some(config)
             }
             Err(d) => {

@@ -46,6 +46,7 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod schedule12a;
+pub mod scripts;
 pub mod serve;
 pub mod site;
 pub mod source;

@@ -1205,10 +1205,10 @@ fn value_line(doc: &Document, key: &str) -> usize {
 /// Mixed-script words in what a public document publishes: its front matter
 /// and its body without the exempt passages.
 fn check_public_scripts(doc: &Document, body: &Markdown, diagnostics: &mut Diagnostics) {
-    crate::language::check_scripts(&doc.path, &doc.text[..doc.body_offset], 1, diagnostics);
+    crate::scripts::check_scripts(&doc.path, &doc.text[..doc.body_offset], 1, diagnostics);
     for block in &body.blocks {
         if let Block::Text(text) = block {
-            crate::language::check_scripts(&doc.path, &text.markdown, text.first_line, diagnostics);
+            crate::scripts::check_scripts(&doc.path, &text.markdown, text.first_line, diagnostics);
         }
     }
 }
@@ -1219,7 +1219,7 @@ fn check_notice_scripts(doc: &Document, diagnostics: &mut Diagnostics) {
     for (i, line) in doc.text[..doc.body_offset].lines().enumerate() {
         let key = line.split('=').next().unwrap_or("").trim();
         if matches!(key, "label" | "public_title" | "exempt") {
-            crate::language::check_scripts(&doc.path, line, i + 1, diagnostics);
+            crate::scripts::check_scripts(&doc.path, line, i + 1, diagnostics);
         }
     }
 }
