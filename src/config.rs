@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::Date;
-use crate::frontmatter;
+use crate::frontmatter::{self, position_of_key};
 use crate::source::CONFIG_FILE;
 
 /// Settings read from `site.toml`. Unknown keys are errors.
@@ -230,21 +230,6 @@ pub fn base_url(url: &str) -> Result<String, String> {
         url.push('/');
     }
     Ok(url)
-}
-
-/// Where `key = ` first appears at the start of a line, for pointing at it.
-pub fn position_of_key(text: &str, key: &str) -> Position {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if rest.trim_start().starts_with('=') {
-                return Position::of_offset(text, offset + (line.len() - trimmed.len()));
-            }
-        }
-        offset += line.len();
-    }
-    Position::default()
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Splitting a document into TOML front matter and Markdown body, and turning
 //! TOML errors into diagnostics that point at the document's own line and column.
+//! [`position_of_key`] finds where a key is written in TOML text (front
+//! matter or `site.toml`), for a diagnostic to point at.
 //!
 //! Positions are kept absolute: the front matter's byte offset in the file is
 //! remembered, so an error's span inside the TOML maps back to the file.
@@ -126,6 +128,21 @@ pub fn parse_toml<T: DeserializeOwned>(
     quoting: impl FnOnce() -> Quoting,
 ) -> Result<T, Diagnostic> {
     toml::from_str(toml_text).map_err(|e| toml_error(file, file_text, offset, &e, quoting()))
+}
+
+/// Where `key = ` first appears at the start of a line, for pointing at it.
+pub fn position_of_key(text: &str, key: &str) -> Position {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return Position::of_offset(text, offset + (line.len() - trimmed.len()));
+            }
+        }
+        offset += line.len();
+    }
+    Position::default()
 }
 
 /// A TOML error as a diagnostic at its span, with advice where we can give it.

@@ -83,7 +83,7 @@ pub fn check(
     let Some(p) = &config.procurement else {
         return;
     };
-    let at = |key: &str| crate::config::position_of_key(config_text, key);
+    let at = |key: &str| crate::frontmatter::position_of_key(config_text, key);
     let file = crate::source::CONFIG_FILE;
     let number = p.decision.get_ref();
     if !decision_numbers.contains(&number.as_str()) {

@@ -1189,7 +1189,7 @@ pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
 /// the key is not found).
 fn value_line(doc: &Document, key: &str) -> usize {
     let front = &doc.text[..doc.body_offset];
-    let p = crate::config::position_of_key(front, key);
+    let p = crate::frontmatter::position_of_key(front, key);
     if p.line == 0 {
         return 0;
     }
