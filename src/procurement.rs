@@ -10,7 +10,6 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::Date;
 
@@ -71,16 +70,17 @@ pub enum MilestoneType {
     Financing,
 }
 
-/// Checks what `site.toml` cannot check alone: the decision exists, the lots
+/// Checks what `site.toml` cannot check alone of its `[procurement]`, if it
+/// has one (`config_text` is the file's text): the decision exists, the lots
 /// and providers it builds on exist, and dates are in order.
 pub fn check(
-    config: &SiteConfig,
+    procurement: Option<&Procurement>,
     config_text: &str,
     decision_numbers: &[&str],
     dataset_names: &[&str],
     diagnostics: &mut Diagnostics,
 ) {
-    let Some(p) = &config.procurement else {
+    let Some(p) = procurement else {
         return;
     };
     let at = |key: &str| crate::frontmatter::position_of_key(config_text, key);

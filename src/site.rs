@@ -243,7 +243,13 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         let numbers: Vec<String> = folders.values().map(Folder::number).collect();
         let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
         let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
-        crate::procurement::check(config, text, &numbers, &names, diagnostics);
+        crate::procurement::check(
+            config.procurement.as_ref(),
+            text,
+            &numbers,
+            &names,
+            diagnostics,
+        );
     }
 
     let config = config?;
