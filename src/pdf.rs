@@ -22,7 +22,7 @@
 //! are skipped: they hold pixels, offsets and glyph outlines, not text.
 //!
 //! Fail closed: a stream that cannot be decoded (`/LZWDecode`, a damaged
-//! one, one larger than [`crate::scan::MAX_INFLATED`] in all), an encrypted
+//! one, one larger than [`MAX_INFLATED`] in all), an encrypted
 //! file, an embedded file, or text in a composite font with no `ToUnicode`
 //! map is an error saying why, never skipped: text that cannot be read
 //! cannot be checked.
@@ -32,13 +32,14 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+/// The largest decompressed size inspected, in a PDF's streams in all and
+/// (by the scan) in a gzip file; anything larger is refused rather than
+/// skipped (a site's own indexes are far smaller).
+pub const MAX_INFLATED: u64 = 256 * 1024 * 1024;
+
 /// The most decoded bytes read from one file, in all its streams (less in
 /// tests, so that the test of a zip bomb is quick).
-pub const MAX_DECODED: u64 = if cfg!(test) {
-    1 << 24
-} else {
-    crate::scan::MAX_INFLATED
-};
+pub const MAX_DECODED: u64 = if cfg!(test) { 1 << 24 } else { MAX_INFLATED };
 
 /// The text of a PDF, in two parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1395,10 +1395,6 @@ impl<'a> ValueStream<'a> {
     }
 }
 
-/// The largest decompressed size inspected; anything larger is refused
-/// rather than skipped (a site's own indexes are far smaller).
-pub const MAX_INFLATED: u64 = 256 * 1024 * 1024;
-
 /// Whether a file is a PDF, by its name or its first bytes.
 pub fn is_pdf(path: &str, bytes: &[u8]) -> bool {
     path.ends_with(".pdf") || bytes.starts_with(b"%PDF-")
@@ -1417,11 +1413,11 @@ pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, Str
         return Ok(Cow::Borrowed(bytes));
     }
     let mut out = Vec::new();
-    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(MAX_INFLATED + 1);
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(crate::pdf::MAX_INFLATED + 1);
     decoder
         .read_to_end(&mut out)
         .map_err(|e| format!("it is not valid gzip ({e})"))?;
-    if out.len() as u64 > MAX_INFLATED {
+    if out.len() as u64 > crate::pdf::MAX_INFLATED {
         return Err("it decompresses to more than 256 MB".to_string());
     }
     // A gzip inside a gzip is opened too.
