@@ -4,8 +4,8 @@
 //! ordinary text, a literal fence, or something that looks like a fence and
 //! is refused. [`cut`] walks a text with it and returns what is public and
 //! where each passage is; the cutter (`visibility`) and the blanker
-//! ([`blank`], used by the scan and the guard) both use [`cut`], so they can
-//! never disagree about where a passage is.
+//! ([`blank`], used by the scan, the guard and `folder`) both use [`cut`], so
+//! they can never disagree about where a passage is.
 //!
 //! "Looks like a fence" is decided on what a reader sees: colons after
 //! compatibility normalisation (NFKC, so `：` and `﹕` are colons) and

@@ -205,7 +205,7 @@ fn check_sources(
         let Some(text) = bundle.text_of(path) else {
             continue;
         };
-        let blanked = visibility::blank_exempt_passages(text);
+        let blanked = crate::fence::blank(text);
         overlaps.extend(fingerprints.check_source(path, &blanked, &[]));
     }
     for overlap in &overlaps {

@@ -87,7 +87,7 @@ pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> Sourc
     // Exempt passages blanked, so positions still hold.
     let (text, ok) = if markdown {
         (
-            std::borrow::Cow::Owned(crate::visibility::blank_exempt_passages(text)),
+            std::borrow::Cow::Owned(crate::fence::blank(text)),
             front_matter_ok(text),
         )
     } else {
@@ -966,7 +966,7 @@ mod tests {
     #[test]
     fn exempt_passages_are_blanked_keeping_positions() {
         let text = "a\n::: exempt paragraph=1\nsecret 943 476 5919\n:::\nb\n";
-        let blank = crate::visibility::blank_exempt_passages(text);
+        let blank = crate::fence::blank(text);
         assert_eq!(blank.len(), text.len());
         assert!(!blank.contains("943"));
         assert!(blank.ends_with("\nb\n"));

@@ -1084,7 +1084,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         refuse_fences_in_front_matter(doc, diagnostics);
         declare_facts(doc, &mut report, &mut prints, diagnostics);
         let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
-        prints.add_public_file(&doc.path, &blank_exempt_passages(&doc.text));
+        prints.add_public_file(&doc.path, &crate::fence::blank(&doc.text));
         check_public_scripts(doc, &body, diagnostics);
         public_pages.push(PublicPage {
             slug: page.slug.clone(),
@@ -1516,13 +1516,6 @@ fn refuse_fences_in_front_matter(doc: &Document, diagnostics: &mut Diagnostics) 
                 .help("move the exempt passage into the document's body, inside `::: exempt paragraph=N reason=\"...\"` and `:::`, or remove the colons from the value"),
         );
     }
-}
-
-/// Replaces the lines of `::: exempt` passages (fences included) with
-/// spaces, keeping line endings, so positions still hold. The passages are
-/// found exactly as [`cut_passages`] finds them ([`crate::fence::cut`]).
-pub fn blank_exempt_passages(text: &str) -> String {
-    crate::fence::blank(text)
 }
 
 /// Cuts `::: exempt paragraph=N reason="..."` ... `:::` passages out of a
