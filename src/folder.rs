@@ -40,6 +40,9 @@ pub struct FirstPass {
     pub decision: Option<Kept>,
 }
 
+impl visibility::frozen::Sealed for FirstPass {}
+impl visibility::Frozen for FirstPass {}
+
 /// What the first pass keeps of a usable decision.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Kept {

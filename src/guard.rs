@@ -169,6 +169,9 @@ pub fn decision_sources(d: &PublicDecision) -> Vec<(String, bool, bool)> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileFindings(Option<Box<Found>>);
 
+impl crate::visibility::frozen::Sealed for Vec<FileFindings> {}
+impl crate::visibility::Frozen for Vec<FileFindings> {}
+
 /// What a file that showed anything showed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Found {

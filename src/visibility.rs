@@ -1613,12 +1613,14 @@ pub(crate) fn thaw<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
 }
 
 /// What the build cache keeps of the public model and of pass 1, and so
-/// what [`through_cache`] takes. Sealed: implemented here only, for types
-/// whose decoding runs no code from outside the crate (a type of another
-/// crate's making could read anything while the seal is open).
+/// what [`through_cache`] takes. Sealed: implemented in this crate only (here
+/// for the public model; beside their types for pass 1's `FirstPass` and the
+/// guard's `FileFindings`), for types whose decoding runs no code from
+/// outside the crate (a type of another crate's making could read anything
+/// while the seal is open).
 pub trait Frozen: Serialize + DeserializeOwned + frozen::Sealed {}
 
-mod frozen {
+pub(crate) mod frozen {
     pub trait Sealed {}
 }
 
@@ -1639,9 +1641,7 @@ frozen!(
     PublishedPaper,
     WithheldNotice,
     WithheldItem,
-    crate::folder::FirstPass,
     Diagnostics,
-    Vec<crate::guard::FileFindings>,
 );
 
 /// A value frozen and thawed again, as a rebuild reads it back from the
