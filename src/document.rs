@@ -648,6 +648,15 @@ pub fn status_name(status: DecisionStatus) -> &'static str {
     }
 }
 
+pub fn status_label(status: DecisionStatus) -> &'static str {
+    match status {
+        DecisionStatus::Proposed => "Proposed",
+        DecisionStatus::Taken => "Taken",
+        DecisionStatus::CalledIn => "Called in",
+        DecisionStatus::Withdrawn => "Withdrawn",
+    }
+}
+
 /// Understands a publication status declaration. Fail closed: anything but
 /// exactly one of `public = true` or `exempt = {...}` is an error, except that
 /// `default_public` kinds (reports, EqIAs) may say neither.

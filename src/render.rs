@@ -19,7 +19,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::document::{DecisionStatus, Kind, status_name};
+use crate::document::{DecisionStatus, Kind, status_label, status_name};
 use crate::markdown::{self, Context, Rendered, slugify};
 use crate::output::{Emit, Files};
 use crate::templates::BUILTIN;
@@ -542,15 +542,6 @@ fn human_size(bytes: usize) -> String {
         format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
     } else {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    }
-}
-
-pub fn status_label(status: DecisionStatus) -> &'static str {
-    match status {
-        DecisionStatus::Proposed => "Proposed",
-        DecisionStatus::Taken => "Taken",
-        DecisionStatus::CalledIn => "Called in",
-        DecisionStatus::Withdrawn => "Withdrawn",
     }
 }
 

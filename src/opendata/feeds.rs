@@ -110,7 +110,7 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             (DecisionStatus::Taken, Some(taken)) => format!("Taken on {taken}"),
             (DecisionStatus::CalledIn, Some(taken)) => format!("Taken on {taken}, called in"),
             (DecisionStatus::Withdrawn, Some(on)) => format!("Withdrawn on {on}"),
-            (_, None) => crate::render::status_label(d.status()).to_string(),
+            (_, None) => crate::document::status_label(d.status()).to_string(),
         };
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));

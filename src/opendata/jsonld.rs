@@ -139,7 +139,7 @@ pub fn decision(site: &PublicSite, d: &PublicDecision) -> String {
         url: absolute(site, &format!("decisions/{}/", d.slug())),
         in_language: "en-GB",
         date_modified: super::feeds::updated(d).map(|x| x.to_string()),
-        creative_work_status: crate::render::status_label(d.status()),
+        creative_work_status: crate::document::status_label(d.status()),
         publisher: council(site),
         license: site.config().licence.url.clone(),
         keywords: vec![d.decision_maker().to_string()],
