@@ -2,7 +2,7 @@
 //! dates of birth, email addresses and UK phone numbers, and small counts of
 //! people.
 //!
-//! These are pure functions over strings, used by [`crate::guard`] on the
+//! These are pure functions over strings, used by `guard` on the
 //! public output and the public sources. Each rule cites where it comes from.
 //! They are tuned to fail closed: a false positive costs a person a minute and
 //! can be marked in place; a miss can cost someone their privacy.

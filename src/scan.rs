@@ -86,9 +86,9 @@ type HashSetU64 = HashSet<u64, BuildHasherDefault<Identity>>;
 
 /// Collects exempt and public text while `visibility` walks the site.
 ///
-/// The build cache keeps one per decision folder
-/// ([`crate::visibility::freeze`]); its maps come back holding the same
-/// entries, in whatever order they then iterate, which nothing depends on.
+/// The build cache keeps one per decision folder (`visibility::freeze`);
+/// its maps come back holding the same entries, in whatever order they then
+/// iterate, which nothing depends on.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct FingerprintsBuilder {
     sources: Vec<String>,

@@ -1602,7 +1602,7 @@ pub fn freeze<T: Serialize>(value: &T) -> Vec<u8> {
 ///
 /// The only way to read back a public type, and private to the crate: the
 /// cache holds what this module let through on an earlier build of the same
-/// content (each record checksummed, see [`crate::cache`]). No code outside
+/// content (each record checksummed, see `cache`). No code outside
 /// can turn bytes into a sealed type.
 pub(crate) fn thaw<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     let _thawing = Thawing::start();
