@@ -1,6 +1,6 @@
 //! A micro benchmark of the per-output-file hot paths: the leak scan
 //! (`scan::Fingerprints::scan`) and the work of the personal-data guard
-//! (`scan::decode_entities` then `personal::find`), run over every file of a
+//! (`unicode::decode_entities` then `personal::find`), run over every file of a
 //! built site. It also prints a digest of every result, so two versions of the
 //! code can be compared for identical behaviour as well as for speed.
 //!
@@ -16,7 +16,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use plainsight::{personal, scan};
+use plainsight::{personal, scan, unicode};
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -150,7 +150,7 @@ fn main() {
                 Ok(text) => Cow::Borrowed(text),
                 Err(_) => String::from_utf8_lossy(&bytes),
             };
-            let text = scan::decode_entities(&text);
+            let text = unicode::decode_entities(&text);
             let text: &str = &text;
             for hit in personal::find(text) {
                 if allowed.contains(&hit.key) {

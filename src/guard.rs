@@ -349,7 +349,7 @@ impl Guard {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(&bytes),
         };
-        let text = crate::scan::decode_entities(&text);
+        let text = crate::unicode::decode_entities(&text);
         self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
     }
 
@@ -365,7 +365,7 @@ impl Guard {
             path: path.to_string(),
             plain: (!whole).then_some(None),
             held: Vec::new(),
-            utf8: crate::scan::Lossy::default(),
+            utf8: crate::unicode::Lossy::default(),
             line: String::new(),
             lines: String::new(),
             done: 0,
@@ -528,7 +528,7 @@ pub struct InspectStream<'a> {
     /// whether it is known to be plain text (not gzip), once two bytes are in.
     plain: Option<Option<bool>>,
     held: Vec<u8>,
-    utf8: crate::scan::Lossy,
+    utf8: crate::unicode::Lossy,
     /// The line under way, not yet decoded.
     line: String,
     /// Decoded whole lines: context already looked at up to `done`, then
@@ -577,7 +577,7 @@ impl InspectStream<'_> {
         while let Some(end) = text.find('\n') {
             self.line.push_str(&text[..=end]);
             self.lines
-                .push_str(&crate::scan::decode_entities(&self.line));
+                .push_str(&crate::unicode::decode_entities(&self.line));
             self.line.clear();
             text = &text[end + 1..];
         }
@@ -619,7 +619,7 @@ impl InspectStream<'_> {
         }
         std::mem::take(&mut self.utf8).finish(|text| self.text(text));
         let line = std::mem::take(&mut self.line);
-        self.lines.push_str(&crate::scan::decode_entities(&line));
+        self.lines.push_str(&crate::unicode::decode_entities(&line));
         self.look(true);
         Found {
             hits: self.hits,

@@ -273,7 +273,7 @@ fn inline_tag(rest: &str) -> Option<(usize, bool)> {
 /// An entity at the start of `rest`, decoded and made plain.
 fn entity(rest: &str) -> Option<(usize, &'static str)> {
     let semi = rest.as_bytes().iter().take(12).position(|&c| c == b';')?;
-    let decoded = crate::scan::decode_entities(&rest[..=semi]);
+    let decoded = crate::unicode::decode_entities(&rest[..=semi]);
     let mut chars = decoded.chars();
     let c = chars.next()?;
     if chars.next().is_some() || decoded.len() == semi + 1 {

@@ -1,6 +1,10 @@
-//! Unicode facts that more than one reader of text needs (the exempt-fence
-//! reader, the leak scan): one table, so that what one reader cannot see the
-//! others cannot see either. Imports nothing of ours.
+//! Text as its readers read it, for more than one reader (the exempt-fence
+//! reader, the leak scan, the personal-data guard): characters a reader does
+//! not see, one table, so that what one reader cannot see the others cannot
+//! see either; HTML character references decoded as a browser decodes them;
+//! and bytes read as UTF-8 piece by piece. Imports nothing of ours.
+
+use std::borrow::Cow;
 
 /// Characters a reader does not see: Unicode's default ignorable code
 /// points (DerivedCoreProperties.txt) and the format characters (category
@@ -35,4 +39,349 @@ pub fn is_default_ignorable(c: char) -> bool {
             | 0x1D173..=0x1D17A
             | 0xE0000..=0xE0FFF
     )
+}
+
+/// Bytes read as UTF-8 piece by piece, exactly as [`String::from_utf8_lossy`]
+/// reads them whole (each invalid sequence becomes one U+FFFD), holding back
+/// a character cut by the end of a piece until the next.
+#[derive(Default)]
+pub(crate) struct Lossy {
+    partial: Vec<u8>,
+}
+
+impl Lossy {
+    /// Hands `text` the next piece's text, in one or more parts.
+    pub(crate) fn push(&mut self, bytes: &[u8], mut text: impl FnMut(&str)) {
+        let joined;
+        let mut bytes = if self.partial.is_empty() {
+            bytes
+        } else {
+            let mut partial = std::mem::take(&mut self.partial);
+            partial.extend_from_slice(bytes);
+            joined = partial;
+            &joined[..]
+        };
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(valid) => return text(valid),
+                Err(e) => {
+                    let (valid, rest) = bytes.split_at(e.valid_up_to());
+                    text(std::str::from_utf8(valid).expect("valid up to here"));
+                    match e.error_len() {
+                        Some(n) => {
+                            text("\u{fffd}");
+                            bytes = &rest[n..];
+                        }
+                        None => {
+                            self.partial = rest.to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of the file: a character cut short there is one U+FFFD.
+    pub(crate) fn finish(self, mut text: impl FnMut(&str)) {
+        if !self.partial.is_empty() {
+            text("\u{fffd}");
+        }
+    }
+}
+
+/// A decoded character reference: the one or two characters it stands for
+/// and how many bytes it spans (all ASCII, so also how many characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entity {
+    pub(crate) decoded: [char; 2],
+    pub(crate) count: usize,
+    pub(crate) len: usize,
+}
+
+impl Entity {
+    fn new(decoded: &str, len: usize) -> Option<Entity> {
+        let mut chars = decoded.chars();
+        let first = chars.next()?;
+        let second = chars.next();
+        if chars.next().is_some() {
+            return None;
+        }
+        Some(Entity {
+            decoded: [first, second.unwrap_or('\0')],
+            count: 1 + usize::from(second.is_some()),
+            len,
+        })
+    }
+
+    pub(crate) fn chars(&self) -> &[char] {
+        &self.decoded[..self.count]
+    }
+}
+
+/// Named references decoded without a look-up in the full list (sorted by
+/// name, for a binary search), and the only ones a browser decodes without
+/// their `;` (the HTML standard's
+/// "legacy" names: Latin-1, and `amp`, `lt`, `gt`, `quot`, `copy`, `reg`).
+pub(crate) const NAMED: &[(&str, char, bool)] = &[
+    ("AElig", 'Æ', true),
+    ("AMP", '&', true),
+    ("Aacute", 'Á', true),
+    ("Acirc", 'Â', true),
+    ("Agrave", 'À', true),
+    ("Aring", 'Å', true),
+    ("Atilde", 'Ã', true),
+    ("Auml", 'Ä', true),
+    ("COPY", '©', true),
+    ("Ccedil", 'Ç', true),
+    ("ETH", 'Ð', true),
+    ("Eacute", 'É', true),
+    ("Ecirc", 'Ê', true),
+    ("Egrave", 'È', true),
+    ("Euml", 'Ë', true),
+    ("GT", '>', true),
+    ("Iacute", 'Í', true),
+    ("Icirc", 'Î', true),
+    ("Igrave", 'Ì', true),
+    ("Iuml", 'Ï', true),
+    ("LT", '<', true),
+    ("NoBreak", '\u{2060}', false),
+    ("Ntilde", 'Ñ', true),
+    ("Oacute", 'Ó', true),
+    ("Ocirc", 'Ô', true),
+    ("Ograve", 'Ò', true),
+    ("Oslash", 'Ø', true),
+    ("Otilde", 'Õ', true),
+    ("Ouml", 'Ö', true),
+    ("QUOT", '"', true),
+    ("REG", '®', true),
+    ("THORN", 'Þ', true),
+    ("Uacute", 'Ú', true),
+    ("Ucirc", 'Û', true),
+    ("Ugrave", 'Ù', true),
+    ("Uuml", 'Ü', true),
+    ("Yacute", 'Ý', true),
+    ("ZeroWidthSpace", '\u{200b}', false),
+    ("aacute", 'á', true),
+    ("acirc", 'â', true),
+    ("acute", '´', true),
+    ("aelig", 'æ', true),
+    ("agrave", 'à', true),
+    ("amp", '&', true),
+    ("apos", '\'', false),
+    ("aring", 'å', true),
+    ("atilde", 'ã', true),
+    ("auml", 'ä', true),
+    ("brvbar", '¦', true),
+    ("ccedil", 'ç', true),
+    ("cedil", '¸', true),
+    ("cent", '¢', true),
+    ("colon", ':', false),
+    ("copy", '©', true),
+    ("curren", '¤', true),
+    ("deg", '°', true),
+    ("divide", '÷', true),
+    ("eacute", 'é', true),
+    ("ecirc", 'ê', true),
+    ("egrave", 'è', true),
+    ("eth", 'ð', true),
+    ("euml", 'ë', true),
+    ("frac12", '½', true),
+    ("frac14", '¼', true),
+    ("frac34", '¾', true),
+    ("gt", '>', true),
+    ("hyphen", '\u{2010}', false),
+    ("iacute", 'í', true),
+    ("icirc", 'î', true),
+    ("iexcl", '¡', true),
+    ("igrave", 'ì', true),
+    ("iquest", '¿', true),
+    ("iuml", 'ï', true),
+    ("laquo", '«', true),
+    ("lrm", '\u{200e}', false),
+    ("lt", '<', true),
+    ("macr", '¯', true),
+    ("mdash", '—', false),
+    ("micro", 'µ', true),
+    ("middot", '·', true),
+    ("nbsp", '\u{a0}', true),
+    ("ndash", '–', false),
+    ("not", '¬', true),
+    ("ntilde", 'ñ', true),
+    ("oacute", 'ó', true),
+    ("ocirc", 'ô', true),
+    ("ograve", 'ò', true),
+    ("ordf", 'ª', true),
+    ("ordm", 'º', true),
+    ("oslash", 'ø', true),
+    ("otilde", 'õ', true),
+    ("ouml", 'ö', true),
+    ("para", '¶', true),
+    ("plusmn", '±', true),
+    ("pound", '£', true),
+    ("quot", '"', true),
+    ("raquo", '»', true),
+    ("reg", '®', true),
+    ("rlm", '\u{200f}', false),
+    ("rsquo", '\u{2019}', false),
+    ("sect", '§', true),
+    ("shy", '\u{ad}', true),
+    ("sup1", '¹', true),
+    ("sup2", '²', true),
+    ("sup3", '³', true),
+    ("szlig", 'ß', true),
+    ("thorn", 'þ', true),
+    ("times", '×', true),
+    ("uacute", 'ú', true),
+    ("ucirc", 'û', true),
+    ("ugrave", 'ù', true),
+    ("uml", '¨', true),
+    ("uuml", 'ü', true),
+    ("yacute", 'ý', true),
+    ("yen", '¥', true),
+    ("yuml", 'ÿ', true),
+    ("zwj", '\u{200d}', false),
+    ("zwnj", '\u{200c}', false),
+];
+
+/// The longest named reference in the HTML standard's list
+/// (`CounterClockwiseContourIntegral`).
+const LONGEST_NAME: usize = 31;
+
+/// Decodes the character reference at the start of `text` (which starts
+/// with `&`) as a browser does ([HTML, "character reference state"]):
+///
+/// - numeric ones with any number of digits, with or without `;`; zero, a
+///   surrogate or a number past U+10FFFF is U+FFFD, and 128 to 159 are the
+///   Windows-1252 characters browsers show for them;
+/// - every named one of the standard's list, with its `;` (the list is the
+///   one CommonMark uses, and `pulldown-cmark` holds it), and the legacy
+///   names of [`NAMED`] without it (`&shy` then a letter is a soft hyphen).
+///
+/// Anything else is no reference (`None`): a browser shows it as it is.
+///
+/// [HTML, "character reference state"]: https://html.spec.whatwg.org/multipage/parsing.html#character-reference-state
+pub(crate) fn decode_entity(text: &str) -> Option<Entity> {
+    let rest = text.as_bytes().strip_prefix(b"&")?;
+    if let Some(number) = rest.strip_prefix(b"#") {
+        let (radix, digits, skip) = match number.first() {
+            Some(b'x' | b'X') => (16, &number[1..], 3),
+            _ => (10, number, 2),
+        };
+        let count = digits
+            .iter()
+            .take_while(|b| char::from(**b).is_digit(radix))
+            .count();
+        if count == 0 {
+            return None;
+        }
+        let value = digits[..count].iter().fold(0u32, |v, b| {
+            let digit = char::from(*b).to_digit(radix).expect("a digit");
+            v.saturating_mul(radix).saturating_add(digit).min(0x11_0000)
+        });
+        let semicolon = usize::from(digits.get(count) == Some(&b';'));
+        let c = windows_1252(value)
+            .or_else(|| char::from_u32(value).filter(|_| value != 0))
+            .unwrap_or('\u{fffd}');
+        let mut buf = [0u8; 4];
+        return Entity::new(c.encode_utf8(&mut buf), skip + count + semicolon);
+    }
+    let name_len = rest
+        .iter()
+        .take(LONGEST_NAME + 1)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let name = std::str::from_utf8(&rest[..name_len]).expect("ASCII");
+    if name_len > 0 && name_len <= LONGEST_NAME && rest.get(name_len) == Some(&b';') {
+        if let Ok(i) = NAMED.binary_search_by(|(n, _, _)| n.cmp(&name)) {
+            let mut buf = [0u8; 4];
+            return Entity::new(NAMED[i].1.encode_utf8(&mut buf), name_len + 2);
+        }
+        if let Some(decoded) = html5_entity(name) {
+            return Entity::new(&decoded, name_len + 2);
+        }
+    }
+    // Without `;` (or not a name in full): the longest legacy name it starts with.
+    if name_len == 0 {
+        return None;
+    }
+    NAMED
+        .iter()
+        .filter(|(n, _, legacy)| *legacy && name.starts_with(n))
+        .max_by_key(|(n, _, _)| n.len())
+        .and_then(|(n, c, _)| {
+            let mut buf = [0u8; 4];
+            Entity::new(c.encode_utf8(&mut buf), n.len() + 1)
+        })
+}
+
+/// What a numeric reference from 128 to 159 shows (the HTML standard's
+/// table, from Windows-1252); `None` for the rest.
+fn windows_1252(value: u32) -> Option<char> {
+    const C1: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    let i = value.checked_sub(0x80)?;
+    C1.get(i as usize).copied()
+}
+
+/// `&name;` decoded by the HTML standard's full list of named references,
+/// as the Markdown parser knows it; `None` if it is not one. Only names not
+/// in [`NAMED`] come here, which output rarely holds.
+fn html5_entity(name: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let source = format!("&{name};");
+    let mut decoded = String::new();
+    for event in Parser::new(&source) {
+        match event {
+            Event::Text(text) => decoded.push_str(&text),
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            _ => return None,
+        }
+    }
+    (!decoded.is_empty() && decoded != source).then_some(decoded)
+}
+
+/// Decodes the HTML entities that could hide text from a plain search.
+/// Text without an entity is returned as it is, without a copy.
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    // Copied to `out` up to here.
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = text[at..].find('&') {
+        let amp = at + found;
+        match decode_entity(&text[amp..]) {
+            Some(entity) => {
+                if out.is_empty() {
+                    out.reserve(text.len());
+                }
+                out.push_str(&text[copied..amp]);
+                out.extend(entity.chars());
+                copied = amp + entity.len;
+                at = copied;
+            }
+            None => at = amp + 1,
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("a&amp;b&#39;c&#x41;&bogus;"),
+            "a&b'cA&bogus;"
+        );
+    }
 }
