@@ -24,6 +24,13 @@
 //! - Every record ends with a checksum of its bytes: a damaged record, and
 //!   the records after it, count as absent, never as a verdict.
 //!
+//! The build asks one handle, [`Cache`], "do you have this?" and tells it
+//! what to keep: the last build's notes of each folder ([`Recall`]) and of
+//! each unit, this build's ([`FolderNotes`], [`Units`]), and that the output
+//! is changing ([`Cache::publishing`]) or published ([`Cache::published`]).
+//! Its records, stamps and journal stay behind that door; [`Cache::off`]
+//! (for `--no-cache`) has nothing and keeps nothing.
+//!
 //! The cache folder (`.plainsight-cache/` in the site folder by default) holds:
 //! `folders` and `units`, records in site order; `output`, the folders of the
 //! output as last published; and `journal`, present only while the output
@@ -219,7 +226,7 @@ pub struct FolderRecord {
 /// A [`FolderRecord`] as the last build wrote it: looked at through
 /// [`RawFolderRecord::view`], and written again as it is when unchanged
 /// ([`FolderWriter::push_raw`]), not decoded and encoded again.
-pub struct RawFolderRecord(Vec<u8>);
+struct RawFolderRecord(Vec<u8>);
 
 impl RawFolderRecord {
     /// The record, borrowed from its bytes (`None` when they do not decode).
@@ -230,7 +237,7 @@ impl RawFolderRecord {
 
 /// A [`FolderRecord`] borrowed from the bytes it was read from.
 #[derive(Debug, Deserialize)]
-pub struct FolderRecordRef<'a> {
+struct FolderRecordRef<'a> {
     pub name: &'a str,
     #[serde(borrow)]
     pub stamps: Vec<(&'a str, Option<Stamp>)>,
@@ -283,7 +290,7 @@ pub struct UnitRecord {
     pub files: Vec<OutFile>,
     pub diagnostics: Diagnostics,
     pub findings: Vec<FileFindings>,
-    /// The bytes it was read from ([`Cache::units`]), so that a unit reused
+    /// The bytes it was read from ([`Store::units`]), so that a unit reused
     /// as it was is written again without being encoded again
     /// ([`Writer::push_again`]).
     #[serde(skip)]
@@ -373,9 +380,268 @@ struct Header {
     context: Digest,
 }
 
-/// The cache folder, for one program and one build's context.
+/// The build cache as a build sees it: one handle, asked "do you have
+/// this?" and told what to keep, so that the build's stages never handle
+/// records, stamps or the journal. [`Cache::off`] (for `--no-cache`, or when
+/// this program's executable cannot be read) has nothing and keeps nothing;
+/// a check reads what the last build kept and keeps nothing.
 #[derive(Clone)]
 pub struct Cache {
+    store: Option<Store>,
+    /// A build keeps its records; a check only reads.
+    write: bool,
+}
+
+impl Cache {
+    /// A cache that has nothing and keeps nothing.
+    pub fn off() -> Cache {
+        Cache {
+            store: None,
+            write: false,
+        }
+    }
+
+    /// The cache in `dir` (claimed: [`claim`]), for this program, under the
+    /// context that `context` works out from the program's hash.
+    pub fn open(dir: Option<&Path>, write: bool, context: impl FnOnce(Digest) -> Digest) -> Cache {
+        match (dir, build_id()) {
+            (Some(dir), Some(program)) => Cache {
+                store: Some(Store::new(dir, program, context(program))),
+                write,
+            },
+            _ => Cache::off(),
+        }
+    }
+
+    /// The context every key starts from; `None` when the cache is off
+    /// (then nothing has a key, and nothing is reused).
+    pub fn context(&self) -> Option<&Digest> {
+        self.store.as_ref().map(Store::context)
+    }
+
+    /// Whether this build's notes are kept (a build with the cache on).
+    pub fn keeps(&self) -> bool {
+        self.store.is_some() && self.write
+    }
+
+    /// The cache's folder, for messages.
+    pub fn dir(&self) -> Option<&Path> {
+        self.store.as_ref().map(Store::dir)
+    }
+
+    /// The last build's units, by name.
+    pub fn last_units(&self) -> HashMap<String, UnitRecord> {
+        self.store.as_ref().map(Store::units).unwrap_or_default()
+    }
+
+    /// What the last build published, when building and the last build
+    /// finished changing the output folder (no journal is left).
+    pub fn last_output(&self) -> Option<OutputRecord> {
+        let store = self.store.as_ref().filter(|_| self.write)?;
+        if store.journal_exists() {
+            return None;
+        }
+        store.output()
+    }
+
+    /// What the last build found in each decision folder (to be recalled in
+    /// site order), and where this build's notes of them go.
+    pub fn folders(&self) -> io::Result<(Recall, FolderNotes)> {
+        let old = match &self.store {
+            Some(store) => store.folders(),
+            None => Records::none(),
+        };
+        let new = match (&self.store, self.write) {
+            (Some(store), true) => Some((store.folder_writer()?, store.clone())),
+            _ => None,
+        };
+        let on = self.store.is_some();
+        Ok((Recall { old, on }, FolderNotes { new }))
+    }
+
+    /// Where this build's notes of pass 2's units go, when building.
+    pub fn units(&self) -> io::Result<Option<Units>> {
+        match (&self.store, self.write) {
+            (Some(store), true) => Ok(Some(Units(store.writer("units")?))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Notes that the output folder is about to change: a build that stops
+    /// before [`Cache::published`] is noticed, and the next writes it afresh.
+    pub fn publishing(&self, output: &Path) -> io::Result<()> {
+        match self.store.as_ref().filter(|_| self.write) {
+            Some(store) => store.begin_journal(output),
+            None => Ok(()),
+        }
+    }
+
+    /// The output folder is published: this build's notes replace the last
+    /// build's, the output folder's record is `output`, and the journal ends.
+    pub fn published(
+        &self,
+        folders: FolderNotes,
+        units: Option<Units>,
+        output: &OutputRecord,
+    ) -> io::Result<()> {
+        let Some(store) = self.store.as_ref().filter(|_| self.write) else {
+            return Ok(());
+        };
+        let mut out = store.writer("output")?;
+        out.push(output)?;
+        if let Some((writer, _)) = folders.new {
+            writer.commit(store)?;
+        }
+        if let Some(Units(units)) = units {
+            units.commit(store)?;
+        }
+        out.commit(store)?;
+        store.end_journal()
+    }
+}
+
+/// What the last build found in each decision folder, read in site order.
+pub struct Recall {
+    old: Records<FolderRecord>,
+    /// Whether the cache is on (then notes are made, even in a check).
+    on: bool,
+}
+
+/// This build's notes of its decision folders (kept when building).
+pub struct FolderNotes {
+    new: Option<(FolderWriter, Store)>,
+}
+
+/// The last build's note of one folder, with the stamps its files have now.
+pub struct Recalled {
+    raw: Option<RawFolderRecord>,
+    stamps: Vec<(String, Option<Stamp>)>,
+    on: bool,
+}
+
+/// This build's note of one folder.
+pub enum Note {
+    /// The last build's, unchanged (kept again as read), with the hash of
+    /// the folder's listing.
+    Same(Digest),
+    /// Made (or changed) by this build.
+    New(FolderRecord),
+}
+
+impl Note {
+    /// A hash of the folder's listing (what other pages show of it).
+    pub fn listing(&self) -> Digest {
+        match self {
+            Note::Same(listing) => *listing,
+            Note::New(record) => record.listing,
+        }
+    }
+}
+
+impl Recall {
+    /// The last build's notes of `chunk`'s folders. Folders must be asked
+    /// for in site order, across calls too.
+    pub fn recall(&mut self, chunk: &[crate::site::Folder]) -> Vec<Recalled> {
+        let raws = self.old.take_all(chunk.iter().map(|f| f.name.as_str()));
+        raws.into_iter()
+            .zip(chunk)
+            .map(|(raw, f)| Recalled {
+                raw,
+                // Stamps taken before any read (when the folders were listed):
+                // a file changed after its stamp was taken has another stamp
+                // next time.
+                stamps: match self.on {
+                    true => f.files().map(|c| (c.path.clone(), c.stamp)).collect(),
+                    false => Vec::new(),
+                },
+                on: self.on,
+            })
+            .collect()
+    }
+}
+
+impl FolderNotes {
+    /// Keeps this build's note of a folder (when building).
+    pub fn keep(&mut self, recalled: Recalled, note: Option<&Note>) -> io::Result<()> {
+        if let Some((writer, _)) = &mut self.new {
+            match note {
+                Some(Note::Same(_)) => {
+                    writer.push_raw(&recalled.raw.expect("a note kept again was read"))
+                }
+                Some(Note::New(record)) => writer.push(record)?,
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Every folder of a chunk is kept: its notes are written.
+    pub fn end_chunk(&mut self) -> io::Result<()> {
+        match &mut self.new {
+            Some((writer, store)) => writer.end_shard(store),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Recalled {
+    /// Whether every file of the folder has the stamp it had when noted:
+    /// then it need not be read.
+    pub fn unchanged(&self) -> bool {
+        let view = self.raw.as_ref().and_then(RawFolderRecord::view);
+        view.is_some_and(|v| v.matches(&self.stamps))
+    }
+
+    /// Pass 1 as the last build found it, if its note holds for the folder
+    /// as read (`read`: its content hash; `None` when it was not read, being
+    /// unchanged by its stamps); with this build's note of it.
+    pub fn first_pass(&self, read: Option<&Digest>) -> Option<(crate::folder::FirstPass, Note)> {
+        let view = self.raw.as_ref().and_then(RawFolderRecord::view)?;
+        if read.is_some_and(|d| *d != view.digest) {
+            return None;
+        }
+        let pass = crate::visibility::thaw::<crate::folder::FirstPass>(view.first_pass)
+            .filter(|p| p.digest == view.digest && p.decision.is_some())?;
+        // Kept again as it was, unless a file's stamp changed and not its content.
+        let note = match view.matches(&self.stamps) {
+            true => Note::Same(view.listing),
+            false => Note::New(view.with_stamps(self.stamps.clone())),
+        };
+        Some((pass, note))
+    }
+
+    /// This build's note of a pass it worked out for folder `name` (none
+    /// when the cache is off or the folder is not usable).
+    pub fn note(&self, name: &str, pass: &crate::folder::FirstPass) -> Option<Note> {
+        let kept = pass.decision.as_ref().filter(|_| self.on)?;
+        Some(Note::New(FolderRecord {
+            name: name.to_string(),
+            stamps: self.stamps.clone(),
+            digest: pass.digest,
+            listing: *blake3::hash(&crate::visibility::freeze(&kept.listing)).as_bytes(),
+            first_pass: crate::visibility::freeze(pass),
+        }))
+    }
+}
+
+/// This build's notes of pass 2's units.
+pub struct Units(Writer);
+
+impl Units {
+    /// Keeps a unit made in this build.
+    pub fn keep(&mut self, record: &UnitRecordRef) -> io::Result<()> {
+        self.0.push(record)
+    }
+
+    /// Keeps a unit reused from the last build, as it was read.
+    pub fn keep_again(&mut self, record: &UnitRecord) -> io::Result<()> {
+        self.0.push_again(record)
+    }
+}
+
+/// The cache folder, for one program and one build's context.
+#[derive(Clone)]
+struct Store {
     dir: PathBuf,
     program: Digest,
     context: Digest,
@@ -416,10 +682,10 @@ impl Hasher {
     }
 }
 
-impl Cache {
+impl Store {
     /// `program` is [`build_id`]; `context` starts every key (see the module).
-    pub fn new(dir: &Path, program: Digest, context: Digest) -> Cache {
-        Cache {
+    pub fn new(dir: &Path, program: Digest, context: Digest) -> Store {
+        Store {
             dir: dir.to_path_buf(),
             program,
             context,
@@ -554,7 +820,7 @@ fn open_records(path: &Path) -> Option<(BufReader<File>, u64)> {
 }
 
 /// Records of one cache file, read one at a time.
-pub struct Records<T> {
+struct Records<T> {
     /// The file being read, and how many of its bytes are left.
     file: Option<(BufReader<File>, u64)>,
     /// Files whose records follow this one's (the folder records' shards).
@@ -705,7 +971,7 @@ impl Records<FolderRecord> {
 
 /// Writes folder records in shards named by their content's hash, and an
 /// index of them in order.
-pub struct FolderWriter {
+struct FolderWriter {
     index: Writer,
     shard: Vec<u8>,
     names: Vec<String>,
@@ -734,7 +1000,7 @@ impl FolderWriter {
     }
 
     /// Ends a shard (a chunk of folders), writing it unless it is there.
-    pub fn end_shard(&mut self, cache: &Cache) -> io::Result<()> {
+    pub fn end_shard(&mut self, cache: &Store) -> io::Result<()> {
         if self.shard.is_empty() {
             return Ok(());
         }
@@ -753,7 +1019,7 @@ impl FolderWriter {
     }
 
     /// Puts the index in place and removes shards it does not name.
-    pub fn commit(mut self, cache: &Cache) -> io::Result<()> {
+    pub fn commit(mut self, cache: &Store) -> io::Result<()> {
         self.end_shard(cache)?;
         self.index.commit(cache)?;
         let keep: std::collections::HashSet<&str> = self.names.iter().map(String::as_str).collect();
@@ -771,7 +1037,7 @@ impl FolderWriter {
 }
 
 /// Writes one cache file's records into a temporary file.
-pub struct Writer {
+struct Writer {
     file: BufWriter<tempfile::NamedTempFile>,
     name: &'static str,
 }
@@ -789,7 +1055,7 @@ impl Writer {
         self.file.write_all(&checksum(bytes))
     }
 
-    /// Writes a unit's record as [`Cache::units`] read it: encoded alike,
+    /// Writes a unit's record as [`Store::units`] read it: encoded alike,
     /// without encoding it again.
     pub fn push_again(&mut self, record: &UnitRecord) -> io::Result<()> {
         if record.encoded.is_empty() {
@@ -804,7 +1070,7 @@ impl Writer {
     }
 
     /// Puts the records in place of the last build's.
-    pub fn commit(self, cache: &Cache) -> io::Result<()> {
+    pub fn commit(self, cache: &Store) -> io::Result<()> {
         ours(&cache.dir)?;
         let temp = self.file.into_inner().map_err(|e| e.into_error())?;
         temp.persist(cache.dir.join(self.name))
@@ -821,7 +1087,7 @@ mod tests {
     fn records_round_trip_in_order_and_only_for_their_context() {
         let dir = tempfile::tempdir().unwrap();
         claim(dir.path(), true).unwrap();
-        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let cache = Store::new(dir.path(), [7; 32], [1; 32]);
         let record = |name: &str| FolderRecord {
             name: name.to_string(),
             stamps: vec![("content/decisions/a/decision.md".into(), None)],
@@ -850,13 +1116,13 @@ mod tests {
 
         // Another context (other options or site files) or another program sees nothing.
         assert!(
-            Cache::new(dir.path(), [7; 32], [9; 32])
+            Store::new(dir.path(), [7; 32], [9; 32])
                 .folders()
                 .take("20-00001")
                 .is_none()
         );
         assert!(
-            Cache::new(dir.path(), [8; 32], [1; 32])
+            Store::new(dir.path(), [8; 32], [1; 32])
                 .folders()
                 .take("20-00001")
                 .is_none()
@@ -887,7 +1153,7 @@ mod tests {
     fn folder_records_taken_many_at_once_are_those_taken_one_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
         claim(dir.path(), true).unwrap();
-        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let cache = Store::new(dir.path(), [7; 32], [1; 32]);
         let record = |name: &str| FolderRecord {
             name: name.to_string(),
             stamps: vec![(format!("content/decisions/{name}/decision.md"), None)],
@@ -904,11 +1170,11 @@ mod tests {
         let asked = [
             "20-00000", "20-00002", "20-00003", "20-00004", "20-00005", "20-00006",
         ];
-        let one_at_a_time = |cache: &Cache| {
+        let one_at_a_time = |cache: &Store| {
             let mut records = cache.folders();
             asked.map(|n| records.take(n).map(|r| r.first_pass))
         };
-        let many = |cache: &Cache| {
+        let many = |cache: &Store| {
             let mut records = cache.folders();
             let mut out: Vec<_> = records.take_all(asked[..3].iter().copied());
             out.extend(records.take_all(asked[3..].iter().copied()));
@@ -948,7 +1214,7 @@ mod tests {
     fn folder_records_read_back_are_written_again_byte_for_byte() {
         let dir = tempfile::tempdir().unwrap();
         claim(dir.path(), true).unwrap();
-        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let cache = Store::new(dir.path(), [7; 32], [1; 32]);
         let stamp = Stamp {
             size: 9,
             mtime: (1, 2),
@@ -1001,7 +1267,7 @@ mod tests {
     fn unit_records_read_back_are_written_again_byte_for_byte() {
         let dir = tempfile::tempdir().unwrap();
         claim(dir.path(), true).unwrap();
-        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let cache = Store::new(dir.path(), [7; 32], [1; 32]);
         let mut diagnostics = Diagnostics::default();
         diagnostics.push(crate::diagnostics::Diagnostic::warning(
             "a.md",
@@ -1076,7 +1342,7 @@ mod tests {
             }
             assert_eq!(files(&folder), before, "{name}");
             // Nor does anything the cache does change it, claimed or not.
-            let cache = Cache::new(&folder, [7; 32], [1; 32]);
+            let cache = Store::new(&folder, [7; 32], [1; 32]);
             assert!(cache.writer("units").is_err());
             assert!(cache.begin_journal(Path::new("out")).is_err());
             assert!(cache.end_journal().is_err());
@@ -1111,7 +1377,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let old = dir.path().join("old");
         claim(&old, true).unwrap();
-        let cache = Cache::new(&old, [7; 32], [1; 32]);
+        let cache = Store::new(&old, [7; 32], [1; 32]);
         let mut w = cache.folder_writer().unwrap();
         w.push(&FolderRecord {
             name: "20-00001".into(),
@@ -1191,7 +1457,7 @@ mod tests {
     fn a_damaged_record_that_still_decodes_counts_as_absent() {
         let dir = tempfile::tempdir().unwrap();
         claim(dir.path(), true).unwrap();
-        let cache = Cache::new(dir.path(), [7; 32], [1; 32]);
+        let cache = Store::new(dir.path(), [7; 32], [1; 32]);
         let record = |name: &str, finding: &str| UnitRecord {
             name: name.to_string(),
             key: [1; 32],

@@ -47,12 +47,12 @@ impl Keys {
     /// The keys under `cache`'s context, the defences' rules and the
     /// listings of `folders`.
     pub(super) fn new(
-        cache: Option<&cache::Cache>,
+        cache: &cache::Cache,
         (fingerprints, guard): (&scan::Fingerprints, &guard::Guard),
         site: &visibility::PublicSite,
         folders: &[Pass1Folder],
     ) -> Keys {
-        let Some(cache) = cache else {
+        let Some(context) = cache.context() else {
             return Keys {
                 base: None,
                 listings: Default::default(),
@@ -63,7 +63,7 @@ impl Keys {
         let mut h = cache::Hasher::new("plainsight units");
         // What every verdict is given under: the scan's fingerprints and
         // the guard's rules.
-        h.add(cache.context())
+        h.add(context)
             .add(&fingerprints.digest())
             .add(&guard.rules_digest());
         let base = h.finish();

@@ -27,12 +27,12 @@ impl LastBuild {
     /// Looks at what the last build left on a thread of its own, while the
     /// site is parsed and pass 1 runs (both leave a core idle at times).
     pub(super) fn beside(
-        cache: Option<cache::Cache>,
+        cache: cache::Cache,
         output: &Path,
         write: bool,
     ) -> std::thread::JoinHandle<LastBuild> {
         let output = output.to_path_buf();
-        std::thread::spawn(move || LastBuild::of(cache.as_ref(), &output, write))
+        std::thread::spawn(move || LastBuild::of(&cache, &output, write))
     }
 
     /// Where pass 2 stages the files it makes, when building: beside the
@@ -51,10 +51,9 @@ impl LastBuild {
         publisher.map(Some).map_err(crate::Error::Write)
     }
 
-    pub(super) fn of(cache: Option<&cache::Cache>, output: &Path, write: bool) -> LastBuild {
-        let units = cache.map(|c| c.units()).unwrap_or_default();
-        let last = cache.filter(|c| write && !c.journal_exists());
-        let old_output = last.and_then(|c| c.output());
+    pub(super) fn of(cache: &cache::Cache, output: &Path, write: bool) -> LastBuild {
+        let units = cache.last_units();
+        let old_output = cache.last_output();
         let same_output = old_output.as_ref().filter(|o| o.output == absolute(output));
         // Stamps say the files are where they were; only their bytes say
         // they are what was judged. (A check judges the files a build made.)

@@ -11,6 +11,8 @@ mod pass2;
 mod paths;
 mod publish;
 
+use std::path::Path;
+
 use crate::diagnostics::{self, Diagnostics};
 use crate::{
     Error, Options, Outcome, Progress, ProgressHook, Reuse, Timings, cache, config, contrast,
@@ -85,7 +87,8 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     // Read the sources, thinly. What the last build left is looked at
     // meanwhile: neither depends on the other.
     let source = source::read(&options.root, &mut diags).map_err(Error::Read)?;
-    let cache = open_cache(options, &source);
+    let dir = options.cache_dir.as_deref();
+    let cache = cache::Cache::open(dir, write, |program| context(program, &source, options));
     let texts = source::site_texts(&source);
     let last = LastBuild::beside(cache.clone(), &options.output, write);
     timings.lap("read", &mut since);
@@ -102,15 +105,7 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     // Pass 1: read, parse, separate and measure each decision folder.
     let folders = std::mem::take(&mut site.folders);
     let mut separated = visibility::separate(site, &mut diags);
-    let writing_cache = cache.as_ref().filter(|_| write);
-    let first = first_passes(
-        options,
-        &mut separated,
-        &folders,
-        writing_cache,
-        cache.as_ref(),
-        &mut diags,
-    );
+    let first = first_passes(options, &mut separated, &folders, &cache, &mut diags);
     let last = last.join().expect("looking at the last build panicked");
     let mut first = first?;
     timings.lap("read, parse and separate decisions", &mut since);
@@ -127,12 +122,7 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let facts = std::mem::take(&mut first.source_facts);
     let guard = guard::Guard::new(&texts, &public, facts, options.strict, &mut diags);
     contrast::check_templates(public.templates(), &mut diags);
-    let keys = Keys::new(
-        cache.as_ref(),
-        (&fingerprints, &guard),
-        &public,
-        &first.folders,
-    );
+    let keys = Keys::new(&cache, (&fingerprints, &guard), &public, &first.folders);
     timings.lap("language and guard set-up", &mut since);
     let Some(renderer) = render::renderer(&public, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
@@ -144,7 +134,7 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let publisher = last.publisher(&options.output, write && !diags.has_errors())?;
     let decisions = first.folders.len();
     let (model, judges) = ((&public, &renderer), (&fingerprints, &guard, &keys));
-    let to = (cache.as_ref(), publisher.as_ref());
+    let to = (&cache, publisher.as_ref());
     let pass = Pass2::new(options, model, judges, to, &last, decisions)?;
     let made = pass.run(std::mem::take(&mut first.folders))?;
     timings.lap("render, scan and write (in parallel)", &mut since);
@@ -179,7 +169,7 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
             units: made.records,
             folders: first.records,
         };
-        publish::publish(options, cache.as_ref(), publisher, written, &last, &report)?;
+        publish::publish(options, &cache, publisher, written, &last, &report)?;
         files_written = file_count;
         timings.lap("publish", &mut since);
     }
@@ -208,15 +198,6 @@ fn start(options: &Options, write: bool) -> Result<Option<String>, Error> {
             .map(Some)
             .map_err(|why| Error::Usage(format!("--base-url: {why}"))),
         None => Ok(None),
-    }
-}
-
-/// The build cache, keyed by this program, the options and every source
-/// but the decision folders (keyed by their own content), when there is one.
-fn open_cache(options: &Options, source: &source::Source) -> Option<cache::Cache> {
-    match (&options.cache_dir, cache::build_id()) {
-        (Some(dir), Some(id)) => Some(cache::Cache::new(dir, id, context(id, source, options))),
-        _ => None,
     }
 }
 
@@ -257,7 +238,7 @@ fn failed(diags: Diagnostics, report: Option<report::Report>) -> Outcome {
 fn cache_error(cache: &cache::Cache) -> impl Fn(std::io::Error) -> Error + '_ {
     move |error| {
         Error::Write(output::WriteError {
-            path: cache.dir().to_path_buf(),
+            path: cache.dir().unwrap_or(Path::new("")).to_path_buf(),
             error,
             advice: "the build cache could not be written; check the folder's permissions and free space, or build with --no-cache",
         })

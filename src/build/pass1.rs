@@ -17,8 +17,8 @@ pub(super) struct FirstPasses<'f> {
     pub(super) source_facts: Vec<guard::SourceFacts>,
     /// A folder had errors in its files or declarations.
     pub(super) unusable: bool,
-    /// This build's folder records, for the cache.
-    pub(super) records: Option<cache::FolderWriter>,
+    /// This build's notes of the folders, for the cache.
+    pub(super) records: cache::FolderNotes,
     /// Folders whose pass 1 came from the cache.
     pub(super) reused: usize,
 }
@@ -57,13 +57,11 @@ pub(super) struct Pass1Folder<'f> {
 /// Pass 1, folder by folder in parallel: read, parse, separate, measure;
 /// keep listings, fingerprints and findings, let the text go. A folder the
 /// cache shows unchanged is not read: what pass 1 found last time is used.
-/// `write_to` is the cache this build's records go to (when building).
 pub(super) fn first_passes<'f>(
     options: &Options,
     separated: &mut visibility::Separated,
     folders: &'f [site::Folder],
-    write_to: Option<&cache::Cache>,
-    read_from: Option<&cache::Cache>,
+    cache: &cache::Cache,
     diags: &mut Diagnostics,
 ) -> Result<FirstPasses<'f>, Error> {
     let glossary = markdown::Glossary::from_site(&separated.public);
@@ -76,9 +74,8 @@ pub(super) fn first_passes<'f>(
             "reading decisions",
             folders.len(),
         ),
-        read_from,
     };
-    let mut old = read_from.map_or_else(cache::Records::none, |c| c.folders());
+    let (mut recall, records) = cache.folders().map_err(cache_error(cache))?;
     // Set aside at once: growing these a folder at a time copies them over
     // and over.
     separated.reserve(folders.len());
@@ -89,10 +86,7 @@ pub(super) fn first_passes<'f>(
         language_parts: Vec::with_capacity(folders.len()),
         source_facts: Vec::new(),
         unusable: false,
-        records: match write_to {
-            Some(c) => Some(c.folder_writer().map_err(cache_error(c))?),
-            None => None,
-        },
+        records,
         reused: 0,
     };
     let mut kept_budget = Some(options.keep_bytes);
@@ -101,15 +95,15 @@ pub(super) fn first_passes<'f>(
     // findings are held at once.
     let mut rest = folders.chunks(CHUNK);
     let mut pending = match rest.next() {
-        Some(chunk) => Some(chunks.pass(chunk, &mut old, &mut kept_budget)?),
+        Some(chunk) => Some(chunks.pass(chunk, &mut recall, &mut kept_budget)?),
         None => None,
     };
     while let Some(done) = pending.take() {
         let next = rest.next();
         let (merged, passed) = rayon::join(
-            || merge_chunk(done, &mut out, separated, write_to, diags),
+            || merge_chunk(done, &mut out, separated, cache, diags),
             || {
-                next.map(|chunk| chunks.pass(chunk, &mut old, &mut kept_budget))
+                next.map(|chunk| chunks.pass(chunk, &mut recall, &mut kept_budget))
                     .transpose()
             },
         );
@@ -125,14 +119,13 @@ pub(super) struct Chunks<'a> {
     pub(super) targets: config::LanguageConfig,
     pub(super) glossary: Option<markdown::Glossary>,
     pub(super) counter: Counter<'a>,
-    pub(super) read_from: Option<&'a cache::Cache>,
 }
 
 /// Pass 1 of one chunk of folders, to be merged.
 pub(super) struct ChunkPass<'f> {
     pub(super) chunk: &'f [site::Folder],
-    /// The last build's records of its folders.
-    pub(super) records: Vec<Option<cache::RawFolderRecord>>,
+    /// The last build's notes of its folders.
+    pub(super) recalled: Vec<cache::Recalled>,
     pub(super) passes: Vec<FirstPassOf>,
     /// Whether reading this chunk used up the budget for keeping folders
     /// for pass 2: the folders merged before it let theirs go.
@@ -145,29 +138,12 @@ impl Chunks<'_> {
     pub(super) fn pass<'f>(
         &self,
         chunk: &'f [site::Folder],
-        old: &mut cache::Records<cache::FolderRecord>,
+        recall: &mut cache::Recall,
         kept_budget: &mut Option<usize>,
     ) -> Result<ChunkPass<'f>, Error> {
         use rayon::prelude::*;
-        // Stamps taken before any read (when the folders were listed): a
-        // file changed after its stamp was taken has another stamp next time.
-        let stamps: Vec<Vec<(String, Option<crate::source::Stamp>)>> = match self.read_from {
-            Some(_) => chunk
-                .iter()
-                .map(|f| f.files().map(|c| (c.path.clone(), c.stamp)).collect())
-                .collect(),
-            None => vec![Vec::new(); chunk.len()],
-        };
-        let records = old.take_all(chunk.iter().map(|f| f.name.as_str()));
-        let views: Vec<Option<cache::FolderRecordRef>> = records
-            .par_iter()
-            .map(|r| r.as_ref().and_then(cache::RawFolderRecord::view))
-            .collect();
-        let unchanged: Vec<bool> = views
-            .iter()
-            .zip(&stamps)
-            .map(|(r, s)| r.as_ref().is_some_and(|r| r.matches(s)))
-            .collect();
+        let recalled = recall.recall(chunk);
+        let unchanged: Vec<bool> = recalled.par_iter().map(|r| r.unchanged()).collect();
         let wanted: Vec<&site::Folder> = chunk
             .iter()
             .zip(&unchanged)
@@ -194,20 +170,18 @@ impl Chunks<'_> {
             over_budget = kept_budget.is_none();
         }
         let keep = kept_budget.is_some();
-        let passes: Vec<FirstPassOf> = views
-            .into_par_iter()
+        let passes: Vec<FirstPassOf> = recalled
+            .par_iter()
             .zip(reads)
-            .zip(chunk.par_iter().zip(stamps))
-            .map(|((view, read), (f, stamps))| {
+            .zip(chunk.par_iter())
+            .map(|((recalled, read), f)| {
                 let pass = first_pass_of(
                     self.options,
                     &self.targets,
                     self.glossary.as_ref(),
                     f,
-                    view,
+                    recalled,
                     read,
-                    stamps,
-                    self.read_from.is_some(),
                     keep,
                 );
                 self.counter.tick();
@@ -216,7 +190,7 @@ impl Chunks<'_> {
             .collect();
         Ok(ChunkPass {
             chunk,
-            records,
+            recalled,
             passes,
             over_budget,
         })
@@ -228,7 +202,7 @@ pub(super) fn merge_chunk<'f>(
     done: ChunkPass<'f>,
     out: &mut FirstPasses<'f>,
     separated: &mut visibility::Separated,
-    write_to: Option<&cache::Cache>,
+    cache: &cache::Cache,
     diags: &mut Diagnostics,
 ) -> Result<(), Error> {
     if done.over_budget {
@@ -236,8 +210,8 @@ pub(super) fn merge_chunk<'f>(
             f.handed = None;
         }
     }
-    for ((f, (pass, record, reused, handed)), raw) in
-        done.chunk.iter().zip(done.passes).zip(done.records)
+    for ((f, (pass, note, reused, handed)), recalled) in
+        done.chunk.iter().zip(done.passes).zip(done.recalled)
     {
         diags.extend(pass.diagnostics);
         out.numbers.extend(pass.number);
@@ -246,18 +220,10 @@ pub(super) fn merge_chunk<'f>(
             continue;
         };
         out.reused += usize::from(reused);
-        let listing = match &record {
-            Some(Record::Same(listing)) => *listing,
-            Some(Record::New(record)) => record.listing,
-            None => [0; 32],
-        };
-        if let (Some(w), Some(c)) = (&mut out.records, write_to) {
-            match &record {
-                Some(Record::Same(_)) => w.push_raw(&raw.expect("a record reused was read")),
-                Some(Record::New(record)) => w.push(record).map_err(cache_error(c))?,
-                None => {}
-            }
-        }
+        let listing = note.as_ref().map_or([0; 32], cache::Note::listing);
+        out.records
+            .keep(recalled, note.as_ref())
+            .map_err(cache_error(cache))?;
         out.folders.push(Pass1Folder {
             folder: f,
             number: kept.listing.number().to_string(),
@@ -275,66 +241,39 @@ pub(super) fn merge_chunk<'f>(
         out.source_facts.extend(kept.sources);
         separated.add_decision(kept.listing, kept.report, kept.prints);
     }
-    if let (Some(w), Some(c)) = (&mut out.records, write_to) {
-        w.end_shard(c).map_err(cache_error(c))?;
-    }
+    out.records.end_chunk().map_err(cache_error(cache))?;
     Ok(())
 }
 
-/// Pass 1 for one folder: the pass, the folder's record (for the cache),
-/// whether it was reused, and what is kept for pass 2.
+/// Pass 1 for one folder: the pass, this build's note of it (for the
+/// cache), whether it came from the cache, and what is kept for pass 2.
 pub(super) type FirstPassOf = (
     folder::FirstPass,
-    Option<Record>,
+    Option<cache::Note>,
     bool,
     Option<folder::Handed>,
 );
 
-/// A folder's record for this build's cache.
-pub(super) enum Record {
-    /// The last build's, unchanged (written again as read), and the hash of
-    /// the folder's listing.
-    Same(cache::Digest),
-    /// Made (or changed) by this build.
-    New(cache::FolderRecord),
-}
-
-/// Pass 1 for one folder: from the cache when its record still holds (by
-/// stamps, or by content hash once read), worked out otherwise. With `keep`
-/// it makes the folder's cache record; with `hand_on` it keeps the folder
-/// for pass 2 (as parsed, or as read when the record was reused).
-#[allow(clippy::too_many_arguments)]
+/// Pass 1 for one folder: from the cache when its note still holds (by
+/// stamps, or by content hash once read), worked out otherwise; with
+/// `hand_on` it keeps the folder for pass 2 (as parsed, or as read when the
+/// note was reused).
 pub(super) fn first_pass_of(
     options: &Options,
     targets: &config::LanguageConfig,
     glossary: Option<&markdown::Glossary>,
     f: &site::Folder,
-    record: Option<cache::FolderRecordRef>,
+    recalled: &cache::Recalled,
     read: Option<folder::Read>,
-    stamps: Vec<(String, Option<crate::source::Stamp>)>,
-    keep: bool,
     hand_on: bool,
 ) -> FirstPassOf {
-    let digest = read.as_ref().map(|(_, d)| *d);
-    if let Some(record) = record {
-        if digest.is_none_or(|d| d == record.digest) {
-            let thawed = visibility::thaw::<folder::FirstPass>(record.first_pass)
-                .filter(|p| p.digest == record.digest && p.decision.is_some());
-            if let Some(pass) = thawed {
-                // Written again as it was, unless a file's stamp changed
-                // and not its content.
-                let record = match record.matches(&stamps) {
-                    true => Record::Same(record.listing),
-                    false => Record::New(record.with_stamps(stamps)),
-                };
-                let handed = read.filter(|_| hand_on).map(folder::Handed::Read);
-                return (pass, Some(record), true, handed);
-            }
-        }
+    if let Some((pass, note)) = recalled.first_pass(read.as_ref().map(|(_, d)| d)) {
+        let handed = read.filter(|_| hand_on).map(folder::Handed::Read);
+        return (pass, Some(note), true, handed);
     }
     let read = match read {
         Some(r) => r,
-        // The record did not thaw: read the folder after all.
+        // The note did not hold: read the folder after all.
         None => match folder::read_all(&options.root, &[f]).pop() {
             Some(Ok(r)) => r,
             Some(Err(e)) => {
@@ -355,18 +294,7 @@ pub(super) fn first_pass_of(
         },
     };
     let (pass, bundle) = folder::first_pass(targets, glossary, read, options.strict, hand_on);
-    let record = pass
-        .decision
-        .as_ref()
-        .filter(|_| keep)
-        .map(|kept| cache::FolderRecord {
-            name: f.name.clone(),
-            stamps,
-            digest: pass.digest,
-            listing: *blake3::hash(&visibility::freeze(&kept.listing)).as_bytes(),
-            first_pass: visibility::freeze(&pass),
-        })
-        .map(Record::New);
+    let note = recalled.note(&f.name, &pass);
     let handed = bundle.map(|b| folder::Handed::Loaded(Box::new(b)));
-    (pass, record, false, handed)
+    (pass, note, false, handed)
 }

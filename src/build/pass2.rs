@@ -32,7 +32,7 @@ pub(super) struct Pass2<'a> {
     pub(super) fingerprints: &'a scan::Fingerprints,
     pub(super) guard: &'a guard::Guard,
     pub(super) keys: &'a Keys,
-    pub(super) cache: Option<&'a cache::Cache>,
+    pub(super) cache: &'a cache::Cache,
     /// The last build's units, by name.
     pub(super) old_units: &'a HashMap<String, UnitRecord>,
     /// The units whose files, hashed again in this build, hold the bytes
@@ -42,8 +42,8 @@ pub(super) struct Pass2<'a> {
     /// unit of work per thread, not the whole site.
     pub(super) publisher: Option<&'a output::Publisher>,
     pub(super) counter: Counter<'a>,
-    /// This build's unit records, for the cache (when building with one).
-    records: Option<Mutex<cache::Writer>>,
+    /// This build's notes of its units, for the cache (when building with one).
+    records: Option<Mutex<cache::Units>>,
     /// The units reused, by name: their files are as they were.
     reused: Mutex<HashSet<String>>,
     clocks: Clocks,
@@ -67,8 +67,8 @@ pub(super) struct Made {
     pub(super) findings: Vec<guard::FileFindings>,
     /// The units reused, by name.
     pub(super) reused: HashSet<String>,
-    /// This build's unit records, for the cache.
-    pub(super) records: Option<cache::Writer>,
+    /// This build's notes of its units, for the cache.
+    pub(super) records: Option<cache::Units>,
     /// Time each step took, summed over threads.
     pub(super) steps: Vec<(&'static str, std::time::Duration)>,
 }
@@ -100,14 +100,15 @@ impl<'a> Pass2<'a> {
         options: &'a Options,
         (public, renderer): (&'a visibility::PublicSite, &'a render::Renderer<'a>),
         (fingerprints, guard, keys): (&'a scan::Fingerprints, &'a guard::Guard, &'a Keys),
-        (cache, publisher): (Option<&'a cache::Cache>, Option<&'a output::Publisher>),
+        (cache, publisher): (&'a cache::Cache, Option<&'a output::Publisher>),
         last: &'a LastBuild,
         decisions: usize,
     ) -> Result<Pass2<'a>, Error> {
         let counter = Counter::new(options.progress.as_ref(), "making pages", decisions + 1);
-        let records = match (cache, publisher) {
-            (Some(c), Some(_)) => Some(Mutex::new(c.writer("units").map_err(cache_error(c))?)),
-            _ => None,
+        // Units are noted only when their files are written.
+        let records = match publisher {
+            Some(_) => cache.units().map_err(cache_error(cache))?.map(Mutex::new),
+            None => None,
         };
         Ok(Pass2 {
             root: &options.root,
@@ -268,9 +269,7 @@ impl<'a> Pass2<'a> {
 
     /// Notes a finished unit in the cache, under `key`.
     fn note(&self, name: &str, key: Option<cache::Digest>, mut unit: Unit) -> Result<Unit, Error> {
-        if let (Some(records), Some(key), Some(c), Some(under)) =
-            (&self.records, key, self.cache, &self.keys.base)
-        {
+        if let (Some(records), Some(key), Some(under)) = (&self.records, key, &self.keys.base) {
             let record = cache::UnitRecordRef {
                 name,
                 key: &key,
@@ -282,8 +281,8 @@ impl<'a> Pass2<'a> {
             records
                 .lock()
                 .expect("a unit panicked")
-                .push(&record)
-                .map_err(cache_error(c))?;
+                .keep(&record)
+                .map_err(cache_error(self.cache))?;
         }
         unit.written = Vec::new();
         Ok(unit)
@@ -296,12 +295,12 @@ impl<'a> Pass2<'a> {
             .lock()
             .expect("a unit panicked")
             .insert(old.name.clone());
-        if let (Some(records), Some(c)) = (&self.records, self.cache) {
+        if let Some(records) = &self.records {
             records
                 .lock()
                 .expect("a unit panicked")
-                .push_again(old)
-                .map_err(cache_error(c))?;
+                .keep_again(old)
+                .map_err(cache_error(self.cache))?;
         }
         Ok(Unit {
             diagnostics: old.diagnostics.clone(),

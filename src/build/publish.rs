@@ -17,15 +17,15 @@ pub(super) struct Written {
     pub(super) paths: Vec<String>,
     /// The units reused, by name: their files are as they were.
     pub(super) reused: HashSet<String>,
-    /// Pass 2's unit records, and pass 1's folder records.
-    pub(super) units: Option<cache::Writer>,
-    pub(super) folders: Option<cache::FolderWriter>,
+    /// Pass 2's notes of its units, and pass 1's of the folders.
+    pub(super) units: Option<cache::Units>,
+    pub(super) folders: cache::FolderNotes,
 }
 
 /// Publishes what `publisher` staged, with the withholding report.
 pub(super) fn publish(
     options: &Options,
-    cache: Option<&cache::Cache>,
+    cache: &cache::Cache,
     publisher: output::Publisher,
     written: Written,
     last: &LastBuild,
@@ -55,16 +55,17 @@ pub(super) fn publish(
     // The report is made while the journal reaches the disk, and put
     // in place once the site is published.
     let (journal, report_files) = rayon::join(
-        || match cache {
-            Some(c) => c.begin_journal(&options.output).map_err(cache_error(c)),
-            None => Ok(()),
+        || {
+            cache
+                .publishing(&options.output)
+                .map_err(cache_error(cache))
         },
         || report.prepare(&options.report_dir).map_err(Error::Write),
     );
     journal?;
     let report_files = report_files?;
     let changed = publisher.publish(&removed).map_err(Error::Write)?;
-    if let Some(c) = cache {
+    if cache.keeps() {
         // In place, only the folders holding what changed are looked at
         // again, and those whose stamp was racy (so that it settles).
         let (old_dirs, racy) = match (&changed, &last.output) {
@@ -84,21 +85,14 @@ pub(super) fn publish(
             touched.contains(d)
         })
         .map_err(Error::Write)?;
-        let mut out = c.writer("output").map_err(cache_error(c))?;
-        out.push(&cache::OutputRecord {
+        let output = cache::OutputRecord {
             output: absolute(&options.output),
             dirs: stamps.dirs,
             racy: stamps.racy,
-        })
-        .map_err(cache_error(c))?;
-        if let Some(folders) = written.folders {
-            folders.commit(c).map_err(cache_error(c))?;
-        }
-        let units = written.units.expect("a cache has unit records");
-        for w in [units, out] {
-            w.commit(c).map_err(cache_error(c))?;
-        }
-        c.end_journal().map_err(cache_error(c))?;
+        };
+        cache
+            .published(written.folders, written.units, &output)
+            .map_err(cache_error(cache))?;
     }
     for file in report_files {
         file.put_in_place().map_err(Error::Write)?;
