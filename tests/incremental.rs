@@ -553,3 +553,111 @@ fn a_file_added_with_its_folders_times_put_back_means_writing_the_output_afresh(
     assert!(!dir.join("extra.html").exists());
     assert_same_as_clean(site.path());
 }
+
+/// Rewrites the cache's unit records as an attacker who can write the cache
+/// folder would: each record also lists every file of `made`, with the hash
+/// of its bytes, as a file the last build wrote (so judged clean), under the
+/// record's own `judged_under`; every checksum recomputed (it is blake3,
+/// keyed by nothing).
+fn forge_units(units: &Path, made: &std::collections::BTreeMap<String, Vec<u8>>) {
+    use plainsight::cache::{OutFile, UnitRecord, UnitRecordRef};
+    const CHECK: usize = 16;
+    let bytes = std::fs::read(units).unwrap();
+    let mut records = Vec::new();
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+        records.push(bytes[at + 8..at + 8 + len].to_vec());
+        at += 8 + len + CHECK;
+    }
+    assert_eq!(at, bytes.len(), "the units file is records end to end");
+    let decoded: Vec<UnitRecord> = records[1..]
+        .iter()
+        .map(|r| postcard::from_bytes(r).unwrap())
+        .collect();
+    let stamp = decoded
+        .iter()
+        .flat_map(|r| &r.files)
+        .next()
+        .expect("a file written")
+        .stamp;
+    let mut out = Vec::new();
+    let mut push = |encoded: &[u8]| {
+        out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
+        out.extend_from_slice(encoded);
+        out.extend_from_slice(&blake3::hash(encoded).as_bytes()[..CHECK]);
+    };
+    // The header (format, program, context) as it was.
+    push(&records[0]);
+    for r in &decoded {
+        let mut files = r.files.clone();
+        for (path, bytes) in made {
+            files.push(OutFile {
+                path: path.clone(),
+                hash: *blake3::hash(bytes).as_bytes(),
+                stamp,
+            });
+        }
+        let forged = UnitRecordRef {
+            name: &r.name,
+            key: &r.key,
+            judged_under: &r.judged_under,
+            files: &files,
+            diagnostics: &r.diagnostics,
+            findings: &r.findings,
+        };
+        push(&postcard::to_stdvec(&forged).unwrap());
+    }
+    std::fs::write(units, out).unwrap();
+}
+
+/// Red team (8aa1cc4): a verdict is reused for bytes made in this build
+/// whose hash a unit record lists, and a unit record is only as honest as
+/// whoever last wrote the cache folder: its checksum is an unkeyed blake3.
+/// Before 8aa1cc4 a verdict was reused only with a unit whose files, hashed
+/// again from the output folder, held the recorded bytes, so a forged record
+/// could bless only bytes already in the output folder. Now the cache alone
+/// suffices: a clerk's slip (an NHS number typed into a public body), which
+/// the guard refuses, is published with exit 0 once the record lists the
+/// page's hash.
+#[test]
+fn a_forged_unit_record_does_not_let_personal_data_through() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let out = site.path().join("public");
+    let nhs = "943 476 5919";
+    append(
+        site.path(),
+        &format!("{TWO}/decision.md"),
+        &format!("\nThe resident's NHS number is {nhs}.\n"),
+    );
+    // The guard refuses it, and nothing is published.
+    let refused = rebuild(site.path());
+    assert!(refused.has_errors(), "the NHS number was not refused");
+    assert!(files_containing(&files(&out), nhs).is_empty());
+
+    // The bytes the build would make: the same sources with the number on
+    // the allow-list (which no page prints), built elsewhere.
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(site.path().join("site.toml"), copy.path().join("site.toml")).unwrap();
+    for sub in ["content", "data"] {
+        copy_dir(&site.path().join(sub), &copy.path().join(sub));
+    }
+    append(
+        copy.path(),
+        "site.toml",
+        &format!("\n[personal_data]\nallow = [\"{nhs}\"]\n"),
+    );
+    let made = clean(copy.path());
+    assert!(!files_containing(&made, nhs).is_empty());
+
+    // Only the cache is written: its records now say those bytes were judged.
+    forge_units(&site.path().join(".plainsight-cache/units"), &made);
+    let outcome = rebuild(site.path());
+    let published = files_containing(&files(&out), nhs);
+    assert!(
+        outcome.has_errors() && published.is_empty(),
+        "a forged cache record published personal data with exit {}: {published:?}",
+        if outcome.has_errors() { 1 } else { 0 }
+    );
+}

@@ -189,9 +189,17 @@ impl<'a> Pass2<'a> {
 
     /// The last build's record of a unit, with what this build judges
     /// under: a file whose bytes are those the last build judged under the
-    /// same fingerprints and rules has the verdict they had.
+    /// same fingerprints and rules has the verdict they had. Only for a unit
+    /// whose files, hashed again from the output folder in this build, hold
+    /// what the record says was judged: a record alone (a cache folder
+    /// written by someone else) can vouch for no bytes that are not already
+    /// published.
     fn judged(&self, name: &str) -> Option<(&'a cache::Digest, &'a UnitRecord)> {
-        self.keys.base.as_ref().zip(self.old_units.get(name))
+        let old = self
+            .old_units
+            .get(name)
+            .filter(|_| self.proven.contains(name));
+        self.keys.base.as_ref().zip(old)
     }
 
     /// Scans, guards and (when building) writes one unit's rendered files.
