@@ -1086,7 +1086,8 @@ mod tests {
 
     /// Every message a withheld document can cause, each with a marker
     /// planted where the message would otherwise quote it: the message is
-    /// made (its words are there) and the marker is not.
+    /// made (its words are there) and the marker is not. Long because it
+    /// lists every message path, one case each.
     #[test]
     fn no_message_quotes_a_withheld_document() {
         const MARKER: &str = "zqxmsg";

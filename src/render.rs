@@ -1144,6 +1144,55 @@ impl Renderer<'_> {
         value.to_string()
     }
 
+    /// Each lot of the procurement, for the activities page, with a link
+    /// to its providers when the provider listing is browsed by lot.
+    fn lot_views(&self, ds: &PublicDataset) -> Vec<LotView> {
+        match self.site.dataset("lots") {
+            Some(lots) => {
+                let (id, name, meaning) = (
+                    lots.column_index("id").expect("checked"),
+                    lots.column_index("name").expect("checked"),
+                    lots.column_index("meaning").expect("checked"),
+                );
+                let lot_column = ds
+                    .columns()
+                    .iter()
+                    .find(|c| c.browse() && c.references() == Some("lots.id"));
+                lots.rows()
+                    .iter()
+                    .map(|row| LotView {
+                        id: row[id].clone(),
+                        name: row[name].clone(),
+                        meaning: row[meaning].clone(),
+                        details: lots
+                            .columns()
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| ![id, name, meaning].contains(i))
+                            .map(|(i, c)| FieldView {
+                                title: c.title().to_string(),
+                                values: lots
+                                    .values(row, i)
+                                    .into_iter()
+                                    .map(|v| match v {
+                                        "true" => "Yes".into(),
+                                        "false" => "No".into(),
+                                        v => v.to_string(),
+                                    })
+                                    .collect(),
+                                kind: "text",
+                            })
+                            .collect(),
+                        href: lot_column.map(|c| {
+                            format!("activities/{}/{}/", slugify(c.name()), slugify(&row[id]))
+                        }),
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
     fn activities(
         &self,
         files: &mut Files,
@@ -1239,50 +1288,7 @@ impl Renderer<'_> {
             groups.push(group);
         }
 
-        let lots: Vec<LotView> = match self.site.dataset("lots") {
-            Some(lots) => {
-                let (id, name, meaning) = (
-                    lots.column_index("id").expect("checked"),
-                    lots.column_index("name").expect("checked"),
-                    lots.column_index("meaning").expect("checked"),
-                );
-                let lot_column = ds
-                    .columns()
-                    .iter()
-                    .find(|c| c.browse() && c.references() == Some("lots.id"));
-                lots.rows()
-                    .iter()
-                    .map(|row| LotView {
-                        id: row[id].clone(),
-                        name: row[name].clone(),
-                        meaning: row[meaning].clone(),
-                        details: lots
-                            .columns()
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, _)| ![id, name, meaning].contains(i))
-                            .map(|(i, c)| FieldView {
-                                title: c.title().to_string(),
-                                values: lots
-                                    .values(row, i)
-                                    .into_iter()
-                                    .map(|v| match v {
-                                        "true" => "Yes".into(),
-                                        "false" => "No".into(),
-                                        v => v.to_string(),
-                                    })
-                                    .collect(),
-                                kind: "text",
-                            })
-                            .collect(),
-                        href: lot_column.map(|c| {
-                            format!("activities/{}/{}/", slugify(c.name()), slugify(&row[id]))
-                        }),
-                    })
-                    .collect()
-            }
-            None => Vec::new(),
-        };
+        let lots = self.lot_views(ds);
         let providers = self.providers(ds, &all_rows);
         let withheld: Vec<WithheldNotice> = ds
             .withheld_columns()

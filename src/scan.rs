@@ -1716,6 +1716,10 @@ fn breaks_words(name: &[u8]) -> bool {
 ///
 /// `reading` is where the reader was at the start of `text`, and is left
 /// where it is at the end; [`Reading::finish`] ends the whole text.
+///
+/// One loop, kept whole: it reads every byte of every output file, and the
+/// fast path for plain ASCII words must stay beside the slow one it falls
+/// back to, sharing the word under way.
 fn each_word(text: &str, reading: &mut Reading, emit: &mut impl FnMut(u64, u8)) {
     const START: u64 = Fnv::START;
     let b = text.as_bytes();
