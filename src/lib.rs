@@ -34,6 +34,7 @@ pub mod folder;
 pub mod frontmatter;
 pub mod guard;
 pub mod images;
+pub mod init;
 pub mod language;
 pub mod markdown;
 pub mod opendata;

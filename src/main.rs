@@ -8,7 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -44,6 +44,12 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+    },
+    /// Make a new site in DIR (new or empty; the current folder by default) that builds at once.
+    Init {
+        /// The folder for the new site.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
     /// Build, serve the output on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
@@ -123,6 +129,7 @@ fn main() -> ExitCode {
         } => ("build", common, output, report_dir),
         Command::Check { common } => ("check", common, None, None),
         Command::Serve { root, port, output } => return serve(root, port, output),
+        Command::Init { dir } => return init(&dir),
     };
     let format = common.format;
     // A usage or internal failure: in JSON too, so CI always gets one document.
@@ -344,6 +351,26 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// `plainsight serve`: the URL goes to stdout, everything else to stderr.
+/// `plainsight init`: a new site, and what to do next.
+fn init(dir: &Path) -> ExitCode {
+    match plainsight::init::init(dir) {
+        Ok(written) => {
+            for path in &written {
+                println!("made {}", path.display());
+            }
+            println!(
+                "\na new site is in {0}. Next:\n  cd {0}\n  plainsight check --strict   # checks everything, writes nothing\n  plainsight serve            # builds it and shows it at http://127.0.0.1:8000/\nThen put your own settings in site.toml and your decisions in content/decisions/.",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
 fn serve(root: PathBuf, port: u16, output: Option<PathBuf>) -> ExitCode {
     use plainsight::serve::Event;
 

@@ -337,7 +337,7 @@ mod tests {
             let text = std::fs::read_to_string(entry.path()).unwrap();
             // Tests may read what they wrote.
             let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
-            for call in ["fs::read", "File::open", "read_to_string(", "OpenOptions"] {
+            for call in ["fs::read(", "File::open", "read_to_string(", "OpenOptions"] {
                 if code.contains(call) {
                     readers.push(format!("{rel}: {call}"));
                 }

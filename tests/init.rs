@@ -1,0 +1,188 @@
+//! `plainsight init`: a new site builds and passes `check --strict` at once,
+//! and an occupied folder is refused with nothing in it changed.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use plainsight::Options;
+
+/// Every file under `dir`, relative to it, with its bytes.
+fn all_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_site_builds_and_passes_check_strict_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("council-decisions");
+    let written = plainsight::init::init(&site).expect("a new folder is fine");
+    assert_eq!(written.len(), plainsight::init::FILES.len());
+    for (path, text) in plainsight::init::FILES {
+        assert_eq!(std::fs::read_to_string(site.join(path)).unwrap(), *text);
+    }
+    // Not a single warning, even under --strict.
+    let mut options = Options::for_root(&site);
+    options.strict = true;
+    let checked = plainsight::check_with(&options).expect("no internal error");
+    assert!(checked.diagnostics.is_empty(), "{}", printed(&checked));
+    let built = plainsight::build(&options).expect("no internal error");
+    assert_ok(&built);
+    assert!(built.diagnostics.is_empty(), "{}", printed(&built));
+    let public = site.join("public");
+    for page in [
+        "index.html",
+        "decisions/26-00001/index.html",
+        "about/index.html",
+        "accessibility/index.html",
+        "glossary/index.html",
+    ] {
+        assert!(public.join(page).is_file(), "{page} was not built");
+    }
+    assert!(text(&public, "decisions/26-00001/index.html").contains("A new bus service"));
+    // What the build writes is kept out of git.
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    for written in ["/public/", "/reports/", "/.plainsight-cache/"] {
+        assert!(
+            ignored.lines().any(|l| l == written),
+            "{written} is not in .gitignore"
+        );
+    }
+}
+
+#[test]
+fn the_new_sites_settings_file_shows_every_setting() {
+    // Each key of site.toml, as docs/content-format.md and the parser know
+    // them, is written in the new site's settings (optional ones as comments).
+    let toml = plainsight::init::FILES
+        .iter()
+        .find(|(p, _)| *p == "site.toml")
+        .unwrap()
+        .1;
+    for key in [
+        "title",
+        "base_url",
+        "tagline",
+        "example_notice",
+        "[organisation]",
+        "name",
+        "url",
+        "[contact]",
+        "team",
+        "email",
+        "phone",
+        "address",
+        "[licence]",
+        "[accessibility]",
+        "prepared",
+        "reviewed",
+        "known_issues",
+        "issue",
+        "criterion",
+        "plan",
+        "[language]",
+        "summary_reading_age",
+        "page_reading_age",
+        "max_sentence_words",
+        "max_passive_share",
+        "hardest_pages",
+        "[personal_data]",
+        "allow",
+        "[procurement]",
+        "ocid_prefix",
+        "decision",
+        "published",
+        "tender_period",
+    ] {
+        assert!(toml.contains(key), "site.toml does not mention {key}");
+    }
+}
+
+#[test]
+fn an_occupied_folder_or_a_file_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("notes.txt"), "the council's own notes").unwrap();
+    let before = all_files(&site);
+    let refused = plainsight::init::init(&site).expect_err("a folder with a file is refused");
+    assert!(refused.to_string().contains("is not empty"), "{refused}");
+    assert_eq!(
+        all_files(&site),
+        before,
+        "a refused init changed the folder"
+    );
+
+    // A hidden file counts too, and so does a folder.
+    let hidden = dir.path().join("hidden");
+    std::fs::create_dir_all(hidden.join(".git")).unwrap();
+    assert!(plainsight::init::init(&hidden).is_err());
+    assert!(!hidden.join("site.toml").exists());
+
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let refused = plainsight::init::init(&file).expect_err("a file is refused");
+    assert!(refused.to_string().contains("is not a folder"), "{refused}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+
+    // An empty folder is fine, and a second init there is refused.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    plainsight::init::init(&empty).expect("an empty folder is fine");
+    let made = all_files(&empty);
+    assert!(plainsight::init::init(&empty).is_err());
+    assert_eq!(all_files(&empty), made);
+}
+
+#[test]
+fn the_new_sites_workflow_checks_pull_requests_and_publishes_only_public() {
+    let yml = plainsight::init::FILES
+        .iter()
+        .find(|(p, _)| *p == ".github/workflows/plainsight.yml")
+        .unwrap()
+        .1;
+    let docs = yaml_rust2::YamlLoader::load_from_str(yml).expect("the workflow is YAML");
+    let jobs = &docs[0]["jobs"];
+    let runs = |job: &str| -> String {
+        jobs[job]["steps"]
+            .as_vec()
+            .unwrap_or_else(|| panic!("no {job} job"))
+            .iter()
+            .filter_map(|s| s["run"].as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(runs("check").contains("plainsight check --format github"));
+    assert!(runs("build").contains("plainsight build --format github"));
+    assert!(runs("build").contains("cargo install --locked"));
+    assert!(
+        !yml.contains("target/release"),
+        "the site's repository has no plainsight to build"
+    );
+    let uploads: Vec<&str> = jobs["build"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact"))
+        })
+        .filter_map(|s| s["with"]["path"].as_str())
+        .collect();
+    assert_eq!(uploads, ["public/"]);
+}
