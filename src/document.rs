@@ -414,6 +414,7 @@ impl Document {
             diagnostics.push(d);
             return None;
         }
+        refuse_placeholders(path, &text, diagnostics);
         let split = match frontmatter::split(&text) {
             Ok(split) => split,
             Err(e) => {
@@ -636,6 +637,22 @@ fn check_decision(
                     .help("write it in plain words; the public record needs it"),
             );
         }
+    }
+}
+
+/// What `plainsight new` writes where a person must write the real value.
+pub const PLACEHOLDER: &str = "FILL IN:";
+
+/// Every placeholder `plainsight new` left in a document is an error at its
+/// place, until a person writes the real value. The message never quotes the
+/// document (it may be exempt): the comment above the key says what to write.
+fn refuse_placeholders(path: &str, text: &str, diagnostics: &mut Diagnostics) {
+    for (offset, _) in text.match_indices(PLACEHOLDER) {
+        diagnostics.push(
+            Diagnostic::error(path, format!("`{PLACEHOLDER}` marks something still to be written"))
+                .at(Position::of_offset(text, offset))
+                .help("write the real value in its place; in a record made by `plainsight new`, the comment above each key says what the law asks for"),
+        );
     }
 }
 

@@ -1,5 +1,7 @@
 //! `plainsight init`: a new site folder that builds and passes
-//! `check --strict` at once. A commented site.toml with every setting, the
+//! `check --strict` at once; and `plainsight new decision`: a record with
+//! every key the law asks for, each a placeholder that `check` reports
+//! until a person writes it. A commented site.toml with every setting, the
 //! folder layout, a sample decision, two pages (the accessibility statement
 //! among them), a data schema with its CSV, a .gitignore for what the build
 //! writes, and a GitHub Actions workflow that checks pull requests and
@@ -93,4 +95,56 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
         written.push(path);
     }
     Ok(written)
+}
+
+/// The record `plainsight new decision` writes, with `{number}` and
+/// `{title}` to fill.
+const NEW_DECISION: &str = include_str!("starter/new-decision.md");
+
+/// Makes `content/decisions/FOLDER/decision.md` for decision `number` in the
+/// site at `root`: every key the law asks for, each with a comment saying
+/// what to write and a placeholder (`FILL IN:`) that `check` reports at its
+/// line until it is replaced. `title` is written as given, or left to fill.
+/// Refuses a number that is not a decision number, a site without
+/// site.toml, and a folder that exists. Returns the file written.
+pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<PathBuf, InitError> {
+    if !crate::source::is_decision_number(number) {
+        return Err(InitError(format!(
+            "{number:?} is not a decision number: write it as the council does, like 26/00001"
+        )));
+    }
+    if !root.join(crate::source::CONFIG_FILE).is_file() {
+        return Err(InitError(format!(
+            "{} has no site.toml: run this in a site's folder (or pass --root), or start one with plainsight init",
+            root.display()
+        )));
+    }
+    let folder = root
+        .join("content/decisions")
+        .join(number.replacen('/', "-", 1));
+    if std::fs::symlink_metadata(&folder).is_ok() {
+        return Err(InitError(format!(
+            "{} already exists: decision {number} has a folder",
+            folder.display()
+        )));
+    }
+    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
+    let title = match title {
+        Some(title) => quoted(title),
+        None => quoted(&format!(
+            "{} what is being decided, in a few plain words.",
+            crate::document::PLACEHOLDER
+        )),
+    };
+    let text = NEW_DECISION
+        .replace("{number}", &quoted(number))
+        .replace("{title}", &title);
+    let failed =
+        |path: &Path, e: std::io::Error| InitError(format!("cannot write {}: {e}", path.display()));
+    std::fs::create_dir_all(&folder).map_err(|e| failed(&folder, e))?;
+    let path = folder.join("decision.md");
+    let mut file = std::fs::File::create_new(&path).map_err(|e| failed(&path, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| failed(&path, e))?;
+    Ok(path)
 }

@@ -45,6 +45,11 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Make a new record in the site: `plainsight new decision 26/00002 --title "..."`.
+    New {
+        #[command(subcommand)]
+        what: NewRecord,
+    },
     /// Make a new site in DIR (new or empty; the current folder by default) that builds at once.
     Init {
         /// The folder for the new site.
@@ -98,6 +103,22 @@ enum Format {
     Github,
 }
 
+#[derive(Subcommand)]
+enum NewRecord {
+    /// A decision folder with every key the law asks for, each to fill in
+    /// (`check` reports each placeholder until it is).
+    Decision {
+        /// The decision's number, like 26/00002.
+        number: String,
+        /// Its title, if you have it.
+        #[arg(long)]
+        title: Option<String>,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
 /// Checks `--base-url` while parsing, so a bad one is a usage error (exit 2).
 fn base_url(value: &str) -> Result<String, String> {
     plainsight::config::base_url(value)
@@ -130,6 +151,26 @@ fn main() -> ExitCode {
         Command::Check { common } => ("check", common, None, None),
         Command::Serve { root, port, output } => return serve(root, port, output),
         Command::Init { dir } => return init(&dir),
+        Command::New {
+            what:
+                NewRecord::Decision {
+                    number,
+                    title,
+                    root,
+                },
+        } => {
+            return match plainsight::init::new_decision(&root, &number, title.as_deref()) {
+                Ok(path) => {
+                    println!("made {}", path.display());
+                    println!("fill in each FILL IN: there; plainsight check lists the ones left");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            };
+        }
     };
     let format = common.format;
     // A usage or internal failure: in JSON too, so CI always gets one document.

@@ -186,3 +186,81 @@ fn the_new_sites_workflow_checks_pull_requests_and_publishes_only_public() {
         .collect();
     assert_eq!(uploads, ["public/"]);
 }
+
+#[test]
+fn a_new_decision_is_reported_field_by_field_until_it_is_filled_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    plainsight::init::init(&site).unwrap();
+    let path = plainsight::init::new_decision(
+        &site,
+        "26/00002",
+        Some("Street lights: \"part-night\" lighting"),
+    )
+    .expect("a new number in a site");
+    assert_eq!(path, site.join("content/decisions/26-00002/decision.md"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let placeholders: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("FILL IN:"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(placeholders.len() >= 10, "{placeholders:?}");
+    // Every placeholder is an error at its own line; nothing else is wrong.
+    let checked = plainsight::check(&site).unwrap();
+    let lines: Vec<usize> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert!(
+                d.file.ends_with("26-00002/decision.md"),
+                "{}",
+                printed(&checked)
+            );
+            assert!(
+                d.message.contains("still to be written"),
+                "{}",
+                printed(&checked)
+            );
+            d.line
+        })
+        .collect();
+    assert_eq!(lines, placeholders, "{}", printed(&checked));
+    // The title was written as given, quotes and all.
+    let built_title = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+    assert!(built_title.contains("part-night"), "{built_title}");
+
+    // Filled in, the record checks clean.
+    let filled: String = text
+        .lines()
+        .filter(|l| !l.starts_with("# FILL IN:"))
+        .map(|l| match l.find("FILL IN:") {
+            Some(at) => {
+                let end = l[at..].find('"').map_or(l.len(), |e| at + e);
+                format!(
+                    "{}The council will decide this in January.{}",
+                    &l[..at],
+                    &l[end..]
+                )
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, filled).unwrap();
+    let checked = plainsight::check(&site).unwrap();
+    assert!(!checked.has_errors(), "{}", printed(&checked));
+
+    // A number that is taken, is not a number, or a folder with no site.
+    let taken = plainsight::init::new_decision(&site, "26/00002", None).unwrap_err();
+    assert!(taken.to_string().contains("already exists"), "{taken}");
+    let bad = plainsight::init::new_decision(&site, "26-2", None).unwrap_err();
+    assert!(
+        bad.to_string().contains("is not a decision number"),
+        "{bad}"
+    );
+    let nowhere = plainsight::init::new_decision(dir.path(), "26/00003", None).unwrap_err();
+    assert!(nowhere.to_string().contains("no site.toml"), "{nowhere}");
+    assert!(!dir.path().join("content").exists());
+}
