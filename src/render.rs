@@ -370,6 +370,19 @@ struct DataView<'a> {
     jsonld: Value,
 }
 
+/// What every template knows of the site as `site`: site.toml's settings,
+/// and which of the optional parts it has (the navigation links only to
+/// pages that exist).
+#[derive(serde::Serialize)]
+struct SiteView<'a> {
+    #[serde(flatten)]
+    config: &'a crate::config::SiteConfig,
+    /// A provider listing (`data/providers.csv`): the activities pages.
+    has_activities: bool,
+    /// A glossary (`data/glossary.csv`): the "Words we use" page.
+    has_glossary: bool,
+}
+
 /// Renders the public model. Shared by the threads of a build: every method
 /// takes `&self`, and each unit of work returns its own files.
 pub struct Renderer<'a> {
@@ -473,7 +486,11 @@ pub fn renderer<'a>(
         }
     }
     Ok(Some(Renderer {
-        site_view: Value::from_serialize(site.config()),
+        site_view: Value::from_serialize(SiteView {
+            config: site.config(),
+            has_activities: site.dataset("providers").is_some(),
+            has_glossary: site.dataset("glossary").is_some(),
+        }),
         base_path: base_path(&site.config().base_url),
         by_number: crate::visibility::decisions_by_number(site),
         backlinks,
