@@ -1,7 +1,7 @@
 //! `plainsight init`: a new site folder that builds and passes
-//! `check --strict` at once; and `plainsight new decision`: a record with
-//! every key the law asks for, each a placeholder that `check` reports
-//! until a person writes it. A commented site.toml with every setting, the
+//! `check --strict` at once; and `plainsight new decision`, `new eqia` and
+//! `new appendix`: a record or paper with every key the law asks for, each a
+//! placeholder that `check` reports until a person writes it. A commented site.toml with every setting, the
 //! folder layout, a sample decision, two pages (the accessibility statement
 //! among them), a data schema with its CSV, a .gitignore for what the build
 //! writes, and a GitHub Actions workflow that checks pull requests and
@@ -148,3 +148,90 @@ pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<Pa
         .map_err(|e| failed(&path, e))?;
     Ok(path)
 }
+
+/// A paper to add to a decision with `plainsight new`.
+#[derive(Debug, Clone, Copy)]
+pub enum NewPaper {
+    /// An Equality Impact Assessment, with every protected characteristic.
+    Eqia,
+    /// An appendix, published, or exempt under a paragraph of Schedule 12A.
+    Appendix { exempt: Option<u8> },
+}
+
+/// Adds a paper to decision `number`'s folder in the site at `root`, as
+/// the next appendix (`appendix-N.md`, or `appendix-N-eqia.md`, labelled
+/// "Appendix N"), every key commented and left as a placeholder that
+/// `check` reports until it is written. Refuses a decision without a
+/// folder and a paragraph that is not 1 to 7.
+pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, InitError> {
+    if let NewPaper::Appendix { exempt: Some(p) } = paper {
+        if !(1..=7).contains(&p) {
+            return Err(InitError(format!(
+                "there is no paragraph {p} of Schedule 12A: exempt information is under paragraphs 1 to 7"
+            )));
+        }
+    }
+    let folder = root
+        .join("content/decisions")
+        .join(number.replacen('/', "-", 1));
+    if !crate::source::is_decision_number(number) || !folder.join("decision.md").is_file() {
+        return Err(InitError(format!(
+            "there is no decision {number:?} in {}: make it first with plainsight new decision",
+            root.display()
+        )));
+    }
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .map_err(|e| InitError(format!("cannot read {}: {e}", folder.display())))?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    let taken = |n: usize| {
+        let (a, b) = (format!("appendix-{n}."), format!("appendix-{n}-"));
+        names
+            .iter()
+            .any(|name| name.starts_with(&a) || name.starts_with(&b))
+    };
+    let n = (1..).find(|n| !taken(*n)).expect("a free number");
+    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
+    let label = quoted(&format!("Appendix {n}"));
+    let (name, text) = match paper {
+        NewPaper::Eqia => (
+            format!("appendix-{n}-eqia.md"),
+            NEW_EQIA.replace("{label}", &label),
+        ),
+        NewPaper::Appendix { exempt } => {
+            let status = match exempt {
+                None => format!(
+                    "# Published with the decision.\npublic = true\ntitle = \"{} what the paper is.\"\n",
+                    crate::document::PLACEHOLDER
+                ),
+                Some(p) => format!(
+                    "# Exempt under paragraph {p} of Part 1 of Schedule 12A to the Local\n\
+                     # Government Act 1972 (information relating to {}): withheld, with a notice saying what\n\
+                     # it is and why. The public title and the reason are published: a person\n\
+                     # must check that they give nothing away.\n\
+                     public_title = \"{ph} a title that says what the paper is, and nothing of what it says.\"\n\
+                     exempt = {{ paragraph = {p}, reason = \"{ph} why it is exempt, in plain words.\", review_on = 2028-01-01 }}\n\
+                     # {ph} check review_on (when the council looks again at keeping it private), then delete this line.\n",
+                    crate::schedule12a::covers(p),
+                    ph = crate::document::PLACEHOLDER,
+                ),
+            };
+            (
+                format!("appendix-{n}.md"),
+                NEW_APPENDIX
+                    .replace("{label}", &label)
+                    .replace("{status}", &status),
+            )
+        }
+    };
+    let path = folder.join(name);
+    let mut file = std::fs::File::create_new(&path)
+        .map_err(|e| InitError(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| InitError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}
+
+/// The papers `plainsight new eqia` and `new appendix` write.
+const NEW_EQIA: &str = include_str!("starter/new-eqia.md");
+const NEW_APPENDIX: &str = include_str!("starter/new-appendix.md");

@@ -117,6 +117,27 @@ enum NewRecord {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// An Equality Impact Assessment for a decision, with every protected
+    /// characteristic to fill in, as its next appendix.
+    Eqia {
+        /// The decision's number, like 26/00002.
+        number: String,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// An appendix for a decision, published or (with --exempt N) withheld
+    /// under paragraph N of Schedule 12A, as its next appendix.
+    Appendix {
+        /// The decision's number, like 26/00002.
+        number: String,
+        /// The paragraph of Schedule 12A (1 to 7) it is exempt under.
+        #[arg(long)]
+        exempt: Option<u8>,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 /// Checks `--base-url` while parsing, so a bad one is a usage error (exit 2).
@@ -151,15 +172,24 @@ fn main() -> ExitCode {
         Command::Check { common } => ("check", common, None, None),
         Command::Serve { root, port, output } => return serve(root, port, output),
         Command::Init { dir } => return init(&dir),
-        Command::New {
-            what:
+        Command::New { what } => {
+            use plainsight::init::NewPaper;
+            let made = match what {
                 NewRecord::Decision {
                     number,
                     title,
                     root,
-                },
-        } => {
-            return match plainsight::init::new_decision(&root, &number, title.as_deref()) {
+                } => plainsight::init::new_decision(&root, &number, title.as_deref()),
+                NewRecord::Eqia { number, root } => {
+                    plainsight::init::new_paper(&root, &number, NewPaper::Eqia)
+                }
+                NewRecord::Appendix {
+                    number,
+                    exempt,
+                    root,
+                } => plainsight::init::new_paper(&root, &number, NewPaper::Appendix { exempt }),
+            };
+            return match made {
                 Ok(path) => {
                     println!("made {}", path.display());
                     println!("fill in each FILL IN: there; plainsight check lists the ones left");

@@ -304,3 +304,114 @@ fn every_link_in_a_new_site_leads_to_a_page_it_has() {
     }
     assert!(broken.is_empty(), "links to nothing: {broken:?}");
 }
+
+/// `text` with each placeholder's line filled: a comment line that is only a
+/// placeholder is dropped, and a placeholder in a value or the body becomes
+/// `with`.
+fn fill_in(text: &str, with: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with("# FILL IN:"))
+        .map(|l| match l.find("FILL IN:") {
+            Some(at) => {
+                let end = l[at..].find('"').map_or(l.len(), |e| at + e);
+                format!("{}{with}{}", &l[..at], &l[end..])
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn new_papers_are_the_next_appendices_and_an_exempt_one_is_withheld_once_filled_in() {
+    use plainsight::init::{NewPaper, new_decision, new_paper};
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    plainsight::init::init(&site).unwrap();
+    let record = new_decision(&site, "26/00002", Some("Street lights at night")).unwrap();
+    std::fs::write(
+        &record,
+        fill_in(
+            &std::fs::read_to_string(&record).unwrap(),
+            "The council will decide this in January.",
+        ),
+    )
+    .unwrap();
+    let eqia = new_paper(&site, "26/00002", NewPaper::Eqia).unwrap();
+    let exempt = new_paper(&site, "26/00002", NewPaper::Appendix { exempt: Some(3) }).unwrap();
+    let public = new_paper(&site, "26/00002", NewPaper::Appendix { exempt: None }).unwrap();
+    let names: Vec<String> = [&eqia, &exempt, &public]
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["appendix-1-eqia.md", "appendix-2.md", "appendix-3.md"]
+    );
+    assert!(
+        std::fs::read_to_string(&exempt)
+            .unwrap()
+            .contains("paragraph = 3")
+    );
+    // Every placeholder of every paper is an error until it is written.
+    let checked = plainsight::check(&site).unwrap();
+    for paper in [&eqia, &exempt, &public] {
+        let name = paper.file_name().unwrap().to_string_lossy().into_owned();
+        let left = std::fs::read_to_string(paper)
+            .unwrap()
+            .matches("FILL IN:")
+            .count();
+        let found = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.file.ends_with(&name))
+            .count();
+        assert_eq!(found, left, "{name}: {}", printed(&checked));
+    }
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .all(|d| d.message.contains("still to be written")),
+        "{}",
+        printed(&checked)
+    );
+
+    // Filled in, the site builds, and the exempt appendix's words are withheld.
+    let marker = "Quorvanth bid eleven thousand pounds for the lanterns.";
+    // The exempt appendix's body holds the marker; its public title and
+    // reason (published in its notice) say what it is, never what it says.
+    let body = std::fs::read_to_string(&exempt).unwrap().replace(
+        "FILL IN: the appendix's text. Explain any word a resident might not know.",
+        marker,
+    );
+    std::fs::write(
+        &exempt,
+        fill_in(&body, "Details of the bids that companies made."),
+    )
+    .unwrap();
+    for (paper, with) in [
+        (&eqia, "No effect was found on this group."),
+        (&public, "The street lighting timetable."),
+    ] {
+        std::fs::write(
+            paper,
+            fill_in(&std::fs::read_to_string(paper).unwrap(), with),
+        )
+        .unwrap();
+    }
+    let built = plainsight::build(&Options::for_root(&site)).unwrap();
+    assert_ok(&built);
+    let out = all_files(&site.join("public"));
+    let leaked: Vec<&String> = out
+        .iter()
+        .filter(|(_, b)| String::from_utf8_lossy(b).contains("Quorvanth"))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(leaked.is_empty(), "the exempt appendix reached {leaked:?}");
+    assert!(text(&site.join("public"), "decisions/26-00002/index.html").contains("Appendix 2"));
+
+    // A paragraph the law does not have, or a decision that is not there.
+    assert!(new_paper(&site, "26/00002", NewPaper::Appendix { exempt: Some(8) }).is_err());
+    assert!(new_paper(&site, "26/00009", NewPaper::Eqia).is_err());
+}
