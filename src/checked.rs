@@ -102,11 +102,10 @@ impl<'a> CheckedFile<'a> {
     /// Checks the gathered piece (unless the file is judged once
     /// finished), then writes it.
     fn pass(&mut self) -> io::Result<()> {
-        let piece = &self.piece;
         if self.judged.is_none() {
-            self.judge(0..piece.len());
+            self.judge(0..self.piece.len());
         }
-        let guarded = Instant::now();
+        let writing = Instant::now();
         let piece = &self.piece;
         if let Some(((file, target), hasher)) = &mut self.file {
             hasher.update(piece);
@@ -119,7 +118,7 @@ impl<'a> CheckedFile<'a> {
                 });
                 return Err(copy);
             }
-            self.times.write += guarded.elapsed();
+            self.times.write += writing.elapsed();
         }
         self.size += piece.len();
         self.piece.clear();

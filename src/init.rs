@@ -59,8 +59,6 @@ impl std::error::Error for InitError {}
 /// Makes a new site in `dir` (made if it does not exist; refused unless
 /// empty). Returns the files written, in the order of [`FILES`].
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
-    let failed =
-        |path: &Path, e: std::io::Error| InitError(format!("cannot write {}: {e}", path.display()));
     match std::fs::symlink_metadata(dir) {
         Ok(meta) if !meta.is_dir() => {
             return Err(InitError(format!(
@@ -69,7 +67,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
             )));
         }
         Ok(_) => {
-            let mut entries = std::fs::read_dir(dir).map_err(|e| failed(dir, e))?;
+            let mut entries = std::fs::read_dir(dir).map_err(|e| cannot("read", dir, e))?;
             if entries.next().is_some() {
                 return Err(InitError(format!(
                     "{} is not empty: plainsight init makes a new site only in a new or empty folder, so that it never writes over your files",
@@ -77,24 +75,13 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
                 )));
             }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
-        }
-        Err(e) => return Err(failed(dir, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(cannot("read", dir, e)),
     }
-    let mut written = Vec::new();
-    for (path, text) in FILES {
-        let path = dir.join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
-        }
-        // A new file only: if something appeared there meanwhile, stop.
-        let mut file = std::fs::File::create_new(&path).map_err(|e| failed(&path, e))?;
-        file.write_all(text.as_bytes())
-            .map_err(|e| failed(&path, e))?;
-        written.push(path);
-    }
-    Ok(written)
+    FILES
+        .iter()
+        .map(|(path, text)| write_new(&dir.join(path), text))
+        .collect()
 }
 
 /// The record `plainsight new decision` writes, with `{number}` and
@@ -119,34 +106,24 @@ pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<Pa
             root.display()
         )));
     }
-    let folder = root
-        .join("content/decisions")
-        .join(number.replacen('/', "-", 1));
+    let folder = decision_folder(root, number);
     if std::fs::symlink_metadata(&folder).is_ok() {
         return Err(InitError(format!(
             "{} already exists: decision {number} has a folder",
             folder.display()
         )));
     }
-    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
     let title = match title {
-        Some(title) => quoted(title),
-        None => quoted(&format!(
+        Some(title) => toml_string(title),
+        None => toml_string(&format!(
             "{} what is being decided, in a few plain words.",
             crate::document::PLACEHOLDER
         )),
     };
     let text = NEW_DECISION
-        .replace("{number}", &quoted(number))
+        .replace("{number}", &toml_string(number))
         .replace("{title}", &title);
-    let failed =
-        |path: &Path, e: std::io::Error| InitError(format!("cannot write {}: {e}", path.display()));
-    std::fs::create_dir_all(&folder).map_err(|e| failed(&folder, e))?;
-    let path = folder.join("decision.md");
-    let mut file = std::fs::File::create_new(&path).map_err(|e| failed(&path, e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| failed(&path, e))?;
-    Ok(path)
+    write_new(&folder.join("decision.md"), &text)
 }
 
 /// A paper to add to a decision with `plainsight new`.
@@ -157,6 +134,14 @@ pub enum NewPaper {
     /// An appendix, published, or exempt under a paragraph of Schedule 12A.
     Appendix { exempt: Option<u8> },
 }
+
+/// The papers `plainsight new eqia` and `new appendix` write: `{label}` to
+/// fill, and for an appendix `{status}`, the public or exempt keys (with
+/// `{paragraph}` and `{covers}` for an exempt one).
+const NEW_EQIA: &str = include_str!("starter/new-eqia.md");
+const NEW_APPENDIX: &str = include_str!("starter/new-appendix.md");
+const APPENDIX_PUBLIC: &str = include_str!("starter/new-appendix-public.toml");
+const APPENDIX_EXEMPT: &str = include_str!("starter/new-appendix-exempt.toml");
 
 /// Adds a paper to decision `number`'s folder in the site at `root`, as
 /// the next appendix (`appendix-N.md`, or `appendix-N-eqia.md`, labelled
@@ -171,9 +156,7 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
             )));
         }
     }
-    let folder = root
-        .join("content/decisions")
-        .join(number.replacen('/', "-", 1));
+    let folder = decision_folder(root, number);
     if !crate::source::is_decision_number(number) || !folder.join("decision.md").is_file() {
         return Err(InitError(format!(
             "there is no decision {number:?} in {}: make it first with plainsight new decision",
@@ -181,7 +164,7 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
         )));
     }
     let names: Vec<String> = std::fs::read_dir(&folder)
-        .map_err(|e| InitError(format!("cannot read {}: {e}", folder.display())))?
+        .map_err(|e| cannot("read", &folder, e))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .collect();
     let taken = |n: usize| {
@@ -191,8 +174,7 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
             .any(|name| name.starts_with(&a) || name.starts_with(&b))
     };
     let n = (1..).find(|n| !taken(*n)).expect("a free number");
-    let quoted = |text: &str| toml::Value::String(text.to_string()).to_string();
-    let label = quoted(&format!("Appendix {n}"));
+    let label = toml_string(&format!("Appendix {n}"));
     let (name, text) = match paper {
         NewPaper::Eqia => (
             format!("appendix-{n}-eqia.md"),
@@ -200,38 +182,44 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
         ),
         NewPaper::Appendix { exempt } => {
             let status = match exempt {
-                None => format!(
-                    "# Published with the decision.\npublic = true\ntitle = \"{} what the paper is.\"\n",
-                    crate::document::PLACEHOLDER
-                ),
-                Some(p) => format!(
-                    "# Exempt under paragraph {p} of Part 1 of Schedule 12A to the Local\n\
-                     # Government Act 1972 (information relating to {}): withheld, with a notice saying what\n\
-                     # it is and why. The public title and the reason are published: a person\n\
-                     # must check that they give nothing away.\n\
-                     public_title = \"{ph} a title that says what the paper is, and nothing of what it says.\"\n\
-                     exempt = {{ paragraph = {p}, reason = \"{ph} why it is exempt, in plain words.\", review_on = 2028-01-01 }}\n\
-                     # {ph} check review_on (when the council looks again at keeping it private), then delete this line.\n",
-                    crate::schedule12a::covers(p),
-                    ph = crate::document::PLACEHOLDER,
-                ),
+                None => APPENDIX_PUBLIC.to_string(),
+                Some(p) => APPENDIX_EXEMPT
+                    .replace("{paragraph}", &p.to_string())
+                    .replace("{covers}", crate::schedule12a::covers(p)),
             };
-            (
-                format!("appendix-{n}.md"),
-                NEW_APPENDIX
-                    .replace("{label}", &label)
-                    .replace("{status}", &status),
-            )
+            let text = NEW_APPENDIX
+                .replace("{label}", &label)
+                .replace("{status}", &status);
+            (format!("appendix-{n}.md"), text)
         }
     };
-    let path = folder.join(name);
-    let mut file = std::fs::File::create_new(&path)
-        .map_err(|e| InitError(format!("cannot write {}: {e}", path.display())))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| InitError(format!("cannot write {}: {e}", path.display())))?;
-    Ok(path)
+    write_new(&folder.join(name), &text)
 }
 
-/// The papers `plainsight new eqia` and `new appendix` write.
-const NEW_EQIA: &str = include_str!("starter/new-eqia.md");
-const NEW_APPENDIX: &str = include_str!("starter/new-appendix.md");
+/// The folder of decision `number` (`26/00001` is `26-00001`).
+fn decision_folder(root: &Path, number: &str) -> PathBuf {
+    root.join("content/decisions")
+        .join(number.replacen('/', "-", 1))
+}
+
+/// `text` as a TOML string, quoted and escaped.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// Writes `text` to `path` as a new file (never over one: if something is
+/// there, or appeared there meanwhile, it stops), making its folders.
+fn write_new(path: &Path, text: &str) -> Result<PathBuf, InitError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| cannot("write", parent, e))?;
+    }
+    let mut file = std::fs::File::create_new(path).map_err(|e| cannot("write", path, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| cannot("write", path, e))?;
+    Ok(path.to_path_buf())
+}
+
+/// A failure to `verb` `path`, for people.
+fn cannot(verb: &str, path: &Path, e: std::io::Error) -> InitError {
+    InitError(format!("cannot {verb} {}: {e}", path.display()))
+}

@@ -64,15 +64,20 @@ fn a_new_site_builds_and_passes_check_strict_at_once() {
     }
 }
 
+/// The text of a new site's file at `path`.
+fn starter(path: &str) -> &'static str {
+    plainsight::init::FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .unwrap_or_else(|| panic!("a new site has no {path}"))
+        .1
+}
+
 #[test]
 fn the_new_sites_settings_file_shows_every_setting() {
     // Each key of site.toml, as docs/content-format.md and the parser know
     // them, is written in the new site's settings (optional ones as comments).
-    let toml = plainsight::init::FILES
-        .iter()
-        .find(|(p, _)| *p == "site.toml")
-        .unwrap()
-        .1;
+    let toml = starter("site.toml");
     for key in [
         "title",
         "base_url",
@@ -150,11 +155,7 @@ fn an_occupied_folder_or_a_file_is_refused_and_nothing_is_written() {
 
 #[test]
 fn the_new_sites_workflow_checks_pull_requests_and_publishes_only_public() {
-    let yml = plainsight::init::FILES
-        .iter()
-        .find(|(p, _)| *p == ".github/workflows/plainsight.yml")
-        .unwrap()
-        .1;
+    let yml = starter(".github/workflows/plainsight.yml");
     let docs = yaml_rust2::YamlLoader::load_from_str(yml).expect("the workflow is YAML");
     let jobs = &docs[0]["jobs"];
     let runs = |job: &str| -> String {
@@ -232,22 +233,7 @@ fn a_new_decision_is_reported_field_by_field_until_it_is_filled_in() {
     assert!(built_title.contains("part-night"), "{built_title}");
 
     // Filled in, the record checks clean.
-    let filled: String = text
-        .lines()
-        .filter(|l| !l.starts_with("# FILL IN:"))
-        .map(|l| match l.find("FILL IN:") {
-            Some(at) => {
-                let end = l[at..].find('"').map_or(l.len(), |e| at + e);
-                format!(
-                    "{}The council will decide this in January.{}",
-                    &l[..at],
-                    &l[end..]
-                )
-            }
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let filled = fill_in(&text, "The council will decide this in January.");
     std::fs::write(&path, filled).unwrap();
     let checked = plainsight::check(&site).unwrap();
     assert!(!checked.has_errors(), "{}", printed(&checked));
