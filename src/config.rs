@@ -34,6 +34,31 @@ pub struct SiteConfig {
     /// A procurement to publish as Open Contracting data (docs/content-format.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procurement: Option<crate::procurement::Procurement>,
+    /// The council's own look: its logo and the colour of the header.
+    #[serde(default)]
+    pub branding: Branding,
+}
+
+/// `[branding]`: what makes the site look like the council's own, without
+/// changing a template. Every setting is optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    /// The council's logo: a PNG, JPEG or WebP file in the site's
+    /// `branding/` folder, named here (`logo = "logo.png"`). It is shown in
+    /// the header, linked to the council's website, and published stripped
+    /// of its metadata like any image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// What the logo says, for people who cannot see it: usually the
+    /// council's name, as the logo writes it. Required with a logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_alt: Option<String>,
+    /// The colour of the header bar (and of the lines and tags that pick it
+    /// up), as `#rrggbb`. White text on it, and it as text on the tags'
+    /// pale blue, must have a contrast ratio of at least 4.5 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
 }
 
 /// `[personal_data]`: values the council publishes on purpose (its own
@@ -186,6 +211,7 @@ impl SiteConfig {
                             .help("`max_sentence_words` must be at least 1 and `max_passive_share` between 0 and 1"),
                     );
                 }
+                check_branding(&config.branding, text, diagnostics);
                 crate::scripts::check_scripts(CONFIG_FILE, text, 1, diagnostics);
                 Some(config)
             }
@@ -193,6 +219,85 @@ impl SiteConfig {
                 diagnostics.push(d);
                 None
             }
+        }
+    }
+}
+
+/// The backgrounds the brand colour meets in the built-in stylesheet: white
+/// header text is drawn on it, and tags draw it as text on a pale blue.
+const BRAND_PAIRS: [(&str, crate::contrast::Rgb); 2] = [
+    (
+        "white header text on it",
+        crate::contrast::Rgb(255, 255, 255),
+    ),
+    (
+        "it as tag text on the tags' pale blue (#eaf1f8)",
+        crate::contrast::Rgb(0xea, 0xf1, 0xf8),
+    ),
+];
+
+/// `[branding]`'s own rules: a logo has its alternative text, and the brand
+/// colour is a literal colour that text can be read on (WCAG 2.2 1.4.3).
+/// Whether the logo file exists and is an image is the site's check, which
+/// has the files (`site::branding_logo`).
+fn check_branding(branding: &Branding, text: &str, diagnostics: &mut Diagnostics) {
+    match (&branding.logo, &branding.logo_alt) {
+        (Some(_), None) => diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, "the logo has no `logo_alt`")
+                .at(position_of_key(text, "logo"))
+                .help("add `logo_alt = \"...\"` under [branding] saying what the logo says (usually the council's name), for people who cannot see it (WCAG 2.2 1.1.1)"),
+        ),
+        (None, Some(_)) => diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, "`logo_alt` is set but there is no `logo`")
+                .at(position_of_key(text, "logo_alt"))
+                .help("name the logo file in branding/ with `logo = \"logo.png\"`, or remove `logo_alt`"),
+        ),
+        (Some(logo), Some(alt)) => {
+            let alt = alt.trim();
+            let generic = ["logo", "image", "picture", "img"];
+            if alt.is_empty() || generic.contains(&alt.to_lowercase().as_str()) || alt == logo {
+                diagnostics.push(
+                    Diagnostic::error(CONFIG_FILE, "`logo_alt` does not say what the logo says")
+                        .at(position_of_key(text, "logo_alt"))
+                        .help("write the words of the logo, usually the council's name (like `logo_alt = \"Example Council\"`), not \"logo\" or the file's name; a screen reader reads it as the link to the council's website"),
+                );
+            }
+        }
+        (None, None) => {}
+    }
+    let Some(colour) = &branding.colour else {
+        return;
+    };
+    let at = position_of_key(text, "colour");
+    let parsed = colour
+        .strip_prefix('#')
+        .filter(|hex| {
+            (hex.len() == 6 || hex.len() == 3) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .and_then(|_| crate::contrast::parse_colour(colour));
+    let Some(rgb) = parsed else {
+        diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, format!("`{colour}` is not a colour written as #rrggbb"))
+                .at(at)
+                .help("write the colour as a hash and six hexadecimal digits, like `colour = \"#0b3d6e\"`"),
+        );
+        return;
+    };
+    for (what, other) in BRAND_PAIRS {
+        let ratio = crate::contrast::ratio(rgb, other);
+        if ratio < crate::contrast::MINIMUM {
+            diagnostics.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("the brand colour {colour} is too light: {what} has a contrast ratio of {ratio:.2} to 1"),
+                )
+                .at(at)
+                .help(format!(
+                    "text needs at least {} to 1 (WCAG 2.2 1.4.3 Contrast (Minimum)); choose a darker shade of the council's colour",
+                    crate::contrast::MINIMUM
+                )),
+            );
+            return;
         }
     }
 }

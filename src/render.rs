@@ -381,6 +381,25 @@ struct SiteView<'a> {
     has_activities: bool,
     /// A glossary (`data/glossary.csv`): the "Words we use" page.
     has_glossary: bool,
+    /// Where the council's logo is published, from the site's root
+    /// (`assets/logo.png`), when `[branding]` names one.
+    logo: Option<String>,
+}
+
+/// Where the logo named `name` is published.
+fn logo_path(name: &str) -> String {
+    format!("assets/{name}")
+}
+
+/// The built-in stylesheet, with `[branding]`'s colour as the brand colour
+/// when it has one (checked for contrast when site.toml was read).
+fn stylesheet(config: &crate::config::SiteConfig) -> String {
+    match &config.branding.colour {
+        Some(colour) => format!(
+            "{STYLESHEET}/* The council's colour, from site.toml's [branding]. */\n:root {{ --brand: {colour}; }}\n"
+        ),
+        None => STYLESHEET.to_string(),
+    }
 }
 
 /// Renders the public model. Shared by the threads of a build: every method
@@ -490,6 +509,7 @@ pub fn renderer<'a>(
             config: site.config(),
             has_activities: site.dataset("providers").is_some(),
             has_glossary: site.dataset("glossary").is_some(),
+            logo: site.logo().map(|l| logo_path(&l.name)),
         }),
         base_path: base_path(&site.config().base_url),
         by_number: crate::visibility::decisions_by_number(site),
@@ -780,7 +800,10 @@ impl Renderer<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let mut files = Files::default();
-        files.add("assets/style.css", STYLESHEET);
+        files.add("assets/style.css", stylesheet(self.site.config()));
+        if let Some(logo) = self.site.logo() {
+            files.add(logo_path(&logo.name), logo.bytes.clone());
+        }
         self.home(&mut files, diagnostics)?;
         emit.files(std::mem::take(&mut files));
         self.activities(&mut files, diagnostics)?;

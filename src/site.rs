@@ -13,7 +13,7 @@ use crate::config::SiteConfig;
 use crate::data::{self, Dataset};
 use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN};
 use crate::document::{Document, Front, Kind, Paper};
-use crate::source::{ContentFile, Source};
+use crate::source::{BrandingFile, ContentFile, Source};
 
 /// A decision folder: its record, its other documents and their files.
 #[derive(Debug, Clone)]
@@ -98,6 +98,9 @@ pub struct Site {
     /// Sorted by name.
     pub datasets: Vec<Dataset>,
     pub templates: Vec<crate::source::TemplateFile>,
+    /// The council's logo from `branding/`, cleaned of its metadata, when
+    /// site.toml's `[branding]` names one.
+    pub logo: Option<BrandingFile>,
 }
 
 impl Site {
@@ -253,6 +256,12 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
     }
 
     let config = config?;
+    let logo = branding_logo(
+        &config,
+        source.config_text.as_deref().unwrap_or(""),
+        source.branding,
+        diagnostics,
+    );
     if diagnostics.has_errors() {
         return None;
     }
@@ -263,6 +272,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         pages,
         datasets,
         templates: source.templates,
+        logo,
     })
 }
 
@@ -546,6 +556,67 @@ fn clean_image(mut file: ContentFile, diagnostics: &mut Diagnostics) -> ContentF
         ),
     }
     file
+}
+
+/// The logo `[branding]` names, from `branding/`: an image of a type that
+/// may be published, whose bytes are that type, cleaned of its metadata as
+/// every published image is. A file in `branding/` that site.toml does not
+/// name is never published, and a warning says so.
+fn branding_logo(
+    config: &SiteConfig,
+    config_text: &str,
+    files: Vec<BrandingFile>,
+    diagnostics: &mut Diagnostics,
+) -> Option<BrandingFile> {
+    let named = config.branding.logo.as_deref();
+    let at = crate::frontmatter::position_of_key(config_text, "logo");
+    let mut logo = None;
+    for file in files {
+        if Some(file.name.as_str()) == named {
+            logo = Some(file);
+        } else {
+            diagnostics.push(
+                Diagnostic::warning(&file.path, "site.toml does not name this file, so it is not published")
+                    .help("name it in site.toml with `[branding]` `logo = \"...\"`, or remove it from branding/"),
+            );
+        }
+    }
+    let name = named?;
+    let Some(mut file) = logo else {
+        diagnostics.push(
+            Diagnostic::error(crate::source::CONFIG_FILE, format!("there is no branding/{name} for the logo"))
+                .at(at)
+                .help("put the logo file in the site's branding/ folder, and name it here by its file name"),
+        );
+        return None;
+    };
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let Some(kind) = crate::images::ImageKind::from_name(name) else {
+        diagnostics.push(
+            Diagnostic::error(crate::source::CONFIG_FILE, format!("the logo `{name}` is not a PNG, JPEG or WebP image"))
+                .at(at)
+                .help("export the logo as PNG; an SVG can hold scripts and text the checks do not read, so it is not published"),
+        );
+        return None;
+    };
+    if !content_matches_type(ext, &file.bytes) {
+        diagnostics.push(
+            Diagnostic::error(&file.path, format!("the file's contents are not {}", ext.to_uppercase()))
+                .help("the name says one type but the bytes are another; export the logo again in the right format"),
+        );
+        return None;
+    }
+    match crate::images::strip(kind, &file.bytes) {
+        Ok(clean) => file.bytes = clean,
+        Err(problem) => {
+            diagnostics.push(
+                Diagnostic::error(&file.path, format!("this image cannot be cleaned of its metadata: {problem}"))
+                    .help("published images are stripped of EXIF, XMP and text, which can name people or places; export the logo again (for example as PNG)"),
+            );
+            return None;
+        }
+    }
+    Some(file)
 }
 
 /// Checks the file's magic bytes against its extension, so a renamed Office

@@ -112,6 +112,10 @@ fn the_new_sites_settings_file_shows_every_setting() {
         "decision",
         "published",
         "tender_period",
+        "[branding]",
+        "logo",
+        "logo_alt",
+        "colour",
     ] {
         assert!(toml.contains(key), "site.toml does not mention {key}");
     }

@@ -371,6 +371,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         pages,
         datasets,
         templates,
+        logo,
     } = site;
 
     // The council's own settings: checked for exempt passages and values.
@@ -421,6 +422,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             pages: public_pages,
             datasets: public_datasets,
             templates,
+            logo,
             _sealed: Sealed,
         },
         report,

@@ -53,6 +53,8 @@ pub struct PublicSite {
     pub(super) pages: Vec<PublicPage>,
     pub(super) datasets: Vec<PublicDataset>,
     pub(super) templates: Vec<TemplateFile>,
+    /// The council's logo, public by its nature, cleaned of metadata.
+    pub(super) logo: Option<crate::source::BrandingFile>,
     pub(super) _sealed: Sealed,
 }
 
@@ -76,6 +78,11 @@ impl PublicSite {
 
     pub fn templates(&self) -> &[TemplateFile] {
         &self.templates
+    }
+
+    /// The logo `[branding]` names, as it is published.
+    pub fn logo(&self) -> Option<&crate::source::BrandingFile> {
+        self.logo.as_ref()
     }
 
     pub fn dataset(&self, name: &str) -> Option<&PublicDataset> {
