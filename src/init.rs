@@ -100,12 +100,7 @@ pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<Pa
             "{number:?} is not a decision number: write it as the council does, like 26/00001"
         )));
     }
-    if !root.join(crate::source::CONFIG_FILE).is_file() {
-        return Err(InitError(format!(
-            "{} has no site.toml: run this in a site's folder (or pass --root), or start one with plainsight init",
-            root.display()
-        )));
-    }
+    is_site(root)?;
     let folder = decision_folder(root, number);
     if std::fs::symlink_metadata(&folder).is_ok() {
         return Err(InitError(format!(
@@ -200,6 +195,60 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
 fn decision_folder(root: &Path, number: &str) -> PathBuf {
     root.join("content/decisions")
         .join(number.replacen('/', "-", 1))
+}
+
+/// Refuses a folder that is not a site's (it has no site.toml).
+fn is_site(root: &Path) -> Result<(), InitError> {
+    match root.join(crate::source::CONFIG_FILE).is_file() {
+        true => Ok(()),
+        false => Err(InitError(format!(
+            "{} has no site.toml: run this in a site's folder (or pass --root), or start one with plainsight init",
+            root.display()
+        ))),
+    }
+}
+
+/// What `plainsight templates` did.
+#[derive(Debug, Default)]
+pub struct Copied {
+    /// The copies written into `templates/`.
+    pub written: Vec<PathBuf>,
+    /// The site's own templates of those names, left as they are.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Copies the built-in templates called `names` (all of them when none is
+/// named) into the site's `templates/`, each headed with a comment saying
+/// what it receives, for a council that wants to restyle its pages. A
+/// template the site already has is kept as it is, never written over. An
+/// unknown name is refused before anything is written.
+pub fn copy_templates(root: &Path, names: &[String]) -> Result<Copied, InitError> {
+    is_site(root)?;
+    let all = crate::templates::template_names();
+    if let Some(unknown) = names.iter().find(|n| !all.contains(&n.as_str())) {
+        return Err(InitError(format!(
+            "there is no built-in template called {unknown:?}; the templates are: {}",
+            all.join(", ")
+        )));
+    }
+    let chosen: Vec<&str> = match names.is_empty() {
+        true => all,
+        false => all
+            .into_iter()
+            .filter(|n| names.iter().any(|m| m == n))
+            .collect(),
+    };
+    let mut copied = Copied::default();
+    for name in chosen {
+        let path = root.join("templates").join(name);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            copied.kept.push(path);
+            continue;
+        }
+        let text = crate::templates::with_header(name).expect("a built-in template's name");
+        copied.written.push(write_new(&path, &text)?);
+    }
+    Ok(copied)
 }
 
 /// `text` as a TOML string, quoted and escaped.

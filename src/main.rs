@@ -55,6 +55,18 @@ enum Command {
         /// The folder for the new site.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Also copy the built-in templates into templates/, to restyle the pages.
+        #[arg(long)]
+        with_templates: bool,
+    },
+    /// Copy built-in templates into the site's templates/ to restyle its pages
+    /// (all of them, or those named); a template the site has is never written over.
+    Templates {
+        /// Which templates, like `base.html` (all when none is named).
+        names: Vec<String>,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Build, serve the output on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
@@ -171,7 +183,11 @@ fn main() -> ExitCode {
         } => ("build", common, output, report_dir),
         Command::Check { common } => ("check", common, None, None),
         Command::Serve { root, port, output } => return serve(root, port, output),
-        Command::Init { dir } => return init(&dir),
+        Command::Init {
+            dir,
+            with_templates,
+        } => return init(&dir, with_templates),
+        Command::Templates { names, root } => return templates(&root, &names),
         Command::New { what } => {
             use plainsight::init::NewPaper;
             let made = match what {
@@ -423,8 +439,14 @@ fn plural(n: usize) -> &'static str {
 
 /// `plainsight serve`: the URL goes to stdout, everything else to stderr.
 /// `plainsight init`: a new site, and what to do next.
-fn init(dir: &Path) -> ExitCode {
-    match plainsight::init::init(dir) {
+fn init(dir: &Path, with_templates: bool) -> ExitCode {
+    let made = plainsight::init::init(dir).and_then(|mut written| {
+        if with_templates {
+            written.extend(plainsight::init::copy_templates(dir, &[])?.written);
+        }
+        Ok(written)
+    });
+    match made {
         Ok(written) => {
             for path in &written {
                 println!("made {}", path.display());
@@ -432,6 +454,27 @@ fn init(dir: &Path) -> ExitCode {
             println!(
                 "\na new site is in {0}. Next:\n  cd {0}\n  plainsight check --strict   # checks everything, writes nothing\n  plainsight serve            # builds it and shows it at http://127.0.0.1:8000/\nThen put your own settings in site.toml and your decisions in content/decisions/.",
                 dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn templates(root: &Path, names: &[String]) -> ExitCode {
+    match plainsight::init::copy_templates(root, names) {
+        Ok(copied) => {
+            for path in &copied.written {
+                println!("made {}", path.display());
+            }
+            for path in &copied.kept {
+                println!("kept {} (the site's own; not written over)", path.display());
+            }
+            println!(
+                "each copy says at its top what it receives; change it and build. Delete a copy to use the built-in template again."
             );
             ExitCode::SUCCESS
         }
