@@ -22,6 +22,7 @@ pub mod accessibility;
 mod build;
 pub mod cache;
 pub mod checked;
+pub mod clear_days;
 pub mod cli_format;
 pub mod config;
 pub mod contrast;
