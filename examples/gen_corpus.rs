@@ -154,10 +154,14 @@ fn decision(rng: &mut Rng, i: usize) -> String {
         format!("status = \"proposed\"\ndue = {when}")
     };
     let key = rng.below(2) == 0;
+    // A key decision's notice: a year before, well over the 28 clear days the law asks.
+    let notice = format!("{}{}", when[..4].parse::<u32>().unwrap() - 1, &when[4..]);
     let key_reason = if key {
-        "\nkey_decision_reason = \"It means spending of more than £1 million.\""
+        format!(
+            "\nkey_decision_reason = \"It means spending of more than £1 million.\"\nnotice_published = {notice}"
+        )
     } else {
-        ""
+        String::new()
     };
     let mut related = Vec::new();
     for _ in 0..rng.below(3) {

@@ -55,6 +55,13 @@ impl std::fmt::Display for Date {
     }
 }
 
+impl Date {
+    /// "30 March 2024", as messages and pages say a date.
+    pub fn in_words(self) -> String {
+        self.0.format("%-d %B %Y").to_string()
+    }
+}
+
 /// What Schedule 12A exempts and why, as declared by the author.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -167,6 +174,9 @@ pub struct Alternative {
     pub why_rejected: String,
 }
 
+/// Whether a decision can be called in, and, once it has been, by whom and
+/// with what outcome. Call-in lets councillors who scrutinise the council's
+/// work ask for a decision made but not yet carried out to be looked at again.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CallIn {
@@ -177,6 +187,56 @@ pub struct CallIn {
     pub implement_from: Option<Date>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// The day the decision was called in.
+    #[serde(default)]
+    pub requested_on: Option<Date>,
+    /// Who called it in: a committee, or councillors acting in their public role.
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub outcome: Option<CallInOutcome>,
+    /// The day the outcome was decided.
+    #[serde(default)]
+    pub decided_on: Option<Date>,
+}
+
+/// What became of a call-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum CallInOutcome {
+    /// The decision stands as it was made, and can be carried out.
+    #[serde(rename = "upheld")]
+    Upheld,
+    /// The decision goes back to the decision maker to think again.
+    #[serde(rename = "referred back")]
+    ReferredBack,
+    /// Those who called it in withdrew their request: the decision stands.
+    #[serde(rename = "withdrawn")]
+    Withdrawn,
+}
+
+/// The route the law allows for a key decision taken without 28 clear
+/// days' notice in the forward plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UrgencyRoute {
+    /// 2012 Executive Arrangements Regulations, reg. 10: the scrutiny chair
+    /// told in writing, a notice with the reasons published, then 5 clear days.
+    GeneralException,
+    /// Reg. 11: the scrutiny chair agrees that the decision is urgent and
+    /// cannot reasonably be deferred.
+    SpecialUrgency,
+}
+
+/// `urgency = { route, reasons, scrutiny_chair }` of a key decision.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Urgency {
+    pub route: UrgencyRoute,
+    /// Why the decision could not wait, as the published notice gives them.
+    pub reasons: String,
+    /// The day the chair of the overview and scrutiny committee was told in
+    /// writing (general exception) or agreed (special urgency).
+    pub scrutiny_chair: Date,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -204,14 +264,21 @@ pub struct DecisionFront {
     pub in_consultation_with: Vec<String>,
     pub status: Spanned<DecisionStatus>,
     #[serde(default)]
-    pub due: Option<Date>,
+    pub due: Option<Spanned<Date>>,
     #[serde(default)]
-    pub taken: Option<Date>,
+    pub taken: Option<Spanned<Date>>,
     #[serde(default)]
     pub withdrawn: Option<Date>,
-    pub key_decision: bool,
+    pub key_decision: Spanned<bool>,
     #[serde(default)]
     pub key_decision_reason: Option<String>,
+    /// The day the decision's notice first appeared in the forward plan
+    /// (reg. 9); required for a key decision.
+    #[serde(default)]
+    pub notice_published: Option<Spanned<Date>>,
+    /// How a key decision was taken without 28 clear days' notice.
+    #[serde(default)]
+    pub urgency: Option<Spanned<Urgency>>,
     pub electoral_divisions: Vec<String>,
     #[serde(default)]
     pub related: Vec<Spanned<String>>,
@@ -539,8 +606,8 @@ fn check_decision(
         );
     }
     let status_at = at(front.status.span());
-    let need = |what: &str, date: &Option<Date>, diagnostics: &mut Diagnostics| {
-        if date.is_none() {
+    let need = |what: &str, present: bool, diagnostics: &mut Diagnostics| {
+        if !present {
             diagnostics.push(
                 Diagnostic::error(
                     path,
@@ -555,10 +622,10 @@ fn check_decision(
         }
     };
     match front.status.get_ref() {
-        DecisionStatus::Proposed => need("due", &front.due, diagnostics),
-        DecisionStatus::Taken => need("taken", &front.taken, diagnostics),
+        DecisionStatus::Proposed => need("due", front.due.is_some(), diagnostics),
+        DecisionStatus::Taken => need("taken", front.taken.is_some(), diagnostics),
         DecisionStatus::CalledIn => {
-            need("taken", &front.taken, diagnostics);
+            need("taken", front.taken.is_some(), diagnostics);
             if front.call_in.is_none() {
                 diagnostics.push(
                     Diagnostic::error(path, "a called-in decision needs `call_in`")
@@ -567,7 +634,7 @@ fn check_decision(
                 );
             }
         }
-        DecisionStatus::Withdrawn => need("withdrawn", &front.withdrawn, diagnostics),
+        DecisionStatus::Withdrawn => need("withdrawn", front.withdrawn.is_some(), diagnostics),
     }
     if matches!(
         front.status.get_ref(),
@@ -583,7 +650,7 @@ fn check_decision(
             .help("change `status` to `taken`, or remove `taken`"),
         );
     }
-    if front.key_decision
+    if *front.key_decision.get_ref()
         && front
             .key_decision_reason
             .as_deref()
@@ -626,6 +693,8 @@ fn check_decision(
             );
         }
     }
+    check_notice(path, front, at, diagnostics);
+    check_call_in(path, front, at, diagnostics);
     for summary_field in [
         ("summary", &front.summary),
         ("decision", &front.decision),
@@ -637,6 +706,224 @@ fn check_decision(
                     .help("write it in plain words; the public record needs it"),
             );
         }
+    }
+}
+
+/// The forward plan's rules (2012 Executive Arrangements Regulations): a
+/// key decision's notice is published at least 28 clear days before it is
+/// made (reg. 9), unless the record names the urgency route taken and that
+/// route's own rules hold (reg. 10, the general exception; reg. 11, special
+/// urgency). The error is at the date that comes too soon.
+fn check_notice(
+    path: &str,
+    front: &DecisionFront,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) {
+    use crate::clear_days;
+    let urgency = front.urgency.as_ref();
+    if !*front.key_decision.get_ref() {
+        if let Some(u) = urgency {
+            diagnostics.push(
+                Diagnostic::error(path, "only a key decision takes `urgency`")
+                    .at(at(u.span()))
+                    .help("the urgency routes (general exception and special urgency, regulations 10 and 11 of the 2012 Executive Arrangements Regulations) are for key decisions taken without 28 clear days' notice; remove `urgency`, or set `key_decision = true` if this is one"),
+            );
+        }
+        return;
+    }
+    let Some(notice) = &front.notice_published else {
+        diagnostics.push(
+            Diagnostic::error(path, "a key decision needs `notice_published`: the day its notice first appeared in the forward plan")
+                .at(at(front.key_decision.span()))
+                .help("add `notice_published = 2024-01-15` with the real date. The law asks for a key decision to be announced in the forward plan at least 28 clear days before it is made (regulation 9 of the 2012 Executive Arrangements Regulations), and the build checks the dates against it"),
+        );
+        return;
+    };
+    if let Some(u) = urgency {
+        if u.get_ref().reasons.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(path, "`urgency` has empty `reasons`")
+                    .at(at(u.span()))
+                    .help("the law asks for the reasons to be published: say in plain words why the decision could not wait"),
+            );
+        }
+    }
+    // The day it is made: taken once taken, else the day it is due.
+    let (key, date, verb) = match front.status.get_ref() {
+        DecisionStatus::Proposed => ("due", &front.due, "is due on"),
+        DecisionStatus::Taken | DecisionStatus::CalledIn => ("taken", &front.taken, "was taken on"),
+        DecisionStatus::Withdrawn => return,
+    };
+    // A missing date is reported with the status.
+    let Some(date) = date else { return };
+    let (on, notice_on) = (*date.get_ref(), *notice.get_ref());
+    if let Some(u) = urgency {
+        let chair = u.get_ref().scrutiny_chair;
+        if chair > on {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "the scrutiny chair was told or agreed on {} (`scrutiny_chair`), after the decision date, {}",
+                        chair.in_words(),
+                        on.in_words()
+                    ),
+                )
+                .at(at(u.span()))
+                .help(format!("under either urgency route the chair of the overview and scrutiny committee is told (general exception) or agrees (special urgency) before the decision is made; correct `scrutiny_chair` or `{key}`")),
+            );
+            return;
+        }
+    }
+    let earliest = Date(clear_days::after(notice_on.0, clear_days::NOTICE));
+    if on >= earliest {
+        return;
+    }
+    match urgency.map(|u| u.get_ref()) {
+        None => diagnostics.push(
+            Diagnostic::error(
+                path,
+                format!(
+                    "this key decision {verb} {}, sooner than the law allows: its notice was published on {}, so the earliest lawful date is {}",
+                    on.in_words(),
+                    notice_on.in_words(),
+                    earliest.in_words()
+                ),
+            )
+            .at(at(date.span()))
+            .help(format!("the law asks for 28 clear days between the notice and the decision, counting neither day (regulation 9 of the 2012 Executive Arrangements Regulations). Correct `{key}` or `notice_published` if either is wrong. If the decision could not wait, record the route the law allows: `urgency = {{ route = \"general-exception\", reasons = \"...\", scrutiny_chair = DATE }}` (regulation 10) or `route = \"special-urgency\"` (regulation 11)")),
+        ),
+        Some(u) if u.route == UrgencyRoute::GeneralException => {
+            let from = notice_on.max(u.scrutiny_chair);
+            let earliest = Date(clear_days::after(from.0, clear_days::GENERAL_EXCEPTION));
+            if on < earliest {
+                diagnostics.push(
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "this key decision {verb} {} under the general exception, which asks for 5 clear days after both the notice and the letter to the scrutiny chair: the earliest lawful date is {}",
+                            on.in_words(),
+                            earliest.in_words()
+                        ),
+                    )
+                    .at(at(date.span()))
+                    .help(format!("check `{key}`, `notice_published` and `scrutiny_chair`, the day the chair of the overview and scrutiny committee was told in writing (regulation 10). If even 5 clear days could not be given, the chair must agree that the decision is urgent and cannot reasonably be deferred: record `route = \"special-urgency\"` with the day the chair agreed (regulation 11)")),
+                );
+            }
+        }
+        // Special urgency: the chair agreed on or before the decision date
+        // (checked above); its notice follows as soon as it can.
+        Some(_) => {}
+    }
+}
+
+/// A call-in's record must agree with itself and with the decision's status.
+fn check_call_in(
+    path: &str,
+    front: &DecisionFront,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) {
+    let status = *front.status.get_ref();
+    let Some(call_in) = &front.call_in else {
+        return;
+    };
+    let c = call_in.get_ref();
+    let here = at(call_in.span());
+    let mut problems: Vec<(String, &str)> = Vec::new();
+    let mut problem = |message: String, help: &'static str| problems.push((message, help));
+    let finish = |problems: Vec<(String, &str)>, diagnostics: &mut Diagnostics| {
+        for (message, help) in problems {
+            diagnostics.push(Diagnostic::error(path, message).at(here).help(help));
+        }
+    };
+    let said = c.by.is_some() || c.outcome.is_some() || c.decided_on.is_some();
+    let Some(requested) = c.requested_on else {
+        if status == DecisionStatus::CalledIn {
+            problem(
+                "a called-in decision needs `requested_on` in `call_in`: the day it was called in".into(),
+                "add `requested_on = 2024-03-05, by = \"...\"` to `call_in`, naming who called it in",
+            );
+        } else if said {
+            problem(
+                "`call_in` gives `by`, `outcome` or `decided_on`, but no `requested_on`".into(),
+                "add `requested_on`, the day the decision was called in, or remove them if it was not",
+            );
+        }
+        return finish(problems, diagnostics);
+    };
+    if !c.subject {
+        problem(
+            "`call_in` says the decision cannot be called in (`subject = false`), but gives `requested_on`".into(),
+            "if it was called in, it was subject to call-in: write `subject = true` with its `deadline` and `implement_from`; otherwise remove `requested_on`",
+        );
+        return finish(problems, diagnostics);
+    }
+    let taken = front.taken.as_ref().map(|t| *t.get_ref());
+    match (status, taken) {
+        (DecisionStatus::Taken | DecisionStatus::CalledIn, Some(taken)) if requested < taken => {
+            problem(
+                format!(
+                    "the call-in was requested on {}, before the decision was taken on {}",
+                    requested.in_words(),
+                    taken.in_words()
+                ),
+                "only a decision that has been made can be called in: correct `requested_on` or `taken`",
+            )
+        }
+        (DecisionStatus::Taken | DecisionStatus::CalledIn, _) => {}
+        _ => problem(
+            format!(
+                "a decision with status `{}` cannot have been called in",
+                status_name(status)
+            ),
+            "only a decision that has been made can be called in: correct `status`, or remove `requested_on`",
+        ),
+    }
+    if let Some(deadline) = c.deadline.filter(|d| requested > *d) {
+        problem(
+            format!(
+                "the call-in was requested on {}, after the deadline of {}",
+                requested.in_words(),
+                deadline.in_words()
+            ),
+            "a request after the deadline is out of time: correct `requested_on` or `deadline`",
+        );
+    }
+    if c.by.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        problem(
+            "`call_in` needs `by`: who called the decision in".into(),
+            "name the committee or the councillors, like `by = \"Scrutiny Committee\"` or `by = \"Councillors Ann Smith and Raj Patel\"`",
+        );
+    }
+    match (c.outcome, c.decided_on) {
+        (Some(_), None) => problem(
+            "a call-in's `outcome` needs `decided_on`: the day it was decided".into(),
+            "add `decided_on = 2024-03-20` with the real date",
+        ),
+        (None, Some(_)) => problem(
+            "`decided_on` needs an `outcome`".into(),
+            "add `outcome = \"upheld\"` (the decision stands), `\"referred back\"` (back to the decision maker to think again) or `\"withdrawn\"` (the call-in was withdrawn)",
+        ),
+        (Some(_), Some(decided)) if decided < requested => problem(
+            format!(
+                "the call-in was decided on {}, before it was requested on {}",
+                decided.in_words(),
+                requested.in_words()
+            ),
+            "correct `decided_on` or `requested_on`",
+        ),
+        _ => {}
+    }
+    let awaiting = c.outcome.is_none() && c.decided_on.is_none();
+    finish(problems, diagnostics);
+    if awaiting && status == DecisionStatus::Taken {
+        diagnostics.push(
+            Diagnostic::error(path, "the decision was called in and the call-in has no outcome yet, so its status is `called-in`")
+                .at(at(front.status.span()))
+                .help("write `status = \"called-in\"`, or add the call-in's `outcome` and `decided_on`"),
+        );
     }
 }
 
@@ -1088,6 +1375,131 @@ mod tests {
                     && m.contains("`disability`"))
         );
         assert!(messages.contains(&"`sexx` is not a protected characteristic"));
+    }
+
+    /// A decision record with `extra` keys; `key` says whether it is a key decision.
+    fn record(key: bool, extra: &str) -> String {
+        format!(
+            "+++\nkind = \"decision\"\nnumber = \"24/00001\"\ntitle = \"T\"\nsummary = \"S.\"\n\
+             decision_maker = \"Cabinet\"\nkey_decision = {key}\nkey_decision_reason = \"Money.\"\n\
+             electoral_divisions = [\"All\"]\ndecision = \"D.\"\nreasons = \"R.\"\n\
+             alternatives = [{{ option = \"O\", why_rejected = \"W\" }}]\n\
+             interests_declared = \"None\"\ndispensations = \"None\"\n{extra}+++\n"
+        )
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        let (_, d) = parse(text);
+        d.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect()
+    }
+
+    #[test]
+    fn a_key_decision_comes_28_clear_days_after_its_notice() {
+        // Notice on 1 March 2024: 30 March is the 29th day after, lawful;
+        // 29 March leaves 27 clear days.
+        let notice = "notice_published = 2024-03-01\n";
+        for (status, date) in [("proposed", "due"), ("taken", "taken")] {
+            let ok = record(true, &format!("status = \"{status}\"\n{date} = 2024-03-30\n{notice}"));
+            assert_eq!(errors(&ok), Vec::<String>::new(), "{status}");
+            let early = record(true, &format!("status = \"{status}\"\n{date} = 2024-03-29\n{notice}"));
+            let found = errors(&early);
+            assert_eq!(found.len(), 1, "{found:?}");
+            // At the line of `due` or `taken`, naming the earliest lawful date.
+            assert!(found[0].starts_with("16:"), "{found:?}");
+            assert!(found[0].contains("sooner than the law allows"), "{found:?}");
+            assert!(found[0].contains("the earliest lawful date is 30 March 2024"), "{found:?}");
+        }
+        // Not a key decision: no notice needed, and none checked.
+        let minor = record(false, "status = \"proposed\"\ndue = 2024-03-02\nnotice_published = 2024-03-01\n");
+        assert_eq!(errors(&minor), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_key_decision_needs_notice_published() {
+        let found = errors(&record(true, "status = \"proposed\"\ndue = 2024-03-30\n"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("7:16:"), "at `key_decision`: {found:?}");
+        assert!(found[0].contains("needs `notice_published`"), "{found:?}");
+        let (_, d) = parse(&record(true, "status = \"proposed\"\ndue = 2024-03-30\n"));
+        assert!(d[0].help.as_deref().unwrap().contains("regulation 9"));
+    }
+
+    #[test]
+    fn the_general_exception_needs_5_clear_days_after_the_notice_and_the_chair() {
+        let general = |due: &str, notice: &str, chair: &str| {
+            errors(&record(true, &format!(
+                "status = \"proposed\"\ndue = {due}\nnotice_published = {notice}\n\
+                 urgency = {{ route = \"general-exception\", reasons = \"The contract ends.\", scrutiny_chair = {chair} }}\n"
+            )))
+        };
+        // Notice and chair on 1 March: 7 March is the sixth day after, lawful.
+        assert_eq!(general("2024-03-07", "2024-03-01", "2024-03-01"), Vec::<String>::new());
+        // 6 March leaves 4 clear days.
+        let early = general("2024-03-06", "2024-03-01", "2024-03-01");
+        assert!(early[0].contains("under the general exception"), "{early:?}");
+        assert!(early[0].contains("earliest lawful date is 7 March 2024"), "{early:?}");
+        // The chair told later than the notice: 5 clear days from the chair.
+        let late_chair = general("2024-03-07", "2024-03-01", "2024-03-03");
+        assert!(late_chair[0].contains("earliest lawful date is 9 March 2024"), "{late_chair:?}");
+        // The chair told after the decision date.
+        let after = general("2024-03-07", "2024-03-01", "2024-03-08");
+        assert!(after[0].contains("after the decision date"), "{after:?}");
+    }
+
+    #[test]
+    fn special_urgency_needs_the_chairs_agreement_by_the_decision_date() {
+        let special = |chair: &str, reasons: &str| {
+            errors(&record(true, &format!(
+                "status = \"taken\"\ntaken = 2024-03-02\nnotice_published = 2024-03-02\n\
+                 urgency = {{ route = \"special-urgency\", reasons = \"{reasons}\", scrutiny_chair = {chair} }}\n"
+            )))
+        };
+        assert_eq!(special("2024-03-02", "A child's safety."), Vec::<String>::new());
+        let late = special("2024-03-03", "A child's safety.");
+        assert!(late[0].contains("after the decision date, 2 March 2024"), "{late:?}");
+        let silent = special("2024-03-01", " ");
+        assert!(silent[0].contains("empty `reasons`"), "{silent:?}");
+        // Only a key decision takes an urgency route.
+        let minor = errors(&record(false, "status = \"taken\"\ntaken = 2024-03-02\n\
+             urgency = { route = \"special-urgency\", reasons = \"R.\", scrutiny_chair = 2024-03-01 }\n"));
+        assert!(minor[0].contains("only a key decision takes `urgency`"), "{minor:?}");
+    }
+
+    #[test]
+    fn a_call_in_must_agree_with_itself_and_the_status() {
+        let record_with = |status: &str, call_in: &str| {
+            errors(&record(false, &format!(
+                "status = \"{status}\"\ntaken = 2024-03-01\ncall_in = {{ subject = true, deadline = 2024-03-08, implement_from = 2024-03-11{call_in} }}\n"
+            )))
+        };
+        let by = ", by = \"Scrutiny Committee\"";
+        assert_eq!(record_with("taken", ""), Vec::<String>::new());
+        assert_eq!(record_with("called-in", &format!(", requested_on = 2024-03-05{by}")), Vec::<String>::new());
+        assert_eq!(
+            record_with("taken", &format!(", requested_on = 2024-03-05{by}, outcome = \"upheld\", decided_on = 2024-03-20")),
+            Vec::<String>::new()
+        );
+        for (status, call_in, expected) in [
+            ("called-in", String::new(), "needs `requested_on`"),
+            ("called-in", format!(", requested_on = 2024-03-09{by}"), "after the deadline of 8 March 2024"),
+            ("called-in", format!(", requested_on = 2024-02-28{by}"), "before the decision was taken"),
+            ("called-in", ", requested_on = 2024-03-05".into(), "needs `by`"),
+            ("called-in", format!(", requested_on = 2024-03-05{by}, outcome = \"referred back\""), "needs `decided_on`"),
+            ("called-in", format!(", requested_on = 2024-03-05{by}, decided_on = 2024-03-20"), "needs an `outcome`"),
+            ("called-in", format!(", requested_on = 2024-03-05{by}, outcome = \"withdrawn\", decided_on = 2024-03-04"), "before it was requested"),
+            ("taken", format!(", requested_on = 2024-03-05{by}"), "so its status is `called-in`"),
+            ("taken", format!(", outcome = \"upheld\", decided_on = 2024-03-20{by}"), "but no `requested_on`"),
+        ] {
+            let found = record_with(status, &call_in);
+            assert!(found.iter().any(|f| f.contains(expected)), "{expected:?} not in {found:?}");
+        }
+        // Not subject to call-in, yet called in.
+        let found = errors(&record(false, "status = \"called-in\"\ntaken = 2024-03-01\n\
+             call_in = { subject = false, reason = \"Urgent.\", requested_on = 2024-03-05, by = \"Scrutiny Committee\" }\n"));
+        assert!(found.iter().any(|f| f.contains("`subject = false`")), "{found:?}");
+        // An outcome that is not one of the three.
+        let found = record_with("called-in", &format!(", requested_on = 2024-03-05{by}, outcome = \"upheld in part\", decided_on = 2024-03-20"));
+        assert!(found.iter().any(|f| f.contains("not a value this key takes")), "{found:?}");
     }
 
     #[test]

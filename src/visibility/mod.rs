@@ -80,6 +80,7 @@ use crate::document::{Document, Exemption, Front, Paper, Status};
 use crate::scan::{Fingerprints, FingerprintsBuilder};
 use crate::schedule12a;
 use crate::site::{self, DecisionBundle, Site};
+use toml::Spanned;
 
 mod public;
 
@@ -146,6 +147,7 @@ fn separate_one(
         .chain(&front.in_consultation_with)
         .chain(&front.electoral_divisions)
         .chain(front.pathway.iter().map(|step| &step.body))
+        .chain(front.call_in.as_ref().and_then(|c| c.get_ref().by.as_ref()))
     {
         s.prints.add_fact_public(named);
     }
@@ -180,11 +182,13 @@ fn separate_one(
         decision_maker_name: front.decision_maker_name,
         in_consultation_with: front.in_consultation_with,
         status: *front.status.get_ref(),
-        due: front.due,
-        taken: front.taken,
+        due: front.due.map(Spanned::into_inner),
+        taken: front.taken.map(Spanned::into_inner),
         withdrawn: front.withdrawn,
-        key_decision: front.key_decision,
+        key_decision: front.key_decision.into_inner(),
         key_decision_reason: front.key_decision_reason,
+        notice_published: front.notice_published.map(Spanned::into_inner),
+        urgency: front.urgency.map(Spanned::into_inner),
         electoral_divisions: front.electoral_divisions,
         related: front.related.into_iter().map(|r| r.into_inner()).collect(),
         decision: Markdown::field(

@@ -14,7 +14,7 @@ use crate::data::ColumnType;
 use crate::diagnostics::Diagnostics;
 use crate::document::{
     Alternative, CARERS, CallIn, Date, DecisionStatus, Impact, Kind, Meeting,
-    PROTECTED_CHARACTERISTICS, PathwayStep,
+    PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
 };
 use crate::schedule12a;
 use crate::source::TemplateFile;
@@ -247,6 +247,8 @@ pub struct PublicDecision {
     pub(super) withdrawn: Option<Date>,
     pub(super) key_decision: bool,
     pub(super) key_decision_reason: Option<String>,
+    pub(super) notice_published: Option<Date>,
+    pub(super) urgency: Option<Urgency>,
     pub(super) electoral_divisions: Vec<String>,
     pub(super) related: Vec<String>,
     pub(super) decision: Markdown,
@@ -325,6 +327,16 @@ impl PublicDecision {
 
     pub fn key_decision_reason(&self) -> Option<&str> {
         self.key_decision_reason.as_deref()
+    }
+
+    /// The day its notice first appeared in the forward plan.
+    pub fn notice_published(&self) -> Option<Date> {
+        self.notice_published
+    }
+
+    /// The urgency route of a key decision taken without 28 clear days' notice.
+    pub fn urgency(&self) -> Option<&Urgency> {
+        self.urgency.as_ref()
     }
 
     pub fn electoral_divisions(&self) -> &[String] {
