@@ -17,6 +17,12 @@ pub struct SiteConfig {
     /// A banner on every page, for example to say the site is illustrative.
     #[serde(default)]
     pub example_notice: Option<String>,
+    /// The day the site counts as "now" for what is open to call-in. When
+    /// absent, `SOURCE_DATE_EPOCH`'s day, else the latest day on which a
+    /// decision record says something happened ([`crate::timetable::as_of`]):
+    /// never the clock. Before the tables, as TOML writes values first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
     pub organisation: Organisation,
     pub contact: Contact,
     pub licence: Licence,
@@ -37,7 +43,40 @@ pub struct SiteConfig {
     /// The council's own look: its logo and the colour of the header.
     #[serde(default)]
     pub branding: Branding,
+    /// How the forward plan counts its notices.
+    #[serde(default)]
+    pub forward_plan: ForwardPlanConfig,
 }
+
+/// `[forward_plan]`: the council's practice where the law leaves it a choice.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardPlanConfig {
+    /// For a decision to be taken in private, the clear days before it by
+    /// which the council publishes its second notice, answering any
+    /// representations that it should be taken in public; representations
+    /// are asked for by the day before that notice. The law's minimum, and
+    /// the default, is 5 (2012 Executive Arrangements Regulations, reg. 5(4)).
+    #[serde(default = "default_representations_close_clear_days")]
+    pub representations_close_clear_days: u64,
+}
+
+fn default_representations_close_clear_days() -> u64 {
+    crate::clear_days::SECOND_PRIVATE_NOTICE
+}
+
+impl Default for ForwardPlanConfig {
+    fn default() -> Self {
+        ForwardPlanConfig {
+            representations_close_clear_days: default_representations_close_clear_days(),
+        }
+    }
+}
+
+/// The most clear days `representations_close_clear_days` may be: any more
+/// and representations would close before a notice given 28 clear days
+/// before the decision had appeared.
+pub const MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS: u64 = crate::clear_days::NOTICE - 2;
 
 /// `[branding]`: what makes the site look like the council's own, without
 /// changing a template. Every setting is optional.
@@ -212,6 +251,14 @@ impl SiteConfig {
                     );
                 }
                 check_branding(&config.branding, text, diagnostics);
+                let days = config.forward_plan.representations_close_clear_days;
+                if !(crate::clear_days::SECOND_PRIVATE_NOTICE..=MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS).contains(&days) {
+                    diagnostics.push(
+                        Diagnostic::error(CONFIG_FILE, format!("`representations_close_clear_days` is {days}, outside 5 to {MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS}"))
+                            .at(position_of_key(text, "representations_close_clear_days"))
+                            .help(format!("it is the number of clear days before a private decision by which the council publishes its second notice; the law asks for at least 5 (regulation 5(4) of the 2012 Executive Arrangements Regulations), and more than {MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS} would close representations before the first notice, 28 clear days before, had appeared")),
+                    );
+                }
                 crate::scripts::check_scripts(CONFIG_FILE, text, 1, diagnostics);
                 Some(config)
             }
@@ -352,6 +399,32 @@ mod tests {
             base_url("https://a.example/x/").unwrap(),
             "https://a.example/x/"
         );
+    }
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://a.example/\"\ntagline = \"T.\"\n\
+        [organisation]\nname = \"C\"\nurl = \"https://c.example/\"\n\
+        [contact]\nteam = \"D\"\nemail = \"d@c.example\"\nphone = \"01632 960000\"\naddress = \"A\"\n\
+        [licence]\nname = \"L\"\nurl = \"https://l.example/\"\n[accessibility]\nprepared = 2024-01-15\n";
+
+    #[test]
+    fn the_forward_plan_counts_5_clear_days_unless_told_and_never_fewer() {
+        let mut d = Diagnostics::default();
+        let config = SiteConfig::parse(MINIMAL, &mut d).unwrap();
+        assert!(!d.has_errors());
+        assert_eq!(config.forward_plan.representations_close_clear_days, 5);
+        assert_eq!(config.as_of, None);
+        for (days, ok) in [(4, false), (5, true), (10, true), (26, true), (27, false)] {
+            let mut d = Diagnostics::default();
+            let text = format!("as_of = 2024-03-01\n{MINIMAL}[forward_plan]\nrepresentations_close_clear_days = {days}\n");
+            let config = SiteConfig::parse(&text, &mut d).unwrap();
+            assert_eq!(!d.has_errors(), ok, "{days}");
+            assert_eq!(config.as_of.map(|a| a.to_string()).as_deref(), Some("2024-03-01"));
+            if !ok {
+                let found = d.into_sorted();
+                assert_eq!((found[0].line, found[0].column), (19, 1), "{found:?}");
+                assert!(found[0].help.as_deref().unwrap().contains("regulation 5(4)"));
+            }
+        }
     }
 
     #[test]

@@ -116,6 +116,9 @@ fn the_new_sites_settings_file_shows_every_setting() {
         "logo",
         "logo_alt",
         "colour",
+        "as_of",
+        "[forward_plan]",
+        "representations_close_clear_days",
     ] {
         assert!(toml.contains(key), "site.toml does not mention {key}");
     }
