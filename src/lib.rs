@@ -53,6 +53,7 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod templates;
+pub mod timetable;
 #[cfg(test)]
 mod testing;
 pub mod unicode;

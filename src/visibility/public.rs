@@ -388,9 +388,25 @@ impl PublicDecision {
     /// when its own pages are made, and what only those pages show (an
     /// EqIA's impacts, a paper's summary and meeting, a notice's heading and
     /// public interest statement). Memory grows with this, not with bodies.
+    ///
+    /// A proposed decision keeps what the forward plan says of it: the
+    /// notices of what is withheld from it (its papers', attachments' and
+    /// passages'), whole, as its own page shows them. The text around a
+    /// withheld passage goes all the same.
     pub fn listing(mut self) -> PublicDecision {
-        // Emptied and freed (not just cleared: a cleared vector keeps its room).
-        self.body.blocks = Vec::new();
+        let forthcoming = self.status == DecisionStatus::Proposed;
+        let keep_notices = |markdown: &mut Markdown| {
+            if forthcoming {
+                markdown
+                    .blocks
+                    .retain(|b| matches!(b, Block::Withheld(_)));
+                markdown.blocks.shrink_to_fit();
+            } else {
+                // Emptied and freed (not just cleared: a cleared vector keeps its room).
+                markdown.blocks = Vec::new();
+            }
+        };
+        keep_notices(&mut self.body);
         // What only the decision's own pages show goes too: they are made
         // from the complete decision. (A Markdown text's file is named only
         // when it is rendered.)
@@ -400,7 +416,7 @@ impl PublicDecision {
         for paper in &mut self.papers {
             match paper {
                 PublicPaper::Published(p) => {
-                    p.body.blocks = Vec::new();
+                    keep_notices(&mut p.body);
                     p.body.path = String::new();
                     p.impacts = Vec::new();
                     p.summary = None;
@@ -408,11 +424,13 @@ impl PublicDecision {
                     for a in &mut p.attachments {
                         match a {
                             PublicAttachment::Published(f) => f.bytes = Vec::new(),
-                            PublicAttachment::Withheld(n) => n.listing(),
+                            PublicAttachment::Withheld(n) if !forthcoming => n.listing(),
+                            PublicAttachment::Withheld(_) => {}
                         }
                     }
                 }
-                PublicPaper::Withheld(n) => n.listing(),
+                PublicPaper::Withheld(n) if !forthcoming => n.listing(),
+                PublicPaper::Withheld(_) => {}
             }
         }
         // Every decision's listing is held at once: no room to spare.
