@@ -28,6 +28,10 @@ use crate::visibility::{
     lower_first,
 };
 
+mod forward;
+
+use forward::{CallInView, NoticeView, PrivateMeetingView};
+
 const STYLESHEET: &str = include_str!("assets/style.css");
 
 /// A failure in a built-in template: a bug in plainsight, not the content.
@@ -229,8 +233,14 @@ struct DecisionView<'a> {
     alternatives: Vec<AlternativeView>,
     interests_declared: &'a str,
     dispensations: &'a str,
-    /// The call-in arrangements, none when the record gives none.
-    call_in: Option<CallInView<'a>>,
+    /// The call-in arrangements and where the decision stands on them, none
+    /// when the record gives none.
+    call_in: Option<CallInView>,
+    /// Its notice in the forward plan, none when the record gives none.
+    notice: Option<NoticeView>,
+    /// What of a forthcoming decision is to be decided in private, and how
+    /// to ask for it to be public, or none.
+    private_meeting: Option<PrivateMeetingView>,
     /// The steps the decision has been through, in the record's order.
     pathway: Vec<PathwayStepView<'a>>,
     /// The record's Markdown body, rendered.
@@ -260,19 +270,6 @@ struct PathwayStepView<'a> {
     /// The body (committee, board) that took the step.
     body: &'a str,
     what: &'a str,
-}
-
-/// A decision's call-in arrangements, in [`DecisionView::call_in`].
-#[derive(Serialize)]
-struct CallInView<'a> {
-    /// Whether the decision is subject to call-in.
-    subject: bool,
-    /// `YYYY-MM-DD`, or none.
-    deadline: Option<String>,
-    /// `YYYY-MM-DD`, or none.
-    implement_from: Option<String>,
-    /// Why it is not subject to call-in, when it is not, or none.
-    reason: Option<&'a str>,
 }
 
 /// What `paper.html` receives besides `site` and `page`: a published
@@ -381,6 +378,9 @@ struct SiteView<'a> {
     has_activities: bool,
     /// A glossary (`data/glossary.csv`): the "Words we use" page.
     has_glossary: bool,
+    /// Any proposed decision: the forward plan is linked from the
+    /// navigation and the home page.
+    has_forward_plan: bool,
     /// Where the council's logo is published, from the site's root
     /// (`assets/logo.png`), when `[branding]` names one.
     logo: Option<String>,
@@ -415,12 +415,15 @@ pub struct Renderer<'a> {
     backlinks: BTreeMap<&'a str, Vec<&'a PublicDecision>>,
     /// Links the first use of each glossary term on a page.
     glossary: Option<markdown::Glossary>,
+    /// The day the site counts as now (what is open to call-in).
+    as_of: crate::timetable::AsOf,
 }
 
 /// Sets up templates. Errors in the site's template overrides go into
 /// `diagnostics` (and `None` is returned); errors in built-in ones are bugs.
 pub fn renderer<'a>(
     site: &'a PublicSite,
+    as_of: crate::timetable::AsOf,
     diagnostics: &mut Diagnostics,
 ) -> Result<Option<Renderer<'a>>, TemplateBug> {
     let errors_before = diagnostics.error_count();
@@ -509,6 +512,10 @@ pub fn renderer<'a>(
             config: site.config(),
             has_activities: site.dataset("providers").is_some(),
             has_glossary: site.dataset("glossary").is_some(),
+            has_forward_plan: site
+                .decisions()
+                .iter()
+                .any(|d| d.status() == DecisionStatus::Proposed),
             logo: site.logo().map(|l| logo_path(&l.name)),
         }),
         base_path: base_path(&site.config().base_url),
@@ -518,6 +525,7 @@ pub fn renderer<'a>(
         site,
         overridden,
         glossary: markdown::Glossary::from_site(site),
+        as_of,
     }))
 }
 
@@ -810,6 +818,9 @@ impl Renderer<'_> {
         emit.files(std::mem::take(&mut files));
         self.glossary(&mut files, diagnostics)?;
         emit.files(std::mem::take(&mut files));
+        self.forward_plan(&mut files, diagnostics)?;
+        self.call_in_page(&mut files, diagnostics)?;
+        emit.files(std::mem::take(&mut files));
         for page in self.site.pages() {
             let path = format!("{}/", page.slug());
             let body = self.markdown(page.body(), &path, diagnostics);
@@ -993,12 +1004,9 @@ impl Renderer<'_> {
                 what: &s.what,
             })
             .collect();
-        let call_in = d.call_in().map(|c| CallInView {
-            subject: c.subject,
-            deadline: c.deadline.map(|d| d.to_string()),
-            implement_from: c.implement_from.map(|d| d.to_string()),
-            reason: c.reason.as_deref(),
-        });
+        let call_in = forward::call_in_view(d, self.as_of.date);
+        let private_meeting = crate::timetable::private_meeting(self.site.config(), d)
+            .map(|m| forward::private_meeting_view(m, self.second_notice_clear_days()));
         let view = DecisionView {
             decision: summary_of(d),
             decision_maker_name: d.decision_maker_name(),
@@ -1014,6 +1022,8 @@ impl Renderer<'_> {
             interests_declared: d.interests_declared(),
             dispensations: d.dispensations(),
             call_in,
+            notice: forward::notice_view(d),
+            private_meeting,
             pathway,
             body: self.markdown(d.body(), &path, diagnostics),
             related,

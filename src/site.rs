@@ -122,6 +122,8 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "robots",
     "feeds",
     "search",
+    "forward-plan",
+    "call-in",
 ];
 
 /// Attachment types that may be published (by extension).

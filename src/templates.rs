@@ -14,6 +14,8 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("providers.html", include_str!("templates/providers.html")),
     ("register.html", include_str!("templates/register.html")),
     ("decision.html", include_str!("templates/decision.html")),
+    ("forward-plan.html", include_str!("templates/forward-plan.html")),
+    ("call-in.html", include_str!("templates/call-in.html")),
     ("paper.html", include_str!("templates/paper.html")),
     ("glossary.html", include_str!("templates/glossary.html")),
     ("page.html", include_str!("templates/page.html")),
@@ -36,7 +38,8 @@ const RECEIVES: &[(&str, &str)] = &[
 `head` and `content` blocks. It reads:
 - site: site.toml's settings (title, tagline, example_notice, organisation,
   contact, licence, branding, ...), with has_activities and has_glossary
-  (whether the site has a provider listing and a glossary) and logo (where
+  (whether the site has a provider listing and a glossary),
+  has_forward_plan (whether any decision is proposed) and logo (where
   the logo is published, from the site's root, or none)
 - page: title, description, canonical (its full address), root (the way
   back to the site's root, like ../../), path, section (the navigation item
@@ -47,7 +50,9 @@ const RECEIVES: &[(&str, &str)] = &[
     (
         "macros.html",
         "Macros the page templates import (`{% import \"macros.html\" as m %}`).
-It receives nothing itself: each macro takes what it shows as arguments.",
+Each macro takes what it shows as arguments; besides them, macros read only
+- term(id, text, root): a link to the glossary's entry for `id` when the
+  glossary has one, else the text",
     ),
     (
         "home.html",
@@ -98,12 +103,46 @@ Besides page:
   them), or none
 - the_decision, reasons, body: the record's Markdown, rendered
 - alternatives: each with option and why_rejected
-- call_in: subject, deadline, implement_from and reason, or none
+- call_in: subject, deadline, implement_from and reason; state (open,
+  not-called-in, awaiting, decided or none, on the day the site counts as
+  now, as_of); requested_on, by, outcome (upheld, referred-back or
+  withdrawn) and decided_on; or none
+- notice: its notice in the forward plan (published, earliest_lawful,
+  key_decision and urgency, with route, name, reasons and scrutiny_chair),
+  or none
+- private_meeting: what of a proposed decision is to be decided in private
+  (parts, each with title, paragraph and covers), representations_by,
+  second_notice_by and second_notice_clear_days, or none
 - pathway: the steps it went through, each with date, body and what
 - related: the decisions related either way
 - papers: its documents, published or withheld (a withheld one with its
   notice: what it is, the Schedule 12A paragraph in plain words, and why)
 - jsonld: the page's schema.org data
+- term(id, text, root): a link to the glossary's entry",
+    ),
+    (
+        "forward-plan.html",
+        "The forward plan: every proposed decision. Besides site and page:
+- key_decisions: proposed key decisions, soonest first; other_decisions:
+  the other proposed decisions. Each has id (its anchor), decision
+  (number, title, summary, href, status, decision_maker, ...), expected
+  (YYYY-MM-DD), notice (published, earliest_lawful, key_decision and
+  urgency, or none), documents (published with href from the site's
+  root, withheld with notice) and private (parts, representations_by,
+  second_notice_by, second_notice_clear_days, or none)
+- second_notice_clear_days: site.toml's [forward_plan] setting
+- term(id, text, root): a link to the glossary's entry",
+    ),
+    (
+        "call-in.html",
+        "Decisions open to call-in. Besides site and page:
+- as_of: the day the lists are true on (YYYY-MM-DD), or none
+- as_of_source: where that day came from: setting (site.toml's as_of),
+  build-date (SOURCE_DATE_EPOCH) or latest-record
+- open: decisions that can be called in, deadline soonest first;
+  awaiting: decisions called in and waiting for the outcome. Each has
+  decision (number, title, href, status, decision_maker, date, ...) and
+  call_in (as on a decision's page)
 - term(id, text, root): a link to the glossary's entry",
     ),
     (

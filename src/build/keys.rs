@@ -1,7 +1,7 @@
 //! The build cache's keys: what each unit of pass 2 depends on.
 
 use super::pass1::Pass1Folder;
-use crate::{Options, cache, guard, scan, source, visibility};
+use crate::{Options, cache, guard, scan, source, timetable, visibility};
 
 /// The context of every cache key: this program, the options that change
 /// what is made, and every input that is not a decision folder.
@@ -36,7 +36,7 @@ pub(super) fn context(
 
 /// The keys of pass 2's units.
 pub(super) struct Keys {
-    /// The context, the fingerprints and the guard's rules: what every unit depends on.
+    /// The context, the fingerprints, the guard's rules and "now": what every unit depends on.
     pub(super) base: Option<cache::Digest>,
     /// Each decision's listing hash, by number.
     pub(super) listings: std::collections::HashMap<String, cache::Digest>,
@@ -54,6 +54,7 @@ impl Keys {
         (fingerprints, guard): (&scan::Fingerprints, &guard::Guard),
         site: &visibility::PublicSite,
         folders: &[Pass1Folder],
+        as_of: timetable::AsOf,
     ) -> Keys {
         let Some(context) = cache.context() else {
             return Keys {
@@ -69,6 +70,10 @@ impl Keys {
         h.add(context)
             .add(&fingerprints.digest())
             .add(&guard.rules_digest());
+        // "Now" (site.toml's `as_of`, `SOURCE_DATE_EPOCH` or the records'
+        // latest date) decides what pages say is open to call-in, so every
+        // page is made again when it moves.
+        h.add(&serde_json::to_vec(&as_of).expect("a date and a name encode"));
         let base = h.finish();
         let mut backlinks: std::collections::HashMap<String, Vec<String>> = Default::default();
         for d in site.decisions() {

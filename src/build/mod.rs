@@ -16,7 +16,7 @@ use std::path::Path;
 use crate::diagnostics::{self, Diagnostics};
 use crate::{
     Error, Options, Outcome, Progress, ProgressHook, Reuse, Timings, cache, config, contrast,
-    guard, language, output, render, report, site, source, visibility,
+    guard, language, output, render, report, site, source, timetable, visibility,
 };
 use keys::{Keys, context};
 use last::{LastBuild, scan_altered};
@@ -122,9 +122,12 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let facts = std::mem::take(&mut first.source_facts);
     let guard = guard::Guard::new(&texts, &public, facts, options.strict, &mut diags);
     contrast::check_templates(public.templates(), &mut diags);
-    let keys = Keys::new(&cache, (&fingerprints, &guard), &public, &first.folders);
+    // "Now", for what is open to call-in: from the content, never the clock.
+    let as_of = timetable::as_of(&public, options.today);
+    let keys = Keys::new(&cache, (&fingerprints, &guard), &public, &first.folders, as_of);
     timings.lap("language and guard set-up", &mut since);
-    let Some(renderer) = render::renderer(&public, &mut diags).map_err(|e| Error::Template(e.0))?
+    let Some(renderer) =
+        render::renderer(&public, as_of, &mut diags).map_err(|e| Error::Template(e.0))?
     else {
         return Ok(failed(diags, None));
     };
