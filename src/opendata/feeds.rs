@@ -40,36 +40,38 @@ pub fn updated(d: &PublicDecision) -> Option<Date> {
         .or(d.due())
 }
 
-fn xml_escape(text: &str) -> String {
+pub(super) fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-fn atom_date(date: Date) -> String {
+pub(super) fn atom_date(date: Date) -> String {
     format!("{date}T00:00:00Z")
 }
 
 /// Entries in each Atom feed: the most recently updated decisions.
 pub const FEED_ENTRIES: usize = 100;
 
-/// An Atom feed of `decisions`: the [`FEED_ENTRIES`] most recently updated, newest first.
-fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision]) -> Vec<u8> {
-    let mut sorted: Vec<&PublicDecision> = decisions.to_vec();
-    sorted.sort_by(|a, b| {
-        updated(b)
-            .cmp(&updated(a))
-            .then_with(|| b.number().cmp(a.number()))
-    });
-    sorted.truncate(FEED_ENTRIES);
-    let feed_updated = sorted
-        .iter()
-        .filter_map(|d| updated(d))
+/// The `updated` of a feed whose entries were updated on `dates`: the
+/// latest, or the epoch (which says "never") when no entry has a date.
+pub(super) fn feed_updated(dates: impl Iterator<Item = Date>) -> String {
+    dates
         .max()
         .map(atom_date)
-        // A feed with no dated entry still needs `updated`; the epoch says "never".
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// An Atom feed's opening and its own elements, before its entries: its
+/// address is `path`, its page `alternate` (both from the site's root).
+pub(super) fn atom_head(
+    site: &PublicSite,
+    path: &str,
+    title: &str,
+    alternate: &str,
+    feed_updated: &str,
+) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en-GB\">\n");
@@ -94,12 +96,26 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
     ));
     out.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&absolute(site, "decisions/"))
+        xml_escape(&absolute(site, alternate))
     ));
     out.push_str(&format!(
         "  <rights>{}</rights>\n",
         xml_escape(&site.config().licence.name)
     ));
+    out
+}
+
+/// An Atom feed of `decisions`: the [`FEED_ENTRIES`] most recently updated, newest first.
+fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision]) -> Vec<u8> {
+    let mut sorted: Vec<&PublicDecision> = decisions.to_vec();
+    sorted.sort_by(|a, b| {
+        updated(b)
+            .cmp(&updated(a))
+            .then_with(|| b.number().cmp(a.number()))
+    });
+    sorted.truncate(FEED_ENTRIES);
+    let feed_updated = feed_updated(sorted.iter().filter_map(|d| updated(d)));
+    let mut out = atom_head(site, path, title, "decisions/", &feed_updated);
     for d in sorted {
         let url = absolute(site, &format!("decisions/{}/", d.slug()));
         let entry_updated = updated(d)
@@ -144,7 +160,7 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
 }
 
 /// Escapes a TEXT value (RFC 5545, 3.3.11).
-fn ics_text(text: &str) -> String {
+pub(super) fn ics_text(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
@@ -152,22 +168,50 @@ fn ics_text(text: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// Folds a content line at 75 octets, never inside a character (RFC 5545, 3.1).
-fn ics_line(out: &mut String, line: &str) {
-    let mut used = 0;
-    for c in line.chars() {
-        if used + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            used = 1;
+/// Folds a content line at 75 octets, never inside a character (RFC 5545,
+/// 3.1), and before a space where one is in reach, so that no word (an
+/// email address, a word the leak scan looks for) is split across lines:
+/// the leak scan and the personal-data guard read the file as it is
+/// written, and a word split by a fold would read to them as two.
+pub(super) fn ics_line(out: &mut String, line: &str) {
+    const LIMIT: usize = 75;
+    let mut rest = line;
+    // The first line holds 75 octets; each folded line 74 after its space.
+    let mut room = LIMIT;
+    while rest.len() > room {
+        let mut cut = room;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
         }
-        out.push(c);
-        used += c.len_utf8();
+        // Before the last space in reach, if that leaves something on this line.
+        if let Some(space) = rest[..cut].rfind(' ').filter(|&i| i > 0) {
+            cut = space;
+        }
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        room = LIMIT - 1;
     }
+    out.push_str(rest);
     out.push_str("\r\n");
 }
 
-fn ics_date(date: Date) -> String {
+pub(super) fn ics_date(date: Date) -> String {
     date.0.format("%Y%m%d").to_string()
+}
+
+/// A calendar's opening lines: made by plainsight's `product`, called `name`.
+pub(super) fn ics_head(out: &mut String, product: &str, name: &str) {
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        &format!("PRODID:-//plainsight//{product}//EN"),
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        ics_line(out, line);
+    }
+    ics_line(out, &format!("X-WR-CALNAME:{}", ics_text(name)));
 }
 
 /// The decisions the calendar has an event for: proposed, with a due date.
@@ -184,25 +228,8 @@ fn upcoming(site: &PublicSite) -> impl Iterator<Item = (&PublicDecision, Date)> 
 /// `write` an event at a time (the calendar grows with the site).
 pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
-    for line in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//plainsight//decisions//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ] {
-        ics_line(&mut out, line);
-    }
-    ics_line(
-        &mut out,
-        &format!(
-            "X-WR-CALNAME:{}",
-            ics_text(&format!(
-                "Upcoming decisions: {}",
-                site.config().organisation.name
-            ))
-        ),
-    );
+    let name = format!("Upcoming decisions: {}", site.config().organisation.name);
+    ics_head(&mut out, "decisions", &name);
     for (d, due) in upcoming(site) {
         write.write_all(out.as_bytes())?;
         out.clear();
@@ -331,6 +358,30 @@ mod tests {
         for line in out.split("\r\n") {
             assert!(line.len() <= 75, "{line}");
         }
+        assert_eq!(out.replace("\r\n ", ""), format!("{}\r\n", "é".repeat(60)));
         assert_eq!(ics_text("a,b;c\nd"), "a\\,b\\;c\\nd");
+    }
+
+    #[test]
+    fn ics_lines_fold_between_words() {
+        let words: Vec<String> = (0..40)
+            .map(|i| format!("word{i}é{}", "x".repeat(i % 9)))
+            .collect();
+        let line = format!("DESCRIPTION:{} democratic.services@example.org", words.join(" "));
+        let mut out = String::new();
+        ics_line(&mut out, &line);
+        // Unfolded, it is the line again; folded, every word is whole.
+        assert_eq!(out.replace("\r\n ", ""), format!("{line}\r\n"));
+        let mut read: Vec<&str> = Vec::new();
+        for physical in out.split("\r\n") {
+            assert!(physical.len() <= 75, "{physical}");
+            read.extend(physical.split_whitespace());
+        }
+        let expected: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(read, expected);
+        // A word longer than a line is folded inside, as it must be.
+        let mut out = String::new();
+        ics_line(&mut out, &format!("URL:{}", "a".repeat(200)));
+        assert_eq!(out.replace("\r\n ", ""), format!("URL:{}\r\n", "a".repeat(200)));
     }
 }

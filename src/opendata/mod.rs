@@ -6,6 +6,7 @@
 //! - [`openreferral`]: provider listings as Open Referral UK (HSDS 3.0 UK profile);
 //! - [`ocds`]: the procurement as an Open Contracting Data Standard 1.1 release package;
 //! - [`feeds`]: Atom feeds and an iCalendar file of decisions;
+//! - [`forward_plan`]: the forward plan as an Atom feed and an iCalendar file;
 //! - [`sitemap`]: `sitemap.xml` and `robots.txt`;
 //! - [`jsonld`]: schema.org descriptions embedded in pages.
 //!
@@ -17,6 +18,7 @@
 
 pub mod datapackage;
 pub mod feeds;
+pub mod forward_plan;
 pub mod jsonld;
 pub mod ocds;
 pub mod openreferral;
@@ -81,7 +83,10 @@ pub fn drafts(site: &PublicSite) -> Vec<(Section, Draft<'_>)> {
         .into_iter()
         .chain(ocds::render(site));
     drafts.extend(standards.map(|d| (Section::Standards, d)));
-    drafts.extend(feeds::render(site).into_iter().map(|d| (Section::Feeds, d)));
+    let feeds = feeds::render(site)
+        .into_iter()
+        .chain(forward_plan::render(site));
+    drafts.extend(feeds.map(|d| (Section::Feeds, d)));
     drafts
 }
 
