@@ -661,3 +661,55 @@ fn a_forged_unit_record_does_not_let_personal_data_through() {
         if outcome.has_errors() { 1 } else { 0 }
     );
 }
+
+/// "Now" (what is open to call-in) comes from the content or
+/// `SOURCE_DATE_EPOCH`: when it moves, a decision whose folder did not
+/// change says something else, so its cached page must not be reused.
+#[test]
+fn a_change_of_now_remakes_the_pages_that_say_what_is_open_to_call_in() {
+    let site = fixture("minimal");
+    let page = "public/decisions/24-00001/index.html";
+    let says = |root: &Path| std::fs::read_to_string(root.join(page)).unwrap();
+    // Now is 24/00001's taking, 1 March: its deadline, 8 March, is to come.
+    assert_ok(&rebuild(site.path()));
+    assert!(
+        says(site.path()).contains("it can be called in until <time datetime=\"2024-03-08\">"),
+        "{}",
+        says(site.path())
+    );
+
+    // Another decision taken on 20 March moves now past the deadline.
+    let three = site.path().join("content/decisions/24-00003");
+    std::fs::create_dir_all(&three).unwrap();
+    let two = std::fs::read_to_string(site.path().join(TWO).join("decision.md")).unwrap();
+    let three_record = two
+        .replace("24/00002", "24/00003")
+        .replace("status = \"proposed\"\ndue = 2024-06-01", "status = \"taken\"\ntaken = 2024-03-20")
+        .replace("related = [\"24/00001\"]\n", "");
+    std::fs::write(three.join("decision.md"), three_record).unwrap();
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert!(says(site.path()).contains("It could be"), "{}", says(site.path()));
+    assert_same_as_clean(site.path());
+
+    // SOURCE_DATE_EPOCH's day, 5 March, puts it back before the deadline.
+    let on = |root: &Path, output: &Path, cache: Option<std::path::PathBuf>| {
+        let mut options = Options::for_root(root);
+        options.today = chrono::NaiveDate::from_ymd_opt(2024, 3, 5);
+        options.output = output.to_path_buf();
+        options.report_dir = output.with_extension("reports");
+        options.cache_dir = cache;
+        let outcome = plainsight::build(&options).expect("no internal error");
+        assert_ok(&outcome);
+        files(output)
+    };
+    let cached = on(
+        site.path(),
+        &site.path().join("public"),
+        Some(site.path().join(plainsight::cache::DIR)),
+    );
+    let text = String::from_utf8(cached["decisions/24-00001/index.html"].clone()).unwrap();
+    assert!(text.contains("As of <time datetime=\"2024-03-05\">"), "{text}");
+    let fresh = tempfile::tempdir().unwrap();
+    assert!(cached == on(site.path(), &fresh.path().join("public"), None));
+}
