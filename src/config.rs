@@ -252,7 +252,10 @@ impl SiteConfig {
                 }
                 check_branding(&config.branding, text, diagnostics);
                 let days = config.forward_plan.representations_close_clear_days;
-                if !(crate::clear_days::SECOND_PRIVATE_NOTICE..=MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS).contains(&days) {
+                if !(crate::clear_days::SECOND_PRIVATE_NOTICE
+                    ..=MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS)
+                    .contains(&days)
+                {
                     diagnostics.push(
                         Diagnostic::error(CONFIG_FILE, format!("`representations_close_clear_days` is {days}, outside 5 to {MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS}"))
                             .at(position_of_key(text, "representations_close_clear_days"))
@@ -415,14 +418,25 @@ mod tests {
         assert_eq!(config.as_of, None);
         for (days, ok) in [(4, false), (5, true), (10, true), (26, true), (27, false)] {
             let mut d = Diagnostics::default();
-            let text = format!("as_of = 2024-03-01\n{MINIMAL}[forward_plan]\nrepresentations_close_clear_days = {days}\n");
+            let text = format!(
+                "as_of = 2024-03-01\n{MINIMAL}[forward_plan]\nrepresentations_close_clear_days = {days}\n"
+            );
             let config = SiteConfig::parse(&text, &mut d).unwrap();
             assert_eq!(!d.has_errors(), ok, "{days}");
-            assert_eq!(config.as_of.map(|a| a.to_string()).as_deref(), Some("2024-03-01"));
+            assert_eq!(
+                config.as_of.map(|a| a.to_string()).as_deref(),
+                Some("2024-03-01")
+            );
             if !ok {
                 let found = d.into_sorted();
                 assert_eq!((found[0].line, found[0].column), (19, 1), "{found:?}");
-                assert!(found[0].help.as_deref().unwrap().contains("regulation 5(4)"));
+                assert!(
+                    found[0]
+                        .help
+                        .as_deref()
+                        .unwrap()
+                        .contains("regulation 5(4)")
+                );
             }
         }
     }

@@ -842,7 +842,8 @@ fn check_call_in(
     let Some(requested) = c.requested_on else {
         if status == DecisionStatus::CalledIn {
             problem(
-                "a called-in decision needs `requested_on` in `call_in`: the day it was called in".into(),
+                "a called-in decision needs `requested_on` in `call_in`: the day it was called in"
+                    .into(),
                 "add `requested_on = 2024-03-05, by = \"...\"` to `call_in`, naming who called it in",
             );
         } else if said {
@@ -1390,7 +1391,9 @@ mod tests {
 
     fn errors(text: &str) -> Vec<String> {
         let (_, d) = parse(text);
-        d.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect()
+        d.iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+            .collect()
     }
 
     #[test]
@@ -1399,18 +1402,30 @@ mod tests {
         // 29 March leaves 27 clear days.
         let notice = "notice_published = 2024-03-01\n";
         for (status, date) in [("proposed", "due"), ("taken", "taken")] {
-            let ok = record(true, &format!("status = \"{status}\"\n{date} = 2024-03-30\n{notice}"));
+            let ok = record(
+                true,
+                &format!("status = \"{status}\"\n{date} = 2024-03-30\n{notice}"),
+            );
             assert_eq!(errors(&ok), Vec::<String>::new(), "{status}");
-            let early = record(true, &format!("status = \"{status}\"\n{date} = 2024-03-29\n{notice}"));
+            let early = record(
+                true,
+                &format!("status = \"{status}\"\n{date} = 2024-03-29\n{notice}"),
+            );
             let found = errors(&early);
             assert_eq!(found.len(), 1, "{found:?}");
             // At the line of `due` or `taken`, naming the earliest lawful date.
             assert!(found[0].starts_with("16:"), "{found:?}");
             assert!(found[0].contains("sooner than the law allows"), "{found:?}");
-            assert!(found[0].contains("the earliest lawful date is 30 March 2024"), "{found:?}");
+            assert!(
+                found[0].contains("the earliest lawful date is 30 March 2024"),
+                "{found:?}"
+            );
         }
         // Not a key decision: no notice needed, and none checked.
-        let minor = record(false, "status = \"proposed\"\ndue = 2024-03-02\nnotice_published = 2024-03-01\n");
+        let minor = record(
+            false,
+            "status = \"proposed\"\ndue = 2024-03-02\nnotice_published = 2024-03-01\n",
+        );
         assert_eq!(errors(&minor), Vec::<String>::new());
     }
 
@@ -1418,7 +1433,10 @@ mod tests {
     fn a_key_decision_needs_notice_published() {
         let found = errors(&record(true, "status = \"proposed\"\ndue = 2024-03-30\n"));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("7:16:"), "at `key_decision`: {found:?}");
+        assert!(
+            found[0].starts_with("7:16:"),
+            "at `key_decision`: {found:?}"
+        );
         assert!(found[0].contains("needs `notice_published`"), "{found:?}");
         let (_, d) = parse(&record(true, "status = \"proposed\"\ndue = 2024-03-30\n"));
         assert!(d[0].help.as_deref().unwrap().contains("regulation 9"));
@@ -1427,20 +1445,35 @@ mod tests {
     #[test]
     fn the_general_exception_needs_5_clear_days_after_the_notice_and_the_chair() {
         let general = |due: &str, notice: &str, chair: &str| {
-            errors(&record(true, &format!(
-                "status = \"proposed\"\ndue = {due}\nnotice_published = {notice}\n\
+            errors(&record(
+                true,
+                &format!(
+                    "status = \"proposed\"\ndue = {due}\nnotice_published = {notice}\n\
                  urgency = {{ route = \"general-exception\", reasons = \"The contract ends.\", scrutiny_chair = {chair} }}\n"
-            )))
+                ),
+            ))
         };
         // Notice and chair on 1 March: 7 March is the sixth day after, lawful.
-        assert_eq!(general("2024-03-07", "2024-03-01", "2024-03-01"), Vec::<String>::new());
+        assert_eq!(
+            general("2024-03-07", "2024-03-01", "2024-03-01"),
+            Vec::<String>::new()
+        );
         // 6 March leaves 4 clear days.
         let early = general("2024-03-06", "2024-03-01", "2024-03-01");
-        assert!(early[0].contains("under the general exception"), "{early:?}");
-        assert!(early[0].contains("earliest lawful date is 7 March 2024"), "{early:?}");
+        assert!(
+            early[0].contains("under the general exception"),
+            "{early:?}"
+        );
+        assert!(
+            early[0].contains("earliest lawful date is 7 March 2024"),
+            "{early:?}"
+        );
         // The chair told later than the notice: 5 clear days from the chair.
         let late_chair = general("2024-03-07", "2024-03-01", "2024-03-03");
-        assert!(late_chair[0].contains("earliest lawful date is 9 March 2024"), "{late_chair:?}");
+        assert!(
+            late_chair[0].contains("earliest lawful date is 9 March 2024"),
+            "{late_chair:?}"
+        );
         // The chair told after the decision date.
         let after = general("2024-03-07", "2024-03-01", "2024-03-08");
         assert!(after[0].contains("after the decision date"), "{after:?}");
@@ -1449,57 +1482,136 @@ mod tests {
     #[test]
     fn special_urgency_needs_the_chairs_agreement_by_the_decision_date() {
         let special = |chair: &str, reasons: &str| {
-            errors(&record(true, &format!(
-                "status = \"taken\"\ntaken = 2024-03-02\nnotice_published = 2024-03-02\n\
+            errors(&record(
+                true,
+                &format!(
+                    "status = \"taken\"\ntaken = 2024-03-02\nnotice_published = 2024-03-02\n\
                  urgency = {{ route = \"special-urgency\", reasons = \"{reasons}\", scrutiny_chair = {chair} }}\n"
-            )))
+                ),
+            ))
         };
-        assert_eq!(special("2024-03-02", "A child's safety."), Vec::<String>::new());
+        assert_eq!(
+            special("2024-03-02", "A child's safety."),
+            Vec::<String>::new()
+        );
         let late = special("2024-03-03", "A child's safety.");
-        assert!(late[0].contains("after the decision date, 2 March 2024"), "{late:?}");
+        assert!(
+            late[0].contains("after the decision date, 2 March 2024"),
+            "{late:?}"
+        );
         let silent = special("2024-03-01", " ");
         assert!(silent[0].contains("empty `reasons`"), "{silent:?}");
         // Only a key decision takes an urgency route.
-        let minor = errors(&record(false, "status = \"taken\"\ntaken = 2024-03-02\n\
-             urgency = { route = \"special-urgency\", reasons = \"R.\", scrutiny_chair = 2024-03-01 }\n"));
-        assert!(minor[0].contains("only a key decision takes `urgency`"), "{minor:?}");
+        let minor = errors(&record(
+            false,
+            "status = \"taken\"\ntaken = 2024-03-02\n\
+             urgency = { route = \"special-urgency\", reasons = \"R.\", scrutiny_chair = 2024-03-01 }\n",
+        ));
+        assert!(
+            minor[0].contains("only a key decision takes `urgency`"),
+            "{minor:?}"
+        );
     }
 
     #[test]
     fn a_call_in_must_agree_with_itself_and_the_status() {
         let record_with = |status: &str, call_in: &str| {
-            errors(&record(false, &format!(
-                "status = \"{status}\"\ntaken = 2024-03-01\ncall_in = {{ subject = true, deadline = 2024-03-08, implement_from = 2024-03-11{call_in} }}\n"
-            )))
+            errors(&record(
+                false,
+                &format!(
+                    "status = \"{status}\"\ntaken = 2024-03-01\ncall_in = {{ subject = true, deadline = 2024-03-08, implement_from = 2024-03-11{call_in} }}\n"
+                ),
+            ))
         };
         let by = ", by = \"Scrutiny Committee\"";
         assert_eq!(record_with("taken", ""), Vec::<String>::new());
-        assert_eq!(record_with("called-in", &format!(", requested_on = 2024-03-05{by}")), Vec::<String>::new());
         assert_eq!(
-            record_with("taken", &format!(", requested_on = 2024-03-05{by}, outcome = \"upheld\", decided_on = 2024-03-20")),
+            record_with("called-in", &format!(", requested_on = 2024-03-05{by}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            record_with(
+                "taken",
+                &format!(
+                    ", requested_on = 2024-03-05{by}, outcome = \"upheld\", decided_on = 2024-03-20"
+                )
+            ),
             Vec::<String>::new()
         );
         for (status, call_in, expected) in [
             ("called-in", String::new(), "needs `requested_on`"),
-            ("called-in", format!(", requested_on = 2024-03-09{by}"), "after the deadline of 8 March 2024"),
-            ("called-in", format!(", requested_on = 2024-02-28{by}"), "before the decision was taken"),
-            ("called-in", ", requested_on = 2024-03-05".into(), "needs `by`"),
-            ("called-in", format!(", requested_on = 2024-03-05{by}, outcome = \"referred back\""), "needs `decided_on`"),
-            ("called-in", format!(", requested_on = 2024-03-05{by}, decided_on = 2024-03-20"), "needs an `outcome`"),
-            ("called-in", format!(", requested_on = 2024-03-05{by}, outcome = \"withdrawn\", decided_on = 2024-03-04"), "before it was requested"),
-            ("taken", format!(", requested_on = 2024-03-05{by}"), "so its status is `called-in`"),
-            ("taken", format!(", outcome = \"upheld\", decided_on = 2024-03-20{by}"), "but no `requested_on`"),
+            (
+                "called-in",
+                format!(", requested_on = 2024-03-09{by}"),
+                "after the deadline of 8 March 2024",
+            ),
+            (
+                "called-in",
+                format!(", requested_on = 2024-02-28{by}"),
+                "before the decision was taken",
+            ),
+            (
+                "called-in",
+                ", requested_on = 2024-03-05".into(),
+                "needs `by`",
+            ),
+            (
+                "called-in",
+                format!(", requested_on = 2024-03-05{by}, outcome = \"referred back\""),
+                "needs `decided_on`",
+            ),
+            (
+                "called-in",
+                format!(", requested_on = 2024-03-05{by}, decided_on = 2024-03-20"),
+                "needs an `outcome`",
+            ),
+            (
+                "called-in",
+                format!(
+                    ", requested_on = 2024-03-05{by}, outcome = \"withdrawn\", decided_on = 2024-03-04"
+                ),
+                "before it was requested",
+            ),
+            (
+                "taken",
+                format!(", requested_on = 2024-03-05{by}"),
+                "so its status is `called-in`",
+            ),
+            (
+                "taken",
+                format!(", outcome = \"upheld\", decided_on = 2024-03-20{by}"),
+                "but no `requested_on`",
+            ),
         ] {
             let found = record_with(status, &call_in);
-            assert!(found.iter().any(|f| f.contains(expected)), "{expected:?} not in {found:?}");
+            assert!(
+                found.iter().any(|f| f.contains(expected)),
+                "{expected:?} not in {found:?}"
+            );
         }
         // Not subject to call-in, yet called in.
-        let found = errors(&record(false, "status = \"called-in\"\ntaken = 2024-03-01\n\
-             call_in = { subject = false, reason = \"Urgent.\", requested_on = 2024-03-05, by = \"Scrutiny Committee\" }\n"));
-        assert!(found.iter().any(|f| f.contains("`subject = false`")), "{found:?}");
+        let found = errors(&record(
+            false,
+            "status = \"called-in\"\ntaken = 2024-03-01\n\
+             call_in = { subject = false, reason = \"Urgent.\", requested_on = 2024-03-05, by = \"Scrutiny Committee\" }\n",
+        ));
+        assert!(
+            found.iter().any(|f| f.contains("`subject = false`")),
+            "{found:?}"
+        );
         // An outcome that is not one of the three.
-        let found = record_with("called-in", &format!(", requested_on = 2024-03-05{by}, outcome = \"upheld in part\", decided_on = 2024-03-20"));
-        assert!(found.iter().any(|f| f.contains("not a value this key takes")), "{found:?}");
+        let found = record_with(
+            "called-in",
+            &format!(
+                ", requested_on = 2024-03-05{by}, outcome = \"upheld in part\", decided_on = 2024-03-20"
+            ),
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("not a value this key takes")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -53,9 +53,9 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod templates;
-pub mod timetable;
 #[cfg(test)]
 mod testing;
+pub mod timetable;
 pub mod unicode;
 pub mod visibility;
 
@@ -79,8 +79,10 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The date the withholding report compares review dates with; `None`
     /// means the clock's UTC date. The binary sets it from `SOURCE_DATE_EPOCH`
-    /// (the library never reads the environment). Nothing in the output
-    /// folder depends on it.
+    /// (the library never reads the environment). In the output folder, it
+    /// is "now" for what is open to call-in when site.toml has no `as_of`
+    /// ([`timetable::as_of`]; without either, the records' latest date:
+    /// never the clock).
     pub today: Option<chrono::NaiveDate>,
     /// Told how far a build has got, for a progress bar (the binary draws one
     /// when stderr is a terminal).

@@ -20,7 +20,7 @@ use plainsight::cli_format::{self, EXIT_CONTENT_ERRORS, EXIT_OK, EXIT_USAGE};
     version,
     about = "Publish council decisions in plain English, withholding what Schedule 12A exempts",
     after_help = "Exit status: 0 fine; 1 content errors (nothing was written); 2 usage or internal failure.\n\
-                  SOURCE_DATE_EPOCH (seconds since 1970, UTC), when set, is the date the withholding report compares review dates with."
+                  SOURCE_DATE_EPOCH (seconds since 1970, UTC), when set, is the date the withholding report compares review dates with, and the day the call-in page counts as now unless site.toml sets as_of."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -14,7 +14,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("providers.html", include_str!("templates/providers.html")),
     ("register.html", include_str!("templates/register.html")),
     ("decision.html", include_str!("templates/decision.html")),
-    ("forward-plan.html", include_str!("templates/forward-plan.html")),
+    (
+        "forward-plan.html",
+        include_str!("templates/forward-plan.html"),
+    ),
     ("call-in.html", include_str!("templates/call-in.html")),
     ("paper.html", include_str!("templates/paper.html")),
     ("glossary.html", include_str!("templates/glossary.html")),

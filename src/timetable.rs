@@ -112,9 +112,8 @@ pub fn forward_plan<'a>(site: &'a PublicSite) -> (Vec<PlanEntry<'a>>, Vec<PlanEn
             })
         })
         .collect();
-    entries.sort_by(|a, b| {
-        (a.expected, a.decision.number()).cmp(&(b.expected, b.decision.number()))
-    });
+    entries
+        .sort_by(|a, b| (a.expected, a.decision.number()).cmp(&(b.expected, b.decision.number())));
     entries.into_iter().partition(|e| e.decision.key_decision())
 }
 

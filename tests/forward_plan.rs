@@ -87,9 +87,14 @@ fn a_key_decision_may_be_made_28_clear_days_after_its_notice_and_not_a_day_soone
     let out = built(site.path());
     let plan = read(&page(&out, "forward-plan/index.html"));
     let entry = between(&plan, "Decision 24/00101", "Other decisions coming up");
-    assert!(entry.contains("First in the forward plan 1 March 2024"), "{entry}");
     assert!(
-        entry.contains("Earliest date the law allows 30 March 2024 (28 clear days after the notice)"),
+        entry.contains("First in the forward plan 1 March 2024"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains(
+            "Earliest date the law allows 30 March 2024 (28 clear days after the notice)"
+        ),
         "{entry}"
     );
     // Due on the 28th day after the notice: refused at the line of `due`.
@@ -178,24 +183,40 @@ fn the_urgency_routes_are_accepted_only_when_their_own_rules_hold() {
     );
     // The chair told later than the notice: the 5 days run from the chair.
     replace(&general, "due = 2024-03-25", "due = 2024-03-26");
-    replace(&general, "scrutiny_chair = 2024-03-20", "scrutiny_chair = 2024-03-21");
+    replace(
+        &general,
+        "scrutiny_chair = 2024-03-20",
+        "scrutiny_chair = 2024-03-21",
+    );
     let printed = printed_of(site.path());
     assert!(
         printed.contains("the earliest lawful date is 27 March 2024"),
         "{printed}"
     );
-    replace(&general, "scrutiny_chair = 2024-03-21", "scrutiny_chair = 2024-03-20");
+    replace(
+        &general,
+        "scrutiny_chair = 2024-03-21",
+        "scrutiny_chair = 2024-03-20",
+    );
 
     // Special urgency: the chair's agreement after the decision date.
     let special = site.path().join(D).join("24-00103/decision.md");
-    replace(&special, "scrutiny_chair = 2024-03-25", "scrutiny_chair = 2024-03-27");
+    replace(
+        &special,
+        "scrutiny_chair = 2024-03-25",
+        "scrutiny_chair = 2024-03-27",
+    );
     let printed = printed_of(site.path());
     assert!(
         printed.contains("24-00103/decision.md:18:11: error: the scrutiny chair was told or agreed on 27 March 2024 (`scrutiny_chair`), after the decision date, 26 March 2024"),
         "{printed}"
     );
     // A route the law does not have.
-    replace(&special, "scrutiny_chair = 2024-03-27", "scrutiny_chair = 2024-03-25");
+    replace(
+        &special,
+        "scrutiny_chair = 2024-03-27",
+        "scrutiny_chair = 2024-03-25",
+    );
     replace(&special, "\"special-urgency\"", "\"urgent\"");
     let printed = printed_of(site.path());
     assert!(
@@ -249,7 +270,9 @@ fn a_forthcoming_decision_to_be_made_in_private_says_what_why_and_by_when_to_obj
     let text = read(&page(&out, "decisions/24-00101/index.html"));
     assert!(text.contains("Please do this by 18 March 2024."), "{text}");
     assert!(
-        text.contains("publish its answer by 19 March 2024, at least 10 clear days before the decision"),
+        text.contains(
+            "publish its answer by 19 March 2024, at least 10 clear days before the decision"
+        ),
         "{text}"
     );
     // Fewer than the law's 5 is refused.
@@ -260,7 +283,9 @@ fn a_forthcoming_decision_to_be_made_in_private_says_what_why_and_by_when_to_obj
     );
     let printed = printed_of(site.path());
     assert!(
-        printed.contains("site.toml:25:1: error: `representations_close_clear_days` is 4, outside 5 to 26"),
+        printed.contains(
+            "site.toml:25:1: error: `representations_close_clear_days` is 4, outside 5 to 26"
+        ),
         "{printed}"
     );
 }
@@ -272,10 +297,16 @@ fn the_forward_plan_lists_proposed_decisions_soonest_first_with_what_the_law_ask
     let html = page(&out, "forward-plan/index.html");
     let plan = read(&html);
     // Key decisions soonest first (ties by number), then the others.
-    let order: Vec<usize> = ["24/00102", "24/00103", "24/00101", "Other decisions", "24/00104"]
-        .iter()
-        .map(|n| plan.find(n).unwrap_or_else(|| panic!("{n} not listed")))
-        .collect();
+    let order: Vec<usize> = [
+        "24/00102",
+        "24/00103",
+        "24/00101",
+        "Other decisions",
+        "24/00104",
+    ]
+    .iter()
+    .map(|n| plan.find(n).unwrap_or_else(|| panic!("{n} not listed")))
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     // Only proposed decisions.
     for taken in ["24/00105", "24/00106", "24/00112"] {
@@ -327,7 +358,10 @@ fn with_nothing_proposed_the_forward_plan_says_so_and_is_not_in_the_navigation()
     }
     let out = built(site.path());
     let plan = read(&page(&out, "forward-plan/index.html"));
-    assert!(plan.contains("No decisions are coming up at the moment."), "{plan}");
+    assert!(
+        plan.contains("No decisions are coming up at the moment."),
+        "{plan}"
+    );
     assert!(!page(&out, "index.html").contains("href=\"forward-plan/\""));
     let ics = page(&out, "forward-plan/forward-plan.ics");
     assert!(!ics.contains("BEGIN:VEVENT"));
@@ -343,27 +377,46 @@ fn the_call_in_page_lists_what_is_open_on_the_day_the_site_counts_as_now() {
     let text = read(&page(&out, "call-in/index.html"));
     assert!(text.contains("This page is as of 5 March 2024."), "{text}");
     assert!(text.contains("The council sets this date when it updates the site."));
-    let open = between(&text, "Decisions that can be called in", "Decisions called in, waiting");
-    assert!(open.contains("Decision 24/00105: New opening hours for the library"), "{open}");
+    let open = between(
+        &text,
+        "Decisions that can be called in",
+        "Decisions called in, waiting",
+    );
+    assert!(
+        open.contains("Decision 24/00105: New opening hours for the library"),
+        "{open}"
+    );
     assert!(
         open.contains("Can be called in until 8 March 2024. If it is not, it can be carried out from 11 March 2024."),
         "{open}"
     );
     // Past their deadline, decided, or not subject to call-in: not open.
-    for n in ["24/00106", "24/00107", "24/00108", "24/00109", "24/00110", "24/00111"] {
+    for n in [
+        "24/00106", "24/00107", "24/00108", "24/00109", "24/00110", "24/00111",
+    ] {
         assert!(!open.contains(n), "{n} is open in {open}");
     }
     let awaiting = between(&text, "waiting for the outcome", "How call-in works");
-    assert!(awaiting.contains("Decision 24/00106: Closing the Elm Street car park"), "{awaiting}");
+    assert!(
+        awaiting.contains("Decision 24/00106: Closing the Elm Street car park"),
+        "{awaiting}"
+    );
     assert!(awaiting.contains("Called in on 1 March 2024 by Scrutiny Committee."));
     for n in ["24/00105", "24/00107", "24/00108", "24/00109"] {
         assert!(!awaiting.contains(n), "{n} is awaiting in {awaiting}");
     }
 
     // After 24/00105's deadline nothing is open.
-    replace(&site.path().join("site.toml"), "as_of = 2024-03-05", "as_of = 2024-03-09");
+    replace(
+        &site.path().join("site.toml"),
+        "as_of = 2024-03-05",
+        "as_of = 2024-03-09",
+    );
     let text = read(&page(&built(site.path()), "call-in/index.html"));
-    assert!(text.contains("No decision can be called in as of 9 March 2024."), "{text}");
+    assert!(
+        text.contains("No decision can be called in as of 9 March 2024."),
+        "{text}"
+    );
 
     // Without `as_of`, the latest day a record says something happened,
     // never the clock: here 24/00103's notice and its chair's agreement on
@@ -387,7 +440,8 @@ fn the_call_in_page_lists_what_is_open_on_the_day_the_site_counts_as_now() {
     let mut options = plainsight::Options::for_root(site.path());
     options.today = chrono::NaiveDate::from_ymd_opt(2024, 3, 8);
     assert_ok(&plainsight::build(&options).unwrap());
-    let text = read(&std::fs::read_to_string(site.path().join("public/call-in/index.html")).unwrap());
+    let text =
+        read(&std::fs::read_to_string(site.path().join("public/call-in/index.html")).unwrap());
     assert!(text.contains("This page is as of 8 March 2024."), "{text}");
     assert!(text.contains("This is the day the site was last updated."));
 }
@@ -525,11 +579,17 @@ fn parse_ics(text: &str) -> Vec<Properties> {
                             None => panic!("a lone backslash in {line}"),
                         }
                     } else {
-                        assert!(c != ',' && c != ';' || name != "SUMMARY", "unescaped {c} in {line}");
+                        assert!(
+                            c != ',' && c != ';' || name != "SUMMARY",
+                            "unescaped {c} in {line}"
+                        );
                         unescaped.push(c);
                     }
                 }
-                assert!(event.insert(name.to_string(), unescaped).is_none(), "{name} twice");
+                assert!(
+                    event.insert(name.to_string(), unescaped).is_none(),
+                    "{name} twice"
+                );
             }
             _ => {}
         }
@@ -554,12 +614,30 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
     assert_eq!(
         summaries,
         [
-            ("20240326", "Decision 24/00102 expected (key decision): Repairing the Mill Lane bridge"),
-            ("20240326", "Decision 24/00103 expected (key decision): Emergency housing for families after the flood"),
-            ("20240330", "Decision 24/00101 expected (key decision): Selling the old Riverside depot"),
-            ("20240323", "Last day to ask for decision 24/00101 to be made in public"),
-            ("20240410", "Decision 24/00104 expected: Renaming the town square"),
-            ("20240403", "Last day to ask for decision 24/00104 to be made in public"),
+            (
+                "20240326",
+                "Decision 24/00102 expected (key decision): Repairing the Mill Lane bridge"
+            ),
+            (
+                "20240326",
+                "Decision 24/00103 expected (key decision): Emergency housing for families after the flood"
+            ),
+            (
+                "20240330",
+                "Decision 24/00101 expected (key decision): Selling the old Riverside depot"
+            ),
+            (
+                "20240323",
+                "Last day to ask for decision 24/00101 to be made in public"
+            ),
+            (
+                "20240410",
+                "Decision 24/00104 expected: Renaming the town square"
+            ),
+            (
+                "20240403",
+                "Last day to ask for decision 24/00104 to be made in public"
+            ),
         ]
     );
     let mut uids = std::collections::BTreeSet::new();
@@ -577,14 +655,20 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
         "Appendix 1: Valuation of the depot, because it contains information about the financial or business affairs",
         "To ask for it to be made in public, tell Democratic Services why, by 23 March 2024: democratic.services@example.org, 01632 960000.",
     ] {
-        assert!(depot["DESCRIPTION"].contains(said), "{said:?} not in {}", depot["DESCRIPTION"]);
+        assert!(
+            depot["DESCRIPTION"].contains(said),
+            "{said:?} not in {}",
+            depot["DESCRIPTION"]
+        );
     }
     assert!(events[0]["DESCRIPTION"].contains("under the general exception"));
     // UIDs are named from the site's address and the number: the same in
     // every build, another on another site.
     let model = {
         let mut d = plainsight::diagnostics::Diagnostics::default();
-        plainsight::public_model(site.path(), &mut d).unwrap().unwrap()
+        plainsight::public_model(site.path(), &mut d)
+            .unwrap()
+            .unwrap()
     };
     let uid = plainsight::opendata::stable_uuid(&model, "forward-plan/24/00101/expected");
     assert_eq!(depot["UID"], uid);
@@ -593,7 +677,10 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
     let feed = page(&out, "feeds/forward-plan.xml");
     let doc = roxmltree::Document::parse(&feed).unwrap();
     let root = doc.root_element();
-    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
     let child = |n: roxmltree::Node<'_, '_>, name: &str| -> String {
         n.children()
             .find(|c| c.has_tag_name(name))
@@ -601,9 +688,15 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
             .unwrap_or_else(|| panic!("no {name}"))
             .to_string()
     };
-    assert_eq!(child(root, "title"), "Forward plan: Fixture Borough Council");
+    assert_eq!(
+        child(root, "title"),
+        "Forward plan: Fixture Borough Council"
+    );
     assert_eq!(child(root, "updated"), "2024-04-10T00:00:00Z");
-    let entries: Vec<roxmltree::Node> = root.children().filter(|c| c.has_tag_name("entry")).collect();
+    let entries: Vec<roxmltree::Node> = root
+        .children()
+        .filter(|c| c.has_tag_name("entry"))
+        .collect();
     let ids: Vec<String> = entries.iter().map(|e| child(*e, "id")).collect();
     assert_eq!(
         ids,
@@ -611,7 +704,10 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
             .map(|s| format!("https://plan.example.org/forward-plan/#decision-{s}"))
     );
     let depot = child(entries[2], "summary");
-    assert!(depot.contains("tell Democratic Services why, by 23 March 2024"), "{depot}");
+    assert!(
+        depot.contains("tell Democratic Services why, by 23 March 2024"),
+        "{depot}"
+    );
     assert_eq!(child(entries[2], "updated"), "2024-03-30T00:00:00Z");
     assert!(child(entries[0], "title").starts_with("Decision 24/00102, expected on 26 March 2024"));
     // Both are on the open data page.
@@ -654,7 +750,10 @@ fn exempt_papers_titles_and_passages_reach_no_plan_feed_calendar_or_call_in_page
     }
     let reports = files(&site.path().join("reports"));
     for marker in MARKERS {
-        assert!(files_containing(&reports, marker).is_empty(), "{marker} in the report");
+        assert!(
+            files_containing(&reports, marker).is_empty(),
+            "{marker} in the report"
+        );
     }
     // What was withheld is still said, by its public title.
     let plan = page(&out, "forward-plan/index.html");

@@ -684,12 +684,19 @@ fn a_change_of_now_remakes_the_pages_that_say_what_is_open_to_call_in() {
     let two = std::fs::read_to_string(site.path().join(TWO).join("decision.md")).unwrap();
     let three_record = two
         .replace("24/00002", "24/00003")
-        .replace("status = \"proposed\"\ndue = 2024-06-01", "status = \"taken\"\ntaken = 2024-03-20")
+        .replace(
+            "status = \"proposed\"\ndue = 2024-06-01",
+            "status = \"taken\"\ntaken = 2024-03-20",
+        )
         .replace("related = [\"24/00001\"]\n", "");
     std::fs::write(three.join("decision.md"), three_record).unwrap();
     let outcome = rebuild(site.path());
     assert_ok(&outcome);
-    assert!(says(site.path()).contains("It could be"), "{}", says(site.path()));
+    assert!(
+        says(site.path()).contains("It could be"),
+        "{}",
+        says(site.path())
+    );
     assert_same_as_clean(site.path());
 
     // SOURCE_DATE_EPOCH's day, 5 March, puts it back before the deadline.
@@ -709,7 +716,10 @@ fn a_change_of_now_remakes_the_pages_that_say_what_is_open_to_call_in() {
         Some(site.path().join(plainsight::cache::DIR)),
     );
     let text = String::from_utf8(cached["decisions/24-00001/index.html"].clone()).unwrap();
-    assert!(text.contains("As of <time datetime=\"2024-03-05\">"), "{text}");
+    assert!(
+        text.contains("As of <time datetime=\"2024-03-05\">"),
+        "{text}"
+    );
     let fresh = tempfile::tempdir().unwrap();
     assert!(cached == on(site.path(), &fresh.path().join("public"), None));
 }

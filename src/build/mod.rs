@@ -124,7 +124,13 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     contrast::check_templates(public.templates(), &mut diags);
     // "Now", for what is open to call-in: from the content, never the clock.
     let as_of = timetable::as_of(&public, options.today);
-    let keys = Keys::new(&cache, (&fingerprints, &guard), &public, &first.folders, as_of);
+    let keys = Keys::new(
+        &cache,
+        (&fingerprints, &guard),
+        &public,
+        &first.folders,
+        as_of,
+    );
     timings.lap("language and guard set-up", &mut since);
     let Some(renderer) =
         render::renderer(&public, as_of, &mut diags).map_err(|e| Error::Template(e.0))?

@@ -367,7 +367,10 @@ mod tests {
         let words: Vec<String> = (0..40)
             .map(|i| format!("word{i}é{}", "x".repeat(i % 9)))
             .collect();
-        let line = format!("DESCRIPTION:{} democratic.services@example.org", words.join(" "));
+        let line = format!(
+            "DESCRIPTION:{} democratic.services@example.org",
+            words.join(" ")
+        );
         let mut out = String::new();
         ics_line(&mut out, &line);
         // Unfolded, it is the line again; folded, every word is whole.
@@ -382,6 +385,9 @@ mod tests {
         // A word longer than a line is folded inside, as it must be.
         let mut out = String::new();
         ics_line(&mut out, &format!("URL:{}", "a".repeat(200)));
-        assert_eq!(out.replace("\r\n ", ""), format!("URL:{}\r\n", "a".repeat(200)));
+        assert_eq!(
+            out.replace("\r\n ", ""),
+            format!("URL:{}\r\n", "a".repeat(200))
+        );
     }
 }

@@ -13,8 +13,7 @@
 //! and the decision's number, so they never change between builds.
 
 use super::feeds::{
-    atom_date, atom_head, feed_updated, ics_date, ics_head, ics_line, ics_text, updated,
-    xml_escape,
+    atom_date, atom_head, feed_updated, ics_date, ics_head, ics_line, ics_text, updated, xml_escape,
 };
 use super::{Body, Draft, absolute};
 use crate::document::{Date, UrgencyRoute};
@@ -162,7 +161,11 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
         event(
             "expected",
             e.expected,
-            format!("Decision {} expected{key}: {}", d.number(), d.title().trim()),
+            format!(
+                "Decision {} expected{key}: {}",
+                d.number(),
+                d.title().trim()
+            ),
             described(site, &e),
         );
         if let Some(by) = e.private.as_ref().and_then(|m| m.representations_by) {

@@ -397,9 +397,7 @@ impl PublicDecision {
         let forthcoming = self.status == DecisionStatus::Proposed;
         let keep_notices = |markdown: &mut Markdown| {
             if forthcoming {
-                markdown
-                    .blocks
-                    .retain(|b| matches!(b, Block::Withheld(_)));
+                markdown.blocks.retain(|b| matches!(b, Block::Withheld(_)));
                 markdown.blocks.shrink_to_fit();
             } else {
                 // Emptied and freed (not just cleared: a cleared vector keeps its room).
