@@ -1005,8 +1005,9 @@ impl Renderer<'_> {
             })
             .collect();
         let call_in = forward::call_in_view(d, self.as_of.date);
-        let private_meeting = crate::timetable::private_meeting(self.site.config(), d)
-            .map(|m| forward::private_meeting_view(m, self.second_notice_clear_days()));
+        let private_meeting = crate::timetable::private_meeting(self.site.config(), d).map(|m| {
+            forward::private_meeting_view(m, self.second_notice_clear_days(), self.as_of.date)
+        });
         let view = DecisionView {
             decision: summary_of(d),
             decision_maker_name: d.decision_maker_name(),

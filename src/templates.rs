@@ -115,6 +115,7 @@ Besides page:
   or none
 - private_meeting: what of a proposed decision is to be decided in private
   (parts, each with title, paragraph and covers), representations_by,
+  representations_closed (whether that day has passed, as of now),
   second_notice_by and second_notice_clear_days, or none
 - pathway: the steps it went through, each with date, body and what
 - related: the decisions related either way
@@ -132,7 +133,8 @@ Besides page:
   (YYYY-MM-DD), notice (published, earliest_lawful, key_decision and
   urgency, or none), documents (published with href from the site's
   root, withheld with notice) and private (parts, representations_by,
-  second_notice_by, second_notice_clear_days, or none)
+  representations_closed, second_notice_by, second_notice_clear_days, or
+  none)
 - second_notice_clear_days: site.toml's [forward_plan] setting
 - term(id, text, root): a link to the glossary's entry",
     ),

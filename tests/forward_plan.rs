@@ -261,6 +261,24 @@ fn a_forthcoming_decision_to_be_made_in_private_says_what_why_and_by_when_to_obj
     let taken = read(&page(&out, "decisions/24-00106/index.html"));
     assert!(!taken.contains("will be made in private"), "{taken}");
 
+    // Once that day has passed, the page says so in the past tense.
+    replace(
+        &site.path().join("site.toml"),
+        "as_of = 2024-03-05",
+        "as_of = 2024-03-24",
+    );
+    let text = read(&page(&built(site.path()), "decisions/24-00101/index.html"));
+    assert!(
+        text.contains("The time to do this ended on 23 March 2024."),
+        "{text}"
+    );
+    assert!(!text.contains("Please do this by"), "{text}");
+    replace(
+        &site.path().join("site.toml"),
+        "as_of = 2024-03-24",
+        "as_of = 2024-03-05",
+    );
+
     // The council's own practice: the second notice 10 clear days before.
     append(
         &site.path().join("site.toml"),

@@ -84,6 +84,8 @@ pub(super) struct PrivateMeetingView {
     /// The last day to ask for it to be made in public, `YYYY-MM-DD`; none
     /// when an urgent decision leaves no time for the usual notice.
     representations_by: Option<String>,
+    /// Whether that day has passed, on the day the site counts as now.
+    representations_closed: bool,
     /// The day by which the council publishes its answer, `YYYY-MM-DD`.
     second_notice_by: String,
     /// How many clear days before the decision that answer comes at least
@@ -178,10 +180,15 @@ pub(super) fn notice_view(d: &PublicDecision) -> Option<NoticeView> {
 }
 
 /// What of a forthcoming decision is to be decided in private, its second
-/// notice `clear_days` clear days before the decision.
-pub(super) fn private_meeting_view(m: PrivateMeeting, clear_days: u64) -> PrivateMeetingView {
+/// notice `clear_days` clear days before the decision, as of `now`.
+pub(super) fn private_meeting_view(
+    m: PrivateMeeting,
+    clear_days: u64,
+    now: Option<crate::document::Date>,
+) -> PrivateMeetingView {
     PrivateMeetingView {
         second_notice_clear_days: clear_days,
+        representations_closed: matches!((now, m.representations_by), (Some(now), Some(by)) if now > by),
         parts: m
             .parts
             .iter()
@@ -277,7 +284,9 @@ impl Renderer<'_> {
             expected: date(e.expected),
             notice: notice_view(e.decision),
             documents: documents(e.decision),
-            private: e.private.map(|m| private_meeting_view(m, clear_days)),
+            private: e
+                .private
+                .map(|m| private_meeting_view(m, clear_days, self.as_of.date)),
         };
         let view = ForwardPlanView {
             key_decisions: key.into_iter().map(entry).collect(),
