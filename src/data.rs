@@ -34,6 +34,10 @@ struct SchemaFile {
     description: String,
     #[serde(default)]
     primary_key: Option<Spanned<String>>,
+    /// A plain page (`content/pages/NAME.md`) that says how a person gets
+    /// what the listing offers, linked from the listing and each row's page.
+    #[serde(default)]
+    help_page: Option<Spanned<String>>,
     columns: Vec<ColumnDecl>,
     /// Names and figures this dataset publishes that an exempt source also
     /// states (read by `visibility`, from the schema's text).
@@ -62,6 +66,8 @@ struct ColumnDecl {
     #[serde(default)]
     browse: bool,
     #[serde(default)]
+    card: bool,
+    #[serde(default)]
     public: Option<Spanned<bool>>,
     #[serde(default)]
     exempt: Option<Spanned<Exemption>>,
@@ -80,6 +86,9 @@ pub struct Column {
     /// `dataset.column` that every value must be found in.
     pub references: Option<(String, String, Position)>,
     pub browse: bool,
+    /// Shown on the short card in listings (`card = true`); every
+    /// published column is on the row's own page.
+    pub card: bool,
     pub status: Status,
 }
 
@@ -102,6 +111,8 @@ pub struct Dataset {
     pub title: String,
     pub description: String,
     pub primary_key: Option<String>,
+    /// `help_page`: a plain page's slug, with where it is written.
+    pub help_page: Option<(String, Position)>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     /// For each row, the character column where each cell starts, for diagnostics.
@@ -218,6 +229,16 @@ pub fn parse(
                 .help("browse pages would publish its values; remove `browse`"),
             );
         }
+        if decl.card && matches!(status, Status::Exempt(_)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    schema_path,
+                    format!("column `{name}` is exempt, so it cannot have `card = true`"),
+                )
+                .at(position)
+                .help("cards show published columns only; remove `card`, or publish the column"),
+            );
+        }
         columns.push(Column {
             name,
             title: decl.title,
@@ -228,6 +249,7 @@ pub fn parse(
             values: decl.values,
             references,
             browse: decl.browse,
+            card: decl.card,
             status,
         });
     }
@@ -277,6 +299,10 @@ pub fn parse(
         title: schema.title,
         description: schema.description,
         primary_key,
+        help_page: schema.help_page.map(|h| {
+            let at = Position::of_offset(schema_text, h.span().start);
+            (h.into_inner(), at)
+        }),
         columns,
         rows,
         cell_columns,

@@ -50,6 +50,7 @@ pub mod schedule12a;
 pub mod scripts;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod source;
 pub mod templates;
 #[cfg(test)]

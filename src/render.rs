@@ -20,8 +20,9 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_label, status_name};
-use crate::markdown::{self, Context, Rendered, slugify};
+use crate::markdown::{self, Context, Rendered};
 use crate::output::{Emit, Files};
+use crate::slug::slugify;
 use crate::templates::BUILTIN;
 use crate::visibility::{
     PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
@@ -132,7 +133,23 @@ struct ImpactView {
 struct ProviderView {
     id: String,
     name: String,
+    /// Its own page, from the site's root (`activities/provider/p001/`).
+    href: String,
+    /// Every published column but the id and name, for its own page.
     fields: Vec<FieldView>,
+    /// The columns with `card = true` (every one, when no column has it),
+    /// for the short card in listings.
+    card: Vec<FieldView>,
+}
+
+/// What `provider.html` receives besides `site` and `page`: one provider.
+#[derive(Serialize)]
+struct ProviderPageView {
+    provider: ProviderView,
+    /// The lots it is on, each with its name and what it means.
+    lots: Vec<LotView>,
+    /// The page that says how to get this support, when the listing names one.
+    help: Option<Link>,
 }
 
 #[derive(Serialize)]
@@ -352,6 +369,8 @@ struct ActivitiesView<'a> {
     withheld: Vec<WithheldNotice>,
     /// The schema.org JSON-LD for the page, as a safe string, or none.
     jsonld: Option<Value>,
+    /// The page that says how to get this support, when the listing names one.
+    help: Option<Link>,
 }
 
 /// The providers dataset's title and description, `dataset` in [`ActivitiesView`].
@@ -384,6 +403,11 @@ struct SiteView<'a> {
     /// Where the council's logo is published, from the site's root
     /// (`assets/logo.png`), when `[branding]` names one.
     logo: Option<String>,
+}
+
+/// Where the page of the provider with id `id` is published.
+fn provider_path(id: &str) -> String {
+    format!("activities/provider/{}/", slugify(id))
 }
 
 /// Where the logo named `name` is published.
@@ -1134,31 +1158,44 @@ impl Renderer<'_> {
         let name = ds
             .column_index("name")
             .expect("checked: providers have name");
+        let any_card = ds.columns().iter().any(|c| c.card());
         rows.iter()
-            .map(|row| ProviderView {
-                id: row[id].clone(),
-                name: row[name].clone(),
-                fields: ds
-                    .columns()
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != id && *i != name)
-                    .map(|(i, c)| FieldView {
-                        title: c.title().to_string(),
-                        values: ds
-                            .values(row, i)
-                            .into_iter()
-                            .map(|v| self.value_label(c, v))
-                            .collect(),
-                        kind: match c.ty() {
-                            crate::data::ColumnType::Email => "email",
-                            crate::data::ColumnType::Phone => "phone",
-                            crate::data::ColumnType::Url => "url",
-                            _ => "text",
-                        },
-                    })
-                    .filter(|f| !f.values.is_empty())
-                    .collect(),
+            .map(|row| {
+                let fields = |on_card: bool| {
+                    ds.columns()
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, c)| {
+                            *i != id && *i != name && (!on_card || c.card() || !any_card)
+                        })
+                        .map(|(i, c)| FieldView {
+                            title: c.title().to_string(),
+                            values: ds
+                                .values(row, i)
+                                .into_iter()
+                                .map(|v| match (c.ty(), v) {
+                                    (crate::data::ColumnType::Boolean, "true") => "Yes".into(),
+                                    (crate::data::ColumnType::Boolean, "false") => "No".into(),
+                                    _ => self.value_label(c, v),
+                                })
+                                .collect(),
+                            kind: match c.ty() {
+                                crate::data::ColumnType::Email => "email",
+                                crate::data::ColumnType::Phone => "phone",
+                                crate::data::ColumnType::Url => "url",
+                                _ => "text",
+                            },
+                        })
+                        .filter(|f| !f.values.is_empty())
+                        .collect()
+                };
+                ProviderView {
+                    id: row[id].clone(),
+                    name: row[name].clone(),
+                    href: provider_path(&row[id]),
+                    fields: fields(false),
+                    card: fields(true),
+                }
             })
             .collect()
     }
@@ -1330,6 +1367,8 @@ impl Renderer<'_> {
 
         let lots = self.lot_views(ds);
         let providers = self.providers(ds, &all_rows);
+        let help = self.help_link(ds);
+        self.provider_pages(files, ds, &providers, &lots, diagnostics)?;
         let withheld: Vec<WithheldNotice> = ds
             .withheld_columns()
             .iter()
@@ -1352,6 +1391,7 @@ impl Renderer<'_> {
             providers,
             withheld,
             jsonld: crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
+            help,
         };
         self.page(
             files,
@@ -1361,6 +1401,78 @@ impl Renderer<'_> {
             view,
             diagnostics,
         )
+    }
+
+    /// The plain page the listing names as how to get its support.
+    fn help_link(&self, ds: &PublicDataset) -> Option<Link> {
+        let slug = ds.help_page()?;
+        let page = self.site.pages().iter().find(|p| p.slug() == slug)?;
+        Some(Link {
+            title: page.title().to_string(),
+            href: format!("{slug}/"),
+        })
+    }
+
+    /// A page for each provider, at an address made from its id: every
+    /// published column, and what each of its lots means.
+    fn provider_pages(
+        &self,
+        files: &mut Files,
+        ds: &PublicDataset,
+        providers: &[ProviderView],
+        lots: &[LotView],
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let lot_column = ds
+            .columns()
+            .iter()
+            .position(|c| c.references() == Some("lots.id"));
+        for (provider, row) in providers.iter().zip(ds.rows()) {
+            let on: Vec<&str> = lot_column.map(|i| ds.values(row, i)).unwrap_or_default();
+            let meta = self.meta(
+                &provider.name,
+                &format!(
+                    "What {} offers, where, and how to contact them.",
+                    provider.name
+                ),
+                &provider.href,
+                "activities",
+                vec![
+                    Link {
+                        title: "Home".into(),
+                        href: String::new(),
+                    },
+                    Link {
+                        title: "Activities".into(),
+                        href: "activities/".into(),
+                    },
+                ],
+            );
+            let view = ProviderPageView {
+                provider: self.providers(ds, &[row]).remove(0),
+                lots: lots
+                    .iter()
+                    .filter(|l| on.contains(&l.id.as_str()))
+                    .map(|l| LotView {
+                        id: l.id.clone(),
+                        name: l.name.clone(),
+                        meaning: l.meaning.clone(),
+                        details: Vec::new(),
+                        href: l.href.clone(),
+                    })
+                    .collect(),
+                help: self.help_link(ds),
+            };
+            self.page(
+                files,
+                "provider.html",
+                &provider.href,
+                meta,
+                view,
+                diagnostics,
+            )?;
+        }
+        Ok(())
     }
 
     fn glossary(
