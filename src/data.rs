@@ -38,6 +38,10 @@ struct SchemaFile {
     /// what the listing offers, linked from the listing and each row's page.
     #[serde(default)]
     help_page: Option<Spanned<String>>,
+    /// Rows that give their service online can be used from anywhere:
+    /// they are listed under every area, with these words on their card.
+    #[serde(default)]
+    online: Option<Spanned<Online>>,
     columns: Vec<ColumnDecl>,
     /// Names and figures this dataset publishes that an exempt source also
     /// states (read by `visibility`, from the schema's text).
@@ -71,6 +75,21 @@ struct ColumnDecl {
     public: Option<Spanned<bool>>,
     #[serde(default)]
     exempt: Option<Spanned<Exemption>>,
+}
+
+/// `[online]`: which rows give their service online, and so can be used
+/// from every area (`areas`), not only the ones they list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Online {
+    /// The column that says how the service is given, like `delivery`.
+    pub column: String,
+    /// Its value that means online, like `Online`.
+    pub value: String,
+    /// The browsable column of areas, like `districts`.
+    pub areas: String,
+    /// What the card says, like "Available online, anywhere in Kent".
+    pub anywhere: String,
 }
 
 /// A declared column whose publication status has been understood.
@@ -113,6 +132,8 @@ pub struct Dataset {
     pub primary_key: Option<String>,
     /// `help_page`: a plain page's slug, with where it is written.
     pub help_page: Option<(String, Position)>,
+    /// `[online]`, checked against the columns.
+    pub online: Option<Online>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     /// For each row, the character column where each cell starts, for diagnostics.
@@ -128,6 +149,60 @@ impl Dataset {
     pub fn values_of<'a>(&self, column: usize, cell: &'a str) -> Vec<&'a str> {
         split_cell(self.columns[column].list, cell)
     }
+}
+
+/// Whether `[online]` names columns that can carry it: a public column
+/// holding the value (among its `values`, when it lists them), and a
+/// public, browsable column of areas. Anything else is an error: a listing
+/// must never be widened by a setting that does not mean what it says.
+fn check_online(
+    online: &Online,
+    columns: &[Column],
+    schema_path: &str,
+    position: Position,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let public = |name: &str| {
+        columns
+            .iter()
+            .find(|c| c.name == name && matches!(c.status, Status::Public))
+    };
+    let problem = match (public(&online.column), public(&online.areas)) {
+        (None, _) => Some(format!(
+            "`[online]` names the column `{}`, which is not a public column",
+            online.column
+        )),
+        (_, None) => Some(format!(
+            "`[online]` names the areas column `{}`, which is not a public column",
+            online.areas
+        )),
+        (Some(c), _)
+            if c.values
+                .as_ref()
+                .is_some_and(|v| !v.contains(&online.value)) =>
+        {
+            Some(format!(
+                "`[online]` names the value `{}`, which `{}` does not allow",
+                online.value, online.column
+            ))
+        }
+        (_, Some(a)) if !a.browse => Some(format!(
+            "`[online]` names the areas column `{}`, which is not browsable",
+            online.areas
+        )),
+        _ if online.anywhere.trim().is_empty() => {
+            Some("`[online]` has no words for `anywhere`".to_string())
+        }
+        _ => None,
+    };
+    if let Some(message) = &problem {
+        diagnostics.push(
+            Diagnostic::error(schema_path, message)
+                .at(position)
+                .help("name a public column and one of its values, and a public column with `browse = true`, like `[online] column = \"delivery\", value = \"Online\", areas = \"districts\", anywhere = \"Available online, anywhere in Kent\"`"),
+        );
+    }
+    problem.is_none()
 }
 
 pub fn split_cell(list: bool, cell: &str) -> Vec<&str> {
@@ -286,6 +361,11 @@ pub fn parse(
         Some(pk) => Some(pk.into_inner()),
         None => None,
     };
+    let online = schema.online.and_then(|online| {
+        let position = at(online.span());
+        let online = online.into_inner();
+        check_online(&online, &columns, schema_path, position, diagnostics).then_some(online)
+    });
     if diagnostics.error_count() > before {
         return None;
     }
@@ -299,6 +379,7 @@ pub fn parse(
         title: schema.title,
         description: schema.description,
         primary_key,
+        online,
         help_page: schema.help_page.map(|h| {
             let at = Position::of_offset(schema_text, h.span().start);
             (h.into_inner(), at)

@@ -140,6 +140,9 @@ struct ProviderView {
     /// The columns with `card = true` (every one, when no column has it),
     /// for the short card in listings.
     card: Vec<FieldView>,
+    /// The listing's `[online]` words ("Available online, anywhere in
+    /// Kent") when the provider gives its support online, or none.
+    online: Option<String>,
 }
 
 /// What `provider.html` receives besides `site` and `page`: one provider.
@@ -1159,6 +1162,10 @@ impl Renderer<'_> {
             .column_index("name")
             .expect("checked: providers have name");
         let any_card = ds.columns().iter().any(|c| c.card());
+        let online = ds.online().and_then(|o| {
+            ds.column_index(&o.column)
+                .map(|i| (i, o.value.as_str(), o.anywhere.as_str()))
+        });
         rows.iter()
             .map(|row| {
                 let fields = |on_card: bool| {
@@ -1195,6 +1202,9 @@ impl Renderer<'_> {
                     href: provider_path(&row[id]),
                     fields: fields(false),
                     card: fields(true),
+                    online: online
+                        .filter(|(i, value, _)| ds.values(row, *i).contains(value))
+                        .map(|(_, _, anywhere)| anywhere.to_string()),
                 }
             })
             .collect()
@@ -1300,6 +1310,24 @@ impl Renderer<'_> {
             for row in ds.rows() {
                 for v in ds.values(row, ci) {
                     by_value.entry(v.to_string()).or_default().push(row);
+                }
+            }
+            // A provider that works online is found from every area.
+            if let Some((how, online)) = ds
+                .online()
+                .filter(|o| o.areas == column.name())
+                .and_then(|o| Some((ds.column_index(&o.column)?, o.value.as_str())))
+            {
+                for (value, rows) in by_value.iter_mut() {
+                    // In the file's order, as on every list.
+                    *rows = ds
+                        .rows()
+                        .iter()
+                        .filter(|row| {
+                            ds.values(row, ci).contains(&value.as_str())
+                                || ds.values(row, how).contains(&online)
+                        })
+                        .collect();
                 }
             }
             let mut values = Vec::new();

@@ -89,8 +89,9 @@ Besides page:
         "provider.html",
         "One provider's own page. Besides site and page:
 - provider: id, name, href, fields (every published column but the id and
-  name, each with title, values and kind: email, phone, url or text) and
-  card (the columns its card in listings shows)
+  name, each with title, values and kind: email, phone, url or text), card
+  (the columns its card in listings shows) and online (the listing's words
+  for a provider found from every area because it works online, or none)
 - lots: the lots it is on, each with id, name, meaning and href (the page
   of the lot's providers, or none)
 - help: the page that says how to get what is listed (title and href), or

@@ -72,6 +72,40 @@ fn every_provider_has_its_own_page_and_short_cards_link_to_it() {
     assert!(how.contains("Step 1: Ask for a needs assessment"));
 }
 
+#[test]
+fn a_provider_that_works_online_is_found_from_every_district() {
+    let site = example();
+    assert_ok(&build(site.path()));
+    let out = site.path().join("public");
+    // P008 works online only and lists Ashford, Canterbury and Maidstone;
+    // P002 works in person in Maidstone and Tonbridge and Malling.
+    let swale = text(&out, "activities/districts/swale/index.html");
+    assert!(
+        swale.contains("provider/p008/"),
+        "an online provider is missing from Swale"
+    );
+    assert!(
+        !swale.contains("provider/p002/"),
+        "an in-person provider elsewhere is listed in Swale"
+    );
+    let card = &swale[swale.find("id=\"provider-p008\"").unwrap()..];
+    assert!(
+        card[..card.find("</li>").unwrap()]
+            .contains("<p class=\"online-note\">Available online, anywhere in Kent</p>")
+    );
+    // Counted where the districts are listed, too.
+    let districts = text(&out, "activities/districts/index.html");
+    assert!(
+        districts.contains(">Swale</a> (7 providers)"),
+        "{districts}"
+    );
+    // Its own page says so at the top.
+    let page = text(&out, "activities/provider/p008/index.html");
+    assert!(page.contains("<p class=\"lede\">Available online, anywhere in Kent.</p>"));
+    // An in-person-only provider's card and page say nothing of it.
+    assert!(!text(&out, "activities/provider/p002/index.html").contains("Available online"));
+}
+
 /// A copy of the example site with `from` replaced by `to` in `file`.
 fn example_with(file: &str, from: &str, to: &str) -> tempfile::TempDir {
     let site = example();
@@ -97,6 +131,30 @@ fn listing_schema_mistakes_are_refused_at_their_line() {
                 "name = \"day_rate\"\ncard = true\n",
             ),
             "error: column `day_rate` is exempt, so it cannot have `card = true`",
+        ),
+        (
+            example_with(
+                "data/providers.schema.toml",
+                "value = \"Online\", areas",
+                "value = \"Remote\", areas",
+            ),
+            "error: `[online]` names the value `Remote`, which `delivery` does not allow",
+        ),
+        (
+            example_with(
+                "data/providers.schema.toml",
+                "column = \"delivery\", value",
+                "column = \"day_rate\", value",
+            ),
+            "error: `[online]` names the column `day_rate`, which is not a public column",
+        ),
+        (
+            example_with(
+                "data/providers.schema.toml",
+                "areas = \"districts\"",
+                "areas = \"age_groups\"",
+            ),
+            "error: `[online]` names the areas column `age_groups`, which is not browsable",
         ),
         (
             example_with("data/providers.csv", "\nP012,", "\np001,"),

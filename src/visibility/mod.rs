@@ -617,6 +617,7 @@ fn separate_dataset(
         description: ds.description,
         primary_key: ds.primary_key,
         help_page: ds.help_page.map(|(slug, _)| slug),
+        online: ds.online,
         columns,
         rows,
         withheld_columns,

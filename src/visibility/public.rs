@@ -622,6 +622,8 @@ pub struct PublicDataset {
     pub(super) description: String,
     pub(super) primary_key: Option<String>,
     pub(super) help_page: Option<String>,
+    /// `[online]`, which names public columns only (checked by `data`).
+    pub(super) online: Option<crate::data::Online>,
     pub(super) columns: Vec<PublicColumn>,
     pub(super) rows: Vec<Vec<String>>,
     pub(super) withheld_columns: Vec<(String, WithheldNotice)>,
@@ -639,6 +641,11 @@ impl PublicDataset {
 
     pub fn description(&self) -> &str {
         &self.description
+    }
+
+    /// Which rows give their service online, and so are found from every area.
+    pub fn online(&self) -> Option<&crate::data::Online> {
+        self.online.as_ref()
     }
 
     /// The slug of the plain page that says how to get what it lists.
