@@ -6,15 +6,18 @@
 
 use std::collections::BTreeSet;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
+use serde_json::json;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position, Quoting};
 use crate::document::{Exemption, Status, understand_status};
 use crate::frontmatter;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(inline)]
 pub enum ColumnType {
     String,
     Text,
@@ -27,60 +30,88 @@ pub enum ColumnType {
     Url,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A data schema, `data/NAME.schema.toml`. Its doc comments are what
+/// editors show on hover (`plainsight schema`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "A data schema (data/NAME.schema.toml)",
+    description = "Declares every column of data/NAME.csv, in the order they appear: what it holds and whether it is published or withheld. A column the schema does not declare is an error, and undeclared data is never published."
+)]
 struct SchemaFile {
+    /// The dataset's name, shown on its page and with its downloads.
     title: String,
+    /// What one row is, in plain words.
     description: String,
+    /// The column whose value identifies a row, like "id". It must be a published column: row keys appear in addresses and downloads.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     primary_key: Option<Spanned<String>>,
-    /// A plain page (`content/pages/NAME.md`) that says how a person gets
-    /// what the listing offers, linked from the listing and each row's page.
+    /// A plain page that says how a person gets what the listing offers, by its name in content/pages/ (like "getting-support" for content/pages/getting-support.md); linked from the listing and each row's page.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     help_page: Option<Spanned<String>>,
-    /// Rows that give their service online can be used from anywhere:
-    /// they are listed under every area, with these words on their card.
+    /// Rows that give their service online can be used from anywhere: they are listed under every area, not only those they name, with the `anywhere` words on their card.
     #[serde(default)]
+    #[schemars(with = "Option<Online>")]
     online: Option<Spanned<Online>>,
+    /// Every column, each a `[[columns]]` table, in the order of the CSV's first line.
     columns: Vec<ColumnDecl>,
-    /// Names and figures this dataset publishes that an exempt source also
-    /// states (read by `visibility`, from the schema's text).
+    // Read by `visibility`, from the schema's text.
+    /// Names and figures this dataset publishes that an exempt document also states, one per entry, written as the exempt document writes them. The withholding report lists each for an officer to check.
     #[serde(default)]
     #[allow(dead_code)]
     public_facts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline, transform = column_schema)]
 struct ColumnDecl {
+    /// The column's heading, exactly as in the CSV's first line.
+    #[schemars(with = "String")]
     name: Spanned<String>,
+    /// The column's name for readers.
     title: String,
+    /// What the column holds, in plain words.
     #[serde(default)]
     description: Option<String>,
+    /// What the values are: string, text (long), integer, decimal, boolean, date (like 2022-07-13), email, phone or url. A public email or phone column is published on purpose, so the personal-data check lets its values through.
     #[serde(rename = "type")]
     ty: ColumnType,
+    /// Whether every row must have a value.
     #[serde(default)]
     required: bool,
+    /// Whether a cell holds several values separated by ";".
     #[serde(default)]
     list: bool,
+    /// The only values allowed, if only some are.
     #[serde(default)]
     values: Option<Vec<String>>,
+    /// "dataset.column": every value must be found in that column of another dataset, like "lots.id" (a published column).
     #[serde(default)]
+    #[schemars(with = "Option<String>", pattern(REFERENCES_PATTERN))]
     references: Option<Spanned<String>>,
+    /// Whether the site gets a page for each value (published columns only).
     #[serde(default)]
     browse: bool,
+    /// Whether the column is shown on the short card of each row in listings (published columns only; every published column when none is marked).
     #[serde(default)]
     card: bool,
+    /// `public = true`: the column is published. Write `exempt = { ... }` instead to withhold it.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     public: Option<Spanned<bool>>,
     #[serde(default)]
+    #[schemars(with = "Option<Exemption>")]
     exempt: Option<Spanned<Exemption>>,
 }
 
 /// `[online]`: which rows give their service online, and so can be used
 /// from every area (`areas`), not only the ones they list.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline)]
 pub struct Online {
     /// The column that says how the service is given, like `delivery`.
     pub column: String,
@@ -90,6 +121,28 @@ pub struct Online {
     pub areas: String,
     /// What the card says, like "Available online, anywhere in Kent".
     pub anywhere: String,
+}
+
+/// `references` as `parse` splits it: a dataset, a dot, a column.
+const REFERENCES_PATTERN: &str = r"^[^.]+\.[\s\S]+$";
+
+/// `parse`'s rules for a column: published or exempt (as for any status),
+/// and an exempt column is neither browsed nor on cards.
+fn column_schema(schema: &mut Schema) {
+    crate::document::status_schema(schema, false);
+    crate::document::depend(
+        schema,
+        "exempt",
+        json!({
+            "properties": { "browse": { "const": false }, "card": { "const": false } },
+        }),
+    );
+}
+
+/// The JSON Schema of a data schema file, from the type `parse` reads it
+/// into; what needs the CSV or other datasets is left to `plainsight check`.
+pub fn schema_file_schema(generator: &mut SchemaGenerator) -> Schema {
+    SchemaFile::json_schema(generator)
 }
 
 /// A declared column whose publication status has been understood.

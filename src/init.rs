@@ -4,8 +4,9 @@
 //! placeholder that `check` reports until a person writes it. A commented site.toml with every setting, the
 //! folder layout, a sample decision, two pages (the accessibility statement
 //! among them), a data schema with its CSV, a .gitignore for what the build
-//! writes, and a GitHub Actions workflow that checks pull requests and
-//! publishes main.
+//! writes, a GitHub Actions workflow that checks pull requests and
+//! publishes main, and the JSON Schemas of `plainsight schema` with a
+//! `.taplo.toml` that points editors at them.
 //!
 //! It writes only into a folder that is new or empty, creates each file as
 //! new (never over another), and deletes nothing: a folder holding anything
@@ -42,6 +43,7 @@ pub const FILES: &[(&str, &str)] = &[
         ".github/workflows/plainsight.yml",
         include_str!("starter/github/plainsight.yml"),
     ),
+    (".taplo.toml", include_str!("starter/taplo.toml")),
 ];
 
 /// Why a new site could not be made.
@@ -57,7 +59,8 @@ impl std::fmt::Display for InitError {
 impl std::error::Error for InitError {}
 
 /// Makes a new site in `dir` (made if it does not exist; refused unless
-/// empty). Returns the files written, in the order of [`FILES`].
+/// empty). Returns the files written: [`FILES`] in their order, then the
+/// schemas in `schemas/`.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     match std::fs::symlink_metadata(dir) {
         Ok(meta) if !meta.is_dir() => {
@@ -78,8 +81,14 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(cannot("read", dir, e)),
     }
+    let schemas = crate::schema::files();
+    let schemas = schemas
+        .iter()
+        .map(|(name, text)| (Path::new(crate::schema::DIR).join(name), text.as_str()));
     FILES
         .iter()
+        .map(|(path, text)| (PathBuf::from(path), *text))
+        .chain(schemas)
         .map(|(path, text)| write_new(&dir.join(path), text))
         .collect()
 }

@@ -15,6 +15,7 @@
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
 //! [`serve`] is the local preview: it runs this pipeline on every change.
+//! [`schema`] turns the types of step 2 into JSON Schemas for editors.
 //!
 //! The library never prints; the binary does.
 
@@ -47,6 +48,7 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod schedule12a;
+pub mod schema;
 pub mod scripts;
 pub mod serve;
 pub mod site;

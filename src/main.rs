@@ -68,6 +68,17 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Write JSON Schemas of front matter, site.toml and data schemas, for
+    /// editors that check TOML as it is typed (docs/content-format.md).
+    Schema {
+        /// The site's folder, holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the schemas (default: ROOT/schemas). Only the
+        /// schema files are written, each over an older one; nothing is deleted.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Build, serve the output on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
         /// The site's folder, holding site.toml.
@@ -188,6 +199,7 @@ fn main() -> ExitCode {
             with_templates,
         } => return init(&dir, with_templates),
         Command::Templates { names, root } => return templates(&root, &names),
+        Command::Schema { root, out } => return schema(&root, out),
         Command::New { what } => {
             use plainsight::init::NewPaper;
             let made = match what {
@@ -437,7 +449,37 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// `plainsight serve`: the URL goes to stdout, everything else to stderr.
+/// `plainsight schema`: the schemas, and where they went. Into a site's
+/// `schemas/` folder unless `--out` says elsewhere, so that a mistyped
+/// `--root` makes no folder of schemas in a stray place.
+fn schema(root: &Path, out: Option<PathBuf>) -> ExitCode {
+    let dir = match out {
+        Some(dir) => dir,
+        None if root.join(plainsight::source::CONFIG_FILE).is_file() => {
+            root.join(plainsight::schema::DIR)
+        }
+        None => {
+            eprintln!(
+                "error: {} has no site.toml: run this in a site's folder (or pass --root), or say where the schemas go with --out DIR",
+                root.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match plainsight::schema::write(&dir) {
+        Ok(written) => {
+            for path in &written {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
 /// `plainsight init`: a new site, and what to do next.
 fn init(dir: &Path, with_templates: bool) -> ExitCode {
     let made = plainsight::init::init(dir).and_then(|mut written| {
@@ -485,6 +527,7 @@ fn templates(root: &Path, names: &[String]) -> ExitCode {
     }
 }
 
+/// `plainsight serve`: the URL goes to stdout, everything else to stderr.
 fn serve(root: PathBuf, port: u16, output: Option<PathBuf>) -> ExitCode {
     use plainsight::serve::Event;
 

@@ -669,6 +669,9 @@ fn add(source: &mut Source, file: ContentFile) {
     }
 }
 
+/// [`is_decision_number`] as a JSON Schema pattern, for editors.
+pub const DECISION_NUMBER_PATTERN: &str = "^[0-9]{2}/[0-9]{5}$";
+
 /// `22/00073`: two-digit year, slash, five digits.
 pub fn is_decision_number(number: &str) -> bool {
     let b = number.as_bytes();

@@ -31,9 +31,14 @@ fn a_new_site_builds_and_passes_check_strict_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("council-decisions");
     let written = plainsight::init::init(&site).expect("a new folder is fine");
-    assert_eq!(written.len(), plainsight::init::FILES.len());
+    let schemas = plainsight::schema::files();
+    assert_eq!(written.len(), plainsight::init::FILES.len() + schemas.len());
     for (path, text) in plainsight::init::FILES {
         assert_eq!(std::fs::read_to_string(site.join(path)).unwrap(), *text);
+    }
+    for (name, text) in &schemas {
+        let path = site.join(plainsight::schema::DIR).join(name);
+        assert_eq!(std::fs::read_to_string(path).unwrap(), *text);
     }
     // Not a single warning, even under --strict.
     let mut options = Options::for_root(&site);
