@@ -710,7 +710,8 @@ pub fn check_related(
 /// pages in one place.
 fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
     use crate::slug::slugify;
-    for column in ds.columns.iter().filter(|c| c.browse) {
+    let mut columns: BTreeMap<String, &str> = BTreeMap::new();
+    for (ci, column) in ds.columns.iter().enumerate().filter(|(_, c)| c.browse) {
         if slugify(&column.name) == "provider" {
             diagnostics.push(
                 Diagnostic::error(
@@ -719,6 +720,39 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
                 )
                 .help("each provider's own page is at activities/provider/; rename the column"),
             );
+        }
+        if let Some(first) = columns.insert(slugify(&column.name), &column.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &ds.schema_path,
+                    format!(
+                        "browsable columns `{first}` and `{}` make the same web address",
+                        column.name
+                    ),
+                )
+                .help("each browsable column's pages are at activities/COLUMN/; rename one"),
+            );
+        }
+        // Each value's page is at activities/COLUMN/VALUE/.
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        let declared = column.values.iter().flatten().map(|v| (v.as_str(), 0));
+        let found = ds.rows.iter().flat_map(|row| {
+            ds.values_of(ci, &row.cells[ci])
+                .into_iter()
+                .map(|v| (v, row.line))
+        });
+        for (value, line) in declared.chain(found) {
+            match values.get(&slugify(value)) {
+                Some(first) if first != value => diagnostics.push(
+                    Diagnostic::error(&ds.csv_path, format!("`{first}` and `{value}` in column `{}` make the same web address", column.name))
+                        .at(Position { line: line.max(1), column: 1 })
+                        .help("each value of a browsable column has a page made from its letters and digits; write the value one way"),
+                ),
+                Some(_) => {}
+                None => {
+                    values.insert(slugify(value), value.to_string());
+                }
+            }
         }
     }
     let Some(id) = ds.column_index("id") else {

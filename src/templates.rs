@@ -81,9 +81,14 @@ Besides page:
     ),
     (
         "providers.html",
-        "The providers with one value of a browsable column. Besides page:
-- filter: the value chosen, as people see it
-- providers: the providers that have it",
+        "The providers with the values chosen of one or more browsable columns
+(Swale; or Swale, lot 1a and online). Besides page:
+- filter: the values chosen, as people see them, joined with commas
+- chosen: each value chosen, with column, value and remove (the page
+  without it, from the site's root)
+- options: the other browsable columns, each with title, href and values
+  that narrow the list further (each with title, href and count)
+- providers: the providers that have them all",
     ),
     (
         "provider.html",

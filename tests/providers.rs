@@ -106,6 +106,42 @@ fn a_provider_that_works_online_is_found_from_every_district() {
     assert!(!text(&out, "activities/provider/p002/index.html").contains("Available online"));
 }
 
+#[test]
+fn filters_combine_without_javascript_and_every_link_leads_somewhere() {
+    let site = example();
+    assert_ok(&build(site.path()));
+    let out = site.path().join("public");
+    // Swale, online, 18 to 25: a page of its own, reached from each filter.
+    let page = "activities/districts/swale/delivery/online/age-groups/18-to-25/index.html";
+    let html = text(&out, page);
+    assert!(
+        html.contains("<h1>Providers: Swale, Online, 18 to 25</h1>"),
+        "{html}"
+    );
+    for provider in ["p001", "p003", "p008", "p009"] {
+        assert!(
+            html.contains(&format!("provider/{provider}/")),
+            "{provider} is missing"
+        );
+    }
+    // Each chosen filter can be taken off; the others narrow it further.
+    for removal in [
+        "href=\"../../../../../../../activities/delivery/online/age-groups/18-to-25/\">Remove<span class=\"visually-hidden\"> filter districts served: Swale</span>",
+        "href=\"../../../../../../../activities/districts/swale/delivery/online/\">Remove",
+    ] {
+        assert!(html.contains(removal), "no {removal}");
+    }
+    assert!(html.contains(
+        "activities/lots/1a/districts/swale/delivery/online/age-groups/18-to-25/\">Lot 1a: "
+    ));
+    // Reached from the one-filter page by narrowing.
+    let swale = text(&out, "activities/districts/swale/index.html");
+    assert!(swale.contains("activities/districts/swale/delivery/online/\">Online</a> ("));
+    // No page for a combination nobody has, and no link to one.
+    assert!(!out.join("activities/lots/1b/delivery/online").exists());
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
+
 /// A copy of the example site with `from` replaced by `to` in `file`.
 fn example_with(file: &str, from: &str, to: &str) -> tempfile::TempDir {
     let site = example();
@@ -152,9 +188,22 @@ fn listing_schema_mistakes_are_refused_at_their_line() {
             example_with(
                 "data/providers.schema.toml",
                 "areas = \"districts\"",
-                "areas = \"age_groups\"",
+                "areas = \"activities\"",
             ),
-            "error: `[online]` names the areas column `age_groups`, which is not browsable",
+            "error: `[online]` names the areas column `activities`, which is not browsable",
+        ),
+        (
+            {
+                // Without a list of allowed values, two spellings of one district.
+                let site = example_with("data/providers.csv", "Swale,In person", "swale,In person");
+                let schema = site.path().join("data/providers.schema.toml");
+                let text = std::fs::read_to_string(&schema).unwrap();
+                let start = text.find("values = [\n  \"Ashford\"").unwrap();
+                let end = start + text[start..].find("]\n").unwrap() + 2;
+                std::fs::write(&schema, format!("{}{}", &text[..start], &text[end..])).unwrap();
+                site
+            },
+            "data/providers.csv:13:1: error: `swale` and `Swale` in column `districts` make the same web address",
         ),
         (
             example_with("data/providers.csv", "\nP012,", "\np001,"),
