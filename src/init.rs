@@ -96,7 +96,7 @@ const NEW_DECISION: &str = include_str!("starter/new-decision.md");
 /// site.toml, and a folder that exists. Returns the file written.
 pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<PathBuf, InitError> {
     let folder = free_decision_folder(root, number)?;
-    write_new(&folder.join("decision.md"), &decision_record(number, title))
+    write_new(&folder.join("decision.md"), decision_record(number, title))
 }
 
 /// The folder for a new decision `number` in the site at `root`: refused

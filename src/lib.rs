@@ -28,6 +28,7 @@ pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
+pub mod docx;
 pub mod facts;
 pub mod fence;
 pub mod folder;
