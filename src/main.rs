@@ -553,6 +553,10 @@ fn import_docx(
             print_left_out(&refused.left_out);
             ExitCode::from(EXIT_CONTENT_ERRORS)
         }
+        Err(e @ ImportError::FenceInText(_)) => {
+            eprintln!("error: {e}; nothing was written");
+            ExitCode::from(EXIT_CONTENT_ERRORS)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_USAGE)

@@ -381,6 +381,10 @@ pub enum ImportError {
     Malformed { part: String, message: String },
     /// The text holds personal data not allowed (exit 1: a content error).
     PersonalData(Box<Refused>),
+    /// Paragraphs (numbered from the start of the document) whose text
+    /// reads as an exempt fence: written as it is, it could open or close a
+    /// passage where the author marked none (exit 1: a content error).
+    FenceInText(Vec<usize>),
 }
 
 impl std::fmt::Display for ImportError {
@@ -392,6 +396,17 @@ impl std::fmt::Display for ImportError {
             ImportError::Malformed { part, message } => write!(
                 f,
                 "the Word file's part {part} is not well-formed XML: {message}"
+            ),
+            ImportError::FenceInText(paragraphs) => write!(
+                f,
+                "the text of paragraph{} {} reads as an exempt fence (three colons in a row, or two at the start of a line), which would open or close a withheld passage where the Word document marks none; write {} differently in Word (or mark the passage with the Exempt style) and import again",
+                if paragraphs.len() == 1 { "" } else { "s" },
+                paragraphs
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if paragraphs.len() == 1 { "it" } else { "them" }
             ),
             ImportError::PersonalData(refused) => write!(
                 f,
@@ -731,6 +746,9 @@ pub fn convert(bytes: &[u8], settings: &Settings) -> Result<Converted, ImportErr
     }
 
     let written = write::markdown(&walked.blocks, &outputs, settings.exempt_paragraph);
+    if !written.fence_like.is_empty() {
+        return Err(ImportError::FenceInText(written.fence_like));
+    }
     let mut hidden = hidden_in(&document, &walked, &mut package, &used_parts)?;
     hidden.append(&mut left_out);
     Ok(Converted {
@@ -1084,8 +1102,9 @@ fn embedded(package: &mut package::Package, part: &str) -> Result<String, Import
     if !matches!(ext, "xlsx" | "xlsm" | "pptx" | "pptm") {
         return Ok(kind.to_string());
     }
-    let Some(bytes) = package.read(part)? else {
-        return Ok(kind.to_string());
+    // Too large or damaged to look into: it is left out all the same.
+    let Ok(Some(bytes)) = package.read(part) else {
+        return Ok(format!("{kind} too large or damaged to look inside"));
     };
     let what = format!("the embedded part {part}");
     let Ok(mut inner) = package::Package::open(&bytes, &what) else {
@@ -1236,3 +1255,103 @@ fn front_matter(
 
 /// The front matter of an imported report, with `{title}` to fill.
 const IMPORTED_REPORT: &str = include_str!("../starter/imported-report.md");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A zip of `parts`, deflated.
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in parts {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn document(body: &str) -> Vec<u8> {
+        format!("<w:document xmlns:w=\"w\"><w:body>{body}</w:body></w:document>").into_bytes()
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            stem: "report".to_string(),
+            attachments: true,
+            exempt_paragraph: None,
+            allowed: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn a_part_inflating_past_the_cap_is_refused_not_expanded() {
+        // Zeros deflate a thousandfold: a few kilobytes in the zip.
+        let zeros = vec![0u8; (package::MAX_PART + 1) as usize];
+        let bomb = zip_of(&[
+            ("word/document.xml", &document("<w:p/>")),
+            ("word/styles.xml", &zeros),
+        ]);
+        assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+        match convert(&bomb, &settings()) {
+            Err(ImportError::TooLarge(m)) => assert!(m.contains("word/styles.xml"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        // An embedded file is looked into with the same caps.
+        let inner = zip_of(&[("xl/workbook.xml", &zeros)]);
+        let nested = zip_of(&[
+            ("word/document.xml", &document("<w:p/>")),
+            ("word/embeddings/Book.xlsx", &inner),
+        ]);
+        let converted = convert(&nested, &settings()).unwrap();
+        assert!(
+            converted.left_out.iter().any(|l| matches!(l,
+                LeftOut::Embedded { what, .. } if what.contains("could not be opened"))),
+            "{:?}",
+            converted.left_out
+        );
+    }
+
+    #[test]
+    fn text_that_reads_as_a_fence_is_refused() {
+        for line in [
+            ":::",
+            "::: exempt paragraph=3",
+            "Notes ::: here",
+            "：：： x",
+        ] {
+            let docx = zip_of(&[(
+                "word/document.xml",
+                &document(&format!(
+                    "<w:p><w:r><w:t>First.</w:t></w:r></w:p><w:p><w:r><w:t>{line}</w:t></w:r></w:p>"
+                )),
+            )]);
+            match convert(&docx, &settings()) {
+                Err(ImportError::FenceInText(paragraphs)) => assert_eq!(paragraphs, [2], "{line}"),
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+        // A colon or two in ordinary words is fine.
+        let docx = zip_of(&[(
+            "word/document.xml",
+            &document("<w:p><w:r><w:t>Time: 10:30. Ratio 1:2.</w:t></w:r></w:p>"),
+        )]);
+        assert_eq!(
+            convert(&docx, &settings()).unwrap().body,
+            "Time: 10:30. Ratio 1:2.\n"
+        );
+    }
+
+    #[test]
+    fn relationship_targets_resolve_against_the_parts_folder() {
+        assert_eq!(resolve("word", "media/image1.png"), "word/media/image1.png");
+        assert_eq!(
+            resolve("word", "../customXml/item1.xml"),
+            "customXml/item1.xml"
+        );
+        assert_eq!(resolve("word", "/word/media/a.png"), "word/media/a.png");
+        assert_eq!(resolve("word", "../../../etc/passwd"), "etc/passwd");
+    }
+}

@@ -24,6 +24,9 @@ pub struct Written {
     pub exempt_passages: usize,
     /// Where each block starts in `body`, with its paragraph number in Word.
     pub places: Vec<(usize, usize)>,
+    /// Word paragraphs whose text reads as an exempt fence (`:::`), which
+    /// could open or close a passage where Word marked none.
+    pub fence_like: Vec<usize>,
 }
 
 /// The opening fence of a passage marked exempt with `mark`; `default` is
@@ -86,6 +89,9 @@ pub fn markdown(
     }
 
     let mut out = String::new();
+    // Where the fences this writer wrote start: every other line must read
+    // as text.
+    let mut fences: Vec<usize> = Vec::new();
     let mut passage: Option<ExemptMark> = None;
     // The heading level last written (the page title is level 1).
     let mut last_heading = 1;
@@ -102,10 +108,12 @@ pub fn markdown(
         if exempt != passage {
             end_list(&mut lists, &mut out);
             if passage.is_some() {
+                fences.push(out.len());
                 out.push_str(":::\n\n");
             }
             if let Some(mark) = exempt {
                 w.exempt_passages += 1;
+                fences.push(out.len());
                 out.push_str(&opening_fence(mark, default_paragraph));
                 out.push_str("\n\n");
             }
@@ -183,10 +191,26 @@ pub fn markdown(
     }
     end_list(&mut lists, &mut out);
     if passage.is_some() {
+        fences.push(out.len());
         out.push_str(":::\n\n");
     }
     while out.ends_with("\n\n") {
         out.pop();
+    }
+    for line in crate::fence::lines(&out) {
+        if !fences.contains(&line.start)
+            && crate::fence::classify(line.text) != crate::fence::Class::Text
+        {
+            let index = w
+                .places
+                .iter()
+                .rev()
+                .find(|(start, _)| *start <= line.start)
+                .map_or(0, |(_, index)| *index);
+            if !w.fence_like.contains(&index) {
+                w.fence_like.push(index);
+            }
+        }
     }
     w.body = out;
     w
