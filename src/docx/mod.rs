@@ -515,22 +515,18 @@ pub fn import(
 
 /// Reads the .docx, refusing one larger than [`MAX_FILE`].
 fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    use std::io::Read;
-    let cannot =
-        |e: std::io::Error| ImportError::Usage(format!("cannot read {}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(ImportError::TooLarge(format!(
+    match crate::source::outside_file(path, MAX_FILE) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(ImportError::TooLarge(format!(
             "{} is larger than {} MiB; it is refused rather than read",
             path.display(),
             MAX_FILE >> 20
-        )));
+        ))),
+        Err(e) => Err(ImportError::Usage(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
     }
-    Ok(bytes)
 }
 
 /// The values the personal-data check allows: the site's contact and
@@ -538,7 +534,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
 /// given for this document.
 fn allowed_keys(root: &Path, extra: &[String]) -> Result<BTreeSet<String>, ImportError> {
     let path = root.join(crate::source::CONFIG_FILE);
-    let text = std::fs::read_to_string(&path)
+    let text = crate::source::config_text(root)
         .map_err(|e| ImportError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let mut diagnostics = crate::diagnostics::Diagnostics::default();
     let Some(config) = crate::config::SiteConfig::parse(&text, &mut diagnostics) else {
