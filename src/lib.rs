@@ -15,6 +15,8 @@
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
 //! [`serve`] is the local preview: it runs this pipeline on every change.
+//! [`init`] makes a new site and new records, and [`docx`] imports a Word
+//! report into a decision's folder; neither is part of a build.
 //!
 //! The library never prints; the binary does.
 

@@ -919,6 +919,39 @@ Published words after.
     assert!(page.contains("The lowest bid was chosen."));
 }
 
+#[test]
+fn a_picture_in_a_withheld_table_is_neither_imported_nor_published() {
+    let docx = Docx::new(&format!(
+        "{}<w:tbl><w:tr><w:tc>{}</w:tc><w:tc><w:p>{}</w:p></w:tc></w:tr></w:tbl>",
+        p_styled("Caption", "Table 1: Sites"),
+        p_styled("ExemptStyle", "Qxsitemark"),
+        picture("rId4", "A photograph of the site", "")
+    ))
+    .styles(r#"<w:style w:type="paragraph" w:styleId="ExemptStyle"><w:name w:val="Exempt 2"/></w:style>"#)
+    .part("word/media/image1.png", png("x"))
+    .rel("rId4", "image", "media/image1.png", false);
+    let site = Site::new();
+    let imported = site.import(&docx, &report()).unwrap();
+    assert_eq!(imported.written.len(), 1, "{:?}", imported.written);
+    let text = markdown(&imported);
+    assert!(
+        !text.contains("attachments") && !text.contains(".png"),
+        "{text}"
+    );
+    assert!(
+        text.contains("::: exempt paragraph=2\n\nTable 1: Sites\n"),
+        "{text}"
+    );
+    assert!(
+        imported
+            .left_out
+            .iter()
+            .any(|l| matches!(l, LeftOut::Pictures { count: 1, why } if why.contains("exempt"))),
+        "{}",
+        summary(&imported.left_out)
+    );
+}
+
 fn text_of(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }

@@ -539,6 +539,7 @@ impl Walker<'_> {
 
     fn table(&mut self, tbl: &Element) -> Option<Table> {
         let index = self.paragraphs + 1;
+        let first_picture = self.out.pictures.len();
         let mut exempt = self.open_bookmark();
         let mut rows = Vec::new();
         for tr in rows_of(tbl) {
@@ -574,6 +575,12 @@ impl Walker<'_> {
         }
         if let Some(mark) = self.open_bookmark() {
             mark_exempt(&mut exempt, mark.paragraph);
+        }
+        // A table is withheld whole, pictures in its unmarked cells too.
+        if exempt.is_some() {
+            for picture in &mut self.out.pictures[first_picture..] {
+                picture.exempt = true;
+            }
         }
         if rows.is_empty() {
             return None;

@@ -69,7 +69,11 @@ pub fn markdown(
         };
         tables += 1;
         let candidate = |j: usize| match blocks.get(j) {
-            Some(Block::Para(p)) if p.exempt == t.exempt && is_caption_para(p) => {
+            // A public caption goes with its table, withheld with it if
+            // the table is withheld; an exempt one never leaves its passage.
+            Some(Block::Para(p))
+                if (p.exempt.is_none() || p.exempt == t.exempt) && is_caption_para(p) =>
+            {
                 Some(plain_text(&p.inlines))
             }
             _ => None,
