@@ -1063,7 +1063,6 @@ fn quiet_part(name: &str) -> bool {
         "[content_types].xml"
             | "word/document.xml"
             | "word/styles.xml"
-            | "word/stylesWithEffects.xml"
             | "word/styleswitheffects.xml"
             | "word/numbering.xml"
             | "word/settings.xml"
