@@ -162,7 +162,7 @@ enum ImportFrom {
         decision: String,
         /// What the document is: a report (report.md), the decision's next
         /// appendix (appendix-N.md), or the record of a new decision (decision.md).
-        #[arg(long = "as", value_enum, default_value_t = ImportKind::Report)]
+        #[arg(long = "as", value_name = "KIND", value_enum, default_value_t = ImportKind::Report)]
         import_as: ImportKind,
         /// The paragraph of Schedule 12A (1 to 7) for passages marked
         /// exempt without one; without it, such a passage's fence has a

@@ -468,6 +468,7 @@ pub fn import(
     };
     let allowed = allowed_keys(root, &options.personal_data_ok)?;
     let bytes = read_file(docx)?;
+    let named = |m: String| format!("{}: {m}", docx.display());
     let converted = convert(
         &bytes,
         &Settings {
@@ -476,7 +477,12 @@ pub fn import(
             exempt_paragraph: options.exempt_paragraph,
             allowed: allowed.clone(),
         },
-    )?;
+    )
+    .map_err(|e| match e {
+        ImportError::NotDocx(m) => ImportError::NotDocx(named(m)),
+        ImportError::TooLarge(m) => ImportError::TooLarge(named(m)),
+        other => other,
+    })?;
     let front = front_matter(options, number, &stem, &converted)?;
     let text = format!("{front}{}", converted.body);
     let findings = personal_data(&text, front.len(), &converted.places, &allowed);
@@ -613,7 +619,7 @@ pub struct Converted {
 
 /// Converts the bytes of a .docx: the pure part of an import.
 pub fn convert(bytes: &[u8], settings: &Settings) -> Result<Converted, ImportError> {
-    let mut package = package::Package::open(bytes, "the Word file")?;
+    let mut package = package::Package::open(bytes, "the file")?;
     let document_part = main_part(&mut package)?;
     let document = xml::parse(&document_part, &package.require(&document_part)?)?;
     let rels = relationships(&mut package, &document_part)?;
