@@ -4,8 +4,9 @@
 //! placeholder that `check` reports until a person writes it. A commented site.toml with every setting, the
 //! folder layout, a sample decision, two pages (the accessibility statement
 //! among them), a data schema with its CSV, a .gitignore for what the build
-//! writes, and a GitHub Actions workflow that checks pull requests and
-//! publishes main.
+//! writes, a GitHub Actions workflow that checks pull requests and
+//! publishes main, and the JSON Schemas of `plainsight schema` with a
+//! `.taplo.toml` that points editors at them.
 //!
 //! It writes only into a folder that is new or empty, creates each file as
 //! new (never over another), and deletes nothing: a folder holding anything
@@ -42,6 +43,7 @@ pub const FILES: &[(&str, &str)] = &[
         ".github/workflows/plainsight.yml",
         include_str!("starter/github/plainsight.yml"),
     ),
+    (".taplo.toml", include_str!("starter/taplo.toml")),
 ];
 
 /// Why a new site could not be made.
@@ -57,7 +59,8 @@ impl std::fmt::Display for InitError {
 impl std::error::Error for InitError {}
 
 /// Makes a new site in `dir` (made if it does not exist; refused unless
-/// empty). Returns the files written, in the order of [`FILES`].
+/// empty). Returns the files written: [`FILES`] in their order, then the
+/// schemas in `schemas/`.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     match std::fs::symlink_metadata(dir) {
         Ok(meta) if !meta.is_dir() => {
@@ -78,8 +81,14 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(cannot("read", dir, e)),
     }
+    let schemas = crate::schema::files();
+    let schemas = schemas
+        .iter()
+        .map(|(name, text)| (Path::new(crate::schema::DIR).join(name), text.as_str()));
     FILES
         .iter()
+        .map(|(path, text)| (PathBuf::from(path), *text))
+        .chain(schemas)
         .map(|(path, text)| write_new(&dir.join(path), text))
         .collect()
 }
@@ -108,12 +117,7 @@ pub(crate) fn free_decision_folder(root: &Path, number: &str) -> Result<PathBuf,
             "{number:?} is not a decision number: write it as the council does, like 26/00001"
         )));
     }
-    if !root.join(crate::source::CONFIG_FILE).is_file() {
-        return Err(InitError(format!(
-            "{} has no site.toml: run this in a site's folder (or pass --root), or start one with plainsight init",
-            root.display()
-        )));
-    }
+    is_site(root)?;
     let folder = decision_folder(root, number);
     if std::fs::symlink_metadata(&folder).is_ok() {
         return Err(InitError(format!(
@@ -229,6 +233,60 @@ pub(crate) fn appendix(n: usize, exempt: Option<u8>) -> String {
 pub(crate) fn decision_folder(root: &Path, number: &str) -> PathBuf {
     root.join("content/decisions")
         .join(number.replacen('/', "-", 1))
+}
+
+/// Refuses a folder that is not a site's (it has no site.toml).
+fn is_site(root: &Path) -> Result<(), InitError> {
+    match root.join(crate::source::CONFIG_FILE).is_file() {
+        true => Ok(()),
+        false => Err(InitError(format!(
+            "{} has no site.toml: run this in a site's folder (or pass --root), or start one with plainsight init",
+            root.display()
+        ))),
+    }
+}
+
+/// What `plainsight templates` did.
+#[derive(Debug, Default)]
+pub struct Copied {
+    /// The copies written into `templates/`.
+    pub written: Vec<PathBuf>,
+    /// The site's own templates of those names, left as they are.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Copies the built-in templates called `names` (all of them when none is
+/// named) into the site's `templates/`, each headed with a comment saying
+/// what it receives, for a council that wants to restyle its pages. A
+/// template the site already has is kept as it is, never written over. An
+/// unknown name is refused before anything is written.
+pub fn copy_templates(root: &Path, names: &[String]) -> Result<Copied, InitError> {
+    is_site(root)?;
+    let all = crate::templates::template_names();
+    if let Some(unknown) = names.iter().find(|n| !all.contains(&n.as_str())) {
+        return Err(InitError(format!(
+            "there is no built-in template called {unknown:?}; the templates are: {}",
+            all.join(", ")
+        )));
+    }
+    let chosen: Vec<&str> = match names.is_empty() {
+        true => all,
+        false => all
+            .into_iter()
+            .filter(|n| names.iter().any(|m| m == n))
+            .collect(),
+    };
+    let mut copied = Copied::default();
+    for name in chosen {
+        let path = root.join("templates").join(name);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            copied.kept.push(path);
+            continue;
+        }
+        let text = crate::templates::with_header(name).expect("a built-in template's name");
+        copied.written.push(write_new(&path, &text)?);
+    }
+    Ok(copied)
 }
 
 /// `text` as a TOML string, quoted and escaped.

@@ -60,6 +60,29 @@ enum Command {
         /// The folder for the new site.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Also copy the built-in templates into templates/, to restyle the pages.
+        #[arg(long)]
+        with_templates: bool,
+    },
+    /// Copy built-in templates into the site's templates/ to restyle its pages
+    /// (all of them, or those named); a template the site has is never written over.
+    Templates {
+        /// Which templates, like `base.html` (all when none is named).
+        names: Vec<String>,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write JSON Schemas of front matter, site.toml and data schemas, for
+    /// editors that check TOML as it is typed (docs/content-format.md).
+    Schema {
+        /// The site's folder, holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the schemas (default: ROOT/schemas). Only the
+        /// schema files are written, each over an older one; nothing is deleted.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Build, serve the output on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
@@ -218,7 +241,12 @@ fn main() -> ExitCode {
         } => ("build", common, output, report_dir),
         Command::Check { common } => ("check", common, None, None),
         Command::Serve { root, port, output } => return serve(root, port, output),
-        Command::Init { dir } => return init(&dir),
+        Command::Init {
+            dir,
+            with_templates,
+        } => return init(&dir, with_templates),
+        Command::Templates { names, root } => return templates(&root, &names),
+        Command::Schema { root, out } => return schema(&root, out),
         Command::Import {
             from:
                 ImportFrom::Docx {
@@ -564,10 +592,46 @@ fn import_docx(
     }
 }
 
-/// `plainsight serve`: the URL goes to stdout, everything else to stderr.
+/// `plainsight schema`: the schemas, and where they went. Into a site's
+/// `schemas/` folder unless `--out` says elsewhere, so that a mistyped
+/// `--root` makes no folder of schemas in a stray place.
+fn schema(root: &Path, out: Option<PathBuf>) -> ExitCode {
+    let dir = match out {
+        Some(dir) => dir,
+        None if root.join(plainsight::source::CONFIG_FILE).is_file() => {
+            root.join(plainsight::schema::DIR)
+        }
+        None => {
+            eprintln!(
+                "error: {} has no site.toml: run this in a site's folder (or pass --root), or say where the schemas go with --out DIR",
+                root.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match plainsight::schema::write(&dir) {
+        Ok(written) => {
+            for path in &written {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
 /// `plainsight init`: a new site, and what to do next.
-fn init(dir: &Path) -> ExitCode {
-    match plainsight::init::init(dir) {
+fn init(dir: &Path, with_templates: bool) -> ExitCode {
+    let made = plainsight::init::init(dir).and_then(|mut written| {
+        if with_templates {
+            written.extend(plainsight::init::copy_templates(dir, &[])?.written);
+        }
+        Ok(written)
+    });
+    match made {
         Ok(written) => {
             for path in &written {
                 println!("made {}", path.display());
@@ -585,6 +649,28 @@ fn init(dir: &Path) -> ExitCode {
     }
 }
 
+fn templates(root: &Path, names: &[String]) -> ExitCode {
+    match plainsight::init::copy_templates(root, names) {
+        Ok(copied) => {
+            for path in &copied.written {
+                println!("made {}", path.display());
+            }
+            for path in &copied.kept {
+                println!("kept {} (the site's own; not written over)", path.display());
+            }
+            println!(
+                "each copy says at its top what it receives; change it and build. Delete a copy to use the built-in template again."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// `plainsight serve`: the URL goes to stdout, everything else to stderr.
 fn serve(root: PathBuf, port: u16, output: Option<PathBuf>) -> ExitCode {
     use plainsight::serve::Event;
 

@@ -20,8 +20,9 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_label, status_name};
-use crate::markdown::{self, Context, Rendered, slugify};
+use crate::markdown::{self, Context, Rendered};
 use crate::output::{Emit, Files};
+use crate::slug::slugify;
 use crate::templates::BUILTIN;
 use crate::visibility::{
     PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
@@ -132,7 +133,26 @@ struct ImpactView {
 struct ProviderView {
     id: String,
     name: String,
+    /// Its own page, from the site's root (`activities/provider/p001/`).
+    href: String,
+    /// Every published column but the id and name, for its own page.
     fields: Vec<FieldView>,
+    /// The columns with `card = true` (every one, when no column has it),
+    /// for the short card in listings.
+    card: Vec<FieldView>,
+    /// The listing's `[online]` words ("Available online, anywhere in
+    /// Kent") when the provider gives its support online, or none.
+    online: Option<String>,
+}
+
+/// What `provider.html` receives besides `site` and `page`: one provider.
+#[derive(Serialize)]
+struct ProviderPageView {
+    provider: ProviderView,
+    /// The lots it is on, each with its name and what it means.
+    lots: Vec<LotView>,
+    /// The page that says how to get this support, when the listing names one.
+    help: Option<Link>,
 }
 
 #[derive(Serialize)]
@@ -352,6 +372,8 @@ struct ActivitiesView<'a> {
     withheld: Vec<WithheldNotice>,
     /// The schema.org JSON-LD for the page, as a safe string, or none.
     jsonld: Option<Value>,
+    /// The page that says how to get this support, when the listing names one.
+    help: Option<Link>,
 }
 
 /// The providers dataset's title and description, `dataset` in [`ActivitiesView`].
@@ -381,6 +403,30 @@ struct SiteView<'a> {
     has_activities: bool,
     /// A glossary (`data/glossary.csv`): the "Words we use" page.
     has_glossary: bool,
+    /// Where the council's logo is published, from the site's root
+    /// (`assets/logo.png`), when `[branding]` names one.
+    logo: Option<String>,
+}
+
+/// Where the page of the provider with id `id` is published.
+fn provider_path(id: &str) -> String {
+    format!("activities/provider/{}/", slugify(id))
+}
+
+/// Where the logo named `name` is published.
+fn logo_path(name: &str) -> String {
+    format!("assets/{name}")
+}
+
+/// The built-in stylesheet, with `[branding]`'s colour as the brand colour
+/// when it has one (checked for contrast when site.toml was read).
+fn stylesheet(config: &crate::config::SiteConfig) -> String {
+    match &config.branding.colour {
+        Some(colour) => format!(
+            "{STYLESHEET}/* The council's colour, from site.toml's [branding]. */\n:root {{ --brand: {colour}; }}\n"
+        ),
+        None => STYLESHEET.to_string(),
+    }
 }
 
 /// Renders the public model. Shared by the threads of a build: every method
@@ -490,6 +536,7 @@ pub fn renderer<'a>(
             config: site.config(),
             has_activities: site.dataset("providers").is_some(),
             has_glossary: site.dataset("glossary").is_some(),
+            logo: site.logo().map(|l| logo_path(&l.name)),
         }),
         base_path: base_path(&site.config().base_url),
         by_number: crate::visibility::decisions_by_number(site),
@@ -780,7 +827,10 @@ impl Renderer<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let mut files = Files::default();
-        files.add("assets/style.css", STYLESHEET);
+        files.add("assets/style.css", stylesheet(self.site.config()));
+        if let Some(logo) = self.site.logo() {
+            files.add(logo_path(&logo.name), logo.bytes.clone());
+        }
         self.home(&mut files, diagnostics)?;
         emit.files(std::mem::take(&mut files));
         self.activities(&mut files, diagnostics)?;
@@ -1111,31 +1161,51 @@ impl Renderer<'_> {
         let name = ds
             .column_index("name")
             .expect("checked: providers have name");
+        let any_card = ds.columns().iter().any(|c| c.card());
+        let online = ds.online().and_then(|o| {
+            ds.column_index(&o.column)
+                .map(|i| (i, o.value.as_str(), o.anywhere.as_str()))
+        });
         rows.iter()
-            .map(|row| ProviderView {
-                id: row[id].clone(),
-                name: row[name].clone(),
-                fields: ds
-                    .columns()
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != id && *i != name)
-                    .map(|(i, c)| FieldView {
-                        title: c.title().to_string(),
-                        values: ds
-                            .values(row, i)
-                            .into_iter()
-                            .map(|v| self.value_label(c, v))
-                            .collect(),
-                        kind: match c.ty() {
-                            crate::data::ColumnType::Email => "email",
-                            crate::data::ColumnType::Phone => "phone",
-                            crate::data::ColumnType::Url => "url",
-                            _ => "text",
-                        },
-                    })
-                    .filter(|f| !f.values.is_empty())
-                    .collect(),
+            .map(|row| {
+                let fields = |on_card: bool| {
+                    ds.columns()
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, c)| {
+                            *i != id && *i != name && (!on_card || c.card() || !any_card)
+                        })
+                        .map(|(i, c)| FieldView {
+                            title: c.title().to_string(),
+                            values: ds
+                                .values(row, i)
+                                .into_iter()
+                                .map(|v| match (c.ty(), v) {
+                                    (crate::data::ColumnType::Boolean, "true") => "Yes".into(),
+                                    (crate::data::ColumnType::Boolean, "false") => "No".into(),
+                                    _ => self.value_label(c, v),
+                                })
+                                .collect(),
+                            kind: match c.ty() {
+                                crate::data::ColumnType::Email => "email",
+                                crate::data::ColumnType::Phone => "phone",
+                                crate::data::ColumnType::Url => "url",
+                                _ => "text",
+                            },
+                        })
+                        .filter(|f| !f.values.is_empty())
+                        .collect()
+                };
+                ProviderView {
+                    id: row[id].clone(),
+                    name: row[name].clone(),
+                    href: provider_path(&row[id]),
+                    fields: fields(false),
+                    card: fields(true),
+                    online: online
+                        .filter(|(i, value, _)| ds.values(row, *i).contains(value))
+                        .map(|(_, _, anywhere)| anywhere.to_string()),
+                }
             })
             .collect()
     }
@@ -1242,6 +1312,24 @@ impl Renderer<'_> {
                     by_value.entry(v.to_string()).or_default().push(row);
                 }
             }
+            // A provider that works online is found from every area.
+            if let Some((how, online)) = ds
+                .online()
+                .filter(|o| o.areas == column.name())
+                .and_then(|o| Some((ds.column_index(&o.column)?, o.value.as_str())))
+            {
+                for (value, rows) in by_value.iter_mut() {
+                    // In the file's order, as on every list.
+                    *rows = ds
+                        .rows()
+                        .iter()
+                        .filter(|row| {
+                            ds.values(row, ci).contains(&value.as_str())
+                                || ds.values(row, how).contains(&online)
+                        })
+                        .collect();
+                }
+            }
             let mut values = Vec::new();
             for (value, rows) in &by_value {
                 let value_path = format!("activities/{column_slug}/{}/", slugify(value));
@@ -1307,6 +1395,8 @@ impl Renderer<'_> {
 
         let lots = self.lot_views(ds);
         let providers = self.providers(ds, &all_rows);
+        let help = self.help_link(ds);
+        self.provider_pages(files, ds, &providers, &lots, diagnostics)?;
         let withheld: Vec<WithheldNotice> = ds
             .withheld_columns()
             .iter()
@@ -1329,6 +1419,7 @@ impl Renderer<'_> {
             providers,
             withheld,
             jsonld: crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
+            help,
         };
         self.page(
             files,
@@ -1338,6 +1429,78 @@ impl Renderer<'_> {
             view,
             diagnostics,
         )
+    }
+
+    /// The plain page the listing names as how to get its support.
+    fn help_link(&self, ds: &PublicDataset) -> Option<Link> {
+        let slug = ds.help_page()?;
+        let page = self.site.pages().iter().find(|p| p.slug() == slug)?;
+        Some(Link {
+            title: page.title().to_string(),
+            href: format!("{slug}/"),
+        })
+    }
+
+    /// A page for each provider, at an address made from its id: every
+    /// published column, and what each of its lots means.
+    fn provider_pages(
+        &self,
+        files: &mut Files,
+        ds: &PublicDataset,
+        providers: &[ProviderView],
+        lots: &[LotView],
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let lot_column = ds
+            .columns()
+            .iter()
+            .position(|c| c.references() == Some("lots.id"));
+        for (provider, row) in providers.iter().zip(ds.rows()) {
+            let on: Vec<&str> = lot_column.map(|i| ds.values(row, i)).unwrap_or_default();
+            let meta = self.meta(
+                &provider.name,
+                &format!(
+                    "What {} offers, where, and how to contact them.",
+                    provider.name
+                ),
+                &provider.href,
+                "activities",
+                vec![
+                    Link {
+                        title: "Home".into(),
+                        href: String::new(),
+                    },
+                    Link {
+                        title: "Activities".into(),
+                        href: "activities/".into(),
+                    },
+                ],
+            );
+            let view = ProviderPageView {
+                provider: self.providers(ds, &[row]).remove(0),
+                lots: lots
+                    .iter()
+                    .filter(|l| on.contains(&l.id.as_str()))
+                    .map(|l| LotView {
+                        id: l.id.clone(),
+                        name: l.name.clone(),
+                        meaning: l.meaning.clone(),
+                        details: Vec::new(),
+                        href: l.href.clone(),
+                    })
+                    .collect(),
+                help: self.help_link(ds),
+            };
+            self.page(
+                files,
+                "provider.html",
+                &provider.href,
+                meta,
+                view,
+                diagnostics,
+            )?;
+        }
+        Ok(())
     }
 
     fn glossary(

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::SiteConfig;
 use crate::data::{self, Dataset};
-use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN};
+use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position};
 use crate::document::{Document, Front, Kind, Paper};
-use crate::source::{ContentFile, Source};
+use crate::source::{BrandingFile, ContentFile, Source};
 
 /// A decision folder: its record, its other documents and their files.
 #[derive(Debug, Clone)]
@@ -98,6 +98,9 @@ pub struct Site {
     /// Sorted by name.
     pub datasets: Vec<Dataset>,
     pub templates: Vec<crate::source::TemplateFile>,
+    /// The council's logo from `branding/`, cleaned of its metadata, when
+    /// site.toml's `[branding]` names one.
+    pub logo: Option<BrandingFile>,
 }
 
 impl Site {
@@ -238,6 +241,24 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         }
     }
     check_datasets(&datasets, diagnostics);
+    for ds in &datasets {
+        if let Some((slug, at)) = &ds.help_page {
+            if !pages.iter().any(|p| &p.slug == slug) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &ds.schema_path,
+                        format!(
+                            "`help_page` names `{slug}`, and there is no content/pages/{slug}.md"
+                        ),
+                    )
+                    .at(*at)
+                    .help(
+                        "write that page, or name a page the site has (its file name without .md)",
+                    ),
+                );
+            }
+        }
+    }
     if let (Some(config), Some(text)) = (&config, source.config_text.as_deref()) {
         // Folder names stand for numbers; a record that disagrees is an error of its own.
         let numbers: Vec<String> = folders.values().map(Folder::number).collect();
@@ -253,6 +274,12 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
     }
 
     let config = config?;
+    let logo = branding_logo(
+        &config,
+        source.config_text.as_deref().unwrap_or(""),
+        source.branding,
+        diagnostics,
+    );
     if diagnostics.has_errors() {
         return None;
     }
@@ -263,6 +290,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         pages,
         datasets,
         templates: source.templates,
+        logo,
     })
 }
 
@@ -548,6 +576,67 @@ fn clean_image(mut file: ContentFile, diagnostics: &mut Diagnostics) -> ContentF
     file
 }
 
+/// The logo `[branding]` names, from `branding/`: an image of a type that
+/// may be published, whose bytes are that type, cleaned of its metadata as
+/// every published image is. A file in `branding/` that site.toml does not
+/// name is never published, and a warning says so.
+fn branding_logo(
+    config: &SiteConfig,
+    config_text: &str,
+    files: Vec<BrandingFile>,
+    diagnostics: &mut Diagnostics,
+) -> Option<BrandingFile> {
+    let named = config.branding.logo.as_deref();
+    let at = crate::frontmatter::position_of_key(config_text, "logo");
+    let mut logo = None;
+    for file in files {
+        if Some(file.name.as_str()) == named {
+            logo = Some(file);
+        } else {
+            diagnostics.push(
+                Diagnostic::warning(&file.path, "site.toml does not name this file, so it is not published")
+                    .help("name it in site.toml with `[branding]` `logo = \"...\"`, or remove it from branding/"),
+            );
+        }
+    }
+    let name = named?;
+    let Some(mut file) = logo else {
+        diagnostics.push(
+            Diagnostic::error(crate::source::CONFIG_FILE, format!("there is no branding/{name} for the logo"))
+                .at(at)
+                .help("put the logo file in the site's branding/ folder, and name it here by its file name"),
+        );
+        return None;
+    };
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let Some(kind) = crate::images::ImageKind::from_name(name) else {
+        diagnostics.push(
+            Diagnostic::error(crate::source::CONFIG_FILE, format!("the logo `{name}` is not a PNG, JPEG or WebP image"))
+                .at(at)
+                .help("export the logo as PNG; an SVG can hold scripts and text the checks do not read, so it is not published"),
+        );
+        return None;
+    };
+    if !content_matches_type(ext, &file.bytes) {
+        diagnostics.push(
+            Diagnostic::error(&file.path, format!("the file's contents are not {}", ext.to_uppercase()))
+                .help("the name says one type but the bytes are another; export the logo again in the right format"),
+        );
+        return None;
+    }
+    match crate::images::strip(kind, &file.bytes) {
+        Ok(clean) => file.bytes = clean,
+        Err(problem) => {
+            diagnostics.push(
+                Diagnostic::error(&file.path, format!("this image cannot be cleaned of its metadata: {problem}"))
+                    .help("published images are stripped of EXIF, XMP and text, which can name people or places; export the logo again (for example as PNG)"),
+            );
+            return None;
+        }
+    }
+    Some(file)
+}
+
 /// Checks the file's magic bytes against its extension, so a renamed Office
 /// file cannot slip through as a PDF or image.
 pub fn content_matches_type(ext: &str, bytes: &[u8]) -> bool {
@@ -615,6 +704,41 @@ pub fn check_related(
     }
 }
 
+/// Each provider has a page at `activities/provider/ID/` and each
+/// browsable column pages at `activities/COLUMN/`: two ids that make the
+/// same address, or a browsable column called `provider`, would put two
+/// pages in one place.
+fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
+    use crate::slug::slugify;
+    for column in ds.columns.iter().filter(|c| c.browse) {
+        if slugify(&column.name) == "provider" {
+            diagnostics.push(
+                Diagnostic::error(
+                    &ds.schema_path,
+                    format!("a browsable column cannot be called `{}`", column.name),
+                )
+                .help("each provider's own page is at activities/provider/; rename the column"),
+            );
+        }
+    }
+    let Some(id) = ds.column_index("id") else {
+        return;
+    };
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for row in &ds.rows {
+        let value = row.cells[id].as_str();
+        if let Some(first) = seen.insert(slugify(value), value) {
+            if first != value {
+                diagnostics.push(
+                    Diagnostic::error(&ds.csv_path, format!("provider ids `{first}` and `{value}` make the same web address"))
+                        .at(Position { line: row.line, column: 1 })
+                        .help("each provider's page address is made from its id in lower case, with other characters as hyphens; make the ids differ in letters or digits"),
+                );
+            }
+        }
+    }
+}
+
 /// The datasets the site itself uses, with the columns it needs.
 const KNOWN_DATASETS: &[(&str, &[&str])] = &[
     ("lots", &["id", "name", "meaning"]),
@@ -640,6 +764,9 @@ fn check_datasets(datasets: &[Dataset], diagnostics: &mut Diagnostics) {
                 Some(_) => {}
             }
         }
+    }
+    if let Some(providers) = datasets.iter().find(|d| d.name == "providers") {
+        check_provider_addresses(providers, diagnostics);
     }
     // Foreign keys.
     for ds in datasets {

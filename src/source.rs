@@ -138,6 +138,17 @@ pub struct TemplateFile {
     pub text: String,
 }
 
+/// A file from `branding/`: the council's logo, published only when
+/// site.toml's `[branding]` names it.
+#[derive(Debug, Clone)]
+pub struct BrandingFile {
+    /// The file name, like `logo.png`.
+    pub name: String,
+    /// Relative to the site root, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Everything read from a site folder.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
@@ -148,6 +159,7 @@ pub struct Source {
     pub attachments: Vec<ContentFile>,
     pub data: Vec<DataFiles>,
     pub templates: Vec<TemplateFile>,
+    pub branding: Vec<BrandingFile>,
 }
 
 /// An I/O failure that is not the content's fault.
@@ -179,6 +191,7 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
     }
     read_data(root, &mut source, diagnostics)?;
     read_templates(root, &mut source, diagnostics)?;
+    read_branding(root, &mut source, diagnostics)?;
     Ok(source)
 }
 
@@ -680,6 +693,9 @@ fn add(source: &mut Source, file: ContentFile) {
     }
 }
 
+/// [`is_decision_number`] as a JSON Schema pattern, for editors.
+pub const DECISION_NUMBER_PATTERN: &str = "^[0-9]{2}/[0-9]{5}$";
+
 /// `22/00073`: two-digit year, slash, five digits.
 pub fn is_decision_number(number: &str) -> bool {
     let b = number.as_bytes();
@@ -847,6 +863,52 @@ fn read_templates(
         }
         let text = read_text(entry.path(), &path, diagnostics)?;
         source.templates.push(TemplateFile { name, path, text });
+    }
+    Ok(())
+}
+
+/// The files of `branding/`, which site.toml's `[branding]` may name (the
+/// logo). Like everything else read, no links, no sub-folders, and names in
+/// lower case.
+fn read_branding(
+    root: &Path,
+    source: &mut Source,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ReadError> {
+    let dir = root.join("branding");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walk(&dir) {
+        let entry = entry.map_err(io_error)?;
+        let path = display_path(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        if let Some(problem) = link_problem(entry.file_type(), walked_links(&entry), "branding/") {
+            diagnostics.push(problem.diagnostic(&path));
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            diagnostics.push(
+                Diagnostic::error(&path, "branding/ cannot have sub-folders")
+                    .help("keep the logo directly in branding/, like branding/logo.png"),
+            );
+            continue;
+        }
+        if entry.depth() > 1 {
+            continue;
+        }
+        if !is_good_name(&name) {
+            diagnostics.push(
+                Diagnostic::error(&path, format!("`{name}` is not a usable file name"))
+                    .help("use lower-case letters, digits and hyphens, like `logo.png`"),
+            );
+            continue;
+        }
+        source.branding.push(BrandingFile {
+            bytes: read_bytes(entry.path())?,
+            name,
+            path,
+        });
     }
     Ok(())
 }

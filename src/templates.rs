@@ -12,6 +12,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("activities.html", include_str!("templates/activities.html")),
     ("browse.html", include_str!("templates/browse.html")),
     ("providers.html", include_str!("templates/providers.html")),
+    ("provider.html", include_str!("templates/provider.html")),
     ("register.html", include_str!("templates/register.html")),
     ("decision.html", include_str!("templates/decision.html")),
     ("paper.html", include_str!("templates/paper.html")),
@@ -25,6 +26,171 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("404.html", include_str!("templates/404.html")),
 ];
 
+/// What each template receives besides what every page has, in the words
+/// of the comment `plainsight templates` heads a copy with. Each line is
+/// `name: what it is`; a test checks that every variable a built-in
+/// template reads is named here.
+const RECEIVES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        "The frame of every page: the other page templates extend it and fill its
+`head` and `content` blocks. It reads:
+- site: site.toml's settings (title, tagline, example_notice, organisation,
+  contact, licence, branding, ...), with has_activities and has_glossary
+  (whether the site has a provider listing and a glossary) and logo (where
+  the logo is published, from the site's root, or none)
+- page: title, description, canonical (its full address), root (the way
+  back to the site's root, like ../../), path, section (the navigation item
+  that is current) and breadcrumbs (each with title and href)
+- footer_pages: the plain pages, accessibility statement first, each with
+  title and href",
+    ),
+    (
+        "macros.html",
+        "Macros the page templates import (`{% import \"macros.html\" as m %}`).
+It receives nothing itself: each macro takes what it shows as arguments.",
+    ),
+    (
+        "home.html",
+        "The home page. Besides site and page:
+- latest: the five newest decisions, each with number, title, summary,
+  href, status and the dates the register shows
+- has_activities: whether the site has a provider listing",
+    ),
+    (
+        "activities.html",
+        "The provider listing's page (data/providers.csv). Besides site and page:
+- dataset: its title and description
+- lots: the parts of the listing, each with id, name, meaning, details and href
+- groups: the ways to browse it (its `browse = true` columns), each with
+  title, href and values (each with a value, href and count)
+- providers: every provider, in the file's order, each with id, name, href
+  (its own page), fields and card (as provider.html describes)
+- withheld: notices for the columns that are withheld, and why
+- jsonld: the page's schema.org data, or none
+- help: the page that says how to get what is listed (title and href), or
+  none
+- term(id, text, root): a link to the glossary's entry for `id` when the
+  glossary has one, else the text",
+    ),
+    (
+        "browse.html",
+        "One way to browse the providers (a `browse = true` column) and its values.
+Besides page:
+- group: title, href and values (each with a value, href and count)",
+    ),
+    (
+        "providers.html",
+        "The providers with one value of a browsable column. Besides page:
+- filter: the value chosen, as people see it
+- providers: the providers that have it",
+    ),
+    (
+        "provider.html",
+        "One provider's own page. Besides site and page:
+- provider: id, name, href, fields (every published column but the id and
+  name, each with title, values and kind: email, phone, url or text), card
+  (the columns its card in listings shows) and online (the listing's words
+  for a provider found from every area because it works online, or none)
+- lots: the lots it is on, each with id, name, meaning and href (the page
+  of the lot's providers, or none)
+- help: the page that says how to get what is listed (title and href), or
+  none
+- term(id, text, root): a link to the glossary's entry",
+    ),
+    (
+        "register.html",
+        "The register of every decision. Besides page:
+- decisions: every decision, newest first, each with number, title,
+  summary, href, status and its dates
+- term(id, text, root): a link to the glossary's entry, as on every page",
+    ),
+    (
+        "decision.html",
+        "A decision's page. Besides site and page:
+- decision: number, title, summary, href, status and its dates
+- decision_maker_name, in_consultation_with, key_decision_reason,
+  electoral_divisions, interests_declared, dispensations: as the record says
+- due, taken, withdrawn: dates as YYYY-MM-DD (the `date` filter words
+  them), or none
+- the_decision, reasons, body: the record's Markdown, rendered
+- alternatives: each with option and why_rejected
+- call_in: subject, deadline, implement_from and reason, or none
+- pathway: the steps it went through, each with date, body and what
+- related: the decisions related either way
+- papers: its documents, published or withheld (a withheld one with its
+  notice: what it is, the Schedule 12A paragraph in plain words, and why)
+- jsonld: the page's schema.org data
+- term(id, text, root): a link to the glossary's entry",
+    ),
+    (
+        "paper.html",
+        "A published document of a decision (a report, an equality impact
+assessment, an appendix). Besides site and page:
+- paper: kind (as shown), is_eqia, label, summary, meeting (body and date)
+  and assessed_on
+- decision: the decision it belongs to (number, title, href, status, ...)
+- impacts: an assessment's impacts, by protected characteristic
+- attachments: its files, published or withheld
+- body: its Markdown, rendered
+- term(id, text, root): a link to the glossary's entry",
+    ),
+    (
+        "glossary.html",
+        "The \"Words we use\" page (data/glossary.csv). Besides page:
+- entries: the terms in alphabetical order, each with id, term,
+  abbreviation and meaning",
+    ),
+    (
+        "page.html",
+        "A plain page from content/pages/. Besides site and page:
+- body: the page's Markdown, rendered
+- statement: none here (it is filled on accessibility.html)",
+    ),
+    (
+        "accessibility.html",
+        "The accessibility statement: content/pages/accessibility.md, then the
+sections made from site.toml's [accessibility] and the build's own checks.
+Besides site and page:
+- body: the page's Markdown, rendered
+- statement: the generated sections",
+    ),
+    (
+        "data.html",
+        "The open data page. Besides site and page:
+- catalogue: the download files, grouped as the page lists them
+- jsonld: the page's schema.org data",
+    ),
+    (
+        "404.html",
+        "The page for an address the site does not have. It receives page only
+(its root is the site's base path, as the page can be shown at any address).",
+    ),
+];
+
+/// A built-in template as `plainsight templates` writes it into a site's
+/// `templates/`: headed with a comment on what it receives, which renders
+/// to nothing (`{#- ... -#}` also takes the line break after it), so the
+/// copy makes the same pages as the built-in template.
+pub fn with_header(name: &str) -> Option<String> {
+    let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+    let receives = RECEIVES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, r)| r);
+    Some(format!(
+        "{{#- plainsight's built-in {name}, copied into this site's templates/
+    so that you can change it. Delete this file to use the built-in one again
+    (and get its improvements). A build checks it as it checks every
+    override: text colours for contrast, and every page for personal data
+    and withheld text.
+
+{receives}
+-#}}
+{text}"
+    ))
+}
+
 pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
     BUILTIN
 }
@@ -35,4 +201,29 @@ pub fn is_template_name(name: &str) -> bool {
 
 pub fn template_names() -> Vec<&'static str> {
     BUILTIN.iter().map(|(n, _)| *n).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_names_everything_each_template_reads() {
+        let mut env = minijinja::Environment::new();
+        for (name, text) in BUILTIN {
+            env.add_template(name, text).unwrap();
+        }
+        for (name, _) in BUILTIN {
+            let header = with_header(name).unwrap();
+            let header = &header[..header.find("-#}").unwrap()];
+            let read = env.get_template(name).unwrap().undeclared_variables(false);
+            for variable in read {
+                let named = header
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|word| word == variable);
+                assert!(named, "{name}'s header does not say what `{variable}` is");
+            }
+        }
+        assert_eq!(RECEIVES.len(), BUILTIN.len(), "a template has no header");
+    }
 }

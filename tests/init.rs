@@ -31,9 +31,14 @@ fn a_new_site_builds_and_passes_check_strict_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("council-decisions");
     let written = plainsight::init::init(&site).expect("a new folder is fine");
-    assert_eq!(written.len(), plainsight::init::FILES.len());
+    let schemas = plainsight::schema::files();
+    assert_eq!(written.len(), plainsight::init::FILES.len() + schemas.len());
     for (path, text) in plainsight::init::FILES {
         assert_eq!(std::fs::read_to_string(site.join(path)).unwrap(), *text);
+    }
+    for (name, text) in &schemas {
+        let path = site.join(plainsight::schema::DIR).join(name);
+        assert_eq!(std::fs::read_to_string(path).unwrap(), *text);
     }
     // Not a single warning, even under --strict.
     let mut options = Options::for_root(&site);
@@ -112,6 +117,10 @@ fn the_new_sites_settings_file_shows_every_setting() {
         "decision",
         "published",
         "tender_period",
+        "[branding]",
+        "logo",
+        "logo_alt",
+        "colour",
     ] {
         assert!(toml.contains(key), "site.toml does not mention {key}");
     }
@@ -400,4 +409,89 @@ fn new_papers_are_the_next_appendices_and_an_exempt_one_is_withheld_once_filled_
     // A paragraph the law does not have, or a decision that is not there.
     assert!(new_paper(&site, "26/00002", NewPaper::Appendix { exempt: Some(8) }).is_err());
     assert!(new_paper(&site, "26/00009", NewPaper::Eqia).is_err());
+}
+
+#[test]
+fn copied_templates_make_the_same_pages_and_say_what_they_receive() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    let styled = dir.path().join("styled");
+    plainsight::init::init(&plain).unwrap();
+    plainsight::init::init(&styled).unwrap();
+    let copied = plainsight::init::copy_templates(&styled, &[]).unwrap();
+    let names = plainsight::templates::template_names();
+    assert_eq!(copied.written.len(), names.len());
+    assert!(copied.kept.is_empty());
+    for name in &names {
+        let copy = std::fs::read_to_string(styled.join("templates").join(name)).unwrap();
+        assert!(
+            copy.starts_with(&format!("{{#- plainsight's built-in {name}")),
+            "{name} has no header"
+        );
+    }
+    let base = std::fs::read_to_string(styled.join("templates/base.html")).unwrap();
+    assert!(base.contains("- footer_pages: the plain pages"), "{base}");
+
+    // The copies pass every check an override gets, even under --strict,
+    // and make exactly the pages the built-in templates make.
+    let mut options = Options::for_root(&styled);
+    options.strict = true;
+    let built = plainsight::build(&options).unwrap();
+    assert!(built.diagnostics.is_empty(), "{}", printed(&built));
+    let mut options = Options::for_root(&plain);
+    options.strict = true;
+    assert_ok(&plainsight::build(&options).unwrap());
+    assert_eq!(
+        files(&styled.join("public")),
+        files(&plain.join("public")),
+        "copied templates changed the pages"
+    );
+
+    // A change to a copy shows on the site.
+    replace(
+        &styled.join("templates/home.html"),
+        "{% block content %}",
+        "{% block content %}<p>Restyled by the council.</p>",
+    );
+    assert_ok(&plainsight::build(&Options::for_root(&styled)).unwrap());
+    assert!(text(&styled.join("public"), "index.html").contains("Restyled by the council."));
+}
+
+#[test]
+fn copying_templates_never_writes_over_the_sites_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    plainsight::init::init(&site).unwrap();
+    std::fs::create_dir(site.join("templates")).unwrap();
+    let own = "{% extends \"base.html\" %}{% block content %}<p>Ours.</p>{% endblock %}";
+    std::fs::write(site.join("templates/page.html"), own).unwrap();
+
+    // An unknown name is refused before anything is written.
+    let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let refused =
+        plainsight::init::copy_templates(&site, &names(&["base.html", "header.html"])).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("no built-in template called \"header.html\""),
+        "{refused}"
+    );
+    assert!(!site.join("templates/base.html").exists());
+
+    // Named ones only; the site's own is kept as it is.
+    let copied =
+        plainsight::init::copy_templates(&site, &names(&["page.html", "base.html"])).unwrap();
+    assert_eq!(copied.written, vec![site.join("templates/base.html")]);
+    assert_eq!(copied.kept, vec![site.join("templates/page.html")]);
+    assert_eq!(
+        std::fs::read_to_string(site.join("templates/page.html")).unwrap(),
+        own
+    );
+    assert_eq!(all_files(&site.join("templates")).len(), 2);
+
+    // Not a site: refused.
+    let not_a_site = dir.path().join("elsewhere");
+    std::fs::create_dir(&not_a_site).unwrap();
+    assert!(plainsight::init::copy_templates(&not_a_site, &[]).is_err());
+    assert!(!not_a_site.join("templates").exists());
 }

@@ -26,6 +26,9 @@ pub(super) fn context(
     for t in &source.templates {
         h.add(t.path.as_bytes()).add(t.text.as_bytes());
     }
+    for b in &source.branding {
+        h.add(b.path.as_bytes()).add(&b.bytes);
+    }
     // Decision folders are keyed by their own content; content/ holds
     // nothing else (source::read refuses anything elsewhere).
     h.finish()

@@ -371,6 +371,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         pages,
         datasets,
         templates,
+        logo,
     } = site;
 
     // The council's own settings: checked for exempt passages and values.
@@ -421,6 +422,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             pages: public_pages,
             datasets: public_datasets,
             templates,
+            logo,
             _sealed: Sealed,
         },
         report,
@@ -614,6 +616,8 @@ fn separate_dataset(
         title: ds.title,
         description: ds.description,
         primary_key: ds.primary_key,
+        help_page: ds.help_page.map(|(slug, _)| slug),
+        online: ds.online,
         columns,
         rows,
         withheld_columns,
@@ -632,6 +636,7 @@ fn public_column(c: &Column) -> PublicColumn {
         values: c.values.clone(),
         references: c.references.as_ref().map(|(d, c, _)| format!("{d}.{c}")),
         browse: c.browse,
+        card: c.card,
         _sealed: Sealed,
     }
 }
