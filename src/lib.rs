@@ -16,6 +16,8 @@
 //!
 //! [`serve`] is the local preview: it runs this pipeline on every change.
 //! [`schema`] turns the types of step 2 into JSON Schemas for editors.
+//! [`init`] makes a new site and new records, and [`docx`] imports a Word
+//! report into a decision's folder; neither is part of a build.
 //!
 //! The library never prints; the binary does.
 
@@ -29,6 +31,7 @@ pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
+pub mod docx;
 pub mod facts;
 pub mod fence;
 pub mod folder;

@@ -250,6 +250,30 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// site.toml's text in the site at `root`, for a command that is not a
+/// build (`plainsight import docx` takes the site's contact and the values
+/// its personal-data guard allows from it).
+pub fn config_text(root: &Path) -> std::io::Result<String> {
+    let bytes = read_file(&root.join(CONFIG_FILE))?;
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// A file from outside the site (a Word file to import), read whole but
+/// never past `max` bytes: `Ok(None)` when it is larger.
+pub fn outside_file(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
 /// Every path read so far by this process, in tests.
 #[cfg(test)]
 static READS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
