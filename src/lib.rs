@@ -8,13 +8,17 @@
 //! 2. [`config`], [`document`] and [`data`] parse strings into typed values;
 //! 3. [`site`] assembles and cross-checks them;
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
-//! 5. [`render`] (with [`markdown`] and [`opendata`]) turns the public model into files;
+//! 5. [`render`] (with [`markdown`] and [`opendata`]) turns the public model into files,
+//!    [`timetable`] saying what the law's dates make of it (with [`clear_days`]);
 //!    [`language`] measures the public text and [`contrast`] checks template colours;
 //! 6. [`scan`] checks every file for exempt text, independently of step 4, and
 //!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
 //! [`serve`] is the local preview: it runs this pipeline on every change.
+//! [`schema`] turns the types of step 2 into JSON Schemas for editors.
+//! [`init`] makes a new site and new records, and [`docx`] imports a Word
+//! report into a decision's folder; neither is part of a build.
 //!
 //! The library never prints; the binary does.
 
@@ -29,6 +33,7 @@ pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
+pub mod docx;
 pub mod facts;
 pub mod fence;
 pub mod folder;
@@ -48,9 +53,11 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod schedule12a;
+pub mod schema;
 pub mod scripts;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod source;
 pub mod templates;
 #[cfg(test)]

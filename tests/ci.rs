@@ -263,16 +263,30 @@ fn source_date_epoch_changes_the_report_and_public_only_through_now() {
         one.keys().collect::<Vec<_>>(),
         two.keys().collect::<Vec<_>>()
     );
-    // Without site.toml's `as_of`, its day is "now" for what is open to
-    // call-in: the call-in page says so (the example has no decision that
-    // can be called in, so no decision page changes). Nothing else moves.
+    // Without site.toml's `as_of`, its day is "now": the call-in page says
+    // what is open as of it, and 22/00073's private-meeting notice (on its
+    // page and the forward plan) whether the day to object has passed.
+    // Nothing else moves.
+    let moves = [
+        "call-in/index.html",
+        "decisions/22-00073/index.html",
+        "forward-plan/index.html",
+    ];
     for (path, bytes) in &one {
-        if path != "call-in/index.html" {
+        if !moves.contains(&path.as_str()) {
             assert!(bytes == &two[path], "public/{path} depends on the date");
         }
     }
-    assert!(text(&site.path().join("one"), "call-in/index.html").contains("1 January 1970"));
-    assert!(text(&site.path().join("two"), "call-in/index.html").contains("1 January 2100"));
+    let (early, late) = (site.path().join("one"), site.path().join("two"));
+    assert!(text(&early, "call-in/index.html").contains("1 January 1970"));
+    assert!(text(&late, "call-in/index.html").contains("1 January 2100"));
+    for page in &moves[1..] {
+        assert!(text(&early, page).contains("Please do this by"), "{page}");
+        assert!(
+            text(&late, page).contains("The time to do this ended on"),
+            "{page}"
+        );
+    }
     // With `as_of`, nothing in public/ depends on it.
     let toml = site.path().join("site.toml");
     let settings = std::fs::read_to_string(&toml).unwrap();
