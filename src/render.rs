@@ -438,6 +438,20 @@ struct SiteView<'a> {
     logo: Option<String>,
 }
 
+/// The way back from a page under the activities page: home, then it.
+fn activities_crumbs() -> Vec<Link> {
+    vec![
+        Link {
+            title: "Home".into(),
+            href: String::new(),
+        },
+        Link {
+            title: "Activities".into(),
+            href: "activities/".into(),
+        },
+    ]
+}
+
 /// Where the page of the provider with id `id` is published.
 fn provider_path(id: &str) -> String {
     format!("activities/provider/{}/", slugify(id))
@@ -1568,16 +1582,7 @@ impl Renderer<'_> {
             })
             .filter(|g: &BrowseGroup| !g.values.is_empty())
             .collect();
-        let mut breadcrumbs = vec![
-            Link {
-                title: "Home".into(),
-                href: String::new(),
-            },
-            Link {
-                title: "Activities".into(),
-                href: "activities/".into(),
-            },
-        ];
+        let mut breadcrumbs = activities_crumbs();
         if let [(f, _)] = chosen {
             breadcrumbs.push(Link {
                 title: facets[*f].title.clone(),
@@ -1635,16 +1640,7 @@ impl Renderer<'_> {
                 ),
                 &provider.href,
                 "activities",
-                vec![
-                    Link {
-                        title: "Home".into(),
-                        href: String::new(),
-                    },
-                    Link {
-                        title: "Activities".into(),
-                        href: "activities/".into(),
-                    },
-                ],
+                activities_crumbs(),
             );
             let view = ProviderPageView {
                 provider: self.providers(ds, &[row]).remove(0),

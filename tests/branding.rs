@@ -12,17 +12,6 @@ use common::*;
 /// A string that must never be published: it sits in the logo's metadata.
 const MARKER: &str = "LOGOMETA-7f3e-author-jane.doe@example.org";
 
-fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut c = (data.len() as u32).to_be_bytes().to_vec();
-    c.extend_from_slice(kind);
-    c.extend_from_slice(data);
-    let mut crc = flate2::Crc::new();
-    crc.update(kind);
-    crc.update(data);
-    c.extend_from_slice(&crc.sum().to_be_bytes());
-    c
-}
-
 /// A 1×1 PNG carrying the marker in a text chunk and in EXIF.
 fn logo_with_metadata() -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n".to_vec();

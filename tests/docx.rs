@@ -153,25 +153,15 @@ fn table(rows: &[&[&str]]) -> String {
 
 /// A 1x1 PNG, with a text chunk holding `text` (metadata the import strips).
 fn png(text: &str) -> Vec<u8> {
-    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        c.extend_from_slice(kind);
-        c.extend_from_slice(data);
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        c.extend_from_slice(&crc.sum().to_be_bytes());
-        c
-    }
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    out.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
+    out.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
     let mut text_data = b"Author\0".to_vec();
     text_data.extend_from_slice(text.as_bytes());
-    out.extend(chunk(b"tEXt", &text_data));
+    out.extend(png_chunk(b"tEXt", &text_data));
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(&[0, 0]).unwrap();
-    out.extend(chunk(b"IDAT", &z.finish().unwrap()));
-    out.extend(chunk(b"IEND", &[]));
+    out.extend(png_chunk(b"IDAT", &z.finish().unwrap()));
+    out.extend(png_chunk(b"IEND", &[]));
     out
 }
 

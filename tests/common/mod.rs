@@ -331,3 +331,15 @@ pub fn broken_links(public: &Path) -> Vec<String> {
     }
     broken
 }
+
+/// A PNG chunk: its length, type, data and CRC, for building test images.
+pub fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut c = (data.len() as u32).to_be_bytes().to_vec();
+    c.extend_from_slice(kind);
+    c.extend_from_slice(data);
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    c.extend_from_slice(&crc.sum().to_be_bytes());
+    c
+}
