@@ -28,7 +28,7 @@ use crate::visibility::{
     lower_first,
 };
 
-const STYLESHEET: &str = include_str!("assets/style.css");
+const STYLESHEET: &str = include_str!("../assets/style.css");
 
 /// A failure in a built-in template: a bug in plainsight, not the content.
 #[derive(Debug)]
