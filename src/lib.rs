@@ -8,7 +8,8 @@
 //! 2. [`config`], [`document`] and [`data`] parse strings into typed values;
 //! 3. [`site`] assembles and cross-checks them;
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
-//! 5. [`render`] (with [`markdown`] and [`opendata`]) turns the public model into files;
+//! 5. [`render`] (with [`markdown`] and [`opendata`]) turns the public model into files,
+//!    the register and the feeds grouped by [`facets`];
 //!    [`language`] measures the public text and [`contrast`] checks template colours;
 //! 6. [`scan`] checks every file for exempt text, independently of step 4, and
 //!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
@@ -28,6 +29,7 @@ pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
+pub mod facets;
 pub mod facts;
 pub mod fence;
 pub mod folder;
