@@ -167,7 +167,7 @@ fn register_pages(out: &BTreeMap<String, Vec<u8>>) -> BTreeMap<&str, String> {
 
 /// The decisions a register page lists, in its order, by number.
 fn listed(page: &str) -> Vec<String> {
-    page.split("<td role=\"cell\" data-label=\"Number\">")
+    page.split("<td data-label=\"Number\">")
         .skip(1)
         .map(|rest| rest[..rest.find('<').unwrap()].to_string())
         .collect()
