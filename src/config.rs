@@ -1,5 +1,6 @@
 //! `site.toml`: the site's settings.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -7,12 +8,22 @@ use crate::document::Date;
 use crate::frontmatter::{self, position_of_key};
 use crate::source::CONFIG_FILE;
 
-/// Settings read from `site.toml`. Unknown keys are errors.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Settings read from `site.toml`. Unknown keys are errors. The doc
+/// comments of these types are what editors show on hover (`plainsight
+/// schema`): they are for the officers who set a site up.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "site.toml",
+    description = "The settings of a plainsight site: its name and address, the council, who the public contacts, the licence, the accessibility statement's facts and the plain-language targets."
+)]
 pub struct SiteConfig {
+    /// The site's name, shown on every page, like "Kent decisions in plain English".
     pub title: String,
+    /// Where the site is published: an absolute address starting https:// or http://, like "https://decisions.example.org/", with no query or fragment. `--base-url` overrides it for preview deployments.
+    #[schemars(pattern(BASE_URL_PATTERN))]
     pub base_url: String,
+    /// One plain sentence about the site, shown under its name.
     pub tagline: String,
     /// A banner on every page, for example to say the site is illustrative.
     #[serde(default)]
@@ -20,18 +31,16 @@ pub struct SiteConfig {
     pub organisation: Organisation,
     pub contact: Contact,
     pub licence: Licence,
-    /// Plain-language thresholds; defaults when the table is absent.
+    // Plain-language thresholds; defaults when the table is absent.
     #[serde(default)]
     pub language: LanguageConfig,
-    /// What the generated part of the accessibility statement needs to stay true.
-    /// Required: a statement must say when it was prepared, and that date comes
-    /// from here, never from the clock.
-    #[serde(default)]
+    // Required: a statement must say when it was prepared, and that date
+    // comes from here, never from the clock (`parse` says so when absent,
+    // so it is an `Option` that serde leaves `None`).
+    #[schemars(required)]
     pub accessibility: Option<AccessibilityConfig>,
-    /// What the personal-data guard allows besides `[contact]`.
     #[serde(default)]
     pub personal_data: PersonalData,
-    /// A procurement to publish as Open Contracting data (docs/content-format.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procurement: Option<crate::procurement::Procurement>,
     /// The council's own look: its logo and the colour of the header.
@@ -39,10 +48,15 @@ pub struct SiteConfig {
     pub branding: Branding,
 }
 
+/// What [`base_url`] refuses that a pattern can say: anything but
+/// `http://` or `https://` then a host, spaces, a query or a fragment.
+const BASE_URL_PATTERN: &str = r"^https?://[^/\s?#:][^\s?#]*$";
+
 /// `[branding]`: what makes the site look like the council's own, without
 /// changing a template. Every setting is optional.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline, transform = branding_schema)]
 pub struct Branding {
     /// The council's logo: a PNG, JPEG or WebP file in the site's
     /// `branding/` folder, named here (`logo = "logo.png"`). It is shown in
@@ -58,15 +72,33 @@ pub struct Branding {
     /// up), as `#rrggbb`. White text on it, and it as text on the tags'
     /// pale blue, must have a contrast ratio of at least 4.5 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(COLOUR_PATTERN))]
     pub colour: Option<String>,
+}
+
+/// A colour as `check_branding` reads it: `#` and six (or three)
+/// hexadecimal digits.
+const COLOUR_PATTERN: &str = "^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$";
+
+/// `check_branding`'s rule that a schema can state: a logo and its
+/// alternative text come together.
+fn branding_schema(schema: &mut schemars::Schema) {
+    schema.insert(
+        "dependencies".into(),
+        serde_json::json!({ "logo": ["logo_alt"], "logo_alt": ["logo"] }),
+    );
 }
 
 /// `[personal_data]`: values the council publishes on purpose (its own
 /// published contacts), which the personal-data guard must not stop.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "Values the council publishes on purpose, such as a press office's email and phone, which the personal-data check lets through everywhere (the `[contact]` email and phone always are)."
+)]
 pub struct PersonalData {
-    /// Email addresses and phone numbers (or other values) that may be published.
+    /// Email addresses and phone numbers (or other values) that may be published, each written as it appears.
     #[serde(default)]
     pub allow: Vec<String>,
 }
@@ -78,8 +110,12 @@ pub struct PersonalData {
 /// prefer the active voice. Council decisions are harder than most GOV.UK
 /// pages, so the default summary target is a reading age of 14 (roughly the
 /// end of Key Stage 3), and a page body may reach 16.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "Targets for plain language. The build warns about text above them (`--strict` makes the warnings errors). GOV.UK writes for a reading age of 9; council decisions are harder, so summaries default to 14 and pages to 16."
+)]
 pub struct LanguageConfig {
     /// The highest UK reading age (Flesch–Kincaid grade + 5) for a decision summary.
     #[serde(default = "default_summary_reading_age")]
@@ -87,14 +123,15 @@ pub struct LanguageConfig {
     /// The highest UK reading age for a page body.
     #[serde(default = "default_page_reading_age")]
     pub page_reading_age: f64,
-    /// Sentences longer than this are flagged.
+    /// Sentences longer than this many words are flagged (GOV.UK: 25 or fewer).
     #[serde(default = "default_max_sentence_words")]
+    #[schemars(range(min = 1))]
     pub max_sentence_words: usize,
-    /// A paragraph of at least two passive sentences is flagged when more than
-    /// this share of its sentences are passive.
+    /// A paragraph of at least two sentences is flagged when more than this share of them (0 to 1) are in the passive voice.
     #[serde(default = "default_max_passive_share")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub max_passive_share: f64,
-    /// How many pages the report lists as hardest.
+    /// How many pages `plainsight check` lists as hardest to read.
     #[serde(default = "default_hardest_pages")]
     pub hardest_pages: usize,
 }
@@ -128,22 +165,27 @@ impl Default for LanguageConfig {
 }
 
 /// `[accessibility]`: the facts the generated statement cannot work out itself.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "Required: the facts the accessibility statement at /accessibility/ cannot work out itself. The rest of the statement is generated from the build's own checks (Public Sector Bodies Accessibility Regulations 2018)."
+)]
 pub struct AccessibilityConfig {
-    /// When the statement was prepared (a TOML date).
+    /// When the statement was prepared, a date like 2026-03-02 (no quotes).
     pub prepared: Date,
     /// When it was last reviewed, if since.
     #[serde(default)]
     pub reviewed: Option<Date>,
-    /// Known failures of WCAG 2.2 AA, each with what is being done about it.
+    /// Known failures of WCAG 2.2 AA, each `{ issue = "...", criterion = "...", plan = "..." }`. Any makes the site "partially compliant".
     #[serde(default)]
     pub known_issues: Vec<KnownIssue>,
 }
 
 /// One known accessibility problem, stated plainly.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline)]
 pub struct KnownIssue {
     /// What does not work, for whom.
     pub issue: String,
@@ -153,27 +195,44 @@ pub struct KnownIssue {
     pub plan: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline, description = "The council that publishes the site.")]
 pub struct Organisation {
+    /// The council's name, like "Kent County Council".
     pub name: String,
+    /// The council's main website, like "https://www.kent.gov.uk/".
     pub url: String,
 }
 
 /// Who the public asks about a decision or withheld information.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "Who the public asks about a decision or withheld information. These are published on every page, and the personal-data check lets this email and phone through."
+)]
 pub struct Contact {
+    /// The team, like "Democratic Services".
     pub team: String,
+    /// The team's email address.
     pub email: String,
+    /// The team's phone number.
     pub phone: String,
+    /// The team's postal address.
     pub address: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "The licence the site's words and data are published under."
+)]
 pub struct Licence {
+    /// The licence's name, like "Open Government Licence v3.0".
     pub name: String,
+    /// Where the licence can be read.
     pub url: String,
 }
 

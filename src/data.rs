@@ -6,15 +6,18 @@
 
 use std::collections::BTreeSet;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
+use serde_json::json;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position, Quoting};
 use crate::document::{Exemption, Status, understand_status};
 use crate::frontmatter;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(inline)]
 pub enum ColumnType {
     String,
     Text,
@@ -27,44 +30,119 @@ pub enum ColumnType {
     Url,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A data schema, `data/NAME.schema.toml`. Its doc comments are what
+/// editors show on hover (`plainsight schema`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "A data schema (data/NAME.schema.toml)",
+    description = "Declares every column of data/NAME.csv, in the order they appear: what it holds and whether it is published or withheld. A column the schema does not declare is an error, and undeclared data is never published."
+)]
 struct SchemaFile {
+    /// The dataset's name, shown on its page and with its downloads.
     title: String,
+    /// What one row is, in plain words.
     description: String,
+    /// The column whose value identifies a row, like "id". It must be a published column: row keys appear in addresses and downloads.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     primary_key: Option<Spanned<String>>,
+    /// A plain page that says how a person gets what the listing offers, by its name in content/pages/ (like "getting-support" for content/pages/getting-support.md); linked from the listing and each row's page.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    help_page: Option<Spanned<String>>,
+    /// Rows that give their service online can be used from anywhere: they are listed under every area, not only those they name, with the `anywhere` words on their card.
+    #[serde(default)]
+    #[schemars(with = "Option<Online>")]
+    online: Option<Spanned<Online>>,
+    /// Every column, each a `[[columns]]` table, in the order of the CSV's first line.
     columns: Vec<ColumnDecl>,
-    /// Names and figures this dataset publishes that an exempt source also
-    /// states (read by `visibility`, from the schema's text).
+    // Read by `visibility`, from the schema's text.
+    /// Names and figures this dataset publishes that an exempt document also states, one per entry, written as the exempt document writes them. The withholding report lists each for an officer to check.
     #[serde(default)]
     #[allow(dead_code)]
     public_facts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline, transform = column_schema)]
 struct ColumnDecl {
+    /// The column's heading, exactly as in the CSV's first line.
+    #[schemars(with = "String")]
     name: Spanned<String>,
+    /// The column's name for readers.
     title: String,
+    /// What the column holds, in plain words.
     #[serde(default)]
     description: Option<String>,
+    /// What the values are: string, text (long), integer, decimal, boolean, date (like 2022-07-13), email, phone or url. A public email or phone column is published on purpose, so the personal-data check lets its values through.
     #[serde(rename = "type")]
     ty: ColumnType,
+    /// Whether every row must have a value.
     #[serde(default)]
     required: bool,
+    /// Whether a cell holds several values separated by ";".
     #[serde(default)]
     list: bool,
+    /// The only values allowed, if only some are.
     #[serde(default)]
     values: Option<Vec<String>>,
+    /// "dataset.column": every value must be found in that column of another dataset, like "lots.id" (a published column).
     #[serde(default)]
+    #[schemars(with = "Option<String>", pattern(REFERENCES_PATTERN))]
     references: Option<Spanned<String>>,
+    /// Whether the site gets a page for each value (published columns only).
     #[serde(default)]
     browse: bool,
+    /// Whether the column is shown on the short card of each row in listings (published columns only; every published column when none is marked).
     #[serde(default)]
+    card: bool,
+    /// `public = true`: the column is published. Write `exempt = { ... }` instead to withhold it.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     public: Option<Spanned<bool>>,
     #[serde(default)]
+    #[schemars(with = "Option<Exemption>")]
     exempt: Option<Spanned<Exemption>>,
+}
+
+/// `[online]`: which rows give their service online, and so can be used
+/// from every area (`areas`), not only the ones they list.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Online {
+    /// The column that says how the service is given, like `delivery`.
+    pub column: String,
+    /// Its value that means online, like `Online`.
+    pub value: String,
+    /// The browsable column of areas, like `districts`.
+    pub areas: String,
+    /// What the card says, like "Available online, anywhere in Kent".
+    pub anywhere: String,
+}
+
+/// `references` as `parse` splits it: a dataset, a dot, a column.
+const REFERENCES_PATTERN: &str = r"^[^.]+\.[\s\S]+$";
+
+/// `parse`'s rules for a column: published or exempt (as for any status),
+/// and an exempt column is neither browsed nor on cards.
+fn column_schema(schema: &mut Schema) {
+    crate::document::status_schema(schema, false);
+    crate::document::depend(
+        schema,
+        "exempt",
+        json!({
+            "properties": { "browse": { "const": false }, "card": { "const": false } },
+        }),
+    );
+}
+
+/// The JSON Schema of a data schema file, from the type `parse` reads it
+/// into; what needs the CSV or other datasets is left to `plainsight check`.
+pub fn schema_file_schema(generator: &mut SchemaGenerator) -> Schema {
+    SchemaFile::json_schema(generator)
 }
 
 /// A declared column whose publication status has been understood.
@@ -80,6 +158,9 @@ pub struct Column {
     /// `dataset.column` that every value must be found in.
     pub references: Option<(String, String, Position)>,
     pub browse: bool,
+    /// Shown on the short card in listings (`card = true`); every
+    /// published column is on the row's own page.
+    pub card: bool,
     pub status: Status,
 }
 
@@ -102,6 +183,10 @@ pub struct Dataset {
     pub title: String,
     pub description: String,
     pub primary_key: Option<String>,
+    /// `help_page`: a plain page's slug, with where it is written.
+    pub help_page: Option<(String, Position)>,
+    /// `[online]`, checked against the columns.
+    pub online: Option<Online>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     /// For each row, the character column where each cell starts, for diagnostics.
@@ -117,6 +202,60 @@ impl Dataset {
     pub fn values_of<'a>(&self, column: usize, cell: &'a str) -> Vec<&'a str> {
         split_cell(self.columns[column].list, cell)
     }
+}
+
+/// Whether `[online]` names columns that can carry it: a public column
+/// holding the value (among its `values`, when it lists them), and a
+/// public, browsable column of areas. Anything else is an error: a listing
+/// must never be widened by a setting that does not mean what it says.
+fn check_online(
+    online: &Online,
+    columns: &[Column],
+    schema_path: &str,
+    position: Position,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let public = |name: &str| {
+        columns
+            .iter()
+            .find(|c| c.name == name && matches!(c.status, Status::Public))
+    };
+    let problem = match (public(&online.column), public(&online.areas)) {
+        (None, _) => Some(format!(
+            "`[online]` names the column `{}`, which is not a public column",
+            online.column
+        )),
+        (_, None) => Some(format!(
+            "`[online]` names the areas column `{}`, which is not a public column",
+            online.areas
+        )),
+        (Some(c), _)
+            if c.values
+                .as_ref()
+                .is_some_and(|v| !v.contains(&online.value)) =>
+        {
+            Some(format!(
+                "`[online]` names the value `{}`, which `{}` does not allow",
+                online.value, online.column
+            ))
+        }
+        (_, Some(a)) if !a.browse => Some(format!(
+            "`[online]` names the areas column `{}`, which is not browsable",
+            online.areas
+        )),
+        _ if online.anywhere.trim().is_empty() => {
+            Some("`[online]` has no words for `anywhere`".to_string())
+        }
+        _ => None,
+    };
+    if let Some(message) = &problem {
+        diagnostics.push(
+            Diagnostic::error(schema_path, message)
+                .at(position)
+                .help("name a public column and one of its values, and a public column with `browse = true`, like `[online] column = \"delivery\", value = \"Online\", areas = \"districts\", anywhere = \"Available online, anywhere in Kent\"`"),
+        );
+    }
+    problem.is_none()
 }
 
 pub fn split_cell(list: bool, cell: &str) -> Vec<&str> {
@@ -218,6 +357,16 @@ pub fn parse(
                 .help("browse pages would publish its values; remove `browse`"),
             );
         }
+        if decl.card && matches!(status, Status::Exempt(_)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    schema_path,
+                    format!("column `{name}` is exempt, so it cannot have `card = true`"),
+                )
+                .at(position)
+                .help("cards show published columns only; remove `card`, or publish the column"),
+            );
+        }
         columns.push(Column {
             name,
             title: decl.title,
@@ -228,6 +377,7 @@ pub fn parse(
             values: decl.values,
             references,
             browse: decl.browse,
+            card: decl.card,
             status,
         });
     }
@@ -264,6 +414,11 @@ pub fn parse(
         Some(pk) => Some(pk.into_inner()),
         None => None,
     };
+    let online = schema.online.and_then(|online| {
+        let position = at(online.span());
+        let online = online.into_inner();
+        check_online(&online, &columns, schema_path, position, diagnostics).then_some(online)
+    });
     if diagnostics.error_count() > before {
         return None;
     }
@@ -277,6 +432,11 @@ pub fn parse(
         title: schema.title,
         description: schema.description,
         primary_key,
+        online,
+        help_page: schema.help_page.map(|h| {
+            let at = Position::of_offset(schema_text, h.span().start);
+            (h.into_inner(), at)
+        }),
         columns,
         rows,
         cell_columns,

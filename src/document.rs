@@ -3,11 +3,20 @@
 //! `Document::parse` works on a string, so tests need no disk. Checks that need
 //! other documents (related decisions, declared files) happen in `site`.
 //! Nothing here renders Markdown: an exempt body must never be turned into HTML.
+//!
+//! The front-matter types also describe themselves as JSON Schema
+//! ([`front_matter_schema`], for `plainsight schema`): their fields, types and
+//! doc comments, plus the checks below that a schema can state, each written
+//! beside the check it mirrors. A schema must never refuse what the parser
+//! accepts (editors would underline correct records).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
+use serde_json::{Value, json};
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position, Quoting};
@@ -49,6 +58,26 @@ impl serde::Serialize for Date {
     }
 }
 
+/// A TOML date is a string to a JSON Schema (editors convert TOML to JSON so),
+/// so the schema can say its form but cannot tell it from a quoted string.
+impl JsonSchema for Date {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        })
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))
@@ -56,15 +85,52 @@ impl std::fmt::Display for Date {
 }
 
 /// What Schedule 12A exempts and why, as declared by the author.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Withholds this under Schedule 12A to the Local Government Act 1972: `{ paragraph = 3, reason = \"...\" }`. Only its label, public title and a notice saying why are published.",
+    transform = exemption_schema
+)]
 pub struct Exemption {
+    // Described from `schedule12a` by `exemption_schema`.
+    #[schemars(with = "i64")]
     pub paragraph: Spanned<i64>,
+    /// Why it is withheld, in plain words, without giving the secret away. The public sees it.
+    #[schemars(pattern(NOT_BLANK))]
     pub reason: String,
+    /// When the exemption should next be reviewed, a date like 2026-08-15. Nothing is published automatically when it passes.
     #[serde(default)]
     pub review_on: Option<Date>,
+    /// The council's statement of why keeping it private is, for now, in the public interest. When absent, the standard statement for England is shown.
     #[serde(default)]
     pub public_interest: Option<String>,
+}
+
+/// A pattern for text that must not be empty or only spaces (the checks
+/// here use `trim().is_empty()`).
+pub const NOT_BLANK: &str = r"\S";
+
+/// `paragraph` is one of Part 1 of Schedule 12A, each described, as
+/// `understand_status` checks.
+fn exemption_schema(schema: &mut Schema) {
+    let covers: Vec<String> = crate::schedule12a::PARAGRAPHS
+        .map(|n| {
+            format!(
+                "{n}: information about {}",
+                crate::schedule12a::covers(n as u8)
+            )
+        })
+        .collect();
+    if let Some(paragraph) = schema.pointer_mut("/properties/paragraph") {
+        paragraph["minimum"] = json!(crate::schedule12a::PARAGRAPHS.start());
+        paragraph["maximum"] = json!(crate::schedule12a::PARAGRAPHS.end());
+        paragraph["description"] = json!(format!(
+            "The paragraph of Part 1 of Schedule 12A that exempts it, {} to {}. {}.",
+            crate::schedule12a::PARAGRAPHS.start(),
+            crate::schedule12a::PARAGRAPHS.end(),
+            covers.join("; ")
+        ));
+    }
 }
 
 /// Whether a document, attachment or column is published. There is no default:
@@ -129,8 +195,14 @@ pub fn declares_withholding(table: &toml::Table) -> bool {
 }
 
 /// The kinds of document (DESIGN.md, "Content").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(
+    inline,
+    description = "What kind of document this is: decision (the record of a decision), report (to a committee), eqia (an Equality Impact Assessment), appendix (any other paper of a decision) or page (a plain page under content/pages/)."
+)]
 pub enum Kind {
     Decision,
     Report,
@@ -140,6 +212,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Decision,
+        Kind::Report,
+        Kind::Eqia,
+        Kind::Appendix,
+        Kind::Page,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Decision => "decision",
@@ -151,8 +231,9 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
 pub enum DecisionStatus {
     Proposed,
     Taken,
@@ -160,84 +241,232 @@ pub enum DecisionStatus {
     Withdrawn,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+impl DecisionStatus {
+    pub const ALL: [DecisionStatus; 4] = [
+        DecisionStatus::Proposed,
+        DecisionStatus::Taken,
+        DecisionStatus::CalledIn,
+        DecisionStatus::Withdrawn,
+    ];
+
+    /// The date a decision in this state must give: when it is due, or
+    /// when it was taken or withdrawn.
+    pub fn date_key(self) -> &'static str {
+        match self {
+            DecisionStatus::Proposed => "due",
+            DecisionStatus::Taken | DecisionStatus::CalledIn => "taken",
+            DecisionStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Whether the decision has not been taken, so has no `taken` date.
+    pub fn not_taken(self) -> bool {
+        matches!(self, DecisionStatus::Proposed | DecisionStatus::Withdrawn)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline)]
 pub struct Alternative {
+    /// An option the decision maker considered.
     pub option: String,
+    /// Why it was rejected, in plain words.
     pub why_rejected: String,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline, transform = call_in_schema)]
 pub struct CallIn {
+    /// Whether scrutiny councillors can call the decision in before it is carried out.
     pub subject: bool,
+    /// The last day the decision can be called in, a date like 2022-08-08 (when `subject = true`).
     #[serde(default)]
     pub deadline: Option<Date>,
+    /// The day from which the decision can be carried out, a date like 2022-08-09 (when `subject = true`).
     #[serde(default)]
     pub implement_from: Option<Date>,
+    /// Why the decision cannot be called in, for example urgency (when `subject = false`).
     #[serde(default)]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+/// `check_decision`'s rule for `call_in`: subject to call-in with both
+/// dates and no reason, or not, with a reason and no dates.
+fn call_in_schema(schema: &mut Schema) {
+    schema.insert(
+        "if".into(),
+        json!({ "properties": { "subject": { "const": true } } }),
+    );
+    schema.insert(
+        "then".into(),
+        json!({ "required": ["deadline", "implement_from"], "not": { "required": ["reason"] } }),
+    );
+    schema.insert(
+        "else".into(),
+        json!({
+            "required": ["reason"],
+            "not": { "anyOf": [{ "required": ["deadline"] }, { "required": ["implement_from"] }] },
+        }),
+    );
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline)]
 pub struct PathwayStep {
+    /// The date of the meeting or step, like 2022-07-13.
     pub date: Date,
+    /// Who meets or acts, like "Adult Social Care Cabinet Committee".
     pub body: String,
+    /// What happens there, in plain words.
     pub what: String,
 }
 
 /// The front matter of a decision record (2012 Executive Arrangements
 /// Regulations, reg. 13: decision, date, reasons, alternatives, interests, dispensations).
-#[derive(Debug, Clone, Deserialize)]
+/// Its doc comments are what editors show on hover: they are for the
+/// officers who write records.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "A decision record (kind = \"decision\")",
+    description = "The record of a decision, proposed or taken, in content/decisions/NN-NNNNN/decision.md. The 2012 Executive Arrangements Regulations ask for the decision, its date, the reasons, the alternatives considered and rejected, interests declared and dispensations.",
+    transform = decision_schema
+)]
 pub struct DecisionFront {
     #[allow(dead_code)]
+    #[schemars(with = "Kind")]
     kind: String,
+    /// The council's reference: two digits for the year, a slash and five digits, like "22/00073". The folder is named the same with a dash (22-00073).
+    #[schemars(with = "String", pattern(crate::source::DECISION_NUMBER_PATTERN))]
     pub number: Spanned<String>,
+    /// What is being decided, in a few plain words.
     pub title: String,
+    /// Two or three plain sentences for residents: what is being decided and what it means for them. Its reading age is measured.
+    #[schemars(pattern(NOT_BLANK))]
     pub summary: String,
+    /// Who takes the decision: the post, like "Cabinet Member for Adult Social Care and Public Health".
     pub decision_maker: String,
+    /// The name of the person who holds that post.
     #[serde(default)]
     pub decision_maker_name: Option<String>,
+    /// The councillors the decision maker consulted, by post.
     #[serde(default)]
     pub in_consultation_with: Vec<String>,
+    /// Where the decision stands: "proposed" (not yet taken; give `due`), "taken" (give `taken`), "called-in" (give `taken` and `call_in`) or "withdrawn" (give `withdrawn`).
+    #[schemars(with = "DecisionStatus")]
     pub status: Spanned<DecisionStatus>,
+    /// When the decision is expected to be taken, a date like 2022-07-29 (no quotes). Needed while it is proposed.
     #[serde(default)]
     pub due: Option<Date>,
+    /// When the decision was taken, a date like 2022-08-01. Needed once it is taken or called in; a proposed or withdrawn decision has none.
     #[serde(default)]
     pub taken: Option<Date>,
+    /// When the decision was withdrawn, a date. Needed when it is withdrawn.
     #[serde(default)]
     pub withdrawn: Option<Date>,
+    /// Whether this is a key decision: one likely to mean significant spending or savings, or to affect communities in two or more electoral divisions significantly. A key decision is announced 28 clear days before it is taken.
     pub key_decision: bool,
+    /// Why it is a key decision, in plain words: the money involved or the areas affected. Needed when `key_decision = true`.
     #[serde(default)]
     pub key_decision_reason: Option<String>,
+    /// The electoral divisions the decision affects, or ["All"].
+    #[schemars(length(min = 1))]
     pub electoral_divisions: Vec<String>,
+    /// Other decisions on this site that this one relates to, by number, like ["22/00034"]. Each must be on the site; they are linked both ways.
     #[serde(default)]
+    #[schemars(
+        with = "Vec<String>",
+        inner(pattern(crate::source::DECISION_NUMBER_PATTERN))
+    )]
     pub related: Vec<Spanned<String>>,
+    /// The decision itself, in Markdown: what the decision maker decided, or proposes to decide.
+    #[schemars(pattern(NOT_BLANK))]
     pub decision: String,
+    /// The reasons for the decision, in Markdown. The law asks for them.
+    #[schemars(pattern(NOT_BLANK))]
     pub reasons: String,
+    /// The other options considered and rejected, each with why: `{ option = "...", why_rejected = "..." }`. The law asks for them.
+    #[schemars(with = "Vec<Alternative>", length(min = 1))]
     pub alternatives: Spanned<Vec<Alternative>>,
+    /// Any conflict of interest declared by the decision maker or a councillor consulted, or "None". The law asks for it.
     pub interests_declared: String,
+    /// Any dispensation granted for a declared interest, or "None". The law asks for it.
     pub dispensations: String,
+    /// Whether the decision can be called in: `{ subject = true, deadline = 2022-08-08, implement_from = 2022-08-09 }`, or `{ subject = false, reason = "..." }`. Needed when it is called in.
     #[serde(default)]
+    #[schemars(with = "Option<CallIn>")]
     pub call_in: Option<Spanned<CallIn>>,
+    /// The meetings the decision goes through, earliest first, each `[[pathway]]` with its date, body and what happens.
     #[serde(default)]
     pub pathway: Vec<PathwayStep>,
-    /// Values the personal-data guard may let through in this document
-    /// (read by `guard`); each a true false positive, reviewed by a person.
+    // Read by `guard`.
+    /// Values in this document that look like personal data but are not, or are published on purpose, each written exactly as it appears. The personal-data check lets them through in this document only; a person reviews each.
     #[serde(default)]
     #[allow(dead_code)]
     personal_data_ok: Vec<String>,
-    /// Names and figures this document publishes that an exempt source also
-    /// states (read by `visibility`); each reviewed by a person.
+    // Read by `visibility`.
+    /// Names and figures this document publishes that an exempt document also states (a total the public report gives, a company's registered name), one per entry, written as the exempt document writes them. The withholding report lists each for an officer to check.
     #[serde(default)]
     #[allow(dead_code)]
     public_facts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+/// What `check_decision` asks of a record beyond its keys' types: the date
+/// its status needs (and no `taken` date before it is taken), `call_in`
+/// when called in, and a reason for a key decision. Stated as
+/// `dependencies` on the key that triggers each rule, so that the record's
+/// own schema has no `allOf`, which editors (Taplo) read as "this object's
+/// keys are elsewhere" and then offer none.
+fn decision_schema(schema: &mut Schema) {
+    let by_status: Vec<Value> = DecisionStatus::ALL
+        .iter()
+        .map(|status| {
+            let mut then = json!({ "required": [status.date_key()] });
+            if status.not_taken() {
+                then["not"] = json!({ "required": ["taken"] });
+            }
+            if *status == DecisionStatus::CalledIn {
+                then["required"] = json!([status.date_key(), "call_in"]);
+            }
+            json!({
+                "if": { "properties": { "status": { "const": status_name(*status) } } },
+                "then": then,
+            })
+        })
+        .collect();
+    depend(schema, "status", json!({ "allOf": by_status }));
+    depend(
+        schema,
+        "key_decision",
+        json!({
+            "if": { "properties": { "key_decision": { "const": true } } },
+            "then": {
+                "required": ["key_decision_reason"],
+                "properties": { "key_decision_reason": { "pattern": NOT_BLANK } },
+            },
+        }),
+    );
+}
+
+/// Adds `rule` to what an object must also satisfy when it has `key`
+/// (JSON Schema draft 7's `dependencies`).
+pub fn depend(schema: &mut Schema, key: &str, rule: Value) {
+    let dependencies = schema
+        .ensure_object()
+        .entry("dependencies")
+        .or_insert_with(|| json!({}));
+    dependencies[key] = match dependencies.get(key) {
+        None => rule,
+        Some(earlier) => json!({ "allOf": [earlier, rule] }),
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(inline)]
 pub enum ImpactLevel {
     Positive,
     Neutral,
@@ -246,13 +475,84 @@ pub enum ImpactLevel {
     Unknown,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+impl ImpactLevel {
+    pub const ALL: [ImpactLevel; 5] = [
+        ImpactLevel::Positive,
+        ImpactLevel::Neutral,
+        ImpactLevel::Negative,
+        ImpactLevel::Mixed,
+        ImpactLevel::Unknown,
+    ];
+
+    /// Whether an impact at this level may be harmful, so needs a mitigation.
+    pub fn needs_mitigation(self) -> bool {
+        matches!(
+            self,
+            ImpactLevel::Negative | ImpactLevel::Mixed | ImpactLevel::Unknown
+        )
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline, transform = impact_schema)]
 pub struct Impact {
+    /// The impact on these people: "positive", "neutral", "negative", "mixed" or "unknown". One that may be harmful (negative, mixed or unknown) needs a `mitigation`.
     pub impact: ImpactLevel,
+    /// What the effect is, in plain words. Never give a count under 5: small numbers can identify people.
     pub detail: String,
+    /// What the council will do to reduce or remove any harm.
     #[serde(default)]
     pub mitigation: Option<String>,
+}
+
+/// `check_impacts`'s rule: an impact that may be harmful needs a mitigation.
+fn impact_schema(schema: &mut Schema) {
+    let harmful: Vec<ImpactLevel> = ImpactLevel::ALL
+        .into_iter()
+        .filter(|level| level.needs_mitigation())
+        .collect();
+    schema.insert(
+        "if".into(),
+        json!({ "properties": { "impact": { "enum": harmful } } }),
+    );
+    schema.insert(
+        "then".into(),
+        json!({
+            "required": ["mitigation"],
+            "properties": { "mitigation": { "pattern": NOT_BLANK } },
+        }),
+    );
+}
+
+/// `[impacts]`: a table for each protected characteristic, all nine
+/// required, and carers allowed, as `check_impacts` asks.
+fn impacts_schema(generator: &mut SchemaGenerator) -> Schema {
+    let impact = generator.subschema_for::<Impact>();
+    let mut properties = serde_json::Map::new();
+    for (key, name) in PROTECTED_CHARACTERISTICS
+        .iter()
+        .chain(std::iter::once(&CARERS))
+    {
+        let mut schema = impact.clone();
+        let description = if *key == CARERS.0 {
+            "How the decision affects unpaid carers: not a protected characteristic, but one many councils assess.".to_string()
+        } else {
+            format!(
+                "How the decision affects people as to {}, a protected characteristic of the Equality Act 2010.",
+                name.to_lowercase()
+            )
+        };
+        schema.insert("description".into(), json!(description));
+        properties.insert(key.to_string(), schema.to_value());
+    }
+    let required: Vec<&str> = PROTECTED_CHARACTERISTICS.iter().map(|(k, _)| *k).collect();
+    json_schema!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
 }
 
 /// The protected characteristics of the Equality Act 2010 (s.4), in the Act's
@@ -275,84 +575,238 @@ pub const PROTECTED_CHARACTERISTICS: [(&str, &str); 9] = [
 /// Not protected by the Act, but assessed by many councils.
 pub const CARERS: (&str, &str) = ("carers", "Carers");
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline)]
 pub struct Meeting {
+    /// The committee or other body the report goes to.
     pub body: String,
+    /// The date of the meeting, like 2022-07-13.
     pub date: Date,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline, transform = attachment_schema)]
 pub struct AttachmentDecl {
+    /// The file's name in this document's folder, like "timetable.csv": just the name, no folders.
+    #[schemars(with = "String")]
     pub file: Spanned<String>,
+    /// What the file holds. Needed when it is published.
     #[serde(default)]
     pub title: Option<String>,
+    /// For a withheld file: the title the public sees, checked by a person (titles can give secrets away).
     #[serde(default)]
     pub public_title: Option<String>,
+    /// `public = true`: the file is published. Write `exempt = { ... }` instead to withhold it.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub public: Option<Spanned<bool>>,
     #[serde(default)]
     pub exempt: Option<Exemption>,
 }
 
+/// `check_attachments`' rules: published with a title, or exempt with a
+/// public title.
+fn attachment_schema(schema: &mut Schema) {
+    status_schema(schema, false);
+    depend(
+        schema,
+        "public",
+        json!({ "required": ["title"], "properties": { "title": { "pattern": NOT_BLANK } } }),
+    );
+    depend(
+        schema,
+        "exempt",
+        json!({
+            "required": ["public_title"],
+            "properties": { "public_title": { "pattern": NOT_BLANK } },
+        }),
+    );
+}
+
 /// Front matter shared by reports, EqIAs and appendices; kind-specific keys
-/// are checked by hand so that each kind refuses the others' keys.
-#[derive(Debug, Clone, Deserialize)]
+/// ([`ONE_KIND_KEYS`]) are checked by hand so that each kind refuses the
+/// others' keys.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PaperFront {
     #[allow(dead_code)]
+    #[schemars(with = "Kind")]
     kind: String,
+    /// How the decision's papers refer to it, like "Appendix 1". Needed when it is withheld, so readers can match the notice to the papers.
     #[serde(default)]
     label: Option<String>,
+    /// The document's title. Needed when it is published; never shown for a withheld one.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     title: Option<Spanned<String>>,
+    /// For a withheld document only: the title the public sees, checked by a person (titles can give secrets away).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     public_title: Option<Spanned<String>>,
+    /// `public = true`: the document is published. To withhold it write `exempt = { ... }` instead (`public = false` says nothing about why, so it is refused).
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     public: Option<Spanned<bool>>,
     #[serde(default)]
+    #[schemars(with = "Option<Exemption>")]
     exempt: Option<Spanned<Exemption>>,
+    /// One or two plain sentences about the document.
     #[serde(default)]
     summary: Option<String>,
+    /// The meeting the report goes to: `{ body = "...", date = 2022-07-13 }`.
     #[serde(default)]
+    #[schemars(with = "Option<Meeting>")]
     meeting: Option<Spanned<Meeting>>,
+    /// When the assessment was made, a date like 2022-06-01.
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     assessed_on: Option<Spanned<Date>>,
+    /// The impact on people with each protected characteristic of the Equality Act 2010 (all nine, each a table `[impacts.age]` and so on), and on carers if the council assesses it.
     #[serde(default)]
+    #[schemars(schema_with = "impacts_schema")]
     impacts: Option<Spanned<BTreeMap<String, Spanned<Impact>>>>,
+    /// Files in this document's folder, each published or withheld: `{ file = "timetable.csv", title = "...", public = true }` or `{ file = "scores.csv", public_title = "...", exempt = { paragraph = 3, reason = "..." } }`. A file that no document declares is an error.
     #[serde(default)]
     attachments: Vec<AttachmentDecl>,
-    /// Values the personal-data guard may let through in this document
-    /// (read by `guard`); each a true false positive, reviewed by a person.
+    // Read by `guard`.
+    /// Values in this document that look like personal data but are not, or are published on purpose, each written exactly as it appears. The personal-data check lets them through in this document only; a person reviews each.
     #[serde(default)]
     #[allow(dead_code)]
     personal_data_ok: Vec<String>,
-    /// Names and figures this document publishes that an exempt source also
-    /// states (read by `visibility`); each reviewed by a person.
+    // Read by `visibility`.
+    /// Names and figures this document publishes that an exempt document also states (a total the public report gives, a company's registered name), one per entry, written as the exempt document writes them. The withholding report lists each for an officer to check.
     #[serde(default)]
     #[allow(dead_code)]
     public_facts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Keys of [`PaperFront`] that one kind of paper only takes; `check_paper`
+/// refuses them in the others, and their schemas leave them out.
+const ONE_KIND_KEYS: [(&str, Kind); 3] = [
+    ("impacts", Kind::Eqia),
+    ("assessed_on", Kind::Eqia),
+    ("meeting", Kind::Report),
+];
+
+/// The schema of a report's, EqIA's or appendix's front matter: the paper
+/// type's, narrowed as `check_paper` narrows it for `kind`.
+fn paper_schema(kind: Kind, generator: &mut SchemaGenerator) -> Schema {
+    let mut schema = PaperFront::json_schema(generator);
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (key, owner) in ONE_KIND_KEYS {
+            if owner != kind {
+                properties.remove(key);
+            }
+        }
+    }
+    if kind == Kind::Eqia {
+        if let Some(required) = schema
+            .ensure_object()
+            .entry("required")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+        {
+            required.push(json!("impacts"));
+        }
+    }
+    status_schema(&mut schema, kind != Kind::Appendix);
+    // Withheld: a label and public title, no public attachment or declared
+    // fact; published: a title, and no public title.
+    schema.insert("if".into(), json!({ "required": ["exempt"] }));
+    schema.insert(
+        "then".into(),
+        json!({
+            "required": ["label", "public_title"],
+            "properties": {
+                "public_title": { "pattern": NOT_BLANK },
+                "attachments": { "items": { "not": { "required": ["public"] } } },
+                "public_facts": { "maxItems": 0 },
+            },
+        }),
+    );
+    schema.insert(
+        "else".into(),
+        json!({
+            "required": ["title"],
+            "properties": { "title": { "pattern": NOT_BLANK } },
+            "not": { "required": ["public_title"] },
+        }),
+    );
+    schema
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "A page (kind = \"page\")",
+    description = "A plain page under content/pages/, such as the about page or the accessibility statement."
+)]
 pub struct PageFront {
     #[allow(dead_code)]
+    #[schemars(with = "Kind")]
     kind: String,
+    /// The page's title: its only top-level heading.
     pub title: String,
+    /// One plain sentence about the page.
     #[serde(default)]
     pub summary: Option<String>,
-    /// Values the personal-data guard may let through in this document
-    /// (read by `guard`); each a true false positive, reviewed by a person.
+    // Read by `guard`.
+    /// Values in this page that look like personal data but are not, or are published on purpose, each written exactly as it appears. The personal-data check lets them through in this page only; a person reviews each.
     #[serde(default)]
     #[allow(dead_code)]
     personal_data_ok: Vec<String>,
-    /// Names and figures this document publishes that an exempt source also
-    /// states (read by `visibility`); each reviewed by a person.
+    // Read by `visibility`.
+    /// Names and figures this page publishes that an exempt document also states (a total the public report gives, a company's registered name), one per entry, written as the exempt document writes them. The withholding report lists each for an officer to check.
     #[serde(default)]
     #[allow(dead_code)]
     public_facts: Vec<String>,
+}
+
+/// The JSON Schema of the front matter of a document of `kind`, from the
+/// type the parser reads it into: its keys, their types and descriptions,
+/// and the checks of this module that one document's own front matter can
+/// show to be broken. What needs other files (related decisions, declared
+/// files, exempt text elsewhere) is left to `plainsight check`.
+pub fn front_matter_schema(kind: Kind, generator: &mut SchemaGenerator) -> Schema {
+    let (mut schema, words) = match kind {
+        Kind::Decision => (DecisionFront::json_schema(generator), None),
+        Kind::Page => (PageFront::json_schema(generator), None),
+        Kind::Report => (
+            paper_schema(kind, generator),
+            Some((
+                "A report to a committee (kind = \"report\")",
+                "A report to a committee about a decision, in the decision's folder. Published unless it says `exempt = { ... }`.",
+            )),
+        ),
+        Kind::Eqia => (
+            paper_schema(kind, generator),
+            Some((
+                "An Equality Impact Assessment (kind = \"eqia\")",
+                "An Equality Impact Assessment of a decision, in the decision's folder: the impact on people with each of the nine protected characteristics of the Equality Act 2010. Published unless it says `exempt = { ... }`.",
+            )),
+        ),
+        Kind::Appendix => (
+            paper_schema(kind, generator),
+            Some((
+                "An appendix (kind = \"appendix\")",
+                "Any other paper of a decision, in the decision's folder. It must say whether it is published: `public = true`, or `exempt = { paragraph = N, reason = \"...\" }` with a `label` and a `public_title`.",
+            )),
+        ),
+    };
+    if let Some((title, description)) = words {
+        schema.insert("title".into(), json!(title));
+        schema.insert("description".into(), json!(description));
+    }
+    if let Some(kind_schema) = schema
+        .pointer_mut("/properties/kind")
+        .and_then(Value::as_object_mut)
+    {
+        kind_schema.remove("enum");
+        kind_schema.insert("const".into(), json!(kind.name()));
+    }
+    schema
 }
 
 /// A report, EqIA or appendix after its own checks.
@@ -538,42 +992,36 @@ fn check_decision(
                 ),
         );
     }
+    // `decision_schema` states these rules too: keep the two together.
     let status_at = at(front.status.span());
-    let need = |what: &str, date: &Option<Date>, diagnostics: &mut Diagnostics| {
-        if date.is_none() {
-            diagnostics.push(
-                Diagnostic::error(
-                    path,
-                    format!(
-                        "a decision with status `{}` needs `{what}`",
-                        status_name(*front.status.get_ref())
-                    ),
-                )
-                .at(status_at)
-                .help(format!("add `{what} = 2022-07-13` with the real date")),
-            );
-        }
+    let status = *front.status.get_ref();
+    let date = match status {
+        DecisionStatus::Proposed => front.due,
+        DecisionStatus::Taken | DecisionStatus::CalledIn => front.taken,
+        DecisionStatus::Withdrawn => front.withdrawn,
     };
-    match front.status.get_ref() {
-        DecisionStatus::Proposed => need("due", &front.due, diagnostics),
-        DecisionStatus::Taken => need("taken", &front.taken, diagnostics),
-        DecisionStatus::CalledIn => {
-            need("taken", &front.taken, diagnostics);
-            if front.call_in.is_none() {
-                diagnostics.push(
-                    Diagnostic::error(path, "a called-in decision needs `call_in`")
-                        .at(status_at)
-                        .help("add `call_in = { subject = true, deadline = ..., implement_from = ... }`"),
-                );
-            }
-        }
-        DecisionStatus::Withdrawn => need("withdrawn", &front.withdrawn, diagnostics),
+    if date.is_none() {
+        let what = status.date_key();
+        diagnostics.push(
+            Diagnostic::error(
+                path,
+                format!(
+                    "a decision with status `{}` needs `{what}`",
+                    status_name(status)
+                ),
+            )
+            .at(status_at)
+            .help(format!("add `{what} = 2022-07-13` with the real date")),
+        );
     }
-    if matches!(
-        front.status.get_ref(),
-        DecisionStatus::Proposed | DecisionStatus::Withdrawn
-    ) && front.taken.is_some()
-    {
+    if status == DecisionStatus::CalledIn && front.call_in.is_none() {
+        diagnostics.push(
+            Diagnostic::error(path, "a called-in decision needs `call_in`")
+                .at(status_at)
+                .help("add `call_in = { subject = true, deadline = ..., implement_from = ... }`"),
+        );
+    }
+    if status.not_taken() && front.taken.is_some() {
         diagnostics.push(
             Diagnostic::error(
                 path,
@@ -709,7 +1157,7 @@ pub fn understand_status(
         (Some(_), None) => Some(Status::Public),
         (None, Some((e, position))) => {
             let paragraph = *e.paragraph.get_ref();
-            if !(1..=7).contains(&paragraph) {
+            if !crate::schedule12a::PARAGRAPHS.contains(&paragraph) {
                 diagnostics.push(
                     // The number is not quoted: it is written in an exemption.
                     Diagnostic::error(path, "`paragraph` must be a paragraph of Part 1 of Schedule 12A, 1 to 7")
@@ -740,6 +1188,29 @@ pub fn understand_status(
             );
             None
         }
+    }
+}
+
+/// `understand_status`'s rules for an object with `public` and `exempt`
+/// keys: `public` is `true` when given, never with `exempt`, and one of the
+/// two is required unless the object is `default_public`.
+pub fn status_schema(schema: &mut Schema, default_public: bool) {
+    if let Some(public) = schema
+        .pointer_mut("/properties/public")
+        .and_then(Value::as_object_mut)
+    {
+        public.insert("const".into(), json!(true));
+    }
+    depend(
+        schema,
+        "public",
+        json!({ "not": { "required": ["exempt"] } }),
+    );
+    if !default_public {
+        schema.insert(
+            "anyOf".into(),
+            json!([{ "required": ["public"] }, { "required": ["exempt"] }]),
+        );
     }
 }
 
@@ -822,8 +1293,14 @@ fn check_paper(
     let before = diagnostics.error_count();
     let kind_name = kind.name();
     // Keys that belong to one kind only.
-    let wrong_key =
-        |key: &str, span: std::ops::Range<usize>, owner: &str, diagnostics: &mut Diagnostics| {
+    for (key, owner) in ONE_KIND_KEYS {
+        let span = match key {
+            "impacts" => front.impacts.as_ref().map(Spanned::span),
+            "assessed_on" => front.assessed_on.as_ref().map(Spanned::span),
+            "meeting" => front.meeting.as_ref().map(Spanned::span),
+            _ => unreachable!("every key of ONE_KIND_KEYS is matched here"),
+        };
+        if let Some(span) = span.filter(|_| owner != kind) {
             diagnostics.push(
                 Diagnostic::error(
                     path,
@@ -831,21 +1308,10 @@ fn check_paper(
                 )
                 .at(at(span))
                 .help(format!(
-                    "only a `{owner}` takes `{key}`; remove it or change `kind`"
+                    "only a `{}` takes `{key}`; remove it or change `kind`",
+                    owner.name()
                 )),
             );
-        };
-    if kind != Kind::Eqia {
-        if let Some(i) = &front.impacts {
-            wrong_key("impacts", i.span(), "eqia", diagnostics);
-        }
-        if let Some(a) = &front.assessed_on {
-            wrong_key("assessed_on", a.span(), "eqia", diagnostics);
-        }
-    }
-    if kind != Kind::Report {
-        if let Some(m) = &front.meeting {
-            wrong_key("meeting", m.span(), "report", diagnostics);
         }
     }
     let exempt = front.exempt.map(|e| {
@@ -965,11 +1431,7 @@ fn check_impacts(
             Some(impact) => {
                 let impact_at = at(impact.span());
                 let impact = impact.into_inner();
-                let needs_mitigation = matches!(
-                    impact.impact,
-                    ImpactLevel::Negative | ImpactLevel::Mixed | ImpactLevel::Unknown
-                );
-                if needs_mitigation
+                if impact.impact.needs_mitigation()
                     && impact
                         .mitigation
                         .as_deref()

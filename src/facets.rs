@@ -28,7 +28,7 @@ use chrono::Datelike;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::{DecisionStatus, status_label, status_name};
-use crate::markdown::slugify;
+use crate::slug::slugify;
 use crate::visibility::{PublicDecision, PublicSite};
 
 /// The path of the register, from the site's root.

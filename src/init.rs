@@ -4,8 +4,9 @@
 //! placeholder that `check` reports until a person writes it. A commented site.toml with every setting, the
 //! folder layout, a sample decision, two pages (the accessibility statement
 //! among them), a data schema with its CSV, a .gitignore for what the build
-//! writes, and a GitHub Actions workflow that checks pull requests and
-//! publishes main.
+//! writes, a GitHub Actions workflow that checks pull requests and
+//! publishes main, and the JSON Schemas of `plainsight schema` with a
+//! `.taplo.toml` that points editors at them.
 //!
 //! It writes only into a folder that is new or empty, creates each file as
 //! new (never over another), and deletes nothing: a folder holding anything
@@ -42,6 +43,7 @@ pub const FILES: &[(&str, &str)] = &[
         ".github/workflows/plainsight.yml",
         include_str!("starter/github/plainsight.yml"),
     ),
+    (".taplo.toml", include_str!("starter/taplo.toml")),
 ];
 
 /// Why a new site could not be made.
@@ -57,7 +59,8 @@ impl std::fmt::Display for InitError {
 impl std::error::Error for InitError {}
 
 /// Makes a new site in `dir` (made if it does not exist; refused unless
-/// empty). Returns the files written, in the order of [`FILES`].
+/// empty). Returns the files written: [`FILES`] in their order, then the
+/// schemas in `schemas/`.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     match std::fs::symlink_metadata(dir) {
         Ok(meta) if !meta.is_dir() => {
@@ -78,8 +81,14 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(cannot("read", dir, e)),
     }
+    let schemas = crate::schema::files();
+    let schemas = schemas
+        .iter()
+        .map(|(name, text)| (Path::new(crate::schema::DIR).join(name), text.as_str()));
     FILES
         .iter()
+        .map(|(path, text)| (PathBuf::from(path), *text))
+        .chain(schemas)
         .map(|(path, text)| write_new(&dir.join(path), text))
         .collect()
 }
@@ -95,6 +104,14 @@ const NEW_DECISION: &str = include_str!("starter/new-decision.md");
 /// Refuses a number that is not a decision number, a site without
 /// site.toml, and a folder that exists. Returns the file written.
 pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<PathBuf, InitError> {
+    let folder = free_decision_folder(root, number)?;
+    write_new(&folder.join("decision.md"), decision_record(number, title))
+}
+
+/// The folder for a new decision `number` in the site at `root`: refused
+/// when the number is not a decision number, the site has no site.toml, or
+/// the folder exists (the decision has one).
+pub(crate) fn free_decision_folder(root: &Path, number: &str) -> Result<PathBuf, InitError> {
     if !crate::source::is_decision_number(number) {
         return Err(InitError(format!(
             "{number:?} is not a decision number: write it as the council does, like 26/00001"
@@ -108,6 +125,12 @@ pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<Pa
             folder.display()
         )));
     }
+    Ok(folder)
+}
+
+/// The text of a new record of decision `number`, every key a placeholder
+/// but the number and (when given) the title.
+pub(crate) fn decision_record(number: &str, title: Option<&str>) -> String {
     let title = match title {
         Some(title) => toml_string(title),
         None => toml_string(&format!(
@@ -115,10 +138,9 @@ pub fn new_decision(root: &Path, number: &str, title: Option<&str>) -> Result<Pa
             crate::document::PLACEHOLDER
         )),
     };
-    let text = NEW_DECISION
+    NEW_DECISION
         .replace("{number}", &toml_string(number))
-        .replace("{title}", &title);
-    write_new(&folder.join("decision.md"), &text)
+        .replace("{title}", &title)
 }
 
 /// A paper to add to a decision with `plainsight new`.
@@ -151,6 +173,22 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
             )));
         }
     }
+    let folder = existing_decision_folder(root, number)?;
+    let n = next_appendix(&folder)?;
+    let label = toml_string(&format!("Appendix {n}"));
+    let (name, text) = match paper {
+        NewPaper::Eqia => (
+            format!("appendix-{n}-eqia.md"),
+            NEW_EQIA.replace("{label}", &label),
+        ),
+        NewPaper::Appendix { exempt } => (format!("appendix-{n}.md"), appendix(n, exempt)),
+    };
+    write_new(&folder.join(name), &text)
+}
+
+/// The folder of decision `number` in the site at `root`, which must have
+/// its record (`decision.md`).
+pub(crate) fn existing_decision_folder(root: &Path, number: &str) -> Result<PathBuf, InitError> {
     let folder = decision_folder(root, number);
     if !crate::source::is_decision_number(number) || !folder.join("decision.md").is_file() {
         return Err(InitError(format!(
@@ -158,8 +196,14 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
             root.display()
         )));
     }
-    let names: Vec<String> = std::fs::read_dir(&folder)
-        .map_err(|e| cannot("read", &folder, e))?
+    Ok(folder)
+}
+
+/// The number of the decision's next appendix: the first `N` with no
+/// `appendix-N.*` or `appendix-N-*` in `folder`.
+pub(crate) fn next_appendix(folder: &Path) -> Result<usize, InitError> {
+    let names: Vec<String> = std::fs::read_dir(folder)
+        .map_err(|e| cannot("read", folder, e))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .collect();
     let taken = |n: usize| {
@@ -168,31 +212,25 @@ pub fn new_paper(root: &Path, number: &str, paper: NewPaper) -> Result<PathBuf, 
             .iter()
             .any(|name| name.starts_with(&a) || name.starts_with(&b))
     };
-    let n = (1..).find(|n| !taken(*n)).expect("a free number");
-    let label = toml_string(&format!("Appendix {n}"));
-    let (name, text) = match paper {
-        NewPaper::Eqia => (
-            format!("appendix-{n}-eqia.md"),
-            NEW_EQIA.replace("{label}", &label),
-        ),
-        NewPaper::Appendix { exempt } => {
-            let status = match exempt {
-                None => APPENDIX_PUBLIC.to_string(),
-                Some(p) => APPENDIX_EXEMPT
-                    .replace("{paragraph}", &p.to_string())
-                    .replace("{covers}", crate::schedule12a::covers(p)),
-            };
-            let text = NEW_APPENDIX
-                .replace("{label}", &label)
-                .replace("{status}", &status);
-            (format!("appendix-{n}.md"), text)
-        }
+    Ok((1..).find(|n| !taken(*n)).expect("a free number"))
+}
+
+/// The text of appendix `n`, labelled "Appendix N": published, or exempt
+/// under paragraph `exempt` (1 to 7) with its notice to fill in.
+pub(crate) fn appendix(n: usize, exempt: Option<u8>) -> String {
+    let status = match exempt {
+        None => APPENDIX_PUBLIC.to_string(),
+        Some(p) => APPENDIX_EXEMPT
+            .replace("{paragraph}", &p.to_string())
+            .replace("{covers}", crate::schedule12a::covers(p)),
     };
-    write_new(&folder.join(name), &text)
+    NEW_APPENDIX
+        .replace("{label}", &toml_string(&format!("Appendix {n}")))
+        .replace("{status}", &status)
 }
 
 /// The folder of decision `number` (`26/00001` is `26-00001`).
-fn decision_folder(root: &Path, number: &str) -> PathBuf {
+pub(crate) fn decision_folder(root: &Path, number: &str) -> PathBuf {
     root.join("content/decisions")
         .join(number.replacen('/', "-", 1))
 }
@@ -252,18 +290,18 @@ pub fn copy_templates(root: &Path, names: &[String]) -> Result<Copied, InitError
 }
 
 /// `text` as a TOML string, quoted and escaped.
-fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-/// Writes `text` to `path` as a new file (never over one: if something is
-/// there, or appeared there meanwhile, it stops), making its folders.
-fn write_new(path: &Path, text: &str) -> Result<PathBuf, InitError> {
+/// Writes `contents` to `path` as a new file (never over one: if something
+/// is there, or appeared there meanwhile, it stops), making its folders.
+pub(crate) fn write_new(path: &Path, contents: impl AsRef<[u8]>) -> Result<PathBuf, InitError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| cannot("write", parent, e))?;
     }
     let mut file = std::fs::File::create_new(path).map_err(|e| cannot("write", path, e))?;
-    file.write_all(text.as_bytes())
+    file.write_all(contents.as_ref())
         .map_err(|e| cannot("write", path, e))?;
     Ok(path.to_path_buf())
 }

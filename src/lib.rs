@@ -16,6 +16,9 @@
 //! 7. [`output`] publishes atomically and [`report`] writes the withholding report.
 //!
 //! [`serve`] is the local preview: it runs this pipeline on every change.
+//! [`schema`] turns the types of step 2 into JSON Schemas for editors.
+//! [`init`] makes a new site and new records, and [`docx`] imports a Word
+//! report into a decision's folder; neither is part of a build.
 //!
 //! The library never prints; the binary does.
 
@@ -29,6 +32,7 @@ pub mod contrast;
 pub mod data;
 pub mod diagnostics;
 pub mod document;
+pub mod docx;
 pub mod facets;
 pub mod facts;
 pub mod fence;
@@ -49,9 +53,11 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod schedule12a;
+pub mod schema;
 pub mod scripts;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod source;
 pub mod templates;
 #[cfg(test)]

@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         what: NewRecord,
     },
+    /// Import a document into a decision's folder: `plainsight import docx REPORT.docx --decision 22/00073`.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Make a new site in DIR (new or empty; the current folder by default) that builds at once.
     Init {
         /// The folder for the new site.
@@ -67,6 +72,17 @@ enum Command {
         /// The site folder (holding site.toml).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// Write JSON Schemas of front matter, site.toml and data schemas, for
+    /// editors that check TOML as it is typed (docs/content-format.md).
+    Schema {
+        /// The site's folder, holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the schemas (default: ROOT/schemas). Only the
+        /// schema files are written, each over an older one; nothing is deleted.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Build, serve the output on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
@@ -152,6 +168,48 @@ enum NewRecord {
     },
 }
 
+#[derive(Subcommand)]
+enum ImportFrom {
+    /// A Word report (.docx) as Markdown in the decision's folder, with
+    /// everything hidden in it (tracked changes, comments, hidden text,
+    /// properties, custom XML, embedded files, headers and footers, notes)
+    /// left out and listed. Passages in a style named "Exempt" (or "Exempt 3")
+    /// or inside a bookmark named exempt... become exempt passages. Nothing
+    /// is written when the text holds personal data (exit 1). The .docx
+    /// itself is never copied.
+    Docx {
+        /// The Word file.
+        file: PathBuf,
+        /// The decision's number, like 22/00073.
+        #[arg(long)]
+        decision: String,
+        /// What the document is: a report (report.md), the decision's next
+        /// appendix (appendix-N.md), or the record of a new decision (decision.md).
+        #[arg(long = "as", value_name = "KIND", value_enum, default_value_t = ImportKind::Report)]
+        import_as: ImportKind,
+        /// The paragraph of Schedule 12A (1 to 7) for passages marked
+        /// exempt without one; without it, such a passage's fence has a
+        /// FILL IN: for the paragraph, which check refuses until written.
+        #[arg(long, value_name = "N")]
+        exempt_paragraph: Option<u8>,
+        /// A value the personal-data check lets through in this document
+        /// (an officer's published work email or phone), written into its
+        /// personal_data_ok for review. May be given more than once.
+        #[arg(long, value_name = "VALUE")]
+        personal_data_ok: Vec<String>,
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImportKind {
+    Report,
+    Appendix,
+    Decision,
+}
+
 /// Checks `--base-url` while parsing, so a bad one is a usage error (exit 2).
 fn base_url(value: &str) -> Result<String, String> {
     plainsight::config::base_url(value)
@@ -188,6 +246,30 @@ fn main() -> ExitCode {
             with_templates,
         } => return init(&dir, with_templates),
         Command::Templates { names, root } => return templates(&root, &names),
+        Command::Schema { root, out } => return schema(&root, out),
+        Command::Import {
+            from:
+                ImportFrom::Docx {
+                    file,
+                    decision,
+                    import_as,
+                    exempt_paragraph,
+                    personal_data_ok,
+                    root,
+                },
+        } => {
+            use plainsight::docx::{ImportAs, ImportOptions};
+            let options = ImportOptions {
+                import_as: match import_as {
+                    ImportKind::Report => ImportAs::Report,
+                    ImportKind::Appendix => ImportAs::Appendix,
+                    ImportKind::Decision => ImportAs::Decision,
+                },
+                exempt_paragraph,
+                personal_data_ok,
+            };
+            return import_docx(&root, &file, &decision, &options);
+        }
         Command::New { what } => {
             use plainsight::init::NewPaper;
             let made = match what {
@@ -437,7 +519,110 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// `plainsight serve`: the URL goes to stdout, everything else to stderr.
+/// `plainsight import docx`: the files made and what was left out, or why
+/// nothing was written.
+fn import_docx(
+    root: &Path,
+    file: &Path,
+    decision: &str,
+    options: &plainsight::docx::ImportOptions,
+) -> ExitCode {
+    use plainsight::docx::{ImportError, LeftOut};
+    let print_left_out = |left_out: &[LeftOut]| {
+        if left_out.is_empty() {
+            println!("The Word file held nothing hidden that the import found.");
+        } else {
+            println!("Left out of the import (none of it is in the files written):");
+            for item in left_out {
+                println!("  - {item}");
+            }
+        }
+    };
+    match plainsight::docx::import(root, file, decision, options) {
+        Ok(imported) => {
+            for path in &imported.written {
+                println!("made {}", path.display());
+            }
+            print_left_out(&imported.left_out);
+            if imported.exempt_passages > 0 {
+                println!(
+                    "{} passage{} marked exempt in Word {} now in ::: exempt fences: check each fence's paragraph.",
+                    imported.exempt_passages,
+                    plural(imported.exempt_passages),
+                    if imported.exempt_passages == 1 {
+                        "is"
+                    } else {
+                        "are"
+                    }
+                );
+            }
+            println!(
+                "{} FILL IN: placeholder{} to write; plainsight check lists {}.",
+                imported.placeholders,
+                plural(imported.placeholders),
+                if imported.placeholders == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(ImportError::PersonalData(refused)) => {
+            eprintln!("error: the text to import holds personal data, so nothing was written:");
+            for finding in &refused.findings {
+                eprintln!("  - {finding}");
+            }
+            eprintln!(
+                "help: take it out of the Word document, or mark its passage with the Exempt style, and import again; \
+                 a contact published on purpose (an officer's work email or phone) can be let through for this document with \
+                 --personal-data-ok VALUE (written into its personal_data_ok for review), or for the whole site in site.toml's [personal_data] allow"
+            );
+            print_left_out(&refused.left_out);
+            ExitCode::from(EXIT_CONTENT_ERRORS)
+        }
+        Err(e @ ImportError::FenceInText(_)) => {
+            eprintln!("error: {e}; nothing was written");
+            ExitCode::from(EXIT_CONTENT_ERRORS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// `plainsight schema`: the schemas, and where they went. Into a site's
+/// `schemas/` folder unless `--out` says elsewhere, so that a mistyped
+/// `--root` makes no folder of schemas in a stray place.
+fn schema(root: &Path, out: Option<PathBuf>) -> ExitCode {
+    let dir = match out {
+        Some(dir) => dir,
+        None if root.join(plainsight::source::CONFIG_FILE).is_file() => {
+            root.join(plainsight::schema::DIR)
+        }
+        None => {
+            eprintln!(
+                "error: {} has no site.toml: run this in a site's folder (or pass --root), or say where the schemas go with --out DIR",
+                root.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match plainsight::schema::write(&dir) {
+        Ok(written) => {
+            for path in &written {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
 /// `plainsight init`: a new site, and what to do next.
 fn init(dir: &Path, with_templates: bool) -> ExitCode {
     let made = plainsight::init::init(dir).and_then(|mut written| {
@@ -485,6 +670,7 @@ fn templates(root: &Path, names: &[String]) -> ExitCode {
     }
 }
 
+/// `plainsight serve`: the URL goes to stdout, everything else to stderr.
 fn serve(root: PathBuf, port: u16, output: Option<PathBuf>) -> ExitCode {
     use plainsight::serve::Event;
 

@@ -24,6 +24,7 @@ use pulldown_cmark::{
 };
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::slug::slugify;
 use crate::visibility::{Block, Markdown, WithheldNotice};
 
 /// What this module enforces, in plain words, for the accessibility statement.
@@ -74,7 +75,7 @@ pub struct Context<'a> {
 /// One word or phrase from `data/glossary.csv`.
 #[derive(Debug, Clone)]
 struct GlossaryTerm {
-    /// `markdown::slugify(term)`: the entry's id on the glossary page.
+    /// `slug::slugify(term)`: the entry's id on the glossary page.
     id: String,
     term: String,
     abbreviation: Option<String>,
@@ -734,24 +735,6 @@ fn plain_text_until_end(events: &[(Event, std::ops::Range<usize>)]) -> String {
         }
     }
     text
-}
-
-/// Lower-case words joined by hyphens, for heading ids.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
-    }
 }
 
 fn unique_id(base: &str, ids: &mut BTreeSet<String>) -> String {

@@ -7,6 +7,7 @@
 //! scores, the award report) stay in their exempt sources, and the OCDS output
 //! only says that they were withheld. This module must never hold exempt text.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -14,52 +15,70 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::Date;
 
 /// One procurement, published as an OCDS release package at `/data/ocds.json`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "A procurement that a decision approves, published as Open Contracting data (OCDS 1.1) at /data/ocds.json. Its lots come from data/lots.csv and its suppliers from data/providers.csv. Everything here is published."
+)]
 pub struct Procurement {
-    /// The publisher's ocid prefix, registered with the OCDS Data Support Team
-    /// (`ocds-` and six characters), https://standard.open-contracting.org/1.1/en/schema/identifiers/
+    // https://standard.open-contracting.org/1.1/en/schema/identifiers/
+    /// The council's ocid prefix, registered with the OCDS Data Support Team: `ocds-` and six lower-case letters or digits, like "ocds-b5fd17".
+    #[schemars(pattern(OCID_PREFIX_PATTERN))]
     pub ocid_prefix: String,
-    /// The council's own reference for the procurement; the ocid is `{ocid_prefix}-{id}`.
+    /// The council's own reference for the procurement, in letters, digits and hyphens; it becomes part of the ocid, so never change it.
+    #[schemars(pattern(ID_PATTERN))]
     pub id: String,
-    /// The decision that approves it, by number; it must be on the site.
+    /// The decision that approves it, by number, like "22/00073"; it must be on the site.
+    #[schemars(with = "String", pattern(crate::source::DECISION_NUMBER_PATTERN))]
     pub decision: Spanned<String>,
+    /// What the procurement is called.
     pub title: String,
     /// Plain words: what is being bought and for whom.
     pub description: String,
-    /// The date of this release of the data (from the content, never the clock).
+    /// The date of this release of the data, like 2022-07-13 (from the content, never the clock).
     pub published: Date,
-    /// When bids could be made.
+    /// When bids could be made: `{ start = 2022-05-30, end = 2022-06-17 }`.
     pub tender_period: Period,
-    /// When providers were told they had been admitted (optional).
+    /// When providers were told they had been admitted.
     #[serde(default)]
     pub awarded: Option<Date>,
-    /// The timetable, earliest first.
+    /// The timetable, earliest first, each `[[procurement.milestones]]` with a title, date and type.
     #[serde(default)]
     pub milestones: Vec<Milestone>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// The ocid prefix and id as `check` accepts them.
+const OCID_PREFIX_PATTERN: &str = "^ocds-[a-z0-9]{6}$";
+const ID_PATTERN: &str = "^[A-Za-z0-9-]+$";
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline)]
 pub struct Period {
+    /// The first day, like 2022-05-30.
     pub start: Date,
+    /// The last day, like 2022-06-17.
     pub end: Date,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(inline)]
 pub struct Milestone {
+    /// What happens, in plain words.
     pub title: String,
     /// The day it is due, or the last day of a stage that spans several.
     pub date: Date,
-    /// From the OCDS milestoneType codelist.
+    /// The OCDS milestone type: preProcurement, approval, engagement, assessment, delivery, reporting or financing.
     #[serde(rename = "type")]
     pub kind: MilestoneType,
 }
 
 /// The OCDS 1.1 `milestoneType` codelist (closed), standards/ocds/core/codelists/milestoneType.csv.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(inline)]
 pub enum MilestoneType {
     PreProcurement,
     Approval,

@@ -4,6 +4,9 @@
 //! by the Local Government (Access to Information) (Variation) Order 2006.
 //! <https://www.legislation.gov.uk/ukpga/1972/70/schedule/12A>
 
+/// The paragraphs of Part 1 (England) under which information is exempt.
+pub const PARAGRAPHS: std::ops::RangeInclusive<i64> = 1..=7;
+
 /// What paragraph `n` covers, finishing the sentence "information about ...".
 pub fn covers(paragraph: u8) -> &'static str {
     match paragraph {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::SiteConfig;
 use crate::data::{self, Dataset};
-use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN};
+use crate::diagnostics::{Diagnostic, Diagnostics, NOT_SHOWN, Position};
 use crate::document::{Document, Front, Kind, Paper};
 use crate::source::{BrandingFile, ContentFile, Source};
 
@@ -241,6 +241,24 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         }
     }
     check_datasets(&datasets, diagnostics);
+    for ds in &datasets {
+        if let Some((slug, at)) = &ds.help_page {
+            if !pages.iter().any(|p| &p.slug == slug) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &ds.schema_path,
+                        format!(
+                            "`help_page` names `{slug}`, and there is no content/pages/{slug}.md"
+                        ),
+                    )
+                    .at(*at)
+                    .help(
+                        "write that page, or name a page the site has (its file name without .md)",
+                    ),
+                );
+            }
+        }
+    }
     if let (Some(config), Some(text)) = (&config, source.config_text.as_deref()) {
         // Folder names stand for numbers; a record that disagrees is an error of its own.
         let numbers: Vec<String> = folders.values().map(Folder::number).collect();
@@ -686,6 +704,75 @@ pub fn check_related(
     }
 }
 
+/// Each provider has a page at `activities/provider/ID/` and each
+/// browsable column pages at `activities/COLUMN/`: two ids that make the
+/// same address, or a browsable column called `provider`, would put two
+/// pages in one place.
+fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
+    use crate::slug::slugify;
+    let mut columns: BTreeMap<String, &str> = BTreeMap::new();
+    for (ci, column) in ds.columns.iter().enumerate().filter(|(_, c)| c.browse) {
+        if slugify(&column.name) == "provider" {
+            diagnostics.push(
+                Diagnostic::error(
+                    &ds.schema_path,
+                    format!("a browsable column cannot be called `{}`", column.name),
+                )
+                .help("each provider's own page is at activities/provider/; rename the column"),
+            );
+        }
+        if let Some(first) = columns.insert(slugify(&column.name), &column.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &ds.schema_path,
+                    format!(
+                        "browsable columns `{first}` and `{}` make the same web address",
+                        column.name
+                    ),
+                )
+                .help("each browsable column's pages are at activities/COLUMN/; rename one"),
+            );
+        }
+        // Each value's page is at activities/COLUMN/VALUE/.
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        let declared = column.values.iter().flatten().map(|v| (v.as_str(), 0));
+        let found = ds.rows.iter().flat_map(|row| {
+            ds.values_of(ci, &row.cells[ci])
+                .into_iter()
+                .map(|v| (v, row.line))
+        });
+        for (value, line) in declared.chain(found) {
+            match values.get(&slugify(value)) {
+                Some(first) if first != value => diagnostics.push(
+                    Diagnostic::error(&ds.csv_path, format!("`{first}` and `{value}` in column `{}` make the same web address", column.name))
+                        .at(Position { line: line.max(1), column: 1 })
+                        .help("each value of a browsable column has a page made from its letters and digits; write the value one way"),
+                ),
+                Some(_) => {}
+                None => {
+                    values.insert(slugify(value), value.to_string());
+                }
+            }
+        }
+    }
+    let Some(id) = ds.column_index("id") else {
+        return;
+    };
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for row in &ds.rows {
+        let value = row.cells[id].as_str();
+        if let Some(first) = seen.insert(slugify(value), value) {
+            if first != value {
+                diagnostics.push(
+                    Diagnostic::error(&ds.csv_path, format!("provider ids `{first}` and `{value}` make the same web address"))
+                        .at(Position { line: row.line, column: 1 })
+                        .help("each provider's page address is made from its id in lower case, with other characters as hyphens; make the ids differ in letters or digits"),
+                );
+            }
+        }
+    }
+}
+
 /// The datasets the site itself uses, with the columns it needs.
 const KNOWN_DATASETS: &[(&str, &[&str])] = &[
     ("lots", &["id", "name", "meaning"]),
@@ -711,6 +798,9 @@ fn check_datasets(datasets: &[Dataset], diagnostics: &mut Diagnostics) {
                 Some(_) => {}
             }
         }
+    }
+    if let Some(providers) = datasets.iter().find(|d| d.name == "providers") {
+        check_provider_addresses(providers, diagnostics);
     }
     // Foreign keys.
     for ds in datasets {

@@ -250,6 +250,30 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// site.toml's text in the site at `root`, for a command that is not a
+/// build (`plainsight import docx` takes the site's contact and the values
+/// its personal-data guard allows from it).
+pub fn config_text(root: &Path) -> std::io::Result<String> {
+    let bytes = read_file(&root.join(CONFIG_FILE))?;
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// A file from outside the site (a Word file to import), read whole but
+/// never past `max` bytes: `Ok(None)` when it is larger.
+pub fn outside_file(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
 /// Every path read so far by this process, in tests.
 #[cfg(test)]
 static READS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
@@ -668,6 +692,9 @@ fn add(source: &mut Source, file: ContentFile) {
         source.attachments.push(file);
     }
 }
+
+/// [`is_decision_number`] as a JSON Schema pattern, for editors.
+pub const DECISION_NUMBER_PATTERN: &str = "^[0-9]{2}/[0-9]{5}$";
 
 /// `22/00073`: two-digit year, slash, five digits.
 pub fn is_decision_number(number: &str) -> bool {

@@ -12,6 +12,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("activities.html", include_str!("templates/activities.html")),
     ("browse.html", include_str!("templates/browse.html")),
     ("providers.html", include_str!("templates/providers.html")),
+    ("provider.html", include_str!("templates/provider.html")),
     ("register.html", include_str!("templates/register.html")),
     (
         "register-facet.html",
@@ -67,9 +68,12 @@ It receives nothing itself: each macro takes what it shows as arguments.",
 - lots: the parts of the listing, each with id, name, meaning, details and href
 - groups: the ways to browse it (its `browse = true` columns), each with
   title, href and values (each with a value, href and count)
-- providers: every provider, in the file's order, with its published fields
+- providers: every provider, in the file's order, each with id, name, href
+  (its own page), fields and card (as provider.html describes)
 - withheld: notices for the columns that are withheld, and why
 - jsonld: the page's schema.org data, or none
+- help: the page that says how to get what is listed (title and href), or
+  none
 - term(id, text, root): a link to the glossary's entry for `id` when the
   glossary has one, else the text",
     ),
@@ -81,9 +85,27 @@ Besides page:
     ),
     (
         "providers.html",
-        "The providers with one value of a browsable column. Besides page:
-- filter: the value chosen, as people see it
-- providers: the providers that have it",
+        "The providers with the values chosen of one or more browsable columns
+(Swale; or Swale, lot 1a and online). Besides page:
+- filter: the values chosen, as people see them, joined with commas
+- chosen: each value chosen, with column, value and remove (the page
+  without it, from the site's root)
+- options: the other browsable columns, each with title, href and values
+  that narrow the list further (each with title, href and count)
+- providers: the providers that have them all",
+    ),
+    (
+        "provider.html",
+        "One provider's own page. Besides site and page:
+- provider: id, name, href, fields (every published column but the id and
+  name, each with title, values and kind: email, phone, url or text), card
+  (the columns its card in listings shows) and online (the listing's words
+  for a provider found from every area because it works online, or none)
+- lots: the lots it is on, each with id, name, meaning and href (the page
+  of the lot's providers, or none)
+- help: the page that says how to get what is listed (title and href), or
+  none
+- term(id, text, root): a link to the glossary's entry",
     ),
     (
         "register.html",

@@ -31,9 +31,14 @@ fn a_new_site_builds_and_passes_check_strict_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("council-decisions");
     let written = plainsight::init::init(&site).expect("a new folder is fine");
-    assert_eq!(written.len(), plainsight::init::FILES.len());
+    let schemas = plainsight::schema::files();
+    assert_eq!(written.len(), plainsight::init::FILES.len() + schemas.len());
     for (path, text) in plainsight::init::FILES {
         assert_eq!(std::fs::read_to_string(site.join(path)).unwrap(), *text);
+    }
+    for (name, text) in &schemas {
+        let path = site.join(plainsight::schema::DIR).join(name);
+        assert_eq!(std::fs::read_to_string(path).unwrap(), *text);
     }
     // Not a single warning, even under --strict.
     let mut options = Options::for_root(&site);
@@ -263,35 +268,7 @@ fn every_link_in_a_new_site_leads_to_a_page_it_has() {
     let site = dir.path().join("site");
     plainsight::init::init(&site).unwrap();
     assert_ok(&plainsight::build(&Options::for_root(&site)).unwrap());
-    let public = site.join("public");
-    let mut broken = Vec::new();
-    for (page, bytes) in all_files(&public) {
-        if !page.ends_with(".html") {
-            continue;
-        }
-        let html = String::from_utf8(bytes).unwrap();
-        let here = Path::new(&page).parent().unwrap().to_path_buf();
-        for part in html.split("href=\"").skip(1) {
-            let href = &part[..part.find('"').unwrap()];
-            let href = href.split('#').next().unwrap();
-            if href.is_empty() || href.contains(':') {
-                continue;
-            }
-            let target = match href.strip_prefix('/') {
-                // The 404 page links from the site's root.
-                Some(rest) => public.join(rest),
-                None => public.join(&here).join(href),
-            };
-            let found = if href.ends_with('/') || target.is_dir() {
-                target.join("index.html").is_file()
-            } else {
-                target.is_file()
-            };
-            if !found {
-                broken.push(format!("{page} -> {href}"));
-            }
-        }
-    }
+    let broken = broken_links(&site.join("public"));
     assert!(broken.is_empty(), "links to nothing: {broken:?}");
 }
 

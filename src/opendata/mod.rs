@@ -211,7 +211,7 @@ pub fn size_label(bytes: usize) -> String {
 
 /// A lower-case, hyphenated slug for file names of feeds.
 pub fn slug(text: &str) -> String {
-    crate::markdown::slugify(text)
+    crate::slug::slugify(text)
 }
 
 #[cfg(test)]

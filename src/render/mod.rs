@@ -22,8 +22,9 @@ mod register;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_label, status_name};
-use crate::markdown::{self, Context, Rendered, slugify};
+use crate::markdown::{self, Context, Rendered};
 use crate::output::{Emit, Files};
+use crate::slug::slugify;
 use crate::templates::BUILTIN;
 use crate::visibility::{
     PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
@@ -117,7 +118,26 @@ struct ImpactView {
 struct ProviderView {
     id: String,
     name: String,
+    /// Its own page, from the site's root (`activities/provider/p001/`).
+    href: String,
+    /// Every published column but the id and name, for its own page.
     fields: Vec<FieldView>,
+    /// The columns with `card = true` (every one, when no column has it),
+    /// for the short card in listings.
+    card: Vec<FieldView>,
+    /// The listing's `[online]` words ("Available online, anywhere in
+    /// Kent") when the provider gives its support online, or none.
+    online: Option<String>,
+}
+
+/// What `provider.html` receives besides `site` and `page`: one provider.
+#[derive(Serialize)]
+struct ProviderPageView {
+    provider: ProviderView,
+    /// The lots it is on, each with its name and what it means.
+    lots: Vec<LotView>,
+    /// The page that says how to get this support, when the listing names one.
+    help: Option<Link>,
 }
 
 #[derive(Serialize)]
@@ -296,8 +316,38 @@ struct MeetingView<'a> {
 #[derive(Serialize)]
 struct ProvidersView {
     providers: Vec<ProviderView>,
-    /// The value chosen, as shown to people (a lot shows its name).
+    /// The values chosen, as shown to people (a lot shows its name),
+    /// joined with commas.
     filter: String,
+    /// Each value chosen, with the page without it.
+    chosen: Vec<ChosenFilter>,
+    /// The other browsable columns, each with the values that narrow this
+    /// list further (and how many providers each leaves).
+    options: Vec<BrowseGroup>,
+}
+
+/// A filter chosen on a page of providers, in [`ProvidersView::chosen`].
+#[derive(Serialize)]
+struct ChosenFilter {
+    /// The column's title, like "Districts served".
+    column: String,
+    /// The value as shown, like "Swale".
+    value: String,
+    /// The page with this filter taken off, from the site's root.
+    remove: String,
+}
+
+/// Values chosen on a page of providers, as (column, value) indices into
+/// its [`Facet`]s, columns in the schema's order.
+type Choice = Vec<(usize, usize)>;
+
+/// A browsable column of the providers, for [`Renderer::filter_pages`]:
+/// its values, each with its address part, its label and the providers
+/// (row indices, sorted) that have it.
+struct Facet {
+    slug: String,
+    title: String,
+    values: Vec<(String, String, Vec<usize>)>,
 }
 
 /// What `browse.html` receives besides `site` and `page`: one browsable
@@ -329,6 +379,8 @@ struct ActivitiesView<'a> {
     withheld: Vec<WithheldNotice>,
     /// The schema.org JSON-LD for the page, as a safe string, or none.
     jsonld: Option<Value>,
+    /// The page that says how to get this support, when the listing names one.
+    help: Option<Link>,
 }
 
 /// The providers dataset's title and description, `dataset` in [`ActivitiesView`].
@@ -361,6 +413,11 @@ struct SiteView<'a> {
     /// Where the council's logo is published, from the site's root
     /// (`assets/logo.png`), when `[branding]` names one.
     logo: Option<String>,
+}
+
+/// Where the page of the provider with id `id` is published.
+fn provider_path(id: &str) -> String {
+    format!("activities/provider/{}/", slugify(id))
 }
 
 /// Where the logo named `name` is published.
@@ -1053,31 +1110,51 @@ impl Renderer<'_> {
         let name = ds
             .column_index("name")
             .expect("checked: providers have name");
+        let any_card = ds.columns().iter().any(|c| c.card());
+        let online = ds.online().and_then(|o| {
+            ds.column_index(&o.column)
+                .map(|i| (i, o.value.as_str(), o.anywhere.as_str()))
+        });
         rows.iter()
-            .map(|row| ProviderView {
-                id: row[id].clone(),
-                name: row[name].clone(),
-                fields: ds
-                    .columns()
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != id && *i != name)
-                    .map(|(i, c)| FieldView {
-                        title: c.title().to_string(),
-                        values: ds
-                            .values(row, i)
-                            .into_iter()
-                            .map(|v| self.value_label(c, v))
-                            .collect(),
-                        kind: match c.ty() {
-                            crate::data::ColumnType::Email => "email",
-                            crate::data::ColumnType::Phone => "phone",
-                            crate::data::ColumnType::Url => "url",
-                            _ => "text",
-                        },
-                    })
-                    .filter(|f| !f.values.is_empty())
-                    .collect(),
+            .map(|row| {
+                let fields = |on_card: bool| {
+                    ds.columns()
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, c)| {
+                            *i != id && *i != name && (!on_card || c.card() || !any_card)
+                        })
+                        .map(|(i, c)| FieldView {
+                            title: c.title().to_string(),
+                            values: ds
+                                .values(row, i)
+                                .into_iter()
+                                .map(|v| match (c.ty(), v) {
+                                    (crate::data::ColumnType::Boolean, "true") => "Yes".into(),
+                                    (crate::data::ColumnType::Boolean, "false") => "No".into(),
+                                    _ => self.value_label(c, v),
+                                })
+                                .collect(),
+                            kind: match c.ty() {
+                                crate::data::ColumnType::Email => "email",
+                                crate::data::ColumnType::Phone => "phone",
+                                crate::data::ColumnType::Url => "url",
+                                _ => "text",
+                            },
+                        })
+                        .filter(|f| !f.values.is_empty())
+                        .collect()
+                };
+                ProviderView {
+                    id: row[id].clone(),
+                    name: row[name].clone(),
+                    href: provider_path(&row[id]),
+                    fields: fields(false),
+                    card: fields(true),
+                    online: online
+                        .filter(|(i, value, _)| ds.values(row, *i).contains(value))
+                        .map(|(_, _, anywhere)| anywhere.to_string()),
+                }
             })
             .collect()
     }
@@ -1171,55 +1248,57 @@ impl Renderer<'_> {
         let all_rows: Vec<&Vec<String>> = ds.rows().iter().collect();
 
         let mut groups = Vec::new();
+        let mut facets = Vec::new();
         for (ci, column) in ds.columns().iter().enumerate().filter(|(_, c)| c.browse()) {
             let column_slug = slugify(column.name());
-            let mut by_value: BTreeMap<String, Vec<&Vec<String>>> = BTreeMap::new();
+            // Each value, with the providers (row indices, in the file's
+            // order) that have it.
+            let mut by_value: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             if let Some(values) = column.values() {
                 for v in values {
                     by_value.entry(v.clone()).or_default();
                 }
             }
-            for row in ds.rows() {
+            for (r, row) in ds.rows().iter().enumerate() {
                 for v in ds.values(row, ci) {
-                    by_value.entry(v.to_string()).or_default().push(row);
+                    let rows = by_value.entry(v.to_string()).or_default();
+                    if rows.last() != Some(&r) {
+                        rows.push(r);
+                    }
                 }
             }
-            let mut values = Vec::new();
-            for (value, rows) in &by_value {
-                let value_path = format!("activities/{column_slug}/{}/", slugify(value));
-                let title = self.value_label(column, value);
-                values.push(BrowseValue {
-                    title: title.clone(),
-                    href: value_path.clone(),
-                    count: rows.len(),
-                });
-                let meta = self.meta(
-                    &format!("Providers: {title}"),
-                    &format!("Providers on the list for {title}."),
-                    &value_path,
-                    "activities",
-                    vec![
-                        home.clone(),
-                        activities_link.clone(),
-                        Link {
-                            title: column.title().to_string(),
-                            href: format!("activities/{column_slug}/"),
-                        },
-                    ],
-                );
-                let providers = self.providers(ds, rows);
-                self.page(
-                    files,
-                    "providers.html",
-                    &value_path,
-                    meta,
-                    ProvidersView {
-                        providers,
-                        filter: title,
-                    },
-                    diagnostics,
-                )?;
+            // A provider that works online is found from every area.
+            if let Some((how, online)) = ds
+                .online()
+                .filter(|o| o.areas == column.name())
+                .and_then(|o| Some((ds.column_index(&o.column)?, o.value.as_str())))
+            {
+                for (value, rows) in by_value.iter_mut() {
+                    *rows = (0..ds.rows().len())
+                        .filter(|r| {
+                            let row = &ds.rows()[*r];
+                            ds.values(row, ci).contains(&value.as_str())
+                                || ds.values(row, how).contains(&online)
+                        })
+                        .collect();
+                }
             }
+            let values = by_value
+                .iter()
+                .map(|(value, rows)| BrowseValue {
+                    title: self.value_label(column, value),
+                    href: format!("activities/{column_slug}/{}/", slugify(value)),
+                    count: rows.len(),
+                })
+                .collect();
+            facets.push(Facet {
+                slug: column_slug.clone(),
+                title: column.title().to_string(),
+                values: by_value
+                    .into_iter()
+                    .map(|(value, rows)| (slugify(&value), self.value_label(column, &value), rows))
+                    .collect(),
+            });
             let group_path = format!("activities/{column_slug}/");
             let group = BrowseGroup {
                 title: column.title().to_string(),
@@ -1247,8 +1326,11 @@ impl Renderer<'_> {
             groups.push(group);
         }
 
+        self.filter_pages(files, ds, &facets, diagnostics)?;
         let lots = self.lot_views(ds);
         let providers = self.providers(ds, &all_rows);
+        let help = self.help_link(ds);
+        self.provider_pages(files, ds, &providers, &lots, diagnostics)?;
         let withheld: Vec<WithheldNotice> = ds
             .withheld_columns()
             .iter()
@@ -1271,6 +1353,7 @@ impl Renderer<'_> {
             providers,
             withheld,
             jsonld: crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
+            help,
         };
         self.page(
             files,
@@ -1280,6 +1363,222 @@ impl Renderer<'_> {
             view,
             diagnostics,
         )
+    }
+
+    /// A page for every choice of values of the browsable columns that some
+    /// provider has (a value of one column, or of several combined: Swale,
+    /// lot 1a, online), at `activities/COLUMN/VALUE/COLUMN/VALUE/`, columns
+    /// in the schema's order. Each shows the chosen filters, each with a
+    /// link that removes it, and links that narrow the list further, each
+    /// with its count: combining filters needs no JavaScript. A value no
+    /// provider has yet gets its page too, saying so.
+    fn filter_pages(
+        &self,
+        files: &mut Files,
+        ds: &PublicDataset,
+        facets: &[Facet],
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        // Depth first, each column after the last one chosen, so that each
+        // choice is made once, in the schema's order.
+        let all: Vec<usize> = (0..ds.rows().len()).collect();
+        let mut stack: Vec<(Choice, Vec<usize>)> = vec![(Vec::new(), all)];
+        while let Some((chosen, rows)) = stack.pop() {
+            if !chosen.is_empty() {
+                self.filter_page(files, ds, facets, &chosen, &rows, diagnostics)?;
+            }
+            let next = chosen.last().map_or(0, |(f, _)| f + 1);
+            for (f, facet) in facets.iter().enumerate().skip(next).rev() {
+                for (v, (_, _, set)) in facet.values.iter().enumerate().rev() {
+                    let narrowed: Vec<usize> = rows
+                        .iter()
+                        .copied()
+                        .filter(|r| set.binary_search(r).is_ok())
+                        .collect();
+                    // A single value always has its page (the browse pages
+                    // link to each); a combination only when someone has it.
+                    if !narrowed.is_empty() || chosen.is_empty() {
+                        let mut more = chosen.clone();
+                        more.push((f, v));
+                        stack.push((more, narrowed));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One page of [`Renderer::filter_pages`]: `chosen` is a list of
+    /// (column, value) indices into `facets`, `rows` the providers that
+    /// have them all.
+    fn filter_page(
+        &self,
+        files: &mut Files,
+        ds: &PublicDataset,
+        facets: &[Facet],
+        chosen: &[(usize, usize)],
+        rows: &[usize],
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let path = |choice: &[(usize, usize)]| -> String {
+            let mut p = String::from("activities/");
+            for (f, v) in choice {
+                p.push_str(&format!("{}/{}/", facets[*f].slug, facets[*f].values[*v].0));
+            }
+            p
+        };
+        let here = path(chosen);
+        let labels: Vec<String> = chosen
+            .iter()
+            .map(|(f, v)| facets[*f].values[*v].1.clone())
+            .collect();
+        let filter = labels.join(", ");
+        let chosen_view = chosen
+            .iter()
+            .enumerate()
+            .map(|(i, (f, v))| {
+                let rest: Vec<(usize, usize)> = chosen
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, c)| *c)
+                    .collect();
+                ChosenFilter {
+                    column: facets[*f].title.clone(),
+                    value: facets[*f].values[*v].1.clone(),
+                    remove: path(&rest),
+                }
+            })
+            .collect();
+        let options = facets
+            .iter()
+            .enumerate()
+            .filter(|(f, _)| !chosen.iter().any(|(c, _)| c == f))
+            .map(|(f, facet)| BrowseGroup {
+                title: facet.title.clone(),
+                href: format!("activities/{}/", facet.slug),
+                values: facet
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(v, (_, label, set))| {
+                        let count = rows.iter().filter(|r| set.binary_search(r).is_ok()).count();
+                        let mut more = chosen.to_vec();
+                        more.push((f, v));
+                        more.sort_unstable();
+                        (count > 0).then(|| BrowseValue {
+                            title: label.clone(),
+                            href: path(&more),
+                            count,
+                        })
+                    })
+                    .collect(),
+            })
+            .filter(|g: &BrowseGroup| !g.values.is_empty())
+            .collect();
+        let mut breadcrumbs = vec![
+            Link {
+                title: "Home".into(),
+                href: String::new(),
+            },
+            Link {
+                title: "Activities".into(),
+                href: "activities/".into(),
+            },
+        ];
+        if let [(f, _)] = chosen {
+            breadcrumbs.push(Link {
+                title: facets[*f].title.clone(),
+                href: format!("activities/{}/", facets[*f].slug),
+            });
+        }
+        let meta = self.meta(
+            &format!("Providers: {filter}"),
+            &format!("Providers on the list for {filter}."),
+            &here,
+            "activities",
+            breadcrumbs,
+        );
+        let all: Vec<&Vec<String>> = rows.iter().map(|r| &ds.rows()[*r]).collect();
+        let view = ProvidersView {
+            providers: self.providers(ds, &all),
+            filter,
+            chosen: chosen_view,
+            options,
+        };
+        self.page(files, "providers.html", &here, meta, view, diagnostics)
+    }
+
+    /// The plain page the listing names as how to get its support.
+    fn help_link(&self, ds: &PublicDataset) -> Option<Link> {
+        let slug = ds.help_page()?;
+        let page = self.site.pages().iter().find(|p| p.slug() == slug)?;
+        Some(Link {
+            title: page.title().to_string(),
+            href: format!("{slug}/"),
+        })
+    }
+
+    /// A page for each provider, at an address made from its id: every
+    /// published column, and what each of its lots means.
+    fn provider_pages(
+        &self,
+        files: &mut Files,
+        ds: &PublicDataset,
+        providers: &[ProviderView],
+        lots: &[LotView],
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let lot_column = ds
+            .columns()
+            .iter()
+            .position(|c| c.references() == Some("lots.id"));
+        for (provider, row) in providers.iter().zip(ds.rows()) {
+            let on: Vec<&str> = lot_column.map(|i| ds.values(row, i)).unwrap_or_default();
+            let meta = self.meta(
+                &provider.name,
+                &format!(
+                    "What {} offers, where, and how to contact them.",
+                    provider.name
+                ),
+                &provider.href,
+                "activities",
+                vec![
+                    Link {
+                        title: "Home".into(),
+                        href: String::new(),
+                    },
+                    Link {
+                        title: "Activities".into(),
+                        href: "activities/".into(),
+                    },
+                ],
+            );
+            let view = ProviderPageView {
+                provider: self.providers(ds, &[row]).remove(0),
+                lots: lots
+                    .iter()
+                    .filter(|l| on.contains(&l.id.as_str()))
+                    .map(|l| LotView {
+                        id: l.id.clone(),
+                        name: l.name.clone(),
+                        meaning: l.meaning.clone(),
+                        details: Vec::new(),
+                        href: l.href.clone(),
+                    })
+                    .collect(),
+                help: self.help_link(ds),
+            };
+            self.page(
+                files,
+                "provider.html",
+                &provider.href,
+                meta,
+                view,
+                diagnostics,
+            )?;
+        }
+        Ok(())
     }
 
     fn glossary(

@@ -616,6 +616,8 @@ fn separate_dataset(
         title: ds.title,
         description: ds.description,
         primary_key: ds.primary_key,
+        help_page: ds.help_page.map(|(slug, _)| slug),
+        online: ds.online,
         columns,
         rows,
         withheld_columns,
@@ -634,6 +636,7 @@ fn public_column(c: &Column) -> PublicColumn {
         values: c.values.clone(),
         references: c.references.as_ref().map(|(d, c, _)| format!("{d}.{c}")),
         browse: c.browse,
+        card: c.card,
         _sealed: Sealed,
     }
 }

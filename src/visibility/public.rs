@@ -565,6 +565,9 @@ pub struct PublicColumn {
     pub(super) values: Option<Vec<String>>,
     pub(super) references: Option<String>,
     pub(super) browse: bool,
+    /// Shown on listing cards; a presentation setting, not data.
+    #[serde(skip)]
+    pub(super) card: bool,
     #[serde(skip)]
     pub(super) _sealed: Sealed,
 }
@@ -602,6 +605,10 @@ impl PublicColumn {
         self.references.as_deref()
     }
 
+    pub fn card(&self) -> bool {
+        self.card
+    }
+
     pub fn browse(&self) -> bool {
         self.browse
     }
@@ -614,6 +621,9 @@ pub struct PublicDataset {
     pub(super) title: String,
     pub(super) description: String,
     pub(super) primary_key: Option<String>,
+    pub(super) help_page: Option<String>,
+    /// `[online]`, which names public columns only (checked by `data`).
+    pub(super) online: Option<crate::data::Online>,
     pub(super) columns: Vec<PublicColumn>,
     pub(super) rows: Vec<Vec<String>>,
     pub(super) withheld_columns: Vec<(String, WithheldNotice)>,
@@ -631,6 +641,16 @@ impl PublicDataset {
 
     pub fn description(&self) -> &str {
         &self.description
+    }
+
+    /// Which rows give their service online, and so are found from every area.
+    pub fn online(&self) -> Option<&crate::data::Online> {
+        self.online.as_ref()
+    }
+
+    /// The slug of the plain page that says how to get what it lists.
+    pub fn help_page(&self) -> Option<&str> {
+        self.help_page.as_deref()
     }
 
     pub fn primary_key(&self) -> Option<&str> {

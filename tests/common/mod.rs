@@ -297,3 +297,37 @@ pub fn pdf_with_text(text: &str, producer: &str) -> Vec<u8> {
     );
     out
 }
+
+/// Every link in the HTML pages under `public` that leads to no file the
+/// build wrote, as `page -> href` (addresses with a scheme are left out).
+pub fn broken_links(public: &Path) -> Vec<String> {
+    let mut broken = Vec::new();
+    for (page, bytes) in files(public) {
+        if !page.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let here = Path::new(&page).parent().unwrap().to_path_buf();
+        for part in html.split("href=\"").skip(1) {
+            let href = &part[..part.find('"').unwrap()];
+            let href = href.split('#').next().unwrap();
+            if href.is_empty() || href.contains(':') {
+                continue;
+            }
+            let target = match href.strip_prefix('/') {
+                // The 404 page links from the site's root.
+                Some(rest) => public.join(rest),
+                None => public.join(&here).join(href),
+            };
+            let found = if href.ends_with('/') || target.is_dir() {
+                target.join("index.html").is_file()
+            } else {
+                target.is_file()
+            };
+            if !found {
+                broken.push(format!("{page} -> {href}"));
+            }
+        }
+    }
+    broken
+}
