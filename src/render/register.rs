@@ -39,7 +39,7 @@ const BATCH: usize = 8;
 /// What `register.html` receives besides `site` and `page`: one page of
 /// the register, or of one of its filters.
 #[derive(Serialize)]
-struct RegisterView {
+struct RegisterView<'v> {
     /// The listing's title, without the page number that `page.title` has.
     heading: String,
     /// This page's decisions, newest first.
@@ -53,7 +53,7 @@ struct RegisterView {
     /// The filter this listing is, or none for the whole register.
     filter: Option<SelectedFilter>,
     /// The ways to filter the register, for the filter block.
-    filters: Vec<FilterView>,
+    filters: &'v [FilterView],
     /// Links to the listing's other pages, or none when it has one page.
     pagination: Option<Pagination>,
     /// The Atom feed of the listing, from the site's root, or none.
@@ -192,8 +192,8 @@ impl<'a> Renderer<'a> {
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let total = listing.decisions.len().div_ceil(PER_PAGE).max(1);
-        let filters = |selected: Option<(FacetKind, &str)>| self.filter_views(selected);
         let selected = listing.filter.map(|(kind, g)| (kind, g.slug.as_str()));
+        let filters = self.filter_views(selected);
         let mut files = Files::default();
         for n in 1..=total {
             let start = (n - 1) * PER_PAGE;
@@ -237,7 +237,7 @@ impl<'a> Renderer<'a> {
                     value: value_title(kind, group),
                     remove_href: REGISTER.into(),
                 }),
-                filters: filters(selected),
+                filters: &filters,
                 pagination: pagination(&listing.path, n, total),
                 feed: listing.feed.clone(),
                 all_divisions: self.all_divisions(listing),
@@ -369,12 +369,7 @@ fn listing_of<'g>(kind: FacetKind, group: &'g Group<'g>) -> Listing<'g> {
             Some(format!("feeds/decision-makers/{}.xml", group.slug)),
         ),
         FacetKind::Status => {
-            let heading = match group.slug.as_str() {
-                "proposed" => "Proposed decisions",
-                "taken" => "Decisions taken",
-                "called-in" => "Decisions called in",
-                _ => "Withdrawn decisions",
-            };
+            let heading = status_heading(&group.slug);
             let description = format!("{heading}, newest first.");
             (heading.to_string(), description, None)
         }
@@ -413,6 +408,17 @@ fn value_title(kind: FacetKind, group: &Group) -> String {
         FacetKind::Division if group.name == ALL_DIVISIONS => "All electoral divisions".into(),
         FacetKind::Key => "Key decisions only".into(),
         _ => group.name.clone(),
+    }
+}
+
+/// The title of the page of one status, by its slug.
+fn status_heading(slug: &str) -> &'static str {
+    use crate::document::{DecisionStatus, status_name};
+    match slug {
+        s if s == status_name(DecisionStatus::Proposed) => "Proposed decisions",
+        s if s == status_name(DecisionStatus::Taken) => "Decisions taken",
+        s if s == status_name(DecisionStatus::CalledIn) => "Decisions called in",
+        _ => "Withdrawn decisions",
     }
 }
 
