@@ -176,6 +176,13 @@ set_aside_cmd() {
 }
 
 count_html() { find "$1" -type f -name '*.html' | wc -l; }
+# largest_register_page OUT : prints "BYTES PATH" of the largest page of the
+# register and its filters (every decisions/**/index.html outside a
+# decision's own folder, decisions/NN-NNNNN/).
+largest_register_page() {
+    find "$1/decisions" -type f -name index.html -printf '%s %P\n' |
+        grep -Ev '^[0-9]+ [0-9]{2}-[0-9]{5}/' | sort -n | tail -1
+}
 q() { printf '%q' "$1"; }
 calc() { python3 -c "print($1)"; }
 
@@ -206,6 +213,9 @@ for n in "${sizes[@]}"; do
     set_aside "$ps_out" "$ps_rep" "$ps_cache"
     ps_rss=$(rss_run "$logs/plainsight-$n.log" bash -c "$ps_cmd")
     ps_pages=$(count_html "$ps_out")
+    read -r reg_bytes reg_path < <(largest_register_page "$ps_out")
+    reg_ok=$(calc "'met' if $reg_bytes < 100 * 1024 else 'NOT met'")
+    targets+=("- $n decisions, every register page under 100 KB of HTML: the largest is $(calc "f'{$reg_bytes / 1024:.1f}'") KB (decisions/$reg_path) — $reg_ok")
     stages+=("| $n | $(grep -m1 '^timings:' "$logs/plainsight-$n.log" | sed 's/^timings: //') |")
     note "plainsight $n: $RUNS timed full builds"
     read -r ps_med ps_min ps_max ps_cpu < <(timed "plainsight-$n" "$logs/plainsight-$n.json" "$ps_prep" "$ps_cmd")
@@ -344,7 +354,7 @@ bench/README.md: it does much less work per page than plainsight).
 | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |
 $(printf '%s\n' "${rows[@]}")
 
-Targets from issue 5:
+Targets from issues 5 and 16:
 
 $(printf '%s\n' "${targets[@]}")
 

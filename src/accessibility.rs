@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::config::{KnownIssue, SiteConfig};
 use crate::diagnostics::Rule;
 
-/// The checks the browser audit (tests/browser/audit.mjs) runs on every page,
-/// by the names it reports them under.
+/// The checks the browser audit (tests/browser/audit.mjs) runs on every page
+/// (`axe-phone` on a page of each kind), by the names it reports them under.
 pub const BROWSER_CHECKS: &[(&str, Rule)] = &[
     (
         "axe",
@@ -46,6 +46,13 @@ pub const BROWSER_CHECKS: &[(&str, Rule)] = &[
         Rule {
             what: "at 320 pixels wide, no page scrolls sideways",
             wcag: "1.4.10 Reflow",
+        },
+    ),
+    (
+        "axe-phone",
+        Rule {
+            what: "axe-core tests a page of each kind again at 320 pixels wide, where tables are stacked and lists wrap",
+            wcag: "1.3.1, 1.4.3, 1.4.10, 2.5.8, 4.1.2 and others",
         },
     ),
     (

@@ -10,6 +10,7 @@
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
 //! 5. [`render`] (with [`markdown`] and [`opendata`]) turns the public model into files,
 //!    [`timetable`] saying what the law's dates make of it (with [`clear_days`]);
+//!    the register and the feeds grouped by [`facets`];
 //!    [`language`] measures the public text and [`contrast`] checks template colours;
 //! 6. [`scan`] checks every file for exempt text, independently of step 4, and
 //!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
@@ -34,6 +35,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod document;
 pub mod docx;
+pub mod facets;
 pub mod facts;
 pub mod fence;
 pub mod folder;

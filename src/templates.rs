@@ -14,6 +14,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("providers.html", include_str!("templates/providers.html")),
     ("provider.html", include_str!("templates/provider.html")),
     ("register.html", include_str!("templates/register.html")),
+    (
+        "register-facet.html",
+        include_str!("templates/register-facet.html"),
+    ),
     ("decision.html", include_str!("templates/decision.html")),
     (
         "forward-plan.html",
@@ -113,10 +117,33 @@ Besides page:
     ),
     (
         "register.html",
-        "The register of every decision. Besides page:
-- decisions: every decision, newest first, each with number, title,
-  summary, href, status and its dates
+        "One page of the register (decisions/, decisions/page/2/, ...), or of one
+of its filters (decisions/year/2024/, decisions/division/swale/page/2/, ...).
+Besides page (whose title has the page number when there are several):
+- heading: the listing's title, without the page number
+- decisions: this page's decisions (at most 50), newest first, each with
+  number, title, summary, href, status, decision_maker,
+  electoral_divisions, key_decision and its dates
+- count: how many decisions the listing has on all its pages; first and
+  last: where this page's first and last are in it (from 1)
+- filter: the filter this listing is (facet, value and remove_href), or
+  none for the whole register
+- filters: the ways to filter (title, href, count, values and choose): each
+  value with title, href, count and selected
+- pagination: previous, next, items (each with number, none for an
+  ellipsis, href and current), current and total; none for one page
+- feed: the Atom feed of the listing, or none; all_divisions: on a
+  division's page, the page of decisions for every division, or none
+- thousands: a filter that writes 10000 as 10,000
 - term(id, text, root): a link to the glossary's entry, as on every page",
+    ),
+    (
+        "register-facet.html",
+        "The values of one way to filter the register (decisions/year/,
+decisions/division/, decisions/maker/, decisions/status/). Besides page:
+- facet: its name (Year, Electoral division, Decision maker, Status)
+- values: each with title, href, count (its decisions) and selected
+- thousands: a filter that writes 10000 as 10,000",
     ),
     (
         "decision.html",

@@ -98,6 +98,20 @@ fn planted_markers_reach_no_output_byte() {
     let output = files(&site.path().join("public"));
     let reports = files(&site.path().join("reports"));
     assert!(output.len() > 20, "the site was built");
+    // Every output file is searched, the register's pages and those of its
+    // filters with the rest.
+    for page in [
+        "decisions/index.html",
+        "decisions/year/index.html",
+        "decisions/year/2024/index.html",
+        "decisions/division/index.html",
+        "decisions/division/all/index.html",
+        "decisions/maker/cabinet-member-for-communities/index.html",
+        "decisions/status/taken/index.html",
+        "decisions/key/index.html",
+    ] {
+        assert!(output.contains_key(page), "{page} was not written");
+    }
     assert_no_marker(&markers, &output, &reports, &outcome);
     // What was withheld is still visible as such.
     let report = text(

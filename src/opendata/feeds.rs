@@ -17,10 +17,9 @@
 //! are not told of changes that did not happen. Identifiers are the decision's
 //! address, which never changes.
 
-use std::collections::BTreeMap;
-
 use super::{Body, Draft, absolute};
 use crate::document::{Date, DecisionStatus};
+use crate::facets::{ALL_DIVISIONS, FacetKind, Facets, Group};
 use crate::visibility::{PublicDecision, PublicSite};
 
 /// The latest date the decision's record carries: taken, withdrawn, a call-in
@@ -274,8 +273,10 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
     write.write_all(out.as_bytes())
 }
 
-/// Every feed and the calendar.
-pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
+/// Every feed and the calendar; the feeds per division and per decision
+/// maker are `facets`' groups, so each shares its slug with its register
+/// page (and two names that slugify alike have a feed each).
+pub fn render<'a>(site: &'a PublicSite, facets: &Facets) -> Vec<Draft<'a>> {
     let all: Vec<&PublicDecision> = site.decisions().iter().collect();
     let feed =
         |path: String, title: String, description: String, decisions: &[&PublicDecision]| Draft {
@@ -296,41 +297,33 @@ pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
         ),
         &all,
     )];
-    let mut by_division: BTreeMap<String, (String, Vec<&PublicDecision>)> = BTreeMap::new();
-    let mut by_maker: BTreeMap<String, (String, Vec<&PublicDecision>)> = BTreeMap::new();
-    for d in site.decisions() {
-        for division in d.electoral_divisions() {
-            by_division
-                .entry(super::slug(division))
-                .or_insert_with(|| (division.to_string(), Vec::new()))
-                .1
-                .push(d);
-        }
-        by_maker
-            .entry(super::slug(d.decision_maker()))
-            .or_insert_with(|| (d.decision_maker().to_string(), Vec::new()))
-            .1
-            .push(d);
-    }
-    for (slug, (division, decisions)) in &by_division {
-        let title = if division == "All" {
+    // In slug order, as the /data/ page lists them.
+    let by_slug = |kind: FacetKind| {
+        let mut groups: Vec<&Group> = facets.get(kind).groups.iter().collect();
+        groups.sort_by(|a, b| a.slug.cmp(&b.slug));
+        groups
+    };
+    for group in by_slug(FacetKind::Division) {
+        let division = &group.name;
+        let title = if division == ALL_DIVISIONS {
             "Decisions affecting all electoral divisions".to_string()
         } else {
             format!("Decisions affecting {division}")
         };
         drafts.push(feed(
-            format!("feeds/divisions/{slug}.xml"),
+            format!("feeds/divisions/{}.xml", group.slug),
             title,
             format!("Up to the {FEED_ENTRIES} most recently updated decisions that affect the electoral division: {division}."),
-            decisions,
+            &group.decisions,
         ));
     }
-    for (slug, (maker, decisions)) in &by_maker {
+    for group in by_slug(FacetKind::Maker) {
+        let maker = &group.name;
         drafts.push(feed(
-            format!("feeds/decision-makers/{slug}.xml"),
+            format!("feeds/decision-makers/{}.xml", group.slug),
             format!("Decisions by the {maker}"),
             format!("Up to the {FEED_ENTRIES} most recently updated decisions made or proposed by the {maker}."),
-            decisions,
+            &group.decisions,
         ));
     }
     let count = upcoming(site).count();

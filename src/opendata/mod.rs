@@ -27,6 +27,7 @@ pub mod tables;
 
 use serde::Serialize;
 
+use crate::facets::Facets;
 use crate::output::{Emit, Files, Writer};
 use crate::visibility::{PublicSite, WithheldNotice};
 
@@ -76,14 +77,15 @@ pub enum Section {
 /// (which describes the tables once they are made), as drafts not yet
 /// made, in the order the /data/ page lists them: each can be made on its
 /// own, side by side with the others, by [`publish`].
-pub fn drafts(site: &PublicSite) -> Vec<(Section, Draft<'_>)> {
+/// The feeds per division and per decision maker are `facets`' groups.
+pub fn drafts<'a>(site: &'a PublicSite, facets: &Facets) -> Vec<(Section, Draft<'a>)> {
     let mut drafts = Vec::new();
     tables::render(site, &mut |d| drafts.push((Section::Tables, d)));
     let standards = openreferral::render(site)
         .into_iter()
         .chain(ocds::render(site));
     drafts.extend(standards.map(|d| (Section::Standards, d)));
-    let feeds = feeds::render(site)
+    let feeds = feeds::render(site, facets)
         .into_iter()
         .chain(forward_plan::render(site));
     drafts.extend(feeds.map(|d| (Section::Feeds, d)));

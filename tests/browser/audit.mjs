@@ -11,6 +11,8 @@
 //   keyboard   first Tab stop is a visible skip link into <main>; Enter moves
 //              focus into <main>
 //   reflow     no horizontal scrolling at a 320x640 viewport
+//   axe-phone  axe-core again at 320x640, on one page of each page type
+//              (narrow layouts differ: stacked tables, wrapped lists)
 //   resize     root font-size 200% at 1280 wide: text grows, no horizontal
 //              scrolling, no clipped text (heuristic, see README.md)
 //   links      internal href/src/action targets exist; #fragments exist
@@ -38,7 +40,7 @@ const STRUCTURE_RULES = [
   'landmark-main-is-top-level', 'landmark-no-duplicate-banner',
   'landmark-no-duplicate-contentinfo', 'region', 'skip-link', 'empty-table-header',
 ];
-const CHECKS = ['axe', 'structure', 'keyboard', 'reflow', 'resize', 'links'];
+const CHECKS = ['axe', 'structure', 'keyboard', 'reflow', 'axe-phone', 'resize', 'links'];
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--no-first-run', '--disable-background-networking', '--disable-component-update',
@@ -96,15 +98,30 @@ function urlPathFor(rel) {
   return `/${enc}`;
 }
 
-// Page type for screenshots: first path segment plus depth.
+// Page type for screenshots and the phone-size axe check: the first path
+// segment, the second too when it names a kind of page rather than one
+// page (it has no digit: a fixed folder such as `division` or `page`), then
+// X for each segment more.
 // index.html -> index; decisions/index.html -> decisions;
-// decisions/a/index.html -> decisions-X; decisions/a/b.html -> decisions-X-X.
+// decisions/22-00073/index.html -> decisions-X; decisions/a/b.html -> decisions-X-X;
+// decisions/division/index.html -> decisions-division;
+// decisions/division/swale/index.html -> decisions-division-X.
 function pageType(rel) {
   const parts = rel.split('/');
   if (parts[parts.length - 1] === 'index.html') parts.pop();
   else parts[parts.length - 1] = parts[parts.length - 1].replace(/\.html?$/i, '');
   if (parts.length === 0) return 'index';
-  return [parts[0].replace(/[^A-Za-z0-9_.-]/g, '_'), ...parts.slice(1).map(() => 'X')].join('-');
+  const clean = (p) => p.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const kind = parts.length > 1 && !/[0-9]/.test(parts[1]) ? [clean(parts[1])] : [];
+  return [clean(parts[0]), ...kind, ...parts.slice(1 + kind.length).map(() => 'X')].join('-');
+}
+
+// One page of each type, the first in path order: screenshotted, and
+// checked with axe at phone size.
+function samplesByType(pages) {
+  const byType = new Map();
+  for (const rel of pages) if (!byType.has(pageType(rel))) byType.set(pageType(rel), rel);
+  return byType;
 }
 
 // Maps a URL pathname to a file under root: { file } or { error }.
@@ -514,6 +531,7 @@ async function main() {
     }
   };
 
+  const phoneSamples = new Set(samplesByType(pages).values());
   async function auditPage(rel, desk, phone) {
     const url = origin + urlPathFor(rel);
     const t0 = Date.now();
@@ -543,6 +561,9 @@ async function main() {
     }
     linkData.set(rel, refs);
     await guarded(rel, 'reflow', () => onPage(phone, url, (page) => checkReflow(page, rel)));
+    if (phoneSamples.has(rel)) {
+      await guarded(rel, 'axe-phone', () => onPage(phone, url, (page) => checkAxe(page, axeSource, rel)));
+    }
     const failed = results.filter((r) => r.rel === rel && !r.ok).map((r) => r.check);
     console.log(`${failed.length ? 'FAIL' : 'ok  '} /${rel} (${Date.now() - t0} ms)${failed.length ? `: ${failed.join(', ')}` : ''}`);
   }
@@ -582,8 +603,7 @@ async function main() {
   // screenshots: one page per type, phone and desktop
   if (shots) {
     await fsp.mkdir(shots, { recursive: true });
-    const byType = new Map();
-    for (const rel of pages) if (!byType.has(pageType(rel))) byType.set(pageType(rel), rel);
+    const byType = samplesByType(pages);
     const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
     for (const [name, vp] of Object.entries(sizes)) {
       const ctx = await newContext(vp);

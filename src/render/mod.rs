@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
+mod register;
+
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_label, status_name};
 use crate::markdown::{self, Context, Rendered};
@@ -33,7 +35,7 @@ mod forward;
 
 use forward::{CallInView, NoticeView, PrivateMeetingView};
 
-const STYLESHEET: &str = include_str!("assets/style.css");
+const STYLESHEET: &str = include_str!("../assets/style.css");
 
 /// A failure in a built-in template: a bug in plainsight, not the content.
 #[derive(Debug)]
@@ -83,27 +85,10 @@ struct DecisionSummary {
     status_label: &'static str,
     decision_maker: String,
     key_decision: bool,
+    /// The electoral divisions it affects, as the record names them.
+    electoral_divisions: Vec<String>,
     date: Option<String>,
     date_label: &'static str,
-}
-
-/// Summaries handed to a template one at a time, as it reads them, so that
-/// a page listing every decision never holds all of them as template values.
-#[derive(Debug)]
-struct Summaries(Vec<DecisionSummary>);
-
-impl minijinja::value::Object for Summaries {
-    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
-        minijinja::value::ObjectRepr::Seq
-    }
-
-    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
-        self.0.get(key.as_usize()?).map(Value::from_serialize)
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Seq(self.0.len())
-    }
 }
 
 #[derive(Serialize)]
@@ -220,14 +205,6 @@ struct HomeView {
     latest: Vec<DecisionSummary>,
     /// Whether the site has a providers dataset, and so an activities page.
     has_activities: bool,
-}
-
-/// What `register.html` receives besides `site` and `page`.
-#[derive(Serialize)]
-struct RegisterView {
-    /// Every decision, newest first: a [`Summaries`] object, so that each
-    /// summary becomes a template value only as the template reads it.
-    decisions: Value,
 }
 
 /// What `decision.html` receives besides `site` and `page`: a decision
@@ -488,6 +465,9 @@ pub struct Renderer<'a> {
     glossary: Option<markdown::Glossary>,
     /// The day the site counts as now (what is open to call-in).
     as_of: crate::timetable::AsOf,
+    /// Every decision newest first, and grouped every way the register
+    /// can be filtered.
+    facets: crate::facets::Facets<'a>,
 }
 
 /// Sets up templates. Errors in the site's template overrides go into
@@ -516,6 +496,7 @@ pub fn renderer<'a>(
         _ => minijinja::escape_formatter(out, state, value),
     });
     env.add_filter("date", format_date);
+    env.add_filter("thousands", thousands);
     let glossary_ids: BTreeSet<String> = site
         .dataset("glossary")
         .and_then(|g| {
@@ -578,7 +559,9 @@ pub fn renderer<'a>(
             backlinks.entry(r.as_str()).or_default().push(d);
         }
     }
+    let facets = crate::facets::facets(site, diagnostics);
     Ok(Some(Renderer {
+        facets,
         site_view: Value::from_serialize(SiteView {
             config: site.config(),
             has_activities: site.dataset("providers").is_some(),
@@ -634,6 +617,19 @@ fn format_date(value: String) -> Result<String, minijinja::Error> {
     Ok(date.format("%-d %B %Y").to_string())
 }
 
+/// A count as people read it: `10,000`.
+fn thousands(value: usize) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Escapes text for HTML content and attribute values. The one escaper for
 /// every page, report and notice plainsight writes.
 pub fn html_escape(text: &str) -> String {
@@ -680,6 +676,7 @@ fn summary_of(d: &PublicDecision) -> DecisionSummary {
         status_label: status_label(d.status()),
         decision_maker: d.decision_maker().to_string(),
         key_decision: d.key_decision(),
+        electoral_divisions: d.electoral_divisions().to_vec(),
         date: date.map(|d| d.to_string()),
         date_label,
     }
@@ -758,41 +755,6 @@ impl Renderer<'_> {
         Ok((tmpl, ctx))
     }
 
-    /// [`Renderer::page`] for a page that grows with the site: written to
-    /// `emit` as it is rendered, never held whole.
-    fn streamed_page(
-        &self,
-        emit: &mut dyn Emit,
-        template: &str,
-        path: &str,
-        meta: PageMeta,
-        view: impl Serialize,
-        diagnostics: &mut Diagnostics,
-    ) -> Result<(), TemplateBug> {
-        let (tmpl, ctx) = self.prepare(template, meta, view)?;
-        let mut failed = None;
-        emit.stream(
-            &page_file(path),
-            Box::new(|out| match tmpl.render_captured_to(ctx, out) {
-                Ok(_) => Ok(()),
-                // Staging could not be written: that failure is reported.
-                Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure => {
-                    Err(std::io::Error::other(e.to_string()))
-                }
-                // The template failed: reported below, and the build fails,
-                // so what was written of the page is never published.
-                Err(e) => {
-                    failed = Some(e);
-                    Ok(())
-                }
-            }),
-        );
-        match failed {
-            None => Ok(()),
-            Some(e) => self.template_error(template, e, diagnostics),
-        }
-    }
-
     /// A template that failed: a content error in a site's own template, a
     /// bug in a built-in one.
     fn template_error(
@@ -854,17 +816,12 @@ impl Renderer<'_> {
     /// made, [`Renderer::data_page`] makes the page that lists the
     /// downloads.
     pub fn site_parts(&self) -> Vec<SitePart<'_>> {
-        let mut parts = vec![
-            SitePart::new(move |emit, diagnostics| {
-                self.register(emit, diagnostics)?;
-                Ok(None)
-            }),
-            SitePart::new(move |emit, diagnostics| {
-                self.other_site_pages(emit, diagnostics)?;
-                Ok(None)
-            }),
-        ];
-        for (section, draft) in crate::opendata::drafts(self.site) {
+        let mut parts = self.register_parts();
+        parts.push(SitePart::new(move |emit, diagnostics| {
+            self.other_site_pages(emit, diagnostics)?;
+            Ok(None)
+        }));
+        for (section, draft) in crate::opendata::drafts(self.site, &self.facets) {
             parts.push(SitePart::new(move |emit, _| {
                 Ok(Some((section, crate::opendata::publish(emit, draft))))
             }));
@@ -940,22 +897,13 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    fn decisions_newest_first(&self) -> Vec<&PublicDecision> {
-        let mut decisions: Vec<&PublicDecision> = self.site.decisions().iter().collect();
-        decisions.sort_by(|a, b| {
-            b.date()
-                .cmp(&a.date())
-                .then_with(|| b.number().cmp(a.number()))
-        });
-        decisions
-    }
-
     fn home(&self, files: &mut Files, diagnostics: &mut Diagnostics) -> Result<(), TemplateBug> {
         let latest: Vec<DecisionSummary> = self
-            .decisions_newest_first()
-            .into_iter()
+            .facets
+            .all
+            .iter()
             .take(5)
-            .map(summary_of)
+            .map(|d| summary_of(d))
             .collect();
         let meta = self.meta(
             &self.site.config().title,
@@ -974,35 +922,6 @@ impl Renderer<'_> {
                 latest,
                 has_activities,
             },
-            diagnostics,
-        )
-    }
-
-    fn register(
-        &self,
-        emit: &mut dyn Emit,
-        diagnostics: &mut Diagnostics,
-    ) -> Result<(), TemplateBug> {
-        let decisions: Vec<DecisionSummary> = self
-            .decisions_newest_first()
-            .into_iter()
-            .map(summary_of)
-            .collect();
-        let meta = self.meta(
-            "Decisions",
-            "Every decision on this site, newest first: what it is, who makes it and where it has got to.",
-            "decisions/",
-            "decisions",
-            vec![Link { title: "Home".into(), href: String::new() }],
-        );
-        // Every decision: a page that grows with the register.
-        let decisions = Value::from_object(Summaries(decisions));
-        self.streamed_page(
-            emit,
-            "register.html",
-            "decisions/",
-            meta,
-            RegisterView { decisions },
             diagnostics,
         )
     }
@@ -1809,7 +1728,12 @@ mod tests {
     }
 
     #[test]
-    fn a_page_view_keeps_its_fields_and_lazy_objects() {
+    fn a_page_view_keeps_its_fields_and_values() {
+        /// A view holding a template value (as `jsonld` fields do).
+        #[derive(Serialize)]
+        struct View {
+            jsonld: Value,
+        }
         let site = Value::from_serialize(BTreeMap::from([("title", "Council")]));
         let page = PageMeta {
             title: "Decisions".into(),
@@ -1820,8 +1744,8 @@ mod tests {
             section: "decisions",
             breadcrumbs: vec![],
         };
-        let view = RegisterView {
-            decisions: Value::from_object(Summaries(vec![])),
+        let view = View {
+            jsonld: Value::from_safe_string("<script></script>".into()),
         };
         let ctx = Value::from_serialize(PageView {
             site: &site,
@@ -1829,10 +1753,17 @@ mod tests {
             view,
         });
         let keys: Vec<String> = ctx.try_iter().unwrap().map(|k| k.to_string()).collect();
-        assert_eq!(keys, ["decisions", "page", "site"]);
-        let decisions = ctx.get_attr("decisions").unwrap();
-        assert!(decisions.downcast_object_ref::<Summaries>().is_some());
+        assert_eq!(keys, ["jsonld", "page", "site"]);
+        assert!(ctx.get_attr("jsonld").unwrap().is_safe());
         assert_eq!(ctx.get_attr("site").unwrap(), site);
+    }
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

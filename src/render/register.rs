@@ -1,0 +1,530 @@
+//! The register's pages: every decision, newest first, [`PER_PAGE`] to a
+//! page (`decisions/`, then `decisions/page/2/`, ...), and the same for each
+//! group of [`crate::facets`]: by year, electoral division, decision maker
+//! and status, and the key decisions (`decisions/division/swale/`,
+//! `decisions/division/swale/page/2/`, ...), with a page listing each
+//! facet's groups and their counts (`decisions/division/`).
+//!
+//! Each page is made, handed on and forgotten a few at a time, so the
+//! register never holds more than a few pages whatever the size of the site;
+//! a page holds at most [`PER_PAGE`] decisions, so it stays small (a test
+//! holds every page of a large site under 100 KB).
+//!
+//! The filter block at the top of each page is links, not a form. A static
+//! host cannot turn a form's query string (`?division=swale`) into the page
+//! that has it, so a GET form would lead nowhere without JavaScript, and the
+//! site has none. Each value of a facet leads to its page (years, statuses
+//! and key decisions on every page; divisions and decision makers, which
+//! can be many, on a page of their own), and the chosen filter is shown with
+//! a link that removes it. Combinations (one division in one year) have no
+//! page: `data/decisions.csv` has every decision for that.
+//!
+//! Like every page, these take only the public model (the groups are made
+//! from it: [`crate::facets`]).
+
+use serde::Serialize;
+
+use super::{DecisionSummary, Link, Renderer, SitePart, TemplateBug, summary_of};
+use crate::diagnostics::Diagnostics;
+use crate::facets::{self, ALL_DIVISIONS, FacetKind, Group, REGISTER};
+use crate::output::{Emit, Files};
+use crate::visibility::PublicDecision;
+
+/// Decisions on one page of the register.
+pub const PER_PAGE: usize = 50;
+
+/// Pages made before they are handed on together.
+const BATCH: usize = 8;
+
+/// What `register.html` receives besides `site` and `page`: one page of
+/// the register, or of one of its filters.
+#[derive(Serialize)]
+struct RegisterView<'v> {
+    /// The listing's title, without the page number that `page.title` has.
+    heading: String,
+    /// This page's decisions, newest first.
+    decisions: Vec<DecisionSummary>,
+    /// How many decisions the listing has, on all its pages.
+    count: usize,
+    /// Where this page's first and last decisions are in the listing
+    /// (from 1); both 0 when it has none.
+    first: usize,
+    last: usize,
+    /// The filter this listing is, or none for the whole register.
+    filter: Option<SelectedFilter>,
+    /// The ways to filter the register, for the filter block.
+    filters: &'v [FilterView],
+    /// Links to the listing's other pages, or none when it has one page.
+    pagination: Option<Pagination>,
+    /// The Atom feed of the listing, from the site's root, or none.
+    feed: Option<String>,
+    /// On a division's page, the page of decisions that affect every
+    /// division, or none.
+    all_divisions: Option<Link>,
+}
+
+/// The filter a listing is, in [`RegisterView::filter`].
+#[derive(Serialize)]
+struct SelectedFilter {
+    /// The facet (`Electoral division`).
+    facet: &'static str,
+    /// Its value, as people read it (`Swale`).
+    value: String,
+    /// The page without the filter (the register), from the site's root.
+    remove_href: String,
+}
+
+/// One way to filter, in [`RegisterView::filters`].
+#[derive(Serialize)]
+struct FilterView {
+    /// `Status`, `Year`, `Electoral division`, ...
+    title: &'static str,
+    /// The page that lists every value with its count, from the site's
+    /// root; none for the key decisions (a single value).
+    href: Option<String>,
+    /// How many values the facet has.
+    count: usize,
+    /// The values, each with its page; empty where there can be many
+    /// (divisions, decision makers): the page at `href` lists them.
+    values: Vec<FilterValue>,
+    /// Where `values` is empty, the words of the link to `href` (`Choose
+    /// an electoral division`); none otherwise.
+    choose: Option<&'static str>,
+}
+
+/// A value of a facet with its page, in [`FilterView::values`] and on
+/// `register-facet.html`.
+#[derive(Serialize)]
+struct FilterValue {
+    title: String,
+    /// Its first page, from the site's root.
+    href: String,
+    /// How many decisions it has.
+    count: usize,
+    /// Whether it is the filter of the page shown.
+    selected: bool,
+}
+
+/// The GOV.UK Design System's pagination, in [`RegisterView::pagination`].
+#[derive(Serialize)]
+struct Pagination {
+    /// The page before, from the site's root, or none on the first page.
+    previous: Option<String>,
+    /// The page after, or none on the last page.
+    next: Option<String>,
+    /// The first and last pages, the current one and its neighbours, in
+    /// order, with an ellipsis (`number` none) for each gap.
+    items: Vec<PageItem>,
+    /// This page's number, from 1.
+    current: usize,
+    /// How many pages the listing has.
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct PageItem {
+    /// The page's number, or none for an ellipsis.
+    number: Option<usize>,
+    /// Its path, from the site's root; none for an ellipsis.
+    href: Option<String>,
+    current: bool,
+}
+
+/// What `register-facet.html` receives besides `site` and `page`: one way
+/// to filter the register, with every value.
+#[derive(Serialize)]
+struct FacetIndexView {
+    /// `Year`, `Electoral division`, ...
+    facet: &'static str,
+    /// Each value with its first page and count, in the register's order.
+    values: Vec<FilterValue>,
+}
+
+/// One listing of the register: the whole of it, or one group.
+struct Listing<'g> {
+    /// The path of its first page, from the site's root.
+    path: String,
+    heading: String,
+    description: String,
+    decisions: &'g [&'g PublicDecision],
+    /// The facet and group it is, or none for the whole register.
+    filter: Option<(FacetKind, &'g Group<'g>)>,
+    feed: Option<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// The register's pages, as parts of the site-wide files that can be
+    /// made side by side: the whole register, then each facet's groups.
+    pub(super) fn register_parts(&self) -> Vec<SitePart<'_>> {
+        let mut parts = vec![SitePart::new(move |emit, diagnostics| {
+            let whole = Listing {
+                path: REGISTER.to_string(),
+                heading: "Decisions".into(),
+                description: "Every decision on this site, newest first: what it is, who makes it and where it has got to.".into(),
+                decisions: &self.facets.all,
+                filter: None,
+                feed: Some("feeds/decisions.xml".into()),
+            };
+            self.listing(emit, &whole, diagnostics)?;
+            Ok(None)
+        })];
+        for facet in &self.facets.facets {
+            parts.push(SitePart::new(move |emit, diagnostics| {
+                let mut files = Files::default();
+                if facet.kind != FacetKind::Key {
+                    self.facet_index(&mut files, facet.kind, diagnostics)?;
+                }
+                emit.files(files);
+                for group in &facet.groups {
+                    self.listing(emit, &listing_of(facet.kind, group), diagnostics)?;
+                }
+                Ok(None)
+            }));
+        }
+        parts
+    }
+
+    /// Every page of `listing`, handed to `emit` a few at a time.
+    fn listing(
+        &self,
+        emit: &mut dyn Emit,
+        listing: &Listing,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let total = listing.decisions.len().div_ceil(PER_PAGE).max(1);
+        let selected = listing.filter.map(|(kind, g)| (kind, g.slug.as_str()));
+        let filters = self.filter_views(selected);
+        let mut files = Files::default();
+        for n in 1..=total {
+            let start = (n - 1) * PER_PAGE;
+            let shown = &listing.decisions[start..(start + PER_PAGE).min(listing.decisions.len())];
+            let path = facets::page_path(&listing.path, n);
+            let title = match total {
+                1 => listing.heading.clone(),
+                _ => format!("{} (page {n} of {total})", listing.heading),
+            };
+            let mut breadcrumbs = vec![Link {
+                title: "Home".into(),
+                href: String::new(),
+            }];
+            if n > 1 || listing.filter.is_some() {
+                breadcrumbs.push(Link {
+                    title: "Decisions".into(),
+                    href: REGISTER.into(),
+                });
+            }
+            if let Some((kind, _)) = listing.filter.filter(|(k, _)| *k != FacetKind::Key) {
+                breadcrumbs.push(Link {
+                    title: index_title(kind).into(),
+                    href: kind.index_path(),
+                });
+            }
+            let meta = self.meta(
+                &title,
+                &listing.description,
+                &path,
+                "decisions",
+                breadcrumbs,
+            );
+            let view = RegisterView {
+                heading: listing.heading.clone(),
+                decisions: shown.iter().map(|d| summary_of(d)).collect(),
+                count: listing.decisions.len(),
+                first: if shown.is_empty() { 0 } else { start + 1 },
+                last: start + shown.len(),
+                filter: listing.filter.map(|(kind, group)| SelectedFilter {
+                    facet: kind.title(),
+                    value: value_title(kind, group),
+                    remove_href: REGISTER.into(),
+                }),
+                filters: &filters,
+                pagination: pagination(&listing.path, n, total),
+                feed: listing.feed.clone(),
+                all_divisions: self.all_divisions(listing),
+            };
+            self.page(&mut files, "register.html", &path, meta, view, diagnostics)?;
+            if n % BATCH == 0 {
+                emit.files(std::mem::take(&mut files));
+            }
+        }
+        emit.files(files);
+        Ok(())
+    }
+
+    /// The filter block's facets, with `selected` (a facet and a group's
+    /// slug) marked.
+    fn filter_views(&self, selected: Option<(FacetKind, &str)>) -> Vec<FilterView> {
+        self.facets
+            .facets
+            .iter()
+            .filter(|f| !f.groups.is_empty())
+            .map(|f| {
+                let listed = matches!(f.kind, FacetKind::Status | FacetKind::Key | FacetKind::Year);
+                let values = match listed {
+                    true => f
+                        .groups
+                        .iter()
+                        .map(|g| filter_value(f.kind, g, selected))
+                        .collect(),
+                    false => Vec::new(),
+                };
+                FilterView {
+                    title: f.kind.title(),
+                    href: (f.kind != FacetKind::Key).then(|| f.kind.index_path()),
+                    count: f.groups.len(),
+                    values,
+                    choose: (!listed).then_some(match f.kind {
+                        FacetKind::Division => "Choose an electoral division",
+                        _ => "Choose a decision maker",
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// The page of one facet's values (`decisions/division/`).
+    fn facet_index(
+        &self,
+        files: &mut Files,
+        kind: FacetKind,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let facet = self.facets.get(kind);
+        let path = kind.index_path();
+        let meta = self.meta(
+            index_title(kind),
+            index_description(kind),
+            &path,
+            "decisions",
+            vec![
+                Link {
+                    title: "Home".into(),
+                    href: String::new(),
+                },
+                Link {
+                    title: "Decisions".into(),
+                    href: REGISTER.into(),
+                },
+            ],
+        );
+        let view = FacetIndexView {
+            facet: kind.title(),
+            values: facet
+                .groups
+                .iter()
+                .map(|g| filter_value(kind, g, None))
+                .collect(),
+        };
+        self.page(files, "register-facet.html", &path, meta, view, diagnostics)
+    }
+
+    /// On the page of one division (not "All"), a link to the page of the
+    /// decisions that affect every division, when there are any.
+    fn all_divisions(&self, listing: &Listing) -> Option<Link> {
+        let (FacetKind::Division, group) = listing.filter? else {
+            return None;
+        };
+        if group.name == ALL_DIVISIONS {
+            return None;
+        }
+        let all = self
+            .facets
+            .get(FacetKind::Division)
+            .groups
+            .iter()
+            .find(|g| g.name == ALL_DIVISIONS)?;
+        Some(Link {
+            title: value_title(FacetKind::Division, all),
+            href: all.path.clone(),
+        })
+    }
+}
+
+/// The listing of one group of a facet.
+fn listing_of<'g>(kind: FacetKind, group: &'g Group<'g>) -> Listing<'g> {
+    let name = &group.name;
+    let (heading, description, feed) = match kind {
+        FacetKind::Year => (
+            format!("Decisions in {name}"),
+            format!("Decisions taken, withdrawn or due in {name}, newest first."),
+            None,
+        ),
+        FacetKind::Division => {
+            let (heading, description) = match name.as_str() {
+                ALL_DIVISIONS => (
+                    "Decisions affecting all electoral divisions".to_string(),
+                    "Decisions that affect every electoral division, newest first.".to_string(),
+                ),
+                _ => (
+                    format!("Decisions affecting {name}"),
+                    format!("Decisions that affect the electoral division of {name}, newest first."),
+                ),
+            };
+            let feed = format!("feeds/divisions/{}.xml", group.slug);
+            (heading, description, Some(feed))
+        }
+        FacetKind::Maker => (
+            format!("Decisions by the {name}"),
+            format!("Decisions made or proposed by the {name}, newest first."),
+            Some(format!("feeds/decision-makers/{}.xml", group.slug)),
+        ),
+        FacetKind::Status => {
+            let heading = status_heading(&group.slug);
+            let description = format!("{heading}, newest first.");
+            (heading.to_string(), description, None)
+        }
+        FacetKind::Key => (
+            "Key decisions".to_string(),
+            "Key decisions only, newest first: those likely to mean significant spending or savings, or to affect communities in two or more electoral divisions.".to_string(),
+            None,
+        ),
+    };
+    Listing {
+        path: group.path.clone(),
+        heading,
+        description,
+        decisions: &group.decisions,
+        filter: Some((kind, group)),
+        feed,
+    }
+}
+
+fn filter_value(
+    kind: FacetKind,
+    group: &Group,
+    selected: Option<(FacetKind, &str)>,
+) -> FilterValue {
+    FilterValue {
+        title: value_title(kind, group),
+        href: group.path.clone(),
+        count: group.decisions.len(),
+        selected: selected == Some((kind, group.slug.as_str())),
+    }
+}
+
+/// A group's value as people read it.
+fn value_title(kind: FacetKind, group: &Group) -> String {
+    match kind {
+        FacetKind::Division if group.name == ALL_DIVISIONS => "All electoral divisions".into(),
+        FacetKind::Key => "Key decisions only".into(),
+        _ => group.name.clone(),
+    }
+}
+
+/// The title of the page of one status, by its slug.
+fn status_heading(slug: &str) -> &'static str {
+    use crate::document::{DecisionStatus, status_name};
+    match slug {
+        s if s == status_name(DecisionStatus::Proposed) => "Proposed decisions",
+        s if s == status_name(DecisionStatus::Taken) => "Decisions taken",
+        s if s == status_name(DecisionStatus::CalledIn) => "Decisions called in",
+        _ => "Withdrawn decisions",
+    }
+}
+
+fn index_title(kind: FacetKind) -> &'static str {
+    match kind {
+        FacetKind::Year => "Decisions by year",
+        FacetKind::Division => "Decisions by electoral division",
+        FacetKind::Maker => "Decisions by decision maker",
+        FacetKind::Status => "Decisions by status",
+        FacetKind::Key => "Key decisions",
+    }
+}
+
+fn index_description(kind: FacetKind) -> &'static str {
+    match kind {
+        FacetKind::Year => "Choose a year to see the decisions taken, withdrawn or due in it.",
+        FacetKind::Division => "Choose an electoral division to see the decisions that affect it.",
+        FacetKind::Maker => {
+            "Choose a decision maker to see the decisions they made or propose to make."
+        }
+        FacetKind::Status => "Choose a status to see the decisions that have reached it.",
+        FacetKind::Key => "Key decisions only.",
+    }
+}
+
+/// The GOV.UK pagination of page `current` of `total` for the listing at
+/// `path`: the first and last pages, the current one and those either side
+/// of it, with an ellipsis for each gap of more than one page (a gap of one
+/// shows that page). None for a listing of one page.
+fn pagination(path: &str, current: usize, total: usize) -> Option<Pagination> {
+    if total <= 1 {
+        return None;
+    }
+    let mut shown: Vec<usize> = [1, current.saturating_sub(1), current, current + 1, total]
+        .into_iter()
+        .filter(|n| (1..=total).contains(n))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let link = |n: usize, current: bool| PageItem {
+        number: Some(n),
+        href: Some(facets::page_path(path, n)),
+        current,
+    };
+    let mut items = Vec::new();
+    let mut before = 0;
+    for n in shown {
+        match n - before {
+            1 => {}
+            2 => items.push(link(before + 1, false)),
+            _ => items.push(PageItem {
+                number: None,
+                href: None,
+                current: false,
+            }),
+        }
+        items.push(link(n, n == current));
+        before = n;
+    }
+    Some(Pagination {
+        previous: (current > 1).then(|| facets::page_path(path, current - 1)),
+        next: (current < total).then(|| facets::page_path(path, current + 1)),
+        items,
+        current,
+        total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page numbers shown, 0 for an ellipsis, the current one in brackets.
+    fn shown(current: usize, total: usize) -> String {
+        let p = pagination("decisions/", current, total).unwrap();
+        p.items
+            .iter()
+            .map(|i| match (i.number, i.current) {
+                (None, _) => "…".to_string(),
+                (Some(n), true) => format!("[{n}]"),
+                (Some(n), false) => n.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn pagination_shows_the_ends_the_neighbours_and_ellipses() {
+        assert!(pagination("decisions/", 1, 1).is_none());
+        assert_eq!(shown(1, 2), "[1] 2");
+        assert_eq!(shown(1, 200), "[1] 2 … 200");
+        assert_eq!(shown(3, 200), "1 2 [3] 4 … 200");
+        assert_eq!(shown(4, 200), "1 2 3 [4] 5 … 200");
+        assert_eq!(shown(5, 200), "1 … 4 [5] 6 … 200");
+        assert_eq!(shown(200, 200), "1 … 199 [200]");
+        assert_eq!(shown(197, 200), "1 … 196 [197] 198 199 200");
+        let p = pagination("decisions/year/2024/", 2, 3).unwrap();
+        assert_eq!(p.previous.as_deref(), Some("decisions/year/2024/"));
+        assert_eq!(p.next.as_deref(), Some("decisions/year/2024/page/3/"));
+        assert_eq!(
+            p.items[1].href.as_deref(),
+            Some("decisions/year/2024/page/2/")
+        );
+        let first = pagination("decisions/", 1, 3).unwrap();
+        assert!(first.previous.is_none());
+        let last = pagination("decisions/", 3, 3).unwrap();
+        assert!(last.next.is_none());
+    }
+}
