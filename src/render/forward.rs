@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostics;
 use crate::document::{CallInOutcome, UrgencyRoute};
 use crate::output::Files;
 use crate::timetable::{self, AsOfSource, CallInState, PlanEntry, PrivateMeeting};
-use crate::visibility::{PublicDecision, PublicPaper, WithheldNotice};
+use crate::visibility::{PublicDecision, PublicPaper};
 
 /// What `forward-plan.html` receives besides `site` and `page`.
 #[derive(Serialize)]
@@ -248,14 +248,7 @@ fn documents(d: &PublicDecision) -> Vec<PaperLink> {
                 kind: kind_label(p.kind()),
                 notice: None,
             },
-            PublicPaper::Withheld(n) => PaperLink {
-                label: n.label().map(str::to_string),
-                title: n.public_title().to_string(),
-                summary: None,
-                href: None,
-                kind: "Exempt document",
-                notice: Some(WithheldNotice::clone(n)),
-            },
+            PublicPaper::Withheld(n) => PaperLink::withheld(n),
         })
         .collect()
 }

@@ -101,6 +101,20 @@ struct PaperLink {
     notice: Option<WithheldNotice>,
 }
 
+impl PaperLink {
+    /// A withheld paper: its public title and its notice, never a link.
+    fn withheld(n: &WithheldNotice) -> PaperLink {
+        PaperLink {
+            label: n.label().map(str::to_string),
+            title: n.public_title().to_string(),
+            summary: None,
+            href: None,
+            kind: "Exempt document",
+            notice: Some(WithheldNotice::clone(n)),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct AttachmentView {
     title: String,
@@ -415,18 +429,23 @@ struct SiteView<'a> {
     logo: Option<String>,
 }
 
-/// The way back from a page under the activities page: home, then it.
-fn activities_crumbs() -> Vec<Link> {
+/// The way back from a page in a section: home, then the section's page.
+fn section_crumbs(title: &str, href: &str) -> Vec<Link> {
     vec![
         Link {
             title: "Home".into(),
             href: String::new(),
         },
         Link {
-            title: "Activities".into(),
-            href: "activities/".into(),
+            title: title.into(),
+            href: href.into(),
         },
     ]
+}
+
+/// The way back from a page under the activities page.
+fn activities_crumbs() -> Vec<Link> {
+    section_crumbs("Activities", "activities/")
 }
 
 /// Where the page of the provider with id `id` is published.
@@ -966,14 +985,7 @@ impl Renderer<'_> {
                     });
                     self.paper(files, d, p, diagnostics)?;
                 }
-                PublicPaper::Withheld(n) => papers.push(PaperLink {
-                    label: n.label().map(str::to_string),
-                    title: n.public_title().to_string(),
-                    summary: None,
-                    href: None,
-                    kind: "Exempt document",
-                    notice: Some(WithheldNotice::clone(n)),
-                }),
+                PublicPaper::Withheld(n) => papers.push(PaperLink::withheld(n)),
             }
         }
         let path_str = &d.source_path();
@@ -1026,16 +1038,7 @@ impl Renderer<'_> {
             d.summary(),
             &path,
             "decisions",
-            vec![
-                Link {
-                    title: "Home".into(),
-                    href: String::new(),
-                },
-                Link {
-                    title: "Decisions".into(),
-                    href: "decisions/".into(),
-                },
-            ],
+            section_crumbs("Decisions", crate::facets::REGISTER),
         );
         // The record as data beside its page, body included (the site-wide
         // decisions.json leaves bodies out so that it grows with the register).
@@ -1112,20 +1115,14 @@ impl Renderer<'_> {
             p.summary().unwrap_or(p.title()),
             &path,
             "decisions",
-            vec![
-                Link {
-                    title: "Home".into(),
-                    href: String::new(),
-                },
-                Link {
-                    title: "Decisions".into(),
-                    href: "decisions/".into(),
-                },
-                Link {
+            {
+                let mut crumbs = section_crumbs("Decisions", crate::facets::REGISTER);
+                crumbs.push(Link {
                     title: format!("Decision {}", d.number()),
                     href: decision_href(d),
-                },
-            ],
+                });
+                crumbs
+            },
         );
         self.page(files, "paper.html", &path, meta, view, diagnostics)
     }

@@ -296,16 +296,7 @@ impl<'a> Renderer<'a> {
             index_description(kind),
             &path,
             "decisions",
-            vec![
-                Link {
-                    title: "Home".into(),
-                    href: String::new(),
-                },
-                Link {
-                    title: "Decisions".into(),
-                    href: REGISTER.into(),
-                },
-            ],
+            super::section_crumbs("Decisions", REGISTER),
         );
         let view = FacetIndexView {
             facet: kind.title(),
