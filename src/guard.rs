@@ -359,7 +359,7 @@ impl Guard {
     pub fn stream<'a>(&'a self, path: &str) -> InspectStream<'a> {
         // Images, PDFs and gzip files are looked at whole.
         let whole =
-            ImageKind::from_name(path).is_some() || path.ends_with(".pdf") || path.ends_with(".gz");
+            ImageKind::from_name(path).is_some() || path.ends_with(".pdf") || crate::scan::claims_gzip(path);
         InspectStream {
             guard: self,
             path: path.to_string(),
@@ -857,6 +857,34 @@ mod tests {
             from = cut;
         }
         format!("{:?}", stream.finish())
+    }
+
+    #[test]
+    fn personal_data_in_a_search_index_file_is_found() {
+        use std::io::Write;
+        let pagefind = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(b"pagefind_dcd").unwrap();
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let g = guard(&[]);
+        // A result's text (JSON), and a word list (CBOR: each word's length
+        // byte glued to its first letter unless it is read as CBOR).
+        let fragment = pagefind(b"{\"content\":\"Her NHS number is 943 476 5919.\"}");
+        let mut words = vec![0x81, 0x78, 23];
+        words.extend(b"someone@private.example");
+        for (path, bytes) in [
+            ("pagefind/fragment/en_1.pf_fragment", fragment),
+            ("pagefind/index/en_2.pf_index", pagefind(&words)),
+        ] {
+            let whole = format!("{:?}", g.inspect(path, &bytes));
+            assert!(whole.contains("NhsNumber") || whole.contains("Email"), "{path}: {whole}");
+            assert_eq!(inspect_in_pieces(&g, path, &bytes, &[1, 7]), whole, "{path}");
+        }
+        // Named as compressed but not: refused, never read as it is.
+        let found = format!("{:?}", g.inspect("pagefind/index/en_3.pf_index", b"plain"));
+        assert!(found.contains("unreadable: Some"), "{found}");
     }
 
     #[test]

@@ -21,6 +21,7 @@
 pub mod accessibility;
 mod build;
 pub mod cache;
+pub mod cbor;
 pub mod checked;
 pub mod cli_format;
 pub mod config;
