@@ -91,7 +91,9 @@ impl Reader<'_> {
                 // Chunks of an indefinite string are definite strings of its type.
                 match self.head()? {
                     Head::Break => return Ok(()),
-                    Head::Definite(m, argument) if m == major => self.definite(m, argument, depth)?,
+                    Head::Definite(m, argument) if m == major => {
+                        self.definite(m, argument, depth)?
+                    }
                     _ => {
                         return Err(format!(
                             "its CBOR has a malformed indefinite string (at byte {})",
@@ -169,13 +171,13 @@ mod tests {
     #[test]
     fn anything_malformed_is_refused() {
         for bad in [
-            &[0x65, b's', b'w'][..],   // a string cut short
-            &[0x82, 0x01][..],         // an array cut short
-            &[0xff][..],               // a stray break
-            &[0x1c][..],               // a reserved head
-            &[0x7f, 0x01, 0xff][..],   // an integer inside an indefinite string
-            &[0x1b, 0, 0, 0][..],      // an argument cut short
-            &[0x9f; 100][..],          // too deep
+            &[0x65, b's', b'w'][..], // a string cut short
+            &[0x82, 0x01][..],       // an array cut short
+            &[0xff][..],             // a stray break
+            &[0x1c][..],             // a reserved head
+            &[0x7f, 0x01, 0xff][..], // an integer inside an indefinite string
+            &[0x1b, 0, 0, 0][..],    // an argument cut short
+            &[0x9f; 100][..],        // too deep
         ] {
             assert!(texts(bad).is_err(), "{bad:x?}");
         }

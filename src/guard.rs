@@ -358,8 +358,9 @@ impl Guard {
     /// [`Guard::inspect`] finds in the whole file, wherever the pieces are cut.
     pub fn stream<'a>(&'a self, path: &str) -> InspectStream<'a> {
         // Images, PDFs and gzip files are looked at whole.
-        let whole =
-            ImageKind::from_name(path).is_some() || path.ends_with(".pdf") || crate::scan::claims_gzip(path);
+        let whole = ImageKind::from_name(path).is_some()
+            || path.ends_with(".pdf")
+            || crate::scan::claims_gzip(path);
         InspectStream {
             guard: self,
             path: path.to_string(),
@@ -879,8 +880,15 @@ mod tests {
             ("pagefind/index/en_2.pf_index", pagefind(&words)),
         ] {
             let whole = format!("{:?}", g.inspect(path, &bytes));
-            assert!(whole.contains("NhsNumber") || whole.contains("Email"), "{path}: {whole}");
-            assert_eq!(inspect_in_pieces(&g, path, &bytes, &[1, 7]), whole, "{path}");
+            assert!(
+                whole.contains("NhsNumber") || whole.contains("Email"),
+                "{path}: {whole}"
+            );
+            assert_eq!(
+                inspect_in_pieces(&g, path, &bytes, &[1, 7]),
+                whole,
+                "{path}"
+            );
         }
         // Named as compressed but not: refused, never read as it is.
         let found = format!("{:?}", g.inspect("pagefind/index/en_3.pf_index", b"plain"));

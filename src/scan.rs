@@ -2274,7 +2274,8 @@ mod tests {
         let f = prints(SECRET, &["Zqxgzipmarker"], "Public text.");
         // A fragment (a result's text): JSON, under a name that is not `.gz`.
         let fragment = pagefind_file(
-            format!("{{\"url\":\"/decisions/a/\",\"content\":\"{SECRET}\",\"meta\":{{}}}}").as_bytes(),
+            format!("{{\"url\":\"/decisions/a/\",\"content\":\"{SECRET}\",\"meta\":{{}}}}")
+                .as_bytes(),
         );
         let leaks = f.scan("pagefind/fragment/en_0a1b2c3.pf_fragment", &fragment);
         assert!(leaks.iter().any(|l| l.how == "text"), "{leaks:?}");
@@ -2308,17 +2309,27 @@ mod tests {
             "unreadable"
         );
         assert_eq!(
-            f.scan("pagefind/filter/x.pf_filter", &pagefind_file(&[0x82, 0x6d, b'z']))[0].how,
+            f.scan(
+                "pagefind/filter/x.pf_filter",
+                &pagefind_file(&[0x82, 0x6d, b'z'])
+            )[0]
+            .how,
             "unreadable"
         );
         for name in ["x.pf_meta", "x.pf_filter", "x.pf_index", "x.pf_fragment"] {
             assert!(claims_gzip(name), "{name}");
         }
         // Clean files pass.
-        assert!(f.scan("pagefind/x.pf_meta", &pagefind_file(&[0x81, 0x61, b'a'])).is_empty());
         assert!(
-            f.scan("pagefind/x.pf_fragment", &pagefind_file(b"{\"content\":\"Public text.\"}"))
+            f.scan("pagefind/x.pf_meta", &pagefind_file(&[0x81, 0x61, b'a']))
                 .is_empty()
+        );
+        assert!(
+            f.scan(
+                "pagefind/x.pf_fragment",
+                &pagefind_file(b"{\"content\":\"Public text.\"}")
+            )
+            .is_empty()
         );
     }
 
@@ -2336,7 +2347,13 @@ mod tests {
         }
         // Named as compressed, not gzip: refused in pieces too.
         assert_eq!(
-            scan_in_pieces(&f, "pagefind/index/a.pf_index", b"zqxgzipmarker plain", &[3])[0].how,
+            scan_in_pieces(
+                &f,
+                "pagefind/index/a.pf_index",
+                b"zqxgzipmarker plain",
+                &[3]
+            )[0]
+            .how,
             "unreadable"
         );
     }
