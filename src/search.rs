@@ -156,14 +156,33 @@ fn joined(parts: Vec<String>) -> String {
         .join(" ")
 }
 
-/// One record per provider, found at its own page: its
-/// name, then each published column that describes it (not its reference or
-/// contact details), with a filter for each column whose values are a fixed
-/// list or another dataset's keys.
+/// One record per provider, found at its own page: its name, then each
+/// published column that describes it (not its reference or contact
+/// details), with a filter for each column whose values are a fixed list or
+/// another dataset's keys. A provider that works online (the listing's
+/// `[online]` setting) says so, and its areas filter holds every area.
 fn provider_records(site: &PublicSite, ds: &PublicDataset) -> Vec<Record> {
     let (Some(id), Some(name)) = (ds.column_index("id"), ds.column_index("name")) else {
         return Vec::new();
     };
+    // The listing's `[online]` setting: a provider that works online is
+    // found from every area, as on the browse pages.
+    let online = ds.online().and_then(|o| {
+        let how = ds.column_index(&o.column)?;
+        let areas = ds.column_index(&o.areas)?;
+        let mut every: Vec<String> = match ds.columns()[areas].values() {
+            Some(values) => values.to_vec(),
+            None => ds
+                .rows()
+                .iter()
+                .flat_map(|row| ds.values(row, areas))
+                .map(str::to_string)
+                .collect(),
+        };
+        every.sort();
+        every.dedup();
+        Some((how, o, every))
+    });
     ds.rows()
         .iter()
         .map(|row| {
@@ -200,6 +219,12 @@ fn provider_records(site: &PublicSite, ds: &PublicDataset) -> Vec<Record> {
                 content.push(format!("{}: {text}{stop}", column.title()));
                 if column.values().is_some() || column.references().is_some() {
                     filters.insert(column.name().to_string(), values);
+                }
+            }
+            if let Some((how, o, every)) = &online {
+                if ds.values(row, *how).contains(&o.value.as_str()) {
+                    content.push(format!("{}.", o.anywhere.trim_end_matches('.')));
+                    filters.insert(o.areas.clone(), every.clone());
                 }
             }
             let mut record = Record::new(

@@ -58,13 +58,24 @@ fn records_come_from_the_public_model_with_their_filters() {
     assert_eq!(filters["kind"], ["provider"]);
     assert_eq!(filters["delivery"], ["Online"]);
     assert_eq!(filters["age_groups"], ["18 to 25"]);
-    assert_eq!(filters["districts"], ["Ashford", "Canterbury", "Maidstone"]);
     assert_eq!(filters["lots"], ["Lot 2: Skills development and training"]);
     assert!(
         p008.content
             .contains("Districts served: Ashford, Canterbury, Maidstone.")
     );
     assert!(p008.content.contains("Age groups: 18 to 25."));
+    // It works online, so it is found from every district (the listing's
+    // `[online]` setting), as on the browse pages; one that does not is
+    // found from its own districts only.
+    assert!(p008.content.contains("Available online, anywhere in Kent."));
+    assert_eq!(filters["districts"].len(), 12);
+    assert!(filters["districts"].contains(&"Swale"));
+    let p004 = records
+        .iter()
+        .find(|r| r.url == "activities/provider/p004/")
+        .unwrap();
+    assert_eq!(p004.filters["districts"], ["Swale"]);
+    assert!(!p004.content.contains("anywhere"));
     for absent in ["@", "01632", "https://", "Day rate", "Evaluation score"] {
         assert!(!p008.content.contains(absent), "{absent}: {}", p008.content);
     }

@@ -9,9 +9,12 @@
 // as text, and only Pagefind's <mark> around a matching word becomes an
 // element.
 //
-// A number in the query that falls in one of the listing's age groups
-// ("18 to 25") is read as an age: the providers for that age are shown,
-// found by the age-group filter rather than by the number as a word.
+// Providers are also found by what the query names: a word (or words) that
+// is a value of one of their filters ("Swale", "online", "Tuesday") and a
+// number that falls in one of the listing's age groups ("18 to 25") narrow
+// the providers by those filters, so "online swale 20" finds the providers
+// that work online, can be used in Swale and take a 20-year-old. Everything
+// else (decisions, pages, words) is found by all the words as typed.
 
 const root = new URL("../", import.meta.url);
 const bundle = new URL("pagefind/", root);
@@ -29,6 +32,8 @@ list.after(more);
 
 let pagefind = null;
 let ages = null;
+let named = [];
+let others = [];
 let latest = 0;
 let results = [];
 let shown = 0;
@@ -42,7 +47,10 @@ const ready = (async () => {
       excerptLength: 24,
     });
     await pagefind.init();
-    ages = ageFilter(await pagefind.filters());
+    const filters = await pagefind.filters();
+    ages = ageFilter(filters);
+    named = namedValues(filters);
+    others = Object.keys((filters && filters.kind) || {}).filter((k) => k !== "provider");
     return true;
   } catch (error) {
     say("Search could not start in this browser. Use the links under “Other ways to find things” instead.");
@@ -74,22 +82,53 @@ function ageFilter(filters) {
   return null;
 }
 
-// The words to search for, and an age if one of them reads as one.
+// Every value of the providers' filters (not their kind or age group), as
+// lower-case words, longest first, so "Tonbridge and Malling" is read before
+// "Tonbridge".
+function namedValues(filters) {
+  const out = [];
+  for (const [name, values] of Object.entries(filters || {})) {
+    if (name === "kind" || (ages && name === ages.name)) continue;
+    for (const value of Object.keys(values)) {
+      const words = value.toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.length) out.push({ name, value, words });
+    }
+  }
+  return out.sort((a, b) => b.words.length - a.words.length);
+}
+
+// The query read: every word as typed (`all`), and for providers the words
+// left once filter values and an age are taken out (`text`), with those
+// filters.
 function understand(query) {
-  const words = [];
+  const words = query.trim().split(/\s+/).filter(Boolean);
+  const lower = words.map((w) => w.toLowerCase().replace(/[.,;:!?]+$/, ""));
+  const text = [];
+  const filters = {};
+  const shown = [];
   let age = null;
-  for (const word of query.trim().split(/\s+/).filter(Boolean)) {
-    const n = /^[1-9][0-9]?[0-9]?$/.test(word) ? Number(word) : NaN;
+  for (let i = 0; i < words.length; ) {
+    const value = named.find((v) => v.words.every((w, j) => lower[i + j] === w));
+    if (value) {
+      (filters[value.name] = filters[value.name] || []).push(value.value);
+      shown.push(value.value);
+      i += value.words.length;
+      continue;
+    }
+    const n = /^[1-9][0-9]?[0-9]?$/.test(lower[i]) ? Number(lower[i]) : NaN;
     const groups = ages && !age
       ? ages.groups.filter((g) => n >= g.range[0] && n <= g.range[1]).map((g) => g.value)
       : [];
     if (groups.length) {
       age = { n, groups };
+      filters[ages.name] = groups;
+      shown.push(`aged ${n} (${groups.join(", ")})`);
     } else {
-      words.push(word);
+      text.push(words[i]);
     }
+    i += 1;
   }
-  return { text: words.join(" "), age };
+  return { all: words.join(" "), text: text.join(" "), filters, shown };
 }
 
 function plural(n, one, many) {
@@ -97,19 +136,39 @@ function plural(n, one, many) {
 }
 
 function summary(query, understood, count) {
-  const age = understood.age
-    ? `, for people aged ${understood.age.n} (${understood.age.groups.join(", ")})`
-    : "";
-  return count
-    ? `${plural(count, "result", "results")} for “${query.trim()}”${age}.`
-    : `No results for “${query.trim()}”${age}. Try fewer words, or other words.`;
+  const said = count
+    ? `${plural(count, "result", "results")} for “${query.trim()}”.`
+    : `No results for “${query.trim()}”. Try fewer words, or other words.`;
+  return understood.shown.length
+    ? `${said} Providers shown are those for: ${understood.shown.join("; ")}.`
+    : said;
+}
+
+// Results for the query: when it names filter values or an age, first the
+// providers with them (found by the other words), then everything else
+// found by all the words; otherwise everything found by all the words.
+async function find(understood) {
+  if (!understood.shown.length) {
+    return (await pagefind.search(understood.all)).results;
+  }
+  const filters = { kind: "provider" };
+  for (const [name, values] of Object.entries(understood.filters)) {
+    filters[name] = { any: values };
+  }
+  const [providers, rest] = await Promise.all([
+    pagefind.search(understood.text || null, { filters }),
+    others.length
+      ? pagefind.search(understood.all, { filters: { kind: { any: others } } })
+      : null,
+  ]);
+  return [...providers.results, ...(rest ? rest.results : [])];
 }
 
 async function search(query) {
   const id = ++latest;
   if (!(await ready) || id !== latest) return;
   const understood = understand(query);
-  if (!understood.text && !understood.age) {
+  if (!understood.all) {
     results = [];
     shown = 0;
     list.replaceChildren();
@@ -117,13 +176,9 @@ async function search(query) {
     say("");
     return;
   }
-  const options = {};
-  if (understood.age) {
-    options.filters = { [ages.name]: { any: understood.age.groups } };
-  }
-  const found = await pagefind.search(understood.text || null, options);
-  if (id !== latest || !found) return;
-  results = found.results;
+  const found = await find(understood);
+  if (id !== latest) return;
+  results = found;
   shown = 0;
   const items = await next(id);
   if (!items) return;
