@@ -6,7 +6,9 @@
 //! word `swale` is the bytes `eswale` (0x65 is both "text of 5 bytes" and
 //! the letter `e`), so a scan of the raw bytes would see words that are not
 //! there and miss the ones that are. The leak scan and the personal-data
-//! guard read each string on a line of its own instead.
+//! guard read each string as a paragraph of its own instead: a blank line
+//! between strings, so that no two words of a sorted word list (two decision
+//! numbers, say) are read as one phone number written across a line break.
 //!
 //! Fail closed: a document that does not parse to its last byte is an
 //! error, never read some other way. Imports nothing of ours.
@@ -15,7 +17,7 @@
 const MAX_DEPTH: usize = 64;
 
 /// Every text string (and byte string, read as UTF-8 where it is) of the
-/// CBOR items in `bytes`, one to a line, in document order.
+/// CBOR items in `bytes`, in document order, each followed by a blank line.
 pub fn texts(bytes: &[u8]) -> Result<String, String> {
     let mut reader = Reader {
         bytes,
@@ -124,7 +126,7 @@ impl Reader<'_> {
                 let text = self.take(count(argument)?)?;
                 let text = String::from_utf8_lossy(text).into_owned();
                 self.out.push_str(&text);
-                self.out.push('\n');
+                self.out.push_str("\n\n");
                 Ok(())
             }
             4 => {
@@ -152,20 +154,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strings_are_read_one_to_a_line_without_their_length_bytes() {
+    fn strings_are_read_as_paragraphs_without_their_length_bytes() {
         // [ "swale", {"k": 1, "v": h'6f6e6c696e65'}, -2, 1.5, true ]
         let doc = [
             0x85, 0x65, b's', b'w', b'a', b'l', b'e', 0xa2, 0x61, b'k', 0x01, 0x61, b'v', 0x46,
             b'o', b'n', b'l', b'i', b'n', b'e', 0x21, 0xf9, 0x3e, 0x00, 0xf5,
         ];
-        assert_eq!(texts(&doc).unwrap(), "swale\nk\nv\nonline\n");
+        assert_eq!(texts(&doc).unwrap(), "swale\n\nk\n\nv\n\nonline\n\n");
         // Longer lengths, a tag, and indefinite strings, arrays and maps.
         let long = "x".repeat(300);
         let mut doc = vec![0x9f, 0xc1, 0x79, 0x01, 0x2c];
         doc.extend(long.as_bytes());
         doc.extend([0x7f, 0x62, b'a', b'b', 0x61, b'c', 0xff]);
         doc.extend([0xbf, 0x61, b'k', 0x9f, 0xff, 0xff, 0xff]);
-        assert_eq!(texts(&doc).unwrap(), format!("{long}\nab\nc\nk\n"));
+        assert_eq!(texts(&doc).unwrap(), format!("{long}\n\nab\n\nc\n\nk\n\n"));
     }
 
     #[test]

@@ -890,6 +890,18 @@ mod tests {
                 "{path}"
             );
         }
+        // A sorted word list's numbers, one after another (decision numbers
+        // without their slash), are not one phone number.
+        let mut numbers = vec![0x84];
+        for n in ["01632", "960001", "2000002", "2000004"] {
+            numbers.push(0x60 + n.len() as u8);
+            numbers.extend(n.as_bytes());
+        }
+        let found = format!(
+            "{:?}",
+            g.inspect("pagefind/index/en_4.pf_index", &pagefind(&numbers))
+        );
+        assert!(!found.contains("Phone"), "{found}");
         // Named as compressed but not: refused, never read as it is.
         let found = format!("{:?}", g.inspect("pagefind/index/en_3.pf_index", b"plain"));
         assert!(found.contains("unreadable: Some"), "{found}");
