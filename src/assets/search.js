@@ -147,9 +147,10 @@ function summary(query, understood, count) {
 // Results for the query: when it names filter values or an age, first the
 // providers with them (found by the other words), then everything else
 // found by all the words; otherwise everything found by all the words.
+// Each result comes with what it was found by, when that was a filter.
 async function find(understood) {
   if (!understood.shown.length) {
-    return (await pagefind.search(understood.all)).results;
+    return (await pagefind.search(understood.all)).results.map((result) => ({ result }));
   }
   const filters = { kind: "provider" };
   for (const [name, values] of Object.entries(understood.filters)) {
@@ -161,7 +162,11 @@ async function find(understood) {
       ? pagefind.search(understood.all, { filters: { kind: { any: others } } })
       : null,
   ]);
-  return [...providers.results, ...(rest ? rest.results : [])];
+  const why = understood.shown;
+  return [
+    ...providers.results.map((result) => ({ result, why })),
+    ...(rest ? rest.results : []).map((result) => ({ result })),
+  ];
 }
 
 async function search(query) {
@@ -189,13 +194,13 @@ async function search(query) {
 // The next page of results, as list items; none if a newer search began.
 async function next(id) {
   const page = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(page.map((r) => r.data()));
+  const data = await Promise.all(page.map((r) => r.result.data()));
   if (id !== latest) return null;
   shown += page.length;
   const left = results.length - shown;
   more.hidden = left <= 0;
   more.textContent = `Show ${plural(Math.min(left, PAGE), "more result", "more results")}`;
-  return data.map(item);
+  return data.map((d, i) => item(d, page[i].why));
 }
 
 const KINDS = {
@@ -205,7 +210,7 @@ const KINDS = {
   "glossary term": "Words we use",
 };
 
-function item(data) {
+function item(data, why) {
   const li = document.createElement("li");
   li.className = "search-result";
   const heading = document.createElement("h2");
@@ -220,7 +225,17 @@ function item(data) {
   const excerpt = document.createElement("p");
   excerpt.className = "search-result-excerpt";
   excerpt.append(...marked(data.excerpt || ""));
-  li.append(heading, kind, excerpt);
+  li.append(heading, kind);
+  if (why) {
+    // Found by the filters the query named: say which, as the matching text.
+    const match = document.createElement("p");
+    match.className = "search-result-match";
+    const label = document.createElement("strong");
+    label.textContent = "Matches: ";
+    match.append(label, why.join("; "));
+    li.append(match);
+  }
+  li.append(excerpt);
   return li;
 }
 

@@ -516,7 +516,7 @@ async function searchJourney(browser, origin, axeSource, shots) {
           status: status.textContent.trim(),
           items: items.length,
           links: items.map((li) => li.querySelector('a[href]')).filter(Boolean).map((a) => ({ text: a.textContent.trim(), path: new URL(a.href).pathname })),
-          marks: document.querySelectorAll('#search-results mark').length,
+          marks: document.querySelectorAll('#search-results mark, #search-results .search-result-match').length,
           width: document.documentElement.scrollWidth,
           address: window.location.search,
         };
@@ -525,7 +525,7 @@ async function searchJourney(browser, origin, axeSource, shots) {
       if (!count) details.push(`"${query}" found nothing: the live region says "${state.status}"`);
       if (state.items !== Math.min(count, 10)) details.push(`the live region says ${count} results but the list shows ${state.items}`);
       if (state.links.length !== state.items || state.links.some((l) => !l.text)) details.push('a result is not a link with text');
-      if (!state.marks) details.push('no result marks the words that matched (<mark>)');
+      if (!state.marks) details.push('no result shows what matched (a <mark> around a word, or the filters it matched)');
       if (state.width > 390) details.push(`the results scroll sideways: ${state.width}px wide at 390px`);
       if (!state.address.includes('q=')) details.push(`the address does not keep the query: ${state.address}`);
       const ax = await checkAxe(page, axeSource, SEARCH_PAGE);
