@@ -102,6 +102,15 @@ impl Rng {
 /// to 2025.
 fn generated(count: usize) -> tempfile::TempDir {
     let site = fixture("minimal");
+    // The council's list in site.toml gains the generated divisions.
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let names: Vec<String> = DIVISIONS.iter().map(|d| format!("{d:?}")).collect();
+    let text = text.replace(
+        "names = [\"Northfield\", ",
+        &format!("names = [{}, \"Northfield\", ", names.join(", ")),
+    );
+    std::fs::write(&config, text).unwrap();
     let mut rng = Rng(7);
     for i in 1..=count {
         let number = format!("25/{i:05}");

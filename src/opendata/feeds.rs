@@ -19,7 +19,7 @@
 
 use super::{Body, Draft, absolute};
 use crate::document::{Date, DecisionStatus};
-use crate::facets::{ALL_DIVISIONS, FacetKind, Facets, Group};
+use crate::facets::{FacetKind, Facets, Group};
 use crate::visibility::{PublicDecision, PublicSite};
 
 /// The latest date the decision's record carries: taken, withdrawn, a call-in
@@ -305,7 +305,7 @@ pub fn render<'a>(site: &'a PublicSite, facets: &Facets) -> Vec<Draft<'a>> {
     };
     for group in by_slug(FacetKind::Division) {
         let division = &group.name;
-        let title = if division == ALL_DIVISIONS {
+        let title = if group.all {
             "Decisions affecting all electoral divisions".to_string()
         } else {
             format!("Decisions affecting {division}")
