@@ -388,6 +388,29 @@ fn call_in_schema(schema: &mut Schema) {
     );
 }
 
+/// A related decision that is not on this site, cited by its number, title
+/// and the address where it is published.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RelatedElsewhere {
+    /// Its number as its council writes it, like "21/00091".
+    #[schemars(pattern(NOT_BLANK))]
+    pub number: String,
+    /// Its title, as published.
+    #[schemars(pattern(NOT_BLANK))]
+    pub title: String,
+    /// Where it is published: a secure web address starting https://, like "https://democracy.kent.gov.uk/ieDecisionDetails.aspx?ID=2468".
+    #[schemars(pattern(HTTPS_URL))]
+    pub url: String,
+    /// For another council's decision, that council's name, like "Medway Council".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council: Option<String>,
+}
+
+/// What `related_elsewhere`'s `url` must be: `https://`, a host, no spaces.
+pub const HTTPS_URL: &str = r"^https://[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(:[0-9]+)?(/\S*)?$";
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(inline)]
@@ -469,6 +492,13 @@ pub struct DecisionFront {
         inner(pattern(crate::source::DECISION_NUMBER_PATTERN))
     )]
     pub related: Vec<Spanned<String>>,
+    /// Related decisions that are not on this site (older ones, or another council's), each `{ number = "...", title = "...", url = "https://..." }` and, for another council's, `council = "..."`. They are listed with the related decisions and linked to where they are published.
+    #[serde(default)]
+    #[schemars(with = "Vec<RelatedElsewhere>")]
+    pub related_elsewhere: Vec<Spanned<RelatedElsewhere>>,
+    /// The money the decision spends, saves or budgets, each `[[money]]` with `label`, `period`, `amount` (in pounds) and `kind` ("spend", "saving" or "budget"). Shown as a table on the decision's page and published as data (money.csv, money.json).
+    #[serde(default)]
+    pub money: Vec<crate::money::MoneyFront>,
     /// The decision itself, in Markdown: what the decision maker decided, or proposes to decide.
     #[schemars(pattern(NOT_BLANK))]
     pub decision: String,
@@ -1034,7 +1064,11 @@ impl Document {
                             return None;
                         }
                     };
-                check_decision(path, &front, &at, diagnostics);
+                let key_at = |key: &str| {
+                    let offset = frontmatter::offset_of_key(fm, key).unwrap_or(0);
+                    at(offset..offset)
+                };
+                check_decision(path, &front, &at, &key_at, diagnostics);
                 Front::Decision(Box::new(front))
             }
             Kind::Page => {
@@ -1073,6 +1107,7 @@ fn check_decision(
     path: &str,
     front: &DecisionFront,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    key_at: &dyn Fn(&str) -> Position,
     diagnostics: &mut Diagnostics,
 ) {
     let number = front.number.get_ref();
@@ -1140,9 +1175,12 @@ fn check_decision(
     if front.electoral_divisions.is_empty() {
         diagnostics.push(
             Diagnostic::error(path, "`electoral_divisions` is empty")
+                .at(key_at("electoral_divisions"))
                 .help("name the divisions affected, or write `[\"All\"]`"),
         );
     }
+    crate::money::check(path, &front.money, at, diagnostics);
+    check_related_elsewhere(path, &front.related_elsewhere, at, diagnostics);
     if front.alternatives.get_ref().is_empty() {
         diagnostics.push(
             Diagnostic::error(path, "`alternatives` is empty: the record of a decision must give the alternatives considered and rejected")
@@ -1183,6 +1221,70 @@ fn check_decision(
             );
         }
     }
+}
+
+/// Each related decision from elsewhere has a number, a title and a secure
+/// address that a resident can follow.
+fn check_related_elsewhere(
+    path: &str,
+    related: &[Spanned<RelatedElsewhere>],
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) {
+    for r in related {
+        let position = at(r.span());
+        let r = r.get_ref();
+        for (key, value) in [("number", &r.number), ("title", &r.title)] {
+            if value.trim().is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(path, format!("a decision in `related_elsewhere` has an empty `{key}`"))
+                        .at(position)
+                        .help("give its number and title as its council publishes them"),
+                );
+            }
+        }
+        if r.council.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            diagnostics.push(
+                Diagnostic::error(path, "`council` in `related_elsewhere` is empty")
+                    .at(position)
+                    .help("name the council whose decision it is, or leave `council` out for this council's own"),
+            );
+        }
+        if !is_https_url(&r.url) {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!("`{}` is not a secure web address", r.url),
+                )
+                .at(position)
+                .help("write the address where the decision is published, starting https://, like `url = \"https://democracy.kent.gov.uk/ieDecisionDetails.aspx?ID=2468\"`"),
+            );
+        }
+    }
+}
+
+/// What [`HTTPS_URL`] says: `https://`, a host of letters, digits, dots
+/// and dashes (a port allowed), then nothing or a path, with no spaces.
+pub fn is_https_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(host_end);
+    let host = authority.split_once(':').map_or(authority, |(h, port)| {
+        if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+            ""
+        } else {
+            h
+        }
+    });
+    host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && path.starts_with('/') | path.is_empty()
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The forward plan's rules (2012 Executive Arrangements Regulations): a

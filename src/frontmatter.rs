@@ -132,17 +132,24 @@ pub fn parse_toml<T: DeserializeOwned>(
 
 /// Where `key = ` first appears at the start of a line, for pointing at it.
 pub fn position_of_key(text: &str, key: &str) -> Position {
+    offset_of_key(text, key)
+        .map(|offset| Position::of_offset(text, offset))
+        .unwrap_or_default()
+}
+
+/// The byte offset of the first `key = ` at the start of a line.
+pub fn offset_of_key(text: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix(key) {
             if rest.trim_start().starts_with('=') {
-                return Position::of_offset(text, offset + (line.len() - trimmed.len()));
+                return Some(offset + (line.len() - trimmed.len()));
             }
         }
         offset += line.len();
     }
-    Position::default()
+    None
 }
 
 /// A TOML error as a diagnostic at its span, with advice where we can give it.

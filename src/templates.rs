@@ -168,8 +168,14 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
   second_notice_by and second_notice_clear_days, or none
 - pathway: the steps it went through, each with date, body and what
 - related: the decisions related either way
+- related_elsewhere: related decisions not on this site, each with number,
+  title, url and council (or none)
+- money: the money it spends, saves or budgets, each with label, period,
+  kind (Spending, Saving or Budget) and amount (like £1,400,000)
 - papers: its documents, published or withheld (a withheld one with its
-  notice: what it is, the Schedule 12A paragraph in plain words, and why)
+  notice: what it is, the Schedule 12A paragraph in plain words, and why),
+  each with withheld_attachments: the notices of its attachments that are
+  not published
 - jsonld: the page's schema.org data
 - term(id, text, root): a link to the glossary's entry",
     ),

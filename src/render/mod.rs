@@ -258,10 +258,25 @@ struct DecisionView<'a> {
     body: Rendered,
     /// Decisions related either way, each once, in number order.
     related: Vec<DecisionSummary>,
+    /// Related decisions not on this site, as the record cites them.
+    related_elsewhere: &'a [crate::document::RelatedElsewhere],
+    /// The money the decision spends, saves or budgets, in the record's order.
+    money: Vec<MoneyView>,
     /// The decision's documents, published or withheld.
     papers: Vec<PaperLink>,
     /// The schema.org JSON-LD for the page, as a safe string.
     jsonld: Value,
+}
+
+/// A line of a decision's money, in [`DecisionView::money`].
+#[derive(Serialize)]
+struct MoneyView {
+    label: String,
+    period: String,
+    /// "Spending", "Saving" or "Budget".
+    kind: &'static str,
+    /// `£1,400,000`.
+    amount: String,
 }
 
 /// An option considered and rejected, in [`DecisionView::alternatives`].
@@ -1030,6 +1045,17 @@ impl Renderer<'_> {
             pathway,
             body: self.markdown(d.body(), &path, diagnostics),
             related,
+            related_elsewhere: d.related_elsewhere(),
+            money: d
+                .money()
+                .iter()
+                .map(|m| MoneyView {
+                    label: m.label.clone(),
+                    period: m.period.clone(),
+                    kind: m.kind.label(),
+                    amount: m.amount_words(),
+                })
+                .collect(),
             papers,
             jsonld: Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
         };

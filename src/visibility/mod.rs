@@ -191,6 +191,18 @@ fn separate_one(
         urgency: front.urgency.map(Spanned::into_inner),
         electoral_divisions: front.electoral_divisions,
         related: front.related.into_iter().map(|r| r.into_inner()).collect(),
+        related_elsewhere: front
+            .related_elsewhere
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        // Checked (with its errors) when the record was parsed.
+        money: crate::money::check(
+            &record.path,
+            &front.money,
+            &|_| Default::default(),
+            &mut Diagnostics::default(),
+        ),
         decision: Markdown::field(
             &record.path,
             &front.decision,

@@ -251,6 +251,8 @@ pub struct PublicDecision {
     pub(super) urgency: Option<Urgency>,
     pub(super) electoral_divisions: Vec<String>,
     pub(super) related: Vec<String>,
+    pub(super) related_elsewhere: Vec<crate::document::RelatedElsewhere>,
+    pub(super) money: Vec<crate::money::Money>,
     pub(super) decision: Markdown,
     pub(super) reasons: Markdown,
     pub(super) alternatives: Vec<Alternative>,
@@ -345,6 +347,16 @@ impl PublicDecision {
 
     pub fn related(&self) -> &[String] {
         &self.related
+    }
+
+    /// Related decisions not on this site, as the record cites them.
+    pub fn related_elsewhere(&self) -> &[crate::document::RelatedElsewhere] {
+        &self.related_elsewhere
+    }
+
+    /// The money the decision spends, saves or budgets, in the record's order.
+    pub fn money(&self) -> &[crate::money::Money] {
+        &self.money
     }
 
     pub fn decision(&self) -> &Markdown {
