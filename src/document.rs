@@ -409,7 +409,8 @@ pub struct RelatedElsewhere {
 }
 
 /// What `related_elsewhere`'s `url` must be: `https://`, a host, no spaces.
-pub const HTTPS_URL: &str = r"^https://[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(:[0-9]+)?(/\S*)?$";
+pub const HTTPS_URL: &str =
+    r"^https://[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(:[0-9]+)?(/\S*)?$";
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1237,9 +1238,12 @@ fn check_related_elsewhere(
         for (key, value) in [("number", &r.number), ("title", &r.title)] {
             if value.trim().is_empty() {
                 diagnostics.push(
-                    Diagnostic::error(path, format!("a decision in `related_elsewhere` has an empty `{key}`"))
-                        .at(position)
-                        .help("give its number and title as its council publishes them"),
+                    Diagnostic::error(
+                        path,
+                        format!("a decision in `related_elsewhere` has an empty `{key}`"),
+                    )
+                    .at(position)
+                    .help("give its number and title as its council publishes them"),
                 );
             }
         }

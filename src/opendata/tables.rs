@@ -3,8 +3,8 @@
 //!
 //! Each CSV has exactly the columns that `datapackage` describes (the
 //! `*_FIELDS` lists are shared, so the two cannot drift). A withheld document
-//! appears by label, public title and Schedule 12A paragraph only; its reason
-//! stays on the page, and its own title never reaches this module at all.
+//! appears by label, public title, Schedule 12A paragraph and the reason its
+//! notice gives only; its own title never reaches this module at all.
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -227,7 +227,11 @@ pub const MONEY_FIELDS: &[(&str, &str, &str)] = &[
         "The number of the decision the money belongs to.",
     ),
     ("label", "string", "What the money is for."),
-    ("period", "string", "The period it covers, as the record states it."),
+    (
+        "period",
+        "string",
+        "The period it covers, as the record states it.",
+    ),
     ("kind", "string", "spend, saving or budget."),
     (
         "amount",
@@ -267,6 +271,8 @@ pub struct DocumentRow {
     pub status: &'static str,
     /// The paragraph of Part 1 of Schedule 12A it is withheld under (empty when published).
     pub schedule_12a_paragraph: Option<u8>,
+    /// Why it is withheld, as its notice says (empty when published).
+    pub withheld_reason: String,
     /// Where it is published (empty when withheld).
     pub url: String,
 }
@@ -293,6 +299,11 @@ pub const DOCUMENT_FIELDS: &[(&str, &str, &str)] = &[
         "schedule_12a_paragraph",
         "integer",
         "For a withheld document, the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 it is withheld under.",
+    ),
+    (
+        "withheld_reason",
+        "string",
+        "For a withheld document, why it is withheld, as the notice on the decision's page says.",
     ),
     (
         "url",
@@ -370,12 +381,15 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
         title: n.public_title().to_string(),
         status: "withheld",
         schedule_12a_paragraph: Some(n.paragraph()),
+        withheld_reason: n.reason().trim().to_string(),
         url: String::new(),
     };
     let mut rows = Vec::new();
     for paper in d.papers() {
         match paper {
-            PublicPaper::Withheld(n) => rows.push(withheld("appendix", n)),
+            PublicPaper::Withheld(n) => {
+                rows.push(withheld(n.kind().map_or("appendix", kind_name), n))
+            }
             PublicPaper::Published(p) => {
                 let page = format!("decisions/{}/{}/", d.slug(), p.slug());
                 rows.push(DocumentRow {
@@ -385,6 +399,7 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
                     title: p.title().to_string(),
                     status: "published",
                     schedule_12a_paragraph: None,
+                    withheld_reason: String::new(),
                     url: absolute(site, &page),
                 });
                 for a in p.attachments() {
@@ -396,6 +411,7 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
                             title: f.title().to_string(),
                             status: "published",
                             schedule_12a_paragraph: None,
+                            withheld_reason: String::new(),
                             url: absolute(site, &format!("{page}{}", f.name())),
                         }),
                         PublicAttachment::Withheld(n) => rows.push(withheld("attachment", n)),
@@ -605,7 +621,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         })),
         title: "Documents".into(),
         description: format!(
-            "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else. The decision's page says why.",
+            "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title, the paragraph of Schedule 12A it is withheld under and the reason its notice gives, and nothing else.",
             if withheld_documents == 1 {
                 "document is"
             } else {
@@ -633,14 +649,22 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
     let money = || site.decisions().iter().flat_map(|d| money_rows(site, d));
     let money_rows_count = money().count();
     if money_rows_count > 0 {
-        let decisions_with_money = site.decisions().iter().filter(|d| !d.money().is_empty()).count();
+        let decisions_with_money = site
+            .decisions()
+            .iter()
+            .filter(|d| !d.money().is_empty())
+            .count();
         emit(Draft {
             path: "data/money.csv".into(),
             body: Body::Stream(Box::new(move |out| csv_write(out, money(), MONEY_FIELDS))),
             title: "Money in decisions".into(),
             description: format!(
                 "One row for each amount of money that a decision spends, saves or budgets, as its record states it: what it is for, the period, the kind (spend, saving or budget) and the amount in pounds as a number. {decisions_with_money} {} give amounts.",
-                if decisions_with_money == 1 { "decision" } else { "decisions" }
+                if decisions_with_money == 1 {
+                    "decision"
+                } else {
+                    "decisions"
+                }
             ),
             format: "CSV",
             media_type: "text/csv",

@@ -99,9 +99,31 @@ struct PaperLink {
     href: Option<String>,
     kind: &'static str,
     notice: Option<WithheldNotice>,
+    /// The notices of a published paper's attachments that are withheld.
+    withheld_attachments: Vec<WithheldNotice>,
 }
 
 impl PaperLink {
+    /// A published paper, its address `href` (relative to the page that links it).
+    fn published(p: &crate::visibility::PublishedPaper, href: String) -> PaperLink {
+        PaperLink {
+            label: p.label().map(str::to_string),
+            title: p.title().to_string(),
+            summary: p.summary().map(str::to_string),
+            href: Some(href),
+            kind: kind_label(p.kind()),
+            notice: None,
+            withheld_attachments: p
+                .attachments()
+                .iter()
+                .filter_map(|a| match a {
+                    PublicAttachment::Withheld(n) => Some(WithheldNotice::clone(n)),
+                    PublicAttachment::Published(_) => None,
+                })
+                .collect(),
+        }
+    }
+
     /// A withheld paper: its public title and its notice, never a link.
     fn withheld(n: &WithheldNotice) -> PaperLink {
         PaperLink {
@@ -111,6 +133,7 @@ impl PaperLink {
             href: None,
             kind: "Exempt document",
             notice: Some(WithheldNotice::clone(n)),
+            withheld_attachments: Vec::new(),
         }
     }
 }
@@ -990,14 +1013,7 @@ impl Renderer<'_> {
         for paper in d.papers() {
             match paper {
                 PublicPaper::Published(p) => {
-                    papers.push(PaperLink {
-                        label: p.label().map(str::to_string),
-                        title: p.title().to_string(),
-                        summary: p.summary().map(str::to_string),
-                        href: Some(format!("{}/", p.slug())),
-                        kind: kind_label(p.kind()),
-                        notice: None,
-                    });
+                    papers.push(PaperLink::published(p, format!("{}/", p.slug())));
                     self.paper(files, d, p, diagnostics)?;
                 }
                 PublicPaper::Withheld(n) => papers.push(PaperLink::withheld(n)),

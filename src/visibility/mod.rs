@@ -284,7 +284,8 @@ impl Separation<'_> {
             .public_title
             .clone()
             .expect("checked: exempt papers have a public title");
-        let notice = notice(paper.label.clone(), public_title, exemption);
+        let mut notice = notice(paper.label.clone(), public_title, exemption);
+        notice.kind = Some(doc.kind);
         let items = &mut self.report.items;
         items.push(item("document", &doc.path, number, &notice));
         for attachment in &paper.attachments {
@@ -671,6 +672,7 @@ fn notice(label: Option<String>, public_title: String, e: &Exemption) -> Withhel
             .public_interest
             .clone()
             .unwrap_or_else(|| schedule12a::STANDARD_PUBLIC_INTEREST.to_string()),
+        kind: None,
         _sealed: Sealed,
     }
 }
@@ -684,15 +686,36 @@ fn notice_from(
         heading: notice_heading(label.as_deref(), &public_title),
         label,
         public_title,
+        kind: None,
         ..like.clone()
     }
 }
 
+/// "Appendix 1 (Award report) is not published"; without a label, the
+/// verb agrees with the title ("Bid scores are not published"). The
+/// public title keeps its capitals: a person reviewed it as written, and
+/// names in it ("Kent Enablement at Home bids") are proper nouns.
 fn notice_heading(label: Option<&str>, public_title: &str) -> String {
     match label {
-        Some(label) => format!("{label} ({}) is not published", lower_first(public_title)),
+        Some(label) => format!("{label} ({public_title}) is not published"),
+        None if reads_plural(public_title) => format!("{public_title} are not published"),
         None => format!("{public_title} is not published"),
     }
+}
+
+/// Whether a title's last word reads as a plural noun ("scores", "bids",
+/// "terms and conditions"), so that it takes "are": an English ending, not
+/// a dictionary, so words such as "analysis", "business" and "status" are
+/// singular by their endings.
+pub fn reads_plural(title: &str) -> bool {
+    let last = title
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    last.len() > 3
+        && last.ends_with('s')
+        && !["ss", "us", "is", "ics"].iter().any(|e| last.ends_with(e))
 }
 
 /// "Award report" becomes "award report"; acronyms ("EqIA scores") stay as written.

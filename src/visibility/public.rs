@@ -102,12 +102,20 @@ pub struct WithheldNotice {
     pub(super) reason: String,
     pub(super) review_on: Option<String>,
     pub(super) public_interest: String,
+    /// For a whole document withheld, its kind (report, eqia, appendix).
+    #[serde(default)]
+    pub(super) kind: Option<crate::document::Kind>,
     #[serde(skip_serializing)]
     pub(super) _sealed: Sealed,
 }
 
 impl WithheldNotice {
-    /// "Appendix 1 (award report) is not published".
+    /// The kind of document withheld, when a whole document is.
+    pub fn kind(&self) -> Option<crate::document::Kind> {
+        self.kind
+    }
+
+    /// "Appendix 1 (Award report) is not published", "Bid scores are not published".
     pub fn heading(&self) -> &str {
         &self.heading
     }
