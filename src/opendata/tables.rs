@@ -258,6 +258,90 @@ pub fn money_rows(site: &PublicSite, d: &PublicDecision) -> Vec<MoneyRow> {
         .collect()
 }
 
+/// One protected characteristic's expected impact, from a published EqIA:
+/// a row of its `impacts.csv` and an object of its `impacts.json`.
+#[derive(Debug, Serialize)]
+pub struct ImpactRow {
+    pub decision: String,
+    pub document: String,
+    pub assessed_on: Option<String>,
+    /// Its key, like `age` or `gender_reassignment`.
+    pub characteristic: &'static str,
+    /// As people read it, like "Gender reassignment".
+    pub characteristic_name: &'static str,
+    /// positive, neutral, negative, mixed or unknown.
+    pub impact: crate::document::ImpactLevel,
+    pub detail: String,
+    pub mitigation: Option<String>,
+    pub url: String,
+}
+
+pub const IMPACT_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "decision",
+        "string",
+        "The number of the decision the assessment is for.",
+    ),
+    ("document", "string", "The assessment's label and title."),
+    ("assessed_on", "date", "When the assessment was made."),
+    (
+        "characteristic",
+        "string",
+        "The protected characteristic (Equality Act 2010), or carers.",
+    ),
+    (
+        "characteristic_name",
+        "string",
+        "The characteristic as people read it.",
+    ),
+    (
+        "impact",
+        "string",
+        "The expected impact: positive, neutral, negative, mixed or unknown.",
+    ),
+    ("detail", "string", "What the effect is expected to be."),
+    (
+        "mitigation",
+        "string",
+        "What the council will do about any harm (empty when nothing extra is needed).",
+    ),
+    ("url", "string", "The assessment's page."),
+];
+
+/// A published EqIA's impacts, in the order its page lists them.
+pub fn impact_rows(
+    site: &PublicSite,
+    d: &PublicDecision,
+    p: &crate::visibility::PublishedPaper,
+) -> Vec<ImpactRow> {
+    let url = absolute(site, &format!("decisions/{}/{}/", d.slug(), p.slug()));
+    let document = match p.label() {
+        Some(label) => format!("{label}: {}", p.title()),
+        None => p.title().to_string(),
+    };
+    p.impacts()
+        .iter()
+        .map(|(key, name, impact)| ImpactRow {
+            decision: d.number().to_string(),
+            document: document.clone(),
+            assessed_on: date(p.assessed_on()),
+            characteristic: key,
+            characteristic_name: name,
+            impact: impact.impact,
+            detail: impact.detail.trim().to_string(),
+            mitigation: impact.mitigation.as_ref().map(|m| m.trim().to_string()),
+            url: url.clone(),
+        })
+        .collect()
+}
+
+/// An EqIA's impacts as CSV and as JSON, for the files beside its page.
+pub fn impact_files(rows: &[ImpactRow]) -> (Vec<u8>, Vec<u8>) {
+    let mut csv = Vec::new();
+    csv_write(&mut csv, rows, IMPACT_FIELDS).expect("writing to memory");
+    (csv, super::json_bytes(&rows))
+}
+
 /// One document or attachment of a decision, published or withheld.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentRow {

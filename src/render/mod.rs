@@ -1131,6 +1131,14 @@ impl Renderer<'_> {
                 mitigation: impact.mitigation.as_ref().map(|m| m.trim().to_string()),
             })
             .collect();
+        if p.kind() == Kind::Eqia {
+            // The impacts as data beside the page (a listing keeps no
+            // impacts, so there is no site-wide table of them).
+            let rows = crate::opendata::tables::impact_rows(self.site, d, p);
+            let (csv, json) = crate::opendata::tables::impact_files(&rows);
+            files.add(format!("{path}impacts.csv"), csv);
+            files.add(format!("{path}impacts.json"), json);
+        }
         let title = match &p.label() {
             Some(label) => format!("{label}: {}", p.title()),
             None => p.title().to_string(),
