@@ -135,6 +135,14 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             xml_escape(d.title().trim())
         ));
         out.push_str(&format!("    <updated>{entry_updated}</updated>\n"));
+        // Atom's `published`: the first public sign of the decision, its
+        // notice in the forward plan (RFC 4287, 4.2.9).
+        if let Some(notice) = d.notice_published() {
+            out.push_str(&format!(
+                "    <published>{}</published>\n",
+                atom_date(notice)
+            ));
+        }
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml_escape(&url)
