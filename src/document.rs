@@ -981,6 +981,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// Where `key = ` is written in the front matter, for a message about
+    /// it; the front matter's first line when it is not written there.
+    pub fn key_position(&self, key: &str) -> Position {
+        match frontmatter::split(&self.text) {
+            Ok(split) => {
+                let offset = frontmatter::offset_of_key(split.front_matter, key).unwrap_or(0);
+                Position::of_offset(&self.text, split.front_matter_offset + offset)
+            }
+            Err(_) => Position { line: 1, column: 1 },
+        }
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
@@ -1006,6 +1018,11 @@ impl Document {
             split.body_offset,
         );
         let at = |span: std::ops::Range<usize>| Position::of_offset(&text, fm_offset + span.start);
+        // Where a key is written; the front matter's start when it is not.
+        let key_at = |key: &str| {
+            let offset = frontmatter::offset_of_key(fm, key).unwrap_or(0);
+            at(offset..offset)
+        };
         // Worked out only for a message: its status is not known yet.
         let quoting = || quoting_of(fm);
 
@@ -1065,10 +1082,6 @@ impl Document {
                             return None;
                         }
                     };
-                let key_at = |key: &str| {
-                    let offset = frontmatter::offset_of_key(fm, key).unwrap_or(0);
-                    at(offset..offset)
-                };
                 check_decision(path, &front, &at, &key_at, diagnostics);
                 Front::Decision(Box::new(front))
             }
@@ -1090,7 +1103,7 @@ impl Document {
                             return None;
                         }
                     };
-                let paper = check_paper(path, kind, front, &at, diagnostics)?;
+                let paper = check_paper(path, kind, front, &at, &key_at, diagnostics)?;
                 Front::Paper(Box::new(paper))
             }
         };
@@ -1170,6 +1183,7 @@ fn check_decision(
     {
         diagnostics.push(
             Diagnostic::error(path, "a key decision needs `key_decision_reason`")
+                .at(key_at("key_decision"))
                 .help("say in plain words why it is a key decision, for example the money involved or the areas affected"),
         );
     }
@@ -1218,6 +1232,7 @@ fn check_decision(
         if summary_field.1.trim().is_empty() {
             diagnostics.push(
                 Diagnostic::error(path, format!("`{}` is empty", summary_field.0))
+                    .at(key_at(summary_field.0))
                     .help("write it in plain words; the public record needs it"),
             );
         }
@@ -1710,6 +1725,7 @@ fn check_paper(
     kind: Kind,
     front: PaperFront,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    key_at: &dyn Fn(&str) -> Position,
     diagnostics: &mut Diagnostics,
 ) -> Option<Paper> {
     let before = diagnostics.error_count();
@@ -1758,6 +1774,7 @@ fn check_paper(
             if front.label.is_none() {
                 diagnostics.push(
                     Diagnostic::error(path, format!("an exempt {kind_name} needs a `label`"))
+                        .at(key_at("exempt"))
                         .help("add `label = \"Appendix 1\"` so readers can match the notice to the papers"),
                 );
             }
@@ -1767,6 +1784,7 @@ fn check_paper(
             {
                 diagnostics.push(
                     Diagnostic::error(path, format!("an exempt {kind_name} needs a `public_title`"))
+                        .at(key_at("exempt"))
                         .help("add `public_title = \"...\"`, checked by a person: the title of exempt papers can give secrets away, so the body's title is never used"),
                 );
             }
@@ -1775,6 +1793,7 @@ fn check_paper(
             if title.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 diagnostics.push(
                     Diagnostic::error(path, format!("a published {kind_name} needs a `title`"))
+                        .at(key_at("kind"))
                         .help("add `title = \"...\"`"),
                 );
             }
@@ -1793,7 +1812,7 @@ fn check_paper(
     let quoting = status.as_ref().map_or(Quoting::Withheld, Status::quoting);
     let mut impacts = Vec::new();
     if kind == Kind::Eqia {
-        impacts = check_impacts(path, front.impacts, quoting, at, diagnostics);
+        impacts = check_impacts(path, front.impacts, quoting, at, key_at, diagnostics);
     }
 
     let attachments = check_attachments(path, front.attachments, quoting, at, diagnostics);
@@ -1832,11 +1851,13 @@ fn check_impacts(
     impacts: Option<Spanned<BTreeMap<String, Spanned<Impact>>>>,
     quoting: Quoting,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    key_at: &dyn Fn(&str) -> Position,
     diagnostics: &mut Diagnostics,
 ) -> Vec<(&'static str, &'static str, Impact)> {
     let Some(impacts) = impacts else {
         diagnostics.push(
             Diagnostic::error(path, "an Equality Impact Assessment needs `[impacts]`")
+                .at(key_at("kind"))
                 .help("add a table `[impacts.age]` with `impact` and `detail` for each of the nine protected characteristics"),
         );
         return Vec::new();
@@ -2261,28 +2282,28 @@ mod tests {
             // A wrong type: a number where text goes, a float where a whole number does.
             (
                 format!("{appendix}{exempt}summary = {NUMBER}\n"),
-                "invalid type: integer (not shown",
+                "this is a whole number, but it should be text in quotes",
             ),
             (
                 format!("{appendix}exempt = {{ paragraph = 7431.2917, reason = \"r\" }}\n"),
-                "invalid type: floating point (not shown",
+                "this is a number with a decimal point, but it should be a whole number",
             ),
             (
                 format!("{appendix}{exempt}summary = true\ntitle = [\"{MARKER}\"]\n"),
-                "invalid type",
+                "this is true or false, but it should be text in quotes",
             ),
             // A date that is not one, and a date where text goes.
             (
                 format!(
                     "{appendix}exempt = {{ paragraph = 3, reason = \"r\", review_on = \"{MARKER}\" }}\n"
                 ),
-                "invalid type: string (not shown",
+                "this is text in quotes, but it should be",
             ),
             (
                 format!(
                     "{appendix}exempt = {{ paragraph = 3, reason = \"r\", review_on = {NUMBER} }}\n"
                 ),
-                "invalid type: integer (not shown",
+                "this is a whole number, but it should be",
             ),
             // A syntax error on a line holding the marker, and a key written twice.
             (
@@ -2362,7 +2383,7 @@ mod tests {
             ),
             (
                 format!("kind = \"appendix\"\npublic = false\ntitle = {NUMBER}\n"),
-                "invalid type: integer (not shown",
+                "this is a whole number, but it should be text in quotes",
             ),
             (
                 format!("kind = \"appendix\"\n{MARKER}key = 1\n"),

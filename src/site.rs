@@ -190,6 +190,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
                         doc.kind.name()
                     ),
                 )
+                .at(doc.key_position("kind"))
                 .help("use `kind = \"page\"`, or move the document into its decision's folder"),
             );
             continue;
@@ -201,6 +202,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
                     &doc.path,
                     format!("a page cannot be called `{slug}`: the site uses that address"),
                 )
+                .at(Position { line: 1, column: 1 })
                 .help("rename the file"),
             );
             continue;
@@ -352,14 +354,17 @@ fn bundle(
             Kind::Decision if file.name == "decision.md" => record = Some(doc),
             Kind::Decision => diagnostics.push(
                 Diagnostic::error(&doc.path, "a decision record must be the folder's `decision.md`")
+                    .at(doc.key_position("kind"))
                     .help("each decision folder has exactly one record, in decision.md; give this document another kind or move it"),
             ),
             Kind::Page => diagnostics.push(
                 Diagnostic::error(&doc.path, "a page cannot be inside a decision's folder")
+                    .at(doc.key_position("kind"))
                     .help("move it to content/pages/, or give it the kind `report`, `eqia` or `appendix`"),
             ),
             _ if file.name == "decision.md" => diagnostics.push(
                 Diagnostic::error(&doc.path, "decision.md must hold the decision record")
+                    .at(doc.key_position("kind"))
                     .help("use `kind = \"decision\"` here, and put this document in a file of its own"),
             ),
             _ => papers.push((file.name.trim_end_matches(".md").to_string(), doc)),
@@ -385,6 +390,7 @@ fn bundle(
                 &record.path,
                 format!("the number `{bundle_number}` does not match the folder `{folder}`"),
             )
+            .at(record.key_position("number"))
             .help(format!(
                 "name the folder `{}`, or correct the number",
                 bundle_number.replacen('/', "-", 1)
