@@ -703,19 +703,36 @@ fn notice_heading(label: Option<&str>, public_title: &str) -> String {
     }
 }
 
-/// Whether a title's last word reads as a plural noun ("scores", "bids",
-/// "terms and conditions"), so that it takes "are": an English ending, not
-/// a dictionary, so words such as "analysis", "business" and "status" are
-/// singular by their endings.
+/// Whether a title's head noun reads as plural ("Bid scores", "Scores
+/// given to each bid", "Terms and conditions"), so that it takes "are".
+/// The head is the last word before a preposition or a participle ("of",
+/// "given"), else the last word; plural by its English ending, not a
+/// dictionary, so words such as "analysis", "business" and "status" stay
+/// singular.
 pub fn reads_plural(title: &str) -> bool {
-    let last = title
-        .split(|c: char| !c.is_alphanumeric())
-        .rfind(|w| !w.is_empty())
-        .unwrap_or("")
-        .to_lowercase();
-    last.len() > 3
-        && last.ends_with('s')
-        && !["ss", "us", "is", "ics"].iter().any(|e| last.ends_with(e))
+    const BREAKS: &[&str] = &[
+        "of", "for", "to", "from", "in", "on", "by", "with", "about", "at", "under", "between",
+        "per", "given", "offered", "made", "received", "used", "held",
+    ];
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let end = words
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, w)| BREAKS.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed")))
+        .map_or(words.len(), |(i, _)| i);
+    let Some(head) = words[..end].last() else {
+        return false;
+    };
+    head.len() > 3
+        && head.ends_with('s')
+        && !["ss", "us", "is", "ics", "'s"]
+            .iter()
+            .any(|e| head.ends_with(e))
 }
 
 /// "Award report" becomes "award report"; acronyms ("EqIA scores") stay as written.
@@ -933,6 +950,32 @@ fn cut_passages(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn notice_headings_keep_capitals_and_agree_in_number() {
+        for (title, plural) in [
+            ("Scores given to each bid", true),
+            ("Bid scores", true),
+            ("Terms and conditions", true),
+            ("Prices offered by bidders", true),
+            ("Evaluation of bids", false),
+            ("Award report", false),
+            ("Legal advice", false),
+            ("Cost analysis", false),
+            ("Business case", false),
+            ("Counsel's opinion", false),
+        ] {
+            assert_eq!(reads_plural(title), plural, "{title}");
+        }
+        assert_eq!(
+            notice_heading(Some("Appendix 1"), "Kent Enablement at Home bids"),
+            "Appendix 1 (Kent Enablement at Home bids) is not published"
+        );
+        assert_eq!(
+            notice_heading(None, "Scores given to each bid"),
+            "Scores given to each bid are not published"
+        );
+    }
     use serde::{Deserialize, Deserializer};
 
     use super::*;
