@@ -369,19 +369,13 @@ impl SiteConfig {
 
 /// `[electoral_divisions]`'s own rules: at least one name, each once,
 /// none blank or a list in one string, and the value for all divisions not
-/// one of the names. Without the table, a warning: the names records give
-/// cannot be checked (`--strict` makes it an error).
+/// one of the names. (Without the table, [`no_divisions_list`] says so.)
 fn check_divisions(
     divisions: Option<&ElectoralDivisions>,
     text: &str,
     diagnostics: &mut Diagnostics,
 ) {
     let Some(divisions) = divisions else {
-        diagnostics.push(
-            Diagnostic::warning(CONFIG_FILE, "there is no `[electoral_divisions]` table, so the divisions that records name are not checked")
-                .at(crate::diagnostics::Position { line: 1, column: 1 })
-                .help("add `[electoral_divisions]` with `names = [\"...\", ...]`, every division's name as the council writes it, and `all = \"All\"` (the value for a decision that affects every division); see docs/content-format.md"),
-        );
         return;
     };
     let at = position_of_key(text, "names");
@@ -426,6 +420,25 @@ fn check_divisions(
                 .help("write the value a record gives for a decision that affects every division, like `all = \"All\"`"),
         );
     }
+}
+
+/// A site.toml with no `[electoral_divisions]`: the names records give
+/// cannot be checked, so a misspelt division would start a register page of
+/// its own. Existing sites keep building, with a warning; `--strict`, which
+/// a council's CI runs before publishing, makes it an error (fail closed).
+pub fn no_divisions_list(config: &SiteConfig, strict: bool) -> Option<Diagnostic> {
+    if config.electoral_divisions.is_some() {
+        return None;
+    }
+    let message = "there is no `[electoral_divisions]` table, so the divisions that records name are not checked";
+    let d = match strict {
+        true => Diagnostic::error(CONFIG_FILE, message),
+        false => Diagnostic::warning(CONFIG_FILE, message),
+    };
+    Some(
+        d.at(crate::diagnostics::Position { line: 1, column: 1 })
+            .help("add `[electoral_divisions]` with `names = [\"...\", ...]`, every division's name as the council writes it, and `all = \"All\"` (the value for a decision that affects every division); see docs/content-format.md"),
+    )
 }
 
 /// The backgrounds the brand colour meets in the built-in stylesheet: white
@@ -583,11 +596,7 @@ mod tests {
                 Some("2024-03-01")
             );
             if !ok {
-                let found: Vec<_> = d
-                    .into_sorted()
-                    .into_iter()
-                    .filter(|d| d.severity == crate::diagnostics::Severity::Error)
-                    .collect();
+                let found = d.into_sorted();
                 assert_eq!((found[0].line, found[0].column), (19, 1), "{found:?}");
                 assert!(
                     found[0]

@@ -212,9 +212,12 @@ assessment, an appendix). Besides site and page:
 - paper: kind (as shown), is_eqia, label, summary, meeting (body and date)
   and assessed_on
 - decision: the decision it belongs to (number, title, href, status, ...)
-- impacts: an assessment's impacts, by protected characteristic
+- impacts: an assessment's impacts, by protected characteristic (also
+  written beside the page as impacts.csv and impacts.json)
 - attachments: its files, published or withheld
 - body: its Markdown, rendered
+- body_starts_with_heading: whether the body opens with a heading of its
+  own (then the page adds none above it)
 - term(id, text, root): a link to the glossary's entry",
     ),
     (

@@ -31,8 +31,16 @@ impl FirstPasses<'_> {
     /// decision of the site (checked here, once every number is known).
     /// As for the rest of the site, an error stops the build before
     /// anything is rendered.
-    pub(super) fn usable(&self, config: &config::SiteConfig, diags: &mut Diagnostics) -> bool {
+    pub(super) fn usable(
+        &self,
+        config: &config::SiteConfig,
+        strict: bool,
+        diags: &mut Diagnostics,
+    ) -> bool {
         let errors = diags.error_count();
+        if let Some(d) = config::no_divisions_list(config, strict) {
+            diags.push(d);
+        }
         for (path, number, refs) in &self.related {
             site::check_related(path, number, refs, &self.numbers, diags);
         }

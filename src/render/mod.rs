@@ -334,6 +334,9 @@ struct PaperView<'a> {
     attachments: Vec<AttachmentView>,
     /// The document's Markdown body, rendered.
     body: Rendered,
+    /// Whether the body opens with a heading of its own, so that the page
+    /// adds none above it (a heading with nothing under it helps no one).
+    body_starts_with_heading: bool,
 }
 
 /// The document itself, `paper` in [`PaperView`].
@@ -1158,7 +1161,16 @@ impl Renderer<'_> {
             decision: summary_of(d),
             impacts,
             attachments,
+            body_starts_with_heading: false,
             body: self.markdown(p.body(), &path, diagnostics),
+        };
+        let view = PaperView {
+            body_starts_with_heading: view.body.blocks.first().is_some_and(|b| {
+                b.html
+                    .as_deref()
+                    .is_some_and(|h| h.trim_start().starts_with("<h2"))
+            }),
+            ..view
         };
         let meta = self.meta(
             &title,
