@@ -77,8 +77,12 @@ pub struct ElectoralDivisions {
     pub all: String,
 }
 
+/// The electoral division value that means every division, unless
+/// `[electoral_divisions] all` says otherwise.
+pub const ALL_DIVISIONS: &str = "All";
+
 fn default_all_divisions() -> String {
-    crate::facets::ALL_DIVISIONS.to_string()
+    ALL_DIVISIONS.to_string()
 }
 
 impl SiteConfig {
@@ -86,7 +90,7 @@ impl SiteConfig {
     pub fn all_divisions(&self) -> &str {
         self.electoral_divisions
             .as_ref()
-            .map_or(crate::facets::ALL_DIVISIONS, |d| d.all.as_str())
+            .map_or(ALL_DIVISIONS, |d| d.all.as_str())
     }
 }
 

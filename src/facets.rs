@@ -38,9 +38,6 @@ pub const REGISTER: &str = "decisions/";
 /// first (`decisions/page/2/`, `decisions/year/2024/page/2/`).
 pub const PAGE: &str = "page";
 
-/// The electoral division value that means every division.
-pub const ALL_DIVISIONS: &str = "All";
-
 /// A way to filter the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FacetKind {

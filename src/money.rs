@@ -50,10 +50,10 @@ impl MoneyKind {
 #[schemars(inline)]
 pub struct MoneyFront {
     /// What the money is for, in plain words, like "Contract value" or "Savings from fewer agency staff".
-    #[schemars(pattern(crate::document::NOT_BLANK))]
+    #[schemars(pattern(r"\S"))]
     pub label: String,
     /// The period it covers, as the notice states it, like "2022-23", "2022 to 2026" or "each year".
-    #[schemars(pattern(crate::document::NOT_BLANK))]
+    #[schemars(pattern(r"\S"))]
     pub period: String,
     /// The amount in pounds, a number with no £ sign and no commas, like 1400000 or 63.50 (at most two decimal places).
     #[schemars(with = "f64", range(min = 0))]

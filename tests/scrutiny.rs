@@ -354,6 +354,26 @@ fn divisions_are_checked_against_site_toml_and_a_site_without_a_list_is_warned()
     assert_ok(&build(site.path()));
 }
 
+/// The list is read afresh by every build, whatever the build cache kept:
+/// a name taken off the list is an error at once, with no folder changed.
+#[test]
+fn a_division_taken_off_the_list_is_an_error_on_the_next_build() {
+    let site = fixture("minimal");
+    assert_ok(&build(site.path()));
+    replace(
+        &site.path().join("site.toml"),
+        "names = [\"Northfield\", \"Southmoor\",",
+        "names = [\"Northfield\",",
+    );
+    let outcome = build(site.path());
+    assert!(
+        printed(&outcome).contains("content/decisions/24-00002/decision.md:10:38: error: `Southmoor` is not an electoral division of this council"),
+        "{}",
+        printed(&outcome)
+    );
+    assert_eq!(outcome.files_written, 0);
+}
+
 fn text_of(site: &Path, path: &str) -> String {
     std::fs::read_to_string(site.join("public").join(path)).unwrap()
 }
