@@ -12,6 +12,8 @@ pub(super) struct FirstPasses<'f> {
     pub(super) folders: Vec<Pass1Folder<'f>>,
     /// Each record's path, number and the related numbers it lists.
     pub(super) related: Vec<(String, String, RelatedRefs)>,
+    /// Each record's path, status and council status label, where it gives one.
+    pub(super) labels: Vec<(String, crate::document::DecisionStatus, (String, diagnostics::Position))>,
     pub(super) numbers: std::collections::BTreeSet<String>,
     pub(super) language_parts: Vec<language::LanguagePart>,
     pub(super) source_facts: Vec<guard::SourceFacts>,
@@ -29,10 +31,15 @@ impl FirstPasses<'_> {
     /// decision of the site (checked here, once every number is known).
     /// As for the rest of the site, an error stops the build before
     /// anything is rendered.
-    pub(super) fn usable(&self, diags: &mut Diagnostics) -> bool {
+    pub(super) fn usable(&self, config: &config::SiteConfig, diags: &mut Diagnostics) -> bool {
         let errors = diags.error_count();
         for (path, number, refs) in &self.related {
             site::check_related(path, number, refs, &self.numbers, diags);
+        }
+        // Here, not in pass 1, so that an edit to site.toml's mapping is
+        // checked against every record, cached or not.
+        for (path, status, label) in &self.labels {
+            site::check_status_label(path, *status, label, config, diags);
         }
         !self.unusable && diags.error_count() == errors
     }
@@ -82,6 +89,7 @@ pub(super) fn first_passes<'f>(
     let mut out = FirstPasses {
         folders: Vec::with_capacity(folders.len()),
         related: Vec::with_capacity(folders.len()),
+        labels: Vec::new(),
         numbers: std::collections::BTreeSet::new(),
         language_parts: Vec::with_capacity(folders.len()),
         source_facts: Vec::new(),
@@ -237,6 +245,13 @@ pub(super) fn merge_chunk<'f>(
             kept.listing.number().to_string(),
             kept.related,
         ));
+        if let Some(label) = kept.status_label {
+            out.labels.push((
+                kept.listing.source_path().to_string(),
+                kept.listing.status(),
+                label,
+            ));
+        }
         out.language_parts.push(kept.language);
         out.source_facts.extend(kept.sources);
         separated.add_decision(kept.listing, kept.report, kept.prints);

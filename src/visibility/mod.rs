@@ -148,6 +148,8 @@ fn separate_one(
         .chain(&front.electoral_divisions)
         .chain(front.pathway.iter().map(|step| &step.body))
         .chain(front.call_in.as_ref().and_then(|c| c.get_ref().by.as_ref()))
+        .chain(front.lead_officer.iter().flat_map(|o| [&o.get_ref().name, &o.get_ref().role]))
+        .chain(&front.department)
     {
         s.prints.add_fact_public(named);
     }
@@ -171,6 +173,7 @@ fn separate_one(
         ..
     } = s;
 
+    let expected = front.expected().map(Spanned::into_inner);
     let public = PublicDecision {
         number,
         slug: bundle.folder.clone(),
@@ -182,7 +185,8 @@ fn separate_one(
         decision_maker_name: front.decision_maker_name,
         in_consultation_with: front.in_consultation_with,
         status: *front.status.get_ref(),
-        due: front.due.map(Spanned::into_inner),
+        status_label: front.status_label.map(|l| l.into_inner().trim().to_string()),
+        expected,
         taken: front.taken.map(Spanned::into_inner),
         withdrawn: front.withdrawn,
         key_decision: front.key_decision.into_inner(),
@@ -202,6 +206,10 @@ fn separate_one(
         dispensations: front.dispensations,
         call_in: front.call_in.map(|c| c.into_inner()),
         pathway: front.pathway,
+        lead_officer: front.lead_officer.map(Spanned::into_inner),
+        department: front.department,
+        record_published: front.record_published,
+        amended: front.amended.into_iter().map(Spanned::into_inner).collect(),
         body,
         papers,
         complete: true,

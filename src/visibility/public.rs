@@ -13,8 +13,8 @@ use crate::config::SiteConfig;
 use crate::data::ColumnType;
 use crate::diagnostics::Diagnostics;
 use crate::document::{
-    Alternative, CARERS, CallIn, Date, DecisionStatus, Impact, Kind, Meeting,
-    PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
+    Alternative, Amendment, CARERS, CallIn, Date, DecisionStatus, Impact, Kind, Meeting,
+    Expected, LeadOfficer, PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
 };
 use crate::schedule12a;
 use crate::source::TemplateFile;
@@ -242,7 +242,9 @@ pub struct PublicDecision {
     pub(super) decision_maker_name: Option<String>,
     pub(super) in_consultation_with: Vec<String>,
     pub(super) status: DecisionStatus,
-    pub(super) due: Option<Date>,
+    /// The council's word for the status (site.toml's `[status_labels]`).
+    pub(super) status_label: Option<String>,
+    pub(super) expected: Option<Expected>,
     pub(super) taken: Option<Date>,
     pub(super) withdrawn: Option<Date>,
     pub(super) key_decision: bool,
@@ -258,6 +260,10 @@ pub struct PublicDecision {
     pub(super) dispensations: String,
     pub(super) call_in: Option<CallIn>,
     pub(super) pathway: Vec<PathwayStep>,
+    pub(super) lead_officer: Option<LeadOfficer>,
+    pub(super) department: Option<String>,
+    pub(super) record_published: Option<Date>,
+    pub(super) amended: Vec<Amendment>,
     pub(super) body: Markdown,
     pub(super) papers: Vec<PublicPaper>,
     /// False for a listing (see [`PublicDecision::listing`]).
@@ -309,8 +315,40 @@ impl PublicDecision {
         self.status
     }
 
+    /// The council's own word for the status, when the record gives one
+    /// (checked against site.toml's `[status_labels]`).
+    pub fn council_status_label(&self) -> Option<&str> {
+        self.status_label.as_deref()
+    }
+
+    /// The soonest day a proposed decision could be taken (see
+    /// [`Expected::earliest`]): what it sorts and is counted by.
     pub fn due(&self) -> Option<Date> {
-        self.due
+        self.expected.map(Expected::earliest)
+    }
+
+    /// When it is expected, as its notice states it.
+    pub fn expected(&self) -> Option<Expected> {
+        self.expected
+    }
+
+    /// Who leads on it and how to reach them.
+    pub fn lead_officer(&self) -> Option<&LeadOfficer> {
+        self.lead_officer.as_ref()
+    }
+
+    pub fn department(&self) -> Option<&str> {
+        self.department.as_deref()
+    }
+
+    /// The day the record was first published.
+    pub fn record_published(&self) -> Option<Date> {
+        self.record_published
+    }
+
+    /// The changes since, oldest first.
+    pub fn amended(&self) -> &[Amendment] {
+        &self.amended
     }
 
     pub fn taken(&self) -> Option<Date> {
@@ -444,7 +482,7 @@ impl PublicDecision {
 
     /// The date that places the decision in time: taken, withdrawn or due.
     pub fn date(&self) -> Option<Date> {
-        self.taken.or(self.withdrawn).or(self.due)
+        self.taken.or(self.withdrawn).or(self.due())
     }
 }
 
