@@ -247,6 +247,7 @@ fn documents(d: &PublicDecision) -> Vec<PaperLink> {
                 href: Some(format!("{}{}/", decision_href(d), p.slug())),
                 kind: kind_label(p.kind()),
                 notice: None,
+                anchor: None,
             },
             PublicPaper::Withheld(n) => PaperLink::withheld(n),
         })
