@@ -36,8 +36,10 @@ struct PlanEntryView {
     /// `decision-22-00073`: the entry's anchor on the page.
     id: String,
     decision: DecisionSummary,
-    /// When it is expected, `YYYY-MM-DD`.
-    expected: String,
+    /// When it is expected, as its notice states it.
+    expected: Option<super::ExpectedView>,
+    /// Who leads on it, when the record names them (else the site's contact is shown).
+    lead_officer: Option<crate::document::LeadOfficer>,
     /// Its notice and what follows from it, or none.
     notice: Option<NoticeView>,
     /// Its documents: published ones with an `href` from the site's root,
@@ -275,7 +277,8 @@ impl Renderer<'_> {
         let entry = |e: PlanEntry| PlanEntryView {
             id: format!("decision-{}", e.decision.slug()),
             decision: summary_of(e.decision),
-            expected: date(e.expected),
+            expected: e.decision.expected().map(super::ExpectedView::from),
+            lead_officer: e.decision.lead_officer().cloned(),
             notice: notice_view(e.decision),
             documents: documents(e.decision),
             private: e
