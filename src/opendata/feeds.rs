@@ -128,7 +128,10 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             (DecisionStatus::Taken, Some(taken)) => format!("Taken on {taken}"),
             (DecisionStatus::CalledIn, Some(taken)) => format!("Taken on {taken}, called in"),
             (DecisionStatus::Withdrawn, Some(on)) => format!("Withdrawn on {on}"),
-            (_, None) => crate::document::status_label(d.status()).to_string(),
+            (_, None) => d
+                .council_status_label()
+                .unwrap_or(crate::document::status_label(d.status()))
+                .to_string(),
         };
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
