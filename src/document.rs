@@ -241,7 +241,7 @@ impl Expected {
 pub struct Exemption {
     // Described from `schedule12a` by `exemption_schema`.
     #[schemars(with = "i64")]
-    pub paragraph: Spanned<i64>,
+    pub paragraph: Spanned<Paragraphs>,
     /// Why it is withheld, in plain words, without giving the secret away. The public sees it.
     #[schemars(pattern(NOT_BLANK))]
     pub reason: String,
@@ -251,6 +251,41 @@ pub struct Exemption {
     /// The council's statement of why keeping it private is, for now, in the public interest. When absent, the standard statement for England is shown.
     #[serde(default)]
     pub public_interest: Option<String>,
+}
+
+/// `paragraph = 3`, or `paragraph = [3, 5]` when more than one paragraph
+/// of Schedule 12A applies to the same paper. `understand_status` checks
+/// each is 1 to 7, that there is at least one, and none twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraphs(pub Vec<i64>);
+
+impl Paragraphs {
+    /// Checked: each is 1 to 7.
+    pub fn as_u8(&self) -> Vec<u8> {
+        self.0
+            .iter()
+            .map(|p| u8::try_from(*p).expect("checked: paragraphs are 1 to 7"))
+            .collect()
+    }
+}
+
+impl<'de> Deserialize<'de> for Paragraphs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMore {
+            One(i64),
+            More(Vec<i64>),
+        }
+        match OneOrMore::deserialize(deserializer) {
+            Ok(OneOrMore::One(n)) => Ok(Paragraphs(vec![n])),
+            Ok(OneOrMore::More(ns)) => Ok(Paragraphs(ns)),
+            Err(_) => Err(D::Error::custom(
+                "expected a paragraph number, like `paragraph = 3`, or a list of them, like `paragraph = [3, 5]`",
+            )),
+        }
+    }
 }
 
 /// A pattern for text that must not be empty or only spaces (the checks
@@ -269,14 +304,20 @@ fn exemption_schema(schema: &mut Schema) {
         })
         .collect();
     if let Some(paragraph) = schema.pointer_mut("/properties/paragraph") {
-        paragraph["minimum"] = json!(crate::schedule12a::PARAGRAPHS.start());
-        paragraph["maximum"] = json!(crate::schedule12a::PARAGRAPHS.end());
-        paragraph["description"] = json!(format!(
-            "The paragraph of Part 1 of Schedule 12A that exempts it, {} to {}. {}.",
-            crate::schedule12a::PARAGRAPHS.start(),
-            crate::schedule12a::PARAGRAPHS.end(),
-            covers.join("; ")
-        ));
+        let one = json!({
+            "type": "integer",
+            "minimum": crate::schedule12a::PARAGRAPHS.start(),
+            "maximum": crate::schedule12a::PARAGRAPHS.end(),
+        });
+        *paragraph = json!({
+            "description": format!(
+                "The paragraph of Part 1 of Schedule 12A that exempts it, {} to {}, or a list of each that does, like [3, 5]. {}.",
+                crate::schedule12a::PARAGRAPHS.start(),
+                crate::schedule12a::PARAGRAPHS.end(),
+                covers.join("; ")
+            ),
+            "anyOf": [one, { "type": "array", "items": one, "minItems": 1, "uniqueItems": true }],
+        });
     }
 }
 
@@ -1799,8 +1840,17 @@ pub fn understand_status(
         }
         (Some(_), None) => Some(Status::Public),
         (None, Some((e, position))) => {
-            let paragraph = *e.paragraph.get_ref();
-            if !crate::schedule12a::PARAGRAPHS.contains(&paragraph) {
+            let paragraphs = &e.paragraph.get_ref().0;
+            let mut seen = std::collections::BTreeSet::new();
+            if paragraphs.is_empty() || !paragraphs.iter().all(|p| seen.insert(*p)) {
+                diagnostics.push(
+                    Diagnostic::error(path, "`paragraph` lists no paragraph, or one twice")
+                        .at(at(e.paragraph.span()))
+                        .help("write the paragraph of Schedule 12A, like `paragraph = 3`, or each that applies once, like `paragraph = [3, 5]`"),
+                );
+                return None;
+            }
+            if !paragraphs.iter().all(|p| crate::schedule12a::PARAGRAPHS.contains(p)) {
                 diagnostics.push(
                     // The number is not quoted: it is written in an exemption.
                     Diagnostic::error(path, "`paragraph` must be a paragraph of Part 1 of Schedule 12A, 1 to 7")

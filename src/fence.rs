@@ -623,7 +623,7 @@ pub fn parse_opening(rest: &str, rest_column: usize, line: usize) -> Result<Exem
         "It contains information the law allows the council to withhold.".to_string()
     });
     Ok(Exemption {
-        paragraph: toml::Spanned::new(0..0, paragraph),
+        paragraph: toml::Spanned::new(0..0, crate::document::Paragraphs(vec![paragraph])),
         reason,
         review_on,
         public_interest: None,

@@ -93,10 +93,10 @@ fn described(site: &PublicSite, e: &PlanEntry) -> String {
         text.push_str("\nPart of this decision will be made in private:");
         for p in &m.parts {
             text.push_str(&format!(
-                " {}, because it contains information about {} (paragraph {} of Part 1 of Schedule 12A to the Local Government Act 1972).",
+                " {}, because it contains information about {} ({} of Part 1 of Schedule 12A to the Local Government Act 1972).",
                 p.title,
                 p.notice.covers(),
-                p.notice.paragraph()
+                p.notice.paragraphs_words()
             ));
         }
         let by = match m.representations_by {

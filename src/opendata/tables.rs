@@ -255,7 +255,7 @@ pub struct DocumentRow {
     /// "published" or "withheld".
     pub status: &'static str,
     /// The paragraph of Part 1 of Schedule 12A it is withheld under (empty when published).
-    pub schedule_12a_paragraph: Option<u8>,
+    pub schedule_12a_paragraph: Option<String>,
     /// Where it is published (empty when withheld).
     pub url: String,
 }
@@ -280,8 +280,8 @@ pub const DOCUMENT_FIELDS: &[(&str, &str, &str)] = &[
     ("status", "string", "published or withheld."),
     (
         "schedule_12a_paragraph",
-        "integer",
-        "For a withheld document, the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 it is withheld under.",
+        "string",
+        "For a withheld document, the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 it is withheld under, or each of them separated by ; (like 3;5) when more than one applies.",
     ),
     (
         "url",
@@ -395,7 +395,13 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
         label: n.label().unwrap_or_default().to_string(),
         title: n.public_title().to_string(),
         status: "withheld",
-        schedule_12a_paragraph: Some(n.paragraph()),
+        schedule_12a_paragraph: Some(
+            n.paragraphs()
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
         url: String::new(),
     };
     let mut rows = Vec::new();

@@ -100,10 +100,10 @@ pub(super) struct PrivateMeetingView {
 struct PrivatePartView {
     /// Its public title ("Appendix 1: Award report").
     title: String,
-    /// The paragraph of Part 1 of Schedule 12A.
-    paragraph: u8,
-    /// What that paragraph covers, in everyday words.
-    covers: &'static str,
+    /// The paragraphs of Part 1 of Schedule 12A: "paragraph 3" or "paragraphs 3 and 5".
+    paragraphs: String,
+    /// What they cover, in everyday words.
+    covers: String,
 }
 
 /// What `call-in.html` receives besides `site` and `page`.
@@ -196,8 +196,8 @@ pub(super) fn private_meeting_view(
             .iter()
             .map(|p| PrivatePartView {
                 title: p.title.clone(),
-                paragraph: p.notice.paragraph(),
-                covers: p.notice.covers(),
+                paragraphs: p.notice.paragraphs_words().to_string(),
+                covers: p.notice.covers().to_string(),
             })
             .collect(),
         representations_by: m.representations_by.map(date),

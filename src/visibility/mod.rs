@@ -654,13 +654,15 @@ fn public_column(c: &Column) -> PublicColumn {
 }
 
 fn notice(label: Option<String>, public_title: String, e: &Exemption) -> WithheldNotice {
-    let paragraph = u8::try_from(*e.paragraph.get_ref()).expect("checked: paragraph is 1 to 7");
+    let paragraphs = e.paragraph.get_ref().as_u8();
     WithheldNotice {
         heading: notice_heading(label.as_deref(), &public_title),
         label,
         public_title,
-        paragraph,
-        covers: schedule12a::covers(paragraph),
+        paragraph: paragraphs[0],
+        paragraphs_words: schedule12a::paragraphs_words(&paragraphs),
+        covers: schedule12a::covers_all(&paragraphs),
+        paragraphs,
         reason: e.reason.trim().to_string(),
         review_on: e.review_on.map(|d| d.to_string()),
         public_interest: e
@@ -823,7 +825,7 @@ fn item(
         decision: decision.map(str::to_string),
         label: n.label.clone(),
         public_title: n.public_title.clone(),
-        paragraph: n.paragraph,
+        paragraphs: n.paragraphs.clone(),
         reason: n.reason.clone(),
         review_on: n.review_on.clone(),
     }

@@ -16,7 +16,6 @@ use crate::document::{
     Alternative, Amendment, CARERS, CallIn, Date, DecisionStatus, Impact, Kind, Meeting,
     Expected, LeadOfficer, PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
 };
-use crate::schedule12a;
 use crate::source::TemplateFile;
 
 /// Only this module can name it, so only this module can build public types.
@@ -96,9 +95,14 @@ pub struct WithheldNotice {
     pub(super) heading: String,
     pub(super) label: Option<String>,
     pub(super) public_title: String,
+    /// The first of `paragraphs`.
     pub(super) paragraph: u8,
-    #[serde(deserialize_with = "known_covers")]
-    pub(super) covers: StaticStr,
+    /// The paragraphs of Part 1 of Schedule 12A it is withheld under, as declared.
+    pub(super) paragraphs: Vec<u8>,
+    /// "paragraph 3" or "paragraphs 3 and 5".
+    pub(super) paragraphs_words: String,
+    /// What they cover, in everyday words ([`schedule12a::covers_all`]).
+    pub(super) covers: String,
     pub(super) reason: String,
     pub(super) review_on: Option<String>,
     pub(super) public_interest: String,
@@ -120,13 +124,19 @@ impl WithheldNotice {
         &self.public_title
     }
 
-    pub fn paragraph(&self) -> u8 {
-        self.paragraph
+    /// The paragraphs of Part 1 of Schedule 12A it is withheld under.
+    pub fn paragraphs(&self) -> &[u8] {
+        &self.paragraphs
     }
 
-    /// What the paragraph covers, in everyday words.
-    pub fn covers(&self) -> &'static str {
-        self.covers
+    /// "paragraph 3" or "paragraphs 3 and 5".
+    pub fn paragraphs_words(&self) -> &str {
+        &self.paragraphs_words
+    }
+
+    /// What the paragraphs cover, in everyday words.
+    pub fn covers(&self) -> &str {
+        &self.covers
     }
 
     pub fn reason(&self) -> &str {
@@ -758,7 +768,8 @@ pub struct WithheldItem {
     pub decision: Option<String>,
     pub label: Option<String>,
     pub public_title: String,
-    pub paragraph: u8,
+    /// The paragraphs of Part 1 of Schedule 12A it is withheld under.
+    pub paragraphs: Vec<u8>,
     pub reason: String,
     pub review_on: Option<String>,
 }
@@ -910,12 +921,6 @@ pub(crate) fn one_of<'de, D: Deserializer<'de>>(
         .into_iter()
         .find(|k| *k == text)
         .ok_or_else(|| D::Error::custom(format!("`{text}` is not one of the known values")))
-}
-
-pub(super) fn known_covers<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<&'static str, D::Error> {
-    one_of(deserializer, (1..=7).map(schedule12a::covers))
 }
 
 pub(super) fn known_what<'de, D: Deserializer<'de>>(
