@@ -271,20 +271,31 @@ impl Paragraphs {
 
 impl<'de> Deserialize<'de> for Paragraphs {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMore {
-            One(i64),
-            More(Vec<i64>),
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Paragraphs;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a paragraph number like 3, or a list of them like [3, 5]")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Paragraphs, E> {
+                Ok(Paragraphs(vec![n]))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Paragraphs, E> {
+                Ok(Paragraphs(vec![i64::try_from(n).unwrap_or(i64::MAX)]))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Paragraphs, A::Error> {
+                let mut all = Vec::new();
+                while let Some(n) = seq.next_element::<i64>()? {
+                    all.push(n);
+                }
+                Ok(Paragraphs(all))
+            }
         }
-        match OneOrMore::deserialize(deserializer) {
-            Ok(OneOrMore::One(n)) => Ok(Paragraphs(vec![n])),
-            Ok(OneOrMore::More(ns)) => Ok(Paragraphs(ns)),
-            Err(_) => Err(D::Error::custom(
-                "expected a paragraph number, like `paragraph = 3`, or a list of them, like `paragraph = [3, 5]`",
-            )),
-        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 

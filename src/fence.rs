@@ -1058,7 +1058,7 @@ mod tests {
     #[test]
     fn settings_are_read_strictly() {
         let e = opening("::: exempt paragraph=3 reason=\"Bids\" review_on=2026-08-15").unwrap();
-        assert_eq!(*e.paragraph.get_ref(), 3);
+        assert_eq!(e.paragraph.get_ref().0, [3]);
         assert_eq!(e.reason, "Bids");
         assert_eq!(e.review_on.unwrap().to_string(), "2026-08-15");
         assert!(opening("  :::  exempt\tparagraph=1  ").is_ok());
