@@ -650,7 +650,7 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
             ),
             (
                 "20240410",
-                "Decision 24/00104 expected: Renaming the town square"
+                "Decision 24/00104 expected on 10 April 2024: Renaming the town square"
             ),
             (
                 "20240403",
