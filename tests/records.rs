@@ -311,7 +311,7 @@ fn a_history_out_of_order_or_an_officer_without_a_contact_is_refused() {
         "",
     );
     let printed = refused(site.path());
-    assert!(printed.contains(&format!("{RECORD}:21:16: error: `lead_officer` says who leads on the decision but not how to reach them")), "{printed}");
+    assert!(printed.contains(&format!("{RECORD}:20:16: error: `lead_officer` says who leads on the decision but not how to reach them")), "{printed}");
 }
 
 #[test]

@@ -311,7 +311,12 @@ fn every_documented_example_is_valid() {
             )
         } else if std::ptr::eq(example, site) {
             ("site.toml", example.text.clone())
-        } else if ["[personal_data]", "[procurement]", "[branding]"]
+        } else if [
+            "[personal_data]",
+            "[procurement]",
+            "[branding]",
+            "[status_labels]",
+        ]
             .iter()
             .any(|table| key.starts_with(table))
         {
@@ -348,11 +353,12 @@ fn every_documented_example_is_valid() {
         );
         checked.push(path);
     }
-    // Documents (three decisions: one in full, one under the general
-    // exception, one called in; two reports, an EqIA, two appendices, two
-    // pages), a document's attachments, a data schema, and site.toml with
-    // its three optional tables: 16 in all.
-    assert_eq!(checked.len(), 16, "{checked:?}");
+    // Documents (four decisions: one in full, one under the general
+    // exception, one called in, one expected in a month with a status
+    // label, lead officer and history; two reports, an EqIA, two
+    // appendices, two pages), a document's attachments, a data schema, and
+    // site.toml with its four optional tables: 18 in all.
+    assert_eq!(checked.len(), 18, "{checked:?}");
 }
 
 /// What the parser of one file says of it, without the rest of the site:
@@ -433,18 +439,22 @@ enum Beyond {
 const REJECTED: &[&str] = &[
     "appendix-without-status",
     "attachment-undeclared-status",
+    "call-in-that-contradicts-itself",
     "column-misspelt-status",
     "column-without-status",
+    "due-and-not-before-both-given",
+    "due-month-misspelt",
     "eqia-missing-characteristic",
     "exempt-column-browsable",
     "exempt-document-key-named-with-exempt-text",
     "exempt-document-misspelt-enum-value",
     "exempt-document-misspelt-kind",
     "exempt-document-value-of-wrong-type",
+    "exempt-paragraph-listed-twice",
     "exempt-without-public-title",
-    "call-in-that-contradicts-itself",
     "key-decision-without-notice-published",
     "key-decision-without-reason",
+    "lead-officer-without-contact",
     "misspelt-exempt-key",
     "misspelt-kind",
     "no-alternatives-recorded",
@@ -553,6 +563,9 @@ const BEYOND: &[(&str, Beyond)] = &[
     ("unknown-template-name", Beyond::Site),
     ("unterminated-exempt-fence", Beyond::Body),
     ("vague-link-text", Beyond::Body),
+    ("status-label-not-in-site-toml", Beyond::Site),
+    ("due-month-could-be-sooner-than-28-clear-days", Beyond::TwoValues),
+    ("amended-before-record-published", Beyond::TwoValues),
 ];
 
 #[test]

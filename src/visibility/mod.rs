@@ -825,6 +825,7 @@ fn item(
         decision: decision.map(str::to_string),
         label: n.label.clone(),
         public_title: n.public_title.clone(),
+        paragraph: n.paragraph,
         paragraphs: n.paragraphs.clone(),
         reason: n.reason.clone(),
         review_on: n.review_on.clone(),

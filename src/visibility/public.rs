@@ -768,6 +768,9 @@ pub struct WithheldItem {
     pub decision: Option<String>,
     pub label: Option<String>,
     pub public_title: String,
+    /// The first of `paragraphs` (the report's readers had only one before
+    /// a paper could name several).
+    pub paragraph: u8,
     /// The paragraphs of Part 1 of Schedule 12A it is withheld under.
     pub paragraphs: Vec<u8>,
     pub reason: String,
