@@ -693,6 +693,7 @@ pub fn check_status_label(
         true => "site.toml has no `[status_labels]`".to_string(),
         false => format!("site.toml's `[status_labels]` maps {}", config.status_labels_listed()),
     };
+    let add = format!("`\"{label}\" = \"{}\"`", status_name(status));
     match config.status_labels.get(label) {
         None => diagnostics.push(
             Diagnostic::error(
@@ -700,10 +701,10 @@ pub fn check_status_label(
                 format!("the status label `{label}` is not one of the council's labels in site.toml"),
             )
             .at(*position)
-            .help(format!(
-                "{listed}. Write one of those (exactly, capitals included), or add `\"{label}\" = \"{}\"` to `[status_labels]` in site.toml",
-                status_name(status)
-            )),
+            .help(match config.status_labels.is_empty() {
+                true => format!("{listed}: add the table, with {add} and each other label the council uses, or remove `status_label`"),
+                false => format!("{listed}. Write one of those (exactly, capitals included), or add {add} to `[status_labels]` in site.toml"),
+            }),
         ),
         Some(mapped) if *mapped != status => diagnostics.push(
             Diagnostic::error(
