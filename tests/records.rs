@@ -7,7 +7,8 @@
 //! `tests/fixtures/records` is a small site as of 10 July 2024: a proposed
 //! key decision expected "in September 2024" with the council's label "For
 //! Determination", a lead officer and a change history, and an exempt
-//! appendix under paragraphs 3 and 5 whose sources carry markers
+//! appendix under paragraphs 3 and 5 and a report with a withheld passage,
+//! whose sources carry markers
 //! (`zqxrecords...`) that no output may hold; a decision expected "not
 //! before" 1 October 2024; and a taken decision labelled "Decision Made".
 
@@ -18,7 +19,7 @@ use std::path::Path;
 
 use common::*;
 
-const MARKERS: &[&str] = &["zqxrecordstitle", "zqxrecordsbody"];
+const MARKERS: &[&str] = &["zqxrecordstitle", "zqxrecordsbody", "zqxrecordspassage"];
 const RECORD: &str = "content/decisions/24-00201/decision.md";
 
 fn built(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -238,6 +239,13 @@ fn the_page_flags_what_is_withheld_and_links_to_its_notice() {
     assert!(html.contains("as set out in the <a href=\"#exempt-appendix-1\">exempt appendix</a>."));
     assert!(html.contains("The prices are in the <a href=\"#exempt-appendix-1\">Exempt Report</a>."));
     assert!(html.contains("are in the <a href=\"#exempt-appendix-1\">exempt appendix</a>."));
+    // A passage withheld from a published paper is listed too, linked to
+    // its notice on the paper's page, where "the exempt appendix" links
+    // back to the appendix's notice.
+    assert!(html.contains("<li><a href=\"report/#exempt-passage-1\">"));
+    let report = page(&out, "decisions/24-00201/report/index.html");
+    assert!(report.contains("<div class=\"notice notice-withheld\" id=\"exempt-passage-1\">"));
+    assert!(report.contains("are in the <a href=\"../#exempt-appendix-1\">exempt appendix</a>."));
     // Every link from the flag lands on an id of the page.
     assert_eq!(html.matches("id=\"exempt-appendix-1\"").count(), 1);
     // A decision with nothing withheld has no flag.

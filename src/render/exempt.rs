@@ -86,6 +86,19 @@ pub(super) fn withheld_links(d: &PublicDecision) -> Vec<WithheldLink> {
     links
 }
 
+/// Where "the exempt report" in a decision's public text links, from the
+/// decision's page: the notice of its first withheld paper, or else of the
+/// first thing withheld from it.
+pub(super) fn mention_target(d: &PublicDecision, withheld: &[WithheldLink]) -> Option<String> {
+    d.papers()
+        .iter()
+        .find_map(|p| match p {
+            PublicPaper::Withheld(n) => Some(format!("#{}", paper_anchor(n))),
+            PublicPaper::Published(_) => None,
+        })
+        .or_else(|| withheld.first().map(|w| w.href.clone()))
+}
+
 /// The words that refer to a withheld paper, matched ignoring case: "the
 /// exempt report", "exempt appendix" (and "appendices"), "exempt annex",
 /// "exempt paper(s)", "exempt report(s)". Longest first.

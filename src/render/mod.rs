@@ -134,6 +134,9 @@ struct AttachmentView {
     format: String,
     size: String,
     notice: Option<WithheldNotice>,
+    /// A withheld attachment's notice's id, which the decision page's
+    /// part-exempt flag links to.
+    anchor: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -1091,15 +1094,7 @@ impl Renderer<'_> {
         // withheld paper (the first), or else of what else is withheld.
         let mut the_decision = the_decision;
         let mut reasons = reasons;
-        let notice_href = d
-            .papers()
-            .iter()
-            .find_map(|p| match p {
-                PublicPaper::Withheld(n) => Some(format!("#{}", exempt::paper_anchor(n))),
-                PublicPaper::Published(_) => None,
-            })
-            .or_else(|| withheld.first().map(|w| w.href.clone()));
-        if let Some(href) = &notice_href {
+        if let Some(href) = &exempt::mention_target(d, &withheld) {
             for rendered in [&mut the_decision, &mut reasons, &mut body] {
                 exempt::link_mentions(rendered, href);
             }
@@ -1174,6 +1169,7 @@ impl Renderer<'_> {
                         format: file_format(f.name()),
                         size: human_size(f.bytes().len()),
                         notice: None,
+                        anchor: None,
                     });
                 }
                 PublicAttachment::Withheld(n) => attachments.push(AttachmentView {
@@ -1182,6 +1178,7 @@ impl Renderer<'_> {
                     format: String::new(),
                     size: String::new(),
                     notice: Some(WithheldNotice::clone(n)),
+                    anchor: Some(exempt::paper_anchor(n)),
                 }),
             }
         }
@@ -1214,7 +1211,18 @@ impl Renderer<'_> {
             decision: summary_of(d),
             impacts,
             attachments,
-            body: self.markdown(p.body(), &path, diagnostics),
+            body: {
+                // Its withheld passages' notices have the ids the decision
+                // page's flag links to; "the exempt appendix" links to the
+                // decision page's notice.
+                let mut body = self.markdown(p.body(), &path, diagnostics);
+                exempt::anchor_passages(&mut body, &mut 0);
+                let withheld = exempt::withheld_links(d);
+                if let Some(href) = exempt::mention_target(d, &withheld) {
+                    exempt::link_mentions(&mut body, &format!("../{href}"));
+                }
+                body
+            },
         };
         let meta = self.meta(
             &title,
