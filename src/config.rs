@@ -67,7 +67,10 @@ impl SiteConfig {
         self.status_labels
             .iter()
             .map(|(label, status)| {
-                format!("\"{label}\" = \"{}\"", crate::document::status_name(*status))
+                format!(
+                    "\"{label}\" = \"{}\"",
+                    crate::document::status_name(*status)
+                )
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -329,9 +332,9 @@ impl SiteConfig {
                 }
                 check_branding(&config.branding, text, diagnostics);
                 for label in config.status_labels.keys() {
-                    let ours = crate::document::DecisionStatus::ALL
-                        .iter()
-                        .any(|s| crate::document::status_name(*s).eq_ignore_ascii_case(label.trim()));
+                    let ours = crate::document::DecisionStatus::ALL.iter().any(|s| {
+                        crate::document::status_name(*s).eq_ignore_ascii_case(label.trim())
+                    });
                     if label.trim().is_empty() || label.trim() != label || ours {
                         diagnostics.push(
                             Diagnostic::error(CONFIG_FILE, format!("`[status_labels]` has a label `{label}` that cannot be told from ours"))

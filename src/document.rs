@@ -106,7 +106,9 @@ impl Month {
     pub fn parse(text: &str) -> Option<Month> {
         let text = text.trim();
         let month = if let Some((y, m)) = text.split_once('-') {
-            let ok = y.len() == 4 && m.len() == 2 && (y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit());
+            let ok = y.len() == 4
+                && m.len() == 2
+                && (y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit());
             if !ok {
                 return None;
             }
@@ -120,7 +122,10 @@ impl Month {
             if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            Month { year: y.parse().ok()?, month }
+            Month {
+                year: y.parse().ok()?,
+                month,
+            }
         };
         NaiveDate::from_ymd_opt(month.year, month.month, 1).map(|_| month)
     }
@@ -152,8 +157,18 @@ impl std::fmt::Display for Month {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// `due` as a notice states it: a day (`due = 2024-09-17`) or only the
@@ -287,7 +302,10 @@ impl<'de> Deserialize<'de> for Paragraphs {
                 Ok(Paragraphs(vec![i64::try_from(n).unwrap_or(i64::MAX)]))
             }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Paragraphs, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Paragraphs, A::Error> {
                 let mut all = Vec::new();
                 while let Some(n) = seq.next_element::<i64>()? {
                     all.push(n);
@@ -791,7 +809,8 @@ fn decision_schema(schema: &mut Schema) {
         .map(|status| {
             let mut then = json!({ "required": [status.date_key()] });
             if *status == DecisionStatus::Proposed {
-                then = json!({ "anyOf": [{ "required": ["due"] }, { "required": ["not_before"] }] });
+                then =
+                    json!({ "anyOf": [{ "required": ["due"] }, { "required": ["not_before"] }] });
             }
             if status.not_taken() {
                 then["not"] = json!({ "required": ["taken"] });
@@ -807,7 +826,11 @@ fn decision_schema(schema: &mut Schema) {
         })
         .collect();
     depend(schema, "status", json!({ "allOf": by_status }));
-    depend(schema, "due", json!({ "not": { "required": ["not_before"] } }));
+    depend(
+        schema,
+        "due",
+        json!({ "not": { "required": ["not_before"] } }),
+    );
     depend(
         schema,
         "lead_officer",
@@ -1502,9 +1525,14 @@ fn check_record_details(
     }
     if let Some(spanned) = &front.lead_officer {
         let officer = spanned.get_ref();
-        let blank = [("name", Some(&officer.name)), ("role", Some(&officer.role)), ("email", officer.email.as_ref()), ("phone", officer.phone.as_ref())]
-            .into_iter()
-            .find(|(_, v)| v.is_some_and(|v| v.trim().is_empty()));
+        let blank = [
+            ("name", Some(&officer.name)),
+            ("role", Some(&officer.role)),
+            ("email", officer.email.as_ref()),
+            ("phone", officer.phone.as_ref()),
+        ]
+        .into_iter()
+        .find(|(_, v)| v.is_some_and(|v| v.trim().is_empty()));
         if let Some((key, _)) = blank {
             diagnostics.push(
                 Diagnostic::error(path, format!("`lead_officer.{key}` is empty"))
@@ -1529,7 +1557,9 @@ fn check_record_details(
             diagnostics.push(
                 Diagnostic::error(path, "an entry of `amended` has an empty `what`")
                     .at(at(change.span()))
-                    .help("say in plain words what changed, like \"Corrected the call-in deadline\""),
+                    .help(
+                        "say in plain words what changed, like \"Corrected the call-in deadline\"",
+                    ),
             );
         }
         if let Some((_, why)) = previous.as_ref().filter(|(p, _)| a.on < *p) {
@@ -1539,7 +1569,10 @@ fn check_record_details(
                     .help("list the changes oldest first, each on or after `record_published`, and check the dates"),
             );
         }
-        previous = Some((a.on, format!("the entry before it is dated {}", a.on.in_words())));
+        previous = Some((
+            a.on,
+            format!("the entry before it is dated {}", a.on.in_words()),
+        ));
     }
 }
 
@@ -1610,7 +1643,12 @@ fn check_notice(
             // A missing date is reported with the status.
             let Some(t) = &front.taken else { return };
             let on = *t.get_ref();
-            ("taken", t.span(), on, format!("was taken on {}", on.in_words()))
+            (
+                "taken",
+                t.span(),
+                on,
+                format!("was taken on {}", on.in_words()),
+            )
         }
         DecisionStatus::Withdrawn => return,
     };
@@ -1861,7 +1899,10 @@ pub fn understand_status(
                 );
                 return None;
             }
-            if !paragraphs.iter().all(|p| crate::schedule12a::PARAGRAPHS.contains(p)) {
+            if !paragraphs
+                .iter()
+                .all(|p| crate::schedule12a::PARAGRAPHS.contains(p))
+            {
                 diagnostics.push(
                     // The number is not quoted: it is written in an exemption.
                     Diagnostic::error(path, "`paragraph` must be a paragraph of Part 1 of Schedule 12A, 1 to 7")

@@ -233,7 +233,11 @@ impl Report {
                     crate::render::html_escape(i.what),
                     crate::render::html_escape(&i.titled()),
                     crate::render::html_escape(&i.source),
-                    i.paragraphs.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
+                    i.paragraphs
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     crate::render::html_escape(&i.reason),
                     crate::render::html_escape(i.review_on.as_deref().unwrap_or("none set")),
                 )?;

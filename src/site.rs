@@ -673,7 +673,8 @@ pub fn status_label_ref(bundle: &DecisionBundle) -> Option<(String, crate::diagn
     let text = &bundle.record.text;
     let fm_offset = text.find('\n').map_or(0, |i| i + 1);
     bundle.front().status_label.as_ref().map(|label| {
-        let position = crate::diagnostics::Position::of_offset(text, fm_offset + label.span().start);
+        let position =
+            crate::diagnostics::Position::of_offset(text, fm_offset + label.span().start);
         (label.get_ref().trim().to_string(), position)
     })
 }
@@ -691,7 +692,10 @@ pub fn check_status_label(
     use crate::document::status_name;
     let listed = match config.status_labels.is_empty() {
         true => "site.toml has no `[status_labels]`".to_string(),
-        false => format!("site.toml's `[status_labels]` maps {}", config.status_labels_listed()),
+        false => format!(
+            "site.toml's `[status_labels]` maps {}",
+            config.status_labels_listed()
+        ),
     };
     let add = format!("`\"{label}\" = \"{}\"`", status_name(status));
     match config.status_labels.get(label) {

@@ -95,7 +95,10 @@ fn an_unmapped_or_contradicting_label_is_an_error_that_lists_the_mapping() {
         "{printed}"
     );
     assert!(printed.contains("\"Decision Made\" = \"taken\", \"For Determination\" = \"proposed\", \"Recommendations Approved\" = \"taken\""), "{printed}");
-    assert!(printed.contains("add `\"For Decision\" = \"proposed\"` to `[status_labels]`"), "{printed}");
+    assert!(
+        printed.contains("add `\"For Decision\" = \"proposed\"` to `[status_labels]`"),
+        "{printed}"
+    );
 
     replace(
         &site.path().join(RECORD),
@@ -160,7 +163,10 @@ fn expected_dates_are_said_the_same_way_everywhere() {
 
     // The calendars: a month is an all-day event across the month, titled
     // with the month; "on or after" is an event on its day, titled so.
-    for ics in ["forward-plan/forward-plan.ics", "feeds/upcoming-decisions.ics"] {
+    for ics in [
+        "forward-plan/forward-plan.ics",
+        "feeds/upcoming-decisions.ics",
+    ] {
         let ics = page(&out, ics).replace("\r\n ", "");
         let event = |number: &str| {
             ics.split("BEGIN:VEVENT")
@@ -186,19 +192,31 @@ fn a_month_or_not_before_that_could_come_too_soon_is_refused() {
     // Notice on 1 July: the earliest lawful day is 30 July. "July 2024"
     // could mean 1 July, so it fails closed, at the line of `due`.
     let site = fixture("records");
-    replace(&site.path().join(RECORD), "due = \"September 2024\"", "due = \"2024-07\"");
+    replace(
+        &site.path().join(RECORD),
+        "due = \"September 2024\"",
+        "due = \"2024-07\"",
+    );
     let printed = refused(site.path());
     assert!(
         printed.contains(&format!("{RECORD}:9:7: error: this key decision is expected in July 2024, so could be taken as soon as 1 July 2024, sooner than the law allows: its notice was published on 1 July 2024, so the earliest lawful date is 30 July 2024")),
         "{printed}"
     );
-    replace(&site.path().join(RECORD), "due = \"2024-07\"", "not_before = 2024-07-29");
+    replace(
+        &site.path().join(RECORD),
+        "due = \"2024-07\"",
+        "not_before = 2024-07-29",
+    );
     let printed = refused(site.path());
     assert!(
         printed.contains(&format!("{RECORD}:9:14: error: this key decision could be taken as soon as 29 July 2024 (`not_before`), sooner than the law allows")),
         "{printed}"
     );
-    replace(&site.path().join(RECORD), "not_before = 2024-07-29", "not_before = 2024-07-30");
+    replace(
+        &site.path().join(RECORD),
+        "not_before = 2024-07-29",
+        "not_before = 2024-07-30",
+    );
     built(site.path());
 }
 
@@ -212,7 +230,9 @@ fn ambiguous_or_malformed_dates_are_refused() {
     );
     let printed = refused(site.path());
     assert!(
-        printed.contains(&format!("{RECORD}:10:14: error: the record gives both `due` and `not_before`")),
+        printed.contains(&format!(
+            "{RECORD}:10:14: error: the record gives both `due` and `not_before`"
+        )),
         "{printed}"
     );
     replace(
@@ -221,7 +241,10 @@ fn ambiguous_or_malformed_dates_are_refused() {
         "due = \"Sept 2024\"",
     );
     let printed = refused(site.path());
-    assert!(printed.contains(&format!("{RECORD}:9:7: error:")), "{printed}");
+    assert!(
+        printed.contains(&format!("{RECORD}:9:7: error:")),
+        "{printed}"
+    );
     assert!(printed.contains("neither a day nor a month"), "{printed}");
 }
 
@@ -237,7 +260,9 @@ fn the_page_flags_what_is_withheld_and_links_to_its_notice() {
     assert!(html.contains("<div class=\"notice notice-withheld\" id=\"exempt-appendix-1\">"));
     // Public text that refers to the exempt paper links to its notice.
     assert!(html.contains("as set out in the <a href=\"#exempt-appendix-1\">exempt appendix</a>."));
-    assert!(html.contains("The prices are in the <a href=\"#exempt-appendix-1\">Exempt Report</a>."));
+    assert!(
+        html.contains("The prices are in the <a href=\"#exempt-appendix-1\">Exempt Report</a>.")
+    );
     assert!(html.contains("are in the <a href=\"#exempt-appendix-1\">exempt appendix</a>."));
     // A passage withheld from a published paper is listed too, linked to
     // its notice on the paper's page, where "the exempt appendix" links
@@ -287,13 +312,19 @@ fn lead_officer_department_and_history_are_on_the_page_and_in_the_data() {
     let site = fixture("records");
     let out = built(site.path());
     let html = page(&out, "decisions/24-00201/index.html");
-    assert!(html.contains("<dt>Council department</dt><dd>Children, Young People and Education</dd>"));
+    assert!(
+        html.contains("<dt>Council department</dt><dd>Children, Young People and Education</dd>")
+    );
     assert!(html.contains("Craig Chapman, Head of Fair Access. Email <a href=\"mailto:craig.chapman@records.example.org\">craig.chapman@records.example.org</a>, phone <a href=\"tel:03000415934\">03000 415934</a>"));
-    assert!(html.contains("This record was first published on <time datetime=\"2024-07-01\">1 July 2024</time>."));
+    assert!(html.contains(
+        "This record was first published on <time datetime=\"2024-07-01\">1 July 2024</time>."
+    ));
     assert!(html.contains("<li><time datetime=\"2024-07-05\">5 July 2024</time>: Added the lead officer&#39;s phone number</li>")
         || html.contains("<li><time datetime=\"2024-07-05\">5 July 2024</time>: Added the lead officer's phone number</li>"));
     let plan = page(&out, "forward-plan/index.html");
-    assert!(plan.contains("Craig Chapman, Head of Fair Access: <a href=\"mailto:craig.chapman@records.example.org\">"));
+    assert!(plan.contains(
+        "Craig Chapman, Head of Fair Access: <a href=\"mailto:craig.chapman@records.example.org\">"
+    ));
     let csv = page(&out, "data/decisions.csv");
     let header = csv.lines().next().unwrap();
     assert!(header.ends_with(",department,lead_officer_name,lead_officer_role,lead_officer_email,lead_officer_phone,record_published,amended,url"), "{header}");
@@ -309,10 +340,18 @@ fn lead_officer_department_and_history_are_on_the_page_and_in_the_data() {
 #[test]
 fn a_history_out_of_order_or_an_officer_without_a_contact_is_refused() {
     let site = fixture("records");
-    replace(&site.path().join(RECORD), "{ on = 2024-07-05,", "{ on = 2024-06-05,");
+    replace(
+        &site.path().join(RECORD),
+        "{ on = 2024-07-05,",
+        "{ on = 2024-06-05,",
+    );
     let printed = refused(site.path());
     assert!(printed.contains(&format!("{RECORD}:23:3: error: an entry of `amended` is dated 5 June 2024, but the record was published on 1 July 2024")), "{printed}");
-    replace(&site.path().join(RECORD), "{ on = 2024-06-05,", "{ on = 2024-07-05,");
+    replace(
+        &site.path().join(RECORD),
+        "{ on = 2024-06-05,",
+        "{ on = 2024-07-05,",
+    );
     replace(
         &site.path().join(RECORD),
         ", email = \"craig.chapman@records.example.org\", phone = \"03000 415934\"",
@@ -354,7 +393,10 @@ fn exempt_text_copied_into_the_new_fields_stops_the_build() {
         "status_label = \"Zqxrecordsbody offered the lowest price for the routes\"",
     );
     let outcome = build(site.path());
-    assert!(outcome.has_errors(), "a label from an exempt paper was published");
+    assert!(
+        outcome.has_errors(),
+        "a label from an exempt paper was published"
+    );
     no_markers(&files(&site.path().join("public")));
 }
 

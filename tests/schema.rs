@@ -317,8 +317,8 @@ fn every_documented_example_is_valid() {
             "[branding]",
             "[status_labels]",
         ]
-            .iter()
-            .any(|table| key.starts_with(table))
+        .iter()
+        .any(|table| key.starts_with(table))
         {
             ("site.toml", format!("{}\n{}", site.text, example.text))
         } else if example.text.contains("[[columns]]") {
@@ -564,7 +564,10 @@ const BEYOND: &[(&str, Beyond)] = &[
     ("unterminated-exempt-fence", Beyond::Body),
     ("vague-link-text", Beyond::Body),
     ("status-label-not-in-site-toml", Beyond::Site),
-    ("due-month-could-be-sooner-than-28-clear-days", Beyond::TwoValues),
+    (
+        "due-month-could-be-sooner-than-28-clear-days",
+        Beyond::TwoValues,
+    ),
     ("amended-before-record-published", Beyond::TwoValues),
 ];
 

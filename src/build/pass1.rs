@@ -13,7 +13,11 @@ pub(super) struct FirstPasses<'f> {
     /// Each record's path, number and the related numbers it lists.
     pub(super) related: Vec<(String, String, RelatedRefs)>,
     /// Each record's path, status and council status label, where it gives one.
-    pub(super) labels: Vec<(String, crate::document::DecisionStatus, (String, diagnostics::Position))>,
+    pub(super) labels: Vec<(
+        String,
+        crate::document::DecisionStatus,
+        (String, diagnostics::Position),
+    )>,
     pub(super) numbers: std::collections::BTreeSet<String>,
     pub(super) language_parts: Vec<language::LanguagePart>,
     pub(super) source_facts: Vec<guard::SourceFacts>,

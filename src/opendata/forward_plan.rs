@@ -136,7 +136,10 @@ fn expected_words(e: &PlanEntry) -> String {
 fn expected_days(e: &PlanEntry) -> (Date, Date) {
     match e.decision.expected() {
         Some(Expected::In(month)) => (month.first_day(), month.next_first_day()),
-        _ => (e.expected, Date(e.expected.0.succ_opt().unwrap_or(e.expected.0))),
+        _ => (
+            e.expected,
+            Date(e.expected.0.succ_opt().unwrap_or(e.expected.0)),
+        ),
     }
 }
 
@@ -158,28 +161,29 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
         } else {
             ""
         };
-        let mut event = |what: &str, (day, next): (Date, Date), summary: String, description: String| {
-            ics_line(&mut out, "BEGIN:VEVENT");
-            // RFC 7986 5.3: a UUID named from the site's address and the
-            // decision's number, stable across builds. Not `number@host`,
-            // which the personal-data guard would read as an email address.
-            let uid = super::stable_uuid(site, &format!("forward-plan/{}/{what}", d.number()));
-            ics_line(&mut out, &format!("UID:{uid}"));
-            ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(stamp)));
-            ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(day)));
-            ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ics_date(next)));
-            ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&summary)));
-            ics_line(
-                &mut out,
-                &format!(
-                    "DESCRIPTION:{}",
-                    ics_text(&format!("{} {url}", description.replace('\n', " ")))
-                ),
-            );
-            ics_line(&mut out, &format!("URL:{url}"));
-            ics_line(&mut out, "TRANSP:TRANSPARENT");
-            ics_line(&mut out, "END:VEVENT");
-        };
+        let mut event =
+            |what: &str, (day, next): (Date, Date), summary: String, description: String| {
+                ics_line(&mut out, "BEGIN:VEVENT");
+                // RFC 7986 5.3: a UUID named from the site's address and the
+                // decision's number, stable across builds. Not `number@host`,
+                // which the personal-data guard would read as an email address.
+                let uid = super::stable_uuid(site, &format!("forward-plan/{}/{what}", d.number()));
+                ics_line(&mut out, &format!("UID:{uid}"));
+                ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(stamp)));
+                ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(day)));
+                ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ics_date(next)));
+                ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&summary)));
+                ics_line(
+                    &mut out,
+                    &format!(
+                        "DESCRIPTION:{}",
+                        ics_text(&format!("{} {url}", description.replace('\n', " ")))
+                    ),
+                );
+                ics_line(&mut out, &format!("URL:{url}"));
+                ics_line(&mut out, "TRANSP:TRANSPARENT");
+                ics_line(&mut out, "END:VEVENT");
+            };
         event(
             "expected",
             expected_days(&e),

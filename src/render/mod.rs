@@ -763,7 +763,10 @@ fn summary_of(d: &PublicDecision) -> DecisionSummary {
 }
 
 /// A day as [`DecisionSummary`] gives it.
-fn on(day: Option<crate::document::Date>, label: &'static str) -> (Option<String>, &'static str, Option<String>) {
+fn on(
+    day: Option<crate::document::Date>,
+    label: &'static str,
+) -> (Option<String>, &'static str, Option<String>) {
     (
         day.map(|d| d.to_string()),
         label,

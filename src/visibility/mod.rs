@@ -148,7 +148,12 @@ fn separate_one(
         .chain(&front.electoral_divisions)
         .chain(front.pathway.iter().map(|step| &step.body))
         .chain(front.call_in.as_ref().and_then(|c| c.get_ref().by.as_ref()))
-        .chain(front.lead_officer.iter().flat_map(|o| [&o.get_ref().name, &o.get_ref().role]))
+        .chain(
+            front
+                .lead_officer
+                .iter()
+                .flat_map(|o| [&o.get_ref().name, &o.get_ref().role]),
+        )
         .chain(&front.department)
     {
         s.prints.add_fact_public(named);
@@ -185,7 +190,9 @@ fn separate_one(
         decision_maker_name: front.decision_maker_name,
         in_consultation_with: front.in_consultation_with,
         status: *front.status.get_ref(),
-        status_label: front.status_label.map(|l| l.into_inner().trim().to_string()),
+        status_label: front
+            .status_label
+            .map(|l| l.into_inner().trim().to_string()),
         expected,
         taken: front.taken.map(Spanned::into_inner),
         withdrawn: front.withdrawn,

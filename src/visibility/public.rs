@@ -13,8 +13,8 @@ use crate::config::SiteConfig;
 use crate::data::ColumnType;
 use crate::diagnostics::Diagnostics;
 use crate::document::{
-    Alternative, Amendment, CARERS, CallIn, Date, DecisionStatus, Impact, Kind, Meeting,
-    Expected, LeadOfficer, PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
+    Alternative, Amendment, CARERS, CallIn, Date, DecisionStatus, Expected, Impact, Kind,
+    LeadOfficer, Meeting, PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
 };
 use crate::source::TemplateFile;
 
