@@ -357,9 +357,8 @@ impl Guard {
     /// few lines of it: [`InspectStream::finish`] finds exactly what
     /// [`Guard::inspect`] finds in the whole file, wherever the pieces are cut.
     pub fn stream<'a>(&'a self, path: &str) -> InspectStream<'a> {
-        // Images, PDFs and gzip files are looked at whole.
-        let whole =
-            ImageKind::from_name(path).is_some() || path.ends_with(".pdf") || path.ends_with(".gz");
+        // Images, PDFs, gzip and calendar files are looked at whole.
+        let whole = ImageKind::from_name(path).is_some() || crate::scan::read_whole(path);
         InspectStream {
             guard: self,
             path: path.to_string(),
@@ -865,6 +864,67 @@ mod tests {
             from = cut;
         }
         format!("{:?}", stream.finish())
+    }
+
+    #[test]
+    fn personal_data_in_a_search_index_file_is_found() {
+        use std::io::Write;
+        let pagefind = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(b"pagefind_dcd").unwrap();
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let g = guard(&[]);
+        // A result's text (JSON), and a word list (CBOR: each word's length
+        // byte glued to its first letter unless it is read as CBOR).
+        let fragment = pagefind(b"{\"content\":\"Her NHS number is 943 476 5919.\"}");
+        let mut words = vec![0x81, 0x78, 23];
+        words.extend(b"someone@private.example");
+        for (path, bytes) in [
+            ("pagefind/fragment/en_1.pf_fragment", fragment),
+            ("pagefind/index/en_2.pf_index", pagefind(&words)),
+        ] {
+            let whole = format!("{:?}", g.inspect(path, &bytes));
+            assert!(
+                whole.contains("NhsNumber") || whole.contains("Email"),
+                "{path}: {whole}"
+            );
+            assert_eq!(
+                inspect_in_pieces(&g, path, &bytes, &[1, 7]),
+                whole,
+                "{path}"
+            );
+        }
+        // A sorted word list's numbers, one after another (decision numbers
+        // without their slash), are not one phone number.
+        let mut numbers = vec![0x84];
+        for n in ["01632", "960001", "2000002", "2000004"] {
+            numbers.push(0x60 + n.len() as u8);
+            numbers.extend(n.as_bytes());
+        }
+        let found = format!(
+            "{:?}",
+            g.inspect("pagefind/index/en_4.pf_index", &pagefind(&numbers))
+        );
+        assert!(!found.contains("Phone"), "{found}");
+        // Named as compressed but not: refused, never read as it is.
+        let found = format!("{:?}", g.inspect("pagefind/index/en_3.pf_index", b"plain"));
+        assert!(found.contains("unreadable: Some"), "{found}");
+    }
+
+    #[test]
+    fn personal_data_folded_or_escaped_in_a_calendar_is_found() {
+        let g = guard(&[]);
+        // An email address cut by a fold (RFC 5545 folds anywhere) and
+        // glued to an escaped line break, as a calendar program joins them.
+        let ics = b"BEGIN:VCALENDAR\r\nDESCRIPTION:Contact\\nsome\r\n one@priv\r\n ate.example\r\nEND:VCALENDAR\r\n";
+        let whole = format!("{:?}", g.inspect("feeds/plan.ics", ics));
+        assert!(whole.contains("Email"), "{whole}");
+        assert_eq!(
+            inspect_in_pieces(&g, "feeds/plan.ics", ics, &[3, 40]),
+            whole
+        );
     }
 
     #[test]

@@ -8,9 +8,9 @@
 //! 2. [`config`], [`document`] and [`data`] parse strings into typed values;
 //! 3. [`site`] assembles and cross-checks them;
 //! 4. [`visibility`] separates public from exempt: the only door to the public model;
-//! 5. [`render`] (with [`markdown`] and [`opendata`]) turns the public model into files,
-//!    [`timetable`] saying what the law's dates make of it (with [`clear_days`]);
-//!    the register and the feeds grouped by [`facets`];
+//! 5. [`render`] (with [`markdown`], [`opendata`] and [`search`], the search index)
+//!    turns the public model into files, [`timetable`] saying what the law's dates
+//!    make of it (with [`clear_days`]); the register and the feeds grouped by [`facets`];
 //!    [`language`] measures the public text and [`contrast`] checks template colours;
 //! 6. [`scan`] checks every file for exempt text, independently of step 4, and
 //!    [`guard`] checks it for personal data (with [`personal`], [`images`], [`pdfinfo`]);
@@ -26,6 +26,7 @@
 pub mod accessibility;
 mod build;
 pub mod cache;
+pub mod cbor;
 pub mod checked;
 pub mod clear_days;
 pub mod cli_format;
@@ -57,6 +58,7 @@ pub mod scan;
 pub mod schedule12a;
 pub mod schema;
 pub mod scripts;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
@@ -214,7 +216,7 @@ impl Outcome {
 pub enum Error {
     Read(source::ReadError),
     Write(output::WriteError),
-    /// A bug in a built-in template.
+    /// A bug in a built-in template, or the search index could not be made.
     Template(String),
     /// The options cannot work (for example, output inside content/).
     Usage(String),
@@ -225,10 +227,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Read(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "{e}"),
-            Error::Template(e) => write!(
-                f,
-                "internal error in a built-in template (please report it): {e}"
-            ),
+            Error::Template(e) => write!(f, "internal error (please report it): {e}"),
             Error::Usage(e) => write!(f, "{e}"),
         }
     }

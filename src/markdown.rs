@@ -359,6 +359,21 @@ pub fn glossary_text(text: &str) -> (String, String) {
     (all, linkable)
 }
 
+/// The words of public Markdown as a reader sees them (text and code; block
+/// ends and line breaks as spaces), for the search index. A withheld passage
+/// leaves nothing: only its notice is public, and that is on the page.
+pub fn words(markdown: &Markdown) -> String {
+    let mut out = String::new();
+    for block in markdown.blocks() {
+        if let crate::visibility::Block::Text(text) = block {
+            out.push_str(glossary_text(text.markdown()).0.trim());
+            out.push(' ');
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
 pub fn render(markdown: &Markdown, context: &Context, diagnostics: &mut Diagnostics) -> Rendered {
     let mut ids = BTreeSet::new();
     let blocks = markdown

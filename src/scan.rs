@@ -950,12 +950,12 @@ pub struct ScanStream<'a> {
 
 impl<'a> ScanStream<'a> {
     fn new(f: &'a Fingerprints, output: &str) -> ScanStream<'a> {
-        // Gzip and PDF files are held and read whole.
-        let gzip_name = output.ends_with(".gz") || output.ends_with(".pdf");
+        // Gzip, PDF and calendar files are held and read whole.
+        let whole = read_whole(output);
         ScanStream {
             f,
             output: output.to_string(),
-            plain: gzip_name.then_some(false),
+            plain: whole.then_some(false),
             held: Vec::new(),
             len: 0,
             hash: (!f.files.is_empty()).then(Fnv::default),
@@ -1040,7 +1040,7 @@ impl<'a> ScanStream<'a> {
     /// What the whole file showed.
     pub fn finish(mut self) -> Vec<Leak> {
         if self.plain != Some(true) {
-            // Gzip (or too short to tell): opened and scanned whole.
+            // Gzip, PDF or calendar (or too short to tell): read whole.
             let held = std::mem::take(&mut self.held);
             return self.f.scan(&self.output, &held);
         }
@@ -1353,16 +1353,109 @@ pub fn is_pdf(path: &str, bytes: &[u8]) -> bool {
     path.ends_with(".pdf") || bytes.starts_with(b"%PDF-")
 }
 
-/// The bytes to inspect for an output file: a gzip file (by name or by its
-/// magic bytes `1f 8b`, RFC 1952) decompressed; a PDF's text (what its pages
-/// show, its information fields and XMP, never its structure: see
-/// [`crate::pdf`]); any other file as it is.
+/// Whether an output file is an iCalendar file (RFC 5545), by its name. Its
+/// text is folded at 75 octets, anywhere in a word, and escapes commas,
+/// semicolons and line breaks (`\\n`), so it is read as a calendar program
+/// reads it ([`unfold_calendar`]), whole: read as it is, a word cut by a fold
+/// or glued to an escaped line break would hide.
+pub fn is_calendar(path: &str) -> bool {
+    path.len() >= 4 && path.as_bytes()[path.len() - 4..].eq_ignore_ascii_case(b".ics")
+}
+
+/// Output files that the defences read whole rather than as they are
+/// written: compressed files, PDFs and calendars.
+pub fn read_whole(path: &str) -> bool {
+    claims_gzip(path) || path.ends_with(".pdf") || is_calendar(path)
+}
+
+/// An iCalendar file's text as a calendar program shows it: folded lines
+/// joined (a line break followed by a space or tab is removed) and the
+/// escapes `\\n`, `\\N`, `\\,`, `\\;` and `\\\\` undone. A backslash before
+/// anything else is kept as it is.
+pub fn unfold_calendar(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r'
+                if bytes.get(i + 1) == Some(&b'\n')
+                    && matches!(bytes.get(i + 2), Some(b' ' | b'\t')) =>
+            {
+                i += 3;
+            }
+            b'\n' if matches!(bytes.get(i + 1), Some(b' ' | b'\t')) => i += 2,
+            b'\\' => {
+                // An escape may itself be cut by a fold.
+                let mut j = i + 1;
+                loop {
+                    if bytes.get(j) == Some(&b'\r')
+                        && bytes.get(j + 1) == Some(&b'\n')
+                        && matches!(bytes.get(j + 2), Some(b' ' | b'\t'))
+                    {
+                        j += 3;
+                    } else if bytes.get(j) == Some(&b'\n')
+                        && matches!(bytes.get(j + 1), Some(b' ' | b'\t'))
+                    {
+                        j += 2;
+                    } else {
+                        break;
+                    }
+                }
+                match bytes.get(j) {
+                    Some(b'n' | b'N') => {
+                        out.push(b'\n');
+                        i = j + 1;
+                    }
+                    Some(&c @ (b',' | b';' | b'\\')) => {
+                        out.push(c);
+                        i = j + 1;
+                    }
+                    _ => {
+                        out.push(b'\\');
+                        i += 1;
+                    }
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Output files whose names say they are gzip-compressed: `.gz`, and the
+/// search index's data files (Pagefind's `.pf_fragment`, `.pf_index`,
+/// `.pf_meta` and `.pf_filter`, which Pagefind always compresses). Any file
+/// that starts with gzip's magic bytes is opened too, whatever its name; one
+/// whose name says gzip but whose bytes are not is refused, never read as
+/// it is (fail closed).
+pub fn claims_gzip(path: &str) -> bool {
+    const NAMES: [&str; 5] = [".gz", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"];
+    NAMES.iter().any(|end| path.ends_with(end))
+}
+
+/// What Pagefind puts before the data of each of its files, inside the gzip.
+const PAGEFIND_PREFIX: &[u8] = b"pagefind_dcd";
+
+/// The bytes to inspect for an output file: a gzip file (by its magic bytes
+/// `1f 8b`, RFC 1952; a name that says gzip must have them) decompressed,
+/// and a search index file's contents read as text ([`crate::cbor`]); a
+/// PDF's text (what its pages show, its information fields and XMP, never
+/// its structure: see [`crate::pdf`]); any other file as it is.
 pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, String> {
     if is_pdf(path, bytes) {
         let text = crate::pdf::text(bytes)?;
         return Ok(Cow::Owned(text.all().into_bytes()));
     }
-    if !(path.ends_with(".gz") || bytes.starts_with(&[0x1f, 0x8b])) {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        if claims_gzip(path) {
+            return Err("its name says it is compressed (gzip), but it is not".to_string());
+        }
+        if is_calendar(path) {
+            return Ok(Cow::Owned(unfold_calendar(bytes)));
+        }
         return Ok(Cow::Borrowed(bytes));
     }
     let mut out = Vec::new();
@@ -1372,6 +1465,17 @@ pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, Str
         .map_err(|e| format!("it is not valid gzip ({e})"))?;
     if out.len() as u64 > crate::pdf::MAX_INFLATED {
         return Err("it decompresses to more than 256 MB".to_string());
+    }
+    // The search index's files, once inflated: Pagefind's prefix, then a
+    // fragment's JSON, Pagefind's WebAssembly (read as it is, like any
+    // binary), or the CBOR of word lists, filters and metadata.
+    if let Some(data) = out.strip_prefix(PAGEFIND_PREFIX) {
+        if data.starts_with(b"{") || data.starts_with(b"\0asm") {
+            return Ok(Cow::Owned(data.to_vec()));
+        }
+        return crate::cbor::texts(data)
+            .map(|text| Cow::Owned(text.into_bytes()))
+            .map_err(|e| format!("it is a search index file, but {e}"));
     }
     // A gzip inside a gzip is opened too.
     match inspectable("", &out)? {
@@ -2229,6 +2333,152 @@ mod tests {
             "unreadable"
         );
         assert!(f.scan("clean.gz", &gzip(b"nothing here")).is_empty());
+    }
+
+    /// A calendar's text as RFC 5545 writes it: escaped, then folded every
+    /// `width` octets (anywhere in a word, as a writer may).
+    fn calendar(text: &str, width: usize) -> Vec<u8> {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace(',', "\\,")
+            .replace(';', "\\;")
+            .replace('\n', "\\n");
+        let mut out = b"BEGIN:VCALENDAR\r\nDESCRIPTION:".to_vec();
+        for (i, chunk) in escaped.as_bytes().chunks(width).enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\r\n ");
+            }
+            out.extend_from_slice(chunk);
+        }
+        out.extend_from_slice(b"\r\nEND:VCALENDAR\r\n");
+        out
+    }
+
+    #[test]
+    fn exempt_text_folded_or_escaped_in_a_calendar_is_found() {
+        let f = prints(SECRET, &["Zqxcalmarker"], "Public text.");
+        for width in [1, 2, 5, 7, 74] {
+            // Cut by folds inside its words, and read in pieces as written.
+            let ics = calendar(&format!("Intro.\n{SECRET}"), width);
+            assert_eq!(f.scan("feeds/plan.ics", &ics)[0].how, "text", "{width}");
+            let mut stream = f.stream("feeds/PLAN.ICS");
+            for piece in ics.chunks(3) {
+                stream.feed(piece);
+            }
+            assert_eq!(stream.finish()[0].how, "text", "{width}");
+            // A value glued to an escaped line break: `\nZqxcalmarker`.
+            let ics = calendar("Contact;\nZqxcalmarker, today", width);
+            let leaks = f.scan("feeds/plan.ics", &ics);
+            assert_eq!(leaks.len(), 1, "{width}: {leaks:?}");
+            assert_eq!(leaks[0].how, "value");
+            // A clean calendar passes.
+            assert!(
+                f.scan("feeds/plan.ics", &calendar("Public text.\nMore.", width))
+                    .is_empty()
+            );
+        }
+        assert_eq!(
+            unfold_calendar(b"a\\\r\n ,b\\\n\tNc\\x\\\\n"),
+            b"a,b\nc\\x\\n"
+        );
+    }
+
+    /// Pagefind's way of writing an index file: its prefix, then the data, gzip'd.
+    fn pagefind_file(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(PAGEFIND_PREFIX).unwrap();
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn exempt_text_that_reaches_a_search_index_file_is_found() {
+        let f = prints(SECRET, &["Zqxgzipmarker"], "Public text.");
+        // A fragment (a result's text): JSON, under a name that is not `.gz`.
+        let fragment = pagefind_file(
+            format!("{{\"url\":\"/decisions/a/\",\"content\":\"{SECRET}\",\"meta\":{{}}}}")
+                .as_bytes(),
+        );
+        let leaks = f.scan("pagefind/fragment/en_0a1b2c3.pf_fragment", &fragment);
+        assert!(leaks.iter().any(|l| l.how == "text"), "{leaks:?}");
+        // The word list: CBOR, where a word's length byte is glued to its
+        // first letter (0x6d, `m`, is "text of 13 bytes"). Read as raw
+        // bytes the word is `mzqxgzipmarker`; read as CBOR it is found.
+        let mut words = vec![0x82, 0x6d];
+        words.extend(b"zqxgzipmarker");
+        words.extend([0x63, b'b', b'i', b'd']);
+        let index = pagefind_file(&words);
+        let leaks = f.scan("pagefind/index/en_4d5e6f7.pf_index", &index);
+        assert_eq!(
+            leaks.iter().map(|l| l.how).collect::<Vec<_>>(),
+            ["value"],
+            "{leaks:?}"
+        );
+        assert!(
+            f.scan("w.txt", &words).is_empty(),
+            "the raw bytes alone would have hidden it"
+        );
+        // Found by gzip's magic bytes whatever the file is called.
+        assert_eq!(f.scan("pagefind/renamed.bin", &index)[0].how, "value");
+        // A file named as compressed that is not, a damaged one, and one
+        // whose CBOR does not parse: each refused, never read some other way.
+        assert_eq!(
+            f.scan("pagefind/fragment/x.pf_fragment", SECRET.as_bytes())[0].how,
+            "unreadable"
+        );
+        assert_eq!(
+            f.scan("pagefind/index/x.pf_index", &index[..index.len() - 9])[0].how,
+            "unreadable"
+        );
+        assert_eq!(
+            f.scan(
+                "pagefind/filter/x.pf_filter",
+                &pagefind_file(&[0x82, 0x6d, b'z'])
+            )[0]
+            .how,
+            "unreadable"
+        );
+        for name in ["x.pf_meta", "x.pf_filter", "x.pf_index", "x.pf_fragment"] {
+            assert!(claims_gzip(name), "{name}");
+        }
+        // Clean files pass.
+        assert!(
+            f.scan("pagefind/x.pf_meta", &pagefind_file(&[0x81, 0x61, b'a']))
+                .is_empty()
+        );
+        assert!(
+            f.scan(
+                "pagefind/x.pf_fragment",
+                &pagefind_file(b"{\"content\":\"Public text.\"}")
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_search_index_file_scanned_in_pieces_is_opened_whole() {
+        let f = prints(SECRET, &["Zqxgzipmarker"], "Public text.");
+        let mut words = vec![0x81, 0x6d];
+        words.extend(b"zqxgzipmarker");
+        let index = pagefind_file(&words);
+        for cut in [1, 2, 10] {
+            assert_eq!(
+                scan_in_pieces(&f, "pagefind/index/a.pf_index", &index, &[cut])[0].how,
+                "value"
+            );
+        }
+        // Named as compressed, not gzip: refused in pieces too.
+        assert_eq!(
+            scan_in_pieces(
+                &f,
+                "pagefind/index/a.pf_index",
+                b"zqxgzipmarker plain",
+                &[3]
+            )[0]
+            .how,
+            "unreadable"
+        );
     }
 
     #[test]

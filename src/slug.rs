@@ -21,3 +21,8 @@ pub fn slugify(text: &str) -> String {
         slug
     }
 }
+
+/// A provider's own page, from its id: `activities/provider/p001/`.
+pub fn provider_path(id: &str) -> String {
+    format!("activities/provider/{}/", slugify(id))
+}

@@ -32,6 +32,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         include_str!("templates/accessibility.html"),
     ),
     ("data.html", include_str!("templates/data.html")),
+    ("search.html", include_str!("templates/search.html")),
     ("404.html", include_str!("templates/404.html")),
 ];
 
@@ -53,7 +54,9 @@ const RECEIVES: &[(&str, &str)] = &[
   back to the site's root, like ../../), path, section (the navigation item
   that is current) and breadcrumbs (each with title and href)
 - footer_pages: the plain pages, accessibility statement first, each with
-  title and href",
+  title and href
+Its header has the site's search box (a form that sends `q` to search/),
+left out on the search page itself, which has its own.",
     ),
     (
         "macros.html",
@@ -249,6 +252,15 @@ Besides site and page:
         "The open data page. Besides site and page:
 - catalogue: the download files, grouped as the page lists them
 - jsonld: the page's schema.org data",
+    ),
+    (
+        "search.html",
+        "The search page (search/). Its script, assets/search.js, reads the field
+`q` (the header's search box sends it here) and shows the results; without
+JavaScript the page says so. Besides site and page:
+- browse: the other ways to find things that the site has (the activities
+  page and its browse pages, the register of decisions, the glossary), each
+  with title and href",
     ),
     (
         "404.html",

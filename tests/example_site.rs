@@ -148,7 +148,20 @@ fn provider_listing_shows_published_columns_only() {
     // Browsing by lot and district works without JavaScript: plain pages.
     let lot = text(&out, "activities/lots/1b/index.html");
     assert!(lot.contains("provider"));
-    assert!(!files(&out).keys().any(|k| k.ends_with(".js")));
+    assert!(!lot.contains("<script src") && !lot.contains("type=\"module\""));
+    // The only scripts are the search page's: ours and Pagefind's.
+    let scripts: Vec<String> = files(&out)
+        .into_keys()
+        .filter(|k| k.ends_with(".js"))
+        .collect();
+    assert_eq!(
+        scripts,
+        [
+            "assets/search.js",
+            "pagefind/pagefind-worker.js",
+            "pagefind/pagefind.js"
+        ]
+    );
 }
 
 #[test]
@@ -186,6 +199,9 @@ fn two_builds_are_byte_identical() {
     for (path, bytes) in &one {
         assert!(bytes == &two[path], "{path} differs between builds");
     }
+    // The search index is among the files compared.
+    assert!(one.keys().any(|p| p.ends_with(".pf_fragment")));
+    assert!(one.contains_key("pagefind/pagefind-entry.json"));
 }
 
 #[test]

@@ -48,6 +48,11 @@ fn plant_markers(site: &Path) -> Vec<&'static str> {
         "Zqxfilefoxtrot opinion in full.\n",
     )
     .unwrap();
+    // An exempt passage inside a plain page (pages are searched).
+    append(
+        &site.join("content/pages/about.md"),
+        "\n::: exempt paragraph=1 reason=\"It names a person.\"\nMr Zqxpagegolf asked about his care.\n:::\n",
+    );
     // Exempt cells in a data column.
     replace(&site.join("data/providers.csv"), "31.79", "7431.2917");
     replace(&site.join("data/providers.csv"), "29.83", "8802.4406");
@@ -58,13 +63,34 @@ fn plant_markers(site: &Path) -> Vec<&'static str> {
         "zqxinlinedelta",
         "zqxadviceecho",
         "zqxfilefoxtrot",
+        "zqxpagegolf",
         "7431.2917",
         "8802.4406",
     ]
 }
 
-/// Asserts that no marker is in any file written, in the withholding
-/// report or in any message.
+/// Asserts that the search index was written, and that opened as the
+/// defences open it, its files hold the site's public words: a marker that
+/// reached it would be seen by [`assert_no_marker`].
+#[track_caller]
+fn assert_search_index_opened(output: &std::collections::BTreeMap<String, Vec<u8>>) {
+    let search = inflated(&search_files(output));
+    for ext in [".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta"] {
+        assert!(
+            search.keys().any(|p| p.ends_with(ext)),
+            "no {ext} in the search index: {:?}",
+            search.keys()
+        );
+    }
+    let fragments: std::collections::BTreeMap<String, Vec<u8>> = search
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".pf_fragment"))
+        .collect();
+    assert!(!files_containing(&fragments, "library outreach").is_empty());
+}
+
+/// Asserts that no marker is in any file written (compressed files opened),
+/// in the withholding report or in any message.
 #[track_caller]
 fn assert_no_marker(
     markers: &[&str],
@@ -72,11 +98,17 @@ fn assert_no_marker(
     reports: &std::collections::BTreeMap<String, Vec<u8>>,
     outcome: &plainsight::Outcome,
 ) {
+    let opened = inflated(output);
     for marker in markers {
         assert!(
             files_containing(output, marker).is_empty(),
             "{marker} leaked into {:?}",
             files_containing(output, marker)
+        );
+        assert!(
+            files_containing(&opened, marker).is_empty(),
+            "{marker} leaked into a compressed file: {:?}",
+            files_containing(&opened, marker)
         );
         assert!(
             files_containing(reports, marker).is_empty(),
@@ -112,6 +144,7 @@ fn planted_markers_reach_no_output_byte() {
     ] {
         assert!(output.contains_key(page), "{page} was not written");
     }
+    assert_search_index_opened(&output);
     assert_no_marker(&markers, &output, &reports, &outcome);
     // What was withheld is still visible as such.
     let report = text(
@@ -183,6 +216,7 @@ fn planted_markers_reach_no_output_byte_when_every_folder_is_read_again() {
     let (again, output, reports) = build_with("read-again", 0);
     let (kept, kept_output, kept_reports) = build_with("kept", plainsight::KEEP_READ_BYTES);
     assert!(output.len() > 20, "the site was built");
+    assert_search_index_opened(&output);
     assert_no_marker(&markers, &output, &reports, &again);
     assert!(output == kept_output, "the two sites differ");
     assert!(reports == kept_reports, "the two reports differ");
@@ -212,11 +246,17 @@ fn example_site_markers_reach_no_output_byte() {
 
     assert_ok(&build(site.path()));
     let output = files(&site.path().join("public"));
+    // The search index's files opened, as the defences open them.
+    let opened = inflated(&output);
+    assert!(
+        !search_files(&opened).is_empty(),
+        "the site has a search index"
+    );
     for marker in ["zqxexamplegolf", "90417", "6161.7373"] {
         assert!(
-            files_containing(&output, marker).is_empty(),
+            files_containing(&opened, marker).is_empty(),
             "{marker} leaked into {:?}",
-            files_containing(&output, marker)
+            files_containing(&opened, marker)
         );
     }
     // The real exempt day rates do not appear either.
@@ -225,6 +265,10 @@ fn example_site_markers_reach_no_output_byte() {
         assert!(
             files_containing(&output, &format!(",{rate}")).is_empty(),
             "day rate {rate} leaked"
+        );
+        assert!(
+            files_containing(&search_files(&opened), rate).is_empty(),
+            "day rate {rate} is in the search index"
         );
     }
 }

@@ -24,7 +24,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_label, status_name};
 use crate::markdown::{self, Context, Rendered};
 use crate::output::{Emit, Files};
-use crate::slug::slugify;
+use crate::slug::{provider_path, slugify};
 use crate::templates::BUILTIN;
 use crate::visibility::{
     PublicAttachment, PublicDataset, PublicDecision, PublicPaper, PublicSite, WithheldNotice,
@@ -37,6 +37,13 @@ mod forward;
 use forward::{CallInView, NoticeView, PrivateMeetingView};
 
 const STYLESHEET: &str = include_str!("../assets/style.css");
+
+/// The search page's script: ours, published at `assets/search.js` and
+/// loaded by `search.html` alone. It is part of plainsight, like the
+/// templates: content can never add a script (raw HTML in Markdown is
+/// refused, and a logo must be a bitmap), so this is the only JavaScript a
+/// built-in page runs, and no page needs it but to search.
+const SEARCH_SCRIPT: &str = include_str!("../assets/search.js");
 
 /// A failure in a built-in template: a bug in plainsight, not the content.
 #[derive(Debug)]
@@ -453,6 +460,14 @@ struct DatasetHeading<'a> {
     description: &'a str,
 }
 
+/// What `search.html` receives besides `site` and `page`.
+#[derive(Serialize)]
+struct SearchView {
+    /// The other ways to find things that the site has, for a reader
+    /// without JavaScript (and for anyone who would rather browse).
+    browse: Vec<Link>,
+}
+
 /// What `data.html` receives besides `site` and `page`.
 #[derive(Serialize)]
 struct DataView<'a> {
@@ -498,11 +513,6 @@ fn section_crumbs(title: &str, href: &str) -> Vec<Link> {
 /// The way back from a page under the activities page.
 fn activities_crumbs() -> Vec<Link> {
     section_crumbs("Activities", "activities/")
-}
-
-/// Where the page of the provider with id `id` is published.
-fn provider_path(id: &str) -> String {
-    format!("activities/provider/{}/", slugify(id))
 }
 
 /// Where the logo named `name` is published.
@@ -919,12 +929,72 @@ impl Renderer<'_> {
             self.other_site_pages(emit, diagnostics)?;
             Ok(None)
         }));
+        parts.push(SitePart::new(move |emit, diagnostics| {
+            self.search(emit, diagnostics)?;
+            Ok(None)
+        }));
         for (section, draft) in crate::opendata::drafts(self.site, &self.facets) {
             parts.push(SitePart::new(move |emit, _| {
                 Ok(Some((section, crate::opendata::publish(emit, draft))))
             }));
         }
         parts
+    }
+
+    /// The search page, its script and the search index (made from the
+    /// public model by [`crate::search`]).
+    fn search(
+        &self,
+        emit: &mut dyn Emit,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), TemplateBug> {
+        let home = Link {
+            title: "Home".into(),
+            href: String::new(),
+        };
+        let mut browse = Vec::new();
+        if let Some(providers) = self.site.dataset("providers") {
+            browse.push(Link {
+                title: "All activities and providers".into(),
+                href: "activities/".into(),
+            });
+            for column in providers.columns().iter().filter(|c| c.browse()) {
+                browse.push(Link {
+                    title: format!("Providers by {}", lower_first(column.title())),
+                    href: format!("activities/{}/", slugify(column.name())),
+                });
+            }
+        }
+        browse.push(Link {
+            title: "Every decision, newest first".into(),
+            href: "decisions/".into(),
+        });
+        if self.site.dataset("glossary").is_some() {
+            browse.push(Link {
+                title: "Words we use, and what they mean".into(),
+                href: "glossary/".into(),
+            });
+        }
+        let meta = self.meta(
+            "Search",
+            "Search this site for activities, providers, decisions and pages.",
+            "search/",
+            "search",
+            vec![home],
+        );
+        let mut files = Files::default();
+        files.add("assets/search.js", SEARCH_SCRIPT);
+        self.page(
+            &mut files,
+            "search.html",
+            "search/",
+            meta,
+            SearchView { browse },
+            diagnostics,
+        )?;
+        emit.files(files);
+        crate::search::publish(self.site, emit)
+            .map_err(|e| TemplateBug(format!("the search index could not be made: {}", e.0)))
     }
 
     /// The site-wide pages but the register and the /data/ page.
@@ -1300,23 +1370,7 @@ impl Renderer<'_> {
 
     /// A value as shown to people: a reference to a lot shows the lot's name.
     fn value_label(&self, column: &crate::visibility::PublicColumn, value: &str) -> String {
-        if let Some((dataset, key)) = column.references().and_then(|r| r.split_once('.')) {
-            if let Some(target) = self.site.dataset(dataset) {
-                if let (Some(ki), Some(ni)) =
-                    (target.column_index(key), target.column_index("name"))
-                {
-                    if let Some(row) = target.rows().iter().find(|r| r[ki] == value) {
-                        return format!(
-                            "{} {}: {}",
-                            capitalise(dataset.trim_end_matches('s')),
-                            value,
-                            row[ni]
-                        );
-                    }
-                }
-            }
-        }
-        value.to_string()
+        self.site.value_label(column, value)
     }
 
     /// Each lot of the procurement, for the activities page, with a link

@@ -87,6 +87,30 @@ impl PublicSite {
     pub fn dataset(&self, name: &str) -> Option<&PublicDataset> {
         self.datasets.iter().find(|d| d.name == name)
     }
+
+    /// A value of `column` as shown to people: a reference to a lot shows
+    /// the lot's name (`Lot 1a: Everyday life activities`), any other value
+    /// itself.
+    pub fn value_label(&self, column: &PublicColumn, value: &str) -> String {
+        if let Some((dataset, key)) = column.references().and_then(|r| r.split_once('.')) {
+            if let Some(target) = self.dataset(dataset) {
+                if let (Some(ki), Some(ni)) =
+                    (target.column_index(key), target.column_index("name"))
+                {
+                    if let Some(row) = target.rows().iter().find(|r| r[ki] == value) {
+                        let kind = dataset.trim_end_matches('s');
+                        let mut chars = kind.chars();
+                        let kind: String = match chars.next() {
+                            Some(c) => c.to_uppercase().chain(chars).collect(),
+                            None => String::new(),
+                        };
+                        return format!("{kind} {value}: {}", row[ni]);
+                    }
+                }
+            }
+        }
+        value.to_string()
+    }
 }
 
 /// A plain notice that something was withheld, and why (DESIGN.md rule 2).

@@ -478,6 +478,158 @@ function runVnu(root) {
 }
 
 // ---------------------------------------------------------------- main
+// ---------------------------------------------------------------- search
+// The resident's search journey, when the site has a search page: at a
+// phone's size (390x844) a query is typed, the live region says how many
+// results there are, the list shows them as links with the words that
+// matched, the results pass axe, nothing moves in view as they arrive, and a
+// result reached by keyboard opens the right page. With JavaScript off the
+// page says so and links to the ways to browse, and the header's search box
+// still leads there. AUDIT_SEARCH is the query and AUDIT_SEARCH_FINDS the
+// path of a page it must find; without them the typed journey is skipped and
+// only the page's parts and the no-JavaScript journey are checked.
+const SEARCH_PAGE = 'search/index.html';
+
+async function searchJourney(browser, origin, axeSource, shots) {
+  const query = process.env.AUDIT_SEARCH || '';
+  const finds = process.env.AUDIT_SEARCH_FINDS || '';
+  const checks = [];
+  const context = async (viewport, javaScriptEnabled = true) => {
+    const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, javaScriptEnabled, reducedMotion: 'reduce', locale: 'en-GB' });
+    await ctx.route((u) => !u.href.startsWith(`${origin}/`), (route) => route.abort('blockedbyclient'));
+    // Layout shifts not caused by the reader's own input, as CLS counts them.
+    await ctx.addInitScript(() => {
+      window.__shift = 0;
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+      } catch { /* no layout-shift entries in this browser */ }
+    });
+    return ctx;
+  };
+  const waitForCount = (page) => page.waitForFunction(() => {
+    const s = document.querySelector('[role="status"]');
+    return s && /^(\d+ results? for|No results for)/.test(s.textContent.trim());
+  }, null, { timeout: NAV_TIMEOUT_MS });
+
+  if (query) {
+    const details = [];
+    const ctx = await context({ width: 390, height: 844 });
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${origin}/search/`, { waitUntil: 'load' });
+      const field = page.getByLabel(/^Search for/);
+      if (await field.count() !== 1) details.push('no field labelled "Search for ..." on /search/');
+      await field.click();
+      await field.pressSequentially(query, { delay: 40 });
+      await waitForCount(page);
+      const state = await page.evaluate(() => {
+        const status = document.querySelector('[role="status"]');
+        const items = [...document.querySelectorAll('#search-results > li')];
+        return {
+          status: status.textContent.trim(),
+          items: items.length,
+          links: items.map((li) => li.querySelector('a[href]')).filter(Boolean).map((a) => ({ text: a.textContent.trim(), path: new URL(a.href).pathname })),
+          marks: document.querySelectorAll('#search-results mark, #search-results .search-result-match').length,
+          width: document.documentElement.scrollWidth,
+          address: window.location.search,
+        };
+      });
+      const count = Number((/^(\d+)/.exec(state.status) || [])[1] || 0);
+      if (!count) details.push(`"${query}" found nothing: the live region says "${state.status}"`);
+      if (state.items !== Math.min(count, 10)) details.push(`the live region says ${count} results but the list shows ${state.items}`);
+      if (state.links.length !== state.items || state.links.some((l) => !l.text)) details.push('a result is not a link with text');
+      if (!state.marks) details.push('no result shows what matched (a <mark> around a word, or the filters it matched)');
+      if (state.width > 390) details.push(`the results scroll sideways: ${state.width}px wide at 390px`);
+      if (!state.address.includes('q=')) details.push(`the address does not keep the query: ${state.address}`);
+      const ax = await checkAxe(page, axeSource, SEARCH_PAGE);
+      if (!ax.ok) details.push(...ax.details.map((d) => `axe with results: ${d}`));
+      const shift = await page.evaluate(() => window.__shift);
+      if (shift > 0.05) details.push(`content in view moved as results arrived (layout shift ${shift.toFixed(3)})`);
+      if (shots) await page.screenshot({ path: path.join(shots, 'search-results-phone.png'), fullPage: true });
+      if (finds) {
+        if (!state.links.some((l) => l.path === finds)) {
+          details.push(`"${query}" did not find ${finds}: found ${state.links.map((l) => l.path).join(', ')}`);
+        } else {
+          // From the field, by keyboard alone, to the result, and on to its page.
+          await field.focus();
+          let reached = false;
+          for (let i = 0; i < 40 && !reached; i++) {
+            await page.keyboard.press('Tab');
+            reached = await page.evaluate((want) => {
+              const a = document.activeElement;
+              return !!(a && a.tagName === 'A' && a.closest('#search-results') && new URL(a.href).pathname === want);
+            }, finds);
+          }
+          if (!reached) {
+            details.push(`Tab from the field never reached the result ${finds}`);
+          } else {
+            await Promise.all([page.waitForURL((u) => u.pathname === finds), page.keyboard.press('Enter')]);
+            const h1 = await page.locator('h1').first().textContent();
+            if (!h1 || !h1.trim()) details.push(`the result's page ${finds} has no heading`);
+          }
+        }
+      }
+      if (errors.length) details.push(...errors.map((e) => `JavaScript error: ${e}`));
+    } catch (e) {
+      details.push(`the search journey could not run: ${String(e.message).split('\n')[0]}`);
+    } finally {
+      await ctx.close().catch(() => {});
+    }
+    if (shots) {
+      const desk = await context({ width: 1280, height: 900 });
+      const page = await desk.newPage();
+      try {
+        await page.goto(`${origin}/search/?q=${encodeURIComponent(query)}`, { waitUntil: 'load' });
+        await waitForCount(page);
+        await page.screenshot({ path: path.join(shots, 'search-results-desktop.png'), fullPage: true });
+      } catch (e) {
+        details.push(`the search journey at desktop size could not run: ${String(e.message).split('\n')[0]}`);
+      } finally {
+        await desk.close().catch(() => {});
+      }
+    }
+    checks.push({ check: 'search', ok: details.length === 0, details: details.map((d) => `${d} (query "${query}")`) });
+  }
+
+  // Without JavaScript: the header's box still leads to the search page,
+  // which says search needs JavaScript and links to the ways to browse.
+  const details = [];
+  const ctx = await context({ width: 390, height: 844 }, false);
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    const box = page.getByLabel('Search this site');
+    if (await box.count() !== 1) {
+      details.push('the home page has no field labelled "Search this site"');
+    } else {
+      await box.fill('swale');
+      await Promise.all([page.waitForURL((u) => u.pathname === '/search/'), box.press('Enter')]);
+      if (!page.url().includes('q=swale')) details.push(`the header's box did not send the query: ${page.url()}`);
+    }
+    if (!new URL(page.url()).pathname.endsWith('/search/')) await page.goto(`${origin}/search/`, { waitUntil: 'load' });
+    const nojs = await page.evaluate(() => {
+      const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+      const said = [...document.querySelectorAll('main p')].find((p) => /needs JavaScript/.test(p.textContent));
+      const links = [...document.querySelectorAll('main a[href]')].filter(visible).map((a) => new URL(a.href).pathname);
+      return { said: visible(said), form: visible(document.querySelector('#search-form')), links };
+    });
+    if (!nojs.said) details.push('without JavaScript the page does not say that search needs it');
+    if (nojs.form) details.push('without JavaScript the search field is still shown, though it cannot work');
+    if (!nojs.links.some((p) => p.endsWith('/decisions/'))) details.push(`without JavaScript the page does not link to the register: ${nojs.links.join(', ')}`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'search-nojs-phone.png'), fullPage: true });
+  } catch (e) {
+    details.push(`the journey without JavaScript could not run: ${String(e.message).split('\n')[0]}`);
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+  checks.push({ check: 'search-nojs', ok: details.length === 0, details });
+  return checks;
+}
+
 async function main() {
   const started = Date.now();
   const { publicDir, shots } = parseArgs(process.argv.slice(2));
@@ -619,6 +771,12 @@ async function main() {
     console.log(`audit: ${byType.size} page types screenshotted into ${shots}: ${[...byType].map(([t, r]) => `${t} (/${r})`).join(', ')}`);
   }
 
+  if (pages.includes(SEARCH_PAGE)) {
+    if (shots) await fsp.mkdir(shots, { recursive: true });
+    for (const r of await searchJourney(browser, origin, axeSource, shots)) record(SEARCH_PAGE, r.check, r);
+    console.log(`audit: search journey${process.env.AUDIT_SEARCH ? ` ("${process.env.AUDIT_SEARCH}")` : ' (no AUDIT_SEARCH: without JavaScript only)'} done`);
+  }
+
   await browser.close().catch(() => {});
   server.close();
 
@@ -657,7 +815,7 @@ async function main() {
   console.log('');
   if (failures.length) {
     console.log('FAILURES');
-    const order = [...CHECKS, 'vnu', 'screenshot-phone', 'screenshot-desktop'];
+    const order = [...CHECKS, 'search', 'search-nojs', 'vnu', 'screenshot-phone', 'screenshot-desktop'];
     failures.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check) || a.rel.localeCompare(b.rel));
     for (const f of failures) {
       console.log(`FAIL ${f.check} /${f.rel}`);

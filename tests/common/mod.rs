@@ -109,6 +109,41 @@ pub fn files_containing(files: &BTreeMap<String, Vec<u8>>, needle: &str) -> Vec<
         .collect()
 }
 
+/// Every file as the leak scan and the personal-data guard read it: a gzip
+/// file (by its magic bytes, so the search index's `.pf_*` files too)
+/// inflated, with Pagefind's `pagefind_dcd` prefix removed; any other file
+/// as it is. Search these with [`files_containing`]: a word of the index's
+/// CBOR is its letters after a length byte, so a marker is still found.
+pub fn inflated(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    files
+        .iter()
+        .map(|(path, bytes)| {
+            let mut bytes = bytes.clone();
+            while bytes.starts_with(&[0x1f, 0x8b]) {
+                let mut out = Vec::new();
+                flate2::read::MultiGzDecoder::new(&bytes[..])
+                    .read_to_end(&mut out)
+                    .unwrap_or_else(|e| panic!("{path} is not valid gzip: {e}"));
+                bytes = out;
+            }
+            if let Some(data) = bytes.strip_prefix(b"pagefind_dcd") {
+                bytes = data.to_vec();
+            }
+            (path.clone(), bytes)
+        })
+        .collect()
+}
+
+/// The search index's files among `files` (published under `pagefind/`).
+pub fn search_files(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    files
+        .iter()
+        .filter(|(path, _)| path.starts_with("pagefind/"))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect()
+}
+
 /// Appends `text` to a file.
 pub fn append(path: &Path, text: &str) {
     let mut content = std::fs::read_to_string(path).unwrap();
