@@ -757,8 +757,8 @@ pub struct DecisionFront {
     pub lead_officer: Option<Spanned<LeadOfficer>>,
     /// The council department (directorate) the decision belongs to, like "Adult Social Care and Health".
     #[serde(default)]
-    #[schemars(pattern(NOT_BLANK))]
-    pub department: Option<String>,
+    #[schemars(with = "Option<String>", pattern(NOT_BLANK))]
+    pub department: Option<Spanned<String>>,
     /// The day this record was first published, a date like 2022-08-02.
     #[serde(default)]
     pub record_published: Option<Date>,
@@ -1522,6 +1522,17 @@ fn check_record_details(
                     .help("write the council's word for the status, like \"Decision Made\", or remove `status_label`"),
             );
         }
+    }
+    if let Some(department) = front
+        .department
+        .as_ref()
+        .filter(|d| d.get_ref().trim().is_empty())
+    {
+        diagnostics.push(
+            Diagnostic::error(path, "`department` is empty")
+                .at(at(department.span()))
+                .help("write the council department the decision belongs to, like \"Adult Social Care and Health\", or remove `department`"),
+        );
     }
     if let Some(spanned) = &front.lead_officer {
         let officer = spanned.get_ref();

@@ -154,7 +154,7 @@ fn separate_one(
                 .iter()
                 .flat_map(|o| [&o.get_ref().name, &o.get_ref().role]),
         )
-        .chain(&front.department)
+        .chain(front.department.iter().map(|d| d.get_ref()))
     {
         s.prints.add_fact_public(named);
     }
@@ -214,7 +214,7 @@ fn separate_one(
         call_in: front.call_in.map(|c| c.into_inner()),
         pathway: front.pathway,
         lead_officer: front.lead_officer.map(Spanned::into_inner),
-        department: front.department,
+        department: front.department.map(Spanned::into_inner),
         record_published: front.record_published,
         amended: front.amended.into_iter().map(Spanned::into_inner).collect(),
         body,
