@@ -1,5 +1,7 @@
 //! `site.toml`: the site's settings.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +58,10 @@ pub struct SiteConfig {
     /// The council's electoral divisions, for checking the names each record gives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub electoral_divisions: Option<ElectoralDivisions>,
+    /// The council's own words for where a decision stands, as its notices and ModernGov show them, each mapped to one of plainsight's four statuses: `"For Determination" = "proposed"`, `"Decision Made" = "taken"`. A record gives its label as `status_label`; pages and data then show the label.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(with = "BTreeMap<String, crate::document::DecisionStatus>")]
+    pub status_labels: BTreeMap<String, crate::document::DecisionStatus>,
 }
 
 /// `[electoral_divisions]`: every division's name as the council writes it,
@@ -91,6 +97,20 @@ impl SiteConfig {
         self.electoral_divisions
             .as_ref()
             .map_or(ALL_DIVISIONS, |d| d.all.as_str())
+    }
+
+    /// The mapping as a message lists it: `"For Determination" = "proposed", ...`.
+    pub fn status_labels_listed(&self) -> String {
+        self.status_labels
+            .iter()
+            .map(|(label, status)| {
+                format!(
+                    "\"{label}\" = \"{}\"",
+                    crate::document::status_name(*status)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -348,6 +368,18 @@ impl SiteConfig {
                     );
                 }
                 check_branding(&config.branding, text, diagnostics);
+                for label in config.status_labels.keys() {
+                    let ours = crate::document::DecisionStatus::ALL.iter().any(|s| {
+                        crate::document::status_name(*s).eq_ignore_ascii_case(label.trim())
+                    });
+                    if label.trim().is_empty() || label.trim() != label || ours {
+                        diagnostics.push(
+                            Diagnostic::error(CONFIG_FILE, format!("`[status_labels]` has a label `{label}` that cannot be told from ours"))
+                                .at(position_of_key(text, "status_labels"))
+                                .help("each label is the council's own words for a status, like \"Decision Made\", without spaces around it; plainsight's own statuses (proposed, taken, called-in, withdrawn) need no mapping"),
+                        );
+                    }
+                }
                 let days = config.forward_plan.representations_close_clear_days;
                 if !(crate::clear_days::SECOND_PRIVATE_NOTICE
                     ..=MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS)

@@ -91,6 +91,161 @@ impl Date {
     }
 }
 
+/// A month, for a decision whose notice gives only the month it is
+/// expected in ("September 2024").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, Deserialize,
+)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    /// `2024-09` or `September 2024` (a month's full name, any case).
+    pub fn parse(text: &str) -> Option<Month> {
+        let text = text.trim();
+        let month = if let Some((y, m)) = text.split_once('-') {
+            let ok = y.len() == 4
+                && m.len() == 2
+                && (y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit());
+            if !ok {
+                return None;
+            }
+            Month {
+                year: y.parse().ok()?,
+                month: m.parse().ok()?,
+            }
+        } else {
+            let (name, y) = text.split_once(' ')?;
+            let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(name))? as u32 + 1;
+            if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Month {
+                year: y.parse().ok()?,
+                month,
+            }
+        };
+        NaiveDate::from_ymd_opt(month.year, month.month, 1).map(|_| month)
+    }
+
+    pub fn first_day(self) -> Date {
+        Date(NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("checked when read"))
+    }
+
+    /// The first day of the next month.
+    pub fn next_first_day(self) -> Date {
+        let (year, month) = match self.month {
+            12 => (self.year + 1, 1),
+            m => (self.year, m + 1),
+        };
+        Date(NaiveDate::from_ymd_opt(year, month, 1).expect("a real month"))
+    }
+
+    /// "September 2024".
+    pub fn in_words(self) -> String {
+        format!("{} {}", MONTHS[self.month as usize - 1], self.year)
+    }
+}
+
+/// `2024-09`, as HTML's `<time datetime>` and open data write a month.
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `due` as a notice states it: a day (`due = 2024-09-17`) or only the
+/// month (`due = "September 2024"` or `due = "2024-09"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    Day(Date),
+    Month(Month),
+}
+
+impl<'de> Deserialize<'de> for Due {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::Datetime(value) => match (value.date, value.time, value.offset) {
+                (Some(d), None, None) => NaiveDate::from_ymd_opt(
+                    i32::from(d.year),
+                    u32::from(d.month),
+                    u32::from(d.day),
+                )
+                .map(|d| Due::Day(Date(d)))
+                .ok_or_else(|| D::Error::custom("not a real calendar date")),
+                _ => Err(D::Error::custom(
+                    "expected a date like 2024-09-17, without a time",
+                )),
+            },
+            toml::Value::String(text) => Month::parse(&text).map(Due::Month).ok_or_else(|| {
+                D::Error::custom(format!(
+                    "`{text}` is neither a day nor a month: write a day as a bare date, `due = 2024-09-17` (no quotes), or, when the notice gives only the month, `due = \"September 2024\"` or `due = \"2024-09\"`"
+                ))
+            }),
+            _ => Err(D::Error::custom(
+                "expected a date like 2024-09-17 (no quotes), or a month like \"September 2024\"",
+            )),
+        }
+    }
+}
+
+/// When a proposed decision is expected, as its notice states it: on a
+/// day (`due`), on or after a day (`not_before`), or some day in a month
+/// (`due = "September 2024"`). Every page, listing and calendar says it
+/// with [`Expected::words`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub enum Expected {
+    On(Date),
+    NotBefore(Date),
+    In(Month),
+}
+
+impl Expected {
+    /// The soonest day it could be taken: what the 28-clear-day rule and
+    /// the private-meeting notice are counted to, and what it sorts by.
+    pub fn earliest(self) -> Date {
+        match self {
+            Expected::On(d) | Expected::NotBefore(d) => d,
+            Expected::In(m) => m.first_day(),
+        }
+    }
+
+    /// "on 29 July 2022", "on or after 1 September 2024", "in September 2024".
+    pub fn words(self) -> String {
+        match self {
+            Expected::On(d) => format!("on {}", d.in_words()),
+            Expected::NotBefore(d) => format!("on or after {}", d.in_words()),
+            Expected::In(m) => format!("in {}", m.in_words()),
+        }
+    }
+
+    /// `2022-07-29`, or `2024-09` for a month: valid in `<time datetime>`.
+    pub fn datetime(self) -> String {
+        match self {
+            Expected::On(d) | Expected::NotBefore(d) => d.to_string(),
+            Expected::In(m) => m.to_string(),
+        }
+    }
+}
+
 /// What Schedule 12A exempts and why, as declared by the author.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -101,7 +256,7 @@ impl Date {
 pub struct Exemption {
     // Described from `schedule12a` by `exemption_schema`.
     #[schemars(with = "i64")]
-    pub paragraph: Spanned<i64>,
+    pub paragraph: Spanned<Paragraphs>,
     /// Why it is withheld, in plain words, without giving the secret away. The public sees it.
     #[schemars(pattern(NOT_BLANK))]
     pub reason: String,
@@ -111,6 +266,55 @@ pub struct Exemption {
     /// The council's statement of why keeping it private is, for now, in the public interest. When absent, the standard statement for England is shown.
     #[serde(default)]
     pub public_interest: Option<String>,
+}
+
+/// `paragraph = 3`, or `paragraph = [3, 5]` when more than one paragraph
+/// of Schedule 12A applies to the same paper. `understand_status` checks
+/// each is 1 to 7, that there is at least one, and none twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraphs(pub Vec<i64>);
+
+impl Paragraphs {
+    /// Checked: each is 1 to 7.
+    pub fn as_u8(&self) -> Vec<u8> {
+        self.0
+            .iter()
+            .map(|p| u8::try_from(*p).expect("checked: paragraphs are 1 to 7"))
+            .collect()
+    }
+}
+
+impl<'de> Deserialize<'de> for Paragraphs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Paragraphs;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a paragraph number like 3, or a list of them like [3, 5]")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Paragraphs, E> {
+                Ok(Paragraphs(vec![n]))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Paragraphs, E> {
+                Ok(Paragraphs(vec![i64::try_from(n).unwrap_or(i64::MAX)]))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Paragraphs, A::Error> {
+                let mut all = Vec::new();
+                while let Some(n) = seq.next_element::<i64>()? {
+                    all.push(n);
+                }
+                Ok(Paragraphs(all))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A pattern for text that must not be empty or only spaces (the checks
@@ -129,14 +333,20 @@ fn exemption_schema(schema: &mut Schema) {
         })
         .collect();
     if let Some(paragraph) = schema.pointer_mut("/properties/paragraph") {
-        paragraph["minimum"] = json!(crate::schedule12a::PARAGRAPHS.start());
-        paragraph["maximum"] = json!(crate::schedule12a::PARAGRAPHS.end());
-        paragraph["description"] = json!(format!(
-            "The paragraph of Part 1 of Schedule 12A that exempts it, {} to {}. {}.",
-            crate::schedule12a::PARAGRAPHS.start(),
-            crate::schedule12a::PARAGRAPHS.end(),
-            covers.join("; ")
-        ));
+        let one = json!({
+            "type": "integer",
+            "minimum": crate::schedule12a::PARAGRAPHS.start(),
+            "maximum": crate::schedule12a::PARAGRAPHS.end(),
+        });
+        *paragraph = json!({
+            "description": format!(
+                "The paragraph of Part 1 of Schedule 12A that exempts it, {} to {}, or a list of each that does, like [3, 5]. {}.",
+                crate::schedule12a::PARAGRAPHS.start(),
+                crate::schedule12a::PARAGRAPHS.end(),
+                covers.join("; ")
+            ),
+            "anyOf": [one, { "type": "array", "items": one, "minItems": 1, "uniqueItems": true }],
+        });
     }
 }
 
@@ -424,6 +634,50 @@ pub struct PathwayStep {
     pub what: String,
 }
 
+/// `due` to a JSON Schema: a date, or a month written as a string.
+#[derive(JsonSchema)]
+#[schemars(inline, untagged)]
+#[allow(dead_code)]
+enum DueSchema {
+    Day(Date),
+    /// A month, when the notice gives no day: "September 2024" or "2024-09".
+    Month(#[schemars(pattern(MONTH_PATTERN))] String),
+}
+
+/// What [`Month::parse`] reads.
+const MONTH_PATTERN: &str = "^([0-9]{4}-(0[1-9]|1[0-2])|(?i:january|february|march|april|may|june|july|august|september|october|november|december) [0-9]{4})$";
+
+/// `lead_officer`: who leads on a decision and how to reach them.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct LeadOfficer {
+    /// Their name, like "Simon Mitchell".
+    #[schemars(pattern(NOT_BLANK))]
+    pub name: String,
+    /// Their job, like "Senior Commissioner".
+    #[schemars(pattern(NOT_BLANK))]
+    pub role: String,
+    /// Their work email address, published. Give `email`, `phone` or both.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Their work phone number, published, like "03000 417156".
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// One change to a published record, in `amended`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct Amendment {
+    /// The day of the change, a date like 2022-08-10.
+    pub on: Date,
+    /// What changed, in plain words, like "Corrected the call-in deadline".
+    #[schemars(pattern(NOT_BLANK))]
+    pub what: String,
+}
+
 /// The front matter of a decision record (2012 Executive Arrangements
 /// Regulations, reg. 13: decision, date, reasons, alternatives, interests, dispensations).
 /// Its doc comments are what editors show on hover: they are for the
@@ -458,10 +712,18 @@ pub struct DecisionFront {
     /// Where the decision stands: "proposed" (not yet taken; give `due`), "taken" (give `taken`), "called-in" (give `taken` and `call_in`) or "withdrawn" (give `withdrawn`).
     #[schemars(with = "DecisionStatus")]
     pub status: Spanned<DecisionStatus>,
-    /// When the decision is expected to be taken, a date like 2022-07-29 (no quotes). Needed while it is proposed.
+    /// The council's own word for where the decision stands, as its notices and ModernGov show it, like "For Determination" or "Decision Made". It must be one of site.toml's `[status_labels]`, mapped there to this record's `status`; pages and data show it instead of ours.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", pattern(NOT_BLANK))]
+    pub status_label: Option<Spanned<String>>,
+    /// When the decision is expected to be taken: a day like 2022-07-29 (no quotes), or, when the notice gives only the month, "September 2024" or "2024-09". A proposed decision needs `due` or `not_before`.
+    #[serde(default)]
+    #[schemars(with = "Option<DueSchema>")]
+    pub due: Option<Spanned<Due>>,
+    /// The day on or after which the decision is expected, a date like 2024-09-01, when the notice says "not before". Instead of `due`.
     #[serde(default)]
     #[schemars(with = "Option<Date>")]
-    pub due: Option<Spanned<Date>>,
+    pub not_before: Option<Spanned<Date>>,
     /// When the decision was taken, a date like 2022-08-01. Needed once it is taken or called in; a proposed or withdrawn decision has none.
     #[serde(default)]
     #[schemars(with = "Option<Date>")]
@@ -520,6 +782,21 @@ pub struct DecisionFront {
     /// The meetings the decision goes through, earliest first, each `[[pathway]]` with its date, body and what happens.
     #[serde(default)]
     pub pathway: Vec<PathwayStep>,
+    /// The council officer who leads on the decision and answers questions about it, acting in their public role: `{ name = "...", role = "...", email = "...", phone = "..." }`. Their email and phone are published, and the personal-data check lets them through.
+    #[serde(default)]
+    #[schemars(with = "Option<LeadOfficer>")]
+    pub lead_officer: Option<Spanned<LeadOfficer>>,
+    /// The council department (directorate) the decision belongs to, like "Adult Social Care and Health".
+    #[serde(default)]
+    #[schemars(with = "Option<String>", pattern(NOT_BLANK))]
+    pub department: Option<Spanned<String>>,
+    /// The day this record was first published, a date like 2022-08-02.
+    #[serde(default)]
+    pub record_published: Option<Date>,
+    /// Each change made to the record after it was published, oldest first: `{ on = 2022-08-10, what = "Corrected the call-in deadline" }`.
+    #[serde(default)]
+    #[schemars(with = "Vec<Amendment>")]
+    pub amended: Vec<Spanned<Amendment>>,
     // Read by `guard`.
     /// Values in this document that look like personal data but are not, or are published on purpose, each written exactly as it appears. The personal-data check lets them through in this document only; a person reviews each.
     #[serde(default)]
@@ -530,6 +807,25 @@ pub struct DecisionFront {
     #[serde(default)]
     #[allow(dead_code)]
     public_facts: Vec<String>,
+}
+
+impl DecisionFront {
+    /// When a proposed decision is expected, as the record states it, and
+    /// where: `due` or `not_before` (`check_decision` refuses both).
+    pub fn expected(&self) -> Option<Spanned<Expected>> {
+        let due = self.due.as_ref().map(|d| {
+            let e = match *d.get_ref() {
+                Due::Day(day) => Expected::On(day),
+                Due::Month(m) => Expected::In(m),
+            };
+            Spanned::new(d.span(), e)
+        });
+        due.or_else(|| {
+            self.not_before
+                .as_ref()
+                .map(|d| Spanned::new(d.span(), Expected::NotBefore(*d.get_ref())))
+        })
+    }
 }
 
 /// What `check_decision` asks of a record beyond its keys' types: the date
@@ -543,6 +839,10 @@ fn decision_schema(schema: &mut Schema) {
         .iter()
         .map(|status| {
             let mut then = json!({ "required": [status.date_key()] });
+            if *status == DecisionStatus::Proposed {
+                then =
+                    json!({ "anyOf": [{ "required": ["due"] }, { "required": ["not_before"] }] });
+            }
             if status.not_taken() {
                 then["not"] = json!({ "required": ["taken"] });
             }
@@ -557,6 +857,16 @@ fn decision_schema(schema: &mut Schema) {
         })
         .collect();
     depend(schema, "status", json!({ "allOf": by_status }));
+    depend(
+        schema,
+        "due",
+        json!({ "not": { "required": ["not_before"] } }),
+    );
+    depend(
+        schema,
+        "lead_officer",
+        json!({ "properties": { "lead_officer": { "anyOf": [{ "required": ["email"] }, { "required": ["phone"] }] } } }),
+    );
     depend(
         schema,
         "urgency",
@@ -1137,15 +1447,17 @@ fn check_decision(
     // `decision_schema` states these rules too: keep the two together.
     let status_at = at(front.status.span());
     let status = *front.status.get_ref();
-    let date = match status {
-        DecisionStatus::Proposed => front.due.as_ref().map(|d| *d.get_ref()),
-        DecisionStatus::Taken | DecisionStatus::CalledIn => {
-            front.taken.as_ref().map(|d| *d.get_ref())
-        }
-        DecisionStatus::Withdrawn => front.withdrawn,
+    let dated = match status {
+        DecisionStatus::Proposed => front.expected().is_some(),
+        DecisionStatus::Taken | DecisionStatus::CalledIn => front.taken.is_some(),
+        DecisionStatus::Withdrawn => front.withdrawn.is_some(),
     };
-    if date.is_none() {
+    if !dated {
         let what = status.date_key();
+        let help = match status {
+            DecisionStatus::Proposed => "add `due = 2022-07-13` with the day the notice gives; `not_before = 2022-07-13` when it says \"on or after\", or `due = \"July 2022\"` when it gives only the month".to_string(),
+            _ => format!("add `{what} = 2022-07-13` with the real date"),
+        };
         diagnostics.push(
             Diagnostic::error(
                 path,
@@ -1155,9 +1467,17 @@ fn check_decision(
                 ),
             )
             .at(status_at)
-            .help(format!("add `{what} = 2022-07-13` with the real date")),
+            .help(help),
         );
     }
+    if let (Some(_), Some(not_before)) = (&front.due, &front.not_before) {
+        diagnostics.push(
+            Diagnostic::error(path, "the record gives both `due` and `not_before`, so it is not clear when the decision is expected")
+                .at(at(not_before.span()))
+                .help("keep `due` when the notice gives the day (or the month) it is expected, or `not_before` when it says \"on or after\"; remove the other"),
+        );
+    }
+    check_record_details(path, front, at, diagnostics);
     if status == DecisionStatus::CalledIn && front.call_in.is_none() {
         diagnostics.push(
             Diagnostic::error(path, "a called-in decision needs `call_in`")
@@ -1306,6 +1626,88 @@ pub fn is_https_url(url: &str) -> bool {
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// The lead officer, the status label and the change history: each says
+/// something or is left out, and the history runs oldest first, from the
+/// day the record was published.
+fn check_record_details(
+    path: &str,
+    front: &DecisionFront,
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(label) = &front.status_label {
+        if label.get_ref().trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(path, "`status_label` is empty")
+                    .at(at(label.span()))
+                    .help("write the council's word for the status, like \"Decision Made\", or remove `status_label`"),
+            );
+        }
+    }
+    if let Some(department) = front
+        .department
+        .as_ref()
+        .filter(|d| d.get_ref().trim().is_empty())
+    {
+        diagnostics.push(
+            Diagnostic::error(path, "`department` is empty")
+                .at(at(department.span()))
+                .help("write the council department the decision belongs to, like \"Adult Social Care and Health\", or remove `department`"),
+        );
+    }
+    if let Some(spanned) = &front.lead_officer {
+        let officer = spanned.get_ref();
+        let blank = [
+            ("name", Some(&officer.name)),
+            ("role", Some(&officer.role)),
+            ("email", officer.email.as_ref()),
+            ("phone", officer.phone.as_ref()),
+        ]
+        .into_iter()
+        .find(|(_, v)| v.is_some_and(|v| v.trim().is_empty()));
+        if let Some((key, _)) = blank {
+            diagnostics.push(
+                Diagnostic::error(path, format!("`lead_officer.{key}` is empty"))
+                    .at(at(spanned.span()))
+                    .help("fill it in, or leave out `email` or `phone` if the officer has none"),
+            );
+        } else if officer.email.is_none() && officer.phone.is_none() {
+            diagnostics.push(
+                Diagnostic::error(path, "`lead_officer` says who leads on the decision but not how to reach them")
+                    .at(at(spanned.span()))
+                    .help("add `email = \"...\"`, `phone = \"...\"` or both: the officer's published work contact"),
+            );
+        }
+    }
+    // The day each entry must not come before, and what set it.
+    let mut previous = front
+        .record_published
+        .map(|d| (d, format!("the record was published on {}", d.in_words())));
+    for change in &front.amended {
+        let a = change.get_ref();
+        if a.what.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(path, "an entry of `amended` has an empty `what`")
+                    .at(at(change.span()))
+                    .help(
+                        "say in plain words what changed, like \"Corrected the call-in deadline\"",
+                    ),
+            );
+        }
+        if let Some((_, why)) = previous.as_ref().filter(|(p, _)| a.on < *p) {
+            diagnostics.push(
+                Diagnostic::error(path, format!("an entry of `amended` is dated {}, but {why}", a.on.in_words()))
+                    .at(at(change.span()))
+                    .help("list the changes oldest first, each on or after `record_published`, and check the dates"),
+            );
+        }
+        previous = Some((
+            a.on,
+            format!("the entry before it is dated {}", a.on.in_words()),
+        ));
+    }
+}
+
 /// The forward plan's rules (2012 Executive Arrangements Regulations): a
 /// key decision's notice is published at least 28 clear days before it is
 /// made (reg. 9), unless the record names the urgency route taken and that
@@ -1346,15 +1748,43 @@ fn check_notice(
             );
         }
     }
-    // The day it is made: taken once taken, else the day it is due.
-    let (key, date, verb) = match front.status.get_ref() {
-        DecisionStatus::Proposed => ("due", &front.due, "is due on"),
-        DecisionStatus::Taken | DecisionStatus::CalledIn => ("taken", &front.taken, "was taken on"),
+    // The day it is made: taken once taken, else the soonest day it could
+    // be (fail closed: a month or "not before" is checked from its first day).
+    let (key, span, on, when) = match front.status.get_ref() {
+        DecisionStatus::Proposed => {
+            let Some(e) = front.expected() else { return };
+            let on = e.get_ref().earliest();
+            let (key, when) = match *e.get_ref() {
+                Expected::On(d) => ("due", format!("is due on {}", d.in_words())),
+                Expected::NotBefore(d) => (
+                    "not_before",
+                    format!("could be taken as soon as {} (`not_before`)", d.in_words()),
+                ),
+                Expected::In(m) => (
+                    "due",
+                    format!(
+                        "is expected in {}, so could be taken as soon as {}",
+                        m.in_words(),
+                        on.in_words()
+                    ),
+                ),
+            };
+            (key, e.span(), on, when)
+        }
+        DecisionStatus::Taken | DecisionStatus::CalledIn => {
+            // A missing date is reported with the status.
+            let Some(t) = &front.taken else { return };
+            let on = *t.get_ref();
+            (
+                "taken",
+                t.span(),
+                on,
+                format!("was taken on {}", on.in_words()),
+            )
+        }
         DecisionStatus::Withdrawn => return,
     };
-    // A missing date is reported with the status.
-    let Some(date) = date else { return };
-    let (on, notice_on) = (*date.get_ref(), *notice.get_ref());
+    let notice_on = *notice.get_ref();
     if let Some(u) = urgency {
         let chair = u.get_ref().scrutiny_chair;
         if chair > on {
@@ -1382,13 +1812,12 @@ fn check_notice(
             Diagnostic::error(
                 path,
                 format!(
-                    "this key decision {verb} {}, sooner than the law allows: its notice was published on {}, so the earliest lawful date is {}",
-                    on.in_words(),
+                    "this key decision {when}, sooner than the law allows: its notice was published on {}, so the earliest lawful date is {}",
                     notice_on.in_words(),
                     earliest.in_words()
                 ),
             )
-            .at(at(date.span()))
+            .at(at(span.clone()))
             .help(format!("the law asks for 28 clear days between the notice and the decision, counting neither day (regulation 9 of the 2012 Executive Arrangements Regulations). Correct `{key}` or `notice_published` if either is wrong. If the decision could not wait, record the route the law allows: `urgency = {{ route = \"general-exception\", reasons = \"...\", scrutiny_chair = DATE }}` (regulation 10) or `route = \"special-urgency\"` (regulation 11)")),
         ),
         Some(u) if u.route == UrgencyRoute::GeneralException => {
@@ -1399,12 +1828,11 @@ fn check_notice(
                     Diagnostic::error(
                         path,
                         format!(
-                            "this key decision {verb} {} under the general exception, which asks for 5 clear days after both the notice and the letter to the scrutiny chair: the earliest lawful date is {}",
-                            on.in_words(),
+                            "this key decision {when} under the general exception, which asks for 5 clear days after both the notice and the letter to the scrutiny chair: the earliest lawful date is {}",
                             earliest.in_words()
                         ),
                     )
-                    .at(at(date.span()))
+                    .at(at(span.clone()))
                     .help(format!("check `{key}`, `notice_published` and `scrutiny_chair`, the day the chair of the overview and scrutiny committee was told in writing (regulation 10). If even 5 clear days could not be given, the chair must agree that the decision is urgent and cannot reasonably be deferred: record `route = \"special-urgency\"` with the day the chair agreed (regulation 11)")),
                 );
             }
@@ -1593,8 +2021,20 @@ pub fn understand_status(
         }
         (Some(_), None) => Some(Status::Public),
         (None, Some((e, position))) => {
-            let paragraph = *e.paragraph.get_ref();
-            if !crate::schedule12a::PARAGRAPHS.contains(&paragraph) {
+            let paragraphs = &e.paragraph.get_ref().0;
+            let mut seen = std::collections::BTreeSet::new();
+            if paragraphs.is_empty() || !paragraphs.iter().all(|p| seen.insert(*p)) {
+                diagnostics.push(
+                    Diagnostic::error(path, "`paragraph` lists no paragraph, or one twice")
+                        .at(at(e.paragraph.span()))
+                        .help("write the paragraph of Schedule 12A, like `paragraph = 3`, or each that applies once, like `paragraph = [3, 5]`"),
+                );
+                return None;
+            }
+            if !paragraphs
+                .iter()
+                .all(|p| crate::schedule12a::PARAGRAPHS.contains(p))
+            {
                 diagnostics.push(
                     // The number is not quoted: it is written in an exemption.
                     Diagnostic::error(path, "`paragraph` must be a paragraph of Part 1 of Schedule 12A, 1 to 7")
@@ -2286,7 +2726,7 @@ mod tests {
             ),
             (
                 format!("{appendix}exempt = {{ paragraph = 7431.2917, reason = \"r\" }}\n"),
-                "this is a number with a decimal point, but it should be a whole number",
+                "this is a number with a decimal point, but it should be a paragraph number like 3",
             ),
             (
                 format!("{appendix}{exempt}summary = true\ntitle = [\"{MARKER}\"]\n"),

@@ -623,7 +623,7 @@ pub fn parse_opening(rest: &str, rest_column: usize, line: usize) -> Result<Exem
         "It contains information the law allows the council to withhold.".to_string()
     });
     Ok(Exemption {
-        paragraph: toml::Spanned::new(0..0, paragraph),
+        paragraph: toml::Spanned::new(0..0, crate::document::Paragraphs(vec![paragraph])),
         reason,
         review_on,
         public_interest: None,
@@ -1058,7 +1058,7 @@ mod tests {
     #[test]
     fn settings_are_read_strictly() {
         let e = opening("::: exempt paragraph=3 reason=\"Bids\" review_on=2026-08-15").unwrap();
-        assert_eq!(*e.paragraph.get_ref(), 3);
+        assert_eq!(e.paragraph.get_ref().0, [3]);
         assert_eq!(e.reason, "Bids");
         assert_eq!(e.review_on.unwrap().to_string(), "2026-08-15");
         assert!(opening("  :::  exempt\tparagraph=1  ").is_ok());

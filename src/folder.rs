@@ -55,6 +55,8 @@ pub struct Kept {
     pub related: Vec<(String, Position)>,
     /// The electoral divisions its record names, with where.
     pub divisions: Vec<(String, Position)>,
+    /// The council's status label its record gives, with where.
+    pub status_label: Option<(String, Position)>,
 }
 
 /// A folder with its files read, and their content hash.
@@ -129,6 +131,7 @@ pub fn first_pass(
     };
     let related = site::related_refs(&bundle);
     let divisions = site::division_refs(&bundle);
+    let status_label = site::status_label_ref(&bundle);
     let separated = visibility::separate_decision(&bundle, &mut diagnostics);
     let sources = guard::decision_sources(&separated.public)
         .into_iter()
@@ -156,6 +159,7 @@ pub fn first_pass(
             sources,
             related,
             divisions,
+            status_label,
         }),
     };
     (pass, Some(bundle).filter(|_| keep))

@@ -301,6 +301,11 @@ fn explain_type_message(message: &str) -> Option<(String, Option<String>)> {
             "text in quotes".to_string(),
             "put the value in double quotes, like `\"...\"`".to_string(),
         )
+    } else if expected.starts_with("a paragraph number") {
+        (
+            "a paragraph number like 3, or a list of them like [3, 5]".to_string(),
+            "write the paragraph of Schedule 12A as digits, like `paragraph = 3`, or each that applies, like `paragraph = [3, 5]`".to_string(),
+        )
     } else if expected.contains("sequence") || expected.contains("list") {
         (
             "a list".to_string(),

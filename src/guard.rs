@@ -12,7 +12,7 @@
 //! error names the output file and line.
 //!
 //! What is deliberately published is allowed: the site's own contact (site.toml
-//! `[contact]`), values listed in site.toml `[personal_data] allow`, values of
+//! `[contact]`), each decision's `lead_officer` email and phone, values listed in site.toml `[personal_data] allow`, values of
 //! published data columns of type `email` or `phone`, and values a document
 //! lists in its front matter `personal_data_ok`, for that document only.
 //!
@@ -682,6 +682,14 @@ fn allowed_keys(site: &PublicSite) -> BTreeSet<String> {
     let contact = &site.config().contact;
     let mut values: Vec<&str> = vec![&contact.email, &contact.phone];
     values.extend(site.config().personal_data.allow.iter().map(String::as_str));
+    // A decision's lead officer's work contact is published on purpose,
+    // like the site's own (the record says so: `lead_officer`).
+    for d in site.decisions() {
+        if let Some(officer) = d.lead_officer() {
+            values.extend(officer.email.as_deref());
+            values.extend(officer.phone.as_deref());
+        }
+    }
     for ds in site.datasets() {
         for (ci, column) in ds.columns().iter().enumerate() {
             if matches!(column.ty(), ColumnType::Email | ColumnType::Phone) {

@@ -61,6 +61,9 @@ pub struct Rendered {
 pub struct RenderedBlock {
     pub html: Option<String>,
     pub notice: Option<WithheldNotice>,
+    /// The notice's id on its page, where the page links to it (the
+    /// decision page's "part exempt" flag does).
+    pub anchor: Option<String>,
 }
 
 /// How links that start with `/` are made relative to the page (`../../`),
@@ -387,10 +390,12 @@ pub fn render(markdown: &Markdown, context: &Context, diagnostics: &mut Diagnost
                     diagnostics,
                 )),
                 notice: None,
+                anchor: None,
             },
             Block::Withheld(notice) => RenderedBlock {
                 html: None,
                 notice: Some(WithheldNotice::clone(notice)),
+                anchor: None,
             },
         })
         .collect();

@@ -127,11 +127,11 @@ impl Report {
         }
         for i in &self.items {
             out.push_str(&format!(
-                "- {what} {title} ({source}): withheld under paragraph {p} of Schedule 12A. Reason: {reason}{review}\n",
+                "- {what} {title} ({source}): withheld under {p} of Schedule 12A. Reason: {reason}{review}\n",
                 what = i.what,
                 title = i.titled(),
                 source = i.source,
-                p = i.paragraph,
+                p = crate::schedule12a::paragraphs_words(&i.paragraphs),
                 reason = i.reason,
                 review = i.review_on.as_deref().map(|d| format!(" Review by {d}.")).unwrap_or_default(),
             ));
@@ -233,7 +233,11 @@ impl Report {
                     crate::render::html_escape(i.what),
                     crate::render::html_escape(&i.titled()),
                     crate::render::html_escape(&i.source),
-                    i.paragraph,
+                    i.paragraphs
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     crate::render::html_escape(&i.reason),
                     crate::render::html_escape(i.review_on.as_deref().unwrap_or("none set")),
                 )?;

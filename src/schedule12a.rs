@@ -25,6 +25,35 @@ pub fn covers(paragraph: u8) -> &'static str {
     }
 }
 
+/// "paragraph 3", "paragraphs 3 and 5", "paragraphs 1, 2 and 5".
+pub fn paragraphs_words(paragraphs: &[u8]) -> String {
+    let numbers: Vec<String> = paragraphs.iter().map(u8::to_string).collect();
+    match numbers.as_slice() {
+        [one] => format!("paragraph {one}"),
+        [rest @ .., last] => format!("paragraphs {} and {last}", rest.join(", ")),
+        [] => unreachable!("an exemption names at least one paragraph"),
+    }
+}
+
+/// What the paragraphs cover, finishing "information about ...": one
+/// paragraph's words, or each paragraph's with its number ("the financial
+/// or business affairs of ... (paragraph 3) and legal advice ... (paragraph 5)").
+pub fn covers_all(paragraphs: &[u8]) -> String {
+    match paragraphs {
+        [one] => covers(*one).to_string(),
+        _ => {
+            let each: Vec<String> = paragraphs
+                .iter()
+                .map(|p| format!("{} (paragraph {p})", covers(*p)))
+                .collect();
+            match each.as_slice() {
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => unreachable!("an exemption names at least one paragraph"),
+            }
+        }
+    }
+}
+
 /// The standard public interest statement for England, where the public
 /// interest test applies to every paragraph (Schedule 12A, Part 2, para 10).
 pub const STANDARD_PUBLIC_INTEREST: &str = "The council has decided that, for now, the public interest in keeping this information private is greater than the public interest in publishing it. The law says this must be weighed for every exemption, and the decision can change.";

@@ -774,6 +774,64 @@ pub fn check_divisions(
     }
 }
 
+/// The council's status label a record gives, with where it is written.
+pub fn status_label_ref(bundle: &DecisionBundle) -> Option<(String, crate::diagnostics::Position)> {
+    let text = &bundle.record.text;
+    let fm_offset = text.find('\n').map_or(0, |i| i + 1);
+    bundle.front().status_label.as_ref().map(|label| {
+        let position =
+            crate::diagnostics::Position::of_offset(text, fm_offset + label.span().start);
+        (label.get_ref().trim().to_string(), position)
+    })
+}
+
+/// Checks a record's status label against site.toml's `[status_labels]`:
+/// the label must be there (fail closed: an unmapped word could mean
+/// anything), and mean the record's `status`.
+pub fn check_status_label(
+    record_path: &str,
+    status: crate::document::DecisionStatus,
+    (label, position): &(String, crate::diagnostics::Position),
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) {
+    use crate::document::status_name;
+    let listed = match config.status_labels.is_empty() {
+        true => "site.toml has no `[status_labels]`".to_string(),
+        false => format!(
+            "site.toml's `[status_labels]` maps {}",
+            config.status_labels_listed()
+        ),
+    };
+    let add = format!("`\"{label}\" = \"{}\"`", status_name(status));
+    match config.status_labels.get(label) {
+        None => diagnostics.push(
+            Diagnostic::error(
+                record_path,
+                format!("the status label `{label}` is not one of the council's labels in site.toml"),
+            )
+            .at(*position)
+            .help(match config.status_labels.is_empty() {
+                true => format!("{listed}: add the table, with {add} and each other label the council uses, or remove `status_label`"),
+                false => format!("{listed}. Write one of those (exactly, capitals included), or add {add} to `[status_labels]` in site.toml"),
+            }),
+        ),
+        Some(mapped) if *mapped != status => diagnostics.push(
+            Diagnostic::error(
+                record_path,
+                format!(
+                    "the status label `{label}` means `{}` (site.toml's `[status_labels]`), but this record's `status` is `{}`",
+                    status_name(*mapped),
+                    status_name(status)
+                ),
+            )
+            .at(*position)
+            .help(format!("{listed}. Correct `status` or `status_label` so that they agree")),
+        ),
+        Some(_) => {}
+    }
+}
+
 /// Checks one record's related numbers against every number in the site.
 pub fn check_related(
     record_path: &str,

@@ -151,11 +151,22 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
     (
         "decision.html",
         "A decision's page. Besides site and page:
-- decision: number, title, summary, href, status and its dates
+- decision: number, title, summary, href, status, status_label (the
+  council's own word for the status when site.toml maps one, else ours),
+  date, date_label and date_words (like: on 1 August 2022)
 - decision_maker_name, in_consultation_with, key_decision_reason,
-  electoral_divisions, interests_declared, dispensations: as the record says
-- due, taken, withdrawn: dates as YYYY-MM-DD (the `date` filter words
-  them), or none
+  electoral_divisions, interests_declared, dispensations, department: as
+  the record says
+- lead_officer: name, role, email and phone (either may be none), or none
+- withheld: what is withheld from the decision, each with heading and href
+  (its notice); when any is, the page flags the decision as part exempt
+- expected: when a proposed decision is expected: datetime (YYYY-MM-DD, or
+  YYYY-MM for a month) and words (on 29 July 2022, on or after 1
+  September 2024, in September 2024), or none
+- taken, withdrawn, record_published: dates as YYYY-MM-DD (the `date`
+  filter words them), or none
+- amended: the changes to the record since it was published, each with on
+  (YYYY-MM-DD) and what
 - the_decision, reasons, body: the record's Markdown, rendered
 - alternatives: each with option and why_rejected
 - call_in: subject, deadline, implement_from and reason; state (open,
@@ -166,7 +177,7 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
   key_decision and urgency, with route, name, reasons and scrutiny_chair),
   or none
 - private_meeting: what of a proposed decision is to be decided in private
-  (parts, each with title, paragraph and covers), representations_by,
+  (parts, each with title, paragraphs and covers), representations_by,
   representations_closed (whether that day has passed, as of now),
   second_notice_by and second_notice_clear_days, or none
 - pathway: the steps it went through, each with date, body and what
@@ -176,9 +187,9 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
 - money: the money it spends, saves or budgets, each with label, period,
   kind (Spending, Saving or Budget) and amount (like £1,400,000)
 - papers: its documents, published or withheld (a withheld one with its
-  notice: what it is, the Schedule 12A paragraph in plain words, and why),
-  each with withheld_attachments: the notices of its attachments that are
-  not published
+  notice: what it is, the Schedule 12A paragraphs in plain words, and why,
+  and its anchor, the notice's id), each with withheld_attachments: the
+  notices of its attachments that are not published
 - jsonld: the page's schema.org data
 - term(id, text, root): a link to the glossary's entry",
     ),
@@ -188,7 +199,8 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
 - key_decisions: proposed key decisions, soonest first; other_decisions:
   the other proposed decisions. Each has id (its anchor), decision
   (number, title, summary, href, status, decision_maker, ...), expected
-  (YYYY-MM-DD), notice (published, earliest_lawful, key_decision and
+  (datetime and words, as on a decision's page), lead_officer (name, role,
+  email and phone, or none: the site's contact is shown instead), notice (published, earliest_lawful, key_decision and
   urgency, or none), documents (published with href from the site's
   root, withheld with notice) and private (parts, representations_by,
   representations_closed, second_notice_by, second_notice_clear_days, or

@@ -634,15 +634,15 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
         [
             (
                 "20240326",
-                "Decision 24/00102 expected (key decision): Repairing the Mill Lane bridge"
+                "Decision 24/00102 expected on 26 March 2024 (key decision): Repairing the Mill Lane bridge"
             ),
             (
                 "20240326",
-                "Decision 24/00103 expected (key decision): Emergency housing for families after the flood"
+                "Decision 24/00103 expected on 26 March 2024 (key decision): Emergency housing for families after the flood"
             ),
             (
                 "20240330",
-                "Decision 24/00101 expected (key decision): Selling the old Riverside depot"
+                "Decision 24/00101 expected on 30 March 2024 (key decision): Selling the old Riverside depot"
             ),
             (
                 "20240323",
@@ -650,7 +650,7 @@ fn the_calendar_and_the_feed_read_back_and_say_what_the_page_says() {
             ),
             (
                 "20240410",
-                "Decision 24/00104 expected: Renaming the town square"
+                "Decision 24/00104 expected on 10 April 2024: Renaming the town square"
             ),
             (
                 "20240403",

@@ -142,7 +142,11 @@ fn decision_downloads_round_trip() {
                     d.number().to_string(),
                     n.public_title().to_string(),
                     "withheld".to_string(),
-                    n.paragraph().to_string(),
+                    n.paragraphs()
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(";"),
                 )),
             }
         }

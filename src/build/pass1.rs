@@ -14,6 +14,12 @@ pub(super) struct FirstPasses<'f> {
     pub(super) related: Vec<(String, String, RelatedRefs)>,
     /// Each record's path and the electoral divisions it names.
     pub(super) divisions: Vec<(String, RelatedRefs)>,
+    /// Each record's path, status and council status label, where it gives one.
+    pub(super) labels: Vec<(
+        String,
+        crate::document::DecisionStatus,
+        (String, diagnostics::Position),
+    )>,
     pub(super) numbers: std::collections::BTreeSet<String>,
     pub(super) language_parts: Vec<language::LanguagePart>,
     pub(super) source_facts: Vec<guard::SourceFacts>,
@@ -46,6 +52,11 @@ impl FirstPasses<'_> {
         }
         for (path, refs) in &self.divisions {
             site::check_divisions(path, refs, config, diags);
+        }
+        // Here, not in pass 1, so that an edit to site.toml's mapping is
+        // checked against every record, cached or not.
+        for (path, status, label) in &self.labels {
+            site::check_status_label(path, *status, label, config, diags);
         }
         !self.unusable && diags.error_count() == errors
     }
@@ -96,6 +107,7 @@ pub(super) fn first_passes<'f>(
         folders: Vec::with_capacity(folders.len()),
         related: Vec::with_capacity(folders.len()),
         divisions: Vec::with_capacity(folders.len()),
+        labels: Vec::new(),
         numbers: std::collections::BTreeSet::new(),
         language_parts: Vec::with_capacity(folders.len()),
         source_facts: Vec::new(),
@@ -253,6 +265,13 @@ pub(super) fn merge_chunk<'f>(
         ));
         out.divisions
             .push((kept.listing.source_path().to_string(), kept.divisions));
+        if let Some(label) = kept.status_label {
+            out.labels.push((
+                kept.listing.source_path().to_string(),
+                kept.listing.status(),
+                label,
+            ));
+        }
         out.language_parts.push(kept.language);
         out.source_facts.extend(kept.sources);
         separated.add_decision(kept.listing, kept.report, kept.prints);

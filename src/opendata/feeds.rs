@@ -121,11 +121,17 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             .map(atom_date)
             .unwrap_or_else(|| feed_updated.clone());
         let state = match (d.status(), d.date()) {
-            (DecisionStatus::Proposed, Some(due)) => format!("Proposed, due {due}"),
+            (DecisionStatus::Proposed, Some(due)) => match d.expected() {
+                Some(e) => format!("Proposed, expected {}", e.words()),
+                None => format!("Proposed, due {due}"),
+            },
             (DecisionStatus::Taken, Some(taken)) => format!("Taken on {taken}"),
             (DecisionStatus::CalledIn, Some(taken)) => format!("Taken on {taken}, called in"),
             (DecisionStatus::Withdrawn, Some(on)) => format!("Withdrawn on {on}"),
-            (_, None) => crate::document::status_label(d.status()).to_string(),
+            (_, None) => d
+                .council_status_label()
+                .unwrap_or(crate::document::status_label(d.status()))
+                .to_string(),
         };
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
@@ -248,15 +254,23 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
         let uid = super::stable_uuid(site, &format!("decision/{}/due", d.slug()));
         ics_line(&mut out, &format!("UID:{uid}"));
         ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(stamp)));
-        ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(due)));
-        let next = Date(due.0.succ_opt().unwrap_or(due.0));
+        // As the forward plan's calendar: a decision expected only in a
+        // month is an all-day event across the month, titled so.
+        let (start, next) = match d.expected() {
+            Some(crate::document::Expected::In(m)) => (m.first_day(), m.next_first_day()),
+            _ => (due, Date(due.0.succ_opt().unwrap_or(due.0))),
+        };
+        let words = d
+            .expected()
+            .map_or_else(|| format!("on {}", due.in_words()), |e| e.words());
+        ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(start)));
         ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ics_date(next)));
         ics_line(
             &mut out,
             &format!(
                 "SUMMARY:{}",
                 ics_text(&format!(
-                    "Decision {} due: {}",
+                    "Decision {} due {words}: {}",
                     d.number(),
                     d.title().trim()
                 ))

@@ -16,7 +16,7 @@ use super::feeds::{
     atom_date, atom_head, feed_updated, ics_date, ics_head, ics_line, ics_text, updated, xml_escape,
 };
 use super::{Body, Draft, absolute};
-use crate::document::{Date, UrgencyRoute};
+use crate::document::{Date, Expected, UrgencyRoute};
 use crate::timetable::{self, PlanEntry};
 use crate::visibility::{PublicDecision, PublicSite};
 
@@ -56,9 +56,9 @@ fn described(site: &PublicSite, e: &PlanEntry) -> String {
     let d = e.decision;
     let contact = &site.config().contact;
     let mut text = format!(
-        "{}\nExpected on {}. To be decided by the {}.",
+        "{}\nExpected {}. To be decided by the {}.",
         d.summary().trim().replace('\n', " "),
-        e.expected.in_words(),
+        expected_words(e),
         d.decision_maker()
     );
     if let Some((notice, earliest)) = e.notice {
@@ -93,10 +93,10 @@ fn described(site: &PublicSite, e: &PlanEntry) -> String {
         text.push_str("\nPart of this decision will be made in private:");
         for p in &m.parts {
             text.push_str(&format!(
-                " {}, because it contains information about {} (paragraph {} of Part 1 of Schedule 12A to the Local Government Act 1972).",
+                " {}, because it contains information about {} ({} of Part 1 of Schedule 12A to the Local Government Act 1972).",
                 p.title,
                 p.notice.covers(),
-                p.notice.paragraph()
+                p.notice.paragraphs_words()
             ));
         }
         let by = match m.representations_by {
@@ -118,8 +118,34 @@ fn described(site: &PublicSite, e: &PlanEntry) -> String {
     text
 }
 
-/// The iCalendar: an all-day event on each expected day, and one on each
-/// last day to ask for a private decision to be public.
+/// "on 26 March 2024", "on or after 1 September 2024", "in September 2024".
+fn expected_words(e: &PlanEntry) -> String {
+    e.decision
+        .expected()
+        .map_or_else(|| format!("on {}", e.expected.in_words()), |x| x.words())
+}
+
+/// The days an expected decision's event covers, the last exclusive: the
+/// day itself, or, for a decision expected only in a month, the whole
+/// month. An event on the 1st would tell a calendar the wrong day, and
+/// leaving it out would drop a decision the plan lists; an all-day event
+/// across the month, marked free (`TRANSP:TRANSPARENT`) like every event
+/// here and titled "expected in September 2024", says what is known and
+/// no more. A decision expected on or after a day has its event on that
+/// day, titled so.
+fn expected_days(e: &PlanEntry) -> (Date, Date) {
+    match e.decision.expected() {
+        Some(Expected::In(month)) => (month.first_day(), month.next_first_day()),
+        _ => (
+            e.expected,
+            Date(e.expected.0.succ_opt().unwrap_or(e.expected.0)),
+        ),
+    }
+}
+
+/// The iCalendar: an all-day event on each expected day (across the month
+/// for a decision expected only in a month: [`expected_days`]), and one on
+/// each last day to ask for a private decision to be public.
 pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
     let name = format!("Forward plan: {}", site.config().organisation.name);
@@ -135,35 +161,36 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
         } else {
             ""
         };
-        let mut event = |what: &str, day: Date, summary: String, description: String| {
-            ics_line(&mut out, "BEGIN:VEVENT");
-            // RFC 7986 5.3: a UUID named from the site's address and the
-            // decision's number, stable across builds. Not `number@host`,
-            // which the personal-data guard would read as an email address.
-            let uid = super::stable_uuid(site, &format!("forward-plan/{}/{what}", d.number()));
-            ics_line(&mut out, &format!("UID:{uid}"));
-            ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(stamp)));
-            ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(day)));
-            let next = Date(day.0.succ_opt().unwrap_or(day.0));
-            ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ics_date(next)));
-            ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&summary)));
-            ics_line(
-                &mut out,
-                &format!(
-                    "DESCRIPTION:{}",
-                    ics_text(&format!("{} {url}", description.replace('\n', " ")))
-                ),
-            );
-            ics_line(&mut out, &format!("URL:{url}"));
-            ics_line(&mut out, "TRANSP:TRANSPARENT");
-            ics_line(&mut out, "END:VEVENT");
-        };
+        let mut event =
+            |what: &str, (day, next): (Date, Date), summary: String, description: String| {
+                ics_line(&mut out, "BEGIN:VEVENT");
+                // RFC 7986 5.3: a UUID named from the site's address and the
+                // decision's number, stable across builds. Not `number@host`,
+                // which the personal-data guard would read as an email address.
+                let uid = super::stable_uuid(site, &format!("forward-plan/{}/{what}", d.number()));
+                ics_line(&mut out, &format!("UID:{uid}"));
+                ics_line(&mut out, &format!("DTSTAMP:{}T000000Z", ics_date(stamp)));
+                ics_line(&mut out, &format!("DTSTART;VALUE=DATE:{}", ics_date(day)));
+                ics_line(&mut out, &format!("DTEND;VALUE=DATE:{}", ics_date(next)));
+                ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&summary)));
+                ics_line(
+                    &mut out,
+                    &format!(
+                        "DESCRIPTION:{}",
+                        ics_text(&format!("{} {url}", description.replace('\n', " ")))
+                    ),
+                );
+                ics_line(&mut out, &format!("URL:{url}"));
+                ics_line(&mut out, "TRANSP:TRANSPARENT");
+                ics_line(&mut out, "END:VEVENT");
+            };
         event(
             "expected",
-            e.expected,
+            expected_days(&e),
             format!(
-                "Decision {} expected{key}: {}",
+                "Decision {} expected {}{key}: {}",
                 d.number(),
+                expected_words(&e),
                 d.title().trim()
             ),
             described(site, &e),
@@ -171,7 +198,7 @@ pub fn calendar(site: &PublicSite, write: &mut dyn std::io::Write) -> std::io::R
         if let Some(by) = e.private.as_ref().and_then(|m| m.representations_by) {
             event(
                 "representations",
-                by,
+                (by, Date(by.0.succ_opt().unwrap_or(by.0))),
                 format!(
                     "Last day to ask for decision {} to be made in public",
                     d.number()
@@ -208,9 +235,9 @@ pub fn atom(site: &PublicSite) -> Vec<u8> {
         out.push_str(&format!(
             "    <title>{}</title>\n",
             xml_escape(&format!(
-                "Decision {}, expected on {}: {}",
+                "Decision {}, expected {}: {}",
                 d.number(),
-                e.expected.in_words(),
+                expected_words(e),
                 d.title().trim()
             ))
         ));

@@ -178,8 +178,8 @@ fn datetime(date: crate::document::Date) -> String {
 /// "withheld under paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972".
 fn under(n: &WithheldNotice) -> String {
     format!(
-        "withheld under paragraph {} of Part 1 of Schedule 12A to the Local Government Act 1972, because it contains information about {}",
-        n.paragraph(),
+        "withheld under {} of Part 1 of Schedule 12A to the Local Government Act 1972, because it contains information about {}",
+        n.paragraphs_words(),
         n.covers()
     )
 }

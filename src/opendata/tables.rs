@@ -24,7 +24,10 @@ pub struct DecisionRow {
     pub title: String,
     pub summary: String,
     pub status: &'static str,
+    pub status_label: String,
     pub due: String,
+    pub not_before: String,
+    pub due_month: String,
     pub taken: String,
     pub withdrawn: String,
     pub notice_published: String,
@@ -44,6 +47,13 @@ pub struct DecisionRow {
     pub call_in_deadline: String,
     pub call_in_implement_from: String,
     pub call_in_reason: String,
+    pub department: String,
+    pub lead_officer_name: String,
+    pub lead_officer_role: String,
+    pub lead_officer_email: String,
+    pub lead_officer_phone: String,
+    pub record_published: String,
+    pub amended: String,
     pub url: String,
 }
 
@@ -61,7 +71,26 @@ pub const DECISION_FIELDS: &[(&str, &str, &str)] = &[
         "string",
         "proposed, taken, called-in or withdrawn.",
     ),
-    ("due", "date", "When a proposed decision is expected."),
+    (
+        "status_label",
+        "string",
+        "The council's own word for the status, when the record gives one (site.toml's [status_labels] maps it to status).",
+    ),
+    (
+        "due",
+        "date",
+        "The day a proposed decision is expected on, when its notice gives the day.",
+    ),
+    (
+        "not_before",
+        "date",
+        "The day on or after which a proposed decision is expected, when its notice says \"not before\".",
+    ),
+    (
+        "due_month",
+        "yearmonth",
+        "The month a proposed decision is expected in, when its notice gives only the month.",
+    ),
     ("taken", "date", "When the decision was taken."),
     ("withdrawn", "date", "When the decision was withdrawn."),
     (
@@ -125,6 +154,37 @@ pub const DECISION_FIELDS: &[(&str, &str, &str)] = &[
         "string",
         "Why it cannot be called in, when it cannot.",
     ),
+    (
+        "department",
+        "string",
+        "The council department the decision belongs to.",
+    ),
+    (
+        "lead_officer_name",
+        "string",
+        "The council officer who leads on the decision.",
+    ),
+    ("lead_officer_role", "string", "That officer's job."),
+    (
+        "lead_officer_email",
+        "string",
+        "That officer's published work email.",
+    ),
+    (
+        "lead_officer_phone",
+        "string",
+        "That officer's published work phone number.",
+    ),
+    (
+        "record_published",
+        "date",
+        "The day the record was first published.",
+    ),
+    (
+        "amended",
+        "string",
+        "Each change to the record since, oldest first, one a line: the day, a colon and what changed.",
+    ),
     ("url", "string", "The decision's page."),
 ];
 
@@ -136,7 +196,10 @@ pub struct DecisionJson {
     pub title: String,
     pub summary: String,
     pub status: &'static str,
+    pub status_label: Option<String>,
     pub due: Option<String>,
+    pub not_before: Option<String>,
+    pub due_month: Option<String>,
     pub taken: Option<String>,
     pub withdrawn: Option<String>,
     pub notice_published: Option<String>,
@@ -156,6 +219,10 @@ pub struct DecisionJson {
     pub call_in: Option<CallInJson>,
     pub pathway: Vec<PathwayJson>,
     pub money: Vec<MoneyJson>,
+    pub department: Option<String>,
+    pub lead_officer: Option<crate::document::LeadOfficer>,
+    pub record_published: Option<String>,
+    pub amended: Vec<crate::document::Amendment>,
     /// The record's body as published, in Markdown, exempt passages cut out:
     /// only in the decision's own `decision.json` (beside its page), so that
     /// the site-wide `decisions.json` grows with the register, not the text.
@@ -354,7 +421,7 @@ pub struct DocumentRow {
     /// "published" or "withheld".
     pub status: &'static str,
     /// The paragraph of Part 1 of Schedule 12A it is withheld under (empty when published).
-    pub schedule_12a_paragraph: Option<u8>,
+    pub schedule_12a_paragraph: Option<String>,
     /// Why it is withheld, as its notice says (empty when published).
     pub withheld_reason: String,
     /// Where it is published (empty when withheld).
@@ -381,8 +448,8 @@ pub const DOCUMENT_FIELDS: &[(&str, &str, &str)] = &[
     ("status", "string", "published or withheld."),
     (
         "schedule_12a_paragraph",
-        "integer",
-        "For a withheld document, the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 it is withheld under.",
+        "string",
+        "For a withheld document, the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 it is withheld under, or each of them separated by ; (like 3;5) when more than one applies.",
     ),
     (
         "withheld_reason",
@@ -414,6 +481,18 @@ fn alternatives_markdown(d: &PublicDecision) -> String {
         .join("\n")
 }
 
+/// `due`, `not_before` and `due_month`: how the record states when a
+/// decision is expected, each in the column of its own form.
+fn expected(d: &PublicDecision) -> (Option<String>, Option<String>, Option<String>) {
+    use crate::document::Expected;
+    match d.expected() {
+        Some(Expected::On(day)) => (Some(day.to_string()), None, None),
+        Some(Expected::NotBefore(day)) => (None, Some(day.to_string()), None),
+        Some(Expected::In(month)) => (None, None, Some(month.to_string())),
+        None => (None, None, None),
+    }
+}
+
 /// The row of `decisions.csv` for a decision.
 pub fn decision_row(site: &PublicSite, d: &PublicDecision) -> DecisionRow {
     let call_in = d.call_in();
@@ -422,7 +501,10 @@ pub fn decision_row(site: &PublicSite, d: &PublicDecision) -> DecisionRow {
         title: d.title().trim().to_string(),
         summary: d.summary().trim().to_string(),
         status: status_name(d.status()),
-        due: date(d.due()).unwrap_or_default(),
+        status_label: d.council_status_label().unwrap_or_default().to_string(),
+        due: expected(d).0.unwrap_or_default(),
+        not_before: expected(d).1.unwrap_or_default(),
+        due_month: expected(d).2.unwrap_or_default(),
         taken: date(d.taken()).unwrap_or_default(),
         withdrawn: date(d.withdrawn()).unwrap_or_default(),
         notice_published: date(d.notice_published()).unwrap_or_default(),
@@ -448,8 +530,31 @@ pub fn decision_row(site: &PublicSite, d: &PublicDecision) -> DecisionRow {
             .unwrap_or_default()
             .trim()
             .to_string(),
+        department: d.department().unwrap_or_default().trim().to_string(),
+        lead_officer_name: officer(d, |o| Some(&o.name)),
+        lead_officer_role: officer(d, |o| Some(&o.role)),
+        lead_officer_email: officer(d, |o| o.email.as_ref()),
+        lead_officer_phone: officer(d, |o| o.phone.as_ref()),
+        record_published: date(d.record_published()).unwrap_or_default(),
+        amended: d
+            .amended()
+            .iter()
+            .map(|a| format!("{}: {}", a.on, a.what.trim().replace('\n', " ")))
+            .collect::<Vec<_>>()
+            .join("\n"),
         url: absolute(site, &format!("decisions/{}/", d.slug())),
     }
+}
+
+/// A field of the lead officer's, or empty.
+fn officer(
+    d: &PublicDecision,
+    field: impl Fn(&crate::document::LeadOfficer) -> Option<&String>,
+) -> String {
+    d.lead_officer()
+        .and_then(field)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default()
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -464,7 +569,13 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
         label: n.label().unwrap_or_default().to_string(),
         title: n.public_title().to_string(),
         status: "withheld",
-        schedule_12a_paragraph: Some(n.paragraph()),
+        schedule_12a_paragraph: Some(
+            n.paragraphs()
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
         withheld_reason: n.reason().trim().to_string(),
         url: String::new(),
     };
@@ -516,7 +627,10 @@ pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
         title: d.title().trim().to_string(),
         summary: d.summary().trim().to_string(),
         status: status_name(d.status()),
-        due: date(d.due()),
+        status_label: d.council_status_label().map(str::to_string),
+        due: expected(d).0,
+        not_before: expected(d).1,
+        due_month: expected(d).2,
         taken: date(d.taken()),
         withdrawn: date(d.withdrawn()),
         notice_published: date(d.notice_published()),
@@ -567,6 +681,10 @@ pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
                 amount: m.amount_json,
             })
             .collect(),
+        department: d.department().map(|x| x.trim().to_string()),
+        lead_officer: d.lead_officer().cloned(),
+        record_published: date(d.record_published()),
+        amended: d.amended().to_vec(),
         body: d
             .is_complete()
             .then(|| d.body().plain_text().trim().to_string()),

@@ -34,8 +34,10 @@ struct PlanEntryView {
     /// `decision-22-00073`: the entry's anchor on the page.
     id: String,
     decision: DecisionSummary,
-    /// When it is expected, `YYYY-MM-DD`.
-    expected: String,
+    /// When it is expected, as its notice states it.
+    expected: Option<super::ExpectedView>,
+    /// Who leads on it, when the record names them (else the site's contact is shown).
+    lead_officer: Option<crate::document::LeadOfficer>,
     /// Its notice and what follows from it, or none.
     notice: Option<NoticeView>,
     /// Its documents: published ones with an `href` from the site's root,
@@ -96,10 +98,10 @@ pub(super) struct PrivateMeetingView {
 struct PrivatePartView {
     /// Its public title ("Appendix 1: Award report").
     title: String,
-    /// The paragraph of Part 1 of Schedule 12A.
-    paragraph: u8,
-    /// What that paragraph covers, in everyday words.
-    covers: &'static str,
+    /// The paragraphs of Part 1 of Schedule 12A: "paragraph 3" or "paragraphs 3 and 5".
+    paragraphs: String,
+    /// What they cover, in everyday words.
+    covers: String,
 }
 
 /// What `call-in.html` receives besides `site` and `page`.
@@ -192,8 +194,8 @@ pub(super) fn private_meeting_view(
             .iter()
             .map(|p| PrivatePartView {
                 title: p.title.clone(),
-                paragraph: p.notice.paragraph(),
-                covers: p.notice.covers(),
+                paragraphs: p.notice.paragraphs_words().to_string(),
+                covers: p.notice.covers().to_string(),
             })
             .collect(),
         representations_by: m.representations_by.map(date),
@@ -240,6 +242,7 @@ fn documents(d: &PublicDecision) -> Vec<PaperLink> {
         .map(|paper| match paper {
             PublicPaper::Published(p) => PaperLink {
                 summary: None,
+                anchor: None,
                 ..PaperLink::published(p, format!("{}{}/", decision_href(d), p.slug()))
             },
             PublicPaper::Withheld(n) => PaperLink::withheld(n),
@@ -268,7 +271,8 @@ impl Renderer<'_> {
         let entry = |e: PlanEntry| PlanEntryView {
             id: format!("decision-{}", e.decision.slug()),
             decision: summary_of(e.decision),
-            expected: date(e.expected),
+            expected: e.decision.expected().map(super::ExpectedView::from),
+            lead_officer: e.decision.lead_officer().cloned(),
             notice: notice_view(e.decision),
             documents: documents(e.decision),
             private: e

@@ -31,6 +31,7 @@ use crate::visibility::{
     lower_first,
 };
 
+mod exempt;
 mod forward;
 
 use forward::{CallInView, NoticeView, PrivateMeetingView};
@@ -89,13 +90,21 @@ struct DecisionSummary {
     summary: String,
     href: String,
     status: &'static str,
-    status_label: &'static str,
+    /// The council's word for the status (site.toml's `[status_labels]`),
+    /// or ours ("Proposed", "Taken", "Called in", "Withdrawn").
+    status_label: String,
     decision_maker: String,
     key_decision: bool,
     /// The electoral divisions it affects, as the record names them.
     electoral_divisions: Vec<String>,
+    /// The date that places it, for `<time datetime>`: `YYYY-MM-DD`, or
+    /// `YYYY-MM` for a decision expected in a month.
     date: Option<String>,
+    /// "Taken", "Withdrawn" or "Expected".
     date_label: &'static str,
+    /// The date in words with its preposition: "on 1 August 2022", "on or
+    /// after 1 September 2024", "in September 2024".
+    date_words: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +117,8 @@ struct PaperLink {
     notice: Option<WithheldNotice>,
     /// The notices of a published paper's attachments that are withheld.
     withheld_attachments: Vec<WithheldNotice>,
+    /// A withheld paper's notice's id (see [`exempt::paper_anchor`]).
+    anchor: Option<String>,
 }
 
 impl PaperLink {
@@ -120,6 +131,7 @@ impl PaperLink {
             href: Some(href),
             kind: kind_label(p.kind()),
             notice: None,
+            anchor: None,
             withheld_attachments: p
                 .attachments()
                 .iter()
@@ -141,6 +153,7 @@ impl PaperLink {
             kind: "Exempt document",
             notice: Some(WithheldNotice::clone(n)),
             withheld_attachments: Vec::new(),
+            anchor: Some(exempt::paper_anchor(n)),
         }
     }
 }
@@ -152,6 +165,9 @@ struct AttachmentView {
     format: String,
     size: String,
     notice: Option<WithheldNotice>,
+    /// A withheld attachment's notice's id, which the decision page's
+    /// part-exempt flag links to.
+    anchor: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -259,9 +275,13 @@ struct DecisionView<'a> {
     /// The person who takes it, when the record names one.
     decision_maker_name: Option<&'a str>,
     in_consultation_with: &'a [String],
+    /// What is withheld from the decision, each linked to its notice:
+    /// when any is, the page flags the decision as part exempt.
+    withheld: Vec<exempt::WithheldLink>,
+    /// When a proposed decision is expected, as its notice states it.
+    expected: Option<ExpectedView>,
     /// The dates, as `YYYY-MM-DD` (the `date` filter words them); each none
     /// when the record has no such date.
-    due: Option<String>,
     taken: Option<String>,
     withdrawn: Option<String>,
     key_decision_reason: Option<&'a str>,
@@ -296,6 +316,39 @@ struct DecisionView<'a> {
     papers: Vec<PaperLink>,
     /// The schema.org JSON-LD for the page, as a safe string.
     jsonld: Value,
+    /// The officer who leads on it, and how to reach them.
+    lead_officer: Option<&'a crate::document::LeadOfficer>,
+    department: Option<&'a str>,
+    /// The day the record was first published, `YYYY-MM-DD`.
+    record_published: Option<String>,
+    /// The changes since, oldest first.
+    amended: Vec<AmendmentView<'a>>,
+}
+
+/// When a proposed decision is expected, in [`DecisionView::expected`].
+#[derive(Serialize)]
+struct ExpectedView {
+    /// For `<time datetime>`: `YYYY-MM-DD`, or `YYYY-MM` for a month.
+    datetime: String,
+    /// "on 29 July 2022", "on or after 1 September 2024", "in September 2024".
+    words: String,
+}
+
+impl From<crate::document::Expected> for ExpectedView {
+    fn from(e: crate::document::Expected) -> Self {
+        ExpectedView {
+            datetime: e.datetime(),
+            words: e.words(),
+        }
+    }
+}
+
+/// One change to a record, in [`DecisionView::amended`].
+#[derive(Serialize)]
+struct AmendmentView<'a> {
+    /// `YYYY-MM-DD`.
+    on: String,
+    what: &'a str,
 }
 
 /// A line of a decision's money, in [`DecisionView::money`].
@@ -678,6 +731,10 @@ fn root_for(path: &str) -> String {
 }
 
 fn format_date(value: String) -> Result<String, minijinja::Error> {
+    // A month-only date (`2024-09`) is worded as a month.
+    if let Some(month) = crate::document::Month::parse(&value).filter(|_| value.len() == 7) {
+        return Ok(month.in_words());
+    }
     let date = chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| {
         minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
@@ -732,10 +789,14 @@ fn decision_href(d: &PublicDecision) -> String {
 }
 
 fn summary_of(d: &PublicDecision) -> DecisionSummary {
-    let (date, date_label) = match d.status() {
-        DecisionStatus::Proposed => (d.due(), "Due"),
-        DecisionStatus::Taken | DecisionStatus::CalledIn => (d.taken(), "Taken"),
-        DecisionStatus::Withdrawn => (d.withdrawn(), "Withdrawn"),
+    let (date, date_label, date_words) = match d.status() {
+        DecisionStatus::Proposed => (
+            d.expected().map(|e| e.datetime()),
+            "Expected",
+            d.expected().map(|e| e.words()),
+        ),
+        DecisionStatus::Taken | DecisionStatus::CalledIn => on(d.taken(), "Taken"),
+        DecisionStatus::Withdrawn => on(d.withdrawn(), "Withdrawn"),
     };
     DecisionSummary {
         number: d.number().to_string(),
@@ -743,13 +804,32 @@ fn summary_of(d: &PublicDecision) -> DecisionSummary {
         summary: d.summary().trim().to_string(),
         href: decision_href(d),
         status: status_name(d.status()),
-        status_label: status_label(d.status()),
+        status_label: shown_status(d).to_string(),
         decision_maker: d.decision_maker().to_string(),
         key_decision: d.key_decision(),
         electoral_divisions: d.electoral_divisions().to_vec(),
-        date: date.map(|d| d.to_string()),
+        date,
         date_label,
+        date_words,
     }
+}
+
+/// A day as [`DecisionSummary`] gives it.
+fn on(
+    day: Option<crate::document::Date>,
+    label: &'static str,
+) -> (Option<String>, &'static str, Option<String>) {
+    (
+        day.map(|d| d.to_string()),
+        label,
+        day.map(|d| format!("on {}", d.in_words())),
+    )
+}
+
+/// The status as the site shows it: the council's label, or ours.
+pub(crate) fn shown_status(d: &PublicDecision) -> &str {
+    d.council_status_label()
+        .unwrap_or_else(|| status_label(d.status()))
 }
 
 /// The file a page's address is written to: `decisions/` is `decisions/index.html`.
@@ -1114,11 +1194,24 @@ impl Renderer<'_> {
         let private_meeting = crate::timetable::private_meeting(self.site.config(), d).map(|m| {
             forward::private_meeting_view(m, self.second_notice_clear_days(), self.as_of.date)
         });
+        let withheld = exempt::withheld_links(d);
+        let mut body = self.markdown(d.body(), &path, diagnostics);
+        exempt::anchor_passages(&mut body, &mut 0);
+        // "As set out in the exempt report" links to the notice of a
+        // withheld paper (the first), or else of what else is withheld.
+        let mut the_decision = the_decision;
+        let mut reasons = reasons;
+        if let Some(href) = &exempt::mention_target(d, &withheld) {
+            for rendered in [&mut the_decision, &mut reasons, &mut body] {
+                exempt::link_mentions(rendered, href);
+            }
+        }
         let view = DecisionView {
             decision: summary_of(d),
             decision_maker_name: d.decision_maker_name(),
             in_consultation_with: d.in_consultation_with(),
-            due: d.due().map(|x| x.to_string()),
+            withheld,
+            expected: d.expected().map(ExpectedView::from),
             taken: d.taken().map(|x| x.to_string()),
             withdrawn: d.withdrawn().map(|x| x.to_string()),
             key_decision_reason: d.key_decision_reason(),
@@ -1132,7 +1225,7 @@ impl Renderer<'_> {
             notice: forward::notice_view(d),
             private_meeting,
             pathway,
-            body: self.markdown(d.body(), &path, diagnostics),
+            body,
             related,
             related_elsewhere: d.related_elsewhere(),
             money: d
@@ -1147,6 +1240,17 @@ impl Renderer<'_> {
                 .collect(),
             papers,
             jsonld: Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
+            lead_officer: d.lead_officer(),
+            department: d.department(),
+            record_published: d.record_published().map(|x| x.to_string()),
+            amended: d
+                .amended()
+                .iter()
+                .map(|a| AmendmentView {
+                    on: a.on.to_string(),
+                    what: &a.what,
+                })
+                .collect(),
         };
         let meta = self.meta(
             d.title(),
@@ -1183,6 +1287,7 @@ impl Renderer<'_> {
                         format: file_format(f.name()),
                         size: human_size(f.bytes().len()),
                         notice: None,
+                        anchor: None,
                     });
                 }
                 PublicAttachment::Withheld(n) => attachments.push(AttachmentView {
@@ -1191,6 +1296,7 @@ impl Renderer<'_> {
                     format: String::new(),
                     size: String::new(),
                     notice: Some(WithheldNotice::clone(n)),
+                    anchor: Some(exempt::paper_anchor(n)),
                 }),
             }
         }
@@ -1232,7 +1338,18 @@ impl Renderer<'_> {
             impacts,
             attachments,
             body_starts_with_heading: false,
-            body: self.markdown(p.body(), &path, diagnostics),
+            body: {
+                // Its withheld passages' notices have the ids the decision
+                // page's flag links to; "the exempt appendix" links to the
+                // decision page's notice.
+                let mut body = self.markdown(p.body(), &path, diagnostics);
+                exempt::anchor_passages(&mut body, &mut 0);
+                let withheld = exempt::withheld_links(d);
+                if let Some(href) = exempt::mention_target(d, &withheld) {
+                    exempt::link_mentions(&mut body, &format!("../{href}"));
+                }
+                body
+            },
         };
         let view = PaperView {
             body_starts_with_heading: view.body.blocks.first().is_some_and(|b| {

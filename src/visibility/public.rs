@@ -13,10 +13,9 @@ use crate::config::SiteConfig;
 use crate::data::ColumnType;
 use crate::diagnostics::Diagnostics;
 use crate::document::{
-    Alternative, CARERS, CallIn, Date, DecisionStatus, Impact, Kind, Meeting,
-    PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
+    Alternative, Amendment, CARERS, CallIn, Date, DecisionStatus, Expected, Impact, Kind,
+    LeadOfficer, Meeting, PROTECTED_CHARACTERISTICS, PathwayStep, Urgency,
 };
-use crate::schedule12a;
 use crate::source::TemplateFile;
 
 /// Only this module can name it, so only this module can build public types.
@@ -120,9 +119,14 @@ pub struct WithheldNotice {
     pub(super) heading: String,
     pub(super) label: Option<String>,
     pub(super) public_title: String,
+    /// The first of `paragraphs`.
     pub(super) paragraph: u8,
-    #[serde(deserialize_with = "known_covers")]
-    pub(super) covers: StaticStr,
+    /// The paragraphs of Part 1 of Schedule 12A it is withheld under, as declared.
+    pub(super) paragraphs: Vec<u8>,
+    /// "paragraph 3" or "paragraphs 3 and 5".
+    pub(super) paragraphs_words: String,
+    /// What they cover, in everyday words ([`schedule12a::covers_all`]).
+    pub(super) covers: String,
     pub(super) reason: String,
     pub(super) review_on: Option<String>,
     pub(super) public_interest: String,
@@ -152,13 +156,19 @@ impl WithheldNotice {
         &self.public_title
     }
 
-    pub fn paragraph(&self) -> u8 {
-        self.paragraph
+    /// The paragraphs of Part 1 of Schedule 12A it is withheld under.
+    pub fn paragraphs(&self) -> &[u8] {
+        &self.paragraphs
     }
 
-    /// What the paragraph covers, in everyday words.
-    pub fn covers(&self) -> &'static str {
-        self.covers
+    /// "paragraph 3" or "paragraphs 3 and 5".
+    pub fn paragraphs_words(&self) -> &str {
+        &self.paragraphs_words
+    }
+
+    /// What the paragraphs cover, in everyday words.
+    pub fn covers(&self) -> &str {
+        &self.covers
     }
 
     pub fn reason(&self) -> &str {
@@ -274,7 +284,9 @@ pub struct PublicDecision {
     pub(super) decision_maker_name: Option<String>,
     pub(super) in_consultation_with: Vec<String>,
     pub(super) status: DecisionStatus,
-    pub(super) due: Option<Date>,
+    /// The council's word for the status (site.toml's `[status_labels]`).
+    pub(super) status_label: Option<String>,
+    pub(super) expected: Option<Expected>,
     pub(super) taken: Option<Date>,
     pub(super) withdrawn: Option<Date>,
     pub(super) key_decision: bool,
@@ -292,6 +304,10 @@ pub struct PublicDecision {
     pub(super) dispensations: String,
     pub(super) call_in: Option<CallIn>,
     pub(super) pathway: Vec<PathwayStep>,
+    pub(super) lead_officer: Option<LeadOfficer>,
+    pub(super) department: Option<String>,
+    pub(super) record_published: Option<Date>,
+    pub(super) amended: Vec<Amendment>,
     pub(super) body: Markdown,
     pub(super) papers: Vec<PublicPaper>,
     /// False for a listing (see [`PublicDecision::listing`]).
@@ -343,8 +359,40 @@ impl PublicDecision {
         self.status
     }
 
+    /// The council's own word for the status, when the record gives one
+    /// (checked against site.toml's `[status_labels]`).
+    pub fn council_status_label(&self) -> Option<&str> {
+        self.status_label.as_deref()
+    }
+
+    /// The soonest day a proposed decision could be taken (see
+    /// [`Expected::earliest`]): what it sorts and is counted by.
     pub fn due(&self) -> Option<Date> {
-        self.due
+        self.expected.map(Expected::earliest)
+    }
+
+    /// When it is expected, as its notice states it.
+    pub fn expected(&self) -> Option<Expected> {
+        self.expected
+    }
+
+    /// Who leads on it and how to reach them.
+    pub fn lead_officer(&self) -> Option<&LeadOfficer> {
+        self.lead_officer.as_ref()
+    }
+
+    pub fn department(&self) -> Option<&str> {
+        self.department.as_deref()
+    }
+
+    /// The day the record was first published.
+    pub fn record_published(&self) -> Option<Date> {
+        self.record_published
+    }
+
+    /// The changes since, oldest first.
+    pub fn amended(&self) -> &[Amendment] {
+        &self.amended
     }
 
     pub fn taken(&self) -> Option<Date> {
@@ -488,7 +536,7 @@ impl PublicDecision {
 
     /// The date that places the decision in time: taken, withdrawn or due.
     pub fn date(&self) -> Option<Date> {
-        self.taken.or(self.withdrawn).or(self.due)
+        self.taken.or(self.withdrawn).or(self.due())
     }
 }
 
@@ -764,7 +812,11 @@ pub struct WithheldItem {
     pub decision: Option<String>,
     pub label: Option<String>,
     pub public_title: String,
+    /// The first of `paragraphs` (the report's readers had only one before
+    /// a paper could name several).
     pub paragraph: u8,
+    /// The paragraphs of Part 1 of Schedule 12A it is withheld under.
+    pub paragraphs: Vec<u8>,
     pub reason: String,
     pub review_on: Option<String>,
 }
@@ -916,12 +968,6 @@ pub(crate) fn one_of<'de, D: Deserializer<'de>>(
         .into_iter()
         .find(|k| *k == text)
         .ok_or_else(|| D::Error::custom(format!("`{text}` is not one of the known values")))
-}
-
-pub(super) fn known_covers<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<&'static str, D::Error> {
-    one_of(deserializer, (1..=7).map(schedule12a::covers))
 }
 
 pub(super) fn known_what<'de, D: Deserializer<'de>>(
