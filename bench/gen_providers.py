@@ -117,10 +117,11 @@ def provider(rng, i, names):
         "cost_to_person": rng.choice(COST),
         # Exempt (Schedule 12A paragraph 3): generated so that the build's
         # withholding and leak scan have values to keep out.
-        # Never a whole number of pounds: "72.00" is also read as "72", a
-        # figure the listing prints by chance (a count, a page number), and
-        # the output scan would rightly refuse the build.
-        "day_rate": f"{rng.randint(40, 95)}.{rng.randint(1, 99):02d}",
+        # Pounds of three figures, never whole: the leak scan reads a price
+        # as its words ("87.07" is "87" then "07") and finds them side by
+        # side anywhere, even in Pagefind's WebAssembly (a price of 87.07
+        # stopped a build so; see the README's Performance section).
+        "day_rate": f"{rng.randint(100, 160)}.{rng.randint(1, 99):02d}",
         "evaluation_score": str(rng.randint(50, 99)),
     }
 

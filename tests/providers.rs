@@ -328,12 +328,12 @@ fn long_lists_are_paginated_with_stable_addresses_and_right_counts() {
     assert!(one.contains("Showing 1 to 20 of 47 providers."));
     assert!(one.contains("<a href=\"../providers/page/2/\" rel=\"next\">"), "{one}");
     assert!(!one.contains("rel=\"prev\""));
-    assert!(one.contains("aria-label=\"Page 1\" aria-current=\"page\">1</a>"));
+    assert!(one.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>1</a>"));
     assert!(two.contains("<h1>Providers (page 2 of 3)</h1>"), "{two}");
     assert!(two.contains("Showing 21 to 40 of 47 providers."));
     assert!(two.contains("<a href=\"../../../providers/\" rel=\"prev\">"), "{two}");
     assert!(two.contains("<a href=\"../../../providers/page/3/\" rel=\"next\">"));
-    assert!(two.contains("aria-label=\"Page 2\" aria-current=\"page\">2</a>"));
+    assert!(two.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>"));
     assert!(three.contains("Showing 41 to 47 of 47 providers."));
     assert!(!three.contains("rel=\"next\""));
     // What the list is and what is withheld: on the first page only.
