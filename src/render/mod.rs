@@ -1531,11 +1531,11 @@ impl Renderer<'_> {
                 } else {
                     Vec::new()
                 },
-                jsonld: if first_page {
-                    crate::opendata::jsonld::services(self.site).map(Value::from_safe_string)
-                } else {
-                    None
-                },
+                jsonld: crate::opendata::jsonld::services(
+                    self.site,
+                    (n - 1) * PROVIDERS_PER_PAGE..(n * PROVIDERS_PER_PAGE).min(count),
+                )
+                .map(Value::from_safe_string),
                 help: help.clone(),
             };
             self.page(files, "activities.html", &path, meta, view, diagnostics)?;
