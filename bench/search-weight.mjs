@@ -18,7 +18,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '..', 'tests', 'browser', 'package.json'));
 const { chromium } = require('playwright-core');
 
-const [root, ...queries] = process.argv.slice(2);
+const [dir, ...queries] = process.argv.slice(2);
+const root = dir && path.resolve(dir);
 if (!root || !queries.length) {
   console.error('usage: node bench/search-weight.mjs PUBLIC_DIR QUERY...');
   process.exit(2);
@@ -27,7 +28,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 
 const server = http.createServer((req, res) => {
   let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   let file = path.join(root, p);
-  if (!file.startsWith(path.resolve(root))) { res.writeHead(403); res.end(); return; }
+  if (!file.startsWith(root)) { res.writeHead(403); res.end(); return; }
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
   fs.readFile(file, (err, body) => {
     if (err) { res.writeHead(404); res.end(); return; }

@@ -235,9 +235,15 @@ fn the_listing_is_named_and_placed_by_site_toml() {
     assert_ok(&build(site.path()));
     let out = site.path().join("public");
     let home = text(&out, "index.html");
-    assert!(home.contains("<a href=\"library-services/\">Library services</a>"), "{home}");
+    assert!(
+        home.contains("<a href=\"library-services/\">Library services</a>"),
+        "{home}"
+    );
     assert!(home.contains("<p>Library services by area.</p>"));
-    assert!(home.contains("<li><a href=\"library-services/\">Services</a></li>"), "{home}");
+    assert!(
+        home.contains("<li><a href=\"library-services/\">Services</a></li>"),
+        "{home}"
+    );
     let listing = text(&out, "library-services/index.html");
     for shown in [
         "<h1>Library services</h1>",
@@ -247,7 +253,10 @@ fn the_listing_is_named_and_placed_by_site_toml() {
         "<h4>Lot 1: Home visits</h4>",
         "aria-current=\"page\">Services</a>",
     ] {
-        assert!(listing.contains(shown), "the listing lacks {shown}:\n{listing}");
+        assert!(
+            listing.contains(shown),
+            "the listing lacks {shown}:\n{listing}"
+        );
     }
     // The search box and the ways in come before the list, the dataset's
     // description and the withholding notice after it.
@@ -260,7 +269,10 @@ fn the_listing_is_named_and_placed_by_site_toml() {
     assert!(written.contains_key("library-services/provider/p1/index.html"));
     assert!(written.contains_key("library-services/areas/northfield/index.html"));
     for (path, bytes) in &written {
-        assert!(!path.starts_with("activities/") && !path.starts_with("providers/"), "{path}");
+        assert!(
+            !path.starts_with("activities/") && !path.starts_with("providers/"),
+            "{path}"
+        );
         if path.ends_with(".html") {
             let html = String::from_utf8_lossy(bytes);
             assert!(!html.contains("activities/"), "{path} links to activities/");
@@ -289,7 +301,10 @@ fn a_site_without_providers_or_glossary_links_to_neither() {
     let written = files(&out);
     assert!(written.contains_key("index.html"));
     for (path, bytes) in &written {
-        assert!(!path.starts_with("providers/") && !path.starts_with("glossary/"), "{path}");
+        assert!(
+            !path.starts_with("providers/") && !path.starts_with("glossary/"),
+            "{path}"
+        );
         if path.ends_with(".html") {
             let html = String::from_utf8_lossy(bytes);
             for gone in ["providers/\"", "glossary/\"", "glossary/#"] {
@@ -308,7 +323,11 @@ fn long_lists_are_paginated_with_stable_addresses_and_right_counts() {
     let site = fixture("minimal");
     let mut rows = String::new();
     for i in 0..45 {
-        let areas = if i % 2 == 0 { "Northfield" } else { "Northfield;Southmoor" };
+        let areas = if i % 2 == 0 {
+            "Northfield"
+        } else {
+            "Northfield;Southmoor"
+        };
         rows.push_str(&format!(
             "Q{i:02},Reader group {i} (fictional),1,{areas},group{i}@example.org,{}.{:02}\n",
             40 + i,
@@ -326,14 +345,24 @@ fn long_lists_are_paginated_with_stable_addresses_and_right_counts() {
     assert!(!written.contains_key("providers/page/1/index.html"));
     assert!(one.contains("<title>Providers (page 1 of 3) – "), "{one}");
     assert!(one.contains("Showing 1 to 20 of 47 providers."));
-    assert!(one.contains("<a href=\"../providers/page/2/\" rel=\"next\">"), "{one}");
+    assert!(
+        one.contains("<a href=\"../providers/page/2/\" rel=\"next\">"),
+        "{one}"
+    );
     assert!(!one.contains("rel=\"prev\""));
-    assert!(one.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>1</a>"));
+    assert!(
+        one.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>1</a>")
+    );
     assert!(two.contains("<h1>Providers (page 2 of 3)</h1>"), "{two}");
     assert!(two.contains("Showing 21 to 40 of 47 providers."));
-    assert!(two.contains("<a href=\"../../../providers/\" rel=\"prev\">"), "{two}");
+    assert!(
+        two.contains("<a href=\"../../../providers/\" rel=\"prev\">"),
+        "{two}"
+    );
     assert!(two.contains("<a href=\"../../../providers/page/3/\" rel=\"next\">"));
-    assert!(two.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>"));
+    assert!(
+        two.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>")
+    );
     assert!(three.contains("Showing 41 to 47 of 47 providers."));
     assert!(!three.contains("rel=\"next\""));
     // What the list is and what is withheld: on the first page only.
@@ -381,7 +410,10 @@ fn long_lists_are_paginated_with_stable_addresses_and_right_counts() {
 fn listing_settings_are_checked_where_they_are_written() {
     for (setting, says) in [
         ("path = \"Library Services\"", "is not a web address part"),
-        ("path = \"decisions\"", "an address the site uses for something else"),
+        (
+            "path = \"decisions\"",
+            "an address the site uses for something else",
+        ),
         ("nav = \" \"", "`[listing]` `nav` is empty"),
         ("colour = \"red\"", "unknown key `colour`"),
     ] {
@@ -400,10 +432,14 @@ fn listing_settings_are_checked_where_they_are_written() {
     }
     // A page may not take the listing's address.
     let site = fixture("minimal");
-    append(&site.path().join("site.toml"), "\n[listing]\npath = \"about\"\n");
+    append(
+        &site.path().join("site.toml"),
+        "\n[listing]\npath = \"about\"\n",
+    );
     let printed = printed(&build(site.path()));
     assert!(
-        printed.contains("content/pages/about.md") && printed.contains("the site uses that address"),
+        printed.contains("content/pages/about.md")
+            && printed.contains("the site uses that address"),
         "{printed}"
     );
 }

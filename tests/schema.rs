@@ -1145,7 +1145,10 @@ fn the_patterns_refuse_only_what_the_parser_refuses() {
     );
     let with_listing = |path: &str| {
         let text = site.replacen("path = \"activities\"", &format!("path = \"{path}\""), 1);
-        assert!(site.contains("path = \"activities\""), "the example site.toml has no `path = \"activities\"`");
+        assert!(
+            site.contains("path = \"activities\""),
+            "the example site.toml has no `path = \"activities\"`"
+        );
         parser_errors("site.toml", &text)
     };
     for path in [
