@@ -99,7 +99,7 @@ Targets from issue 17:
 - every listing page under 150 KB of HTML: largest $(kb "$largest") KB — $html_ok
 - a typical search query loads under 300 KB: heaviest of these $heaviest KB, page included — $search_ok
 
-- commit: $commit; $("$PLAINSIGHT" --version 2>/dev/null || echo plainsight); nproc $(nproc); load average at end: $(cut -d' ' -f1-3 /proc/loadavg)
+- commit: $commit; $("$PLAINSIGHT" --version 2>/dev/null || echo plainsight) (\`$PLAINSIGHT\`); nproc $(nproc); load average at end: $(cut -d' ' -f1-3 /proc/loadavg)
 - command: \`SEED=$SEED bench/providers.sh $n\`
 EOF
 )
