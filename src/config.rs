@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::Date;
 use crate::frontmatter::{self, position_of_key};
 use crate::source::CONFIG_FILE;
@@ -55,6 +55,9 @@ pub struct SiteConfig {
     // How the forward plan counts its notices.
     #[serde(default)]
     pub forward_plan: ForwardPlanConfig,
+    /// What the provider listing (data/providers.csv) is called, where it is published and what it says first.
+    #[serde(default)]
+    pub listing: ListingConfig,
     /// The council's electoral divisions, for checking the names each record gives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub electoral_divisions: Option<ElectoralDivisions>,
@@ -62,6 +65,138 @@ pub struct SiteConfig {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(with = "BTreeMap<String, crate::document::DecisionStatus>")]
     pub status_labels: BTreeMap<String, crate::document::DecisionStatus>,
+}
+
+/// `[listing]`: the provider listing's name, address, navigation label and
+/// introduction. A council lists many kinds of things (day activities,
+/// childminders, care homes); none of these words is built in beyond a
+/// neutral default.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "The provider listing (data/providers.csv): its name, web address, navigation label and introduction. Every setting is optional; without them the listing is \"Providers\" at /providers/."
+)]
+pub struct ListingConfig {
+    /// The listing page's heading and title, like "Activities and providers".
+    #[serde(default = "default_listing_title")]
+    pub title: String,
+    /// The first part of every listing address: lower-case letters, digits and hyphens, like "activities" for /activities/. It may not be an address the site uses for something else (decisions, data, search, ...), nor a page's name.
+    #[serde(default = "default_listing_path")]
+    #[schemars(pattern(LISTING_PATH_PATTERN))]
+    pub path: String,
+    /// The word in the site's navigation, like "Activities". Keep it short.
+    #[serde(default = "default_listing_nav")]
+    pub nav: String,
+    /// The first sentence of the listing page, under its heading: what a person can find and how.
+    #[serde(default = "default_listing_intro")]
+    pub intro: String,
+    /// What the home page says of the listing, under its name.
+    #[serde(default = "default_listing_summary")]
+    pub summary: String,
+}
+
+/// A listing address as `check_listing` reads it.
+const LISTING_PATH_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+fn default_listing_title() -> String {
+    "Providers".into()
+}
+fn default_listing_path() -> String {
+    "providers".into()
+}
+fn default_listing_nav() -> String {
+    "Providers".into()
+}
+fn default_listing_intro() -> String {
+    "Find a provider near you: search, or choose your area or the kind of service below.".into()
+}
+fn default_listing_summary() -> String {
+    "Find a provider by where you live or by the kind of service.".into()
+}
+
+impl Default for ListingConfig {
+    fn default() -> Self {
+        ListingConfig {
+            title: default_listing_title(),
+            path: default_listing_path(),
+            nav: default_listing_nav(),
+            intro: default_listing_intro(),
+            summary: default_listing_summary(),
+        }
+    }
+}
+
+/// `[listing]`'s rules that serde cannot say: an address made of
+/// lower-case words, not one the site already uses, and words that are there.
+fn check_listing(listing: &ListingConfig, text: &str, diagnostics: &mut Diagnostics) {
+    let path = &listing.path;
+    let well_formed = !path.is_empty()
+        && path.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if !well_formed {
+        diagnostics.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                format!("`[listing]` `path` is `{path}`, which is not a web address part"),
+            )
+            .at(position_in_table(text, "listing", "path"))
+            .help("write lower-case letters, digits and hyphens, like `path = \"activities\"` for /activities/"),
+        );
+    } else if crate::slug::RESERVED_SLUGS.contains(&path.as_str()) {
+        diagnostics.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                format!(
+                    "`[listing]` `path` is `{path}`, an address the site uses for something else"
+                ),
+            )
+            .at(position_in_table(text, "listing", "path"))
+            .help(format!(
+                "choose another, like `path = \"activities\"`; the site itself uses {}",
+                crate::slug::RESERVED_SLUGS.join(", ")
+            )),
+        );
+    }
+    for (key, value) in [
+        ("title", &listing.title),
+        ("nav", &listing.nav),
+        ("intro", &listing.intro),
+        ("summary", &listing.summary),
+    ] {
+        if value.trim().is_empty() {
+            diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, format!("`[listing]` `{key}` is empty"))
+                    .at(position_in_table(text, "listing", key))
+                    .help("write the words, or leave the key out for the default"),
+            );
+        }
+    }
+}
+
+/// Where `key` is written inside `[table]`, or the table itself.
+fn position_in_table(text: &str, table: &str, key: &str) -> Position {
+    let header = format!("[{table}]");
+    let Some(start) = text.find(&header) else {
+        return position_of_key(text, key);
+    };
+    let rest = &text[start..];
+    let end = rest[header.len()..]
+        .find("\n[")
+        .map_or(rest.len(), |i| i + header.len());
+    let within = &rest[..end];
+    let offset = within
+        .match_indices(key)
+        .find(|(i, _)| {
+            let before = &within[..*i];
+            before.ends_with('\n')
+                || before.ends_with(' ') && before.trim_end_matches(' ').ends_with('\n')
+        })
+        .map_or(0, |(i, _)| i);
+    Position::of_offset(text, start + offset)
 }
 
 /// `[electoral_divisions]`: every division's name as the council writes it,
@@ -380,6 +515,7 @@ impl SiteConfig {
                         );
                     }
                 }
+                check_listing(&config.listing, text, diagnostics);
                 let days = config.forward_plan.representations_close_clear_days;
                 if !(crate::clear_days::SECOND_PRIVATE_NOTICE
                     ..=MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS)

@@ -228,7 +228,7 @@ fn provider_records(site: &PublicSite, ds: &PublicDataset) -> Vec<Record> {
                 }
             }
             let mut record = Record::new(
-                provider_path(&row[id]),
+                provider_path(&site.config().listing.path, &row[id]),
                 &row[name],
                 Kind::Provider,
                 joined(content),
@@ -239,7 +239,7 @@ fn provider_records(site: &PublicSite, ds: &PublicDataset) -> Vec<Record> {
         .collect()
 }
 
-/// The activities page: the listing's description and each lot.
+/// The listing's page: the listing's description and each lot.
 fn activities_record(site: &PublicSite, ds: &PublicDataset) -> Record {
     let mut content = vec![ds.title().to_string(), ds.description().trim().to_string()];
     if let Some(lots) = site.dataset("lots") {
@@ -248,14 +248,19 @@ fn activities_record(site: &PublicSite, ds: &PublicDataset) -> Record {
             lots.column_index("name"),
             lots.column_index("meaning"),
         ) {
+            let id_title = lots.columns()[id].title();
             for row in lots.rows() {
-                content.push(format!("Lot {}: {}. {}", row[id], row[name], row[meaning]));
+                content.push(format!(
+                    "{id_title} {}: {}. {}",
+                    row[id], row[name], row[meaning]
+                ));
             }
         }
     }
+    let listing = &site.config().listing;
     Record::new(
-        "activities/".to_string(),
-        "Activities and providers",
+        format!("{}/", listing.path),
+        &listing.title,
         Kind::Page,
         joined(content),
     )

@@ -109,22 +109,7 @@ impl Site {
     }
 }
 
-/// Top-level addresses the site itself uses; a page may not take them.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "activities",
-    "assets",
-    "data",
-    "decisions",
-    "glossary",
-    "index",
-    "404",
-    "sitemap",
-    "robots",
-    "feeds",
-    "search",
-    "forward-plan",
-    "call-in",
-];
+pub use crate::slug::RESERVED_SLUGS;
 
 /// Attachment types that may be published (by extension).
 pub const PUBLIC_ATTACHMENT_TYPES: &[&str] = &["pdf", "csv", "txt", "png", "jpg", "jpeg", "webp"];
@@ -196,7 +181,8 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
             continue;
         }
         let slug = file.name.trim_end_matches(".md").to_string();
-        if RESERVED_SLUGS.contains(&slug.as_str()) {
+        let listing = config.as_ref().map(|c| c.listing.path.as_str());
+        if RESERVED_SLUGS.contains(&slug.as_str()) || listing == Some(slug.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
                     &doc.path,
@@ -870,21 +856,22 @@ pub fn check_related(
     }
 }
 
-/// Each provider has a page at `activities/provider/ID/` and each
-/// browsable column pages at `activities/COLUMN/`: two ids that make the
-/// same address, or a browsable column called `provider`, would put two
-/// pages in one place.
+/// Each provider has a page at `LISTING/provider/ID/` (LISTING is
+/// site.toml's `[listing] path`) and each browsable column pages at
+/// `LISTING/COLUMN/`, each long list `.../page/N/`: two ids that make the
+/// same address, or a browsable column called `provider` or `page`, would
+/// put two pages in one place.
 fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
     use crate::slug::slugify;
     let mut columns: BTreeMap<String, &str> = BTreeMap::new();
     for (ci, column) in ds.columns.iter().enumerate().filter(|(_, c)| c.browse) {
-        if slugify(&column.name) == "provider" {
+        if ["provider", "page"].contains(&slugify(&column.name).as_str()) {
             diagnostics.push(
                 Diagnostic::error(
                     &ds.schema_path,
                     format!("a browsable column cannot be called `{}`", column.name),
                 )
-                .help("each provider's own page is at activities/provider/; rename the column"),
+                .help("each provider's own page is at LISTING/provider/ and each list's second page at .../page/2/; rename the column"),
             );
         }
         if let Some(first) = columns.insert(slugify(&column.name), &column.name) {
@@ -896,10 +883,10 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
                         column.name
                     ),
                 )
-                .help("each browsable column's pages are at activities/COLUMN/; rename one"),
+                .help("each browsable column's pages are at LISTING/COLUMN/; rename one"),
             );
         }
-        // Each value's page is at activities/COLUMN/VALUE/.
+        // Each value's page is at LISTING/COLUMN/VALUE/.
         let mut values: BTreeMap<String, String> = BTreeMap::new();
         let declared = column.values.iter().flatten().map(|v| (v.as_str(), 0));
         let found = ds.rows.iter().flat_map(|row| {

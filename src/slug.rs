@@ -22,7 +22,25 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-/// A provider's own page, from its id: `activities/provider/p001/`.
-pub fn provider_path(id: &str) -> String {
-    format!("activities/provider/{}/", slugify(id))
+/// Top-level addresses the site itself uses; neither a page nor the
+/// provider listing (site.toml's `[listing] path`) may take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "assets",
+    "data",
+    "decisions",
+    "glossary",
+    "index",
+    "404",
+    "sitemap",
+    "robots",
+    "feeds",
+    "search",
+    "forward-plan",
+    "call-in",
+];
+
+/// A provider's own page, from the listing's address and its id:
+/// `activities/provider/p001/`.
+pub fn provider_path(listing: &str, id: &str) -> String {
+    format!("{listing}/provider/{}/", slugify(id))
 }

@@ -46,7 +46,8 @@ const RECEIVES: &[(&str, &str)] = &[
         "The frame of every page: the other page templates extend it and fill its
 `head` and `content` blocks. It reads:
 - site: site.toml's settings (title, tagline, example_notice, organisation,
-  contact, licence, branding, ...), with has_activities and has_glossary
+  contact, licence, branding, listing (the provider listing's title, path,
+  nav, intro and summary), ...), with has_activities and has_glossary
   (whether the site has a provider listing and a glossary),
   has_forward_plan (whether any decision is proposed) and logo (where
   the logo is published, from the site's root, or none)
@@ -63,7 +64,10 @@ left out on the search page itself, which has its own.",
         "Macros the page templates import (`{% import \"macros.html\" as m %}`).
 Each macro takes what it shows as arguments; besides them, macros read only
 - term(id, text, root): a link to the glossary's entry for `id` when the
-  glossary has one, else the text",
+  glossary has one, else the text
+Among them: provider_list(providers, root, heading_level), list_count(list)
+(\"Showing 21 to 40 of 143 providers.\") and pagination(p, root, label)
+(GOV.UK's pattern, from a list's pagination; nothing for a list of one page).",
     ),
     (
         "home.html",
@@ -74,13 +78,21 @@ Each macro takes what it shows as arguments; besides them, macros read only
     ),
     (
         "activities.html",
-        "The provider listing's page (data/providers.csv). Besides site and page:
+        "A page of the provider listing (data/providers.csv): its first page at
+site.listing.path, the others at .../page/N/. Besides site and page:
+- first_page: whether this is the first page (the ways in, the dataset's
+  description, the lots and what is withheld are on it only)
 - dataset: its title and description
-- lots: the parts of the listing, each with id, name, meaning, details and href
+- lots: the parts of the listing, each with id, label (like \"Lot 1a\"),
+  name, meaning, details and href; empty on later pages
+- lots_intro: what the lots dataset says a lot is (its description), or none
 - groups: the ways to browse it (its `browse = true` columns), each with
   title, href and values (each with a value, href and count)
-- providers: every provider, in the file's order, each with id, name, href
-  (its own page), fields and card (as provider.html describes)
+- providers: this page's providers (at most 20), in the file's order, each
+  with id, name, href (its own page), fields and card (as provider.html
+  describes)
+- list: count (providers on all pages), first and last (this page's, from
+  1) and pagination (previous, next, items, current, total; none for one page)
 - withheld: notices for the columns that are withheld, and why
 - jsonld: the page's schema.org data, or none
 - help: the page that says how to get what is listed (title and href), or
@@ -103,7 +115,8 @@ Besides page:
   without it, from the site's root)
 - options: the other browsable columns, each with title, href and values
   that narrow the list further (each with title, href and count)
-- providers: the providers that have them all",
+- providers: this page's providers that have them all (at most 20)
+- list: count, first, last and pagination, as activities.html has them",
     ),
     (
         "provider.html",
@@ -112,8 +125,9 @@ Besides page:
   name, each with title, values and kind: email, phone, url or text), card
   (the columns its card in listings shows) and online (the listing's words
   for a provider found from every area because it works online, or none)
-- lots: the lots it is on, each with id, name, meaning and href (the page
-  of the lot's providers, or none)
+- lots: the lots it is on, each with id, label, name, meaning and href (the
+  page of the lot's providers, or none)
+- lots_intro: what the lots dataset says a lot is, or none
 - help: the page that says how to get what is listed (title and href), or
   none
 - term(id, text, root): a link to the glossary's entry",

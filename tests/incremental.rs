@@ -227,6 +227,31 @@ fn a_template_or_site_toml_change_rebuilds_everything() {
     );
 }
 
+/// `[listing]` is in every page's key (through site.toml's text): a new
+/// navigation label or address reaches every page, decisions' own pages
+/// kept from the last build among them, and the old address is gone.
+#[test]
+fn a_changed_listing_name_or_address_rebuilds_every_page() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    assert!(site.path().join("public/providers/index.html").exists());
+    append(
+        site.path(),
+        "site.toml",
+        "\n[listing]\npath = \"library-services\"\nnav = \"Services\"\n",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_eq!(reuse(&outcome).units, 0);
+    assert_same_as_clean(site.path());
+    let public = site.path().join("public");
+    assert!(!public.join("providers").exists());
+    assert!(
+        text(&public, "decisions/24-00001/index.html")
+            .contains("<a href=\"../../library-services/\">Services</a>")
+    );
+}
+
 #[test]
 fn a_removed_decision_leaves_nothing_behind() {
     let site = fixture("minimal");

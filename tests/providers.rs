@@ -220,3 +220,226 @@ fn listing_schema_mistakes_are_refused_at_their_line() {
         assert!(!site.path().join("public").exists());
     }
 }
+
+/// A council lists more than day activities: the listing's name, address,
+/// navigation label and introduction come from site.toml's `[listing]`, the
+/// lots' wording from the lots dataset, and every link leads to a page.
+#[test]
+fn the_listing_is_named_and_placed_by_site_toml() {
+    let site = fixture("minimal");
+    append(
+        &site.path().join("site.toml"),
+        "\n[listing]\ntitle = \"Library services\"\npath = \"library-services\"\nnav = \"Services\"\n\
+         intro = \"Find a library service near you.\"\nsummary = \"Library services by area.\"\n",
+    );
+    assert_ok(&build(site.path()));
+    let out = site.path().join("public");
+    let home = text(&out, "index.html");
+    assert!(
+        home.contains("<a href=\"library-services/\">Library services</a>"),
+        "{home}"
+    );
+    assert!(home.contains("<p>Library services by area.</p>"));
+    assert!(
+        home.contains("<li><a href=\"library-services/\">Services</a></li>"),
+        "{home}"
+    );
+    let listing = text(&out, "library-services/index.html");
+    for shown in [
+        "<h1>Library services</h1>",
+        "<p class=\"lede\">Find a library service near you.</p>",
+        "action=\"../search/\"",
+        "<label for=\"listing-search-q\">Search library services</label>",
+        "<h4>Lot 1: Home visits</h4>",
+        "aria-current=\"page\">Services</a>",
+    ] {
+        assert!(
+            listing.contains(shown),
+            "the listing lacks {shown}:\n{listing}"
+        );
+    }
+    // The search box and the ways in come before the list, the dataset's
+    // description and the withholding notice after it.
+    let at = |s: &str| listing.find(s).unwrap_or_else(|| panic!("no {s}"));
+    assert!(at("listing-search-q") < at("<ul class=\"providers\">"));
+    assert!(at("<h2>Find by") < at("<ul class=\"providers\">"));
+    assert!(at("<ul class=\"providers\">") < at("<h2>About this list</h2>"));
+    assert!(at("<ul class=\"providers\">") < at("<h3>What we do not publish</h3>"));
+    let written = files(&out);
+    assert!(written.contains_key("library-services/provider/p1/index.html"));
+    assert!(written.contains_key("library-services/areas/northfield/index.html"));
+    for (path, bytes) in &written {
+        assert!(
+            !path.starts_with("activities/") && !path.starts_with("providers/"),
+            "{path}"
+        );
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(!html.contains("activities/"), "{path} links to activities/");
+        }
+    }
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+    // The search page offers the listing by its name.
+    assert!(text(&out, "search/index.html").contains(">Library services</a>"));
+}
+
+/// A site without provider data or a glossary has no link to either: not in
+/// the navigation, not on the home page, not on the search page.
+#[test]
+fn a_site_without_providers_or_glossary_links_to_neither() {
+    let site = fixture("minimal");
+    for f in [
+        "providers.csv",
+        "providers.schema.toml",
+        "glossary.csv",
+        "glossary.schema.toml",
+    ] {
+        std::fs::remove_file(site.path().join("data").join(f)).unwrap();
+    }
+    assert_ok(&build(site.path()));
+    let out = site.path().join("public");
+    let written = files(&out);
+    assert!(written.contains_key("index.html"));
+    for (path, bytes) in &written {
+        assert!(
+            !path.starts_with("providers/") && !path.starts_with("glossary/"),
+            "{path}"
+        );
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes);
+            for gone in ["providers/\"", "glossary/\"", "glossary/#"] {
+                assert!(!html.contains(gone), "{path} links to {gone}");
+            }
+        }
+    }
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
+
+/// 47 providers: the listing runs over three pages of 20, each with GOV.UK's
+/// pagination, the right counts and every provider once; a filter page of
+/// 23 runs over two; the sitemap lists every page and every link leads to one.
+#[test]
+fn long_lists_are_paginated_with_stable_addresses_and_right_counts() {
+    let site = fixture("minimal");
+    let mut rows = String::new();
+    for i in 0..45 {
+        let areas = if i % 2 == 0 {
+            "Northfield"
+        } else {
+            "Northfield;Southmoor"
+        };
+        rows.push_str(&format!(
+            "Q{i:02},Reader group {i} (fictional),1,{areas},group{i}@example.org,{}.{:02}\n",
+            40 + i,
+            i
+        ));
+    }
+    append(&site.path().join("data/providers.csv"), &rows);
+    assert_ok(&build(site.path()));
+    let out = site.path().join("public");
+    let written = files(&out);
+    let one = text(&out, "providers/index.html");
+    let two = text(&out, "providers/page/2/index.html");
+    let three = text(&out, "providers/page/3/index.html");
+    assert!(!written.contains_key("providers/page/4/index.html"));
+    assert!(!written.contains_key("providers/page/1/index.html"));
+    assert!(one.contains("<title>Providers (page 1 of 3) – "), "{one}");
+    assert!(one.contains("Showing 1 to 20 of 47 providers."));
+    assert!(
+        one.contains("<a href=\"../providers/page/2/\" rel=\"next\">"),
+        "{one}"
+    );
+    assert!(!one.contains("rel=\"prev\""));
+    assert!(
+        one.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>1</a>")
+    );
+    assert!(two.contains("<h1>Providers (page 2 of 3)</h1>"), "{two}");
+    assert!(two.contains("Showing 21 to 40 of 47 providers."));
+    assert!(
+        two.contains("<a href=\"../../../providers/\" rel=\"prev\">"),
+        "{two}"
+    );
+    assert!(two.contains("<a href=\"../../../providers/page/3/\" rel=\"next\">"));
+    assert!(
+        two.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>")
+    );
+    assert!(three.contains("Showing 41 to 47 of 47 providers."));
+    assert!(!three.contains("rel=\"next\""));
+    // What the list is and what is withheld: on the first page only.
+    assert!(one.contains("<h2>About this list</h2>") && !two.contains("<h2>About this list</h2>"));
+    // Every provider once, over the three pages.
+    let mut ids: Vec<String> = [&one, &two, &three]
+        .iter()
+        .flat_map(|html| {
+            html.split("class=\"provider\" id=\"")
+                .skip(1)
+                .map(|s| s[..s.find('"').unwrap()].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(ids.len(), 47);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 47, "a provider is listed twice");
+    // A filter page: Southmoor has P2 and the 22 odd ones.
+    let southmoor = text(&out, "providers/areas/southmoor/index.html");
+    assert!(
+        southmoor.contains("23 providers are on the list for Southmoor. This page shows 1 to 20."),
+        "{southmoor}"
+    );
+    assert!(southmoor.contains("<title>Providers: Southmoor (page 1 of 2) – "));
+    let southmoor2 = text(&out, "providers/areas/southmoor/page/2/index.html");
+    assert_eq!(southmoor2.matches("class=\"provider\" id=").count(), 3);
+    assert!(southmoor2.contains("This page shows 21 to 23."));
+    // The chosen filter and the way to narrow stay on every page.
+    assert!(southmoor2.contains("Areas served: <strong>Southmoor</strong>"));
+    assert!(southmoor2.contains("<summary>Narrow the list</summary>"));
+    // A short list has no pagination.
+    let lot2 = text(&out, "providers/lots/2/index.html");
+    assert!(!lot2.contains("class=\"pagination\""));
+    let sitemap = text(&out, "sitemap.xml");
+    for page in ["providers/page/3/", "providers/areas/southmoor/page/2/"] {
+        assert!(sitemap.contains(page), "the sitemap lacks {page}");
+    }
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
+
+/// `[listing]`'s mistakes are refused where they are written, with a way
+/// to put them right.
+#[test]
+fn listing_settings_are_checked_where_they_are_written() {
+    for (setting, says) in [
+        ("path = \"Library Services\"", "is not a web address part"),
+        (
+            "path = \"decisions\"",
+            "an address the site uses for something else",
+        ),
+        ("nav = \" \"", "`[listing]` `nav` is empty"),
+        ("colour = \"red\"", "unknown key `colour`"),
+    ] {
+        let site = fixture("minimal");
+        let toml = site.path().join("site.toml");
+        let line = std::fs::read_to_string(&toml).unwrap().lines().count() + 3;
+        append(&toml, &format!("\n[listing]\n{setting}\n"));
+        let outcome = build(site.path());
+        let printed = printed(&outcome);
+        assert!(
+            printed.contains(&format!("site.toml:{line}:")) && printed.contains(says),
+            "{setting}: {printed}"
+        );
+        assert!(printed.contains("help:"), "{printed}");
+        assert!(!site.path().join("public").exists());
+    }
+    // A page may not take the listing's address.
+    let site = fixture("minimal");
+    append(
+        &site.path().join("site.toml"),
+        "\n[listing]\npath = \"about\"\n",
+    );
+    let printed = printed(&build(site.path()));
+    assert!(
+        printed.contains("content/pages/about.md")
+            && printed.contains("the site uses that address"),
+        "{printed}"
+    );
+}

@@ -1191,6 +1191,42 @@ fn the_patterns_refuse_only_what_the_parser_refuses() {
             "{reference:?}"
         );
     }
+    // The listing's address: the pattern says what the parser's own check
+    // says, but for the addresses the site keeps for itself (the parser
+    // refuses those too).
+    let listing = pattern(
+        "site.schema.json",
+        "/properties/listing/properties/path/pattern",
+    );
+    let with_listing = |path: &str| {
+        let text = site.replacen("path = \"activities\"", &format!("path = \"{path}\""), 1);
+        assert!(
+            site.contains("path = \"activities\""),
+            "the example site.toml has no `path = \"activities\"`"
+        );
+        parser_errors("site.toml", &text)
+    };
+    for path in [
+        "activities",
+        "care-homes",
+        "a1",
+        "Activities",
+        "care homes",
+        "care--homes",
+        "-care",
+        "care-",
+        "",
+        "caf\u{e9}",
+        "a/b",
+    ] {
+        assert_eq!(
+            listing.is_valid(&Value::from(path)),
+            with_listing(path).is_empty(),
+            "{path:?}"
+        );
+    }
+    assert!(listing.is_valid(&Value::from("decisions")));
+    assert!(!with_listing("decisions").is_empty());
 }
 
 /// The command: into a site's `schemas/` folder, or `--out`, and never a

@@ -387,7 +387,7 @@ fn planted_markers_reach_no_open_data_file() {
                 || path == "robots.txt"
                 || path.starts_with("decisions/")
                     && (path.ends_with("index.html") || path.ends_with("decision.json"))
-                || path == "activities/index.html"
+                || path == "providers/index.html"
         })
         .collect();
     for expected in [
@@ -869,4 +869,48 @@ fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_li
         "{shown}"
     );
     assert!(!shown.contains("71.3"), "{shown}");
+}
+
+/// Pagination and the listing's own address are new routes for a leak: a
+/// listing of 50 providers (20 a page) at an address of its own, with a
+/// marker in every exempt cell, carries none of them on any page of any
+/// list, its filters' later pages among them.
+#[test]
+fn planted_markers_reach_no_page_of_a_paginated_listing() {
+    let site = fixture("minimal");
+    let mut markers: Vec<String> = plant_markers(site.path())
+        .into_iter()
+        .map(String::from)
+        .collect();
+    append(
+        &site.path().join("site.toml"),
+        "\n[listing]\ntitle = \"Library services\"\npath = \"library-services\"\nnav = \"Services\"\n",
+    );
+    let mut rows = String::new();
+    for i in 0..50 {
+        let rate = format!("{}.{:04}", 6100 + i, 1234 + i);
+        rows.push_str(&format!(
+            "Q{i},Reader group {i} (fictional),1;2,Northfield;Southmoor,group{i}@example.org,{rate}\n"
+        ));
+        markers.push(rate);
+    }
+    append(&site.path().join("data/providers.csv"), &rows);
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let public = site.path().join("public");
+    let output = files(&public);
+    let reports = files(&site.path().join("reports"));
+    for page in [
+        "library-services/index.html",
+        "library-services/page/2/index.html",
+        "library-services/page/3/index.html",
+        "library-services/areas/northfield/page/2/index.html",
+        "library-services/lots/1/areas/southmoor/page/3/index.html",
+        "library-services/provider/q49/index.html",
+    ] {
+        assert!(output.contains_key(page), "{page} was not written");
+    }
+    assert!(!output.keys().any(|p| p.starts_with("activities/")));
+    let markers: Vec<&str> = markers.iter().map(String::as_str).collect();
+    assert_no_marker(&markers, &output, &reports, &outcome);
 }

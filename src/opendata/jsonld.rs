@@ -187,15 +187,20 @@ pub fn data_catalog(site: &PublicSite, catalogue: &Catalogue) -> String {
     })
 }
 
-/// The JSON-LD of /activities/: each provider's services.
-pub fn services(site: &PublicSite) -> Option<String> {
+/// The JSON-LD of a page of the listing (`/activities/`, `/activities/page/2/`):
+/// the services of the providers it shows, `pages` of them (rows of the
+/// providers dataset, in its order) and no more, so a page's size stays
+/// that of its cards however long the listing grows.
+pub fn services(site: &PublicSite, pages: std::ops::Range<usize>) -> Option<String> {
     let (_, services) = super::openreferral::build(site)?;
     let list = ServiceList {
         context: "https://schema.org",
         kind: "ItemList",
-        name: "Services on the Dynamic Purchasing System".into(),
+        name: site.config().listing.title.clone(),
         item_list_element: services
             .into_iter()
+            .skip(pages.start)
+            .take(pages.len())
             .map(|s| GovernmentService {
                 kind: "GovernmentService",
                 name: s.name,

@@ -200,11 +200,13 @@ struct ProviderPageView {
     provider: ProviderView,
     /// The lots it is on, each with its name and what it means.
     lots: Vec<LotView>,
+    /// What the lots dataset says a lot is, or none.
+    lots_intro: Option<String>,
     /// The page that says how to get this support, when the listing names one.
     help: Option<Link>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct FieldView {
     title: String,
     values: Vec<String>,
@@ -226,9 +228,12 @@ struct BrowseGroup {
     values: Vec<BrowseValue>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct LotView {
     id: String,
+    /// The lot as people read it: the lots dataset's title for its id
+    /// column and the id, like "Lot 1a".
+    label: String,
     name: String,
     meaning: String,
     details: Vec<FieldView>,
@@ -423,19 +428,26 @@ struct MeetingView<'a> {
     date: String,
 }
 
+/// How many providers a page of a listing shows; longer lists go on over
+/// pages `.../page/2/`, `.../page/3/` (GOV.UK's pagination pattern).
+pub const PROVIDERS_PER_PAGE: usize = 20;
+
 /// What `providers.html` receives besides `site` and `page`: the providers
 /// for one value of a browsable column.
 #[derive(Serialize)]
-struct ProvidersView {
+struct ProvidersView<'a> {
+    /// This page's providers (at most [`PROVIDERS_PER_PAGE`]).
     providers: Vec<ProviderView>,
+    /// Where this page is in the list: counts and pagination.
+    list: ListPage,
     /// The values chosen, as shown to people (a lot shows its name),
     /// joined with commas.
     filter: String,
     /// Each value chosen, with the page without it.
-    chosen: Vec<ChosenFilter>,
+    chosen: &'a [ChosenFilter],
     /// The other browsable columns, each with the values that narrow this
     /// list further (and how many providers each leaves).
-    options: Vec<BrowseGroup>,
+    options: &'a [BrowseGroup],
 }
 
 /// A filter chosen on a page of providers, in [`ProvidersView::chosen`].
@@ -447,6 +459,51 @@ struct ChosenFilter {
     value: String,
     /// The page with this filter taken off, from the site's root.
     remove: String,
+}
+
+/// Where one page of a paginated provider list is: how many the whole
+/// list has, which of them this page shows, and the GOV.UK pagination
+/// (none for a list of one page).
+#[derive(Serialize)]
+struct ListPage {
+    /// How many providers the list has on all its pages.
+    count: usize,
+    /// Where this page's first and last are in the list, from 1.
+    first: usize,
+    last: usize,
+    pagination: Option<register::Pagination>,
+}
+
+impl ListPage {
+    /// Page `n` (from 1) of a list of `count` at `base`.
+    fn new(base: &str, n: usize, count: usize) -> ListPage {
+        let total = pages_of(count);
+        ListPage {
+            count,
+            first: if count == 0 {
+                0
+            } else {
+                (n - 1) * PROVIDERS_PER_PAGE + 1
+            },
+            last: (n * PROVIDERS_PER_PAGE).min(count),
+            pagination: register::pagination(base, n, total),
+        }
+    }
+}
+
+/// How many pages a list of `count` providers takes (one when empty).
+fn pages_of(count: usize) -> usize {
+    count.div_ceil(PROVIDERS_PER_PAGE).max(1)
+}
+
+/// A page's title with its place in a list: `Providers: Swale (page 2 of 5)`.
+fn paged_title(title: &str, n: usize, count: usize) -> String {
+    let total = pages_of(count);
+    if total > 1 {
+        format!("{title} (page {n} of {total})")
+    } else {
+        title.to_string()
+    }
 }
 
 /// Values chosen on a page of providers, as (column, value) indices into
@@ -483,10 +540,18 @@ struct ActivitiesView<'a> {
     dataset: DatasetHeading<'a>,
     /// The lots providers are listed for; empty when the site has no lots dataset.
     lots: Vec<LotView>,
+    /// What the lots dataset says a lot is, to introduce them; none
+    /// without a lots dataset.
+    lots_intro: Option<String>,
     /// The browsable columns, each with its values.
     groups: Vec<BrowseGroup>,
-    /// Every provider, in the dataset's order.
+    /// This page's providers, in the dataset's order.
     providers: Vec<ProviderView>,
+    /// Where this page is in the list of every provider.
+    list: ListPage,
+    /// The first page (the ways in, the description, the lots, what is
+    /// withheld); later pages list providers only.
+    first_page: bool,
     /// Notices for the dataset's withheld columns.
     withheld: Vec<WithheldNotice>,
     /// The schema.org JSON-LD for the page, as a safe string, or none.
@@ -550,11 +615,6 @@ fn section_crumbs(title: &str, href: &str) -> Vec<Link> {
             href: href.into(),
         },
     ]
-}
-
-/// The way back from a page under the activities page.
-fn activities_crumbs() -> Vec<Link> {
-    section_crumbs("Activities", "activities/")
 }
 
 /// Where the logo named `name` is published.
@@ -848,6 +908,17 @@ fn file_format(name: &str) -> String {
 }
 
 impl Renderer<'_> {
+    /// The provider listing's address, from the site's root, with its
+    /// slash: `activities/` (site.toml's `[listing] path`).
+    fn listing_base(&self) -> String {
+        format!("{}/", self.site.config().listing.path)
+    }
+
+    /// The way back from a page under the listing's page.
+    fn listing_crumbs(&self) -> Vec<Link> {
+        section_crumbs(&self.site.config().listing.nav, &self.listing_base())
+    }
+
     fn meta(
         &self,
         title: &str,
@@ -996,14 +1067,15 @@ impl Renderer<'_> {
         };
         let mut browse = Vec::new();
         if let Some(providers) = self.site.dataset("providers") {
+            let base = self.listing_base();
             browse.push(Link {
-                title: "All activities and providers".into(),
-                href: "activities/".into(),
+                title: self.site.config().listing.title.clone(),
+                href: base.clone(),
             });
             for column in providers.columns().iter().filter(|c| c.browse()) {
                 browse.push(Link {
                     title: format!("Providers by {}", lower_first(column.title())),
-                    href: format!("activities/{}/", slugify(column.name())),
+                    href: format!("{base}{}/", slugify(column.name())),
                 });
             }
         }
@@ -1019,7 +1091,7 @@ impl Renderer<'_> {
         }
         let meta = self.meta(
             "Search",
-            "Search this site for activities, providers, decisions and pages.",
+            "Search this site for providers, decisions and pages.",
             "search/",
             "search",
             vec![home],
@@ -1419,7 +1491,7 @@ impl Renderer<'_> {
                 ProviderView {
                     id: row[id].clone(),
                     name: row[name].clone(),
-                    href: provider_path(&row[id]),
+                    href: provider_path(&self.site.config().listing.path, &row[id]),
                     fields: fields(false),
                     card: fields(true),
                     online: online
@@ -1449,9 +1521,12 @@ impl Renderer<'_> {
                     .columns()
                     .iter()
                     .find(|c| c.browse() && c.references() == Some("lots.id"));
+                let id_title = &lots.columns()[id].title();
+                let base = self.listing_base();
                 lots.rows()
                     .iter()
                     .map(|row| LotView {
+                        label: format!("{id_title} {}", row[id]),
                         id: row[id].clone(),
                         name: row[name].clone(),
                         meaning: row[meaning].clone(),
@@ -1474,9 +1549,8 @@ impl Renderer<'_> {
                                 kind: "text",
                             })
                             .collect(),
-                        href: lot_column.map(|c| {
-                            format!("activities/{}/{}/", slugify(c.name()), slugify(&row[id]))
-                        }),
+                        href: lot_column
+                            .map(|c| format!("{base}{}/{}/", slugify(c.name()), slugify(&row[id]))),
                     })
                     .collect()
             }
@@ -1496,9 +1570,11 @@ impl Renderer<'_> {
             title: "Home".into(),
             href: String::new(),
         };
+        let base = self.listing_base();
+        let listing = &self.site.config().listing;
         let activities_link = Link {
-            title: "Activities".into(),
-            href: "activities/".into(),
+            title: listing.nav.clone(),
+            href: base.clone(),
         };
         let all_rows: Vec<&Vec<String>> = ds.rows().iter().collect();
 
@@ -1542,7 +1618,7 @@ impl Renderer<'_> {
                 .iter()
                 .map(|(value, rows)| BrowseValue {
                     title: self.value_label(column, value),
-                    href: format!("activities/{column_slug}/{}/", slugify(value)),
+                    href: format!("{base}{column_slug}/{}/", slugify(value)),
                     count: rows.len(),
                 })
                 .collect();
@@ -1554,7 +1630,7 @@ impl Renderer<'_> {
                     .map(|(value, rows)| (slugify(&value), self.value_label(column, &value), rows))
                     .collect(),
             });
-            let group_path = format!("activities/{column_slug}/");
+            let group_path = format!("{base}{column_slug}/");
             let group = BrowseGroup {
                 title: column.title().to_string(),
                 href: group_path.clone(),
@@ -1591,33 +1667,67 @@ impl Renderer<'_> {
             .iter()
             .map(|(_, n)| n.clone())
             .collect();
-        let meta = self.meta(
-            "Activities and providers",
-            ds.description(),
-            "activities/",
-            "activities",
-            vec![home],
-        );
-        let view = ActivitiesView {
-            dataset: DatasetHeading {
-                title: ds.title(),
-                description: ds.description(),
-            },
-            lots,
-            groups,
-            providers,
-            withheld,
-            jsonld: crate::opendata::jsonld::services(self.site).map(Value::from_safe_string),
-            help,
-        };
-        self.page(
-            files,
-            "activities.html",
-            "activities/",
-            meta,
-            view,
-            diagnostics,
-        )
+        // The first page: the ways in, the first providers, then what the
+        // list is; later pages: the providers that follow, and the way on.
+        let count = providers.len();
+        let mut pages = providers.into_iter();
+        for n in 1..=pages_of(count) {
+            let path = crate::facets::page_path(&base, n);
+            let title = paged_title(&listing.title, n, count);
+            let meta = self.meta(
+                &title,
+                if n == 1 {
+                    &listing.intro
+                } else {
+                    ds.description()
+                },
+                &path,
+                "activities",
+                if n == 1 {
+                    vec![home.clone()]
+                } else {
+                    vec![home.clone(), activities_link.clone()]
+                },
+            );
+            let first_page = n == 1;
+            let view = ActivitiesView {
+                dataset: DatasetHeading {
+                    title: ds.title(),
+                    description: ds.description(),
+                },
+                lots: if first_page { lots.clone() } else { Vec::new() },
+                lots_intro: self.lots_intro(),
+                groups: if first_page {
+                    std::mem::take(&mut groups)
+                } else {
+                    Vec::new()
+                },
+                providers: pages.by_ref().take(PROVIDERS_PER_PAGE).collect(),
+                list: ListPage::new(&base, n, count),
+                first_page,
+                withheld: if first_page {
+                    withheld.clone()
+                } else {
+                    Vec::new()
+                },
+                jsonld: crate::opendata::jsonld::services(
+                    self.site,
+                    (n - 1) * PROVIDERS_PER_PAGE..(n * PROVIDERS_PER_PAGE).min(count),
+                )
+                .map(Value::from_safe_string),
+                help: help.clone(),
+            };
+            self.page(files, "activities.html", &path, meta, view, diagnostics)?;
+        }
+        Ok(())
+    }
+
+    /// What the lots dataset says one lot is (its description), to
+    /// introduce the lots wherever they are listed; none without one.
+    fn lots_intro(&self) -> Option<String> {
+        self.site
+            .dataset("lots")
+            .map(|lots| lots.description().trim().to_string())
     }
 
     /// A page for every choice of values of the browsable columns that some
@@ -1676,7 +1786,7 @@ impl Renderer<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let path = |choice: &[(usize, usize)]| -> String {
-            let mut p = String::from("activities/");
+            let mut p = self.listing_base();
             for (f, v) in choice {
                 p.push_str(&format!("{}/{}/", facets[*f].slug, facets[*f].values[*v].0));
             }
@@ -1688,7 +1798,7 @@ impl Renderer<'_> {
             .map(|(f, v)| facets[*f].values[*v].1.clone())
             .collect();
         let filter = labels.join(", ");
-        let chosen_view = chosen
+        let chosen_view: Vec<ChosenFilter> = chosen
             .iter()
             .enumerate()
             .map(|(i, (f, v))| {
@@ -1705,13 +1815,13 @@ impl Renderer<'_> {
                 }
             })
             .collect();
-        let options = facets
+        let options: Vec<BrowseGroup> = facets
             .iter()
             .enumerate()
             .filter(|(f, _)| !chosen.iter().any(|(c, _)| c == f))
             .map(|(f, facet)| BrowseGroup {
                 title: facet.title.clone(),
-                href: format!("activities/{}/", facet.slug),
+                href: format!("{}{}/", self.listing_base(), facet.slug),
                 values: facet
                     .values
                     .iter()
@@ -1731,28 +1841,48 @@ impl Renderer<'_> {
             })
             .filter(|g: &BrowseGroup| !g.values.is_empty())
             .collect();
-        let mut breadcrumbs = activities_crumbs();
+        let mut breadcrumbs = self.listing_crumbs();
         if let [(f, _)] = chosen {
             breadcrumbs.push(Link {
                 title: facets[*f].title.clone(),
-                href: format!("activities/{}/", facets[*f].slug),
+                href: format!("{}{}/", self.listing_base(), facets[*f].slug),
             });
         }
-        let meta = self.meta(
-            &format!("Providers: {filter}"),
-            &format!("Providers on the list for {filter}."),
-            &here,
-            "activities",
-            breadcrumbs,
-        );
-        let all: Vec<&Vec<String>> = rows.iter().map(|r| &ds.rows()[*r]).collect();
-        let view = ProvidersView {
-            providers: self.providers(ds, &all),
-            filter,
-            chosen: chosen_view,
-            options,
-        };
-        self.page(files, "providers.html", &here, meta, view, diagnostics)
+        // The list over pages of PROVIDERS_PER_PAGE: the chosen filters and
+        // the ways to narrow it on each, so every page is a whole answer.
+        let count = rows.len();
+        for (i, chunk) in rows
+            .chunks(PROVIDERS_PER_PAGE)
+            .chain(rows.is_empty().then_some(&rows[..0]))
+            .enumerate()
+        {
+            let n = i + 1;
+            let path = crate::facets::page_path(&here, n);
+            let mut crumbs = breadcrumbs.clone();
+            if n > 1 {
+                crumbs.push(Link {
+                    title: format!("Providers: {filter}"),
+                    href: here.clone(),
+                });
+            }
+            let meta = self.meta(
+                &paged_title(&format!("Providers: {filter}"), n, count),
+                &format!("Providers on the list for {filter}."),
+                &path,
+                "activities",
+                crumbs,
+            );
+            let some: Vec<&Vec<String>> = chunk.iter().map(|r| &ds.rows()[*r]).collect();
+            let view = ProvidersView {
+                providers: self.providers(ds, &some),
+                list: ListPage::new(&here, n, count),
+                filter: filter.clone(),
+                chosen: &chosen_view,
+                options: &options,
+            };
+            self.page(files, "providers.html", &path, meta, view, diagnostics)?;
+        }
+        Ok(())
     }
 
     /// The plain page the listing names as how to get its support.
@@ -1789,7 +1919,7 @@ impl Renderer<'_> {
                 ),
                 &provider.href,
                 "activities",
-                activities_crumbs(),
+                self.listing_crumbs(),
             );
             let view = ProviderPageView {
                 provider: self.providers(ds, &[row]).remove(0),
@@ -1797,6 +1927,7 @@ impl Renderer<'_> {
                     .iter()
                     .filter(|l| on.contains(&l.id.as_str()))
                     .map(|l| LotView {
+                        label: l.label.clone(),
                         id: l.id.clone(),
                         name: l.name.clone(),
                         meaning: l.meaning.clone(),
@@ -1805,6 +1936,7 @@ impl Renderer<'_> {
                     })
                     .collect(),
                 help: self.help_link(ds),
+                lots_intro: self.lots_intro(),
             };
             self.page(
                 files,

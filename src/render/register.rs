@@ -107,7 +107,7 @@ struct FilterValue {
 
 /// The GOV.UK Design System's pagination, in [`RegisterView::pagination`].
 #[derive(Serialize)]
-struct Pagination {
+pub(super) struct Pagination {
     /// The page before, from the site's root, or none on the first page.
     previous: Option<String>,
     /// The page after, or none on the last page.
@@ -122,7 +122,7 @@ struct Pagination {
 }
 
 #[derive(Serialize)]
-struct PageItem {
+pub(super) struct PageItem {
     /// The page's number, or none for an ellipsis.
     number: Option<usize>,
     /// Its path, from the site's root; none for an ellipsis.
@@ -439,7 +439,7 @@ fn index_description(kind: FacetKind) -> &'static str {
 /// `path`: the first and last pages, the current one and those either side
 /// of it, with an ellipsis for each gap of more than one page (a gap of one
 /// shows that page). None for a listing of one page.
-fn pagination(path: &str, current: usize, total: usize) -> Option<Pagination> {
+pub(super) fn pagination(path: &str, current: usize, total: usize) -> Option<Pagination> {
     if total <= 1 {
         return None;
     }

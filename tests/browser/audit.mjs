@@ -630,6 +630,136 @@ async function searchJourney(browser, origin, axeSource, shots) {
   return checks;
 }
 
+// ---------------------------------------------------------------- journey
+// The resident's journey without JavaScript, at a phone's size (390x844):
+// from the listing (AUDIT_JOURNEY_START, like /activities/) a link is
+// chosen for each filter in AUDIT_JOURNEY_CLICKS ("Swale|Online|18 to 25":
+// each the exact text of a link on the page reached so far, opening a
+// "Narrow the list" disclosure when the link is inside one), then the
+// provider AUDIT_SEARCH_FINDS (the page the search journey must find: the
+// same answer both ways) is found in the list, following "Next" when the
+// list runs over pages, and opened. Its page must show days, access and a
+// way to get in touch. Every page on the way must pass axe (at phone size)
+// and vnu (checked after vnu has run: see `journeyFiles`). With
+// --screenshots each step is written as journey-N-NAME-phone.png and
+// -desktop.png. Any step that cannot be done fails the check, loudly.
+const journeyFiles = [];
+
+async function residentJourney(browser, origin, axeSource, shots) {
+  const start = process.env.AUDIT_JOURNEY_START;
+  const clicks = (process.env.AUDIT_JOURNEY_CLICKS || '').split('|').map((c) => c.trim()).filter(Boolean);
+  const finds = process.env.AUDIT_SEARCH_FINDS || '';
+  const details = [];
+  if (!finds) details.push('AUDIT_JOURNEY_START is set but AUDIT_SEARCH_FINDS (the provider to reach) is not');
+  if (!clicks.length) details.push('AUDIT_JOURNEY_START is set but AUDIT_JOURNEY_CLICKS (the filters to choose) is empty');
+  const steps = []; // { name, url }
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, javaScriptEnabled: false, reducedMotion: 'reduce', locale: 'en-GB' });
+  await ctx.route((u) => !u.href.startsWith(`${origin}/`), (route) => route.abort('blockedbyclient'));
+  const page = await ctx.newPage();
+  // axe runs as a script, which the reader's page (JavaScript off) will not
+  // run: each step's page is checked again, as it is, in a twin page with
+  // JavaScript on at the same size (these pages work the same without it).
+  const axeCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, reducedMotion: 'reduce', locale: 'en-GB' });
+  await axeCtx.route((u) => !u.href.startsWith(`${origin}/`), (route) => route.abort('blockedbyclient'));
+  const step = async (name) => {
+    const url = page.url();
+    steps.push({ name, url });
+    const rel = (() => {
+      const p = decodeURIComponent(new URL(url).pathname).replace(/^\//, '');
+      return p === '' || p.endsWith('/') ? `${p}index.html` : p;
+    })();
+    journeyFiles.push(rel);
+    const ax = await onPage(axeCtx, url, (twin) => checkAxe(twin, axeSource, rel));
+    if (!ax.ok) details.push(...ax.details.map((d) => `axe at step "${name}" (${new URL(url).pathname}): ${d}`));
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 390) details.push(`step "${name}" (${new URL(url).pathname}) scrolls sideways: ${width}px wide at 390px`);
+    if (shots) await page.screenshot({ path: path.join(shots, `journey-${steps.length}-${name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-phone.png`), fullPage: true });
+  };
+  try {
+    if (details.length) throw new Error(details[details.length - 1]);
+    const res = await page.goto(`${origin}${start}`, { waitUntil: 'load' });
+    if (!res || res.status() !== 200) throw new Error(`${start} answered ${res ? res.status() : 'nothing'}`);
+    await step('listing');
+    for (const text of clicks) {
+      const link = page.locator('main a', { hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+      if (await link.count() === 0) throw new Error(`no link "${text}" on ${new URL(page.url()).pathname}`);
+      if (!(await link.isVisible())) {
+        // Inside a closed disclosure ("Narrow the list"): open it, as a reader would.
+        const opened = await page.evaluate((href) => {
+          const a = [...document.querySelectorAll('main a')].find((x) => x.getAttribute('href') === href);
+          const d = a && a.closest('details');
+          if (!d) return false;
+          d.querySelector('summary').click();
+          return true;
+        }, await link.getAttribute('href'));
+        if (!opened || !(await link.isVisible())) throw new Error(`the link "${text}" on ${new URL(page.url()).pathname} cannot be seen or opened`);
+      }
+      const before = page.url();
+      await Promise.all([page.waitForURL((u) => u.href !== before), link.click()]);
+      await step(text);
+    }
+    // The provider, on this page of the list or a later one.
+    for (let n = 0; ; n++) {
+      const found = await page.evaluate((want) => [...document.querySelectorAll('main ul.providers a')].some((a) => new URL(a.href).pathname === want), finds);
+      if (found) {
+        const before = page.url();
+        const a = page.locator('main ul.providers a').filter({ hasText: /.+/ });
+        const count = await a.count();
+        let clicked = false;
+        for (let i = 0; i < count && !clicked; i++) {
+          if (new URL(await a.nth(i).evaluate((el) => el.href)).pathname === finds) {
+            await Promise.all([page.waitForURL((u) => u.href !== before), a.nth(i).click()]);
+            clicked = true;
+          }
+        }
+        break;
+      }
+      const next = page.locator('main a[rel="next"]');
+      if (n > 200 || await next.count() === 0) throw new Error(`${finds} is not in the list reached by ${clicks.join(' → ')} (${new URL(page.url()).pathname}, ${n + 1} page(s) looked at)`);
+      const before = page.url();
+      await Promise.all([page.waitForURL((u) => u.href !== before), next.first().click()]);
+      await step(`page ${n + 2}`);
+    }
+    if (new URL(page.url()).pathname !== finds) throw new Error(`the provider's link led to ${page.url()}, not ${finds}`);
+    await step('provider');
+    const shown = await page.evaluate(() => {
+      const terms = [...document.querySelectorAll('main dt')].map((dt) => dt.textContent.trim());
+      return {
+        h1: (document.querySelector('h1') || {}).textContent || '',
+        days: terms.some((t) => /^Days/.test(t)),
+        access: terms.some((t) => /access|toilet|hearing loop|parking/i.test(t)),
+        contact: !!document.querySelector('main a[href^="mailto:"], main a[href^="tel:"]'),
+      };
+    });
+    if (!shown.h1.trim()) details.push(`the provider's page ${finds} has no heading`);
+    if (!shown.days) details.push(`the provider's page ${finds} does not show its days`);
+    if (!shown.access) details.push(`the provider's page ${finds} says nothing of access`);
+    if (!shown.contact) details.push(`the provider's page ${finds} has no email or phone link`);
+  } catch (e) {
+    details.push(`the journey without JavaScript could not be done: ${String(e.message).split('\n')[0]}`);
+  } finally {
+    await ctx.close().catch(() => {});
+    await axeCtx.close().catch(() => {});
+  }
+  if (shots && steps.length) {
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, javaScriptEnabled: false, reducedMotion: 'reduce', locale: 'en-GB' });
+    await desk.route((u) => !u.href.startsWith(`${origin}/`), (route) => route.abort('blockedbyclient'));
+    const p = await desk.newPage();
+    try {
+      for (const [i, s] of steps.entries()) {
+        await p.goto(s.url, { waitUntil: 'load' });
+        await p.screenshot({ path: path.join(shots, `journey-${i + 1}-${s.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-desktop.png`), fullPage: true });
+      }
+    } catch (e) {
+      details.push(`the journey's desktop screenshots could not be taken: ${String(e.message).split('\n')[0]}`);
+    } finally {
+      await desk.close().catch(() => {});
+    }
+  }
+  console.log(`audit: resident's journey without JavaScript: ${steps.map((s) => new URL(s.url).pathname).join(' → ') || '(no step done)'}`);
+  return { check: 'journey', ok: details.length === 0, details };
+}
+
 async function main() {
   const started = Date.now();
   const { publicDir, shots } = parseArgs(process.argv.slice(2));
@@ -683,7 +813,12 @@ async function main() {
     }
   };
 
-  const phoneSamples = new Set(samplesByType(pages).values());
+  // AUDIT_ONLY (a regular expression over paths like activities/index.html)
+  // narrows the per-page checks, for iterating on a few pages; the journeys
+  // and vnu still cover the whole site. Never set in CI.
+  const audited = process.env.AUDIT_ONLY ? pages.filter((p) => new RegExp(process.env.AUDIT_ONLY).test(p)) : pages;
+  if (process.env.AUDIT_ONLY) console.log(`audit: AUDIT_ONLY=${process.env.AUDIT_ONLY}: per-page checks on ${audited.length} of ${pages.length} pages`);
+  const phoneSamples = new Set(samplesByType(audited).values());
   async function auditPage(rel, desk, phone) {
     const url = origin + urlPathFor(rel);
     const t0 = Date.now();
@@ -720,9 +855,9 @@ async function main() {
     console.log(`${failed.length ? 'FAIL' : 'ok  '} /${rel} (${Date.now() - t0} ms)${failed.length ? `: ${failed.join(', ')}` : ''}`);
   }
 
-  const queue = [...pages];
+  const queue = [...audited];
   const workers = [];
-  for (let w = 0; w < Math.min(WORKERS, pages.length); w++) {
+  for (let w = 0; w < Math.min(WORKERS, audited.length); w++) {
     workers.push((async () => {
       const desk = await newContext({ width: 1280, height: 900 });
       const phone = await newContext({ width: 320, height: 640 });
@@ -739,7 +874,7 @@ async function main() {
   // links, now that every page's ids are known
   let externalCount = 0;
   const externalHosts = new Map();
-  for (const rel of pages) {
+  for (const rel of audited) {
     const refs = linkData.get(rel);
     if (!refs) { record(rel, 'links', { ok: false, details: [`links not checked on /${rel}: page failed to load`] }); continue; }
     const j = judgeLinks(rel, refs, origin, root, idsByFile);
@@ -755,7 +890,7 @@ async function main() {
   // screenshots: one page per type, phone and desktop
   if (shots) {
     await fsp.mkdir(shots, { recursive: true });
-    const byType = samplesByType(pages);
+    const byType = samplesByType(audited);
     const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
     for (const [name, vp] of Object.entries(sizes)) {
       const ctx = await newContext(vp);
@@ -775,6 +910,12 @@ async function main() {
     if (shots) await fsp.mkdir(shots, { recursive: true });
     for (const r of await searchJourney(browser, origin, axeSource, shots)) record(SEARCH_PAGE, r.check, r);
     console.log(`audit: search journey${process.env.AUDIT_SEARCH ? ` ("${process.env.AUDIT_SEARCH}")` : ' (no AUDIT_SEARCH: without JavaScript only)'} done`);
+  }
+
+  let journey = null;
+  if (process.env.AUDIT_JOURNEY_START) {
+    if (shots) await fsp.mkdir(shots, { recursive: true });
+    journey = await residentJourney(browser, origin, axeSource, shots);
   }
 
   await browser.close().catch(() => {});
@@ -808,6 +949,16 @@ async function main() {
     for (const [f, errs] of byFile) record(f, 'vnu', { ok: false, details: errs });
     if (stray.length) record('(vnu)', 'vnu', { ok: false, details: stray });
   }
+  if (journey) {
+    // Every page of the journey must pass vnu too (and must be a file vnu saw).
+    for (const f of new Set(journeyFiles)) {
+      const v = results.find((r) => r.rel === f && r.check === 'vnu');
+      if (!v) journey.details.push(`vnu did not check /${f}, a step of the journey`);
+      else if (!v.ok) journey.details.push(`vnu fails /${f}, a step of the journey`);
+    }
+    journey.ok = journey.details.length === 0;
+    record(process.env.AUDIT_JOURNEY_START.replace(/^\//, '') + 'index.html', 'journey', journey);
+  }
 
   // report
   const failures = results.filter((r) => !r.ok);
@@ -815,7 +966,7 @@ async function main() {
   console.log('');
   if (failures.length) {
     console.log('FAILURES');
-    const order = [...CHECKS, 'search', 'search-nojs', 'vnu', 'screenshot-phone', 'screenshot-desktop'];
+    const order = [...CHECKS, 'search', 'search-nojs', 'journey', 'vnu', 'screenshot-phone', 'screenshot-desktop'];
     failures.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check) || a.rel.localeCompare(b.rel));
     for (const f of failures) {
       console.log(`FAIL ${f.check} /${f.rel}`);
