@@ -357,10 +357,8 @@ impl Guard {
     /// few lines of it: [`InspectStream::finish`] finds exactly what
     /// [`Guard::inspect`] finds in the whole file, wherever the pieces are cut.
     pub fn stream<'a>(&'a self, path: &str) -> InspectStream<'a> {
-        // Images, PDFs and gzip files are looked at whole.
-        let whole = ImageKind::from_name(path).is_some()
-            || path.ends_with(".pdf")
-            || crate::scan::claims_gzip(path);
+        // Images, PDFs, gzip and calendar files are looked at whole.
+        let whole = ImageKind::from_name(path).is_some() || crate::scan::read_whole(path);
         InspectStream {
             guard: self,
             path: path.to_string(),
@@ -905,6 +903,20 @@ mod tests {
         // Named as compressed but not: refused, never read as it is.
         let found = format!("{:?}", g.inspect("pagefind/index/en_3.pf_index", b"plain"));
         assert!(found.contains("unreadable: Some"), "{found}");
+    }
+
+    #[test]
+    fn personal_data_folded_or_escaped_in_a_calendar_is_found() {
+        let g = guard(&[]);
+        // An email address cut by a fold (RFC 5545 folds anywhere) and
+        // glued to an escaped line break, as a calendar program joins them.
+        let ics = b"BEGIN:VCALENDAR\r\nDESCRIPTION:Contact\\nsome\r\n one@priv\r\n ate.example\r\nEND:VCALENDAR\r\n";
+        let whole = format!("{:?}", g.inspect("feeds/plan.ics", ics));
+        assert!(whole.contains("Email"), "{whole}");
+        assert_eq!(
+            inspect_in_pieces(&g, "feeds/plan.ics", ics, &[3, 40]),
+            whole
+        );
     }
 
     #[test]

@@ -950,12 +950,12 @@ pub struct ScanStream<'a> {
 
 impl<'a> ScanStream<'a> {
     fn new(f: &'a Fingerprints, output: &str) -> ScanStream<'a> {
-        // Gzip and PDF files are held and read whole.
-        let gzip_name = claims_gzip(output) || output.ends_with(".pdf");
+        // Gzip, PDF and calendar files are held and read whole.
+        let whole = read_whole(output);
         ScanStream {
             f,
             output: output.to_string(),
-            plain: gzip_name.then_some(false),
+            plain: whole.then_some(false),
             held: Vec::new(),
             len: 0,
             hash: (!f.files.is_empty()).then(Fnv::default),
@@ -1040,7 +1040,7 @@ impl<'a> ScanStream<'a> {
     /// What the whole file showed.
     pub fn finish(mut self) -> Vec<Leak> {
         if self.plain != Some(true) {
-            // Gzip (or too short to tell): opened and scanned whole.
+            // Gzip, PDF or calendar (or too short to tell): read whole.
             let held = std::mem::take(&mut self.held);
             return self.f.scan(&self.output, &held);
         }
@@ -1353,6 +1353,78 @@ pub fn is_pdf(path: &str, bytes: &[u8]) -> bool {
     path.ends_with(".pdf") || bytes.starts_with(b"%PDF-")
 }
 
+/// Whether an output file is an iCalendar file (RFC 5545), by its name. Its
+/// text is folded at 75 octets, anywhere in a word, and escapes commas,
+/// semicolons and line breaks (`\\n`), so it is read as a calendar program
+/// reads it ([`unfold_calendar`]), whole: read as it is, a word cut by a fold
+/// or glued to an escaped line break would hide.
+pub fn is_calendar(path: &str) -> bool {
+    path.len() >= 4 && path.as_bytes()[path.len() - 4..].eq_ignore_ascii_case(b".ics")
+}
+
+/// Output files that the defences read whole rather than as they are
+/// written: compressed files, PDFs and calendars.
+pub fn read_whole(path: &str) -> bool {
+    claims_gzip(path) || path.ends_with(".pdf") || is_calendar(path)
+}
+
+/// An iCalendar file's text as a calendar program shows it: folded lines
+/// joined (a line break followed by a space or tab is removed) and the
+/// escapes `\\n`, `\\N`, `\\,`, `\\;` and `\\\\` undone. A backslash before
+/// anything else is kept as it is.
+pub fn unfold_calendar(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r'
+                if bytes.get(i + 1) == Some(&b'\n')
+                    && matches!(bytes.get(i + 2), Some(b' ' | b'\t')) =>
+            {
+                i += 3;
+            }
+            b'\n' if matches!(bytes.get(i + 1), Some(b' ' | b'\t')) => i += 2,
+            b'\\' => {
+                // An escape may itself be cut by a fold.
+                let mut j = i + 1;
+                loop {
+                    if bytes.get(j) == Some(&b'\r')
+                        && bytes.get(j + 1) == Some(&b'\n')
+                        && matches!(bytes.get(j + 2), Some(b' ' | b'\t'))
+                    {
+                        j += 3;
+                    } else if bytes.get(j) == Some(&b'\n')
+                        && matches!(bytes.get(j + 1), Some(b' ' | b'\t'))
+                    {
+                        j += 2;
+                    } else {
+                        break;
+                    }
+                }
+                match bytes.get(j) {
+                    Some(b'n' | b'N') => {
+                        out.push(b'\n');
+                        i = j + 1;
+                    }
+                    Some(&c @ (b',' | b';' | b'\\')) => {
+                        out.push(c);
+                        i = j + 1;
+                    }
+                    _ => {
+                        out.push(b'\\');
+                        i += 1;
+                    }
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Output files whose names say they are gzip-compressed: `.gz`, and the
 /// search index's data files (Pagefind's `.pf_fragment`, `.pf_index`,
 /// `.pf_meta` and `.pf_filter`, which Pagefind always compresses). Any file
@@ -1380,6 +1452,9 @@ pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, Str
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         if claims_gzip(path) {
             return Err("its name says it is compressed (gzip), but it is not".to_string());
+        }
+        if is_calendar(path) {
+            return Ok(Cow::Owned(unfold_calendar(bytes)));
         }
         return Ok(Cow::Borrowed(bytes));
     }
@@ -2258,6 +2333,54 @@ mod tests {
             "unreadable"
         );
         assert!(f.scan("clean.gz", &gzip(b"nothing here")).is_empty());
+    }
+
+    /// A calendar's text as RFC 5545 writes it: escaped, then folded every
+    /// `width` octets (anywhere in a word, as a writer may).
+    fn calendar(text: &str, width: usize) -> Vec<u8> {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace(',', "\\,")
+            .replace(';', "\\;")
+            .replace('\n', "\\n");
+        let mut out = b"BEGIN:VCALENDAR\r\nDESCRIPTION:".to_vec();
+        for (i, chunk) in escaped.as_bytes().chunks(width).enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\r\n ");
+            }
+            out.extend_from_slice(chunk);
+        }
+        out.extend_from_slice(b"\r\nEND:VCALENDAR\r\n");
+        out
+    }
+
+    #[test]
+    fn exempt_text_folded_or_escaped_in_a_calendar_is_found() {
+        let f = prints(SECRET, &["Zqxcalmarker"], "Public text.");
+        for width in [1, 2, 5, 7, 74] {
+            // Cut by folds inside its words, and read in pieces as written.
+            let ics = calendar(&format!("Intro.\n{SECRET}"), width);
+            assert_eq!(f.scan("feeds/plan.ics", &ics)[0].how, "text", "{width}");
+            let mut stream = f.stream("feeds/PLAN.ICS");
+            for piece in ics.chunks(3) {
+                stream.feed(piece);
+            }
+            assert_eq!(stream.finish()[0].how, "text", "{width}");
+            // A value glued to an escaped line break: `\nZqxcalmarker`.
+            let ics = calendar("Contact;\nZqxcalmarker, today", width);
+            let leaks = f.scan("feeds/plan.ics", &ics);
+            assert_eq!(leaks.len(), 1, "{width}: {leaks:?}");
+            assert_eq!(leaks[0].how, "value");
+            // A clean calendar passes.
+            assert!(
+                f.scan("feeds/plan.ics", &calendar("Public text.\nMore.", width))
+                    .is_empty()
+            );
+        }
+        assert_eq!(
+            unfold_calendar(b"a\\\r\n ,b\\\n\tNc\\x\\\\n"),
+            b"a,b\nc\\x\\n"
+        );
     }
 
     /// Pagefind's way of writing an index file: its prefix, then the data, gzip'd.
