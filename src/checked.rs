@@ -362,8 +362,14 @@ mod tests {
                     judged: Option<(&Digest, &UnitRecord)>,
                     path: &str,
                     bytes: &[u8]| {
-            let mut file =
-                CheckedFile::new(path, &f, &guard, Some((publisher, Previous::Files(previous))), judged).unwrap();
+            let mut file = CheckedFile::new(
+                path,
+                &f,
+                &guard,
+                Some((publisher, Previous::Files(previous))),
+                judged,
+            )
+            .unwrap();
             let written = bytes.chunks(4096).try_for_each(|c| file.write_all(c));
             file.finish(written).unwrap()
         };

@@ -738,7 +738,11 @@ fn after_editing(from: &str, to: &str) -> plainsight::SiteWide {
     // Nothing changed since: every unit is reused, and the site is the same.
     let again = rebuild(site.path());
     assert_ok(&again);
-    assert_eq!(reuse(&again).units, reuse(&again).of_units(), "{from} -> {to}");
+    assert_eq!(
+        reuse(&again).units,
+        reuse(&again).of_units(),
+        "{from} -> {to}"
+    );
     assert_same_as_clean(site.path());
     made
 }

@@ -482,8 +482,7 @@ impl<'a> Pass2<'a> {
                 continue;
             }
             if i == 0 {
-                let (page, found, _) =
-                    make(names[i], r.data_page(std::mem::take(&mut downloads)))?;
+                let (page, found, _) = make(names[i], r.data_page(std::mem::take(&mut downloads)))?;
                 made.absorb(page);
                 diagnostics.extend(found);
             }
