@@ -7,9 +7,9 @@ bench/run.sh edits the same middle folder in both corpora.
 
     bench/rich_corpus.py REPO N OUT
 
-Everything else of the example site (site.toml, data/, content/pages/, the
-other decision folders, which the copies name as related) is copied as it
-is. Deterministic: the same REPO and N give the same files.
+Everything of the example site (site.toml, data/, content/pages/, every
+decision folder, the richest included: site.toml and the copies name them)
+is copied as it is, beside the copies. Deterministic: the same REPO and N give the same files.
 """
 import os
 import shutil
@@ -41,9 +41,10 @@ def main():
             shutil.copytree(src, dst)
         elif os.path.isfile(src):
             shutil.copyfile(src, dst)
+    # Every decision folder of the example stays (site.toml names the
+    # richest one as the decision that approves its procurement).
     for name in sorted(sizes):
-        if name != richest:
-            shutil.copytree(os.path.join(decisions, name), os.path.join(out, "content", "decisions", name))
+        shutil.copytree(os.path.join(decisions, name), os.path.join(out, "content", "decisions", name))
     files = {}
     src = os.path.join(decisions, richest)
     for f in sorted(os.listdir(src)):
