@@ -53,6 +53,45 @@ pub struct SiteConfig {
     // How the forward plan counts its notices.
     #[serde(default)]
     pub forward_plan: ForwardPlanConfig,
+    /// The council's electoral divisions, for checking the names each record gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub electoral_divisions: Option<ElectoralDivisions>,
+}
+
+/// `[electoral_divisions]`: every division's name as the council writes it,
+/// and the word a record uses for a decision that affects them all. A record
+/// naming a division not on the list is an error, so that a misspelt
+/// division never starts a register page of its own.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    inline,
+    description = "The council's electoral divisions. A record's `electoral_divisions` must name divisions on this list, or the value for all of them. Without this table the names are not checked, and `plainsight check --strict` fails."
+)]
+pub struct ElectoralDivisions {
+    /// Every electoral division's name, as the council writes it, like ["Maidstone Central", "Maidstone Rural East"].
+    #[schemars(length(min = 1))]
+    pub names: Vec<String>,
+    /// What a record writes for a decision that affects every division, like "All divisions" or "County-wide". "All" unless given.
+    #[serde(default = "default_all_divisions")]
+    pub all: String,
+}
+
+/// The electoral division value that means every division, unless
+/// `[electoral_divisions] all` says otherwise.
+pub const ALL_DIVISIONS: &str = "All";
+
+fn default_all_divisions() -> String {
+    ALL_DIVISIONS.to_string()
+}
+
+impl SiteConfig {
+    /// The value of `electoral_divisions` that means every division.
+    pub fn all_divisions(&self) -> &str {
+        self.electoral_divisions
+            .as_ref()
+            .map_or(ALL_DIVISIONS, |d| d.all.as_str())
+    }
 }
 
 /// What [`base_url`] refuses that a pattern can say: anything but
@@ -320,6 +359,7 @@ impl SiteConfig {
                             .help(format!("it is the number of clear days before a private decision by which the council publishes its second notice; the law asks for at least 5 (regulation 5(4) of the 2012 Executive Arrangements Regulations), and more than {MAX_REPRESENTATIONS_CLOSE_CLEAR_DAYS} would close representations before the first notice, 28 clear days before, had appeared")),
                     );
                 }
+                check_divisions(config.electoral_divisions.as_ref(), text, diagnostics);
                 crate::scripts::check_scripts(CONFIG_FILE, text, 1, diagnostics);
                 Some(config)
             }
@@ -329,6 +369,80 @@ impl SiteConfig {
             }
         }
     }
+}
+
+/// `[electoral_divisions]`'s own rules: at least one name, each once,
+/// none blank or a list in one string, and the value for all divisions not
+/// one of the names. (Without the table, [`no_divisions_list`] says so.)
+fn check_divisions(
+    divisions: Option<&ElectoralDivisions>,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(divisions) = divisions else {
+        return;
+    };
+    let at = position_of_key(text, "names");
+    if divisions.names.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, "`[electoral_divisions]` lists no `names`")
+                .at(at)
+                .help("list every electoral division's name, like `names = [\"Maidstone Central\", \"Maidstone Rural East\"]`"),
+        );
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for name in &divisions.names {
+        let problem = if name.trim().is_empty() || name.trim() != name {
+            Some(format!(
+                "the division name `{name}` is blank or has spaces around it"
+            ))
+        } else if name.contains(';') {
+            Some(format!(
+                "the division name `{name}` holds a `;`: it reads as a list"
+            ))
+        } else if !seen.insert(name.to_lowercase()) {
+            Some(format!("the division `{name}` is listed twice"))
+        } else if name.eq_ignore_ascii_case(&divisions.all) {
+            Some(format!(
+                "`{name}` is both a division and the value for all divisions"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, problem)
+                    .at(at)
+                    .help("write each division once, by its own name, as its own string"),
+            );
+        }
+    }
+    if divisions.all.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, "`all` in `[electoral_divisions]` is blank")
+                .at(position_of_key(text, "all"))
+                .help("write the value a record gives for a decision that affects every division, like `all = \"All\"`"),
+        );
+    }
+}
+
+/// A site.toml with no `[electoral_divisions]`: the names records give
+/// cannot be checked, so a misspelt division would start a register page of
+/// its own. Existing sites keep building, with a warning; `--strict`, which
+/// a council's CI runs before publishing, makes it an error (fail closed).
+pub fn no_divisions_list(config: &SiteConfig, strict: bool) -> Option<Diagnostic> {
+    if config.electoral_divisions.is_some() {
+        return None;
+    }
+    let message = "there is no `[electoral_divisions]` table, so the divisions that records name are not checked";
+    let d = match strict {
+        true => Diagnostic::error(CONFIG_FILE, message),
+        false => Diagnostic::warning(CONFIG_FILE, message),
+    };
+    Some(
+        d.at(crate::diagnostics::Position { line: 1, column: 1 })
+            .help("add `[electoral_divisions]` with `names = [\"...\", ...]`, every division's name as the council writes it, and `all = \"All\"` (the value for a decision that affects every division); see docs/content-format.md"),
+    )
 }
 
 /// The backgrounds the brand colour meets in the built-in stylesheet: white

@@ -388,6 +388,30 @@ fn call_in_schema(schema: &mut Schema) {
     );
 }
 
+/// A related decision that is not on this site, cited by its number, title
+/// and the address where it is published.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RelatedElsewhere {
+    /// Its number as its council writes it, like "21/00091".
+    #[schemars(pattern(NOT_BLANK))]
+    pub number: String,
+    /// Its title, as published.
+    #[schemars(pattern(NOT_BLANK))]
+    pub title: String,
+    /// Where it is published: a secure web address starting https://, like "https://democracy.kent.gov.uk/ieDecisionDetails.aspx?ID=2468".
+    #[schemars(pattern(HTTPS_URL))]
+    pub url: String,
+    /// For another council's decision, that council's name, like "Medway Council".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council: Option<String>,
+}
+
+/// What `related_elsewhere`'s `url` must be: `https://`, a host, no spaces.
+pub const HTTPS_URL: &str =
+    r"^https://[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(:[0-9]+)?(/\S*)?$";
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(inline)]
@@ -469,6 +493,13 @@ pub struct DecisionFront {
         inner(pattern(crate::source::DECISION_NUMBER_PATTERN))
     )]
     pub related: Vec<Spanned<String>>,
+    /// Related decisions that are not on this site (older ones, or another council's), each `{ number = "...", title = "...", url = "https://..." }` and, for another council's, `council = "..."`. They are listed with the related decisions and linked to where they are published.
+    #[serde(default)]
+    #[schemars(with = "Vec<RelatedElsewhere>")]
+    pub related_elsewhere: Vec<Spanned<RelatedElsewhere>>,
+    /// The money the decision spends, saves or budgets, each `[[money]]` with `label`, `period`, `amount` (in pounds) and `kind` ("spend", "saving" or "budget"). Shown as a table on the decision's page and published as data (money.csv, money.json).
+    #[serde(default)]
+    pub money: Vec<crate::money::MoneyFront>,
     /// The decision itself, in Markdown: what the decision maker decided, or proposes to decide.
     #[schemars(pattern(NOT_BLANK))]
     pub decision: String,
@@ -950,6 +981,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// Where `key = ` is written in the front matter, for a message about
+    /// it; the front matter's first line when it is not written there.
+    pub fn key_position(&self, key: &str) -> Position {
+        match frontmatter::split(&self.text) {
+            Ok(split) => {
+                let offset = frontmatter::offset_of_key(split.front_matter, key).unwrap_or(0);
+                Position::of_offset(&self.text, split.front_matter_offset + offset)
+            }
+            Err(_) => Position { line: 1, column: 1 },
+        }
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
@@ -975,6 +1018,11 @@ impl Document {
             split.body_offset,
         );
         let at = |span: std::ops::Range<usize>| Position::of_offset(&text, fm_offset + span.start);
+        // Where a key is written; the front matter's start when it is not.
+        let key_at = |key: &str| {
+            let offset = frontmatter::offset_of_key(fm, key).unwrap_or(0);
+            at(offset..offset)
+        };
         // Worked out only for a message: its status is not known yet.
         let quoting = || quoting_of(fm);
 
@@ -1034,7 +1082,7 @@ impl Document {
                             return None;
                         }
                     };
-                check_decision(path, &front, &at, diagnostics);
+                check_decision(path, &front, &at, &key_at, diagnostics);
                 Front::Decision(Box::new(front))
             }
             Kind::Page => {
@@ -1055,7 +1103,7 @@ impl Document {
                             return None;
                         }
                     };
-                let paper = check_paper(path, kind, front, &at, diagnostics)?;
+                let paper = check_paper(path, kind, front, &at, &key_at, diagnostics)?;
                 Front::Paper(Box::new(paper))
             }
         };
@@ -1073,6 +1121,7 @@ fn check_decision(
     path: &str,
     front: &DecisionFront,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    key_at: &dyn Fn(&str) -> Position,
     diagnostics: &mut Diagnostics,
 ) {
     let number = front.number.get_ref();
@@ -1134,15 +1183,19 @@ fn check_decision(
     {
         diagnostics.push(
             Diagnostic::error(path, "a key decision needs `key_decision_reason`")
+                .at(key_at("key_decision"))
                 .help("say in plain words why it is a key decision, for example the money involved or the areas affected"),
         );
     }
     if front.electoral_divisions.is_empty() {
         diagnostics.push(
             Diagnostic::error(path, "`electoral_divisions` is empty")
+                .at(key_at("electoral_divisions"))
                 .help("name the divisions affected, or write `[\"All\"]`"),
         );
     }
+    crate::money::check(path, &front.money, at, diagnostics);
+    check_related_elsewhere(path, &front.related_elsewhere, at, diagnostics);
     if front.alternatives.get_ref().is_empty() {
         diagnostics.push(
             Diagnostic::error(path, "`alternatives` is empty: the record of a decision must give the alternatives considered and rejected")
@@ -1179,10 +1232,78 @@ fn check_decision(
         if summary_field.1.trim().is_empty() {
             diagnostics.push(
                 Diagnostic::error(path, format!("`{}` is empty", summary_field.0))
+                    .at(key_at(summary_field.0))
                     .help("write it in plain words; the public record needs it"),
             );
         }
     }
+}
+
+/// Each related decision from elsewhere has a number, a title and a secure
+/// address that a resident can follow.
+fn check_related_elsewhere(
+    path: &str,
+    related: &[Spanned<RelatedElsewhere>],
+    at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    diagnostics: &mut Diagnostics,
+) {
+    for r in related {
+        let position = at(r.span());
+        let r = r.get_ref();
+        for (key, value) in [("number", &r.number), ("title", &r.title)] {
+            if value.trim().is_empty() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        path,
+                        format!("a decision in `related_elsewhere` has an empty `{key}`"),
+                    )
+                    .at(position)
+                    .help("give its number and title as its council publishes them"),
+                );
+            }
+        }
+        if r.council.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            diagnostics.push(
+                Diagnostic::error(path, "`council` in `related_elsewhere` is empty")
+                    .at(position)
+                    .help("name the council whose decision it is, or leave `council` out for this council's own"),
+            );
+        }
+        if !is_https_url(&r.url) {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    format!("`{}` is not a secure web address", r.url),
+                )
+                .at(position)
+                .help("write the address where the decision is published, starting https://, like `url = \"https://democracy.kent.gov.uk/ieDecisionDetails.aspx?ID=2468\"`"),
+            );
+        }
+    }
+}
+
+/// What [`HTTPS_URL`] says: `https://`, a host of letters, digits, dots
+/// and dashes (a port allowed), then nothing or a path, with no spaces.
+pub fn is_https_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(host_end);
+    let host = authority.split_once(':').map_or(authority, |(h, port)| {
+        if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+            ""
+        } else {
+            h
+        }
+    });
+    host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && path.starts_with('/') | path.is_empty()
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The forward plan's rules (2012 Executive Arrangements Regulations): a
@@ -1604,6 +1725,7 @@ fn check_paper(
     kind: Kind,
     front: PaperFront,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    key_at: &dyn Fn(&str) -> Position,
     diagnostics: &mut Diagnostics,
 ) -> Option<Paper> {
     let before = diagnostics.error_count();
@@ -1652,6 +1774,7 @@ fn check_paper(
             if front.label.is_none() {
                 diagnostics.push(
                     Diagnostic::error(path, format!("an exempt {kind_name} needs a `label`"))
+                        .at(key_at("exempt"))
                         .help("add `label = \"Appendix 1\"` so readers can match the notice to the papers"),
                 );
             }
@@ -1661,6 +1784,7 @@ fn check_paper(
             {
                 diagnostics.push(
                     Diagnostic::error(path, format!("an exempt {kind_name} needs a `public_title`"))
+                        .at(key_at("exempt"))
                         .help("add `public_title = \"...\"`, checked by a person: the title of exempt papers can give secrets away, so the body's title is never used"),
                 );
             }
@@ -1669,6 +1793,7 @@ fn check_paper(
             if title.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 diagnostics.push(
                     Diagnostic::error(path, format!("a published {kind_name} needs a `title`"))
+                        .at(key_at("kind"))
                         .help("add `title = \"...\"`"),
                 );
             }
@@ -1687,7 +1812,7 @@ fn check_paper(
     let quoting = status.as_ref().map_or(Quoting::Withheld, Status::quoting);
     let mut impacts = Vec::new();
     if kind == Kind::Eqia {
-        impacts = check_impacts(path, front.impacts, quoting, at, diagnostics);
+        impacts = check_impacts(path, front.impacts, quoting, at, key_at, diagnostics);
     }
 
     let attachments = check_attachments(path, front.attachments, quoting, at, diagnostics);
@@ -1726,11 +1851,13 @@ fn check_impacts(
     impacts: Option<Spanned<BTreeMap<String, Spanned<Impact>>>>,
     quoting: Quoting,
     at: &dyn Fn(std::ops::Range<usize>) -> Position,
+    key_at: &dyn Fn(&str) -> Position,
     diagnostics: &mut Diagnostics,
 ) -> Vec<(&'static str, &'static str, Impact)> {
     let Some(impacts) = impacts else {
         diagnostics.push(
             Diagnostic::error(path, "an Equality Impact Assessment needs `[impacts]`")
+                .at(key_at("kind"))
                 .help("add a table `[impacts.age]` with `impact` and `detail` for each of the nine protected characteristics"),
         );
         return Vec::new();
@@ -2155,28 +2282,28 @@ mod tests {
             // A wrong type: a number where text goes, a float where a whole number does.
             (
                 format!("{appendix}{exempt}summary = {NUMBER}\n"),
-                "invalid type: integer (not shown",
+                "this is a whole number, but it should be text in quotes",
             ),
             (
                 format!("{appendix}exempt = {{ paragraph = 7431.2917, reason = \"r\" }}\n"),
-                "invalid type: floating point (not shown",
+                "this is a number with a decimal point, but it should be a whole number",
             ),
             (
                 format!("{appendix}{exempt}summary = true\ntitle = [\"{MARKER}\"]\n"),
-                "invalid type",
+                "this is true or false, but it should be text in quotes",
             ),
             // A date that is not one, and a date where text goes.
             (
                 format!(
                     "{appendix}exempt = {{ paragraph = 3, reason = \"r\", review_on = \"{MARKER}\" }}\n"
                 ),
-                "invalid type: string (not shown",
+                "this is text in quotes, but it should be",
             ),
             (
                 format!(
                     "{appendix}exempt = {{ paragraph = 3, reason = \"r\", review_on = {NUMBER} }}\n"
                 ),
-                "invalid type: integer (not shown",
+                "this is a whole number, but it should be",
             ),
             // A syntax error on a line holding the marker, and a key written twice.
             (
@@ -2256,7 +2383,7 @@ mod tests {
             ),
             (
                 format!("kind = \"appendix\"\npublic = false\ntitle = {NUMBER}\n"),
-                "invalid type: integer (not shown",
+                "this is a whole number, but it should be text in quotes",
             ),
             (
                 format!("kind = \"appendix\"\n{MARKER}key = 1\n"),

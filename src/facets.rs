@@ -38,9 +38,6 @@ pub const REGISTER: &str = "decisions/";
 /// first (`decisions/page/2/`, `decisions/year/2024/page/2/`).
 pub const PAGE: &str = "page";
 
-/// The electoral division value that means every division.
-pub const ALL_DIVISIONS: &str = "All";
-
 /// A way to filter the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FacetKind {
@@ -93,6 +90,9 @@ pub struct Group<'a> {
     pub path: String,
     /// Its decisions, newest first.
     pub decisions: Vec<&'a PublicDecision>,
+    /// Whether it is the division value that means every division (site.toml's
+    /// `[electoral_divisions] all`, "All" unless given).
+    pub all: bool,
 }
 
 /// One way to filter the register, with its groups in the order the
@@ -151,6 +151,7 @@ pub fn facets<'a>(site: &'a PublicSite, diagnostics: &mut Diagnostics) -> Facets
         &by_number,
         &all,
         |d| d.electoral_divisions().iter().map(String::as_str).collect(),
+        site.config().all_divisions(),
         diagnostics,
     );
     let makers = named(
@@ -158,6 +159,7 @@ pub fn facets<'a>(site: &'a PublicSite, diagnostics: &mut Diagnostics) -> Facets
         &by_number,
         &all,
         |d| vec![d.decision_maker()],
+        "",
         diagnostics,
     );
 
@@ -188,6 +190,7 @@ pub fn facets<'a>(site: &'a PublicSite, diagnostics: &mut Diagnostics) -> Facets
         name,
         slug,
         decisions,
+        all: false,
     };
     let years = years
         .into_iter()
@@ -216,6 +219,7 @@ pub fn facets<'a>(site: &'a PublicSite, diagnostics: &mut Diagnostics) -> Facets
             slug: FacetKind::Key.segment().to_string(),
             path: FacetKind::Key.index_path(),
             decisions: key,
+            all: false,
         }],
     };
     Facets {
@@ -247,6 +251,7 @@ fn named<'a>(
     by_number: &[&'a PublicDecision],
     all: &[&'a PublicDecision],
     names_of: impl Fn(&'a PublicDecision) -> Vec<&'a str>,
+    all_divisions: &str,
     diagnostics: &mut Diagnostics,
 ) -> Facet<'a> {
     // Each name once, in order of first use, with the decision that first used it.
@@ -280,6 +285,7 @@ fn named<'a>(
         .zip(lists)
         .map(|((name, slug), decisions)| Group {
             path: format!("{}{slug}/", kind.index_path()),
+            all: kind == FacetKind::Division && *name == all_divisions,
             name: name.to_string(),
             slug,
             decisions,
@@ -287,8 +293,8 @@ fn named<'a>(
         .collect();
     // As people look for them: "All" first, then by name, ignoring case.
     groups.sort_by(|a, b| {
-        (b.name == ALL_DIVISIONS && kind == FacetKind::Division)
-            .cmp(&(a.name == ALL_DIVISIONS && kind == FacetKind::Division))
+        b.all
+            .cmp(&a.all)
             .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
             .then_with(|| a.name.cmp(&b.name))
     });

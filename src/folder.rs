@@ -53,6 +53,8 @@ pub struct Kept {
     pub sources: Vec<SourceFacts>,
     /// The related numbers its record lists, with where.
     pub related: Vec<(String, Position)>,
+    /// The electoral divisions its record names, with where.
+    pub divisions: Vec<(String, Position)>,
 }
 
 /// A folder with its files read, and their content hash.
@@ -126,6 +128,7 @@ pub fn first_pass(
         return (pass, None);
     };
     let related = site::related_refs(&bundle);
+    let divisions = site::division_refs(&bundle);
     let separated = visibility::separate_decision(&bundle, &mut diagnostics);
     let sources = guard::decision_sources(&separated.public)
         .into_iter()
@@ -152,6 +155,7 @@ pub fn first_pass(
             language,
             sources,
             related,
+            divisions,
         }),
     };
     (pass, Some(bundle).filter(|_| keep))

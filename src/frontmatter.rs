@@ -132,17 +132,24 @@ pub fn parse_toml<T: DeserializeOwned>(
 
 /// Where `key = ` first appears at the start of a line, for pointing at it.
 pub fn position_of_key(text: &str, key: &str) -> Position {
+    offset_of_key(text, key)
+        .map(|offset| Position::of_offset(text, offset))
+        .unwrap_or_default()
+}
+
+/// The byte offset of the first `key = ` at the start of a line.
+pub fn offset_of_key(text: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix(key) {
             if rest.trim_start().starts_with('=') {
-                return Position::of_offset(text, offset + (line.len() - trimmed.len()));
+                return Some(offset + (line.len() - trimmed.len()));
             }
         }
         offset += line.len();
     }
-    Position::default()
+    None
 }
 
 /// A TOML error as a diagnostic at its span, with advice where we can give it.
@@ -217,10 +224,122 @@ fn explain_toml_message(message: &str, quoting: Quoting) -> (String, Option<Stri
             return (format!("{value} is not a value this key takes"), Some(help));
         }
     }
+    if let Some(explained) = explain_type_message(message) {
+        return explained;
+    }
     match quoting {
         Quoting::Public => (redact_quoted(message), None),
         Quoting::Withheld => (redact_withheld(message), None),
     }
+}
+
+/// serde's `invalid type: string "a", expected i64` and `invalid value:
+/// integer `300`, expected u8` in our own words, with what to write
+/// instead. The value itself is never repeated (it may be exempt): only
+/// what kind of value it is, which is the parser's reading, not the file's
+/// text.
+fn explain_type_message(message: &str) -> Option<(String, Option<String>)> {
+    let (rest, wrong_value) = if let Some(rest) = message.strip_prefix("invalid type: ") {
+        (rest, false)
+    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+        (rest, true)
+    } else if let Some(rest) = message.strip_prefix("invalid length ") {
+        let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
+        return Some((
+            "this list has the wrong number of items".to_string(),
+            Some(format!(
+                "it should have {expected}; see docs/content-format.md"
+            )),
+        ));
+    } else {
+        return None;
+    };
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    let found = found.trim_start();
+    let found_words = [
+        ("string", "text in quotes"),
+        ("integer", "a whole number"),
+        ("floating point", "a number with a decimal point"),
+        ("boolean", "true or false"),
+        ("sequence", "a list in square brackets"),
+        ("map", "a table"),
+        ("unit", "nothing"),
+        ("option", "an optional value"),
+        ("date", "a date"),
+        ("datetime", "a date and time"),
+    ]
+    .into_iter()
+    .find(|(p, _)| found.starts_with(p))
+    .map_or("a value of another kind", |(_, w)| w);
+    let expected = expected.trim();
+    let (should, help) = if [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize",
+    ]
+    .contains(&expected)
+    {
+        let range = match expected {
+            "u8" => " from 0 to 255",
+            _ if expected.starts_with('u') => " of 0 or more",
+            _ => "",
+        };
+        (
+            format!("a whole number{range}"),
+            "write digits only, without quotes, like `3`".to_string(),
+        )
+    } else if ["f32", "f64"].contains(&expected) {
+        (
+            "a number".to_string(),
+            "write digits, with a decimal point if needed and without quotes or a £ sign, like `1400000` or `63.50`".to_string(),
+        )
+    } else if expected == "a boolean" {
+        (
+            "true or false".to_string(),
+            "write `true` or `false`, without quotes".to_string(),
+        )
+    } else if expected.contains("string") || expected == "a character" {
+        (
+            "text in quotes".to_string(),
+            "put the value in double quotes, like `\"...\"`".to_string(),
+        )
+    } else if expected.contains("sequence") || expected.contains("list") {
+        (
+            "a list".to_string(),
+            "put the values in square brackets, each in quotes, like `[\"...\", \"...\"]`; one value is a list of one".to_string(),
+        )
+    } else if expected.starts_with("struct")
+        || expected.contains("map")
+        || expected.contains("table")
+    {
+        (
+            "a table".to_string(),
+            "write it as a table: `{ key = ..., ... }` on one line, or a `[...]` section"
+                .to_string(),
+        )
+    } else if expected.contains("date") {
+        (
+            "a date".to_string(),
+            "write the date without quotes, like `2024-03-01`".to_string(),
+        )
+    } else if expected.starts_with("enum")
+        || expected.starts_with("variant")
+        || expected.starts_with("one of")
+    {
+        (
+            "one of the words this key takes".to_string(),
+            "see this key in docs/content-format.md for the words it takes".to_string(),
+        )
+    } else {
+        (
+            "something else".to_string(),
+            "see this key in docs/content-format.md for what it takes".to_string(),
+        )
+    };
+    let message = if wrong_value {
+        format!("this value is out of range: it should be {should}")
+    } else {
+        format!("this is {found_words}, but it should be {should}")
+    };
+    Some((message, Some(help)))
 }
 
 /// Removes quoted values from a parser message (`invalid type: string "..."`):

@@ -28,6 +28,7 @@
 //! [`personal::mask`]ed tails. It never changes what is published; it can only
 //! stop a build.
 
+use crate::unicode::{Escapes, Unescape};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -345,6 +346,10 @@ impl Guard {
                 return;
             }
         };
+        let bytes = match Escapes::of(path) {
+            Some(escapes) => std::borrow::Cow::Owned(Unescape::all(escapes, &bytes)),
+            None => bytes,
+        };
         let text = match std::str::from_utf8(&bytes) {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(&bytes),
@@ -365,6 +370,7 @@ impl Guard {
             plain: (!whole).then_some(None),
             held: Vec::new(),
             utf8: crate::unicode::Lossy::default(),
+            unescape: Escapes::of(path).map(Unescape::new),
             line: String::new(),
             lines: String::new(),
             done: 0,
@@ -528,6 +534,9 @@ pub struct InspectStream<'a> {
     plain: Option<Option<bool>>,
     held: Vec<u8>,
     utf8: crate::unicode::Lossy,
+    /// The file's escapes, decoded before it is looked at (JSON's `\n`, a
+    /// calendar's folds).
+    unescape: Option<Unescape>,
     /// The line under way, not yet decoded.
     line: String,
     /// Decoded whole lines: context already looked at up to `done`, then
@@ -568,7 +577,14 @@ impl InspectStream<'_> {
 
     fn plain_text(&mut self, bytes: &[u8]) {
         let mut utf8 = std::mem::take(&mut self.utf8);
-        utf8.push(bytes, |text| self.text(text));
+        match &mut self.unescape {
+            Some(unescape) => {
+                let mut decoded = Vec::with_capacity(bytes.len());
+                unescape.push(bytes, &mut decoded);
+                utf8.push(&decoded, |text| self.text(text));
+            }
+            None => utf8.push(bytes, |text| self.text(text)),
+        }
         self.utf8 = utf8;
     }
 
@@ -616,7 +632,13 @@ impl InspectStream<'_> {
         if self.plain != Some(Some(true)) {
             return self.guard.inspect(&self.path, &self.held);
         }
-        std::mem::take(&mut self.utf8).finish(|text| self.text(text));
+        let mut utf8 = std::mem::take(&mut self.utf8);
+        if let Some(mut unescape) = self.unescape.take() {
+            let mut decoded = Vec::new();
+            unescape.finish(&mut decoded);
+            utf8.push(&decoded, |text| self.text(text));
+        }
+        utf8.finish(|text| self.text(text));
         let line = std::mem::take(&mut self.line);
         self.lines.push_str(&crate::unicode::decode_entities(&line));
         self.look(true);
@@ -917,6 +939,27 @@ mod tests {
             inspect_in_pieces(&g, "feeds/plan.ics", ics, &[3, 40]),
             whole
         );
+    }
+
+    #[test]
+    fn personal_data_behind_json_escapes_is_found() {
+        let g = guard(&[]);
+        // An email address glued to an escaped line break, and an NHS
+        // number written with \u escapes.
+        let json =
+            br#"{"a":"Contact:\nsomeone@private.example","b":"NHS\u0020943\u0020476\u00205919"}"#;
+        let whole = format!("{:?}", g.inspect("data/x.json", json));
+        assert!(
+            whole.contains("Email") && whole.contains("NhsNumber"),
+            "{whole}"
+        );
+        for cut in 0..json.len() {
+            assert_eq!(
+                inspect_in_pieces(&g, "data/x.json", json, &[cut]),
+                whole,
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub mod images;
 pub mod init;
 pub mod language;
 pub mod markdown;
+pub mod money;
 pub mod opendata;
 pub mod output;
 pub mod pdf;

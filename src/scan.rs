@@ -47,7 +47,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
-use crate::unicode::{Lossy, decode_entity};
+use crate::unicode::{Escapes, Lossy, Unescape, decode_entity};
 
 /// Words in a shingle.
 pub const SHINGLE_WORDS: usize = 8;
@@ -940,6 +940,9 @@ pub struct ScanStream<'a> {
     len: usize,
     hash: Option<Fnv>,
     utf8: Lossy,
+    /// The file's escapes, decoded before its words are read (JSON's
+    /// `\n`, a calendar's folds: [`crate::unicode::Escapes`]).
+    unescape: Option<Unescape>,
     /// Text after the last sure word break, read with the next piece.
     pending: String,
     reading: Reading,
@@ -950,7 +953,7 @@ pub struct ScanStream<'a> {
 
 impl<'a> ScanStream<'a> {
     fn new(f: &'a Fingerprints, output: &str) -> ScanStream<'a> {
-        // Gzip, PDF and calendar files are held and read whole.
+        // Gzip and PDF files are held and read whole.
         let whole = read_whole(output);
         ScanStream {
             f,
@@ -960,6 +963,7 @@ impl<'a> ScanStream<'a> {
             len: 0,
             hash: (!f.files.is_empty()).then(Fnv::default),
             utf8: Lossy::default(),
+            unescape: Escapes::of(output).map(Unescape::new),
             pending: String::new(),
             reading: Reading::default(),
             markup: false,
@@ -1002,7 +1006,14 @@ impl<'a> ScanStream<'a> {
             }
         }
         let mut utf8 = std::mem::take(&mut self.utf8);
-        utf8.push(bytes, |text| self.text(text));
+        match &mut self.unescape {
+            Some(unescape) => {
+                let mut decoded = Vec::with_capacity(bytes.len());
+                unescape.push(bytes, &mut decoded);
+                utf8.push(&decoded, |text| self.text(text));
+            }
+            None => utf8.push(bytes, |text| self.text(text)),
+        }
         self.utf8 = utf8;
     }
 
@@ -1040,11 +1051,17 @@ impl<'a> ScanStream<'a> {
     /// What the whole file showed.
     pub fn finish(mut self) -> Vec<Leak> {
         if self.plain != Some(true) {
-            // Gzip, PDF or calendar (or too short to tell): read whole.
+            // Gzip or PDF (or too short to tell): read whole.
             let held = std::mem::take(&mut self.held);
             return self.f.scan(&self.output, &held);
         }
-        std::mem::take(&mut self.utf8).finish(|text| self.text(text));
+        let mut utf8 = std::mem::take(&mut self.utf8);
+        if let Some(mut unescape) = self.unescape.take() {
+            let mut decoded = Vec::new();
+            unescape.finish(&mut decoded);
+            utf8.push(&decoded, |text| self.text(text));
+        }
+        utf8.finish(|text| self.text(text));
         let rest = std::mem::take(&mut self.pending);
         self.words(&rest);
         let views = &mut self.views;
@@ -1353,76 +1370,10 @@ pub fn is_pdf(path: &str, bytes: &[u8]) -> bool {
     path.ends_with(".pdf") || bytes.starts_with(b"%PDF-")
 }
 
-/// Whether an output file is an iCalendar file (RFC 5545), by its name. Its
-/// text is folded at 75 octets, anywhere in a word, and escapes commas,
-/// semicolons and line breaks (`\\n`), so it is read as a calendar program
-/// reads it ([`unfold_calendar`]), whole: read as it is, a word cut by a fold
-/// or glued to an escaped line break would hide.
-pub fn is_calendar(path: &str) -> bool {
-    path.len() >= 4 && path.as_bytes()[path.len() - 4..].eq_ignore_ascii_case(b".ics")
-}
-
 /// Output files that the defences read whole rather than as they are
-/// written: compressed files, PDFs and calendars.
+/// written: compressed files and PDFs.
 pub fn read_whole(path: &str) -> bool {
-    claims_gzip(path) || path.ends_with(".pdf") || is_calendar(path)
-}
-
-/// An iCalendar file's text as a calendar program shows it: folded lines
-/// joined (a line break followed by a space or tab is removed) and the
-/// escapes `\\n`, `\\N`, `\\,`, `\\;` and `\\\\` undone. A backslash before
-/// anything else is kept as it is.
-pub fn unfold_calendar(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\r'
-                if bytes.get(i + 1) == Some(&b'\n')
-                    && matches!(bytes.get(i + 2), Some(b' ' | b'\t')) =>
-            {
-                i += 3;
-            }
-            b'\n' if matches!(bytes.get(i + 1), Some(b' ' | b'\t')) => i += 2,
-            b'\\' => {
-                // An escape may itself be cut by a fold.
-                let mut j = i + 1;
-                loop {
-                    if bytes.get(j) == Some(&b'\r')
-                        && bytes.get(j + 1) == Some(&b'\n')
-                        && matches!(bytes.get(j + 2), Some(b' ' | b'\t'))
-                    {
-                        j += 3;
-                    } else if bytes.get(j) == Some(&b'\n')
-                        && matches!(bytes.get(j + 1), Some(b' ' | b'\t'))
-                    {
-                        j += 2;
-                    } else {
-                        break;
-                    }
-                }
-                match bytes.get(j) {
-                    Some(b'n' | b'N') => {
-                        out.push(b'\n');
-                        i = j + 1;
-                    }
-                    Some(&c @ (b',' | b';' | b'\\')) => {
-                        out.push(c);
-                        i = j + 1;
-                    }
-                    _ => {
-                        out.push(b'\\');
-                        i += 1;
-                    }
-                }
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    out
+    claims_gzip(path) || path.ends_with(".pdf")
 }
 
 /// Output files whose names say they are gzip-compressed: `.gz`, and the
@@ -1452,9 +1403,6 @@ pub fn inspectable<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, Str
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         if claims_gzip(path) {
             return Err("its name says it is compressed (gzip), but it is not".to_string());
-        }
-        if is_calendar(path) {
-            return Ok(Cow::Owned(unfold_calendar(bytes)));
         }
         return Ok(Cow::Borrowed(bytes));
     }
@@ -2378,8 +2326,50 @@ mod tests {
             );
         }
         assert_eq!(
-            unfold_calendar(b"a\\\r\n ,b\\\n\tNc\\x\\\\n"),
-            b"a,b\nc\\x\\n"
+            Unescape::all(Escapes::Calendar, b"a\\\r\n ,b\\\n\tNc\\x\\\\n"),
+            b"a,b c\\x\\n"
+        );
+    }
+
+    #[test]
+    fn exempt_text_behind_json_escapes_is_found() {
+        let f = prints(SECRET, &["Zqxjsonmarker"], "Public text.");
+        let escaped = SECRET.replace(' ', "\\u0020").replace("Club", "\\u0043lub");
+        let files: [(&str, Vec<u8>); 4] = [
+            // A value glued to an escaped line break or tab.
+            (
+                "data/x.json",
+                br#"{"a":"Intro.\nZqxjsonmarker\tx"}"#.to_vec(),
+            ),
+            // Written with \u escapes (and a surrogate pair before it).
+            (
+                "data/x.json",
+                br#"{"a":"\ud83d\ude00\u005aqxjsonmarker"}"#.to_vec(),
+            ),
+            (
+                "data/y.JSON",
+                format!(r#"{{"a":"{escaped}"}}"#).into_bytes(),
+            ),
+            // The search index's fragments are JSON too.
+            (
+                "pagefind/fragment/x.pf_fragment",
+                pagefind_file(br#"{"content":"A\nZqxjsonmarker"}"#),
+            ),
+        ];
+        for (path, bytes) in &files {
+            let whole = f.scan(path, bytes);
+            assert_eq!(whole.len(), 1, "{path}: {whole:?}");
+            for cut in 0..bytes.len() {
+                let mut stream = f.stream(path);
+                stream.feed(&bytes[..cut]);
+                stream.feed(&bytes[cut..]);
+                assert_eq!(stream.finish(), whole, "{path} cut at {cut}");
+            }
+        }
+        // Clean JSON passes; a backslash that escapes nothing is kept.
+        assert!(
+            f.scan("x.json", br#"{"a":"Public\ntext \q \u12"}"#)
+                .is_empty()
         );
     }
 

@@ -190,6 +190,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
                         doc.kind.name()
                     ),
                 )
+                .at(doc.key_position("kind"))
                 .help("use `kind = \"page\"`, or move the document into its decision's folder"),
             );
             continue;
@@ -201,6 +202,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
                     &doc.path,
                     format!("a page cannot be called `{slug}`: the site uses that address"),
                 )
+                .at(Position { line: 1, column: 1 })
                 .help("rename the file"),
             );
             continue;
@@ -352,14 +354,17 @@ fn bundle(
             Kind::Decision if file.name == "decision.md" => record = Some(doc),
             Kind::Decision => diagnostics.push(
                 Diagnostic::error(&doc.path, "a decision record must be the folder's `decision.md`")
+                    .at(doc.key_position("kind"))
                     .help("each decision folder has exactly one record, in decision.md; give this document another kind or move it"),
             ),
             Kind::Page => diagnostics.push(
                 Diagnostic::error(&doc.path, "a page cannot be inside a decision's folder")
+                    .at(doc.key_position("kind"))
                     .help("move it to content/pages/, or give it the kind `report`, `eqia` or `appendix`"),
             ),
             _ if file.name == "decision.md" => diagnostics.push(
                 Diagnostic::error(&doc.path, "decision.md must hold the decision record")
+                    .at(doc.key_position("kind"))
                     .help("use `kind = \"decision\"` here, and put this document in a file of its own"),
             ),
             _ => papers.push((file.name.trim_end_matches(".md").to_string(), doc)),
@@ -385,6 +390,7 @@ fn bundle(
                 &record.path,
                 format!("the number `{bundle_number}` does not match the folder `{folder}`"),
             )
+            .at(record.key_position("number"))
             .help(format!(
                 "name the folder `{}`, or correct the number",
                 bundle_number.replacen('/', "-", 1)
@@ -666,6 +672,106 @@ pub fn related_refs(bundle: &DecisionBundle) -> Vec<(String, crate::diagnostics:
             (related.get_ref().clone(), position)
         })
         .collect()
+}
+
+/// Each electoral division a record names, with where it is written.
+pub fn division_refs(bundle: &DecisionBundle) -> Vec<(String, Position)> {
+    let text = &bundle.record.text;
+    let Ok(split) = crate::frontmatter::split(text) else {
+        return Vec::new();
+    };
+    crate::frontmatter::strings(split.front_matter)
+        .into_iter()
+        .filter(|s| s.path == "electoral_divisions")
+        .map(|s| {
+            let position = Position::of_offset(text, split.front_matter_offset + s.offset);
+            (s.value, position)
+        })
+        .collect()
+}
+
+/// Checks the divisions one record names: never a list written as one
+/// string, and, when site.toml lists the divisions, each on that list or
+/// the value for all of them (with the nearest name suggested).
+pub fn check_divisions(
+    record_path: &str,
+    refs: &[(String, Position)],
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) {
+    let all = config.all_divisions();
+    let known: Option<Vec<String>> = config.electoral_divisions.as_ref().map(|d| {
+        d.names
+            .iter()
+            .cloned()
+            .chain(std::iter::once(d.all.clone()))
+            .collect()
+    });
+    for (name, position) in refs {
+        let on_list = known.as_ref().is_some_and(|k| k.contains(name));
+        // A `;` never belongs in a name; a `,` does in some ("Cheriton,
+        // Sandgate and Hythe East"), so it is a list only when the name is
+        // not on the council's list.
+        if name.contains(';') || (known.is_some() && !on_list && name.contains(',')) {
+            let parts: Vec<String> = name
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| format!("\"{p}\""))
+                .collect();
+            diagnostics.push(
+                Diagnostic::error(
+                    record_path,
+                    format!("`{name}` is several divisions in one string"),
+                )
+                .at(*position)
+                .help(format!(
+                    "give each division as its own string: `electoral_divisions = [{}]`",
+                    parts.join(", ")
+                )),
+            );
+            continue;
+        }
+        let Some(known) = &known else {
+            continue;
+        };
+        if on_list {
+            continue;
+        }
+        let help = match crate::frontmatter::nearest(name, known).or_else(|| {
+            known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(name))
+                .map(String::as_str)
+        }) {
+            Some(best) => format!(
+                "did you mean `{best}`? Names are checked against `[electoral_divisions]` in site.toml; write `{all}` for a decision that affects every division"
+            ),
+            None => format!(
+                "use a name from `names` in `[electoral_divisions]` in site.toml, or `{all}` for a decision that affects every division; if the division is new, add it there"
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                record_path,
+                format!("`{name}` is not an electoral division of this council"),
+            )
+            .at(*position)
+            .help(help),
+        );
+    }
+    if refs.len() > 1 && refs.iter().any(|(n, _)| n == all) {
+        diagnostics.push(
+            Diagnostic::error(
+                record_path,
+                format!("`{all}` means every division, so it cannot be listed with others"),
+            )
+            .at(refs[0].1)
+            .help(format!(
+                "write `electoral_divisions = [\"{all}\"]`, or list the divisions it affects"
+            )),
+        );
+    }
 }
 
 /// Checks one record's related numbers against every number in the site.

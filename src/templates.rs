@@ -171,8 +171,14 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
   second_notice_by and second_notice_clear_days, or none
 - pathway: the steps it went through, each with date, body and what
 - related: the decisions related either way
+- related_elsewhere: related decisions not on this site, each with number,
+  title, url and council (or none)
+- money: the money it spends, saves or budgets, each with label, period,
+  kind (Spending, Saving or Budget) and amount (like £1,400,000)
 - papers: its documents, published or withheld (a withheld one with its
-  notice: what it is, the Schedule 12A paragraph in plain words, and why)
+  notice: what it is, the Schedule 12A paragraph in plain words, and why),
+  each with withheld_attachments: the notices of its attachments that are
+  not published
 - jsonld: the page's schema.org data
 - term(id, text, root): a link to the glossary's entry",
     ),
@@ -209,9 +215,12 @@ assessment, an appendix). Besides site and page:
 - paper: kind (as shown), is_eqia, label, summary, meeting (body and date)
   and assessed_on
 - decision: the decision it belongs to (number, title, href, status, ...)
-- impacts: an assessment's impacts, by protected characteristic
+- impacts: an assessment's impacts, by protected characteristic (also
+  written beside the page as impacts.csv and impacts.json)
 - attachments: its files, published or withheld
 - body: its Markdown, rendered
+- body_starts_with_heading: whether the body opens with a heading of its
+  own (then the page adds none above it)
 - term(id, text, root): a link to the glossary's entry",
     ),
     (

@@ -2,7 +2,8 @@
 //! reader, the leak scan, the personal-data guard): characters a reader does
 //! not see, one table, so that what one reader cannot see the others cannot
 //! see either; HTML character references decoded as a browser decodes them;
-//! and bytes read as UTF-8 piece by piece. Imports nothing of ours.
+//! JSON's and iCalendar's escapes decoded as their readers decode them; and
+//! bytes read as UTF-8 piece by piece. Imports nothing of ours.
 
 use std::borrow::Cow;
 
@@ -378,10 +379,324 @@ mod tests {
     use super::*;
 
     #[test]
+    fn escapes_are_decoded_the_same_wherever_a_file_is_cut() {
+        // Bytes that make escapes, folds and their beginnings.
+        const PARTS: &[&[u8]] = &[
+            b"\\",
+            b"n",
+            b"N",
+            b"u",
+            b"d83d",
+            b"de00",
+            b"0041",
+            b"\r\n",
+            b"\n",
+            b" ",
+            b"\t",
+            b",",
+            b";",
+            b"\"",
+            b"/",
+            b"x",
+            b"\xc3\xa9",
+            b"zz",
+        ];
+        let mut seed = 0x5EED_u64;
+        for _ in 0..400 {
+            let mut bytes = Vec::new();
+            for _ in 0..12 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                bytes.extend_from_slice(PARTS[(seed >> 33) as usize % PARTS.len()]);
+            }
+            for escapes in [Escapes::Json, Escapes::Calendar] {
+                let whole = Unescape::all(escapes, &bytes);
+                for cut in 0..=bytes.len() {
+                    let mut out = Vec::new();
+                    let mut u = Unescape::new(escapes);
+                    u.push(&bytes[..cut], &mut out);
+                    u.push(&bytes[cut..], &mut out);
+                    u.finish(&mut out);
+                    assert_eq!(out, whole, "{escapes:?} {bytes:?} cut at {cut}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn json_strings_read_as_serde_json_reads_them() {
+        for text in [
+            "plain",
+            "a\"b\\c/d",
+            "line\nbreak\ttab",
+            "caf\u{e9} \u{1F600} \u{7}",
+        ] {
+            let json = serde_json::to_string(text).unwrap();
+            let ascii: String = json
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() {
+                        c.to_string()
+                    } else {
+                        let mut units = [0; 2];
+                        c.encode_utf16(&mut units)
+                            .iter()
+                            .map(|u| format!("\\u{u:04x}"))
+                            .collect()
+                    }
+                })
+                .collect();
+            let expected: String = text
+                .chars()
+                .map(|c| {
+                    if matches!(c, '\n' | '\t' | '\r' | '\u{8}' | '\u{c}') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            for written in [&json, &ascii] {
+                let decoded = Unescape::all(Escapes::Json, written.as_bytes());
+                let decoded = String::from_utf8(decoded).unwrap();
+                // serde_json writes other control characters as \u00XX.
+                assert_eq!(&decoded[1..decoded.len() - 1], expected, "{written}");
+            }
+        }
+        assert_eq!(Escapes::of("a/B.JSON.gz"), Some(Escapes::Json));
+        assert_eq!(Escapes::of("feeds/plan.ics"), Some(Escapes::Calendar));
+        assert_eq!(Escapes::of("index.html"), None);
+    }
+
+    #[test]
     fn entities() {
         assert_eq!(
             decode_entities("a&amp;b&#39;c&#x41;&bogus;"),
             "a&b'cA&bogus;"
         );
     }
+}
+
+/// The escapes of a file format whose text a reader sees decoded: a JSON
+/// string's `\n` or `\u00e9`, a calendar's `\,` and folded lines. Read as
+/// they are, a word glued to an escape (`\nSecret`) or cut by a fold would
+/// hide from the defences; [`Unescape`] reads them as the file's reader does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escapes {
+    /// JSON (RFC 8259): `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` and
+    /// `\uXXXX` (surrogate pairs joined). Control escapes are read as a
+    /// space, so that lines stay where they are.
+    Json,
+    /// iCalendar (RFC 5545): a line break and a space or tab is a fold,
+    /// removed; `\n` and `\N` are read as a space, `\,`, `\;` and `\\` as
+    /// the character.
+    Calendar,
+}
+
+impl Escapes {
+    /// The escapes of an output file, by its name (`.gz` aside): JSON
+    /// files and the search index's fragments (JSON once opened), and
+    /// calendars.
+    pub fn of(path: &str) -> Option<Escapes> {
+        let lower = path.to_ascii_lowercase();
+        let name = lower.strip_suffix(".gz").unwrap_or(&lower);
+        if name.ends_with(".json") || name.ends_with(".pf_fragment") {
+            Some(Escapes::Json)
+        } else if name.ends_with(".ics") {
+            Some(Escapes::Calendar)
+        } else {
+            None
+        }
+    }
+}
+
+/// Decodes a file's escapes piece by piece, holding at most an unfinished
+/// escape between pieces: what it gives for a file is the same wherever the
+/// pieces are cut.
+#[derive(Debug)]
+pub struct Unescape {
+    escapes: Escapes,
+    held: Vec<u8>,
+}
+
+impl Unescape {
+    pub fn new(escapes: Escapes) -> Unescape {
+        Unescape {
+            escapes,
+            held: Vec::new(),
+        }
+    }
+
+    /// Decodes the next piece into `out`.
+    pub fn push(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        let mut buf = std::mem::take(&mut self.held);
+        buf.extend_from_slice(bytes);
+        let used = self.decode(&buf, false, out);
+        self.held = buf[used..].to_vec();
+    }
+
+    /// Decodes what is held at the end of the file into `out`.
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        let buf = std::mem::take(&mut self.held);
+        self.decode(&buf, true, out);
+    }
+
+    /// The whole of `bytes` decoded.
+    pub fn all(escapes: Escapes, bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut u = Unescape::new(escapes);
+        u.push(bytes, &mut out);
+        u.finish(&mut out);
+        out
+    }
+
+    /// Decodes `buf` into `out`, and returns how much of it was used: all of
+    /// it when `last`, otherwise all but an escape that may not be complete.
+    fn decode(&self, buf: &[u8], last: bool, out: &mut Vec<u8>) -> usize {
+        match self.escapes {
+            Escapes::Json => decode_json(buf, last, out),
+            Escapes::Calendar => decode_calendar(buf, last, out),
+        }
+    }
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(b.get(..4)?).ok()?;
+    if !s.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(s, 16).ok()
+}
+
+fn push_char(c: u32, out: &mut Vec<u8>) {
+    let c = char::from_u32(c).unwrap_or('\u{FFFD}');
+    let mut utf8 = [0; 4];
+    out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+}
+
+fn decode_json(buf: &[u8], last: bool, out: &mut Vec<u8>) -> usize {
+    let mut i = 0;
+    while i < buf.len() {
+        if buf[i] != b'\\' {
+            out.push(buf[i]);
+            i += 1;
+            continue;
+        }
+        let Some(&c) = buf.get(i + 1) else {
+            if !last {
+                return i;
+            }
+            out.push(b'\\');
+            return buf.len();
+        };
+        match c {
+            b'"' | b'\\' | b'/' => {
+                out.push(c);
+                i += 2;
+            }
+            b'b' | b'f' | b'n' | b'r' | b't' => {
+                out.push(b' ');
+                i += 2;
+            }
+            b'u' => {
+                if buf.len() < i + 6 && !last {
+                    return i;
+                }
+                let Some(high) = hex4(&buf[i + 2..]) else {
+                    out.push(b'\\');
+                    i += 1;
+                    continue;
+                };
+                if (0xD800..0xDC00).contains(&high) {
+                    if buf.len() < i + 12 && !last {
+                        return i;
+                    }
+                    let low = (buf.get(i + 6..i + 8) == Some(b"\\u"))
+                        .then(|| hex4(&buf[i + 8..]))
+                        .flatten()
+                        .filter(|low| (0xDC00..0xE000).contains(low));
+                    if let Some(low) = low {
+                        push_char(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00), out);
+                        i += 12;
+                        continue;
+                    }
+                }
+                push_char(high, out);
+                i += 6;
+            }
+            _ => {
+                out.push(b'\\');
+                i += 1;
+            }
+        }
+    }
+    i
+}
+
+/// The length of a calendar fold (a line break and a space or tab) at
+/// `buf[i..]`: `Some(0)` if there is none, `None` if the bytes end too soon
+/// to tell.
+fn fold_at(buf: &[u8], i: usize, last: bool) -> Option<usize> {
+    let rest = &buf[i..];
+    let line_break = match rest {
+        [b'\r', b'\n', ..] => 2,
+        [b'\r'] if !last => return None,
+        [b'\n', ..] => 1,
+        _ => return Some(0),
+    };
+    match rest.get(line_break) {
+        Some(b' ' | b'\t') => Some(line_break + 1),
+        None if !last => None,
+        _ => Some(0),
+    }
+}
+
+fn decode_calendar(buf: &[u8], last: bool, out: &mut Vec<u8>) -> usize {
+    let mut i = 0;
+    while i < buf.len() {
+        match fold_at(buf, i, last) {
+            None => return i,
+            Some(0) => {}
+            Some(n) => {
+                i += n;
+                continue;
+            }
+        }
+        if buf[i] != b'\\' {
+            out.push(buf[i]);
+            i += 1;
+            continue;
+        }
+        // An escape may itself be cut by a fold.
+        let mut j = i + 1;
+        loop {
+            if j >= buf.len() {
+                if !last {
+                    return i;
+                }
+                break;
+            }
+            match fold_at(buf, j, last) {
+                None => return i,
+                Some(0) => break,
+                Some(n) => j += n,
+            }
+        }
+        match buf.get(j) {
+            Some(b'n' | b'N') => {
+                out.push(b' ');
+                i = j + 1;
+            }
+            Some(&c @ (b',' | b';' | b'\\')) => {
+                out.push(c);
+                i = j + 1;
+            }
+            _ => {
+                out.push(b'\\');
+                i += 1;
+            }
+        }
+    }
+    i
 }

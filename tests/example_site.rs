@@ -104,7 +104,7 @@ fn decision_page_gives_the_record_the_law_asks_for() {
     assert!(other.contains("<caption>"));
     assert!(other.contains("style=\"text-align: right\""));
     // The withheld appendix shows its label, public title and a plain notice.
-    assert!(page.contains("Appendix 1 (award report) is not published"));
+    assert!(page.contains("Appendix 1 (Award report) is not published"));
     assert!(page.contains("paragraph 3 of Part 1 of Schedule 12A"));
     assert!(
         page.contains("the financial or business affairs of a particular person or organisation")

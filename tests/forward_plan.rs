@@ -302,7 +302,7 @@ fn a_forthcoming_decision_to_be_made_in_private_says_what_why_and_by_when_to_obj
     let printed = printed_of(site.path());
     assert!(
         printed.contains(
-            "site.toml:25:1: error: `representations_close_clear_days` is 4, outside 5 to 26"
+            "site.toml:29:1: error: `representations_close_clear_days` is 4, outside 5 to 26"
         ),
         "{printed}"
     );
@@ -340,7 +340,7 @@ fn the_forward_plan_lists_proposed_decisions_soonest_first_with_what_the_law_ask
         // Where to get the documents; a published one linked, a withheld one's notice.
         "Ask about it Democratic Services: democratic.services@example.org, 01632 960000",
         "Report on the Riverside depot (report)",
-        "Appendix 1 (valuation of the depot) is not published",
+        "Appendix 1 (Valuation of the depot) is not published",
     ] {
         assert!(entry.contains(said), "{said:?} not in {entry}");
     }

@@ -282,6 +282,10 @@ fn fill_in(text: &str, with: &str) -> String {
     text.lines()
         .filter(|l| !l.starts_with("# FILL IN:"))
         .map(|l| match l.find("FILL IN:") {
+            // Divisions are checked against site.toml's list: a sentence is none.
+            Some(_) if l.starts_with("electoral_divisions") => {
+                "electoral_divisions = [\"All\"]".to_string()
+            }
             Some(at) => {
                 let end = l[at..].find('"').map_or(l.len(), |e| at + e);
                 format!("{}{with}{}", &l[..at], &l[end..])

@@ -77,6 +77,18 @@ fn decision_downloads_round_trip() {
             d.electoral_divisions()
         );
         assert_eq!(row["related"], d.related().join(";"));
+        assert_eq!(
+            row["notice_published"],
+            d.notice_published()
+                .map(|x| x.to_string())
+                .unwrap_or_default()
+        );
+        assert_eq!(
+            obj["money"].as_array().unwrap().len(),
+            d.money().len(),
+            "{}",
+            d.number()
+        );
         assert_eq!(row["decision"], d.decision().plain_text().trim());
         assert_eq!(row["reasons"], d.reasons().plain_text().trim());
         assert_eq!(
@@ -112,6 +124,7 @@ fn decision_downloads_round_trip() {
             "title",
             "status",
             "schedule_12a_paragraph",
+            "withheld_reason",
             "url"
         ]
     );
@@ -151,6 +164,10 @@ fn decision_downloads_round_trip() {
     assert_eq!(award["label"], "Appendix 1");
     assert_eq!(award["title"], "Award report");
     assert_eq!(award["schedule_12a_paragraph"], "3");
+    assert_eq!(
+        award["withheld_reason"],
+        "It contains commercially sensitive information about the bids that providers made."
+    );
     assert_eq!(award["url"], "");
 }
 

@@ -102,6 +102,15 @@ impl Rng {
 /// to 2025.
 fn generated(count: usize) -> tempfile::TempDir {
     let site = fixture("minimal");
+    // The council's list in site.toml gains the generated divisions.
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let names: Vec<String> = DIVISIONS.iter().map(|d| format!("{d:?}")).collect();
+    let text = text.replace(
+        "names = [\"Northfield\", ",
+        &format!("names = [{}, \"Northfield\", ", names.join(", ")),
+    );
+    std::fs::write(&config, text).unwrap();
     let mut rng = Rng(7);
     for i in 1..=count {
         let number = format!("25/{i:05}");
@@ -431,6 +440,12 @@ fn every_register_page_of_a_large_site_is_under_100_kb() {
 #[test]
 fn names_that_slugify_alike_get_pages_of_their_own() {
     let site = fixture("minimal");
+    // A site with no list of divisions (a list would refuse `northfield`
+    // and suggest `Northfield`): the spellings are told apart and warned of.
+    let config = site.path().join("site.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    let without = &toml[..toml.find("\n# The divisions the fixture").unwrap()];
+    std::fs::write(&config, format!("{without}\n")).unwrap();
     let d = site.path().join("content/decisions/24-00003");
     std::fs::create_dir_all(&d).unwrap();
     let record =

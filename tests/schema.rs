@@ -311,9 +311,14 @@ fn every_documented_example_is_valid() {
             )
         } else if std::ptr::eq(example, site) {
             ("site.toml", example.text.clone())
-        } else if ["[personal_data]", "[procurement]", "[branding]"]
-            .iter()
-            .any(|table| key.starts_with(table))
+        } else if [
+            "[personal_data]",
+            "[procurement]",
+            "[branding]",
+            "[electoral_divisions]",
+        ]
+        .iter()
+        .any(|table| key.starts_with(table))
         {
             ("site.toml", format!("{}\n{}", site.text, example.text))
         } else if example.text.contains("[[columns]]") {
@@ -348,11 +353,12 @@ fn every_documented_example_is_valid() {
         );
         checked.push(path);
     }
-    // Documents (three decisions: one in full, one under the general
-    // exception, one called in; two reports, an EqIA, two appendices, two
-    // pages), a document's attachments, a data schema, and site.toml with
-    // its three optional tables: 16 in all.
-    assert_eq!(checked.len(), 16, "{checked:?}");
+    // Documents (four decisions: one in full, one under the general
+    // exception, one called in, one with money and a related decision from
+    // elsewhere; two reports, an EqIA, two appendices, two pages), a
+    // document's attachments, a data schema, and site.toml with its four
+    // optional tables: 18 in all.
+    assert_eq!(checked.len(), 18, "{checked:?}");
 }
 
 /// What the parser of one file says of it, without the rest of the site:
@@ -426,6 +432,10 @@ enum Beyond {
     Text,
     /// It is found by comparing exempt and public text, or in the output.
     Output,
+    /// A figure's decimal places (an amount in whole pence): JSON Schema's
+    /// `multipleOf = 0.01` misjudges decimals such as 63.5, which binary
+    /// floating point cannot hold exactly.
+    Precision,
 }
 
 /// Every invalid fixture whose problem the schemas state: at least one of
@@ -447,6 +457,8 @@ const REJECTED: &[&str] = &[
     "key-decision-without-reason",
     "misspelt-exempt-key",
     "misspelt-kind",
+    "money-amount-written-as-text",
+    "money-unknown-kind",
     "no-alternatives-recorded",
     "paragraph-out-of-range",
     "paragraph-zero",
@@ -455,6 +467,8 @@ const REJECTED: &[&str] = &[
     "public-attachment-of-exempt-document",
     "public-facts-in-an-exempt-document",
     "public-false-without-exemption",
+    "related-elsewhere-not-https",
+    "related-elsewhere-without-title",
     "representations-close-too-late",
     "special-urgency-agreed-after-the-decision",
     "unknown-front-matter-key",
@@ -472,6 +486,9 @@ const BEYOND: &[(&str, Beyond)] = &[
     ("date-of-birth-in-public-text", Beyond::Text),
     ("date-of-birth-in-words", Beyond::Text),
     ("decision-number-does-not-match-folder", Beyond::Site),
+    ("division-all-with-others", Beyond::Site),
+    ("division-not-on-the-list", Beyond::Site),
+    ("divisions-in-one-string", Beyond::Site),
     ("email-not-on-allow-list", Beyond::Text),
     ("exempt-attachment-bad-path", Beyond::Site),
     ("exempt-column-as-primary-key", Beyond::TwoValues),
@@ -504,6 +521,7 @@ const BEYOND: &[(&str, Beyond)] = &[
     ("inaccessible-page", Beyond::Body),
     ("malformed-csv-row", Beyond::OtherFile),
     ("missing-accessibility-statement", Beyond::Site),
+    ("money-amount-in-fractions-of-a-penny", Beyond::Precision),
     ("misspelt-exempt-fence", Beyond::Body),
     ("mixed-script-word", Beyond::Text),
     ("nested-exempt-fences", Beyond::Body),
@@ -1055,6 +1073,30 @@ fn the_patterns_refuse_only_what_the_parser_refuses() {
             number.is_valid(&Value::from(n)),
             plainsight::source::is_decision_number(n),
             "{n:?}"
+        );
+    }
+    let elsewhere = pattern(
+        "decision.schema.json",
+        "/properties/related_elsewhere/items/properties/url/pattern",
+    );
+    for url in [
+        "https://democracy.kent.gov.uk/ieDecisionDetails.aspx?ID=2468",
+        "https://a.example",
+        "https://a.example:8443/x",
+        "https://a.example/x y",
+        "http://a.example/",
+        "https://localhost/",
+        "https://a.example:/x",
+        "https://.example/",
+        "https://a.example?x=1",
+        "ftp://a.example/",
+        "https://",
+        "",
+    ] {
+        assert_eq!(
+            elsewhere.is_valid(&Value::from(url)),
+            plainsight::document::is_https_url(url),
+            "{url:?}"
         );
     }
     let base_url = pattern("site.schema.json", "/properties/base_url/pattern");

@@ -155,7 +155,7 @@ fn planted_markers_reach_no_output_byte() {
     assert!(report.contains("paragraph 1 of Part 1 of Schedule 12A"));
     assert!(report.contains("After the passage."));
     let decision = text(&site.path().join("public"), "decisions/24-00001/index.html");
-    assert!(decision.contains("Appendix 3 (legal advice) is not published"));
+    assert!(decision.contains("Appendix 3 (Legal advice) is not published"));
     assert!(decision.contains("legal advice that is kept confidential"));
     assert!(
         !site

@@ -109,7 +109,7 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let last = last.join().expect("looking at the last build panicked");
     let mut first = first?;
     timings.lap("read, parse and separate decisions", &mut since);
-    if !first.usable(&mut diags) {
+    if !first.usable(separated.public.config(), options.strict, &mut diags) {
         return Ok(failed(diags, None));
     }
 

@@ -12,6 +12,8 @@ pub(super) struct FirstPasses<'f> {
     pub(super) folders: Vec<Pass1Folder<'f>>,
     /// Each record's path, number and the related numbers it lists.
     pub(super) related: Vec<(String, String, RelatedRefs)>,
+    /// Each record's path and the electoral divisions it names.
+    pub(super) divisions: Vec<(String, RelatedRefs)>,
     pub(super) numbers: std::collections::BTreeSet<String>,
     pub(super) language_parts: Vec<language::LanguagePart>,
     pub(super) source_facts: Vec<guard::SourceFacts>,
@@ -29,10 +31,21 @@ impl FirstPasses<'_> {
     /// decision of the site (checked here, once every number is known).
     /// As for the rest of the site, an error stops the build before
     /// anything is rendered.
-    pub(super) fn usable(&self, diags: &mut Diagnostics) -> bool {
+    pub(super) fn usable(
+        &self,
+        config: &config::SiteConfig,
+        strict: bool,
+        diags: &mut Diagnostics,
+    ) -> bool {
         let errors = diags.error_count();
+        if let Some(d) = config::no_divisions_list(config, strict) {
+            diags.push(d);
+        }
         for (path, number, refs) in &self.related {
             site::check_related(path, number, refs, &self.numbers, diags);
+        }
+        for (path, refs) in &self.divisions {
+            site::check_divisions(path, refs, config, diags);
         }
         !self.unusable && diags.error_count() == errors
     }
@@ -82,6 +95,7 @@ pub(super) fn first_passes<'f>(
     let mut out = FirstPasses {
         folders: Vec::with_capacity(folders.len()),
         related: Vec::with_capacity(folders.len()),
+        divisions: Vec::with_capacity(folders.len()),
         numbers: std::collections::BTreeSet::new(),
         language_parts: Vec::with_capacity(folders.len()),
         source_facts: Vec::new(),
@@ -237,6 +251,8 @@ pub(super) fn merge_chunk<'f>(
             kept.listing.number().to_string(),
             kept.related,
         ));
+        out.divisions
+            .push((kept.listing.source_path().to_string(), kept.divisions));
         out.language_parts.push(kept.language);
         out.source_facts.extend(kept.sources);
         separated.add_decision(kept.listing, kept.report, kept.prints);

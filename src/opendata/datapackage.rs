@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::tables::{DECISION_FIELDS, DOCUMENT_FIELDS};
+use super::tables::{DECISION_FIELDS, DOCUMENT_FIELDS, MONEY_FIELDS};
 use super::{Body, Download, Draft};
 use crate::data::ColumnType;
 use crate::visibility::{PublicColumn, PublicDataset, PublicSite};
@@ -260,6 +260,26 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
                     fixed_schema(DOCUMENT_FIELDS, &["decision", "kind", "title", "status"]);
                 fields[4].constraints.allowed =
                     Some(["published", "withheld"].map(String::from).to_vec());
+                Schema {
+                    fields,
+                    primary_key: None,
+                    foreign_keys: vec![ForeignKey {
+                        fields: "decision".into(),
+                        reference: Reference {
+                            resource: "decisions".into(),
+                            fields: "number".into(),
+                        },
+                    }],
+                    missing_values: vec![""],
+                }
+            }
+            "money" => {
+                let mut fields = fixed_schema(
+                    MONEY_FIELDS,
+                    &["decision", "label", "period", "kind", "amount", "url"],
+                );
+                fields[3].constraints.allowed =
+                    Some(["spend", "saving", "budget"].map(String::from).to_vec());
                 Schema {
                     fields,
                     primary_key: None,

@@ -19,7 +19,7 @@
 
 use super::{Body, Draft, absolute};
 use crate::document::{Date, DecisionStatus};
-use crate::facets::{ALL_DIVISIONS, FacetKind, Facets, Group};
+use crate::facets::{FacetKind, Facets, Group};
 use crate::visibility::{PublicDecision, PublicSite};
 
 /// The latest date the decision's record carries: taken, withdrawn, a call-in
@@ -135,6 +135,14 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             xml_escape(d.title().trim())
         ));
         out.push_str(&format!("    <updated>{entry_updated}</updated>\n"));
+        // Atom's `published`: the first public sign of the decision, its
+        // notice in the forward plan (RFC 4287, 4.2.9).
+        if let Some(notice) = d.notice_published() {
+            out.push_str(&format!(
+                "    <published>{}</published>\n",
+                atom_date(notice)
+            ));
+        }
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml_escape(&url)
@@ -305,7 +313,7 @@ pub fn render<'a>(site: &'a PublicSite, facets: &Facets) -> Vec<Draft<'a>> {
     };
     for group in by_slug(FacetKind::Division) {
         let division = &group.name;
-        let title = if division == ALL_DIVISIONS {
+        let title = if group.all {
             "Decisions affecting all electoral divisions".to_string()
         } else {
             format!("Decisions affecting {division}")

@@ -215,6 +215,12 @@ pub fn atom(site: &PublicSite) -> Vec<u8> {
             ))
         ));
         out.push_str(&format!("    <updated>{entry_updated}</updated>\n"));
+        if let Some(notice) = d.notice_published() {
+            out.push_str(&format!(
+                "    <published>{}</published>\n",
+                atom_date(notice)
+            ));
+        }
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml_escape(&url)

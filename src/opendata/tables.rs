@@ -3,8 +3,8 @@
 //!
 //! Each CSV has exactly the columns that `datapackage` describes (the
 //! `*_FIELDS` lists are shared, so the two cannot drift). A withheld document
-//! appears by label, public title and Schedule 12A paragraph only; its reason
-//! stays on the page, and its own title never reaches this module at all.
+//! appears by label, public title, Schedule 12A paragraph and the reason its
+//! notice gives only; its own title never reaches this module at all.
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -27,6 +27,7 @@ pub struct DecisionRow {
     pub due: String,
     pub taken: String,
     pub withdrawn: String,
+    pub notice_published: String,
     pub decision_maker: String,
     pub decision_maker_name: String,
     pub in_consultation_with: String,
@@ -63,6 +64,11 @@ pub const DECISION_FIELDS: &[(&str, &str, &str)] = &[
     ("due", "date", "When a proposed decision is expected."),
     ("taken", "date", "When the decision was taken."),
     ("withdrawn", "date", "When the decision was withdrawn."),
+    (
+        "notice_published",
+        "date",
+        "When the decision's notice first appeared in the forward plan.",
+    ),
     (
         "decision_maker",
         "string",
@@ -133,6 +139,7 @@ pub struct DecisionJson {
     pub due: Option<String>,
     pub taken: Option<String>,
     pub withdrawn: Option<String>,
+    pub notice_published: Option<String>,
     pub decision_maker: String,
     pub decision_maker_name: Option<String>,
     pub in_consultation_with: Vec<String>,
@@ -140,6 +147,7 @@ pub struct DecisionJson {
     pub key_decision_reason: Option<String>,
     pub electoral_divisions: Vec<String>,
     pub related: Vec<String>,
+    pub related_elsewhere: Vec<crate::document::RelatedElsewhere>,
     pub decision: String,
     pub reasons: String,
     pub alternatives: Vec<AlternativeJson>,
@@ -147,6 +155,7 @@ pub struct DecisionJson {
     pub dispensations: String,
     pub call_in: Option<CallInJson>,
     pub pathway: Vec<PathwayJson>,
+    pub money: Vec<MoneyJson>,
     /// The record's body as published, in Markdown, exempt passages cut out:
     /// only in the decision's own `decision.json` (beside its page), so that
     /// the site-wide `decisions.json` grows with the register, not the text.
@@ -176,6 +185,163 @@ pub struct PathwayJson {
     pub what: String,
 }
 
+/// One line of a decision's money, in a decision's JSON.
+#[derive(Debug, Serialize)]
+pub struct MoneyJson {
+    pub label: String,
+    pub period: String,
+    pub kind: &'static str,
+    pub amount: serde_json::Value,
+}
+
+/// One line of a decision's money, as a row of `money.csv` (and, with a
+/// numeric amount, an object of `money.json`).
+#[derive(Debug, Serialize)]
+pub struct MoneyRow {
+    pub decision: String,
+    pub label: String,
+    pub period: String,
+    pub kind: &'static str,
+    /// Pounds, digits and a decimal point only (`1400000`, `63.50`).
+    pub amount: String,
+    #[serde(skip)]
+    pub amount_json: serde_json::Value,
+    pub url: String,
+}
+
+/// `money.json`'s object: the amount a JSON number.
+#[derive(Debug, Serialize)]
+struct MoneyRecord {
+    decision: String,
+    label: String,
+    period: String,
+    kind: &'static str,
+    amount: serde_json::Value,
+    url: String,
+}
+
+pub const MONEY_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "decision",
+        "string",
+        "The number of the decision the money belongs to.",
+    ),
+    ("label", "string", "What the money is for."),
+    (
+        "period",
+        "string",
+        "The period it covers, as the record states it.",
+    ),
+    ("kind", "string", "spend, saving or budget."),
+    (
+        "amount",
+        "number",
+        "The amount in pounds, without a £ sign or commas.",
+    ),
+    ("url", "string", "The decision's page."),
+];
+
+/// A decision's money lines, in the record's order.
+pub fn money_rows(site: &PublicSite, d: &PublicDecision) -> Vec<MoneyRow> {
+    let url = absolute(site, &format!("decisions/{}/", d.slug()));
+    d.money()
+        .iter()
+        .map(|m| MoneyRow {
+            decision: d.number().to_string(),
+            label: m.label.clone(),
+            period: m.period.clone(),
+            kind: m.kind.name(),
+            amount: m.amount_text(),
+            amount_json: m.amount_json(),
+            url: url.clone(),
+        })
+        .collect()
+}
+
+/// One protected characteristic's expected impact, from a published EqIA:
+/// a row of its `impacts.csv` and an object of its `impacts.json`.
+#[derive(Debug, Serialize)]
+pub struct ImpactRow {
+    pub decision: String,
+    pub document: String,
+    pub assessed_on: Option<String>,
+    /// Its key, like `age` or `gender_reassignment`.
+    pub characteristic: &'static str,
+    /// As people read it, like "Gender reassignment".
+    pub characteristic_name: &'static str,
+    /// positive, neutral, negative, mixed or unknown.
+    pub impact: crate::document::ImpactLevel,
+    pub detail: String,
+    pub mitigation: Option<String>,
+    pub url: String,
+}
+
+pub const IMPACT_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "decision",
+        "string",
+        "The number of the decision the assessment is for.",
+    ),
+    ("document", "string", "The assessment's label and title."),
+    ("assessed_on", "date", "When the assessment was made."),
+    (
+        "characteristic",
+        "string",
+        "The protected characteristic (Equality Act 2010), or carers.",
+    ),
+    (
+        "characteristic_name",
+        "string",
+        "The characteristic as people read it.",
+    ),
+    (
+        "impact",
+        "string",
+        "The expected impact: positive, neutral, negative, mixed or unknown.",
+    ),
+    ("detail", "string", "What the effect is expected to be."),
+    (
+        "mitigation",
+        "string",
+        "What the council will do about any harm (empty when nothing extra is needed).",
+    ),
+    ("url", "string", "The assessment's page."),
+];
+
+/// A published EqIA's impacts, in the order its page lists them.
+pub fn impact_rows(
+    site: &PublicSite,
+    d: &PublicDecision,
+    p: &crate::visibility::PublishedPaper,
+) -> Vec<ImpactRow> {
+    let url = absolute(site, &format!("decisions/{}/{}/", d.slug(), p.slug()));
+    let document = match p.label() {
+        Some(label) => format!("{label}: {}", p.title()),
+        None => p.title().to_string(),
+    };
+    p.impacts()
+        .iter()
+        .map(|(key, name, impact)| ImpactRow {
+            decision: d.number().to_string(),
+            document: document.clone(),
+            assessed_on: date(p.assessed_on()),
+            characteristic: key,
+            characteristic_name: name,
+            impact: impact.impact,
+            detail: impact.detail.trim().to_string(),
+            mitigation: impact.mitigation.as_ref().map(|m| m.trim().to_string()),
+            url: url.clone(),
+        })
+        .collect()
+}
+
+/// An EqIA's impacts as CSV and as JSON, for the files beside its page.
+pub fn impact_files(rows: &[ImpactRow]) -> (Vec<u8>, Vec<u8>) {
+    let mut csv = Vec::new();
+    csv_write(&mut csv, rows, IMPACT_FIELDS).expect("writing to memory");
+    (csv, super::json_bytes(&rows))
+}
+
 /// One document or attachment of a decision, published or withheld.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentRow {
@@ -189,6 +355,8 @@ pub struct DocumentRow {
     pub status: &'static str,
     /// The paragraph of Part 1 of Schedule 12A it is withheld under (empty when published).
     pub schedule_12a_paragraph: Option<u8>,
+    /// Why it is withheld, as its notice says (empty when published).
+    pub withheld_reason: String,
     /// Where it is published (empty when withheld).
     pub url: String,
 }
@@ -215,6 +383,11 @@ pub const DOCUMENT_FIELDS: &[(&str, &str, &str)] = &[
         "schedule_12a_paragraph",
         "integer",
         "For a withheld document, the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 it is withheld under.",
+    ),
+    (
+        "withheld_reason",
+        "string",
+        "For a withheld document, why it is withheld, as the notice on the decision's page says.",
     ),
     (
         "url",
@@ -252,6 +425,7 @@ pub fn decision_row(site: &PublicSite, d: &PublicDecision) -> DecisionRow {
         due: date(d.due()).unwrap_or_default(),
         taken: date(d.taken()).unwrap_or_default(),
         withdrawn: date(d.withdrawn()).unwrap_or_default(),
+        notice_published: date(d.notice_published()).unwrap_or_default(),
         decision_maker: d.decision_maker().to_string(),
         decision_maker_name: d.decision_maker_name().unwrap_or_default().to_string(),
         in_consultation_with: d.in_consultation_with().join(";"),
@@ -291,12 +465,15 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
         title: n.public_title().to_string(),
         status: "withheld",
         schedule_12a_paragraph: Some(n.paragraph()),
+        withheld_reason: n.reason().trim().to_string(),
         url: String::new(),
     };
     let mut rows = Vec::new();
     for paper in d.papers() {
         match paper {
-            PublicPaper::Withheld(n) => rows.push(withheld("appendix", n)),
+            PublicPaper::Withheld(n) => {
+                rows.push(withheld(n.kind().map_or("appendix", kind_name), n))
+            }
             PublicPaper::Published(p) => {
                 let page = format!("decisions/{}/{}/", d.slug(), p.slug());
                 rows.push(DocumentRow {
@@ -306,6 +483,7 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
                     title: p.title().to_string(),
                     status: "published",
                     schedule_12a_paragraph: None,
+                    withheld_reason: String::new(),
                     url: absolute(site, &page),
                 });
                 for a in p.attachments() {
@@ -317,6 +495,7 @@ pub fn document_rows(site: &PublicSite, d: &PublicDecision) -> Vec<DocumentRow> 
                             title: f.title().to_string(),
                             status: "published",
                             schedule_12a_paragraph: None,
+                            withheld_reason: String::new(),
                             url: absolute(site, &format!("{page}{}", f.name())),
                         }),
                         PublicAttachment::Withheld(n) => rows.push(withheld("attachment", n)),
@@ -340,6 +519,7 @@ pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
         due: date(d.due()),
         taken: date(d.taken()),
         withdrawn: date(d.withdrawn()),
+        notice_published: date(d.notice_published()),
         decision_maker: d.decision_maker().to_string(),
         decision_maker_name: d.decision_maker_name().map(str::to_string),
         in_consultation_with: d.in_consultation_with().to_vec(),
@@ -350,6 +530,7 @@ pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
             .map(|r| r.trim().to_string()),
         electoral_divisions: d.electoral_divisions().to_vec(),
         related: d.related().to_vec(),
+        related_elsewhere: d.related_elsewhere().to_vec(),
         decision: d.decision().plain_text().trim().to_string(),
         reasons: d.reasons().plain_text().trim().to_string(),
         alternatives: d
@@ -375,6 +556,15 @@ pub fn decision_json(site: &PublicSite, d: &PublicDecision) -> DecisionJson {
                 date: s.date.to_string(),
                 body: s.body.clone(),
                 what: s.what.trim().to_string(),
+            })
+            .collect(),
+        money: money_rows(site, d)
+            .into_iter()
+            .map(|m| MoneyJson {
+                label: m.label,
+                period: m.period,
+                kind: m.kind,
+                amount: m.amount_json,
             })
             .collect(),
         body: d
@@ -515,7 +705,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         })),
         title: "Documents".into(),
         description: format!(
-            "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title and the paragraph of Schedule 12A it is withheld under, and nothing else. The decision's page says why.",
+            "One row for each document and attachment of each decision, with whether it is published. {withheld_documents} {} not published: each is listed by its label, public title, the paragraph of Schedule 12A it is withheld under and the reason its notice gives, and nothing else.",
             if withheld_documents == 1 {
                 "document is"
             } else {
@@ -539,6 +729,55 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         rows: Some(rows),
         withheld: vec![],
     });
+    // The decisions' money, one row per line, when any record declares it.
+    let money = || site.decisions().iter().flat_map(|d| money_rows(site, d));
+    let money_rows_count = money().count();
+    if money_rows_count > 0 {
+        let decisions_with_money = site
+            .decisions()
+            .iter()
+            .filter(|d| !d.money().is_empty())
+            .count();
+        emit(Draft {
+            path: "data/money.csv".into(),
+            body: Body::Stream(Box::new(move |out| csv_write(out, money(), MONEY_FIELDS))),
+            title: "Money in decisions".into(),
+            description: format!(
+                "One row for each amount of money that a decision spends, saves or budgets, as its record states it: what it is for, the period, the kind (spend, saving or budget) and the amount in pounds as a number. {decisions_with_money} {} give amounts.",
+                if decisions_with_money == 1 {
+                    "decision"
+                } else {
+                    "decisions"
+                }
+            ),
+            format: "CSV",
+            media_type: "text/csv",
+            rows: Some(money_rows_count),
+            withheld: vec![],
+        });
+        emit(Draft {
+            path: "data/money.json".into(),
+            body: Body::Stream(Box::new(move |out| {
+                super::json_write(
+                    out,
+                    &Lazy::new(money().map(|m| MoneyRecord {
+                        decision: m.decision,
+                        label: m.label,
+                        period: m.period,
+                        kind: m.kind,
+                        amount: m.amount_json,
+                        url: m.url,
+                    })),
+                )
+            })),
+            title: "Money in decisions".into(),
+            description: "The same amounts as JSON, each amount a number.".into(),
+            format: "JSON",
+            media_type: "application/json",
+            rows: Some(money_rows_count),
+            withheld: vec![],
+        });
+    }
     for ds in site.datasets() {
         let withheld: Vec<WithheldNotice> = ds
             .withheld_columns()

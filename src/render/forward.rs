@@ -9,9 +9,7 @@
 
 use serde::Serialize;
 
-use super::{
-    DecisionSummary, Link, PaperLink, Renderer, TemplateBug, decision_href, kind_label, summary_of,
-};
+use super::{DecisionSummary, Link, PaperLink, Renderer, TemplateBug, decision_href, summary_of};
 use crate::diagnostics::Diagnostics;
 use crate::document::{CallInOutcome, UrgencyRoute};
 use crate::output::Files;
@@ -241,12 +239,8 @@ fn documents(d: &PublicDecision) -> Vec<PaperLink> {
         .iter()
         .map(|paper| match paper {
             PublicPaper::Published(p) => PaperLink {
-                label: p.label().map(str::to_string),
-                title: p.title().to_string(),
                 summary: None,
-                href: Some(format!("{}{}/", decision_href(d), p.slug())),
-                kind: kind_label(p.kind()),
-                notice: None,
+                ..PaperLink::published(p, format!("{}{}/", decision_href(d), p.slug()))
             },
             PublicPaper::Withheld(n) => PaperLink::withheld(n),
         })

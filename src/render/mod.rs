@@ -106,9 +106,31 @@ struct PaperLink {
     href: Option<String>,
     kind: &'static str,
     notice: Option<WithheldNotice>,
+    /// The notices of a published paper's attachments that are withheld.
+    withheld_attachments: Vec<WithheldNotice>,
 }
 
 impl PaperLink {
+    /// A published paper, its address `href` (relative to the page that links it).
+    fn published(p: &crate::visibility::PublishedPaper, href: String) -> PaperLink {
+        PaperLink {
+            label: p.label().map(str::to_string),
+            title: p.title().to_string(),
+            summary: p.summary().map(str::to_string),
+            href: Some(href),
+            kind: kind_label(p.kind()),
+            notice: None,
+            withheld_attachments: p
+                .attachments()
+                .iter()
+                .filter_map(|a| match a {
+                    PublicAttachment::Withheld(n) => Some(WithheldNotice::clone(n)),
+                    PublicAttachment::Published(_) => None,
+                })
+                .collect(),
+        }
+    }
+
     /// A withheld paper: its public title and its notice, never a link.
     fn withheld(n: &WithheldNotice) -> PaperLink {
         PaperLink {
@@ -118,6 +140,7 @@ impl PaperLink {
             href: None,
             kind: "Exempt document",
             notice: Some(WithheldNotice::clone(n)),
+            withheld_attachments: Vec::new(),
         }
     }
 }
@@ -265,10 +288,25 @@ struct DecisionView<'a> {
     body: Rendered,
     /// Decisions related either way, each once, in number order.
     related: Vec<DecisionSummary>,
+    /// Related decisions not on this site, as the record cites them.
+    related_elsewhere: &'a [crate::document::RelatedElsewhere],
+    /// The money the decision spends, saves or budgets, in the record's order.
+    money: Vec<MoneyView>,
     /// The decision's documents, published or withheld.
     papers: Vec<PaperLink>,
     /// The schema.org JSON-LD for the page, as a safe string.
     jsonld: Value,
+}
+
+/// A line of a decision's money, in [`DecisionView::money`].
+#[derive(Serialize)]
+struct MoneyView {
+    label: String,
+    period: String,
+    /// "Spending", "Saving" or "Budget".
+    kind: &'static str,
+    /// `£1,400,000`.
+    amount: String,
 }
 
 /// An option considered and rejected, in [`DecisionView::alternatives`].
@@ -303,6 +341,9 @@ struct PaperView<'a> {
     attachments: Vec<AttachmentView>,
     /// The document's Markdown body, rendered.
     body: Rendered,
+    /// Whether the body opens with a heading of its own, so that the page
+    /// adds none above it (a heading with nothing under it helps no one).
+    body_starts_with_heading: bool,
 }
 
 /// The document itself, `paper` in [`PaperView`].
@@ -1064,14 +1105,7 @@ impl Renderer<'_> {
         for paper in d.papers() {
             match paper {
                 PublicPaper::Published(p) => {
-                    papers.push(PaperLink {
-                        label: p.label().map(str::to_string),
-                        title: p.title().to_string(),
-                        summary: p.summary().map(str::to_string),
-                        href: Some(format!("{}/", p.slug())),
-                        kind: kind_label(p.kind()),
-                        notice: None,
-                    });
+                    papers.push(PaperLink::published(p, format!("{}/", p.slug())));
                     self.paper(files, d, p, diagnostics)?;
                 }
                 PublicPaper::Withheld(n) => papers.push(PaperLink::withheld(n)),
@@ -1119,6 +1153,17 @@ impl Renderer<'_> {
             pathway,
             body: self.markdown(d.body(), &path, diagnostics),
             related,
+            related_elsewhere: d.related_elsewhere(),
+            money: d
+                .money()
+                .iter()
+                .map(|m| MoneyView {
+                    label: m.label.clone(),
+                    period: m.period.clone(),
+                    kind: m.kind.label(),
+                    amount: m.amount_words(),
+                })
+                .collect(),
             papers,
             jsonld: Value::from_safe_string(crate::opendata::jsonld::decision(self.site, d)),
         };
@@ -1178,6 +1223,14 @@ impl Renderer<'_> {
                 mitigation: impact.mitigation.as_ref().map(|m| m.trim().to_string()),
             })
             .collect();
+        if p.kind() == Kind::Eqia {
+            // The impacts as data beside the page (a listing keeps no
+            // impacts, so there is no site-wide table of them).
+            let rows = crate::opendata::tables::impact_rows(self.site, d, p);
+            let (csv, json) = crate::opendata::tables::impact_files(&rows);
+            files.add(format!("{path}impacts.csv"), csv);
+            files.add(format!("{path}impacts.json"), json);
+        }
         let title = match &p.label() {
             Some(label) => format!("{label}: {}", p.title()),
             None => p.title().to_string(),
@@ -1197,7 +1250,16 @@ impl Renderer<'_> {
             decision: summary_of(d),
             impacts,
             attachments,
+            body_starts_with_heading: false,
             body: self.markdown(p.body(), &path, diagnostics),
+        };
+        let view = PaperView {
+            body_starts_with_heading: view.body.blocks.first().is_some_and(|b| {
+                b.html
+                    .as_deref()
+                    .is_some_and(|h| h.trim_start().starts_with("<h2"))
+            }),
+            ..view
         };
         let meta = self.meta(
             &title,

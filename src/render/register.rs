@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use super::{Link, Renderer, SitePart, TemplateBug, summary_of};
 use crate::diagnostics::Diagnostics;
-use crate::facets::{self, ALL_DIVISIONS, FacetKind, Group, REGISTER};
+use crate::facets::{self, FacetKind, Group, REGISTER};
 use crate::output::{Emit, Files};
 use crate::visibility::PublicDecision;
 
@@ -382,7 +382,7 @@ impl<'a> Renderer<'a> {
         let (FacetKind::Division, group) = listing.filter? else {
             return None;
         };
-        if group.name == ALL_DIVISIONS {
+        if group.all {
             return None;
         }
         let all = self
@@ -390,7 +390,7 @@ impl<'a> Renderer<'a> {
             .get(FacetKind::Division)
             .groups
             .iter()
-            .find(|g| g.name == ALL_DIVISIONS)?;
+            .find(|g| g.all)?;
         Some(Link {
             title: value_title(FacetKind::Division, all),
             href: all.path.clone(),
@@ -408,8 +408,8 @@ fn listing_of<'g>(kind: FacetKind, group: &'g Group<'g>) -> Listing<'g> {
             None,
         ),
         FacetKind::Division => {
-            let (heading, description) = match name.as_str() {
-                ALL_DIVISIONS => (
+            let (heading, description) = match group.all {
+                true => (
                     "Decisions affecting all electoral divisions".to_string(),
                     "Decisions that affect every electoral division, newest first.".to_string(),
                 ),
@@ -463,7 +463,7 @@ fn filter_value(
 /// A group's value as people read it.
 fn value_title(kind: FacetKind, group: &Group) -> String {
     match kind {
-        FacetKind::Division if group.name == ALL_DIVISIONS => "All electoral divisions".into(),
+        FacetKind::Division if group.all => "All electoral divisions".into(),
         FacetKind::Key => "Key decisions only".into(),
         _ => group.name.clone(),
     }

@@ -191,6 +191,18 @@ fn separate_one(
         urgency: front.urgency.map(Spanned::into_inner),
         electoral_divisions: front.electoral_divisions,
         related: front.related.into_iter().map(|r| r.into_inner()).collect(),
+        related_elsewhere: front
+            .related_elsewhere
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        // Checked (with its errors) when the record was parsed.
+        money: crate::money::check(
+            &record.path,
+            &front.money,
+            &|_| Default::default(),
+            &mut Diagnostics::default(),
+        ),
         decision: Markdown::field(
             &record.path,
             &front.decision,
@@ -272,7 +284,8 @@ impl Separation<'_> {
             .public_title
             .clone()
             .expect("checked: exempt papers have a public title");
-        let notice = notice(paper.label.clone(), public_title, exemption);
+        let mut notice = notice(paper.label.clone(), public_title, exemption);
+        notice.kind = Some(doc.kind);
         let items = &mut self.report.items;
         items.push(item("document", &doc.path, number, &notice));
         for attachment in &paper.attachments {
@@ -659,6 +672,7 @@ fn notice(label: Option<String>, public_title: String, e: &Exemption) -> Withhel
             .public_interest
             .clone()
             .unwrap_or_else(|| schedule12a::STANDARD_PUBLIC_INTEREST.to_string()),
+        kind: None,
         _sealed: Sealed,
     }
 }
@@ -672,15 +686,53 @@ fn notice_from(
         heading: notice_heading(label.as_deref(), &public_title),
         label,
         public_title,
+        kind: None,
         ..like.clone()
     }
 }
 
+/// "Appendix 1 (Award report) is not published"; without a label, the
+/// verb agrees with the title ("Bid scores are not published"). The
+/// public title keeps its capitals: a person reviewed it as written, and
+/// names in it ("Kent Enablement at Home bids") are proper nouns.
 fn notice_heading(label: Option<&str>, public_title: &str) -> String {
     match label {
-        Some(label) => format!("{label} ({}) is not published", lower_first(public_title)),
+        Some(label) => format!("{label} ({public_title}) is not published"),
+        None if reads_plural(public_title) => format!("{public_title} are not published"),
         None => format!("{public_title} is not published"),
     }
+}
+
+/// Whether a title's head noun reads as plural ("Bid scores", "Scores
+/// given to each bid", "Terms and conditions"), so that it takes "are".
+/// The head is the last word before a preposition or a participle ("of",
+/// "given"), else the last word; plural by its English ending, not a
+/// dictionary, so words such as "analysis", "business" and "status" stay
+/// singular.
+pub fn reads_plural(title: &str) -> bool {
+    const BREAKS: &[&str] = &[
+        "of", "for", "to", "from", "in", "on", "by", "with", "about", "at", "under", "between",
+        "per", "given", "offered", "made", "received", "used", "held",
+    ];
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let end = words
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, w)| BREAKS.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed")))
+        .map_or(words.len(), |(i, _)| i);
+    let Some(head) = words[..end].last() else {
+        return false;
+    };
+    head.len() > 3
+        && head.ends_with('s')
+        && !["ss", "us", "is", "ics", "'s"]
+            .iter()
+            .any(|e| head.ends_with(e))
 }
 
 /// "Award report" becomes "award report"; acronyms ("EqIA scores") stay as written.
@@ -898,6 +950,32 @@ fn cut_passages(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn notice_headings_keep_capitals_and_agree_in_number() {
+        for (title, plural) in [
+            ("Scores given to each bid", true),
+            ("Bid scores", true),
+            ("Terms and conditions", true),
+            ("Prices offered by bidders", true),
+            ("Evaluation of bids", false),
+            ("Award report", false),
+            ("Legal advice", false),
+            ("Cost analysis", false),
+            ("Business case", false),
+            ("Counsel's opinion", false),
+        ] {
+            assert_eq!(reads_plural(title), plural, "{title}");
+        }
+        assert_eq!(
+            notice_heading(Some("Appendix 1"), "Kent Enablement at Home bids"),
+            "Appendix 1 (Kent Enablement at Home bids) is not published"
+        );
+        assert_eq!(
+            notice_heading(None, "Scores given to each bid"),
+            "Scores given to each bid are not published"
+        );
+    }
     use serde::{Deserialize, Deserializer};
 
     use super::*;

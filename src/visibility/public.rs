@@ -126,12 +126,20 @@ pub struct WithheldNotice {
     pub(super) reason: String,
     pub(super) review_on: Option<String>,
     pub(super) public_interest: String,
+    /// For a whole document withheld, its kind (report, eqia, appendix).
+    #[serde(default)]
+    pub(super) kind: Option<crate::document::Kind>,
     #[serde(skip_serializing)]
     pub(super) _sealed: Sealed,
 }
 
 impl WithheldNotice {
-    /// "Appendix 1 (award report) is not published".
+    /// The kind of document withheld, when a whole document is.
+    pub fn kind(&self) -> Option<crate::document::Kind> {
+        self.kind
+    }
+
+    /// "Appendix 1 (Award report) is not published", "Bid scores are not published".
     pub fn heading(&self) -> &str {
         &self.heading
     }
@@ -275,6 +283,8 @@ pub struct PublicDecision {
     pub(super) urgency: Option<Urgency>,
     pub(super) electoral_divisions: Vec<String>,
     pub(super) related: Vec<String>,
+    pub(super) related_elsewhere: Vec<crate::document::RelatedElsewhere>,
+    pub(super) money: Vec<crate::money::Money>,
     pub(super) decision: Markdown,
     pub(super) reasons: Markdown,
     pub(super) alternatives: Vec<Alternative>,
@@ -369,6 +379,16 @@ impl PublicDecision {
 
     pub fn related(&self) -> &[String] {
         &self.related
+    }
+
+    /// Related decisions not on this site, as the record cites them.
+    pub fn related_elsewhere(&self) -> &[crate::document::RelatedElsewhere] {
+        &self.related_elsewhere
+    }
+
+    /// The money the decision spends, saves or budgets, in the record's order.
+    pub fn money(&self) -> &[crate::money::Money] {
+        &self.money
     }
 
     pub fn decision(&self) -> &Markdown {

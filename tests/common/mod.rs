@@ -250,7 +250,7 @@ pub fn plant_markers_in_messages(
         vec![
             "appendix-1.md:5:1: error: unknown key (its name is not shown",
             "eqia.md:7:10: error: the value here (not shown, as its source is or may be exempt) is not a value this key takes",
-            "appendix-2.md:6:11: error: invalid type: floating point (not shown",
+            "appendix-2.md:6:11: error: this is a number with a decimal point, but it should be",
             "appendix-3.md:6:",
             "appendix-4.md:2:8: error: the kind here (not shown, as its source is or may be exempt) is not a kind of document",
             "appendix-5.md:5:24: error: `paragraph` must be a paragraph",
