@@ -211,6 +211,7 @@ impl<'a> Renderer<'a> {
                 add(g.name.as_bytes());
                 add(g.slug.as_bytes());
                 add(g.path.as_bytes());
+                add(&[u8::from(g.all)]);
                 add(&g.decisions.len().to_le_bytes());
                 for d in &g.decisions {
                     add(d.number().as_bytes());
