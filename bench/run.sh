@@ -3,6 +3,8 @@
 # side on the same Markdown, with Hugo; plus a rebuild after one edit.
 #
 #   bench/run.sh [SIZES...]        default: 1000 10000 100000
+#                                  (richN: the example site's richest decision
+#                                  folder copied N times, bench/rich_corpus.py)
 #
 # Knobs (environment):
 #   RUNS=5             timed builds per tool and size (median is reported)
@@ -10,7 +12,8 @@
 #   HUGO=1             0 skips Hugo entirely
 #   RUN_HUGO_100K=0    1 also runs Hugo at 100,000 decisions and above (needs a lot of memory)
 #   INCR_SIZE=10000    size at which the one-edit rebuild is timed (if it is among SIZES)
-#   INCR_RUNS=15       timed rebuilds after each one-decision edit (body, summary)
+#   INCR_RUNS=15       timed rebuilds after each one-decision edit
+#   INCR_KINDS="body summary title"   the edits timed, each on its own
 #   VERIFY_INCR=1      after the rebuild runs, compare the output with a clean build (diff -r)
 #   TIMEOUT=3600       seconds any single build may take before the benchmark fails
 #   KEEP_OUTPUT=0      1 keeps the built sites under target/bench/out/
@@ -31,6 +34,7 @@ HUGO=${HUGO:-1}
 RUN_HUGO_100K=${RUN_HUGO_100K:-0}
 INCR_SIZE=${INCR_SIZE:-10000}
 INCR_RUNS=${INCR_RUNS:-15}
+INCR_KINDS=${INCR_KINDS:-body summary title}
 VERIFY_INCR=${VERIFY_INCR:-1}
 TIMEOUT=${TIMEOUT:-3600}
 KEEP_OUTPUT=${KEEP_OUTPUT:-0}
@@ -48,7 +52,7 @@ for knob in RUNS SEED TIMEOUT INCR_SIZE INCR_RUNS; do
 done
 
 if [[ $# -gt 0 ]]; then sizes=("$@"); else sizes=(1000 10000 100000); fi
-for s in "${sizes[@]}"; do is_uint "$s" || die "size must be a positive whole number, got '$s'"; done
+for s in "${sizes[@]}"; do is_uint "${s#rich}" || die "size must be a positive whole number (or rich and one, for the richest-folder corpus), got '$s'"; done
 
 # ---------------------------------------------------------------- tools
 need=()
@@ -109,6 +113,7 @@ fi
 # ---------------------------------------------------------------- helpers
 # corpus SIZE -> prints the corpus folder, generating it once per seed+size+generator.
 corpus() {
+    if [[ $1 == rich* ]]; then rich_corpus "${1#rich}"; return; fi
     local n=$1 dir="$BENCH_DIR/corpus-$1-seed$SEED"
     local want="seed=$SEED size=$n generator=$gen_hash"
     if [[ -f $dir/.bench-stamp && $(cat "$dir/.bench-stamp") == "$want" ]]; then
@@ -118,6 +123,26 @@ corpus() {
         rm -rf "$dir" "$dir.tmp"
         timeout "$TIMEOUT" "$gen" --decisions "$n" --out "$dir.tmp" --seed "$SEED" >&2 ||
             die "corpus generator failed for size $n"
+        echo "$want" >"$dir.tmp/.bench-stamp"
+        mv "$dir.tmp" "$dir"
+    fi
+    printf '%s\n' "$dir"
+}
+
+# rich_corpus SIZE -> prints the folder of the richest-folder corpus
+# (bench/rich_corpus.py), made once per size, script and example content.
+rich_corpus() {
+    local n=$1 dir="$BENCH_DIR/corpus-rich$1"
+    local want
+    want="rich size=$n script=$(sha256sum "$here/rich_corpus.py" | cut -c1-16) content=$(
+        cd "$repo" && find site.toml data content -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+    if [[ -f $dir/.bench-stamp && $(cat "$dir/.bench-stamp") == "$want" ]]; then
+        note "corpus rich$n: reusing $dir"
+    else
+        note "corpus rich$n: generating into $dir"
+        rm -rf "$dir" "$dir.tmp"
+        timeout "$TIMEOUT" python3 "$here/rich_corpus.py" "$repo" "$n" "$dir.tmp" ||
+            die "the richest-folder corpus could not be made for size $n"
         echo "$want" >"$dir.tmp/.bench-stamp"
         mv "$dir.tmp" "$dir"
     fi
@@ -197,35 +222,37 @@ stages=()
 targets=()
 incr_lines=()
 
-for n in "${sizes[@]}"; do
+for label in "${sizes[@]}"; do
+    # "rich10000": the richest-folder corpus of 10,000 decisions.
+    n=${label#rich}
     h_out=""
-    dir=$(corpus "$n")
-    ps_out="$out_root/plainsight-$n"
-    ps_rep="$out_root/plainsight-$n-reports"
-    ps_cache="$out_root/plainsight-$n-cache"
+    dir=$(corpus "$label")
+    ps_out="$out_root/plainsight-$label"
+    ps_rep="$out_root/plainsight-$label-reports"
+    ps_cache="$out_root/plainsight-$label-cache"
     # A full build: no output, no cache (it writes the cache, as a first build does).
     ps_cmd="$(q "$plainsight") build --root $(q "$dir") --output $(q "$ps_out") --report-dir $(q "$ps_rep") --cache-dir $(q "$ps_cache")"
     ps_prep=$(set_aside_cmd "$ps_out" "$ps_rep" "$ps_cache")
 
     # One untimed run under /usr/bin/time -v: peak memory, page count, stage
     # timings; it also warms the page cache for the timed runs.
-    note "plainsight $n: peak-memory run"
+    note "plainsight $label: peak-memory run"
     set_aside "$ps_out" "$ps_rep" "$ps_cache"
-    ps_rss=$(rss_run "$logs/plainsight-$n.log" bash -c "$ps_cmd")
+    ps_rss=$(rss_run "$logs/plainsight-$label.log" bash -c "$ps_cmd")
     ps_pages=$(count_html "$ps_out")
     read -r reg_bytes reg_path < <(largest_register_page "$ps_out")
     reg_ok=$(calc "'met' if $reg_bytes < 100 * 1024 else 'NOT met'")
-    targets+=("- $n decisions, every register page under 100 KB of HTML: the largest is $(calc "f'{$reg_bytes / 1024:.1f}'") KB (decisions/$reg_path) — $reg_ok")
-    stages+=("| $n | $(grep -m1 '^timings:' "$logs/plainsight-$n.log" | sed 's/^timings: //') |")
-    note "plainsight $n: $RUNS timed full builds"
-    read -r ps_med ps_min ps_max ps_cpu < <(timed "plainsight-$n" "$logs/plainsight-$n.json" "$ps_prep" "$ps_cmd")
+    targets+=("- $label decisions, every register page under 100 KB of HTML: the largest is $(calc "f'{$reg_bytes / 1024:.1f}'") KB (decisions/$reg_path) — $reg_ok")
+    stages+=("| $label | $(grep -m1 '^timings:' "$logs/plainsight-$label.log" | sed 's/^timings: //') |")
+    note "plainsight $label: $RUNS timed full builds"
+    read -r ps_med ps_min ps_max ps_cpu < <(timed "plainsight-$label" "$logs/plainsight-$label.json" "$ps_prep" "$ps_cmd")
     ps_pps=$(calc "round($ps_pages / $ps_med)")
 
     hugo_ran=0
     if [[ $HUGO == 1 ]] && { [[ $n -lt 100000 ]] || [[ $RUN_HUGO_100K == 1 ]]; }; then
         hugo_ran=1
-        site="$BENCH_DIR/hugo-site-$n"
-        h_out="$out_root/hugo-$n"
+        site="$BENCH_DIR/hugo-site-$label"
+        h_out="$out_root/hugo-$label"
         rm -rf "$site"
         mkdir -p "$site"
         cp "$here/hugo/hugo.toml" "$site/hugo.toml"
@@ -234,22 +261,22 @@ for n in "${sizes[@]}"; do
         # needed, Hugo 0.111 reads our TOML front matter as it is (see README).
         h_cmd="hugo --quiet --source $(q "$site") --contentDir $(q "$dir/content") --cacheDir $(q "$site/cache") --destination $(q "$h_out")"
         h_prep=$(set_aside_cmd "$h_out")
-        note "hugo $n: peak-memory run"
+        note "hugo $label: peak-memory run"
         set_aside "$h_out"
-        h_rss=$(rss_run "$logs/hugo-$n.log" bash -c "$h_cmd")
+        h_rss=$(rss_run "$logs/hugo-$label.log" bash -c "$h_cmd")
         h_pages=$(count_html "$h_out")
         # Every Markdown file must have become a page, or Hugo is not doing
         # the same work (for example if a front matter key were misread).
         md=$(find "$dir/content" -type f -name '*.md' | wc -l)
-        [[ $h_pages -ge $md ]] || die "Hugo wrote $h_pages HTML files for $md Markdown files; see $logs/hugo-$n.log"
-        note "hugo $n: $RUNS timed full builds"
-        read -r h_med h_min h_max h_cpu < <(timed "hugo-$n" "$logs/hugo-$n.json" "$h_prep" "$h_cmd")
+        [[ $h_pages -ge $md ]] || die "Hugo wrote $h_pages HTML files for $md Markdown files; see $logs/hugo-$label.log"
+        note "hugo $label: $RUNS timed full builds"
+        read -r h_med h_min h_max h_cpu < <(timed "hugo-$label" "$logs/hugo-$label.json" "$h_prep" "$h_cmd")
         h_pps=$(calc "round($h_pages / $h_med)")
         wall_ratio=$(calc "f'{$ps_med / $h_med:.2f}'")
         rss_ratio=$(calc "f'{$ps_rss / $h_rss:.2f}'")
         cpu_ratio=$(calc "f'{$ps_cpu / $h_cpu:.2f}'")
-        rows+=("| $n | plainsight | $ps_med | $ps_min–$ps_max | $ps_cpu | $ps_pages | $ps_pps | $ps_rss | wall ${wall_ratio}×, RSS ${rss_ratio}× (CPU ${cpu_ratio}×) of Hugo |")
-        rows+=("| $n | Hugo | $h_med | $h_min–$h_max | $h_cpu | $h_pages | $h_pps | $h_rss | 1 (reference) |")
+        rows+=("| $label | plainsight | $ps_med | $ps_min–$ps_max | $ps_cpu | $ps_pages | $ps_pps | $ps_rss | wall ${wall_ratio}×, RSS ${rss_ratio}× (CPU ${cpu_ratio}×) of Hugo |")
+        rows+=("| $label | Hugo | $h_med | $h_min–$h_max | $h_cpu | $h_pages | $h_pps | $h_rss | 1 (reference) |")
         if [[ $n == 10000 ]]; then
             # Judged on the measurements, not on the rounded ratios printed.
             ok_w=$(calc "'met' if $ps_med <= 0.5 * $h_med else 'NOT met'")
@@ -260,21 +287,21 @@ for n in "${sizes[@]}"; do
     else
         why="HUGO=0"
         [[ $HUGO == 1 ]] && why="not run: RUN_HUGO_100K=0"
-        rows+=("| $n | plainsight | $ps_med | $ps_min–$ps_max | $ps_cpu | $ps_pages | $ps_pps | $ps_rss | — |")
-        rows+=("| $n | Hugo | — | — | — | — | — | — | $why |")
+        rows+=("| $label | plainsight | $ps_med | $ps_min–$ps_max | $ps_cpu | $ps_pages | $ps_pps | $ps_rss | — |")
+        rows+=("| $label | Hugo | — | — | — | — | — | — | $why |")
     fi
     if [[ $n -ge 100000 ]]; then
         ok=$(calc "'met' if $ps_rss < 1024 else 'NOT met'")
-        targets+=("- $n decisions in under 1 GiB peak memory: $ps_rss MiB — $ok")
+        targets+=("- $label decisions in under 1 GiB peak memory: $ps_rss MiB — $ok")
     fi
     if [[ $KEEP_OUTPUT != 1 ]]; then set_aside "$ps_out" "$ps_rep" "$ps_cache" ${h_out:+"$h_out"}; fi
 
     # ------------------------------------------------------------ incremental
     if [[ $n == "$INCR_SIZE" ]]; then
-        inc="$BENCH_DIR/incr-$n"
-        inc_out="$out_root/incr-$n"
-        inc_rep="$out_root/incr-$n-reports"
-        note "incremental $n: copying the corpus (untimed)"
+        inc="$BENCH_DIR/incr-$label"
+        inc_out="$out_root/incr-$label"
+        inc_rep="$out_root/incr-$label-reports"
+        note "incremental $label: copying the corpus (untimed)"
         set_aside "$inc" "$inc_out" "$inc_rep"
         cp -R "$dir" "$inc"
         # Two edits to the middle decision, each timed on its own: one sentence
@@ -287,16 +314,22 @@ for n in "${sizes[@]}"; do
         cp "$target" "$inc/.decision.orig"
         restore="cp $(q "$inc/.decision.orig") $(q "$target")"
         body_edit="$restore && printf '\nWe added this sentence so that the benchmark can time a rebuild after one edit.\n' >> $(q "$target")"
-        summary_edit="$restore && sed -i 's/^summary = \"/summary = \"We changed this summary for the benchmark. /' $(q "$target")"
+        if [[ $label == rich* ]]; then
+            # The example's summary is a multi-line string: its first line of text.
+            summary_edit="$restore && sed -i '/^summary = \"\"\"\$/{n;s/^/We changed this summary for the benchmark. /}' $(q "$target")"
+        else
+            summary_edit="$restore && sed -i 's/^summary = \"/summary = \"We changed this summary for the benchmark. /' $(q "$target")"
+        fi
+        title_edit="$restore && sed -i 's/^title = \"/title = \"Changed for the benchmark: /' $(q "$target")"
         inc_cmd="$(q "$plainsight") build --root $(q "$inc") --output $(q "$inc_out") --report-dir $(q "$inc_rep")"
         # The copy's first (full) build, untimed, and its files flushed to
         # disk: otherwise the kernel is still writing 70,000 new files
         # during the first timed rebuilds, which the full builds, warmed by
         # their peak-memory run, do not meet either.
-        note "incremental $n: first build of the copy (untimed)"
+        note "incremental $label: first build of the copy (untimed)"
         eval "$inc_cmd" >/dev/null 2>&1 || die "the first build of the copied corpus failed"
         sync
-        for kind in body summary; do
+        for kind in $INCR_KINDS; do
             edit_var="${kind}_edit"
             edit=${!edit_var}
             # Before each timed run: restore the file and rebuild (untimed), so
@@ -304,22 +337,22 @@ for n in "${sizes[@]}"; do
             # The timed run is therefore always the same one-file change on a
             # built site.
             inc_prep="$restore && $inc_cmd >/dev/null 2>&1 && $edit"
-            note "incremental $n: $INCR_RUNS timed rebuilds after editing one decision's $kind (each preceded by an untimed restore + build)"
-            read -r i_med i_min i_max i_cpu < <(timed "incremental-$kind-$n" "$logs/incremental-$kind-$n.json" "$inc_prep" "$inc_cmd" "$INCR_RUNS")
+            note "incremental $label: $INCR_RUNS timed rebuilds after editing one decision's $kind (each preceded by an untimed restore + build)"
+            read -r i_med i_min i_max i_cpu < <(timed "incremental-$kind-$label" "$logs/incremental-$kind-$label.json" "$inc_prep" "$inc_cmd" "$INCR_RUNS")
             frac=$(calc "f'{$i_med / $ps_med:.3f}'")
-            rows+=("| $n | plainsight, rebuild after editing 1 decision's $kind | $i_med | $i_min–$i_max | $i_cpu | — | — | — | ${frac} of its full build |")
+            rows+=("| $label | plainsight, rebuild after editing 1 decision's $kind | $i_med | $i_min–$i_max | $i_cpu | — | — | — | ${frac} of its full build |")
             ok=$(calc "'met' if $i_med < 0.1 * $ps_med else 'NOT met'")
-            line="- Rebuild after editing one decision's $kind in a $n-decision site, under a tenth of a full build: ${frac} — $ok"
+            line="- Rebuild after editing one decision's $kind in a $label-decision site, under a tenth of a full build: ${frac} — $ok"
             if [[ $VERIFY_INCR == 1 ]]; then
-                note "incremental $n: comparing the site rebuilt after the $kind edit with a clean build (untimed)"
-                clean="$out_root/incr-$n-clean"
+                note "incremental $label: comparing the site rebuilt after the $kind edit with a clean build (untimed)"
+                clean="$out_root/incr-$label-clean"
                 set_aside "$clean" "$clean-reports"
                 timeout "$TIMEOUT" "$plainsight" build --no-cache --root "$inc" --output "$clean" --report-dir "$clean-reports" >/dev/null 2>&1 ||
                     die "clean build of the edited corpus failed"
-                if diff -r -q "$inc_out" "$clean" >"$logs/incremental-$kind-$n.diff" 2>&1; then
+                if diff -r -q "$inc_out" "$clean" >"$logs/incremental-$kind-$label.diff" 2>&1; then
                     line="$line; output byte-identical to a clean build"
                 else
-                    line="$line; output DIFFERS from a clean build (see $logs/incremental-$kind-$n.diff)"
+                    line="$line; output DIFFERS from a clean build (see $logs/incremental-$kind-$label.diff)"
                 fi
                 set_aside "$clean" "$clean-reports"
             fi
@@ -373,7 +406,7 @@ Machine and versions:
 - $(rustc --version 2>/dev/null || echo 'rustc unknown')
 - hugo: $hugo_version
 - $(hyperfine --version)
-- command: \`RUNS=$RUNS SEED=$SEED HUGO=$HUGO RUN_HUGO_100K=$RUN_HUGO_100K INCR_SIZE=$INCR_SIZE INCR_RUNS=$INCR_RUNS bench/run.sh ${sizes[*]}\`
+- command: \`RUNS=$RUNS SEED=$SEED HUGO=$HUGO RUN_HUGO_100K=$RUN_HUGO_100K INCR_SIZE=$INCR_SIZE INCR_RUNS=$INCR_RUNS INCR_KINDS="$INCR_KINDS" bench/run.sh ${sizes[*]}\`
 EOF
 )
 

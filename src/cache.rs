@@ -295,9 +295,64 @@ pub struct UnitRecord {
     /// ([`Writer::push_again`]).
     #[serde(skip)]
     encoded: Vec<u8>,
+    /// Where each path is in `files` and `findings`, made on first use: a
+    /// site-wide unit has tens of thousands of files, each looked up.
+    #[serde(skip)]
+    index: std::sync::OnceLock<UnitIndex>,
+}
+
+/// The place of the first file and the first findings of each path in a
+/// [`UnitRecord`] (as a search from the start would find them).
+#[derive(Debug, Clone, Default)]
+struct UnitIndex {
+    files: std::collections::HashMap<String, usize>,
+    findings: std::collections::HashMap<String, usize>,
+}
+
+/// The files a unit wrote in the last build, looked up by path.
+#[derive(Debug, Clone, Copy)]
+pub enum Previous<'a> {
+    /// Those of a unit's record (looked up through its index).
+    Unit(&'a UnitRecord),
+    /// These (looked up one by one; for a few files).
+    Files(&'a [OutFile]),
+}
+
+impl<'a> Previous<'a> {
+    /// None at all.
+    pub const NONE: Previous<'static> = Previous::Files(&[]);
+
+    /// The file written at `path`, if any.
+    pub fn get(&self, path: &str) -> Option<&'a OutFile> {
+        match *self {
+            Previous::Unit(u) => u.file(path),
+            Previous::Files(files) => files.iter().find(|f| f.path == path),
+        }
+    }
 }
 
 impl UnitRecord {
+    fn index(&self) -> &UnitIndex {
+        self.index.get_or_init(|| {
+            let mut index = UnitIndex::default();
+            for (i, f) in self.files.iter().enumerate() {
+                index.files.entry(f.path.clone()).or_insert(i);
+            }
+            for (i, f) in self.findings.iter().enumerate() {
+                if let Some(path) = f.path() {
+                    index.findings.entry(path.to_string()).or_insert(i);
+                }
+            }
+            index
+        })
+    }
+
+    /// The file this unit wrote at `path`, if any (the first, if a damaged
+    /// record names a path twice).
+    pub fn file(&self, path: &str) -> Option<&OutFile> {
+        self.index().files.get(path).map(|&i| &self.files[i])
+    }
+
     /// What the guard found in `path` when the last build judged it, if it
     /// wrote `path` with the bytes whose hash is `hash`, under what this
     /// build judges under (`judged_under`). A file written had no leak
@@ -313,15 +368,16 @@ impl UnitRecord {
         if self.judged_under != *judged_under {
             return None;
         }
-        self.files
-            .iter()
-            .find(|f| f.path == path && f.hash == *hash)?;
+        // The first file of that path: a damaged record that names it twice
+        // may make this miss the bytes judged, and the file is judged again.
+        self.file(path).filter(|f| f.hash == *hash)?;
         // A file that showed nothing has no findings of its own.
+        let index = self.index();
         Some(
-            self.findings
-                .iter()
-                .find(|f| f.path() == Some(path))
-                .cloned()
+            index
+                .findings
+                .get(path)
+                .map(|&i| self.findings[i].clone())
                 .unwrap_or_default(),
         )
     }
@@ -343,6 +399,7 @@ impl UnitRecord {
             diagnostics: Diagnostics::default(),
             findings,
             encoded: Vec::new(),
+            index: Default::default(),
         }
     }
 }
@@ -1290,6 +1347,7 @@ mod tests {
             diagnostics: diagnostics.clone(),
             findings: Vec::new(),
             encoded: Vec::new(),
+            index: Default::default(),
         };
         let names = ["20-00001", "20-00002", SITE_UNIT];
         let mut w = cache.writer("units").unwrap();
@@ -1470,6 +1528,7 @@ mod tests {
             },
             findings: Vec::new(),
             encoded: Vec::new(),
+            index: Default::default(),
         };
         let mut w = cache.writer("units").unwrap();
         for (name, finding) in [

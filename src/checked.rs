@@ -19,7 +19,7 @@ use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::cache::{Digest, OutFile, UnitRecord};
+use crate::cache::{Digest, OutFile, Previous, UnitRecord};
 use crate::guard::{FileFindings, Guard, InspectStream};
 use crate::output::{Publisher, WriteError};
 use crate::scan::{Fingerprints, Leak, ScanStream};
@@ -37,7 +37,7 @@ pub struct CheckedFile<'a> {
     /// checking).
     file: Option<((std::fs::File, PathBuf), blake3::Hasher)>,
     /// Where it goes, and the last build's files of its unit.
-    publisher: Option<(&'a Publisher, &'a [OutFile])>,
+    publisher: Option<(&'a Publisher, Previous<'a>)>,
     /// What this build judges under, and the last build's record of the
     /// file's unit, when the file is written to staging: then it is judged
     /// once finished, by its hash or read back whole.
@@ -76,7 +76,7 @@ impl<'a> CheckedFile<'a> {
         path: &str,
         fingerprints: &'a Fingerprints,
         guard: &'a Guard,
-        publisher: Option<(&'a Publisher, &'a [OutFile])>,
+        publisher: Option<(&'a Publisher, Previous<'a>)>,
         judged: Option<(&'a Digest, &'a UnitRecord)>,
     ) -> Result<CheckedFile<'a>, WriteError> {
         let file = match publisher {
@@ -274,6 +274,7 @@ mod tests {
     ) -> Checked {
         let f = fingerprints();
         let guard = Guard::allowing(&[]);
+        let publisher = publisher.map(|(p, files)| (p, Previous::Files(files)));
         let mut file = CheckedFile::new(path, &f, &guard, publisher, None).unwrap();
         let written = bytes.chunks(write_size).try_for_each(|c| file.write_all(c));
         file.finish(written).unwrap()
@@ -361,8 +362,14 @@ mod tests {
                     judged: Option<(&Digest, &UnitRecord)>,
                     path: &str,
                     bytes: &[u8]| {
-            let mut file =
-                CheckedFile::new(path, &f, &guard, Some((publisher, previous)), judged).unwrap();
+            let mut file = CheckedFile::new(
+                path,
+                &f,
+                &guard,
+                Some((publisher, Previous::Files(previous))),
+                judged,
+            )
+            .unwrap();
             let written = bytes.chunks(4096).try_for_each(|c| file.write_all(c));
             file.finish(written).unwrap()
         };

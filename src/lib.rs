@@ -179,13 +179,29 @@ pub struct Reuse {
     /// Whether the output folder was changed in place (only changed files
     /// written) rather than written afresh.
     pub in_place: bool,
+    /// Which of the site-wide units were made again rather than reused.
+    pub made_again: SiteWide,
+}
+
+/// The site-wide units of files, each made again only when what it shows
+/// changed: a flag for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SiteWide {
+    /// The register's pages and its filters' pages.
+    pub register: bool,
+    /// The search page and the search index.
+    pub search: bool,
+    /// Every other site-wide page and download (home, listings, open data).
+    pub other: bool,
+    /// The sitemap and robots.txt.
+    pub sitemap: bool,
 }
 
 impl Reuse {
-    /// Units of files there are: one per decision, the site-wide pages,
-    /// and the sitemap with robots.txt.
+    /// Units of files there are: one per decision, the register, the search
+    /// index, the other site-wide pages, and the sitemap with robots.txt.
     pub fn of_units(&self) -> usize {
-        self.decisions + 2
+        self.decisions + 4
     }
 }
 

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::cache::{Digest, OutFile, OutputRecord};
+use crate::cache::{Digest, OutFile, OutputRecord, Previous};
 use crate::source::Stamp;
 
 /// The marker plainsight leaves in every output folder it writes.
@@ -219,7 +219,7 @@ impl Publisher {
     pub fn write_all(
         &self,
         files: &Files,
-        previous: &[OutFile],
+        previous: Previous<'_>,
     ) -> Result<Vec<OutFile>, WriteError> {
         let mut out = Vec::new();
         for (path, bytes) in files.iter() {
@@ -247,7 +247,7 @@ impl Publisher {
         path: &str,
         (file, target): (std::fs::File, PathBuf),
         hash: Digest,
-        previous: &[OutFile],
+        previous: Previous<'_>,
     ) -> Result<OutFile, WriteError> {
         let meta = file.metadata().map_err(at(&target))?;
         drop(file);
@@ -259,8 +259,8 @@ impl Publisher {
     }
 
     /// In place, the last build's file at `path` when its bytes hash to `hash`.
-    fn unchanged(&self, path: &str, hash: &Digest, previous: &[OutFile]) -> Option<OutFile> {
-        let old = previous.iter().find(|o| o.path == path && &o.hash == hash);
+    fn unchanged(&self, path: &str, hash: &Digest, previous: Previous<'_>) -> Option<OutFile> {
+        let old = previous.get(path).filter(|o| &o.hash == hash);
         old.filter(|_| self.in_place).cloned()
     }
 

@@ -147,6 +147,32 @@ pub fn records(site: &PublicSite) -> Vec<Record> {
     out
 }
 
+/// Adds every field of every record, in order, to `h`: equal records give
+/// equal hashes, and so an equal index (Pagefind is given nothing else).
+pub fn digest_into(records: &[Record], h: &mut blake3::Hasher) {
+    let mut add = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    add(&records.len().to_le_bytes());
+    for r in records {
+        add(r.url.as_bytes());
+        add(r.title.as_bytes());
+        add(r.kind.name().as_bytes());
+        add(r.content.as_bytes());
+        add(&[u8::from(r.number.is_some())]);
+        add(r.number.as_deref().unwrap_or("").as_bytes());
+        add(&r.filters.len().to_le_bytes());
+        for (name, values) in &r.filters {
+            add(name.as_bytes());
+            add(&values.len().to_le_bytes());
+            for v in values {
+                add(v.as_bytes());
+            }
+        }
+    }
+}
+
 /// Parts of a record's text, each once, as one line of words.
 fn joined(parts: Vec<String>) -> String {
     parts
@@ -365,9 +391,10 @@ fn published(name: &str) -> bool {
 /// the next, so a large index is not held twice.
 const BATCH: usize = 512;
 
-/// Makes the index of `site` and hands its files to `emit` a batch at a time.
-pub fn publish(site: &PublicSite, emit: &mut dyn Emit) -> Result<(), IndexError> {
-    let files = index(records(site))?;
+/// Makes the index of `records` ([`records`] of a site) and hands its
+/// files to `emit` a batch at a time.
+pub fn publish(records: Vec<Record>, emit: &mut dyn Emit) -> Result<(), IndexError> {
+    let files = index(records)?;
     let mut batch = Files::default();
     let mut count = 0;
     for (path, bytes) in files {

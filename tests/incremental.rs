@@ -748,3 +748,92 @@ fn a_change_of_now_remakes_the_pages_that_say_what_is_open_to_call_in() {
     let fresh = tempfile::tempdir().unwrap();
     assert!(cached == on(site.path(), &fresh.path().join("public"), None));
 }
+
+/// Builds the minimal site, edits decision 24/00002's `decision.md` from
+/// `from` to `to`, rebuilds, and checks the rebuilt site against a clean
+/// build; returns which site-wide units were made again.
+fn after_editing(from: &str, to: &str) -> plainsight::SiteWide {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    edit(site.path(), &format!("{TWO}/decision.md"), from, to);
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_same_as_clean(site.path());
+    let made = reuse(&outcome).made_again;
+    // Nothing changed since: every unit is reused, and the site is the same.
+    let again = rebuild(site.path());
+    assert_ok(&again);
+    assert_eq!(
+        reuse(&again).units,
+        reuse(&again).of_units(),
+        "{from} -> {to}"
+    );
+    assert_same_as_clean(site.path());
+    made
+}
+
+#[test]
+fn a_summary_edit_remakes_the_search_index_and_downloads_but_not_the_register() {
+    // The register shows no summary; the search index, the home page, the
+    // forward plan and the downloads do.
+    let made = after_editing(
+        "summary = \"A mobile library will stop in six more villages.\"",
+        "summary = \"A mobile library will stop in seven more villages.\"",
+    );
+    assert!(!made.register, "{made:?}");
+    assert!(made.search && made.other, "{made:?}");
+}
+
+#[test]
+fn a_title_status_or_date_edit_remakes_the_register_and_the_search_index() {
+    for (from, to) in [
+        (
+            "title = \"Opening a new mobile library route\"",
+            "title = \"Opening a longer mobile library route\"",
+        ),
+        (
+            "status = \"proposed\"\ndue = 2024-06-01",
+            "status = \"withdrawn\"\nwithdrawn = 2024-05-20",
+        ),
+        ("due = 2024-06-01", "due = 2024-06-08"),
+        (
+            "decision_maker = \"Cabinet Member for Communities\"",
+            "decision_maker = \"Leader of the Council\"",
+        ),
+    ] {
+        let made = after_editing(from, to);
+        assert!(made.register && made.other, "{from} -> {to}: {made:?}");
+    }
+}
+
+#[test]
+fn an_edit_the_search_shows_but_not_the_register_leaves_the_register() {
+    // The decision itself is indexed for search, and shown by the forward
+    // plan, but not in the register.
+    let made = after_editing(
+        "decision = \"To add six village stops to the mobile library route.\"",
+        "decision = \"To add seven village stops to the mobile library route.\"",
+    );
+    assert!(!made.register, "{made:?}");
+    assert!(made.search, "{made:?}");
+}
+
+#[test]
+fn a_body_edit_remakes_no_site_wide_unit() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    append(
+        site.path(),
+        &format!("{ONE}/report.md"),
+        "\nWe will report back in a year.\n",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_same_as_clean(site.path());
+    assert_eq!(
+        reuse(&outcome).made_again,
+        plainsight::SiteWide::default(),
+        "{:?}",
+        reuse(&outcome)
+    );
+}

@@ -106,6 +106,14 @@ impl Keys {
         self.site
     }
 
+    /// A site-wide unit made only from what `digest` hashes (besides what
+    /// every unit depends on): the register's rows, the search records.
+    pub(super) fn part(&self, name: &str, digest: &[u8; 32]) -> Option<cache::Digest> {
+        let mut h = cache::Hasher::new("site part");
+        h.add(&self.base?).add(name.as_bytes()).add(digest);
+        Some(h.finish())
+    }
+
     /// The files describing the whole build depend on what the site-wide
     /// pages show of every decision, and on every path written (`written`).
     pub(super) fn finish(&self, written: &[String]) -> Option<cache::Digest> {

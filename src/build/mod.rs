@@ -161,6 +161,12 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         decisions,
         units: made.reused.len(),
         in_place: last.in_place,
+        made_again: crate::SiteWide {
+            register: !made.reused.contains(pass2::REGISTER_UNIT),
+            search: !made.reused.contains(pass2::SEARCH_UNIT),
+            other: !made.reused.contains(cache::SITE_UNIT),
+            sitemap: !made.reused.contains(FINISH_UNIT),
+        },
     };
     if diags.has_errors() {
         let mut outcome = failed(diags, Some(report));

@@ -54,6 +54,8 @@ pub(super) struct Pass2<'a> {
 struct Clocks {
     read: StepClock,
     render: StepClock,
+    /// The search part's rendering: mostly Pagefind making the index.
+    search: StepClock,
     scan: StepClock,
     guard: StepClock,
     write: StepClock,
@@ -134,7 +136,7 @@ impl<'a> Pass2<'a> {
     pub(super) fn run(self, folders: Vec<Pass1Folder>) -> Result<Made, Error> {
         let (site, decisions) = rayon::join(|| self.site(), || self.decisions(folders));
         let mut all = Unit::default();
-        for unit in decisions?.into_iter().chain([site?]) {
+        for unit in decisions?.into_iter().chain(site?) {
             all.absorb(unit);
         }
         all.paths.sort();
@@ -164,6 +166,7 @@ impl<'a> Pass2<'a> {
             steps: vec![
                 ("  read and separate again", c.read.total()),
                 ("  render", c.render.total()),
+                ("  search index", c.search.total()),
                 ("  leak scan", c.scan.total()),
                 ("  personal-data guard", c.guard.total()),
                 ("  write", c.write.total()),
@@ -180,10 +183,10 @@ impl<'a> Pass2<'a> {
 
     /// The files of the last build a unit may leave as they are when it
     /// makes the same bytes: none, unless they all hold what was written.
-    fn previous(&self, name: &str) -> &'a [OutFile] {
+    fn previous(&self, name: &str) -> cache::Previous<'a> {
         match self.old_units.get(name) {
-            Some(u) if self.proven.contains(name) => &u.files,
-            _ => &[],
+            Some(u) if self.proven.contains(name) => cache::Previous::Unit(u),
+            _ => cache::Previous::NONE,
         }
     }
 
@@ -408,53 +411,92 @@ impl<'a> Pass2<'a> {
 
     /// The site-wide pages and downloads grow with the site: they are made
     /// in parts, side by side, and each batch is checked and written as
-    /// soon as it is made.
-    fn site(&self) -> Result<Unit, Error> {
+    /// soon as it is made. They are three units, each keyed on what its
+    /// files show, so that an edit remakes only those that show it: the
+    /// register (its rows: [`render::Renderer::register_digest`]), the
+    /// search index (its records: [`render::Renderer::search_digest`]) and
+    /// the rest (every decision's listing, conservatively).
+    fn site(&self) -> Result<Vec<Unit>, Error> {
         let _tick = TickOnDrop(&self.counter);
-        let key = self.keys.site();
-        if let Some(old) = self.reusable(cache::SITE_UNIT, &key) {
-            return self.reuse(old);
+        let r = self.renderer;
+        let records = crate::search::records(self.public);
+        let names = [cache::SITE_UNIT, REGISTER_UNIT, SEARCH_UNIT];
+        let keys = [
+            self.keys.site(),
+            self.keys.part(REGISTER_UNIT, &r.register_digest()),
+            self.keys.part(SEARCH_UNIT, &r.search_digest(&records)),
+        ];
+        let mut units: Vec<Option<Unit>> = Vec::new();
+        let mut parts: Vec<(usize, render::SitePart)> = Vec::new();
+        let mut records = Some(records);
+        for (i, (name, key)) in names.iter().zip(&keys).enumerate() {
+            if let Some(old) = self.reusable(name, key) {
+                units.push(Some(self.reuse(old)?));
+                continue;
+            }
+            units.push(None);
+            let made = match i {
+                0 => r.site_parts(),
+                1 => r.register_parts(),
+                _ => vec![r.search_part(records.take().expect("one search part"))],
+            };
+            parts.extend(made.into_iter().map(|p| (i, p)));
         }
-        let make = |part: render::SitePart| {
-            let mut out = SiteFiles::new(cache::SITE_UNIT, self);
+        let make = |name: &str, part: render::SitePart| {
+            let mut out = SiteFiles::new(name, self);
             let mut diagnostics = Diagnostics::default();
             let started = std::time::Instant::now();
             let made = part.make(&mut out, &mut diagnostics);
-            self.clocks
-                .render
-                .add(started.elapsed().saturating_sub(out.elsewhere));
+            let clock = match name {
+                SEARCH_UNIT => &self.clocks.search,
+                _ => &self.clocks.render,
+            };
+            clock.add(started.elapsed().saturating_sub(out.elsewhere));
             let made = made.map_err(|e| Error::Template(e.0))?;
             match out.failure {
                 Some(e) => Err(e),
                 None => Ok((out.unit, diagnostics, made)),
             }
         };
-        let parts: Vec<Result<_, Error>> = self
-            .renderer
-            .site_parts()
+        let made: Vec<(usize, Result<_, Error>)> = parts
             .into_par_iter()
             // Each part on its own: a few are much larger than the rest.
             .with_max_len(1)
-            .map(make)
+            .map(|(i, part)| (i, make(names[i], part)))
             .collect();
         // Gathered in the parts' order, whichever finished first; then the
         // page that lists the downloads the parts made.
-        let mut unit = Unit::default();
-        let mut diagnostics = Diagnostics::default();
+        let mut fresh: Vec<(Unit, Diagnostics)> = Vec::new();
+        fresh.resize_with(names.len(), Default::default);
         let mut downloads = Vec::new();
-        for part in parts {
+        for (i, part) in made {
             let (made, found, download) = part?;
-            unit.absorb(made);
-            diagnostics.extend(found);
+            fresh[i].0.absorb(made);
+            fresh[i].1.extend(found);
             downloads.extend(download);
         }
-        let (made, found, _) = make(self.renderer.data_page(downloads))?;
-        unit.absorb(made);
-        diagnostics.extend(found);
-        unit.absorb(self.process(cache::SITE_UNIT, output::Files::default(), diagnostics)?);
-        self.note(cache::SITE_UNIT, key, unit)
+        let mut out = Vec::new();
+        for (i, (unit, (mut made, mut diagnostics))) in units.into_iter().zip(fresh).enumerate() {
+            if let Some(unit) = unit {
+                out.push(unit);
+                continue;
+            }
+            if i == 0 {
+                let (page, found, _) = make(names[i], r.data_page(std::mem::take(&mut downloads)))?;
+                made.absorb(page);
+                diagnostics.extend(found);
+            }
+            made.absorb(self.process(names[i], output::Files::default(), diagnostics)?);
+            out.push(self.note(names[i], keys[i], made)?);
+        }
+        Ok(out)
     }
 }
+
+/// The unit that makes the register's pages ([`Pass2::site`]).
+pub(super) const REGISTER_UNIT: &str = "/register";
+/// The unit that makes the search page and index ([`Pass2::site`]).
+pub(super) const SEARCH_UNIT: &str = "/search";
 
 /// A streamed file's unit, size, and time spent checking and writing it.
 type Streamed = (Unit, usize, std::time::Duration);

@@ -1037,15 +1037,10 @@ impl Renderer<'_> {
     /// made, [`Renderer::data_page`] makes the page that lists the
     /// downloads.
     pub fn site_parts(&self) -> Vec<SitePart<'_>> {
-        let mut parts = self.register_parts();
-        parts.push(SitePart::new(move |emit, diagnostics| {
+        let mut parts = vec![SitePart::new(move |emit, diagnostics| {
             self.other_site_pages(emit, diagnostics)?;
             Ok(None)
-        }));
-        parts.push(SitePart::new(move |emit, diagnostics| {
-            self.search(emit, diagnostics)?;
-            Ok(None)
-        }));
+        })];
         for (section, draft) in crate::opendata::drafts(self.site, &self.facets) {
             parts.push(SitePart::new(move |emit, _| {
                 Ok(Some((section, crate::opendata::publish(emit, draft))))
@@ -1054,11 +1049,35 @@ impl Renderer<'_> {
         parts
     }
 
+    /// The search page, its script and the search index of `records`
+    /// ([`crate::search::records`] of this site), as a part of its own: its
+    /// cache key is made from the records ([`Renderer::search_digest`]).
+    pub fn search_part(&self, records: Vec<crate::search::Record>) -> SitePart<'_> {
+        SitePart::new(move |emit, diagnostics| {
+            self.search(emit, records, diagnostics)?;
+            Ok(None)
+        })
+    }
+
+    /// A hash of everything the search part is made from besides the
+    /// site's settings, data and templates (which every cache key holds):
+    /// what every page knows of the site, and the records. Equal digests
+    /// make equal files.
+    pub fn search_digest(&self, records: &[crate::search::Record]) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(b"plainsight search\0");
+        let site = serde_json::to_vec(&self.site_view).expect("the site's view encodes");
+        h.update(&(site.len() as u64).to_le_bytes()).update(&site);
+        crate::search::digest_into(records, &mut h);
+        *h.finalize().as_bytes()
+    }
+
     /// The search page, its script and the search index (made from the
     /// public model by [`crate::search`]).
     fn search(
         &self,
         emit: &mut dyn Emit,
+        records: Vec<crate::search::Record>,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let home = Link {
@@ -1107,7 +1126,7 @@ impl Renderer<'_> {
             diagnostics,
         )?;
         emit.files(files);
-        crate::search::publish(self.site, emit)
+        crate::search::publish(records, emit)
             .map_err(|e| TemplateBug(format!("the search index could not be made: {}", e.0)))
     }
 

@@ -24,7 +24,7 @@
 
 use serde::Serialize;
 
-use super::{DecisionSummary, Link, Renderer, SitePart, TemplateBug, summary_of};
+use super::{Link, Renderer, SitePart, TemplateBug, summary_of};
 use crate::diagnostics::Diagnostics;
 use crate::facets::{self, FacetKind, Group, REGISTER};
 use crate::output::{Emit, Files};
@@ -43,7 +43,7 @@ struct RegisterView<'v> {
     /// The listing's title, without the page number that `page.title` has.
     heading: String,
     /// This page's decisions, newest first.
-    decisions: Vec<DecisionSummary>,
+    decisions: Vec<RegisterRow>,
     /// How many decisions the listing has, on all its pages.
     count: usize,
     /// Where this page's first and last decisions are in the listing
@@ -140,6 +140,41 @@ struct FacetIndexView {
     values: Vec<FilterValue>,
 }
 
+/// A decision as the register shows it. A decision's summary is not shown
+/// there and is not here, so the register's pages are made only from these
+/// rows, the facets' groups and the site's settings, and its cache key is
+/// made from exactly these ([`Renderer::register_digest`]): a summary edit
+/// leaves the register as it was.
+#[derive(Serialize)]
+struct RegisterRow {
+    number: String,
+    title: String,
+    href: String,
+    status: &'static str,
+    status_label: &'static str,
+    decision_maker: String,
+    key_decision: bool,
+    electoral_divisions: Vec<String>,
+    date: Option<String>,
+    date_label: &'static str,
+}
+
+fn row_of(d: &PublicDecision) -> RegisterRow {
+    let s = summary_of(d);
+    RegisterRow {
+        number: s.number,
+        title: s.title,
+        href: s.href,
+        status: s.status,
+        status_label: s.status_label,
+        decision_maker: s.decision_maker,
+        key_decision: s.key_decision,
+        electoral_divisions: s.electoral_divisions,
+        date: s.date,
+        date_label: s.date_label,
+    }
+}
+
 /// One listing of the register: the whole of it, or one group.
 struct Listing<'g> {
     /// The path of its first page, from the site's root.
@@ -153,9 +188,42 @@ struct Listing<'g> {
 }
 
 impl<'a> Renderer<'a> {
+    /// A hash of everything the register's pages are made from besides the
+    /// site's settings and templates (which every cache key holds): what
+    /// every page knows of the site, each decision's row in the register's
+    /// order, and each facet's groups with their decisions. Equal digests
+    /// make equal pages.
+    pub fn register_digest(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(b"plainsight register\0");
+        let mut add = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        add(&serde_json::to_vec(&self.site_view).expect("the site's view encodes"));
+        for d in &self.facets.all {
+            add(&serde_json::to_vec(&row_of(d)).expect("a row encodes"));
+        }
+        for facet in &self.facets.facets {
+            add(facet.kind.segment().as_bytes());
+            add(&facet.groups.len().to_le_bytes());
+            for g in &facet.groups {
+                add(g.name.as_bytes());
+                add(g.slug.as_bytes());
+                add(g.path.as_bytes());
+                add(&[u8::from(g.all)]);
+                add(&g.decisions.len().to_le_bytes());
+                for d in &g.decisions {
+                    add(d.number().as_bytes());
+                }
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
     /// The register's pages, as parts of the site-wide files that can be
     /// made side by side: the whole register, then each facet's groups.
-    pub(super) fn register_parts(&self) -> Vec<SitePart<'_>> {
+    pub fn register_parts(&self) -> Vec<SitePart<'_>> {
         let mut parts = vec![SitePart::new(move |emit, diagnostics| {
             let whole = Listing {
                 path: REGISTER.to_string(),
@@ -228,7 +296,7 @@ impl<'a> Renderer<'a> {
             );
             let view = RegisterView {
                 heading: listing.heading.clone(),
-                decisions: shown.iter().map(|d| summary_of(d)).collect(),
+                decisions: shown.iter().map(|d| row_of(d)).collect(),
                 count: listing.decisions.len(),
                 first: if shown.is_empty() { 0 } else { start + 1 },
                 last: start + shown.len(),
