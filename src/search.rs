@@ -326,6 +326,20 @@ pub struct IndexError(pub String);
 /// The index's files, by path from the site's root (under [`BUNDLE`]), in
 /// path order: Pagefind's data files and the browser files that read them.
 pub fn index(records: Vec<Record>) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
+    // In a rayon pool of its own: Pagefind uses rayon inside the runtime,
+    // and a thread of the shared pool waiting there may take up other work,
+    // such as another build's index in the same process (tests, `serve`),
+    // which would then start a runtime inside this one and panic. This
+    // pool's threads take up only this index's work.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(|i| format!("search-index-{i}"))
+        .build()
+        .map_err(|e| IndexError(format!("{e:#}")))?;
+    pool.install(|| index_here(records))
+}
+
+fn index_here(records: Vec<Record>) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
     let failed = |e: &dyn std::fmt::Display| IndexError(format!("{e:#}"));
     // Pagefind's API is async; a runtime of one thread drives it. (Pagefind
     // hands each record to the runtime's blocking threads, and builds the

@@ -151,12 +151,15 @@ struct RegisterRow {
     title: String,
     href: String,
     status: &'static str,
-    status_label: &'static str,
+    /// The council's word for the status, or ours.
+    status_label: String,
     decision_maker: String,
     key_decision: bool,
     electoral_divisions: Vec<String>,
     date: Option<String>,
     date_label: &'static str,
+    /// The date in words with its preposition ("on or after 1 September 2024").
+    date_words: Option<String>,
 }
 
 fn row_of(d: &PublicDecision) -> RegisterRow {
@@ -172,6 +175,7 @@ fn row_of(d: &PublicDecision) -> RegisterRow {
         electoral_divisions: s.electoral_divisions,
         date: s.date,
         date_label: s.date_label,
+        date_words: s.date_words,
     }
 }
 
