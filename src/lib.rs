@@ -173,9 +173,13 @@ pub struct Reuse {
     pub decisions_read: usize,
     /// Usable decision folders.
     pub decisions: usize,
-    /// Units of files (one per decision, one for the site-wide pages, one
-    /// for the sitemap and robots.txt) whose files were left as they were.
+    /// Units of files (one per decision, the site-wide ones, and one for
+    /// the sitemap and robots.txt) whose files were left as they were.
     pub units: usize,
+    /// Site-wide units there are: the register, the search page with the
+    /// first search index, each part of the decisions' search index, the
+    /// other site-wide pages, and the sitemap with robots.txt.
+    pub site_units: usize,
     /// Whether the output folder was changed in place (only changed files
     /// written) rather than written afresh.
     pub in_place: bool,
@@ -189,8 +193,11 @@ pub struct Reuse {
 pub struct SiteWide {
     /// The register's pages and its filters' pages.
     pub register: bool,
-    /// The search page and the search index.
+    /// The search page and the first search index (of everything but the
+    /// decisions).
     pub search: bool,
+    /// How many parts of the decisions' search index were made again.
+    pub search_parts: usize,
     /// Every other site-wide page and download (home, listings, open data).
     pub other: bool,
     /// The sitemap and robots.txt.
@@ -198,10 +205,9 @@ pub struct SiteWide {
 }
 
 impl Reuse {
-    /// Units of files there are: one per decision, the register, the search
-    /// index, the other site-wide pages, and the sitemap with robots.txt.
+    /// Units of files there are: one per decision and the site-wide ones.
     pub fn of_units(&self) -> usize {
-        self.decisions + 4
+        self.decisions + self.site_units
     }
 }
 

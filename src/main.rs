@@ -430,8 +430,26 @@ fn main() -> ExitCode {
 
 /// What the build cache saved, in one line.
 fn reuse_line(r: &plainsight::Reuse) -> String {
+    let m = &r.made_again;
+    let mut again: Vec<String> = [
+        (m.register, "the register"),
+        (m.search, "the search page"),
+        (m.other, "the other site-wide pages"),
+        (m.sitemap, "the sitemap"),
+    ]
+    .into_iter()
+    .filter(|(made, _)| *made)
+    .map(|(_, what)| what.to_string())
+    .collect();
+    if m.search_parts > 0 {
+        again.push(format!(
+            "{} part{} of the decisions' search index",
+            m.search_parts,
+            plural(m.search_parts)
+        ));
+    }
     format!(
-        "cache: {} of {} decision folders not read again; {} of {} output units reused; output {}",
+        "cache: {} of {} decision folders not read again; {} of {} output units reused; output {}{}",
         r.decisions_read,
         r.decisions,
         r.units,
@@ -440,6 +458,10 @@ fn reuse_line(r: &plainsight::Reuse) -> String {
             "updated in place"
         } else {
             "written afresh"
+        },
+        match again.is_empty() {
+            true => String::new(),
+            false => format!("; made again: {}", again.join(", ")),
         }
     )
 }

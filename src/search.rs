@@ -21,6 +21,14 @@
 //!
 //! Deterministic: records are made in the model's order, and Pagefind names
 //! its files by hashes of their contents.
+//!
+//! The decisions are indexed in parts of their own ([`split`]): a Pagefind
+//! index for each, under `pagefind/decisions-N/`, which the search page
+//! merges with the index of everything else at `pagefind/` (Pagefind's
+//! `mergeIndex`; the parts are listed in `pagefind/indexes.json`). A
+//! decision belongs to a part by a hash of its address, so an edit to one
+//! decision makes one part again, not the whole index, and a part is made,
+//! checked and dropped before memory holds the next.
 
 use std::collections::BTreeMap;
 
@@ -323,9 +331,76 @@ fn glossary_records(ds: &PublicDataset) -> Vec<Record> {
 #[derive(Debug)]
 pub struct IndexError(pub String);
 
-/// The index's files, by path from the site's root (under [`BUNDLE`]), in
-/// path order: Pagefind's data files and the browser files that read them.
-pub fn index(records: Vec<Record>) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
+/// About how many decisions each part of the index holds ([`split`]): an
+/// edit remakes one part, so a part is a small share of a large site's
+/// index, and a search loads a little of every part.
+const SHARD_SIZE: usize = 1000;
+
+/// At most this many parts, however large the site: a search fetches a
+/// chunk of each, side by side, so beyond this the parts grow instead.
+const MAX_SHARDS: usize = 32;
+
+/// The file in [`BUNDLE`] that lists the parts the search page merges.
+pub const PARTS_FILE: &str = "indexes.json";
+
+/// One part of the decisions' index: its folder under [`BUNDLE`]
+/// (`decisions-1/`) and its records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shard {
+    pub dir: String,
+    pub records: Vec<Record>,
+}
+
+/// The records of the index the search page loads first (everything that is
+/// not a decision), and the decisions in parts: as many as there are
+/// thousands of decisions, up to [`MAX_SHARDS`], each decision in the part
+/// its address hashes to, so that the parts do not change with the
+/// others' content. Parts left empty are not made. Order within each is the
+/// site's.
+pub fn split(records: Vec<Record>) -> (Vec<Record>, Vec<Shard>) {
+    let decisions = records.iter().filter(|r| r.kind == Kind::Decision).count();
+    let parts = decisions.div_ceil(SHARD_SIZE).clamp(1, MAX_SHARDS);
+    let mut first = Vec::new();
+    let mut shards: Vec<Vec<Record>> = vec![Vec::new(); parts];
+    for record in records {
+        if record.kind == Kind::Decision {
+            let hash = blake3::hash(record.url.as_bytes());
+            let n = u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"));
+            shards[(n % parts as u64) as usize].push(record);
+        } else {
+            first.push(record);
+        }
+    }
+    let shards = shards
+        .into_iter()
+        .enumerate()
+        .filter(|(_, records)| !records.is_empty())
+        .map(|(i, records)| Shard {
+            dir: format!("decisions-{}/", i + 1),
+            records,
+        })
+        .collect();
+    (first, shards)
+}
+
+/// The list of parts the search page merges (at [`PARTS_FILE`]): their
+/// folders, from the bundle.
+pub fn parts_file(shards: &[String]) -> Vec<u8> {
+    let mut out = serde_json::to_vec(&serde_json::json!({ "merge": shards }))
+        .expect("a list of strings encodes");
+    out.push(b'\n');
+    out
+}
+
+/// The index's files, by path from the site's root (under [`BUNDLE`] and
+/// `dir` in it), in path order: Pagefind's data files and, with `browser`,
+/// the browser files that read them (the first index's; a part merged with
+/// it needs only its data).
+pub fn index(
+    records: Vec<Record>,
+    dir: &str,
+    browser: bool,
+) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
     // In a rayon pool of its own: Pagefind uses rayon inside the runtime,
     // and a thread of the shared pool waiting there may take up other work,
     // such as another build's index in the same process (tests, `serve`),
@@ -336,10 +411,14 @@ pub fn index(records: Vec<Record>) -> Result<BTreeMap<String, Vec<u8>>, IndexErr
         .thread_name(|i| format!("search-index-{i}"))
         .build()
         .map_err(|e| IndexError(format!("{e:#}")))?;
-    pool.install(|| index_here(records))
+    pool.install(|| index_here(records, dir, browser))
 }
 
-fn index_here(records: Vec<Record>) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
+fn index_here(
+    records: Vec<Record>,
+    dir: &str,
+    browser: bool,
+) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
     let failed = |e: &dyn std::fmt::Display| IndexError(format!("{e:#}"));
     // Pagefind's API is async; a runtime of one thread drives it. (Pagefind
     // hands each record to the runtime's blocking threads, and builds the
@@ -374,8 +453,8 @@ fn index_here(records: Vec<Record>) -> Result<BTreeMap<String, Vec<u8>>, IndexEr
     let mut out = BTreeMap::new();
     for file in files {
         let name = file.filename.to_string_lossy().replace('\\', "/");
-        if published(&name) {
-            out.insert(format!("{BUNDLE}{name}"), file.contents);
+        if published(&name) && (browser || !browser_file(&name)) {
+            out.insert(format!("{BUNDLE}{dir}{name}"), file.contents);
         }
     }
     Ok(out)
@@ -401,14 +480,21 @@ fn published(name: &str) -> bool {
             })
 }
 
+/// Whether a file Pagefind made is for the browser rather than the
+/// index's data: the search library, its worker and the WebAssembly.
+fn browser_file(name: &str) -> bool {
+    matches!(name, "pagefind.js" | "pagefind-worker.js") || name.starts_with("wasm.")
+}
+
 /// Files handed on at once: the defences check and write each batch before
 /// the next, so a large index is not held twice.
 const BATCH: usize = 512;
 
-/// Makes the index of `records` ([`records`] of a site) and hands its
-/// files to `emit` a batch at a time.
-pub fn publish(records: Vec<Record>, emit: &mut dyn Emit) -> Result<(), IndexError> {
-    let files = index(records)?;
+/// Makes the index of `records` in `dir` of the bundle ("" for the first
+/// index, which carries the browser files; a [`Shard`]'s folder for a part)
+/// and hands its files to `emit` a batch at a time.
+pub fn publish(records: Vec<Record>, dir: &str, emit: &mut dyn Emit) -> Result<(), IndexError> {
+    let files = index(records, dir, dir.is_empty())?;
     let mut batch = Files::default();
     let mut count = 0;
     for (path, bytes) in files {
@@ -426,6 +512,63 @@ pub fn publish(records: Vec<Record>, emit: &mut dyn Emit) -> Result<(), IndexErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decision(n: usize, summary: &str) -> Record {
+        Record::new(
+            format!("decisions/{n:05}/"),
+            &format!("Decision {n}"),
+            Kind::Decision,
+            summary.to_string(),
+        )
+    }
+
+    #[test]
+    fn decisions_are_split_into_parts_of_about_a_thousand_by_their_address() {
+        let page = Record::new("help/".into(), "Help", Kind::Page, "Help.".into());
+        let mut records = vec![page.clone()];
+        records.extend((0..2500).map(|n| decision(n, "A summary.")));
+        let (first, shards) = split(records.clone());
+        assert_eq!(first, vec![page.clone()]);
+        assert_eq!(shards.len(), 3);
+        assert_eq!(
+            shards.iter().map(|s| s.dir.as_str()).collect::<Vec<_>>(),
+            ["decisions-1/", "decisions-2/", "decisions-3/"]
+        );
+        let mut all: Vec<&Record> = shards.iter().flat_map(|s| &s.records).collect();
+        assert_eq!(all.len(), 2500);
+        all.sort_by(|a, b| a.url.cmp(&b.url));
+        all.dedup();
+        assert_eq!(all.len(), 2500, "a decision in two parts");
+        for shard in &shards {
+            assert!(
+                (600..1100).contains(&shard.records.len()),
+                "{}",
+                shard.records.len()
+            );
+            assert!(
+                shard.records.windows(2).all(|w| w[0].url < w[1].url),
+                "the site's order"
+            );
+        }
+        // An edit to one decision changes its part alone.
+        records[1234] = decision(1233, "Another summary.");
+        let (_, edited) = split(records);
+        let changed = shards.iter().zip(&edited).filter(|(a, b)| a != b).count();
+        assert_eq!(changed, 1);
+    }
+
+    #[test]
+    fn a_small_site_has_one_part_and_a_huge_one_no_more_than_the_most() {
+        let (first, shards) = split((0..10).map(|n| decision(n, "S.")).collect());
+        assert!(first.is_empty());
+        assert_eq!(shards.len(), 1);
+        assert_eq!(shards[0].records.len(), 10);
+        let (_, shards) = split((0..40_000).map(|n| decision(n, "S.")).collect());
+        assert_eq!(shards.len(), MAX_SHARDS);
+        let (_, shards) = split(Vec::new());
+        assert!(shards.is_empty());
+        assert_eq!(parts_file(&[]), b"{\"merge\":[]}\n");
+    }
 
     #[test]
     fn only_what_the_search_page_uses_is_published() {

@@ -155,8 +155,30 @@ fn the_example_site_publishes_a_search_page_and_its_index() {
     let entry: serde_json::Value =
         serde_json::from_slice(&output["pagefind/pagefind-entry.json"]).unwrap();
     assert_eq!(entry["languages"]["en"]["wasm"], "en");
-    let pages = entry["languages"]["en"]["page_count"].as_u64().unwrap();
+    let mut pages = entry["languages"]["en"]["page_count"].as_u64().unwrap();
+    // The decisions are in parts of their own, listed for the search page
+    // to merge: each a whole index's data, without the browser's files.
+    let parts: serde_json::Value =
+        serde_json::from_slice(&output["pagefind/indexes.json"]).unwrap();
+    assert_eq!(parts, serde_json::json!({ "merge": ["decisions-1/"] }));
+    let part: serde_json::Value =
+        serde_json::from_slice(&output["pagefind/decisions-1/pagefind-entry.json"]).unwrap();
+    pages += part["languages"]["en"]["page_count"].as_u64().unwrap();
     assert_eq!(pages as usize, example_records().len());
+    for ext in [".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter"] {
+        assert!(
+            search
+                .keys()
+                .any(|p| p.starts_with("pagefind/decisions-1/") && p.ends_with(ext)),
+            "no {ext} file in the decisions' part"
+        );
+    }
+    assert!(
+        !search.keys().any(|p| p.starts_with("pagefind/decisions-1/")
+            && (p.ends_with(".js") || p.contains("wasm"))),
+        "{:?}",
+        search.keys()
+    );
 
     // The search page: a labelled field, a live region, and without
     // JavaScript plain words and the ways to browse.

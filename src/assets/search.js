@@ -2,7 +2,8 @@
 // without JavaScript that page says so and links to the ways to browse.
 //
 // It runs the site's search index (Pagefind, published under pagefind/ at
-// the site's root) in the browser: reads the field `q` (the search box in
+// the site's root, with the decisions' parts it lists in indexes.json
+// merged in) in the browser: reads the field `q` (the search box in
 // every page's header sends it), lists the results as links with the words
 // that matched, and says how many there are in a live region. Every element
 // is made with the DOM, never from an HTML string: an excerpt's text goes in
@@ -47,6 +48,21 @@ const ready = (async () => {
       excerptLength: 24,
     });
     await pagefind.init();
+    // The decisions are indexed in parts of their own (so that an edit
+    // remakes one part), listed beside the first index: merged, they are
+    // searched as one.
+    const parts = await fetch(new URL("indexes.json", bundle)).then((r) => {
+      if (!r.ok) throw new Error(`indexes.json: ${r.status}`);
+      return r.json();
+    });
+    await Promise.all(
+      parts.merge.map((dir) =>
+        pagefind.mergeIndex(new URL(dir, bundle).pathname, {
+          baseUrl: root.pathname,
+          excerptLength: 24,
+        }),
+      ),
+    );
     const filters = await pagefind.filters();
     ages = ageFilter(filters);
     named = namedValues(filters);

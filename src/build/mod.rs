@@ -160,10 +160,17 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         decisions_read: first.reused,
         decisions,
         units: made.reused.len(),
+        site_units: made.site_units.len() + 1,
         in_place: last.in_place,
         made_again: crate::SiteWide {
             register: !made.reused.contains(pass2::REGISTER_UNIT),
             search: !made.reused.contains(pass2::SEARCH_UNIT),
+            search_parts: made
+                .site_units
+                .iter()
+                .filter(|n| n.starts_with(pass2::SEARCH_UNIT) && *n != pass2::SEARCH_UNIT)
+                .filter(|n| !made.reused.contains(*n))
+                .count(),
             other: !made.reused.contains(cache::SITE_UNIT),
             sitemap: !made.reused.contains(FINISH_UNIT),
         },

@@ -69,6 +69,8 @@ pub(super) struct Made {
     pub(super) findings: Vec<guard::FileFindings>,
     /// The units reused, by name.
     pub(super) reused: HashSet<String>,
+    /// The site-wide units of this build, by name (the sitemap's aside).
+    pub(super) site_units: Vec<String>,
     /// This build's notes of its units, for the cache.
     pub(super) records: Option<cache::Units>,
     /// Time each step took, summed over threads.
@@ -135,8 +137,9 @@ impl<'a> Pass2<'a> {
     /// was written), made again only when what they list or show changed.
     pub(super) fn run(self, folders: Vec<Pass1Folder>) -> Result<Made, Error> {
         let (site, decisions) = rayon::join(|| self.site(), || self.decisions(folders));
+        let (site, site_units) = site?;
         let mut all = Unit::default();
-        for unit in decisions?.into_iter().chain(site?) {
+        for unit in decisions?.into_iter().chain(site) {
             all.absorb(unit);
         }
         all.paths.sort();
@@ -160,6 +163,7 @@ impl<'a> Pass2<'a> {
             written: all.paths,
             findings: all.findings,
             reused: self.reused.into_inner().expect("a unit panicked"),
+            site_units,
             records: self
                 .records
                 .map(|r| r.into_inner().expect("a unit panicked")),
@@ -411,45 +415,74 @@ impl<'a> Pass2<'a> {
 
     /// The site-wide pages and downloads grow with the site: they are made
     /// in parts, side by side, and each batch is checked and written as
-    /// soon as it is made. They are three units, each keyed on what its
-    /// files show, so that an edit remakes only those that show it: the
+    /// soon as it is made. They are units of their own, each keyed on what
+    /// its files show, so that an edit remakes only those that show it: the
     /// register (its rows: [`render::Renderer::register_digest`]), the
-    /// search index (its records: [`render::Renderer::search_digest`]) and
-    /// the rest (every decision's listing, conservatively).
-    fn site(&self) -> Result<Vec<Unit>, Error> {
+    /// search page with the first search index (its records and the list of
+    /// parts: [`render::Renderer::search_digest`]), each part of the
+    /// decisions' search index (its records:
+    /// [`render::Renderer::search_shard_digest`]) and the rest (every
+    /// decision's listing, conservatively).
+    fn site(&self) -> Result<(Vec<Unit>, Vec<String>), Error> {
         let _tick = TickOnDrop(&self.counter);
         let r = self.renderer;
-        let records = crate::search::records(self.public);
-        let names = [cache::SITE_UNIT, REGISTER_UNIT, SEARCH_UNIT];
-        let keys = [
-            self.keys.site(),
-            self.keys.part(REGISTER_UNIT, &r.register_digest()),
-            self.keys.part(SEARCH_UNIT, &r.search_digest(&records)),
+        let (first, shards) = crate::search::split(crate::search::records(self.public));
+        let dirs: Vec<String> = shards.iter().map(|s| s.dir.clone()).collect();
+        /// What a site-wide unit is made by.
+        enum Maker {
+            Other,
+            Register,
+            Search(Vec<crate::search::Record>, Vec<String>),
+            Shard(crate::search::Shard),
+        }
+        let mut units: Vec<(String, Option<cache::Digest>, Maker)> = vec![
+            (cache::SITE_UNIT.to_string(), self.keys.site(), Maker::Other),
+            (
+                REGISTER_UNIT.to_string(),
+                self.keys.part(REGISTER_UNIT, &r.register_digest()),
+                Maker::Register,
+            ),
+            (
+                SEARCH_UNIT.to_string(),
+                self.keys.part(SEARCH_UNIT, &r.search_digest(&first, &dirs)),
+                Maker::Search(first, dirs),
+            ),
         ];
-        let mut units: Vec<Option<Unit>> = Vec::new();
+        for shard in shards {
+            let name = format!("{SEARCH_UNIT}/{}", shard.dir.trim_end_matches('/'));
+            let key = self
+                .keys
+                .part(&name, &render::Renderer::search_shard_digest(&shard));
+            units.push((name, key, Maker::Shard(shard)));
+        }
+        let mut kept: Vec<Option<Unit>> = Vec::new();
         let mut parts: Vec<(usize, render::SitePart)> = Vec::new();
-        let mut records = Some(records);
-        for (i, (name, key)) in names.iter().zip(&keys).enumerate() {
-            if let Some(old) = self.reusable(name, key) {
-                units.push(Some(self.reuse(old)?));
-                continue;
+        let mut names = Vec::new();
+        let mut keys = Vec::new();
+        for (i, (name, key, maker)) in units.into_iter().enumerate() {
+            if let Some(old) = self.reusable(&name, &key) {
+                kept.push(Some(self.reuse(old)?));
+            } else {
+                kept.push(None);
+                let made = match maker {
+                    Maker::Other => r.site_parts(),
+                    Maker::Register => r.register_parts(),
+                    Maker::Search(records, dirs) => vec![r.search_part(records, dirs)],
+                    Maker::Shard(shard) => vec![r.search_shard_part(shard)],
+                };
+                parts.extend(made.into_iter().map(|p| (i, p)));
             }
-            units.push(None);
-            let made = match i {
-                0 => r.site_parts(),
-                1 => r.register_parts(),
-                _ => vec![r.search_part(records.take().expect("one search part"))],
-            };
-            parts.extend(made.into_iter().map(|p| (i, p)));
+            names.push(name);
+            keys.push(key);
         }
         let make = |name: &str, part: render::SitePart| {
             let mut out = SiteFiles::new(name, self);
             let mut diagnostics = Diagnostics::default();
             let started = std::time::Instant::now();
             let made = part.make(&mut out, &mut diagnostics);
-            let clock = match name {
-                SEARCH_UNIT => &self.clocks.search,
-                _ => &self.clocks.render,
+            let clock = match name.starts_with(SEARCH_UNIT) {
+                true => &self.clocks.search,
+                false => &self.clocks.render,
             };
             clock.add(started.elapsed().saturating_sub(out.elsewhere));
             let made = made.map_err(|e| Error::Template(e.0))?;
@@ -462,7 +495,7 @@ impl<'a> Pass2<'a> {
             .into_par_iter()
             // Each part on its own: a few are much larger than the rest.
             .with_max_len(1)
-            .map(|(i, part)| (i, make(names[i], part)))
+            .map(|(i, part)| (i, make(&names[i], part)))
             .collect();
         // Gathered in the parts' order, whichever finished first; then the
         // page that lists the downloads the parts made.
@@ -476,26 +509,29 @@ impl<'a> Pass2<'a> {
             downloads.extend(download);
         }
         let mut out = Vec::new();
-        for (i, (unit, (mut made, mut diagnostics))) in units.into_iter().zip(fresh).enumerate() {
+        for (i, (unit, (mut made, mut diagnostics))) in kept.into_iter().zip(fresh).enumerate() {
             if let Some(unit) = unit {
                 out.push(unit);
                 continue;
             }
             if i == 0 {
-                let (page, found, _) = make(names[i], r.data_page(std::mem::take(&mut downloads)))?;
+                let (page, found, _) =
+                    make(&names[i], r.data_page(std::mem::take(&mut downloads)))?;
                 made.absorb(page);
                 diagnostics.extend(found);
             }
-            made.absorb(self.process(names[i], output::Files::default(), diagnostics)?);
-            out.push(self.note(names[i], keys[i], made)?);
+            made.absorb(self.process(&names[i], output::Files::default(), diagnostics)?);
+            out.push(self.note(&names[i], keys[i], made)?);
         }
-        Ok(out)
+        Ok((out, names))
     }
 }
 
 /// The unit that makes the register's pages ([`Pass2::site`]).
 pub(super) const REGISTER_UNIT: &str = "/register";
-/// The unit that makes the search page and index ([`Pass2::site`]).
+/// The unit that makes the search page and the first search index
+/// ([`Pass2::site`]); each part of the decisions' index is a unit named
+/// from this (`/search/decisions-1`).
 pub(super) const SEARCH_UNIT: &str = "/search";
 
 /// A streamed file's unit, size, and time spent checking and writing it.

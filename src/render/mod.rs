@@ -1049,26 +1049,56 @@ impl Renderer<'_> {
         parts
     }
 
-    /// The search page, its script and the search index of `records`
-    /// ([`crate::search::records`] of this site), as a part of its own: its
-    /// cache key is made from the records ([`Renderer::search_digest`]).
-    pub fn search_part(&self, records: Vec<crate::search::Record>) -> SitePart<'_> {
+    /// The search page, its script and the first search index, of
+    /// `records` (everything but the decisions: [`crate::search::split`]),
+    /// with the list of the decisions' parts it merges (`parts`, their
+    /// folders), as a part of its own: its cache key is made from both
+    /// ([`Renderer::search_digest`]).
+    pub fn search_part(
+        &self,
+        records: Vec<crate::search::Record>,
+        parts: Vec<String>,
+    ) -> SitePart<'_> {
         SitePart::new(move |emit, diagnostics| {
-            self.search(emit, records, diagnostics)?;
+            self.search(emit, records, &parts, diagnostics)?;
             Ok(None)
         })
     }
 
-    /// A hash of everything the search part is made from besides the
-    /// site's settings, data and templates (which every cache key holds):
-    /// what every page knows of the site, and the records. Equal digests
-    /// make equal files.
-    pub fn search_digest(&self, records: &[crate::search::Record]) -> [u8; 32] {
+    /// One part of the decisions' search index, as a part of its own: its
+    /// cache key is made from its records alone
+    /// ([`Renderer::search_shard_digest`]).
+    pub fn search_shard_part(&self, shard: crate::search::Shard) -> SitePart<'_> {
+        SitePart::new(move |emit, _| {
+            crate::search::publish(shard.records, &shard.dir, emit)
+                .map_err(|e| TemplateBug(format!("the search index could not be made: {}", e.0)))?;
+            Ok(None)
+        })
+    }
+
+    /// A hash of everything the search page and first index are made from
+    /// besides the site's settings, data and templates (which every cache
+    /// key holds): what every page knows of the site, the records, and the
+    /// parts merged. Equal digests make equal files.
+    pub fn search_digest(&self, records: &[crate::search::Record], parts: &[String]) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
         h.update(b"plainsight search\0");
         let site = serde_json::to_vec(&self.site_view).expect("the site's view encodes");
         h.update(&(site.len() as u64).to_le_bytes()).update(&site);
         crate::search::digest_into(records, &mut h);
+        let parts = crate::search::parts_file(parts);
+        h.update(&(parts.len() as u64).to_le_bytes()).update(&parts);
+        *h.finalize().as_bytes()
+    }
+
+    /// A hash of what one part of the decisions' index is made from: its
+    /// folder and its records (the index shows nothing else).
+    pub fn search_shard_digest(shard: &crate::search::Shard) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(b"plainsight search part\0");
+        h.update(&(shard.dir.len() as u64).to_le_bytes())
+            .update(shard.dir.as_bytes());
+        crate::search::digest_into(&shard.records, &mut h);
         *h.finalize().as_bytes()
     }
 
@@ -1078,6 +1108,7 @@ impl Renderer<'_> {
         &self,
         emit: &mut dyn Emit,
         records: Vec<crate::search::Record>,
+        parts: &[String],
         diagnostics: &mut Diagnostics,
     ) -> Result<(), TemplateBug> {
         let home = Link {
@@ -1117,6 +1148,10 @@ impl Renderer<'_> {
         );
         let mut files = Files::default();
         files.add("assets/search.js", SEARCH_SCRIPT);
+        files.add(
+            format!("{}{}", crate::search::BUNDLE, crate::search::PARTS_FILE),
+            crate::search::parts_file(parts),
+        );
         self.page(
             &mut files,
             "search.html",
@@ -1126,7 +1161,7 @@ impl Renderer<'_> {
             diagnostics,
         )?;
         emit.files(files);
-        crate::search::publish(records, emit)
+        crate::search::publish(records, "", emit)
             .map_err(|e| TemplateBug(format!("the search index could not be made: {}", e.0)))
     }
 
