@@ -392,64 +392,104 @@ pub fn parts_file(shards: &[String]) -> Vec<u8> {
     out
 }
 
-/// The index's files, by path from the site's root (under [`BUNDLE`] and
-/// `dir` in it), in path order: Pagefind's data files and, with `browser`,
-/// the browser files that read them (the first index's; a part merged with
-/// it needs only its data).
-pub fn index(
-    records: Vec<Record>,
-    dir: &str,
-    browser: bool,
-) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
-    // In a rayon pool of its own: Pagefind uses rayon inside the runtime,
-    // and a thread of the shared pool waiting there may take up other work,
-    // such as another build's index in the same process (tests, `serve`),
-    // which would then start a runtime inside this one and panic. This
-    // pool's threads take up only this index's work.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(rayon::current_num_threads())
-        .thread_name(|i| format!("search-index-{i}"))
-        .build()
-        .map_err(|e| IndexError(format!("{e:#}")))?;
-    pool.install(|| index_here(records, dir, browser))
+/// What makes indexes: a rayon pool and a Pagefind runtime of their own,
+/// used for one index after another (a site's parts are made in turn, so
+/// memory holds one part's index at a time, on the same few threads).
+///
+/// The pool is its own because Pagefind uses rayon inside its runtime, and
+/// a thread of the shared pool waiting there may take up other work, such
+/// as another build's index in the same process (tests, `serve`), which
+/// would then start a runtime inside this one and panic. This pool's
+/// threads take up only this indexer's work.
+pub struct Indexer {
+    pool: rayon::ThreadPool,
+    runtime: tokio::runtime::Runtime,
 }
 
-fn index_here(
+impl Indexer {
+    pub fn new() -> Result<Indexer, IndexError> {
+        let failed = |e: &dyn std::fmt::Display| IndexError(format!("{e:#}"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .thread_name(|i| format!("search-index-{i}"))
+            .build()
+            .map_err(|e| failed(&e))?;
+        // Pagefind's API is async; a runtime of one thread drives it.
+        // (Pagefind hands each record to the runtime's blocking threads,
+        // and builds the index on rayon's.)
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| failed(&e))?;
+        Ok(Indexer { pool, runtime })
+    }
+
+    /// The index's files, by path from the site's root (under [`BUNDLE`]
+    /// and `dir` in it), in path order: Pagefind's data files and, with
+    /// `browser`, the browser files that read them (the first index's; a
+    /// part merged with it needs only its data).
+    pub fn index(
+        &self,
+        records: Vec<Record>,
+        dir: &str,
+        browser: bool,
+    ) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
+        self.pool
+            .install(|| self.runtime.block_on(index_here(records, dir, browser)))
+    }
+
+    /// Makes the index of `records` in `dir` of the bundle ("" for the
+    /// first index, which carries the browser files; a [`Shard`]'s folder
+    /// for a part) and hands its files to `emit` a batch at a time.
+    pub fn publish(
+        &self,
+        records: Vec<Record>,
+        dir: &str,
+        emit: &mut dyn Emit,
+    ) -> Result<(), IndexError> {
+        let files = self.index(records, dir, dir.is_empty())?;
+        let mut batch = Files::default();
+        let mut count = 0;
+        for (path, bytes) in files {
+            batch.add(path, bytes);
+            count += 1;
+            if count == BATCH {
+                emit.files(std::mem::take(&mut batch));
+                count = 0;
+            }
+        }
+        emit.files(batch);
+        Ok(())
+    }
+}
+
+async fn index_here(
     records: Vec<Record>,
     dir: &str,
     browser: bool,
 ) -> Result<BTreeMap<String, Vec<u8>>, IndexError> {
     let failed = |e: &dyn std::fmt::Display| IndexError(format!("{e:#}"));
-    // Pagefind's API is async; a runtime of one thread drives it. (Pagefind
-    // hands each record to the runtime's blocking threads, and builds the
-    // index on rayon's.)
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| failed(&e))?;
-    let files = runtime.block_on(async move {
-        let config = pagefind::options::PagefindServiceConfig::builder()
-            .force_language(LANGUAGE.to_string())
-            .build();
-        let mut index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| failed(&e))?;
-        for record in records {
-            let mut meta = BTreeMap::from([("title".to_string(), record.title)]);
-            if let Some(number) = record.number {
-                meta.insert("number".to_string(), number);
-            }
-            index
-                .add_custom_record(
-                    record.url,
-                    record.content,
-                    LANGUAGE.to_string(),
-                    Some(meta),
-                    Some(record.filters),
-                    None,
-                )
-                .await
-                .map_err(|e| failed(&e))?;
+    let config = pagefind::options::PagefindServiceConfig::builder()
+        .force_language(LANGUAGE.to_string())
+        .build();
+    let mut index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| failed(&e))?;
+    for record in records {
+        let mut meta = BTreeMap::from([("title".to_string(), record.title)]);
+        if let Some(number) = record.number {
+            meta.insert("number".to_string(), number);
         }
-        index.get_files().await.map_err(|e| failed(&e))
-    })?;
+        index
+            .add_custom_record(
+                record.url,
+                record.content,
+                LANGUAGE.to_string(),
+                Some(meta),
+                Some(record.filters),
+                None,
+            )
+            .await
+            .map_err(|e| failed(&e))?;
+    }
+    let files = index.get_files().await.map_err(|e| failed(&e))?;
     let mut out = BTreeMap::new();
     for file in files {
         let name = file.filename.to_string_lossy().replace('\\', "/");
@@ -489,25 +529,6 @@ fn browser_file(name: &str) -> bool {
 /// Files handed on at once: the defences check and write each batch before
 /// the next, so a large index is not held twice.
 const BATCH: usize = 512;
-
-/// Makes the index of `records` in `dir` of the bundle ("" for the first
-/// index, which carries the browser files; a [`Shard`]'s folder for a part)
-/// and hands its files to `emit` a batch at a time.
-pub fn publish(records: Vec<Record>, dir: &str, emit: &mut dyn Emit) -> Result<(), IndexError> {
-    let files = index(records, dir, dir.is_empty())?;
-    let mut batch = Files::default();
-    let mut count = 0;
-    for (path, bytes) in files {
-        batch.add(path, bytes);
-        count += 1;
-        if count == BATCH {
-            emit.files(std::mem::take(&mut batch));
-            count = 0;
-        }
-    }
-    emit.files(batch);
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

@@ -455,8 +455,15 @@ impl<'a> Pass2<'a> {
                 .part(&name, &render::Renderer::search_shard_digest(&shard));
             units.push((name, key, Maker::Shard(shard)));
         }
+        /// Work for one thread: a part of a unit, or the parts of the
+        /// decisions' search index to make again, one after another.
+        enum Job<'r> {
+            Part(usize, render::SitePart<'r>),
+            Shards(Vec<(usize, crate::search::Shard)>),
+        }
         let mut kept: Vec<Option<Unit>> = Vec::new();
-        let mut parts: Vec<(usize, render::SitePart)> = Vec::new();
+        let mut jobs: Vec<Job> = Vec::new();
+        let mut shards = Vec::new();
         let mut names = Vec::new();
         let mut keys = Vec::new();
         for (i, (name, key, maker)) in units.into_iter().enumerate() {
@@ -468,12 +475,18 @@ impl<'a> Pass2<'a> {
                     Maker::Other => r.site_parts(),
                     Maker::Register => r.register_parts(),
                     Maker::Search(records, dirs) => vec![r.search_part(records, dirs)],
-                    Maker::Shard(shard) => vec![r.search_shard_part(shard)],
+                    Maker::Shard(shard) => {
+                        shards.push((i, shard));
+                        Vec::new()
+                    }
                 };
-                parts.extend(made.into_iter().map(|p| (i, p)));
+                jobs.extend(made.into_iter().map(|p| Job::Part(i, p)));
             }
             names.push(name);
             keys.push(key);
+        }
+        if !shards.is_empty() {
+            jobs.push(Job::Shards(shards));
         }
         let make = |name: &str, part: render::SitePart| {
             let mut out = SiteFiles::new(name, self);
@@ -491,11 +504,14 @@ impl<'a> Pass2<'a> {
                 None => Ok((out.unit, diagnostics, made)),
             }
         };
-        let made: Vec<(usize, Result<_, Error>)> = parts
+        let made: Vec<(usize, Result<_, Error>)> = jobs
             .into_par_iter()
             // Each part on its own: a few are much larger than the rest.
             .with_max_len(1)
-            .map(|(i, part)| (i, make(&names[i], part)))
+            .flat_map_iter(|job| match job {
+                Job::Part(i, part) => vec![(i, make(&names[i], part))],
+                Job::Shards(shards) => self.search_parts(&names, shards),
+            })
             .collect();
         // Gathered in the parts' order, whichever finished first; then the
         // page that lists the downloads the parts made.
@@ -526,6 +542,53 @@ impl<'a> Pass2<'a> {
         Ok((out, names))
     }
 }
+
+impl Pass2<'_> {
+    /// The parts of the decisions' search index in `shards` (each with its
+    /// unit's index in `names`), made one after another by one
+    /// [`crate::search::Indexer`], each checked and written as its unit.
+    fn search_parts(
+        &self,
+        names: &[String],
+        shards: Vec<(usize, crate::search::Shard)>,
+    ) -> Vec<(usize, Result<SiteMade, Error>)> {
+        let failed = |e: crate::search::IndexError| {
+            Error::Template(format!("the search index could not be made: {}", e.0))
+        };
+        let indexer = match crate::search::Indexer::new() {
+            Ok(indexer) => indexer,
+            Err(e) => {
+                let e = failed(e);
+                return vec![(shards[0].0, Err(e))];
+            }
+        };
+        shards
+            .into_iter()
+            .map(|(i, shard)| {
+                let mut out = SiteFiles::new(&names[i], self);
+                let started = std::time::Instant::now();
+                let made = indexer.publish(shard.records, &shard.dir, &mut out);
+                self.clocks
+                    .search
+                    .add(started.elapsed().saturating_sub(out.elsewhere));
+                let made = match (made, out.failure) {
+                    (Err(e), _) => Err(failed(e)),
+                    (Ok(()), Some(e)) => Err(e),
+                    (Ok(()), None) => Ok((out.unit, Diagnostics::default(), None)),
+                };
+                (i, made)
+            })
+            .collect()
+    }
+}
+
+/// What a site-wide part made: its files as a unit, its diagnostics, and
+/// the download it adds to the /data/ page.
+type SiteMade = (
+    Unit,
+    Diagnostics,
+    Option<(crate::opendata::Section, crate::opendata::Download)>,
+);
 
 /// The unit that makes the register's pages ([`Pass2::site`]).
 pub(super) const REGISTER_UNIT: &str = "/register";

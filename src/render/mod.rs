@@ -1065,17 +1065,6 @@ impl Renderer<'_> {
         })
     }
 
-    /// One part of the decisions' search index, as a part of its own: its
-    /// cache key is made from its records alone
-    /// ([`Renderer::search_shard_digest`]).
-    pub fn search_shard_part(&self, shard: crate::search::Shard) -> SitePart<'_> {
-        SitePart::new(move |emit, _| {
-            crate::search::publish(shard.records, &shard.dir, emit)
-                .map_err(|e| TemplateBug(format!("the search index could not be made: {}", e.0)))?;
-            Ok(None)
-        })
-    }
-
     /// A hash of everything the search page and first index are made from
     /// besides the site's settings, data and templates (which every cache
     /// key holds): what every page knows of the site, the records, and the
@@ -1161,7 +1150,8 @@ impl Renderer<'_> {
             diagnostics,
         )?;
         emit.files(files);
-        crate::search::publish(records, "", emit)
+        crate::search::Indexer::new()
+            .and_then(|indexer| indexer.publish(records, "", emit))
             .map_err(|e| TemplateBug(format!("the search index could not be made: {}", e.0)))
     }
 
