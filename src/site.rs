@@ -760,6 +760,65 @@ pub fn check_divisions(
     }
 }
 
+/// One decision a record cites in `related_elsewhere`: its number, the
+/// council it names (none for this council's own), and where the number is
+/// written.
+pub type ElsewhereRef = (String, Option<String>, Position);
+
+/// The decisions a record cites in `related_elsewhere`, each with where its
+/// `number` is written.
+pub fn elsewhere_refs(bundle: &DecisionBundle) -> Vec<ElsewhereRef> {
+    let text = &bundle.record.text;
+    let Ok(split) = crate::frontmatter::split(text) else {
+        return Vec::new();
+    };
+    let numbers = crate::frontmatter::strings(split.front_matter)
+        .into_iter()
+        .filter(|s| s.path == "related_elsewhere.number");
+    bundle
+        .front()
+        .related_elsewhere
+        .iter()
+        .zip(numbers)
+        .map(|(r, s)| {
+            let r = r.get_ref();
+            let position = Position::of_offset(text, split.front_matter_offset + s.offset);
+            (r.number.trim().to_string(), r.council.clone(), position)
+        })
+        .collect()
+}
+
+/// A decision cited in `related_elsewhere` ("not on this site") whose
+/// number is a decision of this site is refused: it is not elsewhere, and
+/// `related` links it both ways and checks it. Another council's decision
+/// (`council` naming another council) may share a number with one of ours.
+pub fn check_elsewhere(
+    record_path: &str,
+    refs: &[ElsewhereRef],
+    numbers: &BTreeSet<String>,
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) {
+    let ours = |council: &Option<String>| {
+        council.as_deref().is_none_or(|c| {
+            c.trim()
+                .eq_ignore_ascii_case(config.organisation.name.trim())
+        })
+    };
+    for (number, council, position) in refs {
+        if numbers.contains(number) && ours(council) {
+            diagnostics.push(
+                Diagnostic::error(
+                    record_path,
+                    format!("decision `{number}` is on this site, so it is not a related decision elsewhere"),
+                )
+                .at(*position)
+                .help(format!("list it in `related` instead (`related = [\"{number}\"]`), which links the two decisions both ways, and remove it from `related_elsewhere`; for another council's decision with the same number, give `council`")),
+            );
+        }
+    }
+}
+
 /// The council's status label a record gives, with where it is written.
 pub fn status_label_ref(bundle: &DecisionBundle) -> Option<(String, crate::diagnostics::Position)> {
     let text = &bundle.record.text;

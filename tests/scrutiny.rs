@@ -430,3 +430,30 @@ fn no_heading_is_left_empty() {
         empty.join("\n")
     );
 }
+
+#[test]
+fn a_related_decision_elsewhere_that_is_on_this_site_is_refused_at_its_number() {
+    let cite = |council: &str| {
+        format!("related_elsewhere = [{{ number = \"24/00002\", title = \"Library plan\", url = \"https://democracy.example.gov.uk/ieDecisionDetails.aspx?ID=1\"{council} }}]\n")
+    };
+    // This council's own (no `council`, or the site's own name): use `related`.
+    for council in ["", ", council = \"Fixture County Council\""] {
+        let site = fixture("minimal");
+        add_to_record(site.path(), &cite(council), "");
+        let outcome = build(site.path());
+        assert!(outcome.has_errors(), "{council}: accepted");
+        let shown = printed(&outcome);
+        assert!(
+            shown.contains("decision.md:13:33: error: decision `24/00002` is on this site, so it is not a related decision elsewhere\n  help: list it in `related` instead"),
+            "{shown}"
+        );
+    }
+    // Another council's decision may share a number with one of ours.
+    let site = fixture("minimal");
+    add_to_record(
+        site.path(),
+        &cite(", council = \"Example Borough Council\""),
+        "",
+    );
+    assert_ok(&build(site.path()));
+}
