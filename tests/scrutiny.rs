@@ -289,6 +289,45 @@ fn the_notice_date_is_in_the_downloads_and_the_feeds() {
     );
 }
 
+/// The entry of a decision in every feed of decisions: `published` is the
+/// day its record was published when the record says so (else its notice's
+/// day, as above), and an amendment updates it.
+#[test]
+fn a_feed_entry_is_published_on_the_day_the_record_was() {
+    let site = fixture("minimal");
+    add_to_record(
+        site.path(),
+        "record_published = 2024-03-04\namended = [{ on = 2024-04-02, what = \"Added the lead officer's phone number\" }]\n",
+        "",
+    );
+    assert_ok(&build(site.path()));
+    let out = files(&site.path().join("public"));
+    let feeds: Vec<&String> = out
+        .keys()
+        .filter(|k| k.starts_with("feeds/") && k.ends_with(".xml") && !k.contains("forward-plan"))
+        .collect();
+    assert!(feeds.len() >= 3, "{feeds:?}");
+    let mut seen = 0;
+    for path in feeds {
+        let feed = String::from_utf8_lossy(&out[path]);
+        let Some(start) = feed.find("decisions/24-00001/</id>") else {
+            continue;
+        };
+        let entry = &feed[start..feed[start..].find("</entry>").unwrap() + start];
+        assert!(
+            entry.contains("<published>2024-03-04T00:00:00Z</published>"),
+            "{path}: {entry}"
+        );
+        assert!(!entry.contains("2024-01-25T"), "{path}: {entry}");
+        assert!(
+            entry.contains("<updated>2024-04-02T00:00:00Z</updated>"),
+            "{path}: {entry}"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 3, "the decision is in the feed of all decisions, its division's and its maker's");
+}
+
 #[test]
 fn divisions_are_checked_against_site_toml_and_a_site_without_a_list_is_warned() {
     // Without a list: the site builds, with a warning at site.toml, and

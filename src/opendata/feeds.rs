@@ -23,20 +23,29 @@ use crate::facets::{FacetKind, Facets, Group};
 use crate::visibility::{PublicDecision, PublicSite};
 
 /// The latest date the decision's record carries: taken, withdrawn, a call-in
-/// date or a step of its pathway; failing those, when it is due.
+/// date, a step of its pathway, the day the record was published or an
+/// amendment to it; failing those, when it is due.
 pub fn updated(d: &PublicDecision) -> Option<Date> {
     let call_in = d
         .call_in()
         .as_ref()
         .map(|c| [c.deadline, c.implement_from])
         .unwrap_or_default();
-    [d.taken(), d.withdrawn()]
+    [d.taken(), d.withdrawn(), d.record_published()]
         .into_iter()
         .chain(call_in)
         .chain(d.pathway().iter().map(|s| Some(s.date)))
+        .chain(d.amended().iter().map(|a| Some(a.on)))
         .flatten()
         .max()
         .or(d.due())
+}
+
+/// Atom's `published` for a decision (RFC 4287, 4.2.9): the day its record
+/// was published (`record_published`), else the first public sign of it,
+/// its notice in the forward plan (`notice_published`).
+pub fn published(d: &PublicDecision) -> Option<Date> {
+    d.record_published().or(d.notice_published())
 }
 
 pub(super) fn xml_escape(text: &str) -> String {
@@ -141,12 +150,10 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             xml_escape(d.title().trim())
         ));
         out.push_str(&format!("    <updated>{entry_updated}</updated>\n"));
-        // Atom's `published`: the first public sign of the decision, its
-        // notice in the forward plan (RFC 4287, 4.2.9).
-        if let Some(notice) = d.notice_published() {
+        if let Some(published) = published(d) {
             out.push_str(&format!(
                 "    <published>{}</published>\n",
-                atom_date(notice)
+                atom_date(published)
             ));
         }
         out.push_str(&format!(
