@@ -167,6 +167,8 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
         "A decision's page. Besides site and page:
 - decision: number, title, summary, href, status, status_label (the
   council's own word for the status when site.toml maps one, else ours),
+  status_in_text (the same within a sentence: ours in lower case, the
+  council's as it writes it),
   date, date_label and date_words (like: on 1 August 2022)
 - decision_maker_name, in_consultation_with, key_decision_reason,
   electoral_divisions, interests_declared, dispensations, department: as

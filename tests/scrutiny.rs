@@ -325,7 +325,10 @@ fn a_feed_entry_is_published_on_the_day_the_record_was() {
         );
         seen += 1;
     }
-    assert!(seen >= 3, "the decision is in the feed of all decisions, its division's and its maker's");
+    assert!(
+        seen >= 3,
+        "the decision is in the feed of all decisions, its division's and its maker's"
+    );
 }
 
 #[test]
@@ -473,7 +476,9 @@ fn no_heading_is_left_empty() {
 #[test]
 fn a_related_decision_elsewhere_that_is_on_this_site_is_refused_at_its_number() {
     let cite = |council: &str| {
-        format!("related_elsewhere = [{{ number = \"24/00002\", title = \"Library plan\", url = \"https://democracy.example.gov.uk/ieDecisionDetails.aspx?ID=1\"{council} }}]\n")
+        format!(
+            "related_elsewhere = [{{ number = \"24/00002\", title = \"Library plan\", url = \"https://democracy.example.gov.uk/ieDecisionDetails.aspx?ID=1\"{council} }}]\n"
+        )
     };
     // This council's own (no `council`, or the site's own name): use `related`.
     for council in ["", ", council = \"Fixture County Council\""] {

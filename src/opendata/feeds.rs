@@ -41,6 +41,33 @@ pub fn updated(d: &PublicDecision) -> Option<Date> {
         .or(d.due())
 }
 
+/// Where a decision stands, as a feed entry says it: the status as the
+/// site shows it (the council's label, or ours), then its date: "Taken on
+/// 2024-03-01", "Decision Made, taken on 2024-03-01", "For Determination,
+/// expected in September 2024".
+fn state(d: &PublicDecision) -> String {
+    let when = match (d.status(), d.date()) {
+        (DecisionStatus::Proposed, Some(due)) => match d.expected() {
+            Some(e) => format!("expected {}", e.words()),
+            None => format!("due {due}"),
+        },
+        (DecisionStatus::Taken, Some(taken)) => format!("taken on {taken}"),
+        (DecisionStatus::CalledIn, Some(taken)) => format!("taken on {taken}, called in"),
+        (DecisionStatus::Withdrawn, Some(on)) => format!("withdrawn on {on}"),
+        (_, None) => return d.shown_status().to_string(),
+    };
+    match (d.council_status_label(), d.status()) {
+        (Some(label), _) => format!("{label}, {when}"),
+        (None, DecisionStatus::Proposed) => format!("Proposed, {when}"),
+        (None, _) => {
+            let mut chars = when.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_uppercase().collect::<String>() + chars.as_str()
+            })
+        }
+    }
+}
+
 /// Atom's `published` for a decision (RFC 4287, 4.2.9): the day its record
 /// was published (`record_published`), else the first public sign of it,
 /// its notice in the forward plan (`notice_published`).
@@ -129,19 +156,7 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
         let entry_updated = updated(d)
             .map(atom_date)
             .unwrap_or_else(|| feed_updated.clone());
-        let state = match (d.status(), d.date()) {
-            (DecisionStatus::Proposed, Some(due)) => match d.expected() {
-                Some(e) => format!("Proposed, expected {}", e.words()),
-                None => format!("Proposed, due {due}"),
-            },
-            (DecisionStatus::Taken, Some(taken)) => format!("Taken on {taken}"),
-            (DecisionStatus::CalledIn, Some(taken)) => format!("Taken on {taken}, called in"),
-            (DecisionStatus::Withdrawn, Some(on)) => format!("Withdrawn on {on}"),
-            (_, None) => d
-                .council_status_label()
-                .unwrap_or(crate::document::status_label(d.status()))
-                .to_string(),
-        };
+        let state = state(d);
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
         out.push_str(&format!(

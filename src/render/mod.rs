@@ -21,7 +21,7 @@ use serde::Serialize;
 mod register;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::document::{DecisionStatus, Kind, status_label, status_name};
+use crate::document::{DecisionStatus, Kind, status_name};
 use crate::markdown::{self, Context, Rendered};
 use crate::output::{Emit, Files};
 use crate::slug::{provider_path, slugify};
@@ -93,6 +93,9 @@ struct DecisionSummary {
     /// The council's word for the status (site.toml's `[status_labels]`),
     /// or ours ("Proposed", "Taken", "Called in", "Withdrawn").
     status_label: String,
+    /// The same within a sentence: ours in lower case ("taken"), the
+    /// council's label as the council writes it ("Decision Made").
+    status_in_text: String,
     decision_maker: String,
     key_decision: bool,
     /// The electoral divisions it affects, as the record names them.
@@ -865,6 +868,10 @@ fn summary_of(d: &PublicDecision) -> DecisionSummary {
         href: decision_href(d),
         status: status_name(d.status()),
         status_label: shown_status(d).to_string(),
+        status_in_text: match d.council_status_label() {
+            Some(label) => label.to_string(),
+            None => shown_status(d).to_lowercase(),
+        },
         decision_maker: d.decision_maker().to_string(),
         key_decision: d.key_decision(),
         electoral_divisions: d.electoral_divisions().to_vec(),
@@ -888,8 +895,7 @@ fn on(
 
 /// The status as the site shows it: the council's label, or ours.
 pub(crate) fn shown_status(d: &PublicDecision) -> &str {
-    d.council_status_label()
-        .unwrap_or_else(|| status_label(d.status()))
+    d.shown_status()
 }
 
 /// The file a page's address is written to: `decisions/` is `decisions/index.html`.

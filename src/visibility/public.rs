@@ -365,6 +365,14 @@ impl PublicDecision {
         self.status_label.as_deref()
     }
 
+    /// The status as residents see it wherever it is shown (pages, feeds,
+    /// search, JSON-LD): the council's label when the record gives one,
+    /// else ours ("Proposed", "Taken", "Called in", "Withdrawn").
+    pub fn shown_status(&self) -> &str {
+        self.council_status_label()
+            .unwrap_or_else(|| crate::document::status_label(self.status))
+    }
+
     /// The soonest day a proposed decision could be taken (see
     /// [`Expected::earliest`]): what it sorts and is counted by.
     pub fn due(&self) -> Option<Date> {
