@@ -1408,8 +1408,8 @@ impl Renderer<'_> {
             })
             .collect();
         if p.kind() == Kind::Eqia {
-            // The impacts as data beside the page (a listing keeps no
-            // impacts, so there is no site-wide table of them).
+            // The impacts as data beside the page; every published EqIA's
+            // are in one table too (`data/eqia-impacts.csv`, from the listings).
             let rows = crate::opendata::tables::impact_rows(self.site, d, p);
             let (csv, json) = crate::opendata::tables::impact_files(&rows);
             files.add(format!("{path}impacts.csv"), csv);

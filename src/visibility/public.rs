@@ -485,9 +485,11 @@ impl PublicDecision {
 
     /// The decision as listings, feeds and tables need it: everything but
     /// its documents' bodies and attachment bytes, which are read again
-    /// when its own pages are made, and what only those pages show (an
-    /// EqIA's impacts, a paper's summary and meeting, a notice's heading and
-    /// public interest statement). Memory grows with this, not with bodies.
+    /// when its own pages are made, and what only those pages show (a
+    /// paper's summary and meeting, a notice's heading and public interest
+    /// statement). Memory grows with this, not with bodies. A published
+    /// EqIA keeps its impacts: the site-wide table of impacts
+    /// (`data/eqia-impacts.csv`) is made from the listings.
     ///
     /// A proposed decision keeps what the forward plan says of it: the
     /// notices of what is withheld from it (its papers', attachments' and
@@ -516,7 +518,6 @@ impl PublicDecision {
                 PublicPaper::Published(p) => {
                     keep_notices(&mut p.body);
                     p.body.path = String::new();
-                    p.impacts = Vec::new();
                     p.summary = None;
                     p.meeting = None;
                     for a in &mut p.attachments {
