@@ -366,6 +366,7 @@ fn warn_of_shared_slugs(
                     kind.index_path(),
                 ),
             )
+            .at(d.written_at(name, kind != FacetKind::Division))
             .help(format!(
                 "write the {what} the same way in every record, so that its decisions are listed together"
             )),

@@ -126,9 +126,10 @@ fn parse_document(file: &mut ContentFile, diagnostics: &mut Diagnostics) -> Opti
     // Moved, not copied: the document keeps the only copy of its text.
     let text = match String::from_utf8(std::mem::take(&mut file.bytes)) {
         Ok(t) => t,
-        Err(_) => {
+        Err(e) => {
             diagnostics.push(
                 Diagnostic::error(&file.path, "the file is not valid UTF-8 text")
+                    .at(Position::of_utf8_error(e.as_bytes(), &e.utf8_error()))
                     .help("save it as UTF-8"),
             );
             return None;
@@ -930,6 +931,7 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
                     &ds.schema_path,
                     format!("a browsable column cannot be called `{}`", column.name),
                 )
+                .at(column_at(ds, &column.name))
                 .help("each provider's own page is at LISTING/provider/ and each list's second page at .../page/2/; rename the column"),
             );
         }
@@ -942,6 +944,7 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
                         column.name
                     ),
                 )
+                .at(column_at(ds, &column.name))
                 .help("each browsable column's pages are at LISTING/COLUMN/; rename one"),
             );
         }
@@ -985,6 +988,15 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// Where a dataset's schema declares column `name`: its `name = "..."`.
+fn column_at(ds: &Dataset, name: &str) -> Position {
+    crate::frontmatter::strings(&ds.schema_text)
+        .into_iter()
+        .find(|s| s.path == "columns.name" && s.value == name)
+        .map(|s| Position::of_offset(&ds.schema_text, s.offset))
+        .unwrap_or_default()
+}
+
 /// The datasets the site itself uses, with the columns it needs.
 const KNOWN_DATASETS: &[(&str, &[&str])] = &[
     ("lots", &["id", "name", "meaning"]),
@@ -999,12 +1011,14 @@ fn check_datasets(datasets: &[Dataset], diagnostics: &mut Diagnostics) {
         };
         for column in *required {
             match ds.columns.iter().find(|c| c.name == *column) {
+                // Not declared, so at no line of the schema.
                 None => diagnostics.push(
-                    Diagnostic::error(&ds.schema_path, format!("the `{name}` data needs a column `{column}`"))
+                    Diagnostic::error(&ds.schema_path, format!("the `{name}` data needs a column `{column}`, and no `[[columns]]` entry of this schema declares it"))
                         .help("declare it; the site's pages use it"),
                 ),
                 Some(c) if !matches!(c.status, crate::document::Status::Public) => diagnostics.push(
                     Diagnostic::error(&ds.schema_path, format!("column `{column}` of `{name}` must be public: the site's pages are built from it"))
+                        .at(column_at(ds, column))
                         .help("make it `public = true`, or remove the dataset"),
                 ),
                 Some(_) => {}

@@ -727,7 +727,7 @@ pub fn renderer<'a>(
         };
         if let Err(e) = env.add_template_owned(name.to_string(), text) {
             if is_override {
-                diagnostics.push(template_diagnostic(name, &e));
+                diagnostics.push(template_diagnostic(site, name, &e));
             } else {
                 return Err(TemplateBug(format!("{e:#}")));
             }
@@ -769,11 +769,25 @@ pub fn renderer<'a>(
     }))
 }
 
-fn template_diagnostic(name: &str, e: &minijinja::Error) -> Diagnostic {
-    let mut d = Diagnostic::error(format!("templates/{}", e.name().unwrap_or(name)), e.detail().unwrap_or(&e.kind().to_string()).to_string())
+/// A site's own template's error, at the line and column minijinja gives
+/// (the column from where its span starts in the template's text).
+fn template_diagnostic(site: &PublicSite, name: &str, e: &minijinja::Error) -> Diagnostic {
+    let name = e.name().unwrap_or(name);
+    let mut d = Diagnostic::error(format!("templates/{name}"), e.detail().unwrap_or(&e.kind().to_string()).to_string())
         .help("fix the template; plainsight's own templates are in src/templates/ of its source for reference");
-    if let Some(line) = e.line() {
-        d = d.at(Position { line, column: 0 });
+    let text = site
+        .templates()
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| t.text.as_str());
+    let spanned = match (e.range(), text) {
+        (Some(range), Some(text)) => Some(Position::of_offset(text, range.start)),
+        _ => None,
+    };
+    match (spanned, e.line()) {
+        (Some(p), Some(line)) if p.line == line => d = d.at(p),
+        (_, Some(line)) => d = d.at(Position { line, column: 0 }),
+        _ => {}
     }
     d
 }
@@ -992,7 +1006,7 @@ impl Renderer<'_> {
     ) -> Result<(), TemplateBug> {
         let name = e.name().unwrap_or(template).to_string();
         if self.overridden.contains(&name) || self.overridden.contains(template) {
-            diagnostics.push(template_diagnostic(&name, &e));
+            diagnostics.push(template_diagnostic(self.site, &name, &e));
             Ok(())
         } else {
             Err(TemplateBug(format!("{e:#}")))

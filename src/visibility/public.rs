@@ -281,6 +281,8 @@ pub struct PublicDecision {
     pub(super) summary: String,
     pub(super) summary_line: usize,
     pub(super) decision_maker: String,
+    /// Where the record writes `decision_maker`'s value, for a diagnostic.
+    pub(super) decision_maker_at: crate::diagnostics::Position,
     pub(super) decision_maker_name: Option<String>,
     pub(super) in_consultation_with: Vec<String>,
     pub(super) status: DecisionStatus,
@@ -294,6 +296,8 @@ pub struct PublicDecision {
     pub(super) notice_published: Option<Date>,
     pub(super) urgency: Option<Urgency>,
     pub(super) electoral_divisions: Vec<String>,
+    /// Where the record writes each of `electoral_divisions`.
+    pub(super) electoral_divisions_at: Vec<crate::diagnostics::Position>,
     pub(super) related: Vec<String>,
     pub(super) related_elsewhere: Vec<crate::document::RelatedElsewhere>,
     pub(super) money: Vec<crate::money::Money>,
@@ -341,6 +345,20 @@ impl PublicDecision {
     /// The file line where the summary's text starts (0 when unknown).
     pub fn summary_line(&self) -> usize {
         self.summary_line
+    }
+
+    /// Where the record writes the decision maker, or each electoral
+    /// division: for a diagnostic about how a name is written.
+    pub fn written_at(&self, name: &str, maker: bool) -> crate::diagnostics::Position {
+        match maker {
+            true => self.decision_maker_at,
+            false => self
+                .electoral_divisions
+                .iter()
+                .position(|d| d == name)
+                .and_then(|i| self.electoral_divisions_at.get(i).copied())
+                .unwrap_or_default(),
+        }
     }
 
     pub fn decision_maker(&self) -> &str {
