@@ -249,6 +249,15 @@ impl SiteConfig {
     }
 }
 
+/// Where `[status_labels]` writes `label`, else the table itself.
+fn label_at(text: &str, label: &str) -> crate::diagnostics::Position {
+    let p = position_of_key(text, label);
+    match p.line {
+        0 => position_of_key(text, "status_labels"),
+        _ => p,
+    }
+}
+
 /// What [`base_url`] refuses that a pattern can say: anything but
 /// `http://` or `https://` then a host, spaces, a query or a fragment.
 const BASE_URL_PATTERN: &str = r"^https?://[^/\s?#:][^\s?#]*$";
@@ -510,7 +519,7 @@ impl SiteConfig {
                     if label.trim().is_empty() || label.trim() != label || ours {
                         diagnostics.push(
                             Diagnostic::error(CONFIG_FILE, format!("`[status_labels]` has a label `{label}` that cannot be told from ours"))
-                                .at(position_of_key(text, "status_labels"))
+                                .at(label_at(text, label))
                                 .help("each label is the council's own words for a status, like \"Decision Made\", without spaces around it; plainsight's own statuses (proposed, taken, called-in, withdrawn) need no mapping"),
                         );
                     }

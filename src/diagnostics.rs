@@ -163,6 +163,16 @@ impl Position {
     }
 }
 
+impl Position {
+    /// Where the first byte of `bytes` that is not UTF-8 is (`e` is what
+    /// reading them as UTF-8 said), its column counted in the characters
+    /// before it.
+    pub fn of_utf8_error(bytes: &[u8], e: &std::str::Utf8Error) -> Position {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        Position::of_offset(valid, valid.len())
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;

@@ -614,7 +614,10 @@ pub struct RelatedElsewhere {
     #[schemars(pattern(HTTPS_URL))]
     pub url: String,
     /// For another council's decision, that council's name, like "Medway Council".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Always written (`null` when none): the build cache's encoding
+    // (postcard) reads fields by position, so a field left out would not
+    // read back.
+    #[serde(default)]
     pub council: Option<String>,
 }
 

@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Datelike;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::document::{DecisionStatus, status_label, status_name};
+use crate::document::{DecisionStatus, status_name};
 use crate::slug::slugify;
 use crate::visibility::{PublicDecision, PublicSite};
 
@@ -208,8 +208,17 @@ pub fn facets<'a>(site: &'a PublicSite, diagnostics: &mut Diagnostics) -> Facets
         .into_iter()
         .filter(|(_, decisions)| !decisions.is_empty())
         .map(|(status, decisions)| {
-            let (name, slug) = (status_label(status), status_name(status));
-            group(FacetKind::Status, name.into(), slug.into(), decisions)
+            // Named as its decisions show their status: the council's
+            // labels (`[status_labels]`) where records give them, or ours.
+            let shown: std::collections::BTreeSet<&str> =
+                decisions.iter().map(|d| d.shown_status()).collect();
+            let name = shown.into_iter().collect::<Vec<_>>().join(" or ");
+            group(
+                FacetKind::Status,
+                name,
+                status_name(status).into(),
+                decisions,
+            )
         })
         .collect();
     let key = match key.is_empty() {
@@ -357,6 +366,7 @@ fn warn_of_shared_slugs(
                     kind.index_path(),
                 ),
             )
+            .at(d.written_at(name, kind != FacetKind::Division))
             .help(format!(
                 "write the {what} the same way in every record, so that its decisions are listed together"
             )),

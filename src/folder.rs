@@ -57,6 +57,8 @@ pub struct Kept {
     pub divisions: Vec<(String, Position)>,
     /// The council's status label its record gives, with where.
     pub status_label: Option<(String, Position)>,
+    /// The decisions its record cites in `related_elsewhere`, with where.
+    pub elsewhere: Vec<site::ElsewhereRef>,
 }
 
 /// A folder with its files read, and their content hash.
@@ -132,6 +134,7 @@ pub fn first_pass(
     let related = site::related_refs(&bundle);
     let divisions = site::division_refs(&bundle);
     let status_label = site::status_label_ref(&bundle);
+    let elsewhere = site::elsewhere_refs(&bundle);
     let separated = visibility::separate_decision(&bundle, &mut diagnostics);
     let sources = guard::decision_sources(&separated.public)
         .into_iter()
@@ -160,6 +163,7 @@ pub fn first_pass(
             related,
             divisions,
             status_label,
+            elsewhere,
         }),
     };
     (pass, Some(bundle).filter(|_| keep))

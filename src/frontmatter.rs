@@ -137,7 +137,10 @@ pub fn position_of_key(text: &str, key: &str) -> Position {
         .unwrap_or_default()
 }
 
-/// The byte offset of the first `key = ` at the start of a line.
+/// The byte offset of the first `key = ` at the start of a line; failing
+/// that, of the key as the TOML parser reads it, however it is written (in
+/// quotes, as a table's header `[key]`, or dotted, `key.sub = ...`),
+/// outer tables first. None when the text has no such key, or does not parse.
 pub fn offset_of_key(text: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -148,6 +151,40 @@ pub fn offset_of_key(text: &str, key: &str) -> Option<usize> {
             }
         }
         offset += line.len();
+    }
+    parsed_offset_of_key(text, key)
+}
+
+/// Where the parser read a key named `key`: the first at the outermost
+/// level that has one (a breadth-first walk of tables and arrays of tables).
+fn parsed_offset_of_key(text: &str, key: &str) -> Option<usize> {
+    use toml::de::DeValue;
+    let table = toml::de::DeTable::parse(text).ok()?;
+    let mut level: Vec<&toml::de::DeTable> = vec![table.get_ref()];
+    while !level.is_empty() {
+        let mut next = Vec::new();
+        let mut found: Option<usize> = None;
+        for t in level {
+            for (k, v) in t.iter() {
+                if k.get_ref().as_ref() == key {
+                    // The first written, whatever order the table keeps.
+                    let start = k.span().start;
+                    found = Some(found.map_or(start, |f| f.min(start)));
+                }
+                let mut values = vec![v];
+                while let Some(v) = values.pop() {
+                    match v.get_ref() {
+                        DeValue::Table(inner) => next.push(inner),
+                        DeValue::Array(items) => values.extend(items.iter()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if found.is_some() {
+            return found;
+        }
+        level = next;
     }
     None
 }

@@ -919,7 +919,8 @@ fn measure_page(
             &measured.file,
             0,
             format!(
-                "this page has a reading age of {:.0}, above the target of {:.0}",
+                // Measured over the whole page, so at no one line.
+                "this page, taken as a whole, has a reading age of {:.0}, above the target of {:.0}",
                 measured.measure.reading_age, measured.target
             ),
             "split long sentences and prefer everyday words; the target is `[language] page_reading_age` in site.toml",

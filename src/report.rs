@@ -379,7 +379,9 @@ pub fn leak_diagnostic(leak: &Leak) -> Diagnostic {
         "fact" => "a name or figure from this exempt source appears in",
         _ => "text from this exempt source appears in",
     };
-    Diagnostic::error(&leak.source, format!("{how} the output file `{}`; nothing was published", leak.output))
+    // No line of the source is named: the scan of an output file knows
+    // which exempt source its text matches, not where in that source it is.
+    Diagnostic::error(&leak.source, format!("{how} the output file `{}` (found there by the scan, which does not say where in this source it is written); nothing was published", leak.output))
         .help("a template or document is copying exempt material into a public page; find what puts it there and remove it. If the text is genuinely public, publish it in a public document too")
 }
 

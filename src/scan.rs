@@ -794,13 +794,37 @@ impl Fingerprints {
             fact,
             exempt,
         };
+        // A byte offset in `text` as a line and column: a dataset's row's
+        // line, or the text's own line and column.
+        let place = |offset: usize| match rows.iter().rposition(|(start, _)| *start <= offset) {
+            Some(r) => (rows[r].1, 1),
+            None if !rows.is_empty() => (0, 0),
+            None => {
+                let p = crate::diagnostics::Position::of_offset(text, offset);
+                (p.line, p.column)
+            }
+        };
         let mut out = Vec::new();
         let mut fact_found = Vec::new();
+        let mut words = None;
         for leak in self.scan(path, text.as_bytes()) {
             match leak.how {
                 "unreadable" => {} // a PDF that cannot be read: an error of its own
                 "fact" => fact_found.push(leak.source),
-                _ => out.push(overlap(0, 0, false, leak.source)),
+                how => {
+                    // Where the shared text starts, as the view of every
+                    // word reads it; a find only without markup, or a whole
+                    // file, has no one place.
+                    let words = words.get_or_insert_with(|| words_at(text));
+                    let si = self.source_index(&leak.source);
+                    let offset = si.and_then(|si| match how {
+                        "text" => self.locate_text(words, si),
+                        "value" => self.locate_value(words, si),
+                        _ => None,
+                    });
+                    let (line, column) = offset.map_or((0, 0), place);
+                    out.push(overlap(line, column, false, leak.source));
+                }
             }
         }
         // Names and postcodes are placed only where the scan found
@@ -827,17 +851,48 @@ impl Fingerprints {
             if known.contains(exempt) {
                 continue;
             }
-            let (line, column) = match rows.iter().rposition(|(start, _)| *start <= offset) {
-                Some(r) => (rows[r].1, 1),
-                None if !rows.is_empty() => (0, 0),
-                None => {
-                    let p = crate::diagnostics::Position::of_offset(text, offset);
-                    (p.line, p.column)
-                }
-            };
+            let (line, column) = place(offset);
             out.push(overlap(line, column, true, exempt.clone()));
         }
         out
+    }
+
+    /// The index of the exempt source named `source`.
+    fn source_index(&self, source: &str) -> Option<u32> {
+        self.sources
+            .iter()
+            .position(|s| s == source)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// Where the first run of [`SHINGLE_WORDS`] words of `words` (from
+    /// [`words_at`]) that the exempt source `si` also has starts: a byte offset.
+    fn locate_text(&self, words: &[(usize, u64)], si: u32) -> Option<usize> {
+        words.windows(SHINGLE_WORDS).find_map(|window| {
+            let h = window
+                .iter()
+                .fold(SHINGLE_SEED, |h, (_, w)| shingle_step(h, *w));
+            (self.shingles.get(h) == Some(si)).then_some(window[0].0)
+        })
+    }
+
+    /// Where the first of the exempt source `si`'s values starts in
+    /// `words` (from [`words_at`]): a byte offset.
+    fn locate_value(&self, words: &[(usize, u64)], si: u32) -> Option<usize> {
+        let hashes: Vec<u64> = words.iter().map(|(_, w)| *w).collect();
+        words.iter().enumerate().find_map(|(at, (offset, w))| {
+            self.matcher
+                .by_first
+                .get(w)
+                .into_iter()
+                .flatten()
+                .any(|&v| {
+                    v < self.first_fact
+                        && self.values[v].1 == si
+                        && hashes[at..].starts_with(&self.matcher.sequences[v])
+                })
+                .then_some(*offset)
+        })
     }
 
     /// Where each number or percentage fact first is in `text`, read as

@@ -3,7 +3,8 @@
 //!
 //! Every record is made here from a [`PublicSite`] and nothing else: the
 //! providers (their published columns), each decision (number, title,
-//! summary, the decision itself, electoral divisions and decision maker),
+//! summary, the decision itself, electoral divisions, status as the site
+//! shows it and decision maker),
 //! the plain pages, the activities page and the glossary. Nothing is read
 //! from disk and no rendered page is indexed, so the index can hold only
 //! what the public model let through. It never indexes a decision's papers
@@ -120,6 +121,8 @@ pub fn records(site: &PublicSite) -> Vec<Record> {
                 d.electoral_divisions().join(", ")
             ));
         }
+        // The status as the site shows it: the council's label, or ours.
+        content.push(format!("Status: {}.", d.shown_status()));
         content.push(match d.decision_maker_name() {
             Some(name) => format!("Decision maker: {} ({name}).", d.decision_maker()),
             None => format!("Decision maker: {}.", d.decision_maker()),

@@ -126,9 +126,10 @@ fn parse_document(file: &mut ContentFile, diagnostics: &mut Diagnostics) -> Opti
     // Moved, not copied: the document keeps the only copy of its text.
     let text = match String::from_utf8(std::mem::take(&mut file.bytes)) {
         Ok(t) => t,
-        Err(_) => {
+        Err(e) => {
             diagnostics.push(
                 Diagnostic::error(&file.path, "the file is not valid UTF-8 text")
+                    .at(Position::of_utf8_error(e.as_bytes(), &e.utf8_error()))
                     .help("save it as UTF-8"),
             );
             return None;
@@ -760,6 +761,65 @@ pub fn check_divisions(
     }
 }
 
+/// One decision a record cites in `related_elsewhere`: its number, the
+/// council it names (none for this council's own), and where the number is
+/// written.
+pub type ElsewhereRef = (String, Option<String>, Position);
+
+/// The decisions a record cites in `related_elsewhere`, each with where its
+/// `number` is written.
+pub fn elsewhere_refs(bundle: &DecisionBundle) -> Vec<ElsewhereRef> {
+    let text = &bundle.record.text;
+    let Ok(split) = crate::frontmatter::split(text) else {
+        return Vec::new();
+    };
+    let numbers = crate::frontmatter::strings(split.front_matter)
+        .into_iter()
+        .filter(|s| s.path == "related_elsewhere.number");
+    bundle
+        .front()
+        .related_elsewhere
+        .iter()
+        .zip(numbers)
+        .map(|(r, s)| {
+            let r = r.get_ref();
+            let position = Position::of_offset(text, split.front_matter_offset + s.offset);
+            (r.number.trim().to_string(), r.council.clone(), position)
+        })
+        .collect()
+}
+
+/// A decision cited in `related_elsewhere` ("not on this site") whose
+/// number is a decision of this site is refused: it is not elsewhere, and
+/// `related` links it both ways and checks it. Another council's decision
+/// (`council` naming another council) may share a number with one of ours.
+pub fn check_elsewhere(
+    record_path: &str,
+    refs: &[ElsewhereRef],
+    numbers: &BTreeSet<String>,
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) {
+    let ours = |council: &Option<String>| {
+        council.as_deref().is_none_or(|c| {
+            c.trim()
+                .eq_ignore_ascii_case(config.organisation.name.trim())
+        })
+    };
+    for (number, council, position) in refs {
+        if numbers.contains(number) && ours(council) {
+            diagnostics.push(
+                Diagnostic::error(
+                    record_path,
+                    format!("decision `{number}` is on this site, so it is not a related decision elsewhere"),
+                )
+                .at(*position)
+                .help(format!("list it in `related` instead (`related = [\"{number}\"]`), which links the two decisions both ways, and remove it from `related_elsewhere`; for another council's decision with the same number, give `council`")),
+            );
+        }
+    }
+}
+
 /// The council's status label a record gives, with where it is written.
 pub fn status_label_ref(bundle: &DecisionBundle) -> Option<(String, crate::diagnostics::Position)> {
     let text = &bundle.record.text;
@@ -871,6 +931,7 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
                     &ds.schema_path,
                     format!("a browsable column cannot be called `{}`", column.name),
                 )
+                .at(column_at(ds, &column.name))
                 .help("each provider's own page is at LISTING/provider/ and each list's second page at .../page/2/; rename the column"),
             );
         }
@@ -883,6 +944,7 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
                         column.name
                     ),
                 )
+                .at(column_at(ds, &column.name))
                 .help("each browsable column's pages are at LISTING/COLUMN/; rename one"),
             );
         }
@@ -926,6 +988,15 @@ fn check_provider_addresses(ds: &Dataset, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// Where a dataset's schema declares column `name`: its `name = "..."`.
+fn column_at(ds: &Dataset, name: &str) -> Position {
+    crate::frontmatter::strings(&ds.schema_text)
+        .into_iter()
+        .find(|s| s.path == "columns.name" && s.value == name)
+        .map(|s| Position::of_offset(&ds.schema_text, s.offset))
+        .unwrap_or_default()
+}
+
 /// The datasets the site itself uses, with the columns it needs.
 const KNOWN_DATASETS: &[(&str, &[&str])] = &[
     ("lots", &["id", "name", "meaning"]),
@@ -940,12 +1011,14 @@ fn check_datasets(datasets: &[Dataset], diagnostics: &mut Diagnostics) {
         };
         for column in *required {
             match ds.columns.iter().find(|c| c.name == *column) {
+                // Not declared, so at no line of the schema.
                 None => diagnostics.push(
-                    Diagnostic::error(&ds.schema_path, format!("the `{name}` data needs a column `{column}`"))
+                    Diagnostic::error(&ds.schema_path, format!("the `{name}` data needs a column `{column}`, and no `[[columns]]` entry of this schema declares it"))
                         .help("declare it; the site's pages use it"),
                 ),
                 Some(c) if !matches!(c.status, crate::document::Status::Public) => diagnostics.push(
                     Diagnostic::error(&ds.schema_path, format!("column `{column}` of `{name}` must be public: the site's pages are built from it"))
+                        .at(column_at(ds, column))
                         .help("make it `public = true`, or remove the dataset"),
                 ),
                 Some(_) => {}

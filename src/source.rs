@@ -821,6 +821,10 @@ fn read_text(
         Err(e) => {
             diagnostics.push(
                 Diagnostic::error(display, "the file is not valid UTF-8 text")
+                    .at(crate::diagnostics::Position::of_utf8_error(
+                        e.as_bytes(),
+                        &e.utf8_error(),
+                    ))
                     .help("save it as UTF-8 (in spreadsheet programs: \"CSV UTF-8\")"),
             );
             Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())

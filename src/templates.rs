@@ -167,6 +167,8 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
         "A decision's page. Besides site and page:
 - decision: number, title, summary, href, status, status_label (the
   council's own word for the status when site.toml maps one, else ours),
+  status_in_text (the same within a sentence: ours in lower case, the
+  council's as it writes it),
   date, date_label and date_words (like: on 1 August 2022)
 - decision_maker_name, in_consultation_with, key_decision_reason,
   electoral_divisions, interests_declared, dispensations, department: as
@@ -216,7 +218,8 @@ decisions/division/, decisions/maker/, decisions/status/). Besides page:
   (datetime and words, as on a decision's page), lead_officer (name, role,
   email and phone, or none: the site's contact is shown instead), notice (published, earliest_lawful, key_decision and
   urgency, or none), documents (published with href from the site's
-  root, withheld with notice) and private (parts, representations_by,
+  root and the notices of their withheld_attachments, withheld with
+  notice) and private (parts, representations_by,
   representations_closed, second_notice_by, second_notice_clear_days, or
   none)
 - second_notice_clear_days: site.toml's [forward_plan] setting

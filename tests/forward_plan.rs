@@ -778,3 +778,77 @@ fn exempt_papers_titles_and_passages_reach_no_plan_feed_calendar_or_call_in_page
     assert!(plan.contains("Valuation of the depot"));
     assert!(plan.contains("Letters from residents"));
 }
+
+/// A forthcoming decision's public report with a withheld attachment: the
+/// forward plan says, under the report, what is withheld and on which
+/// paragraph in plain words (the decision page's notice), and lists it with
+/// the private parts; the page, its calendar and its feed say which part is
+/// private and why, and none of them holds the attachment's contents.
+#[test]
+fn a_withheld_attachment_of_a_forthcoming_decision_is_named_with_its_paragraph_and_never_shown() {
+    let site = site();
+    let folder = site.path().join("content/decisions/24-00101");
+    replace(
+        &folder.join("report.md"),
+        "summary = \"Why the council wants to sell the depot.\"\n",
+        "summary = \"Why the council wants to sell the depot.\"\nattachments = [\n  { file = \"bids.csv\", public_title = \"Bids received for the depot\", exempt = { paragraph = [3, 5], reason = \"It holds what each bidder offered.\" } },\n]\n",
+    );
+    std::fs::write(
+        folder.join("bids.csv"),
+        "bidder,offer\nZqxplanattachbidder Estates,Zqxplanattachoffer\n",
+    )
+    .unwrap();
+    let out = built(site.path());
+    let plan = read(&page(&out, "forward-plan/index.html"));
+    let entry = between(&plan, "Decision 24/00101", "Decision 24/00102");
+    let documents = between(
+        entry,
+        "Documents",
+        "Part of this decision will be made in private",
+    );
+    // Under the report, the attachment's notice as the decision page has it.
+    for said in [
+        "Report on the Riverside depot (report)",
+        "Bids received for the depot are not published",
+        "It holds what each bidder offered.",
+        "it is exempt under paragraphs 3 and 5 of Part 1 of Schedule 12A to the Local Government Act 1972",
+    ] {
+        assert!(documents.contains(said), "{said:?} not in {documents}");
+    }
+    let decision_page = read(&page(&out, "decisions/24-00101/index.html"));
+    assert!(decision_page.contains("Bids received for the depot are not published"));
+    // With the private parts, in plain words.
+    let private = between(
+        entry,
+        "Part of this decision will be made in private",
+        "The council will publish its answer",
+    );
+    assert!(
+        private.contains("Bids received for the depot, attached to Report on the Riverside depot, because it contains information about the financial or business affairs of a particular person or organisation, which can include the council (paragraph 3) and legal advice"),
+        "{private}"
+    );
+    assert!(
+        private.contains("(paragraphs 3 and 5 of Part 1 of Schedule 12A"),
+        "{private}"
+    );
+    // The calendar and the feed say the same.
+    for path in ["forward-plan/forward-plan.ics", "feeds/forward-plan.xml"] {
+        let text = page(&out, path).replace("\r\n ", "").replace("\\,", ",");
+        assert!(
+            text.contains("Bids received for the depot, attached to Report on the Riverside depot, because it contains information about"),
+            "{path}: {text}"
+        );
+        assert!(
+            text.contains("paragraphs 3 and 5 of Part 1 of Schedule 12A"),
+            "{path}"
+        );
+    }
+    // Nothing of the attachment, nor of the fixture's other exempt sources.
+    for marker in ["zqxplanattachbidder", "zqxplanattachoffer"]
+        .iter()
+        .chain(MARKERS)
+    {
+        let found = files_containing(&out, marker);
+        assert!(found.is_empty(), "{marker} leaked into {found:?}");
+    }
+}

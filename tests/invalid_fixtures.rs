@@ -24,6 +24,29 @@ const EXEMPT_WORDS: &[&str] = &[
     "9ZZ",
 ];
 
+/// Whether a diagnostic is about a document people write (a Markdown
+/// document, site.toml, a data schema): those name the line and column at
+/// fault.
+fn about_a_document(file: &str) -> bool {
+    file.ends_with(".md") || file == "site.toml" || file.ends_with(".schema.toml")
+}
+
+/// Words that say, in the message itself, why a diagnostic about a
+/// document names no line: what is at fault is not written in it.
+const NO_LINE_BECAUSE: &[&str] = &[
+    // Found in an output file by the scan, which does not know where in
+    // the exempt source the text is.
+    "found there by the scan, which does not say where in this source it is written",
+    // A file no document declares, or one in no place content is read from:
+    // the file itself is at fault.
+    "no document declares this file",
+    "is not a place plainsight reads content from",
+    "is not a usable name",
+    // Missing, so written nowhere.
+    "there is no ",
+    "and no `[[columns]]` entry of this schema declares it",
+];
+
 fn apply_overlay(case: &Path, site: &Path) {
     if let Ok(remove) = std::fs::read_to_string(case.join("remove")) {
         for path in remove.lines().filter(|l| !l.trim().is_empty()) {
@@ -63,6 +86,16 @@ fn invalid_fixtures_are_refused_and_publish_nothing() {
             assert!(
                 !printed.contains(word),
                 "{}: a diagnostic prints exempt text {word:?}:\n{printed}",
+                case.display()
+            );
+        }
+        // Every error about a document says where in it, or why it cannot.
+        for d in &outcome.diagnostics {
+            assert!(
+                !about_a_document(&d.file)
+                    || (d.line > 0 && d.column > 0)
+                    || NO_LINE_BECAUSE.iter().any(|w| d.message.contains(w)),
+                "{}: names no line and column, nor says why: {d}",
                 case.display()
             );
         }

@@ -81,6 +81,99 @@ fn the_councils_status_label_is_shown_wherever_the_status_is() {
     assert_eq!(d("24/00202")["status_label"], serde_json::Value::Null);
 }
 
+/// Beyond the pages: the feeds, the JSON-LD, the search records, the
+/// register's pages by status and a related decision's mention all show the
+/// council's label where the record gives one, never our word for it.
+#[test]
+fn the_councils_label_is_what_feeds_json_ld_search_and_every_listing_show() {
+    let site = fixture("records");
+    // 24/00202 cites the taken decision, so its page mentions its status.
+    replace(
+        &site.path().join("content/decisions/24-00202/decision.md"),
+        "status = \"proposed\"\n",
+        "status = \"proposed\"\nrelated = [\"24/00203\"]\n",
+    );
+    let out = built(site.path());
+
+    // Feeds: the entry's category and summary.
+    let feeds: Vec<&String> = out
+        .keys()
+        .filter(|k| k.starts_with("feeds/") && !k.contains("forward-plan") && k.ends_with(".xml"))
+        .filter(|k| page(&out, k).contains("decisions/24-00203/</id>"))
+        .collect();
+    assert!(feeds.len() >= 3, "{feeds:?}");
+    let feed = page(&out, "feeds/decisions.xml");
+    let start = feed.find("decisions/24-00203/</id>").unwrap();
+    let entry = &feed[start..start + feed[start..].find("</entry>").unwrap()];
+    assert!(
+        entry.contains("label=\"Decision Made, taken on 2024-06-20\""),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("(Decision Made, taken on 2024-06-20."),
+        "{entry}"
+    );
+    assert!(!entry.contains("Taken on"), "{entry}");
+    assert!(!feed.contains("label=\"Taken"), "{feed}");
+    let start = feed.find("decisions/24-00201/</id>").unwrap();
+    let entry = &feed[start..start + feed[start..].find("</entry>").unwrap()];
+    assert!(
+        entry.contains("label=\"For Determination, expected in September 2024\""),
+        "{entry}"
+    );
+
+    for path in feeds {
+        let feed = page(&out, path);
+        assert!(
+            feed.contains("label=\"Decision Made, taken on 2024-06-20\""),
+            "{path}"
+        );
+    }
+
+    // schema.org: the decision page's JSON-LD.
+    let page203 = page(&out, "decisions/24-00203/index.html");
+    assert!(
+        page203.contains("\"creativeWorkStatus\":\"Decision Made\""),
+        "{page203}"
+    );
+    assert!(!page203.contains("\"creativeWorkStatus\":\"Taken\""));
+
+    // The register's page of taken decisions, and its filter.
+    let taken = page(&out, "decisions/status/taken/index.html");
+    assert!(
+        taken.contains("<h1>Decisions taken: Decision Made</h1>"),
+        "{taken}"
+    );
+    let proposed = page(&out, "decisions/status/proposed/index.html");
+    assert!(
+        proposed.contains("For Determination or Proposed"),
+        "the proposed page names both labels its decisions show: {proposed}"
+    );
+
+    // A related decision's mention keeps the label's capitals.
+    let page202 = page(&out, "decisions/24-00202/index.html");
+    assert!(page202.contains(" (Decision Made)</li>"), "{page202}");
+
+    // Search: the record says the status as the site shows it.
+    let mut diagnostics = plainsight::diagnostics::Diagnostics::default();
+    let public = plainsight::public_model(site.path(), &mut diagnostics)
+        .unwrap()
+        .expect("the fixture has no errors");
+    let records = plainsight::search::records(&public);
+    let record = |url: &str| {
+        records
+            .iter()
+            .find(|r| r.url == url)
+            .unwrap()
+            .content
+            .clone()
+    };
+    assert!(record("decisions/24-00203/").contains("Status: Decision Made."));
+    assert!(record("decisions/24-00201/").contains("Status: For Determination."));
+    assert!(record("decisions/24-00202/").contains("Status: Proposed."));
+    no_markers(&out);
+}
+
 #[test]
 fn an_unmapped_or_contradicting_label_is_an_error_that_lists_the_mapping() {
     let site = fixture("records");

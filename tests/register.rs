@@ -462,10 +462,10 @@ fn names_that_slugify_alike_get_pages_of_their_own() {
     assert_ok(&outcome);
     let printed = printed(&outcome);
     assert!(
-        printed.contains("content/decisions/24-00003/decision.md: warning: the electoral division `northfield` is written differently in decision 24/00002 (`Northfield`): each has a register page of its own, `decisions/division/northfield-2/` and `decisions/division/northfield/`"),
+        printed.contains("content/decisions/24-00003/decision.md:10:24: warning: the electoral division `northfield` is written differently in decision 24/00002 (`Northfield`): each has a register page of its own, `decisions/division/northfield-2/` and `decisions/division/northfield/`"),
         "{printed}"
     );
-    assert!(printed.contains("the decision maker `Cabinet member for communities` is written differently in decision 24/00001"));
+    assert!(printed.contains("content/decisions/24-00003/decision.md:6:18: warning: the decision maker `Cabinet member for communities` is written differently in decision 24/00001"));
     let out = site.path().join("public");
     let first = text(&out, "decisions/division/northfield/index.html");
     let second = text(&out, "decisions/division/northfield-2/index.html");

@@ -555,6 +555,7 @@ const BEYOND: &[(&str, Beyond)] = &[
     ("raw-html-comment", Beyond::Body),
     ("register-template-prints-exempt-text", Beyond::Output),
     ("related-decision-missing", Beyond::Site),
+    ("related-elsewhere-on-this-site", Beyond::Site),
     ("skipped-heading-level", Beyond::Body),
     ("stray-file-in-decision-folder", Beyond::Site),
     ("table-without-caption", Beyond::Body),

@@ -214,6 +214,136 @@ fn planted_markers_reach_no_new_download() {
     assert_eq!(record["related_elsewhere"][0]["number"], "21/00091");
 }
 
+/// Every published EqIA's impacts in one table, linked from the downloads
+/// page and described in the data package; an exempt EqIA's are in none of
+/// it (its planted markers reach no output byte).
+#[test]
+fn every_published_eqias_impacts_are_in_one_site_wide_table() {
+    let site = fixture("minimal");
+    let p = site.path();
+    let eqia = |extra: &str, detail: &str, impact: &str, body: &str| {
+        let impacts: String = [
+            "age",
+            "disability",
+            "gender_reassignment",
+            "marriage_civil_partnership",
+            "pregnancy_maternity",
+            "race",
+            "religion_belief",
+            "sex",
+            "sexual_orientation",
+        ]
+        .iter()
+        .map(|c| format!("[impacts.{c}]\nimpact = \"{impact}\"\ndetail = \"{detail}\"\n"))
+        .collect();
+        format!("+++\nkind = \"eqia\"\n{extra}assessed_on = 2024-01-10\n{impacts}+++\n{body}\n")
+    };
+    let d2 = "content/decisions/24-00002";
+    std::fs::write(
+        p.join(D).join("eqia.md"),
+        eqia(
+            "title = \"Equality Impact Assessment\"\n",
+            "No change for these people.",
+            "neutral",
+            "The service is the same for everyone.",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join(d2).join("eqia.md"),
+        eqia(
+            "title = \"Library hours assessment\"\n",
+            "Longer hours help people who work.",
+            "positive",
+            "Longer hours help.",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join(D).join("eqia-staff.md"),
+        eqia(
+            "label = \"Appendix 4\"\npublic_title = \"Staffing assessment\"\nexempt = { paragraph = 4, reason = \"It is about talks with staff.\" }\n",
+            "Zqxsitewideimpact staff would move.",
+            "neutral",
+            "Zqxsitewidebody talks.",
+        ),
+    )
+    .unwrap();
+    let outcome = build(p);
+    assert_ok(&outcome);
+    let out = files(&p.join("public"));
+    for marker in ["zqxsitewideimpact", "zqxsitewidebody"] {
+        assert!(
+            files_containing(&out, marker).is_empty(),
+            "{marker}: {:?}",
+            files_containing(&out, marker)
+        );
+        assert!(files_containing(&files(&p.join("reports")), marker).is_empty());
+        assert!(!printed(&outcome).to_lowercase().contains(marker));
+    }
+
+    let rows = csv_rows(&out["data/eqia-impacts.csv"]);
+    assert_eq!(
+        rows.len(),
+        18,
+        "two published EqIAs of nine characteristics"
+    );
+    assert!(rows[..9].iter().all(|r| r["decision"] == "24/00001"
+        && r["document"] == "Equality Impact Assessment"
+        && r["impact"] == "neutral"));
+    assert!(rows[9..].iter().all(|r| r["decision"] == "24/00002"
+        && r["document"] == "Library hours assessment"
+        && r["impact"] == "positive"
+        && r["url"].ends_with("/decisions/24-00002/eqia/")));
+    assert_eq!(rows[9]["characteristic"], "age");
+    assert_eq!(rows[9]["detail"], "Longer hours help people who work.");
+    // The same rows as the table beside each EqIA's page.
+    let beside = csv_rows(&out["decisions/24-00002/eqia/impacts.csv"]);
+    assert_eq!(beside, rows[9..].to_vec());
+    let json: Value = serde_json::from_slice(&out["data/eqia-impacts.json"]).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 18);
+    assert_eq!(json[9]["impact"], "positive");
+
+    // On the downloads page, saying one assessment is withheld, and in the data package.
+    let data_page = String::from_utf8_lossy(&out["data/index.html"]);
+    assert!(
+        data_page.contains("href=\"eqia-impacts.csv\""),
+        "{data_page}"
+    );
+    assert!(
+        data_page.contains("href=\"eqia-impacts.json\""),
+        "{data_page}"
+    );
+    assert!(data_page.contains("One assessment is withheld, so it is not included"));
+    let package: Value = serde_json::from_slice(&out["data/datapackage.json"]).unwrap();
+    let resource = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "eqia-impacts")
+        .expect("eqia-impacts.csv in the data package");
+    assert_eq!(resource["schema"]["fields"][5]["name"], "impact");
+
+    // An edit to one EqIA reaches the table in a rebuild that reuses the
+    // build cache for everything else.
+    replace(
+        &p.join(d2).join("eqia.md"),
+        "Longer hours help people who work.",
+        "Longer hours help people who work shifts.",
+    );
+    assert_ok(&build(p));
+    let rows = csv_rows(&std::fs::read(p.join("public/data/eqia-impacts.csv")).unwrap());
+    assert_eq!(
+        rows[9]["detail"],
+        "Longer hours help people who work shifts."
+    );
+
+    // A site with no published EqIA has no such table.
+    let site = fixture("minimal");
+    assert_ok(&build(site.path()));
+    assert!(!site.path().join("public/data/eqia-impacts.csv").exists());
+}
+
 #[test]
 fn a_public_papers_withheld_attachment_is_on_the_decision_page_and_in_documents() {
     let site = fixture("minimal");
@@ -286,6 +416,48 @@ fn the_notice_date_is_in_the_downloads_and_the_feeds() {
     assert!(
         feed.contains("<published>2024-01-25T00:00:00Z</published>"),
         "{feed}"
+    );
+}
+
+/// The entry of a decision in every feed of decisions: `published` is the
+/// day its record was published when the record says so (else its notice's
+/// day, as above), and an amendment updates it.
+#[test]
+fn a_feed_entry_is_published_on_the_day_the_record_was() {
+    let site = fixture("minimal");
+    add_to_record(
+        site.path(),
+        "record_published = 2024-03-04\namended = [{ on = 2024-04-02, what = \"Added the lead officer's phone number\" }]\n",
+        "",
+    );
+    assert_ok(&build(site.path()));
+    let out = files(&site.path().join("public"));
+    let feeds: Vec<&String> = out
+        .keys()
+        .filter(|k| k.starts_with("feeds/") && k.ends_with(".xml") && !k.contains("forward-plan"))
+        .collect();
+    assert!(feeds.len() >= 3, "{feeds:?}");
+    let mut seen = 0;
+    for path in feeds {
+        let feed = String::from_utf8_lossy(&out[path]);
+        let Some(start) = feed.find("decisions/24-00001/</id>") else {
+            continue;
+        };
+        let entry = &feed[start..feed[start..].find("</entry>").unwrap() + start];
+        assert!(
+            entry.contains("<published>2024-03-04T00:00:00Z</published>"),
+            "{path}: {entry}"
+        );
+        assert!(!entry.contains("2024-01-25T"), "{path}: {entry}");
+        assert!(
+            entry.contains("<updated>2024-04-02T00:00:00Z</updated>"),
+            "{path}: {entry}"
+        );
+        seen += 1;
+    }
+    assert!(
+        seen >= 3,
+        "the decision is in the feed of all decisions, its division's and its maker's"
     );
 }
 
@@ -429,4 +601,33 @@ fn no_heading_is_left_empty() {
         "headings with nothing under them:\n{}",
         empty.join("\n")
     );
+}
+
+#[test]
+fn a_related_decision_elsewhere_that_is_on_this_site_is_refused_at_its_number() {
+    let cite = |council: &str| {
+        format!(
+            "related_elsewhere = [{{ number = \"24/00002\", title = \"Library plan\", url = \"https://democracy.example.gov.uk/ieDecisionDetails.aspx?ID=1\"{council} }}]\n"
+        )
+    };
+    // This council's own (no `council`, or the site's own name): use `related`.
+    for council in ["", ", council = \"Fixture County Council\""] {
+        let site = fixture("minimal");
+        add_to_record(site.path(), &cite(council), "");
+        let outcome = build(site.path());
+        assert!(outcome.has_errors(), "{council}: accepted");
+        let shown = printed(&outcome);
+        assert!(
+            shown.contains("decision.md:13:33: error: decision `24/00002` is on this site, so it is not a related decision elsewhere\n  help: list it in `related` instead"),
+            "{shown}"
+        );
+    }
+    // Another council's decision may share a number with one of ours.
+    let site = fixture("minimal");
+    add_to_record(
+        site.path(),
+        &cite(", council = \"Example Borough Council\""),
+        "",
+    );
+    assert_ok(&build(site.path()));
 }

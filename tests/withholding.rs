@@ -681,7 +681,7 @@ fn an_exempt_pdfs_words_pasted_into_a_public_page_are_found_there() {
     let outcome = build(site.path());
     let printed = printed(&outcome);
     assert!(
-        printed.contains("content/pages/about.md: error: this public source contains text from the exempt source content/decisions/24-00001/bids.pdf"),
+        printed.contains("content/pages/about.md:9:28: error: this public source contains text from the exempt source content/decisions/24-00001/bids.pdf"),
         "{printed}"
     );
     assert_eq!(outcome.files_written, 0);
@@ -743,7 +743,7 @@ fn every_string_of_an_exempt_document_is_exempt_and_notices_are_checked() {
     let outcome = build(site.path());
     let shown = printed(&outcome);
     assert!(
-        shown.contains("content/pages/about.md: error: this public source contains text from the exempt source content/decisions/24-00001/appendix-1.md"),
+        shown.contains("content/pages/about.md:9:5: error: this public source contains text from the exempt source content/decisions/24-00001/appendix-1.md"),
         "{shown}"
     );
     assert_eq!(outcome.files_written, 0);

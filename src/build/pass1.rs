@@ -20,6 +20,8 @@ pub(super) struct FirstPasses<'f> {
         crate::document::DecisionStatus,
         (String, diagnostics::Position),
     )>,
+    /// Each record's path and the decisions it cites in `related_elsewhere`.
+    pub(super) elsewhere: Vec<(String, Vec<site::ElsewhereRef>)>,
     pub(super) numbers: std::collections::BTreeSet<String>,
     pub(super) language_parts: Vec<language::LanguagePart>,
     pub(super) source_facts: Vec<guard::SourceFacts>,
@@ -49,6 +51,9 @@ impl FirstPasses<'_> {
         }
         for (path, number, refs) in &self.related {
             site::check_related(path, number, refs, &self.numbers, diags);
+        }
+        for (path, refs) in &self.elsewhere {
+            site::check_elsewhere(path, refs, &self.numbers, config, diags);
         }
         for (path, refs) in &self.divisions {
             site::check_divisions(path, refs, config, diags);
@@ -108,6 +113,7 @@ pub(super) fn first_passes<'f>(
         related: Vec::with_capacity(folders.len()),
         divisions: Vec::with_capacity(folders.len()),
         labels: Vec::new(),
+        elsewhere: Vec::new(),
         numbers: std::collections::BTreeSet::new(),
         language_parts: Vec::with_capacity(folders.len()),
         source_facts: Vec::new(),
@@ -265,6 +271,10 @@ pub(super) fn merge_chunk<'f>(
         ));
         out.divisions
             .push((kept.listing.source_path().to_string(), kept.divisions));
+        if !kept.elsewhere.is_empty() {
+            out.elsewhere
+                .push((kept.listing.source_path().to_string(), kept.elsewhere));
+        }
         if let Some(label) = kept.status_label {
             out.labels.push((
                 kept.listing.source_path().to_string(),

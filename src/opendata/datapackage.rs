@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::tables::{DECISION_FIELDS, DOCUMENT_FIELDS, MONEY_FIELDS};
+use super::tables::{DECISION_FIELDS, DOCUMENT_FIELDS, IMPACT_FIELDS, MONEY_FIELDS};
 use super::{Body, Download, Draft};
 use crate::data::ColumnType;
 use crate::visibility::{PublicColumn, PublicDataset, PublicSite};
@@ -280,6 +280,38 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
                 );
                 fields[3].constraints.allowed =
                     Some(["spend", "saving", "budget"].map(String::from).to_vec());
+                Schema {
+                    fields,
+                    primary_key: None,
+                    foreign_keys: vec![ForeignKey {
+                        fields: "decision".into(),
+                        reference: Reference {
+                            resource: "decisions".into(),
+                            fields: "number".into(),
+                        },
+                    }],
+                    missing_values: vec![""],
+                }
+            }
+            "eqia-impacts" => {
+                let mut fields = fixed_schema(
+                    IMPACT_FIELDS,
+                    &[
+                        "decision",
+                        "document",
+                        "characteristic",
+                        "characteristic_name",
+                        "impact",
+                        "detail",
+                        "url",
+                    ],
+                );
+                fields[5].constraints.allowed = Some(
+                    crate::document::ImpactLevel::ALL
+                        .iter()
+                        .map(|l| format!("{l:?}").to_lowercase())
+                        .collect(),
+                );
                 Schema {
                     fields,
                     primary_key: None,

@@ -23,20 +23,56 @@ use crate::facets::{FacetKind, Facets, Group};
 use crate::visibility::{PublicDecision, PublicSite};
 
 /// The latest date the decision's record carries: taken, withdrawn, a call-in
-/// date or a step of its pathway; failing those, when it is due.
+/// date, a step of its pathway, the day the record was published or an
+/// amendment to it; failing those, when it is due.
 pub fn updated(d: &PublicDecision) -> Option<Date> {
     let call_in = d
         .call_in()
         .as_ref()
         .map(|c| [c.deadline, c.implement_from])
         .unwrap_or_default();
-    [d.taken(), d.withdrawn()]
+    [d.taken(), d.withdrawn(), d.record_published()]
         .into_iter()
         .chain(call_in)
         .chain(d.pathway().iter().map(|s| Some(s.date)))
+        .chain(d.amended().iter().map(|a| Some(a.on)))
         .flatten()
         .max()
         .or(d.due())
+}
+
+/// Where a decision stands, as a feed entry says it: the status as the
+/// site shows it (the council's label, or ours), then its date: "Taken on
+/// 2024-03-01", "Decision Made, taken on 2024-03-01", "For Determination,
+/// expected in September 2024".
+fn state(d: &PublicDecision) -> String {
+    let when = match (d.status(), d.date()) {
+        (DecisionStatus::Proposed, Some(due)) => match d.expected() {
+            Some(e) => format!("expected {}", e.words()),
+            None => format!("due {due}"),
+        },
+        (DecisionStatus::Taken, Some(taken)) => format!("taken on {taken}"),
+        (DecisionStatus::CalledIn, Some(taken)) => format!("taken on {taken}, called in"),
+        (DecisionStatus::Withdrawn, Some(on)) => format!("withdrawn on {on}"),
+        (_, None) => return d.shown_status().to_string(),
+    };
+    match (d.council_status_label(), d.status()) {
+        (Some(label), _) => format!("{label}, {when}"),
+        (None, DecisionStatus::Proposed) => format!("Proposed, {when}"),
+        (None, _) => {
+            let mut chars = when.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_uppercase().collect::<String>() + chars.as_str()
+            })
+        }
+    }
+}
+
+/// Atom's `published` for a decision (RFC 4287, 4.2.9): the day its record
+/// was published (`record_published`), else the first public sign of it,
+/// its notice in the forward plan (`notice_published`).
+pub fn published(d: &PublicDecision) -> Option<Date> {
+    d.record_published().or(d.notice_published())
 }
 
 pub(super) fn xml_escape(text: &str) -> String {
@@ -120,19 +156,7 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
         let entry_updated = updated(d)
             .map(atom_date)
             .unwrap_or_else(|| feed_updated.clone());
-        let state = match (d.status(), d.date()) {
-            (DecisionStatus::Proposed, Some(due)) => match d.expected() {
-                Some(e) => format!("Proposed, expected {}", e.words()),
-                None => format!("Proposed, due {due}"),
-            },
-            (DecisionStatus::Taken, Some(taken)) => format!("Taken on {taken}"),
-            (DecisionStatus::CalledIn, Some(taken)) => format!("Taken on {taken}, called in"),
-            (DecisionStatus::Withdrawn, Some(on)) => format!("Withdrawn on {on}"),
-            (_, None) => d
-                .council_status_label()
-                .unwrap_or(crate::document::status_label(d.status()))
-                .to_string(),
-        };
+        let state = state(d);
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
         out.push_str(&format!(
@@ -141,12 +165,10 @@ fn atom(site: &PublicSite, path: &str, title: &str, decisions: &[&PublicDecision
             xml_escape(d.title().trim())
         ));
         out.push_str(&format!("    <updated>{entry_updated}</updated>\n"));
-        // Atom's `published`: the first public sign of the decision, its
-        // notice in the forward plan (RFC 4287, 4.2.9).
-        if let Some(notice) = d.notice_published() {
+        if let Some(published) = published(d) {
             out.push_str(&format!(
                 "    <published>{}</published>\n",
-                atom_date(notice)
+                atom_date(published)
             ));
         }
         out.push_str(&format!(

@@ -42,7 +42,8 @@ pub struct DecisionWork {
     pub in_language: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modified: Option<String>,
-    pub creative_work_status: &'static str,
+    /// The status as the site shows it: the council's label, or ours.
+    pub creative_work_status: String,
     pub publisher: Organization,
     pub license: String,
     pub keywords: Vec<String>,
@@ -139,7 +140,7 @@ pub fn decision(site: &PublicSite, d: &PublicDecision) -> String {
         url: absolute(site, &format!("decisions/{}/", d.slug())),
         in_language: "en-GB",
         date_modified: super::feeds::updated(d).map(|x| x.to_string()),
-        creative_work_status: crate::document::status_label(d.status()),
+        creative_work_status: d.shown_status().to_string(),
         publisher: council(site),
         license: site.config().licence.url.clone(),
         keywords: vec![d.decision_maker().to_string()],

@@ -402,6 +402,28 @@ pub fn impact_rows(
         .collect()
 }
 
+/// Every published EqIA's impacts, decision by decision in the site's
+/// order, each EqIA's in the order its page lists them. A withheld EqIA is
+/// not a published paper, so it has none here: only its notice, on its
+/// decision's page and in documents.csv.
+pub fn all_impact_rows(site: &PublicSite) -> impl Iterator<Item = ImpactRow> + '_ {
+    site.decisions().iter().flat_map(move |d| {
+        d.papers().iter().flat_map(move |paper| match paper {
+            PublicPaper::Published(p) if p.kind() == Kind::Eqia => impact_rows(site, d, p),
+            _ => Vec::new(),
+        })
+    })
+}
+
+/// How many EqIAs are withheld whole (their impacts are in no table).
+fn withheld_eqias(site: &PublicSite) -> usize {
+    site.decisions()
+        .iter()
+        .flat_map(|d| d.papers())
+        .filter(|paper| matches!(paper, PublicPaper::Withheld(n) if n.kind() == Some(Kind::Eqia)))
+        .count()
+}
+
 /// An EqIA's impacts as CSV and as JSON, for the files beside its page.
 pub fn impact_files(rows: &[ImpactRow]) -> (Vec<u8>, Vec<u8>) {
     let mut csv = Vec::new();
@@ -893,6 +915,53 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
             format: "JSON",
             media_type: "application/json",
             rows: Some(money_rows_count),
+            withheld: vec![],
+        });
+    }
+    // Every published EqIA's impacts in one table, when any EqIA is published.
+    let impacts = || all_impact_rows(site);
+    let impact_rows_count = impacts().count();
+    if impact_rows_count > 0 {
+        let assessments = site
+            .decisions()
+            .iter()
+            .flat_map(|d| d.papers())
+            .filter(|paper| matches!(paper, PublicPaper::Published(p) if p.kind() == Kind::Eqia))
+            .count();
+        let withheld = match withheld_eqias(site) {
+            0 => String::new(),
+            1 => " One assessment is withheld, so it is not included: its notice, saying why, is on its decision's page.".to_string(),
+            n => format!(" {n} assessments are withheld, so they are not included: their notices, saying why, are on their decisions' pages."),
+        };
+        emit(Draft {
+            path: "data/eqia-impacts.csv".into(),
+            body: Body::Stream(Box::new(move |out| {
+                csv_write(out, impacts(), IMPACT_FIELDS)
+            })),
+            title: "Equality impacts".into(),
+            description: format!(
+                "One row for each protected characteristic in each published Equality Impact Assessment: the decision, the assessment, the expected impact (positive, neutral, negative, mixed or unknown), what is expected and what the council will do about any harm. {assessments} {} included; each is also beside its own page.{withheld}",
+                if assessments == 1 {
+                    "assessment is"
+                } else {
+                    "assessments are"
+                }
+            ),
+            format: "CSV",
+            media_type: "text/csv",
+            rows: Some(impact_rows_count),
+            withheld: vec![],
+        });
+        emit(Draft {
+            path: "data/eqia-impacts.json".into(),
+            body: Body::Stream(Box::new(move |out| {
+                super::json_write(out, &Lazy::new(impacts()))
+            })),
+            title: "Equality impacts".into(),
+            description: "The same impacts as JSON.".into(),
+            format: "JSON",
+            media_type: "application/json",
+            rows: Some(impact_rows_count),
             withheld: vec![],
         });
     }

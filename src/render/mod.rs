@@ -21,7 +21,7 @@ use serde::Serialize;
 mod register;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::document::{DecisionStatus, Kind, status_label, status_name};
+use crate::document::{DecisionStatus, Kind, status_name};
 use crate::markdown::{self, Context, Rendered};
 use crate::output::{Emit, Files};
 use crate::slug::{provider_path, slugify};
@@ -93,6 +93,9 @@ struct DecisionSummary {
     /// The council's word for the status (site.toml's `[status_labels]`),
     /// or ours ("Proposed", "Taken", "Called in", "Withdrawn").
     status_label: String,
+    /// The same within a sentence: ours in lower case ("taken"), the
+    /// council's label as the council writes it ("Decision Made").
+    status_in_text: String,
     decision_maker: String,
     key_decision: bool,
     /// The electoral divisions it affects, as the record names them.
@@ -724,7 +727,7 @@ pub fn renderer<'a>(
         };
         if let Err(e) = env.add_template_owned(name.to_string(), text) {
             if is_override {
-                diagnostics.push(template_diagnostic(name, &e));
+                diagnostics.push(template_diagnostic(site, name, &e));
             } else {
                 return Err(TemplateBug(format!("{e:#}")));
             }
@@ -766,11 +769,25 @@ pub fn renderer<'a>(
     }))
 }
 
-fn template_diagnostic(name: &str, e: &minijinja::Error) -> Diagnostic {
-    let mut d = Diagnostic::error(format!("templates/{}", e.name().unwrap_or(name)), e.detail().unwrap_or(&e.kind().to_string()).to_string())
+/// A site's own template's error, at the line and column minijinja gives
+/// (the column from where its span starts in the template's text).
+fn template_diagnostic(site: &PublicSite, name: &str, e: &minijinja::Error) -> Diagnostic {
+    let name = e.name().unwrap_or(name);
+    let mut d = Diagnostic::error(format!("templates/{name}"), e.detail().unwrap_or(&e.kind().to_string()).to_string())
         .help("fix the template; plainsight's own templates are in src/templates/ of its source for reference");
-    if let Some(line) = e.line() {
-        d = d.at(Position { line, column: 0 });
+    let text = site
+        .templates()
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| t.text.as_str());
+    let spanned = match (e.range(), text) {
+        (Some(range), Some(text)) => Some(Position::of_offset(text, range.start)),
+        _ => None,
+    };
+    match (spanned, e.line()) {
+        (Some(p), Some(line)) if p.line == line => d = d.at(p),
+        (_, Some(line)) => d = d.at(Position { line, column: 0 }),
+        _ => {}
     }
     d
 }
@@ -865,6 +882,10 @@ fn summary_of(d: &PublicDecision) -> DecisionSummary {
         href: decision_href(d),
         status: status_name(d.status()),
         status_label: shown_status(d).to_string(),
+        status_in_text: match d.council_status_label() {
+            Some(label) => label.to_string(),
+            None => shown_status(d).to_lowercase(),
+        },
         decision_maker: d.decision_maker().to_string(),
         key_decision: d.key_decision(),
         electoral_divisions: d.electoral_divisions().to_vec(),
@@ -888,8 +909,7 @@ fn on(
 
 /// The status as the site shows it: the council's label, or ours.
 pub(crate) fn shown_status(d: &PublicDecision) -> &str {
-    d.council_status_label()
-        .unwrap_or_else(|| status_label(d.status()))
+    d.shown_status()
 }
 
 /// The file a page's address is written to: `decisions/` is `decisions/index.html`.
@@ -986,7 +1006,7 @@ impl Renderer<'_> {
     ) -> Result<(), TemplateBug> {
         let name = e.name().unwrap_or(template).to_string();
         if self.overridden.contains(&name) || self.overridden.contains(template) {
-            diagnostics.push(template_diagnostic(&name, &e));
+            diagnostics.push(template_diagnostic(self.site, &name, &e));
             Ok(())
         } else {
             Err(TemplateBug(format!("{e:#}")))
@@ -1427,8 +1447,8 @@ impl Renderer<'_> {
             })
             .collect();
         if p.kind() == Kind::Eqia {
-            // The impacts as data beside the page (a listing keeps no
-            // impacts, so there is no site-wide table of them).
+            // The impacts as data beside the page; every published EqIA's
+            // are in one table too (`data/eqia-impacts.csv`, from the listings).
             let rows = crate::opendata::tables::impact_rows(self.site, d, p);
             let (csv, json) = crate::opendata::tables::impact_files(&rows);
             files.add(format!("{path}impacts.csv"), csv);

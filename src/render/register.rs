@@ -432,9 +432,13 @@ fn listing_of<'g>(kind: FacetKind, group: &'g Group<'g>) -> Listing<'g> {
             Some(format!("feeds/decision-makers/{}.xml", group.slug)),
         ),
         FacetKind::Status => {
-            let heading = status_heading(&group.slug);
+            // The council's own words, when its records give them.
+            let heading = match status_label_of(&group.slug) == group.name {
+                true => status_heading(&group.slug).to_string(),
+                false => format!("{}: {}", status_heading(&group.slug), group.name),
+            };
             let description = format!("{heading}, newest first.");
-            (heading.to_string(), description, None)
+            (heading, description, None)
         }
         FacetKind::Key => (
             "Key decisions".to_string(),
@@ -472,6 +476,15 @@ fn value_title(kind: FacetKind, group: &Group) -> String {
         FacetKind::Key => "Key decisions only".into(),
         _ => group.name.clone(),
     }
+}
+
+/// Our own word for a status, by its slug.
+fn status_label_of(slug: &str) -> &'static str {
+    use crate::document::{DecisionStatus, status_label, status_name};
+    DecisionStatus::ALL
+        .iter()
+        .find(|s| status_name(**s) == slug)
+        .map_or("", |s| status_label(*s))
 }
 
 /// The title of the page of one status, by its slug.

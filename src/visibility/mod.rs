@@ -187,6 +187,10 @@ fn separate_one(
         summary: front.summary,
         summary_line: value_line(record, "summary"),
         decision_maker: front.decision_maker,
+        decision_maker_at: string_positions(record, "decision_maker")
+            .first()
+            .copied()
+            .unwrap_or_default(),
         decision_maker_name: front.decision_maker_name,
         in_consultation_with: front.in_consultation_with,
         status: *front.status.get_ref(),
@@ -201,6 +205,7 @@ fn separate_one(
         notice_published: front.notice_published.map(Spanned::into_inner),
         urgency: front.urgency.map(Spanned::into_inner),
         electoral_divisions: front.electoral_divisions,
+        electoral_divisions_at: string_positions(record, "electoral_divisions"),
         related: front.related.into_iter().map(|r| r.into_inner()).collect(),
         related_elsewhere: front
             .related_elsewhere
@@ -534,6 +539,19 @@ pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
 /// The file line where a front-matter string value's text starts: the key's
 /// line, or the next one for a `"""` string that starts on a new line (0 when
 /// the key is not found).
+/// Where each string value at `path` (see [`crate::frontmatter::strings`])
+/// is written in `doc`'s front matter, in order.
+fn string_positions(doc: &Document, path: &str) -> Vec<Position> {
+    let Ok(split) = crate::frontmatter::split(&doc.text) else {
+        return Vec::new();
+    };
+    crate::frontmatter::strings(split.front_matter)
+        .into_iter()
+        .filter(|s| s.path == path)
+        .map(|s| Position::of_offset(&doc.text, split.front_matter_offset + s.offset))
+        .collect()
+}
+
 fn value_line(doc: &Document, key: &str) -> usize {
     let front = &doc.text[..doc.body_offset];
     let p = crate::frontmatter::position_of_key(front, key);

@@ -281,6 +281,8 @@ pub struct PublicDecision {
     pub(super) summary: String,
     pub(super) summary_line: usize,
     pub(super) decision_maker: String,
+    /// Where the record writes `decision_maker`'s value, for a diagnostic.
+    pub(super) decision_maker_at: crate::diagnostics::Position,
     pub(super) decision_maker_name: Option<String>,
     pub(super) in_consultation_with: Vec<String>,
     pub(super) status: DecisionStatus,
@@ -294,6 +296,8 @@ pub struct PublicDecision {
     pub(super) notice_published: Option<Date>,
     pub(super) urgency: Option<Urgency>,
     pub(super) electoral_divisions: Vec<String>,
+    /// Where the record writes each of `electoral_divisions`.
+    pub(super) electoral_divisions_at: Vec<crate::diagnostics::Position>,
     pub(super) related: Vec<String>,
     pub(super) related_elsewhere: Vec<crate::document::RelatedElsewhere>,
     pub(super) money: Vec<crate::money::Money>,
@@ -343,6 +347,20 @@ impl PublicDecision {
         self.summary_line
     }
 
+    /// Where the record writes the decision maker, or each electoral
+    /// division: for a diagnostic about how a name is written.
+    pub fn written_at(&self, name: &str, maker: bool) -> crate::diagnostics::Position {
+        match maker {
+            true => self.decision_maker_at,
+            false => self
+                .electoral_divisions
+                .iter()
+                .position(|d| d == name)
+                .and_then(|i| self.electoral_divisions_at.get(i).copied())
+                .unwrap_or_default(),
+        }
+    }
+
     pub fn decision_maker(&self) -> &str {
         &self.decision_maker
     }
@@ -363,6 +381,14 @@ impl PublicDecision {
     /// (checked against site.toml's `[status_labels]`).
     pub fn council_status_label(&self) -> Option<&str> {
         self.status_label.as_deref()
+    }
+
+    /// The status as residents see it wherever it is shown (pages, feeds,
+    /// search, JSON-LD): the council's label when the record gives one,
+    /// else ours ("Proposed", "Taken", "Called in", "Withdrawn").
+    pub fn shown_status(&self) -> &str {
+        self.council_status_label()
+            .unwrap_or_else(|| crate::document::status_label(self.status))
     }
 
     /// The soonest day a proposed decision could be taken (see
@@ -477,9 +503,11 @@ impl PublicDecision {
 
     /// The decision as listings, feeds and tables need it: everything but
     /// its documents' bodies and attachment bytes, which are read again
-    /// when its own pages are made, and what only those pages show (an
-    /// EqIA's impacts, a paper's summary and meeting, a notice's heading and
-    /// public interest statement). Memory grows with this, not with bodies.
+    /// when its own pages are made, and what only those pages show (a
+    /// paper's summary and meeting, a notice's heading and public interest
+    /// statement). Memory grows with this, not with bodies. A published
+    /// EqIA keeps its impacts: the site-wide table of impacts
+    /// (`data/eqia-impacts.csv`) is made from the listings.
     ///
     /// A proposed decision keeps what the forward plan says of it: the
     /// notices of what is withheld from it (its papers', attachments' and
@@ -508,7 +536,6 @@ impl PublicDecision {
                 PublicPaper::Published(p) => {
                     keep_notices(&mut p.body);
                     p.body.path = String::new();
-                    p.impacts = Vec::new();
                     p.summary = None;
                     p.meeting = None;
                     for a in &mut p.attachments {
