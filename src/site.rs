@@ -667,14 +667,19 @@ pub fn division_refs(bundle: &DecisionBundle) -> Vec<(String, Position)> {
     let Ok(split) = crate::frontmatter::split(text) else {
         return Vec::new();
     };
-    crate::frontmatter::strings(split.front_matter)
+    let mut refs: Vec<(String, Position)> = crate::frontmatter::strings(split.front_matter)
         .into_iter()
         .filter(|s| s.path == "electoral_divisions")
         .map(|s| {
             let position = Position::of_offset(text, split.front_matter_offset + s.offset);
             (s.value, position)
         })
-        .collect()
+        .collect();
+    // Collected in place, the list keeps the room of every string of the
+    // front matter (about 1.7 KB a record), and pass 1 holds it for every
+    // decision until the end of the build: give it back.
+    refs.shrink_to_fit();
+    refs
 }
 
 /// Checks the divisions one record names: never a list written as one

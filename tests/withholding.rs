@@ -914,3 +914,39 @@ fn planted_markers_reach_no_page_of_a_paginated_listing() {
     let markers: Vec<&str> = markers.iter().map(String::as_str).collect();
     assert_no_marker(&markers, &output, &reports, &outcome);
 }
+
+/// Pass 1 holds what it keeps of every decision until the build ends, so
+/// none of it may carry spare room: a record's electoral divisions were once
+/// collected in place into the list of every string of its front matter,
+/// and kept its room (about 1.7 KB a decision, a fifth of what pass 1
+/// keeps).
+#[test]
+fn pass_one_keeps_a_records_divisions_without_spare_room() {
+    use plainsight::diagnostics::Diagnostics;
+    use plainsight::{folder, markdown, visibility};
+    let site = fixture("forward-plan");
+    let root = site.path();
+    let mut diags = Diagnostics::default();
+    let source = plainsight::source::read(root, &mut diags).unwrap();
+    let mut assembled =
+        plainsight::site::assemble(source, &mut diags).expect("the fixture assembles");
+    let folders = std::mem::take(&mut assembled.folders);
+    let targets = assembled.config.language.clone();
+    let separated = visibility::separate(assembled, &mut diags);
+    let glossary = markdown::Glossary::from_site(&separated.public);
+    let mut divisions = 0;
+    for f in &folders {
+        let read = folder::read_all(root, &[f]).pop().unwrap().unwrap();
+        let (pass, _) = folder::first_pass(&targets, glossary.as_ref(), read, false, false);
+        let kept = pass.decision.expect("the fixture's folders are usable");
+        assert_eq!(
+            kept.divisions.capacity(),
+            kept.divisions.len(),
+            "{}",
+            f.name
+        );
+        assert_eq!(kept.related.capacity(), kept.related.len(), "{}", f.name);
+        divisions += kept.divisions.len();
+    }
+    assert!(divisions > 0, "the fixture's records name divisions");
+}

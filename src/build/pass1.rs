@@ -10,9 +10,10 @@ use crate::{Error, Options, cache, config, folder, guard, language, markdown, si
 pub(super) struct FirstPasses<'f> {
     /// Each usable folder, in site order.
     pub(super) folders: Vec<Pass1Folder<'f>>,
-    /// Each record's path, number and the related numbers it lists.
+    /// Each record that lists related numbers: its path, number and those
+    /// numbers (checked once every number is known).
     pub(super) related: Vec<(String, String, RelatedRefs)>,
-    /// Each record's path and the electoral divisions it names.
+    /// Each record that names electoral divisions: its path and those divisions.
     pub(super) divisions: Vec<(String, RelatedRefs)>,
     /// Each record's path, status and council status label, where it gives one.
     pub(super) labels: Vec<(
@@ -110,8 +111,8 @@ pub(super) fn first_passes<'f>(
     separated.reserve(folders.len());
     let mut out = FirstPasses {
         folders: Vec::with_capacity(folders.len()),
-        related: Vec::with_capacity(folders.len()),
-        divisions: Vec::with_capacity(folders.len()),
+        related: Vec::new(),
+        divisions: Vec::new(),
         labels: Vec::new(),
         elsewhere: Vec::new(),
         numbers: std::collections::BTreeSet::new(),
@@ -264,13 +265,19 @@ pub(super) fn merge_chunk<'f>(
             listing,
             handed,
         });
-        out.related.push((
-            kept.listing.source_path().to_string(),
-            kept.listing.number().to_string(),
-            kept.related,
-        ));
-        out.divisions
-            .push((kept.listing.source_path().to_string(), kept.divisions));
+        // Only what there is to check is kept until every number is known
+        // (most records list no related decision).
+        if !kept.related.is_empty() {
+            out.related.push((
+                kept.listing.source_path().to_string(),
+                kept.listing.number().to_string(),
+                kept.related,
+            ));
+        }
+        if !kept.divisions.is_empty() {
+            out.divisions
+                .push((kept.listing.source_path().to_string(), kept.divisions));
+        }
         if !kept.elsewhere.is_empty() {
             out.elsewhere
                 .push((kept.listing.source_path().to_string(), kept.elsewhere));
