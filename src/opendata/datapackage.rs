@@ -224,6 +224,22 @@ fn package_name(title: &str) -> String {
 /// The data package for the CSV tables already published (other downloads
 /// are ignored).
 pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
+    /// The schema of a table with rows about decisions: `decision` names
+    /// a row of the decisions table.
+    fn of_each_decision(fields: Vec<Field>) -> Schema {
+        Schema {
+            fields,
+            primary_key: None,
+            foreign_keys: vec![ForeignKey {
+                fields: "decision".into(),
+                reference: Reference {
+                    resource: "decisions".into(),
+                    fields: "number".into(),
+                },
+            }],
+            missing_values: vec![""],
+        }
+    }
     let mut resources = Vec::new();
     for draft in tables.iter().filter(|d| d.format == "CSV") {
         let file = draft.href.as_str();
@@ -260,18 +276,7 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
                     fixed_schema(DOCUMENT_FIELDS, &["decision", "kind", "title", "status"]);
                 fields[4].constraints.allowed =
                     Some(["published", "withheld"].map(String::from).to_vec());
-                Schema {
-                    fields,
-                    primary_key: None,
-                    foreign_keys: vec![ForeignKey {
-                        fields: "decision".into(),
-                        reference: Reference {
-                            resource: "decisions".into(),
-                            fields: "number".into(),
-                        },
-                    }],
-                    missing_values: vec![""],
-                }
+                of_each_decision(fields)
             }
             "money" => {
                 let mut fields = fixed_schema(
@@ -280,18 +285,7 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
                 );
                 fields[3].constraints.allowed =
                     Some(["spend", "saving", "budget"].map(String::from).to_vec());
-                Schema {
-                    fields,
-                    primary_key: None,
-                    foreign_keys: vec![ForeignKey {
-                        fields: "decision".into(),
-                        reference: Reference {
-                            resource: "decisions".into(),
-                            fields: "number".into(),
-                        },
-                    }],
-                    missing_values: vec![""],
-                }
+                of_each_decision(fields)
             }
             "eqia-impacts" => {
                 let mut fields = fixed_schema(
@@ -312,18 +306,7 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
                         .map(|l| format!("{l:?}").to_lowercase())
                         .collect(),
                 );
-                Schema {
-                    fields,
-                    primary_key: None,
-                    foreign_keys: vec![ForeignKey {
-                        fields: "decision".into(),
-                        reference: Reference {
-                            resource: "decisions".into(),
-                            fields: "number".into(),
-                        },
-                    }],
-                    missing_values: vec![""],
-                }
+                of_each_decision(fields)
             }
             _ => match site.dataset(&name) {
                 Some(ds) => dataset_schema(ds),
