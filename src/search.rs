@@ -354,6 +354,19 @@ pub struct Shard {
     pub records: Vec<Record>,
 }
 
+impl Shard {
+    /// A hash of what the part is made from, its cache key: its folder and
+    /// its records (the index shows nothing else).
+    pub fn digest(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(b"plainsight search part\0");
+        h.update(&(self.dir.len() as u64).to_le_bytes())
+            .update(self.dir.as_bytes());
+        digest_into(&self.records, &mut h);
+        *h.finalize().as_bytes()
+    }
+}
+
 /// The records of the index the search page loads first (everything that is
 /// not a decision), and the decisions in parts: as many as there are
 /// thousands of decisions, up to [`MAX_SHARDS`], each decision in the part

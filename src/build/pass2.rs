@@ -69,7 +69,8 @@ pub(super) struct Made {
     pub(super) findings: Vec<guard::FileFindings>,
     /// The units reused, by name.
     pub(super) reused: HashSet<String>,
-    /// The site-wide units of this build, by name (the sitemap's aside).
+    /// The site-wide units of this build, by name (not the sitemap's,
+    /// which is made after them).
     pub(super) site_units: Vec<String>,
     /// This build's notes of its units, for the cache.
     pub(super) records: Option<cache::Units>,
@@ -421,7 +422,7 @@ impl<'a> Pass2<'a> {
     /// search page with the first search index (its records and the list of
     /// parts: [`render::Renderer::search_digest`]), each part of the
     /// decisions' search index (its records:
-    /// [`render::Renderer::search_shard_digest`]) and the rest (every
+    /// [`crate::search::Shard::digest`]) and the rest (every
     /// decision's listing, conservatively).
     fn site(&self) -> Result<(Vec<Unit>, Vec<String>), Error> {
         let _tick = TickOnDrop(&self.counter);
@@ -450,9 +451,7 @@ impl<'a> Pass2<'a> {
         ];
         for shard in shards {
             let name = format!("{SEARCH_UNIT}/{}", shard.dir.trim_end_matches('/'));
-            let key = self
-                .keys
-                .part(&name, &render::Renderer::search_shard_digest(&shard));
+            let key = self.keys.part(&name, &shard.digest());
             units.push((name, key, Maker::Shard(shard)));
         }
         /// Work for one thread: a part of a unit, or the parts of the
@@ -493,9 +492,10 @@ impl<'a> Pass2<'a> {
             let mut diagnostics = Diagnostics::default();
             let started = std::time::Instant::now();
             let made = part.make(&mut out, &mut diagnostics);
-            let clock = match name.starts_with(SEARCH_UNIT) {
-                true => &self.clocks.search,
-                false => &self.clocks.render,
+            let clock = if name.starts_with(SEARCH_UNIT) {
+                &self.clocks.search
+            } else {
+                &self.clocks.render
             };
             clock.add(started.elapsed().saturating_sub(out.elsewhere));
             let made = made.map_err(|e| Error::Template(e.0))?;

@@ -1100,17 +1100,6 @@ impl Renderer<'_> {
         *h.finalize().as_bytes()
     }
 
-    /// A hash of what one part of the decisions' index is made from: its
-    /// folder and its records (the index shows nothing else).
-    pub fn search_shard_digest(shard: &crate::search::Shard) -> [u8; 32] {
-        let mut h = blake3::Hasher::new();
-        h.update(b"plainsight search part\0");
-        h.update(&(shard.dir.len() as u64).to_le_bytes())
-            .update(shard.dir.as_bytes());
-        crate::search::digest_into(&shard.records, &mut h);
-        *h.finalize().as_bytes()
-    }
-
     /// The search page, its script and the search index (made from the
     /// public model by [`crate::search`]).
     fn search(
