@@ -464,8 +464,7 @@ pub fn look_again(output: &Path, last: Option<&OutputRecord>, files: &[&OutFile]
         if last.is_some() && stale.load(Ordering::Relaxed) {
             return false;
         }
-        let mut hasher = blake3::Hasher::new();
-        hasher.update_reader(file).is_ok() && hasher.finalize().as_bytes() == &f.hash
+        hash_open(file).is_ok_and(|hash| hash == f.hash)
     });
     match (last, stale.into_inner()) {
         (Some(_), true) => not_in_place,
@@ -533,6 +532,30 @@ fn folders_as_left(output: &Path, last: &OutputRecord, files: &[&OutFile]) -> bo
 /// A plain file opened for reading, never through a symbolic link, with
 /// its stamp as an output file; `None` for anything else (gone, a link, a
 /// folder, a device) or what cannot be opened.
+/// The hash of an open file's bytes, read in large blocks into a buffer the
+/// thread keeps: most output files are a few KB, and `update_reader` clears
+/// a buffer of 64 KiB for each.
+fn hash_open(mut file: std::fs::File) -> std::io::Result<Digest> {
+    use std::io::Read;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.resize(1 << 18, 0);
+        let mut hasher = blake3::Hasher::new();
+        loop {
+            match file.read(buffer) {
+                Ok(0) => return Ok(*hasher.finalize().as_bytes()),
+                Ok(n) => {
+                    hasher.update(&buffer[..n]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    })
+}
+
 fn open_plain(path: &Path) -> Option<(std::fs::File, Stamp)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
