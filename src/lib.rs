@@ -191,15 +191,23 @@ pub struct Reuse {
 /// changed: a flag for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SiteWide {
-    /// The register's pages and its filters' pages.
-    pub register: bool,
+    /// How many of the register's pages (its own and its filters', each a
+    /// unit of its own) were made again.
+    pub register: usize,
     /// The search page and the first search index (of everything but the
     /// decisions).
     pub search: bool,
     /// How many parts of the decisions' search index were made again.
     pub search_parts: usize,
-    /// Every other site-wide page and download (home, listings, open data).
+    /// Every other site-wide page and download (home, listings, open data)
+    /// but the downloads that are units of their own.
     pub other: bool,
+    /// How many of the downloads that are units of their own (each made
+    /// from rows that change less often than the site: documents, money,
+    /// equality impacts) were made again.
+    pub downloads: usize,
+    /// The forward plan's page.
+    pub forward_plan: bool,
     /// The sitemap and robots.txt.
     pub sitemap: bool,
 }

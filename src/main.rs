@@ -432,15 +432,25 @@ fn main() -> ExitCode {
 fn reuse_line(r: &plainsight::Reuse) -> String {
     let m = &r.made_again;
     let mut again: Vec<String> = [
-        (m.register, "the register"),
         (m.search, "the search page"),
         (m.other, "the other site-wide pages"),
+        (m.forward_plan, "the forward plan"),
         (m.sitemap, "the sitemap"),
     ]
     .into_iter()
     .filter(|(made, _)| *made)
     .map(|(_, what)| what.to_string())
     .collect();
+    if m.register > 0 {
+        again.push(format!(
+            "{} page{} of the register",
+            m.register,
+            plural(m.register)
+        ));
+    }
+    if m.downloads > 0 {
+        again.push(format!("{} download{}", m.downloads, plural(m.downloads)));
+    }
     if m.search_parts > 0 {
         again.push(format!(
             "{} part{} of the decisions' search index",

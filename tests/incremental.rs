@@ -126,10 +126,19 @@ fn a_changed_title_changes_the_pages_of_related_decisions_and_the_register() {
     );
     let outcome = rebuild(site.path());
     assert_ok(&outcome);
-    // Every unit is made again but the search page with the index of what
-    // is not a decision (the decisions are indexed in parts of their own).
-    assert_eq!(reuse(&outcome).units, 1, "{:?}", reuse(&outcome));
-    assert!(!reuse(&outcome).made_again.search, "{:?}", reuse(&outcome));
+    // Reused: the search page with the index of what is not a decision
+    // (the decisions are indexed in parts of their own), the two downloads
+    // of the documents (which show no decision's title), and the register's
+    // pages that do not list 24/00002 (its facets' pages of values, the
+    // other decision's groups): 7 of its 13 pages. The forward plan's feed
+    // and calendar, which list 24/00002, are made again.
+    let made = reuse(&outcome);
+    assert_eq!(made.units, 10, "{made:?}");
+    assert!(!made.made_again.search, "{made:?}");
+    assert_eq!(made.made_again.downloads, 2, "{made:?}");
+    // The whole register, and its year, status, division, decision maker
+    // and key decisions.
+    assert_eq!(made.made_again.register, 6, "{made:?}");
     assert_same_as_clean(site.path());
     let out = site.path().join("public");
     assert!(
@@ -756,9 +765,14 @@ fn a_change_of_now_remakes_the_pages_that_say_what_is_open_to_call_in() {
 /// `from` to `to`, rebuilds, and checks the rebuilt site against a clean
 /// build; returns which site-wide units were made again.
 fn after_editing(from: &str, to: &str) -> plainsight::SiteWide {
+    after_editing_in(TWO, from, to)
+}
+
+/// As [`after_editing`], in the `decision.md` of the decision at `folder`.
+fn after_editing_in(folder: &str, from: &str, to: &str) -> plainsight::SiteWide {
     let site = fixture("minimal");
     assert_ok(&rebuild(site.path()));
-    edit(site.path(), &format!("{TWO}/decision.md"), from, to);
+    edit(site.path(), &format!("{folder}/decision.md"), from, to);
     let outcome = rebuild(site.path());
     assert_ok(&outcome);
     assert_same_as_clean(site.path());
@@ -776,18 +790,100 @@ fn after_editing(from: &str, to: &str) -> plainsight::SiteWide {
 }
 
 #[test]
-fn a_summary_edit_remakes_its_part_of_the_search_index_and_downloads_but_not_the_register() {
-    // The register shows no summary; the decision's part of the search
-    // index, the home page, the forward plan and the downloads do. The
-    // search page and the index of everything else do not.
+fn a_summary_edit_remakes_its_part_of_the_search_index_and_the_register_pages_that_list_it() {
+    // The decision's part of the search index, the home page, the forward
+    // plan and the downloads show the summary. The search page and the
+    // index of everything else do not. The register's pages are keyed by
+    // the listings of the decisions they show: only the 6 of its 13 pages
+    // that list 24/00002 are made again (with the same bytes, as the
+    // register shows no summary).
     let made = after_editing(
         "summary = \"A mobile library will stop in six more villages.\"",
         "summary = \"A mobile library will stop in seven more villages.\"",
     );
-    assert!(!made.register, "{made:?}");
+    assert_eq!(made.register, 6, "{made:?}");
     assert!(!made.search, "{made:?}");
     assert_eq!(made.search_parts, 1, "{made:?}");
     assert!(made.other, "{made:?}");
+}
+
+#[test]
+fn a_summary_or_title_edit_leaves_the_downloads_that_do_not_show_it() {
+    // documents.csv and .json name each decision by its number; the forward
+    // plan's page, feed and calendar show only proposed decisions (24/00002,
+    // not 24/00001): each is a unit of its own, made again only when what
+    // it shows changes.
+    for (from, to) in [
+        (
+            "summary = \"The council will pay for library staff to visit people at home.\"",
+            "summary = \"The council will pay for library staff to visit people in their homes.\"",
+        ),
+        (
+            "title = \"Buying library outreach services\"",
+            "title = \"Buying library outreach services for people at home\"",
+        ),
+    ] {
+        let made = after_editing_in(ONE, from, to);
+        assert!(made.other, "{from} -> {to}: {made:?}");
+        assert_eq!(made.downloads, 0, "{from} -> {to}: {made:?}");
+        assert!(!made.forward_plan, "{from} -> {to}: {made:?}");
+    }
+    for (from, to) in [
+        (
+            "summary = \"A mobile library will stop in six more villages.\"",
+            "summary = \"A mobile library will stop in seven more villages.\"",
+        ),
+        (
+            "title = \"Opening a new mobile library route\"",
+            "title = \"Opening a longer mobile library route\"",
+        ),
+    ] {
+        let made = after_editing(from, to);
+        // The forward plan's feed and calendar, and its page.
+        assert_eq!(made.downloads, 2, "{from} -> {to}: {made:?}");
+        assert!(made.forward_plan, "{from} -> {to}: {made:?}");
+    }
+}
+
+#[test]
+fn a_document_title_edit_remakes_the_documents_downloads_and_no_other() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let csv = site.path().join("public/data/documents.csv");
+    let before = std::fs::read_to_string(&csv).unwrap();
+    edit(
+        site.path(),
+        &format!("{ONE}/report.md"),
+        "title = \"Report to the Communities Cabinet Committee\"",
+        "title = \"Report to the Cabinet Committee for Communities\"",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_same_as_clean(site.path());
+    // The CSV and the JSON of the documents, from the same rows.
+    assert_eq!(
+        reuse(&outcome).made_again.downloads,
+        2,
+        "{:?}",
+        reuse(&outcome)
+    );
+    let after = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        !before.contains("Cabinet Committee for Communities"),
+        "{before}"
+    );
+    assert!(
+        after.contains("Cabinet Committee for Communities"),
+        "{after}"
+    );
+    // Every download is listed on /data/ with its size, whether made again or not.
+    let data = std::fs::read_to_string(site.path().join("public/data/index.html")).unwrap();
+    for file in ["documents.csv", "providers.csv", "decisions.json"] {
+        assert!(data.contains(&format!("href=\"{file}\"")), "{file}: {data}");
+    }
+    let again = rebuild(site.path());
+    assert_eq!(reuse(&again).made_again.downloads, 0, "{:?}", reuse(&again));
+    assert_same_as_clean(site.path());
 }
 
 #[test]
@@ -808,19 +904,20 @@ fn a_title_status_or_date_edit_remakes_the_register_and_the_search_index() {
         ),
     ] {
         let made = after_editing(from, to);
-        assert!(made.register && made.other, "{from} -> {to}: {made:?}");
+        assert!(made.register > 0 && made.other, "{from} -> {to}: {made:?}");
     }
 }
 
 #[test]
-fn an_edit_the_search_shows_but_not_the_register_leaves_the_register() {
+fn an_edit_the_search_shows_remakes_only_the_register_pages_that_list_it() {
     // The decision itself is indexed for search, and shown by the forward
-    // plan, but not in the register.
+    // plan, but not in the register: of the register's 13 pages, only the
+    // 6 that list 24/00002 are made again.
     let made = after_editing(
         "decision = \"To add six village stops to the mobile library route.\"",
         "decision = \"To add seven village stops to the mobile library route.\"",
     );
-    assert!(!made.register, "{made:?}");
+    assert_eq!(made.register, 6, "{made:?}");
     assert_eq!(made.search_parts, 1, "{made:?}");
 }
 

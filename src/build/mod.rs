@@ -163,7 +163,11 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         site_units: made.site_units.len() + 1,
         in_place: last.in_place,
         made_again: crate::SiteWide {
-            register: !made.reused.contains(pass2::REGISTER_UNIT),
+            register: made
+                .site_units
+                .iter()
+                .filter(|n| pass2::is_register_unit(n) && !made.reused.contains(*n))
+                .count(),
             search: !made.reused.contains(pass2::SEARCH_UNIT),
             search_parts: made
                 .site_units
@@ -172,6 +176,12 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
                 .filter(|n| !made.reused.contains(*n))
                 .count(),
             other: !made.reused.contains(cache::SITE_UNIT),
+            downloads: made
+                .site_units
+                .iter()
+                .filter(|n| pass2::is_download_unit(n) && !made.reused.contains(*n))
+                .count(),
+            forward_plan: !made.reused.contains(pass2::FORWARD_PLAN_UNIT),
             sitemap: !made.reused.contains(FINISH_UNIT),
         },
     };

@@ -417,49 +417,94 @@ impl<'a> Pass2<'a> {
     /// The site-wide pages and downloads grow with the site: they are made
     /// in parts, side by side, and each batch is checked and written as
     /// soon as it is made. They are units of their own, each keyed on what
-    /// its files show, so that an edit remakes only those that show it: the
-    /// register (its rows: [`render::Renderer::register_digest`]), the
-    /// search page with the first search index (its records and the list of
-    /// parts: [`render::Renderer::search_digest`]), each part of the
-    /// decisions' search index (its records:
-    /// [`crate::search::Shard::digest`]) and the rest (every
+    /// its files show, so that an edit remakes only those that show it:
+    /// each page of the register (its view:
+    /// [`render::Renderer::register_page_keys`]), the search page with the
+    /// first search index (its records and the list of parts:
+    /// [`render::Renderer::search_digest`]), each part of the decisions'
+    /// search index (its records: [`crate::search::Shard::digest`]), each
+    /// download with a key ([`crate::opendata::Key`]) and the rest (every
     /// decision's listing, conservatively).
-    fn site(&self) -> Result<(Vec<Unit>, Vec<String>), Error> {
+    fn site(&self) -> SiteUnits {
+        use crate::opendata::{Download, Section};
         let _tick = TickOnDrop(&self.counter);
+        if let Some(reused) = self.same_site() {
+            return reused;
+        }
         let r = self.renderer;
         let (first, shards) = crate::search::split(crate::search::records(self.public));
         let dirs: Vec<String> = shards.iter().map(|s| s.dir.clone()).collect();
+        // The downloads, each with its key when it has one, worked out side
+        // by side.
+        let mut drafts: Vec<Option<(Section, crate::opendata::Draft)>> =
+            r.drafts().into_iter().map(Some).collect();
+        let lazy: Vec<Option<crate::opendata::Key>> = drafts
+            .iter()
+            .flatten()
+            .map(|(_, d)| d.key.clone())
+            .collect();
+        let draft_keys: Vec<Option<[u8; 32]>> = lazy
+            .par_iter()
+            .map(|k| k.as_ref().map(crate::opendata::Key::get))
+            .collect();
         /// What a site-wide unit is made by.
         enum Maker {
             Other,
-            Register,
+            ForwardPlan,
+            Register(render::RegisterPage),
             Search(Vec<crate::search::Record>, Vec<String>),
             Shard(crate::search::Shard),
+            /// The download of this place among the drafts.
+            Download(usize),
         }
         let mut units: Vec<(String, Option<cache::Digest>, Maker)> = vec![
             (cache::SITE_UNIT.to_string(), self.keys.site(), Maker::Other),
-            (
-                REGISTER_UNIT.to_string(),
-                self.keys.part(REGISTER_UNIT, &r.register_digest()),
-                Maker::Register,
-            ),
             (
                 SEARCH_UNIT.to_string(),
                 self.keys.part(SEARCH_UNIT, &r.search_digest(&first, &dirs)),
                 Maker::Search(first, dirs),
             ),
         ];
+        // What the site-wide pages show of a decision, hashed: as pass 1
+        // hashed it, or (for none, in practice) hashed here.
+        let listing = |d: &visibility::PublicDecision| match self.keys.listings.get(d.number()) {
+            Some(digest) => *digest,
+            None => *blake3::hash(&visibility::freeze(d)).as_bytes(),
+        };
+        units.push((
+            FORWARD_PLAN_UNIT.to_string(),
+            self.keys
+                .part(FORWARD_PLAN_UNIT, &r.forward_plan_key(&listing)),
+            Maker::ForwardPlan,
+        ));
+        let pages = r.register_pages();
+        for (page, (path, digest)) in pages.iter().zip(r.register_page_keys(&pages, &listing)) {
+            let name = format!("{REGISTER_UNIT}/{path}");
+            let key = self.keys.part(&name, &digest);
+            units.push((name, key, Maker::Register(*page)));
+        }
         for shard in shards {
             let name = format!("{SEARCH_UNIT}/{}", shard.dir.trim_end_matches('/'));
             let key = self.keys.part(&name, &shard.digest());
             units.push((name, key, Maker::Shard(shard)));
         }
-        /// Work for one thread: a part of a unit, or the parts of the
-        /// decisions' search index to make again, one after another.
+        for (slot, (draft, key)) in drafts.iter().zip(&draft_keys).enumerate() {
+            if let (Some((_, d)), Some(key)) = (draft, key) {
+                let name = download_unit(&d.path);
+                let key = self.keys.part(&name, key);
+                units.push((name, key, Maker::Download(slot)));
+            }
+        }
+        /// Work for one thread: a part of a unit (with its place among the
+        /// downloads, when it makes one), or the parts of the decisions'
+        /// search index to make again, one after another.
         enum Job<'r> {
-            Part(usize, render::SitePart<'r>),
+            Part(usize, Option<usize>, render::SitePart<'r>),
             Shards(Vec<(usize, crate::search::Shard)>),
         }
+        // What the /data/ page lists of each download, in the drafts' order.
+        let mut downloads: Vec<Option<(Section, Download)>> = Vec::new();
+        downloads.resize_with(drafts.len(), || None);
         let mut kept: Vec<Option<Unit>> = Vec::new();
         let mut jobs: Vec<Job> = Vec::new();
         let mut shards = Vec::new();
@@ -467,19 +512,40 @@ impl<'a> Pass2<'a> {
         let mut keys = Vec::new();
         for (i, (name, key, maker)) in units.into_iter().enumerate() {
             if let Some(old) = self.reusable(&name, &key) {
+                if let Maker::Download(slot) = maker {
+                    // Listed as it was made: its size is that of its file.
+                    let (section, d) = drafts[slot].take().expect("each download made once");
+                    let size = old.files.iter().find(|f| f.path == d.path);
+                    let size = size.map_or(0, |f| f.stamp.size as usize);
+                    downloads[slot] = Some((section, crate::opendata::listed(d, size)));
+                }
                 kept.push(Some(self.reuse(old)?));
             } else {
                 kept.push(None);
-                let made = match maker {
-                    Maker::Other => r.site_parts(),
-                    Maker::Register => r.register_parts(),
-                    Maker::Search(records, dirs) => vec![r.search_part(records, dirs)],
-                    Maker::Shard(shard) => {
-                        shards.push((i, shard));
-                        Vec::new()
+                match maker {
+                    Maker::Other => {
+                        jobs.push(Job::Part(i, None, r.other_part()));
+                        // The downloads with no key of their own.
+                        for (slot, key) in draft_keys.iter().enumerate() {
+                            if key.is_none() {
+                                let (section, d) = drafts[slot].take().expect("made once");
+                                jobs.push(Job::Part(i, Some(slot), r.download_part(section, d)));
+                            }
+                        }
                     }
-                };
-                jobs.extend(made.into_iter().map(|p| Job::Part(i, p)));
+                    Maker::ForwardPlan => jobs.push(Job::Part(i, None, r.forward_plan_part())),
+                    Maker::Register(page) => {
+                        jobs.push(Job::Part(i, None, r.register_page_part(page)))
+                    }
+                    Maker::Search(records, dirs) => {
+                        jobs.push(Job::Part(i, None, r.search_part(records, dirs)))
+                    }
+                    Maker::Shard(shard) => shards.push((i, shard)),
+                    Maker::Download(slot) => {
+                        let (section, d) = drafts[slot].take().expect("each download made once");
+                        jobs.push(Job::Part(i, Some(slot), r.download_part(section, d)));
+                    }
+                }
             }
             names.push(name);
             keys.push(key);
@@ -504,25 +570,30 @@ impl<'a> Pass2<'a> {
                 None => Ok((out.unit, diagnostics, made)),
             }
         };
-        let made: Vec<(usize, Result<_, Error>)> = jobs
+        let made: Vec<(usize, Option<usize>, Result<_, Error>)> = jobs
             .into_par_iter()
             // Each part on its own: a few are much larger than the rest.
             .with_max_len(1)
             .flat_map_iter(|job| match job {
-                Job::Part(i, part) => vec![(i, make(&names[i], part))],
-                Job::Shards(shards) => self.search_parts(&names, shards),
+                Job::Part(i, slot, part) => vec![(i, slot, make(&names[i], part))],
+                Job::Shards(shards) => self
+                    .search_parts(&names, shards)
+                    .into_iter()
+                    .map(|(i, made)| (i, None, made))
+                    .collect(),
             })
             .collect();
         // Gathered in the parts' order, whichever finished first; then the
-        // page that lists the downloads the parts made.
+        // page that lists the downloads.
         let mut fresh: Vec<(Unit, Diagnostics)> = Vec::new();
         fresh.resize_with(names.len(), Default::default);
-        let mut downloads = Vec::new();
-        for (i, part) in made {
+        for (i, slot, part) in made {
             let (made, found, download) = part?;
             fresh[i].0.absorb(made);
             fresh[i].1.extend(found);
-            downloads.extend(download);
+            if let (Some(slot), Some(download)) = (slot, download) {
+                downloads[slot] = Some(download);
+            }
         }
         let mut out = Vec::new();
         for (i, (unit, (mut made, mut diagnostics))) in kept.into_iter().zip(fresh).enumerate() {
@@ -531,8 +602,11 @@ impl<'a> Pass2<'a> {
                 continue;
             }
             if i == 0 {
-                let (page, found, _) =
-                    make(&names[i], r.data_page(std::mem::take(&mut downloads)))?;
+                let listed = std::mem::take(&mut downloads)
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let (page, found, _) = make(&names[i], r.data_page(listed))?;
                 made.absorb(page);
                 diagnostics.extend(found);
             }
@@ -543,7 +617,49 @@ impl<'a> Pass2<'a> {
     }
 }
 
+/// The name of the cache unit of a download with a key of its own, at
+/// `path` (`/download/data/documents.csv`); no decision folder's name
+/// starts with `/`.
+fn download_unit(path: &str) -> String {
+    format!("{DOWNLOAD_UNIT}/{path}")
+}
+
+const DOWNLOAD_UNIT: &str = "/download";
+
+/// Whether a site-wide unit's `name` is a download's ([`download_unit`]).
+pub(super) fn is_download_unit(name: &str) -> bool {
+    name.strip_prefix(DOWNLOAD_UNIT)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 impl Pass2<'_> {
+    /// Every site-wide unit of the last build, reused as it is, when the
+    /// site's key is the one the last build made the other site-wide pages
+    /// under and every such unit still holds the files it wrote. Then what
+    /// each is made from (every decision's listing, and the settings, data
+    /// and templates) is as it was, and so is its key: none is worked out
+    /// again, which takes a noticeable part of a rebuild after a body edit.
+    fn same_site(&self) -> Option<SiteUnits> {
+        let site = self.keys.site()?;
+        if self.old_units.get(cache::SITE_UNIT)?.key != site {
+            return None;
+        }
+        let mut names: Vec<&String> = self
+            .old_units
+            .keys()
+            .filter(|name| is_site_wide(name) && *name != FINISH_UNIT)
+            .collect();
+        if !names.iter().all(|name| self.proven.contains(*name)) {
+            return None;
+        }
+        names.sort();
+        let units = names
+            .iter()
+            .map(|name| self.reuse(&self.old_units[*name]))
+            .collect::<Result<Vec<Unit>, Error>>();
+        Some(units.map(|units| (units, names.into_iter().cloned().collect())))
+    }
+
     /// The parts of the decisions' search index in `shards` (each with its
     /// unit's index in `names`), made one after another by one
     /// [`crate::search::Indexer`], each checked and written as its unit.
@@ -582,6 +698,9 @@ impl Pass2<'_> {
     }
 }
 
+/// The site-wide units, with their names.
+type SiteUnits = Result<(Vec<Unit>, Vec<String>), Error>;
+
 /// What a site-wide part made: its files as a unit, its diagnostics, and
 /// the download it adds to the /data/ page.
 type SiteMade = (
@@ -590,8 +709,25 @@ type SiteMade = (
     Option<(crate::opendata::Section, crate::opendata::Download)>,
 );
 
-/// The unit that makes the register's pages ([`Pass2::site`]).
-pub(super) const REGISTER_UNIT: &str = "/register";
+/// Whether a unit's `name` is a site-wide unit's, not a decision folder's:
+/// the other pages' ([`cache::SITE_UNIT`]) or one whose name starts with `/`.
+fn is_site_wide(name: &str) -> bool {
+    name == cache::SITE_UNIT || name.starts_with('/')
+}
+
+/// The unit of the forward plan's page ([`Pass2::site`]).
+pub(super) const FORWARD_PLAN_UNIT: &str = "/forward-plan";
+
+/// Each page of the register is a unit named from this and its path
+/// (`/register/decisions/page/2/`: [`Pass2::site`]).
+const REGISTER_UNIT: &str = "/register";
+
+/// Whether a site-wide unit's `name` is a page of the register's.
+pub(super) fn is_register_unit(name: &str) -> bool {
+    name.strip_prefix(REGISTER_UNIT)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The unit that makes the search page and the first search index
 /// ([`Pass2::site`]); each part of the decisions' index is a unit named
 /// from this (`/search/decisions-1`).

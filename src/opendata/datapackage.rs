@@ -352,5 +352,6 @@ pub fn render(site: &PublicSite, tables: &[Download]) -> Draft<'static> {
         media_type: "application/json",
         rows: None,
         withheld: vec![],
+        key: None,
     }
 }

@@ -332,6 +332,7 @@ pub fn render<'a>(site: &'a PublicSite, facets: &Facets) -> Vec<Draft<'a>> {
             media_type: "application/atom+xml",
             rows: Some(decisions.len().min(FEED_ENTRIES)),
             withheld: vec![],
+            key: None,
         };
     let mut drafts = vec![feed(
         "feeds/decisions.xml".into(),
@@ -380,6 +381,7 @@ pub fn render<'a>(site: &'a PublicSite, facets: &Facets) -> Vec<Draft<'a>> {
         media_type: "text/calendar",
         rows: Some(count),
         withheld: vec![],
+        key: None,
     });
     drafts
 }

@@ -272,16 +272,21 @@ pub fn atom(site: &PublicSite) -> Vec<u8> {
 /// The feed and the calendar, for the /data/ page's feeds.
 pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
     let count = entries(site).len();
+    // Both are made from the plan's entries alone (with the site's settings
+    // and "now", which every key holds), and each entry from its decision:
+    // an edit to a decision not in the plan leaves them as they are.
+    let key = super::Key::of_rows(move || entries(site).into_iter().map(|e| e.decision));
     vec![
         Draft {
             path: FEED.into(),
-            body: Body::Bytes(atom(site)),
+            body: Body::Stream(Box::new(|out| out.write_all(&atom(site)))),
             title: format!("Forward plan: {}", site.config().organisation.name),
             description: "Every decision the council plans to take, with when it is expected, who will decide, its notice and what will be decided in private. Add it to a feed reader to hear of new entries.".into(),
             format: "Atom feed",
             media_type: "application/atom+xml",
             rows: Some(count),
             withheld: vec![],
+            key: Some(key.clone()),
         },
         Draft {
             path: CALENDAR.into(),
@@ -292,6 +297,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft<'_>> {
             media_type: "text/calendar",
             rows: Some(count),
             withheld: vec![],
+            key: Some(key),
         },
     ]
 }

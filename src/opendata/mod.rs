@@ -118,8 +118,9 @@ pub fn catalogue(
 }
 
 /// Hands a draft's file on and keeps what the /data/ page says about it.
-pub fn publish(emit: &mut dyn Emit, d: Draft) -> Download {
-    let bytes = match d.body {
+pub fn publish(emit: &mut dyn Emit, mut d: Draft) -> Download {
+    let body = std::mem::replace(&mut d.body, Body::Bytes(Vec::new()));
+    let bytes = match body {
         Body::Bytes(bytes) => {
             let size = bytes.len();
             let mut files = Files::default();
@@ -129,6 +130,12 @@ pub fn publish(emit: &mut dyn Emit, d: Draft) -> Download {
         }
         Body::Stream(write) => emit.stream(&d.path, write),
     };
+    listed(d, bytes)
+}
+
+/// What the /data/ page says of a draft's file, of `bytes` bytes, once
+/// made (now, or by an earlier build whose file is reused).
+pub fn listed(d: Draft, bytes: usize) -> Download {
     Download {
         title: d.title,
         description: d.description,
@@ -164,6 +171,54 @@ pub struct Draft<'a> {
     pub media_type: &'static str,
     pub rows: Option<usize>,
     pub withheld: Vec<WithheldNotice>,
+    /// What the file's bytes are made from besides the program and the
+    /// site's settings, hashed when asked for ([`Key`]); with one, the file
+    /// is a unit of the build cache on its own, made again only when its
+    /// key changes. Without, it is made again whenever anything on the site
+    /// is.
+    pub key: Option<Key<'a>>,
+}
+
+/// A draft's key, worked out once when first asked for, so that it can be
+/// worked out beside the others; files made from the same rows (a CSV and
+/// its JSON) share one.
+#[derive(Clone)]
+pub struct Key<'a> {
+    hash: std::sync::Arc<std::sync::OnceLock<[u8; 32]>>,
+    make: std::sync::Arc<dyn Fn() -> [u8; 32] + Send + Sync + 'a>,
+}
+
+impl<'a> Key<'a> {
+    /// The key of files made from the rows `rows` gives and nothing else
+    /// of the site (their paths, headers and layout are the program's):
+    /// each row as compact JSON, which reads only one way and holds no line
+    /// break, one a line. Rows are cheap to make again; writing, hashing
+    /// and comparing a file of them is not.
+    pub fn of_rows<T: Serialize, I: IntoIterator<Item = T>>(
+        rows: impl Fn() -> I + Send + Sync + 'a,
+    ) -> Key<'a> {
+        Key {
+            hash: Default::default(),
+            make: std::sync::Arc::new(move || {
+                use std::io::Write;
+                let mut hasher = blake3::Hasher::new();
+                {
+                    // Hashed in large blocks, which the hasher takes several at a time.
+                    let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut hasher);
+                    for row in rows() {
+                        serde_json::to_writer(&mut out, &row).expect("a row encodes");
+                        out.write_all(b"\n").expect("hashing cannot fail");
+                    }
+                    out.flush().expect("hashing cannot fail");
+                }
+                *hasher.finalize().as_bytes()
+            }),
+        }
+    }
+
+    pub fn get(&self) -> [u8; 32] {
+        *self.hash.get_or_init(|| (self.make)())
+    }
 }
 
 /// A file's bytes: made whole, or written as they are made.

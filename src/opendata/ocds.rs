@@ -478,5 +478,6 @@ pub fn render(site: &PublicSite) -> Option<Draft<'static>> {
         media_type: "application/json",
         rows: None,
         withheld,
+        key: None,
     })
 }

@@ -295,6 +295,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft<'static>> {
             media_type: "application/json",
             rows: Some(services.len()),
             withheld: vec![],
+            key: None,
         },
         Draft {
             path: "data/openreferral-uk/organizations.json".into(),
@@ -305,6 +306,7 @@ pub fn render(site: &PublicSite) -> Vec<Draft<'static>> {
             media_type: "application/json",
             rows: Some(organizations.len()),
             withheld: vec![],
+            key: None,
         },
     ]
 }

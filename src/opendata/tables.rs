@@ -815,6 +815,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         media_type: "text/csv",
         rows: Some(n),
         withheld: vec![],
+        key: None,
     });
     emit(Draft {
         path: "data/decisions.json".into(),
@@ -830,6 +831,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         media_type: "application/json",
         rows: Some(n),
         withheld: vec![],
+        key: None,
     });
     // Withheld documents are counted here, not each given a notice: a notice
     // per document would make /data/ grow with the site. Each decision's page
@@ -838,6 +840,9 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
     let (rows, withheld_documents) = documents().fold((0, 0), |(rows, withheld), d| {
         (rows + 1, withheld + usize::from(d.status == "withheld"))
     });
+    // No title or summary of a decision is in these tables, so editing one
+    // leaves them as they are (each is a cache unit of its own).
+    let documents_key = Some(super::Key::of_rows(documents));
     emit(Draft {
         path: "data/documents.csv".into(),
         body: Body::Stream(Box::new(move |out| {
@@ -856,6 +861,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         media_type: "text/csv",
         rows: Some(rows),
         withheld: vec![],
+        key: documents_key.clone(),
     });
     emit(Draft {
         path: "data/documents.json".into(),
@@ -868,11 +874,26 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
         media_type: "application/json",
         rows: Some(rows),
         withheld: vec![],
+        key: documents_key,
     });
     // The decisions' money, one row per line, when any record declares it.
     let money = || site.decisions().iter().flat_map(|d| money_rows(site, d));
     let money_rows_count = money().count();
     if money_rows_count > 0 {
+        let money_key = Some(super::Key::of_rows(move || {
+            money().map(|m| {
+                let MoneyRow {
+                    decision,
+                    label,
+                    period,
+                    kind,
+                    amount,
+                    amount_json,
+                    url,
+                } = m;
+                (decision, label, period, kind, amount, amount_json, url)
+            })
+        }));
         let decisions_with_money = site
             .decisions()
             .iter()
@@ -894,6 +915,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
             media_type: "text/csv",
             rows: Some(money_rows_count),
             withheld: vec![],
+            key: money_key.clone(),
         });
         emit(Draft {
             path: "data/money.json".into(),
@@ -916,12 +938,14 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
             media_type: "application/json",
             rows: Some(money_rows_count),
             withheld: vec![],
+            key: money_key,
         });
     }
     // Every published EqIA's impacts in one table, when any EqIA is published.
     let impacts = || all_impact_rows(site);
     let impact_rows_count = impacts().count();
     if impact_rows_count > 0 {
+        let impacts_key = Some(super::Key::of_rows(impacts));
         let assessments = site
             .decisions()
             .iter()
@@ -951,6 +975,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
             media_type: "text/csv",
             rows: Some(impact_rows_count),
             withheld: vec![],
+            key: impacts_key.clone(),
         });
         emit(Draft {
             path: "data/eqia-impacts.json".into(),
@@ -963,6 +988,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
             media_type: "application/json",
             rows: Some(impact_rows_count),
             withheld: vec![],
+            key: impacts_key,
         });
     }
     for ds in site.datasets() {
@@ -980,6 +1006,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
             media_type: "text/csv",
             rows: Some(ds.rows().len()),
             withheld: withheld.clone(),
+            key: None,
         });
         let records: Vec<DatasetRecord> = ds
             .rows()
@@ -997,6 +1024,7 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
             media_type: "application/json",
             rows: Some(ds.rows().len()),
             withheld,
+            key: None,
         });
     }
 }

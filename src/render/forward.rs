@@ -9,12 +9,18 @@
 
 use serde::Serialize;
 
-use super::{DecisionSummary, Link, PaperLink, Renderer, TemplateBug, decision_href, summary_of};
+use super::{
+    DecisionSummary, Link, PageMeta, PaperLink, Renderer, SitePart, TemplateBug, decision_href,
+    summary_of,
+};
 use crate::diagnostics::Diagnostics;
 use crate::document::{CallInOutcome, UrgencyRoute};
 use crate::output::Files;
 use crate::timetable::{self, AsOfSource, CallInState, PlanEntry, PrivateMeeting};
 use crate::visibility::{PublicDecision, PublicPaper};
+
+/// The forward plan's template.
+const FORWARD_PLAN: &str = "forward-plan.html";
 
 /// What `forward-plan.html` receives besides `site` and `page`.
 #[derive(Serialize)]
@@ -260,12 +266,51 @@ impl Renderer<'_> {
     }
 
     /// The forward plan, `/forward-plan/`: every proposed decision, key
-    /// decisions first, each soonest first.
-    pub(super) fn forward_plan(
-        &self,
-        files: &mut Files,
-        diagnostics: &mut Diagnostics,
-    ) -> Result<(), TemplateBug> {
+    /// decisions first, each soonest first; a part of the site-wide files
+    /// of its own, keyed by what it shows ([`Renderer::forward_plan_key`]).
+    pub fn forward_plan_part(&self) -> SitePart<'_> {
+        SitePart::new(move |emit, diagnostics| {
+            let (meta, view) = self.forward_plan();
+            let mut files = Files::default();
+            self.page(
+                &mut files,
+                FORWARD_PLAN,
+                "forward-plan/",
+                meta,
+                view,
+                diagnostics,
+            )?;
+            emit.files(files);
+            Ok(None)
+        })
+    }
+
+    /// A hash of everything the forward plan's page is made from besides
+    /// the site's settings, templates and "now" (which every cache key
+    /// holds): what every page knows of the site, and the listing of each
+    /// decision in the plan, in its place, hashed by `listing` (the build's
+    /// hash of what the site-wide pages show of a decision). An edit to a
+    /// decision not in the plan leaves it as it is.
+    pub fn forward_plan_key(&self, listing: &dyn Fn(&PublicDecision) -> [u8; 32]) -> [u8; 32] {
+        let (key, other) = timetable::forward_plan(self.site);
+        let mut h = blake3::Hasher::new();
+        h.update(b"plainsight forward plan\0");
+        h.update(self.site_view_hash().as_bytes());
+        h.update(&self.second_notice_clear_days().to_le_bytes());
+        for (part, entries) in [(b'k', key), (b'o', other)] {
+            h.update(&[part])
+                .update(&(entries.len() as u64).to_le_bytes());
+            for e in entries {
+                let number = e.decision.number();
+                h.update(&(number.len() as u64).to_le_bytes());
+                h.update(number.as_bytes());
+                h.update(&listing(e.decision));
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
+    fn forward_plan(&self) -> (PageMeta, ForwardPlanView) {
         let (key, other) = timetable::forward_plan(self.site);
         let clear_days = self.second_notice_clear_days();
         let entry = |e: PlanEntry| PlanEntryView {
@@ -294,14 +339,7 @@ impl Renderer<'_> {
                 href: String::new(),
             }],
         );
-        self.page(
-            files,
-            "forward-plan.html",
-            "forward-plan/",
-            meta,
-            view,
-            diagnostics,
-        )
+        (meta, view)
     }
 
     /// Decisions open to call-in, and those called in and waiting for the

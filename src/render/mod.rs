@@ -19,6 +19,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
 mod register;
+pub use register::RegisterPage;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::{DecisionStatus, Kind, status_name};
@@ -60,6 +61,29 @@ struct PageView<'a, T: Serialize> {
     page: PageMeta,
     #[serde(flatten)]
     view: T,
+}
+
+/// A hash of everything a page is made from besides the site's settings
+/// and templates (which every cache key holds): what every page knows of
+/// the site (`site`: [`Renderer::site_view_hash`]), its template's name,
+/// its meta and its view. Equal keys make equal pages.
+fn page_key(
+    site: &blake3::Hash,
+    template: &str,
+    meta: &PageMeta,
+    view: &impl Serialize,
+) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(b"plainsight page\0");
+    h.update(site.as_bytes());
+    let mut add = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    add(template.as_bytes());
+    add(&serde_json::to_vec(meta).expect("a page's meta encodes"));
+    add(&serde_json::to_vec(view).expect("a page's view encodes"));
+    *h.finalize().as_bytes()
 }
 
 /// Common to every page: `page` in [`PageView`].
@@ -958,6 +982,11 @@ impl Renderer<'_> {
         }
     }
 
+    /// A hash of what every page knows of the site ([`page_key`]).
+    fn site_view_hash(&self) -> blake3::Hash {
+        blake3::hash(&serde_json::to_vec(&self.site_view).expect("the site's view encodes"))
+    }
+
     fn page(
         &self,
         files: &mut Files,
@@ -1049,24 +1078,28 @@ impl Renderer<'_> {
         Ok(files)
     }
 
-    /// Every page and file that is not a decision's own (home, register,
-    /// listings, glossary, open data, plain pages, the 404 page and the
-    /// stylesheet), in parts that can be made side by side, each handed to
-    /// an `emit` of its own. They grow with the site, so each part hands
-    /// its files on a few at a time, as they are made. Once every part is
-    /// made, [`Renderer::data_page`] makes the page that lists the
-    /// downloads.
-    pub fn site_parts(&self) -> Vec<SitePart<'_>> {
-        let mut parts = vec![SitePart::new(move |emit, diagnostics| {
+    /// The site-wide pages but the register, the search and the data
+    /// downloads, as one part ([`Renderer::drafts`] gives the downloads).
+    pub fn other_part(&self) -> SitePart<'_> {
+        SitePart::new(move |emit, diagnostics| {
             self.other_site_pages(emit, diagnostics)?;
             Ok(None)
-        })];
-        for (section, draft) in crate::opendata::drafts(self.site, &self.facets) {
-            parts.push(SitePart::new(move |emit, _| {
-                Ok(Some((section, crate::opendata::publish(emit, draft))))
-            }));
-        }
-        parts
+        })
+    }
+
+    /// Every data download, as drafts not yet made, in the order the
+    /// /data/ page lists them ([`crate::opendata::drafts`]).
+    pub fn drafts(&self) -> Vec<(crate::opendata::Section, crate::opendata::Draft<'_>)> {
+        crate::opendata::drafts(self.site, &self.facets)
+    }
+
+    /// One download made as a part of its own.
+    pub fn download_part<'r>(
+        &self,
+        section: crate::opendata::Section,
+        draft: crate::opendata::Draft<'r>,
+    ) -> SitePart<'r> {
+        SitePart::new(move |emit, _| Ok(Some((section, crate::opendata::publish(emit, draft)))))
     }
 
     /// The search page, its script and the first search index, of
@@ -1181,7 +1214,6 @@ impl Renderer<'_> {
         emit.files(std::mem::take(&mut files));
         self.glossary(&mut files, diagnostics)?;
         emit.files(std::mem::take(&mut files));
-        self.forward_plan(&mut files, diagnostics)?;
         self.call_in_page(&mut files, diagnostics)?;
         emit.files(std::mem::take(&mut files));
         for page in self.site.pages() {
@@ -2053,7 +2085,7 @@ impl Renderer<'_> {
     }
 
     /// The /data/ page and the Data Package, once every part of
-    /// [`Renderer::site_parts`] is made (`made` is what they said of the
+    /// [`Renderer::other_part`] and every download is made (`made` is what they said of the
     /// downloads, in their order), as a part of its own.
     pub fn data_page(
         &self,
@@ -2084,7 +2116,7 @@ impl Renderer<'_> {
     }
 }
 
-/// One part of the site-wide files ([`Renderer::site_parts`]): made on its
+/// One part of the site-wide files ([`Renderer::other_part`], [`Renderer::download_part`]): made on its
 /// own, it hands its files to the `emit` it is given and says what the
 /// /data/ page lists of them, if anything.
 pub struct SitePart<'r>(Box<MakePart<'r>>);

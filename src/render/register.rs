@@ -5,10 +5,12 @@
 //! `decisions/division/swale/page/2/`, ...), with a page listing each
 //! facet's groups and their counts (`decisions/division/`).
 //!
-//! Each page is made, handed on and forgotten a few at a time, so the
-//! register never holds more than a few pages whatever the size of the site;
-//! a page holds at most [`PER_PAGE`] decisions, so it stays small (a test
-//! holds every page of a large site under 100 KB).
+//! Each page is a unit of the build cache on its own, keyed by exactly what
+//! it shows ([`Renderer::register_page_keys`]): an edit to one decision's
+//! title makes again only the pages that list it. Pages are made one at a
+//! time and forgotten, so the register never holds more than a few whatever
+//! the size of the site; a page holds at most [`PER_PAGE`] decisions, so it
+//! stays small (a test holds every page of a large site under 100 KB).
 //!
 //! The filter block at the top of each page is links, not a form. A static
 //! host cannot turn a form's query string (`?division=swale`) into the page
@@ -24,22 +26,18 @@
 
 use serde::Serialize;
 
-use super::{Link, Renderer, SitePart, TemplateBug, summary_of};
-use crate::diagnostics::Diagnostics;
+use super::{Link, Renderer, SitePart, summary_of};
 use crate::facets::{self, FacetKind, Group, REGISTER};
-use crate::output::{Emit, Files};
+use crate::output::Files;
 use crate::visibility::PublicDecision;
 
 /// Decisions on one page of the register.
 pub const PER_PAGE: usize = 50;
 
-/// Pages made before they are handed on together.
-const BATCH: usize = 8;
-
 /// What `register.html` receives besides `site` and `page`: one page of
 /// the register, or of one of its filters.
 #[derive(Serialize)]
-struct RegisterView<'v> {
+struct RegisterView {
     /// The listing's title, without the page number that `page.title` has.
     heading: String,
     /// This page's decisions, newest first.
@@ -53,7 +51,7 @@ struct RegisterView<'v> {
     /// The filter this listing is, or none for the whole register.
     filter: Option<SelectedFilter>,
     /// The ways to filter the register, for the filter block.
-    filters: &'v [FilterView],
+    filters: Vec<FilterView>,
     /// Links to the listing's other pages, or none when it has one page.
     pagination: Option<Pagination>,
     /// The Atom feed of the listing, from the site's root, or none.
@@ -140,10 +138,39 @@ struct FacetIndexView {
     values: Vec<FilterValue>,
 }
 
+/// One page of the register ([`Renderer::register_pages`]), made on its own.
+#[derive(Debug, Clone, Copy)]
+pub enum RegisterPage {
+    /// Page `n` (from 1) of the whole register.
+    Whole(usize),
+    /// Page `n` of group `group` of facet `facet` (places in the facets).
+    Group(usize, usize, usize),
+    /// The page of facet `facet`'s values.
+    Index(usize),
+}
+
+/// What one register page is made from ([`Renderer::register_page`]).
+struct PageMade<'s> {
+    template: &'static str,
+    path: String,
+    meta: super::PageMeta,
+    view: PageView,
+    /// The decisions it lists.
+    shown: &'s [&'s PublicDecision],
+}
+
+/// What a register page's template receives besides `site` and `page`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PageView {
+    Listing(Box<RegisterView>),
+    Index(FacetIndexView),
+}
+
 /// A decision as the register shows it. A decision's summary is not shown
 /// there and is not here, so the register's pages are made only from these
 /// rows, the facets' groups and the site's settings, and its cache key is
-/// made from exactly these ([`Renderer::register_digest`]): a summary edit
+/// made from exactly these ([`Renderer::register_page_keys`]): a summary edit
 /// leaves the register as it was.
 #[derive(Serialize)]
 struct RegisterRow {
@@ -192,135 +219,164 @@ struct Listing<'g> {
 }
 
 impl<'a> Renderer<'a> {
-    /// A hash of everything the register's pages are made from besides the
-    /// site's settings and templates (which every cache key holds): what
-    /// every page knows of the site, each decision's row in the register's
-    /// order, and each facet's groups with their decisions. Equal digests
-    /// make equal pages.
-    pub fn register_digest(&self) -> [u8; 32] {
-        let mut h = blake3::Hasher::new();
-        h.update(b"plainsight register\0");
-        let mut add = |bytes: &[u8]| {
-            h.update(&(bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
-        };
-        add(&serde_json::to_vec(&self.site_view).expect("the site's view encodes"));
-        for d in &self.facets.all {
-            add(&serde_json::to_vec(&row_of(d)).expect("a row encodes"));
-        }
-        for facet in &self.facets.facets {
-            add(facet.kind.segment().as_bytes());
-            add(&facet.groups.len().to_le_bytes());
-            for g in &facet.groups {
-                add(g.name.as_bytes());
-                add(g.slug.as_bytes());
-                add(g.path.as_bytes());
-                add(&[u8::from(g.all)]);
-                add(&g.decisions.len().to_le_bytes());
-                for d in &g.decisions {
-                    add(d.number().as_bytes());
-                }
+    /// Every page of the register, in order: the whole register's, then
+    /// each facet's page of values and its groups' pages.
+    pub fn register_pages(&self) -> Vec<RegisterPage> {
+        let pages = |n: usize| n.div_ceil(PER_PAGE).max(1);
+        let mut out: Vec<RegisterPage> = (1..=pages(self.facets.all.len()))
+            .map(RegisterPage::Whole)
+            .collect();
+        for (f, facet) in self.facets.facets.iter().enumerate() {
+            if facet.kind != FacetKind::Key {
+                out.push(RegisterPage::Index(f));
+            }
+            for (g, group) in facet.groups.iter().enumerate() {
+                out.extend(
+                    (1..=pages(group.decisions.len())).map(|n| RegisterPage::Group(f, g, n)),
+                );
             }
         }
-        *h.finalize().as_bytes()
+        out
     }
 
-    /// The register's pages, as parts of the site-wide files that can be
-    /// made side by side: the whole register, then each facet's groups.
-    pub fn register_parts(&self) -> Vec<SitePart<'_>> {
-        let mut parts = vec![SitePart::new(move |emit, diagnostics| {
-            let whole = Listing {
-                path: REGISTER.to_string(),
-                heading: "Decisions".into(),
-                description: "Every decision on this site, newest first: what it is, who makes it and where it has got to.".into(),
-                decisions: &self.facets.all,
-                filter: None,
-                feed: Some("feeds/decisions.xml".into()),
-            };
-            self.listing(emit, &whole, diagnostics)?;
-            Ok(None)
-        })];
-        for facet in &self.facets.facets {
-            parts.push(SitePart::new(move |emit, diagnostics| {
-                let mut files = Files::default();
-                if facet.kind != FacetKind::Key {
-                    self.facet_index(&mut files, facet.kind, diagnostics)?;
-                }
-                emit.files(files);
-                for group in &facet.groups {
-                    self.listing(emit, &listing_of(facet.kind, group), diagnostics)?;
-                }
-                Ok(None)
-            }));
-        }
-        parts
-    }
-
-    /// Every page of `listing`, handed to `emit` a few at a time.
-    fn listing(
+    /// For each of `pages`, its path from the site's root and a hash of
+    /// everything it is made from besides the site's settings and templates
+    /// (which every cache key holds): what every page knows of the site,
+    /// its template, meta, filters and pagination, and the listing of each
+    /// decision it shows, hashed by `listing` (the build's hash of what the
+    /// site-wide pages show of a decision). Equal digests make equal pages:
+    /// an edit to one decision makes again only the pages that list it.
+    pub fn register_page_keys(
         &self,
-        emit: &mut dyn Emit,
-        listing: &Listing,
-        diagnostics: &mut Diagnostics,
-    ) -> Result<(), TemplateBug> {
+        pages: &[RegisterPage],
+        listing: &(dyn Fn(&PublicDecision) -> [u8; 32] + Sync),
+    ) -> Vec<(String, [u8; 32])> {
+        use rayon::prelude::*;
+        let site = self.site_view_hash();
+        pages
+            .par_iter()
+            .map(|page| {
+                // The view without its rows, which are made from the listings.
+                let made = self.register_page(*page, false);
+                let mut h = blake3::Hasher::new();
+                h.update(&super::page_key(
+                    &site,
+                    made.template,
+                    &made.meta,
+                    &made.view,
+                ));
+                for d in made.shown {
+                    h.update(&(d.number().len() as u64).to_le_bytes());
+                    h.update(d.number().as_bytes());
+                    h.update(&listing(d));
+                }
+                (made.path, *h.finalize().as_bytes())
+            })
+            .collect()
+    }
+
+    /// One page of the register, as a part of the site-wide files.
+    pub fn register_page_part(&self, page: RegisterPage) -> SitePart<'_> {
+        SitePart::new(move |emit, diagnostics| {
+            let made = self.register_page(page, true);
+            let mut files = Files::default();
+            let (template, path) = (made.template, made.path);
+            self.page(
+                &mut files,
+                template,
+                &path,
+                made.meta,
+                made.view,
+                diagnostics,
+            )?;
+            emit.files(files);
+            Ok(None)
+        })
+    }
+
+    /// What one page is made from (its view without its rows unless
+    /// `rows`), and the decisions it shows.
+    fn register_page(&self, page: RegisterPage, rows: bool) -> PageMade<'_> {
+        match page {
+            RegisterPage::Whole(n) => {
+                let whole = Listing {
+                    path: REGISTER.to_string(),
+                    heading: "Decisions".into(),
+                    description: "Every decision on this site, newest first: what it is, who makes it and where it has got to.".into(),
+                    decisions: &self.facets.all,
+                    filter: None,
+                    feed: Some("feeds/decisions.xml".into()),
+                };
+                self.listing_page(&whole, n, rows)
+            }
+            RegisterPage::Group(f, g, n) => {
+                let facet = &self.facets.facets[f];
+                self.listing_page(&listing_of(facet.kind, &facet.groups[g]), n, rows)
+            }
+            RegisterPage::Index(f) => self.facet_index(self.facets.facets[f].kind),
+        }
+    }
+
+    /// Page `n` (from 1) of `listing`, with its rows when `rows`.
+    fn listing_page<'s>(&self, listing: &Listing<'s>, n: usize, rows: bool) -> PageMade<'s> {
         let total = listing.decisions.len().div_ceil(PER_PAGE).max(1);
         let selected = listing.filter.map(|(kind, g)| (kind, g.slug.as_str()));
-        let filters = self.filter_views(selected);
-        let mut files = Files::default();
-        for n in 1..=total {
-            let start = (n - 1) * PER_PAGE;
-            let shown = &listing.decisions[start..(start + PER_PAGE).min(listing.decisions.len())];
-            let path = facets::page_path(&listing.path, n);
-            let title = match total {
-                1 => listing.heading.clone(),
-                _ => format!("{} (page {n} of {total})", listing.heading),
-            };
-            let mut breadcrumbs = vec![Link {
-                title: "Home".into(),
-                href: String::new(),
-            }];
-            if n > 1 || listing.filter.is_some() {
-                breadcrumbs.push(Link {
-                    title: "Decisions".into(),
-                    href: REGISTER.into(),
-                });
-            }
-            if let Some((kind, _)) = listing.filter.filter(|(k, _)| *k != FacetKind::Key) {
-                breadcrumbs.push(Link {
-                    title: index_title(kind).into(),
-                    href: kind.index_path(),
-                });
-            }
-            let meta = self.meta(
-                &title,
-                &listing.description,
-                &path,
-                "decisions",
-                breadcrumbs,
-            );
-            let view = RegisterView {
-                heading: listing.heading.clone(),
-                decisions: shown.iter().map(|d| row_of(d)).collect(),
-                count: listing.decisions.len(),
-                first: if shown.is_empty() { 0 } else { start + 1 },
-                last: start + shown.len(),
-                filter: listing.filter.map(|(kind, group)| SelectedFilter {
-                    facet: kind.title(),
-                    value: value_title(kind, group),
-                    remove_href: REGISTER.into(),
-                }),
-                filters: &filters,
-                pagination: pagination(&listing.path, n, total),
-                feed: listing.feed.clone(),
-                all_divisions: self.all_divisions(listing),
-            };
-            self.page(&mut files, "register.html", &path, meta, view, diagnostics)?;
-            if n % BATCH == 0 {
-                emit.files(std::mem::take(&mut files));
-            }
+        let start = (n - 1) * PER_PAGE;
+        let shown = &listing.decisions[start..(start + PER_PAGE).min(listing.decisions.len())];
+        let path = facets::page_path(&listing.path, n);
+        let title = match total {
+            1 => listing.heading.clone(),
+            _ => format!("{} (page {n} of {total})", listing.heading),
+        };
+        let mut breadcrumbs = vec![Link {
+            title: "Home".into(),
+            href: String::new(),
+        }];
+        if n > 1 || listing.filter.is_some() {
+            breadcrumbs.push(Link {
+                title: "Decisions".into(),
+                href: REGISTER.into(),
+            });
         }
-        emit.files(files);
-        Ok(())
+        if let Some((kind, _)) = listing.filter.filter(|(k, _)| *k != FacetKind::Key) {
+            breadcrumbs.push(Link {
+                title: index_title(kind).into(),
+                href: kind.index_path(),
+            });
+        }
+        let meta = self.meta(
+            &title,
+            &listing.description,
+            &path,
+            "decisions",
+            breadcrumbs,
+        );
+        let view = RegisterView {
+            heading: listing.heading.clone(),
+            decisions: match rows {
+                true => shown.iter().map(|d| row_of(d)).collect(),
+                false => Vec::new(),
+            },
+            count: listing.decisions.len(),
+            first: if shown.is_empty() { 0 } else { start + 1 },
+            last: start + shown.len(),
+            filter: listing.filter.map(|(kind, group)| SelectedFilter {
+                facet: kind.title(),
+                value: value_title(kind, group),
+                remove_href: REGISTER.into(),
+            }),
+            filters: self.filter_views(selected),
+            pagination: pagination(&listing.path, n, total),
+            feed: listing.feed.clone(),
+            all_divisions: self.all_divisions(listing),
+        };
+        PageMade {
+            template: "register.html",
+            path,
+            meta,
+            view: PageView::Listing(Box::new(view)),
+            shown,
+        }
     }
 
     /// The filter block's facets, with `selected` (a facet and a group's
@@ -355,12 +411,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The page of one facet's values (`decisions/division/`).
-    fn facet_index(
-        &self,
-        files: &mut Files,
-        kind: FacetKind,
-        diagnostics: &mut Diagnostics,
-    ) -> Result<(), TemplateBug> {
+    fn facet_index(&self, kind: FacetKind) -> PageMade<'_> {
         let facet = self.facets.get(kind);
         let path = kind.index_path();
         let meta = self.meta(
@@ -378,7 +429,13 @@ impl<'a> Renderer<'a> {
                 .map(|g| filter_value(kind, g, None))
                 .collect(),
         };
-        self.page(files, "register-facet.html", &path, meta, view, diagnostics)
+        PageMade {
+            template: "register-facet.html",
+            path,
+            meta,
+            view: PageView::Index(view),
+            shown: &[],
+        }
     }
 
     /// On the page of one division (not "All"), a link to the page of the
