@@ -156,6 +156,13 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
     let file_count = made.written.len();
     let mut report = report::Report::new(withholding, &fingerprints, file_count, options.today);
     report.add_guard(guarded);
+    // How many site-wide units of a kind were made again.
+    let made_again = |kind: fn(&str) -> bool| {
+        let units = made.site_units.iter();
+        units
+            .filter(|n| kind(n) && !made.reused.contains(*n))
+            .count()
+    };
     let reuse = Reuse {
         decisions_read: first.reused,
         decisions,
@@ -163,24 +170,11 @@ pub(crate) fn run(options: &Options, write: bool) -> Result<Outcome, Error> {
         site_units: made.site_units.len() + 1,
         in_place: last.in_place,
         made_again: crate::SiteWide {
-            register: made
-                .site_units
-                .iter()
-                .filter(|n| pass2::is_register_unit(n) && !made.reused.contains(*n))
-                .count(),
+            register: made_again(pass2::is_register_unit),
             search: !made.reused.contains(pass2::SEARCH_UNIT),
-            search_parts: made
-                .site_units
-                .iter()
-                .filter(|n| n.starts_with(pass2::SEARCH_UNIT) && *n != pass2::SEARCH_UNIT)
-                .filter(|n| !made.reused.contains(*n))
-                .count(),
+            search_parts: made_again(pass2::is_search_part),
             other: !made.reused.contains(cache::SITE_UNIT),
-            downloads: made
-                .site_units
-                .iter()
-                .filter(|n| pass2::is_download_unit(n) && !made.reused.contains(*n))
-                .count(),
+            downloads: made_again(pass2::is_download_unit),
             forward_plan: !made.reused.contains(pass2::FORWARD_PLAN_UNIT),
             sitemap: !made.reused.contains(FINISH_UNIT),
         },

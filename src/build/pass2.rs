@@ -626,6 +626,13 @@ fn download_unit(path: &str) -> String {
 
 const DOWNLOAD_UNIT: &str = "/download";
 
+/// Whether a site-wide unit's `name` is a part of the decisions' search
+/// index's (`/search/decisions-1`).
+pub(super) fn is_search_part(name: &str) -> bool {
+    name.strip_prefix(SEARCH_UNIT)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Whether a site-wide unit's `name` is a download's ([`download_unit`]).
 pub(super) fn is_download_unit(name: &str) -> bool {
     name.strip_prefix(DOWNLOAD_UNIT)
