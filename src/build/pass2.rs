@@ -432,21 +432,50 @@ impl<'a> Pass2<'a> {
             return reused;
         }
         let r = self.renderer;
-        let (first, shards) = crate::search::split(crate::search::records(self.public));
-        let dirs: Vec<String> = shards.iter().map(|s| s.dir.clone()).collect();
-        // The downloads, each with its key when it has one, worked out side
-        // by side.
+        // What the site-wide pages show of a decision, hashed: as pass 1
+        // hashed it, or (for none, in practice) hashed here.
+        let listing = |d: &visibility::PublicDecision| match self.keys.listings.get(d.number()) {
+            Some(digest) => *digest,
+            None => *blake3::hash(&visibility::freeze(d)).as_bytes(),
+        };
+        // What the units are made from, and their keys, worked out side by
+        // side: the search records and parts; the downloads, each with its
+        // key when it has one; the forward plan's and the register pages'
+        // keys.
+        let ((search, (first, shards, shard_keys)), (downloads, (plan_key, register))) =
+            rayon::join(
+                || {
+                    let (first, shards) = crate::search::split(crate::search::records(self.public));
+                    let dirs: Vec<String> = shards.iter().map(|s| s.dir.clone()).collect();
+                    let search = r.search_digest(&first, &dirs);
+                    let keys: Vec<[u8; 32]> = shards.par_iter().map(|s| s.digest()).collect();
+                    ((search, dirs), (first, shards, keys))
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let drafts = r.drafts();
+                            // (A draft is not shared between threads: its key is.)
+                            let lazy: Vec<Option<crate::opendata::Key>> =
+                                drafts.iter().map(|(_, d)| d.key.clone()).collect();
+                            let keys: Vec<Option<[u8; 32]>> = lazy
+                                .par_iter()
+                                .map(|k| k.as_ref().map(crate::opendata::Key::get))
+                                .collect();
+                            (drafts, keys)
+                        },
+                        || {
+                            let pages = r.register_pages();
+                            let keys = r.register_page_keys(&pages, &listing);
+                            (r.forward_plan_key(&listing), (pages, keys))
+                        },
+                    )
+                },
+            );
+        let (search_key, dirs) = search;
+        let (drafts, draft_keys) = downloads;
         let mut drafts: Vec<Option<(Section, crate::opendata::Draft)>> =
-            r.drafts().into_iter().map(Some).collect();
-        let lazy: Vec<Option<crate::opendata::Key>> = drafts
-            .iter()
-            .flatten()
-            .map(|(_, d)| d.key.clone())
-            .collect();
-        let draft_keys: Vec<Option<[u8; 32]>> = lazy
-            .par_iter()
-            .map(|k| k.as_ref().map(crate::opendata::Key::get))
-            .collect();
+            drafts.into_iter().map(Some).collect();
         /// What a site-wide unit is made by.
         enum Maker {
             Other,
@@ -461,31 +490,24 @@ impl<'a> Pass2<'a> {
             (cache::SITE_UNIT.to_string(), self.keys.site(), Maker::Other),
             (
                 SEARCH_UNIT.to_string(),
-                self.keys.part(SEARCH_UNIT, &r.search_digest(&first, &dirs)),
+                self.keys.part(SEARCH_UNIT, &search_key),
                 Maker::Search(first, dirs),
             ),
+            (
+                FORWARD_PLAN_UNIT.to_string(),
+                self.keys.part(FORWARD_PLAN_UNIT, &plan_key),
+                Maker::ForwardPlan,
+            ),
         ];
-        // What the site-wide pages show of a decision, hashed: as pass 1
-        // hashed it, or (for none, in practice) hashed here.
-        let listing = |d: &visibility::PublicDecision| match self.keys.listings.get(d.number()) {
-            Some(digest) => *digest,
-            None => *blake3::hash(&visibility::freeze(d)).as_bytes(),
-        };
-        units.push((
-            FORWARD_PLAN_UNIT.to_string(),
-            self.keys
-                .part(FORWARD_PLAN_UNIT, &r.forward_plan_key(&listing)),
-            Maker::ForwardPlan,
-        ));
-        let pages = r.register_pages();
-        for (page, (path, digest)) in pages.iter().zip(r.register_page_keys(&pages, &listing)) {
+        let (pages, page_keys) = register;
+        for (page, (path, digest)) in pages.iter().zip(page_keys) {
             let name = format!("{REGISTER_UNIT}/{path}");
             let key = self.keys.part(&name, &digest);
             units.push((name, key, Maker::Register(*page)));
         }
-        for shard in shards {
+        for (shard, digest) in shards.into_iter().zip(shard_keys) {
             let name = format!("{SEARCH_UNIT}/{}", shard.dir.trim_end_matches('/'));
-            let key = self.keys.part(&name, &shard.digest());
+            let key = self.keys.part(&name, &digest);
             units.push((name, key, Maker::Shard(shard)));
         }
         for (slot, (draft, key)) in drafts.iter().zip(&draft_keys).enumerate() {

@@ -878,7 +878,9 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
     });
     // The decisions' money, one row per line, when any record declares it.
     let money = || site.decisions().iter().flat_map(|d| money_rows(site, d));
-    let money_rows_count = money().count();
+    // Counted without making the rows: one for each line of money.
+    let money_rows_count: usize = site.decisions().iter().map(|d| d.money().len()).sum();
+    debug_assert_eq!(money_rows_count, money().count());
     if money_rows_count > 0 {
         let money_key = Some(super::Key::of_rows(move || {
             money().map(|m| {
@@ -943,7 +945,18 @@ pub fn render<'a>(site: &'a PublicSite, emit: &mut dyn FnMut(Draft<'a>)) {
     }
     // Every published EqIA's impacts in one table, when any EqIA is published.
     let impacts = || all_impact_rows(site);
-    let impact_rows_count = impacts().count();
+    // Counted without making the rows: one for each impact of each
+    // published EqIA (as [`all_impact_rows`] makes them).
+    let impact_rows_count: usize = site
+        .decisions()
+        .iter()
+        .flat_map(|d| d.papers())
+        .map(|paper| match paper {
+            PublicPaper::Published(p) if p.kind() == Kind::Eqia => p.impacts().len(),
+            _ => 0,
+        })
+        .sum();
+    debug_assert_eq!(impact_rows_count, impacts().count());
     if impact_rows_count > 0 {
         let impacts_key = Some(super::Key::of_rows(impacts));
         let assessments = site
