@@ -529,9 +529,6 @@ fn folders_as_left(output: &Path, last: &OutputRecord, files: &[&OutFile]) -> bo
         .all(|only| only)
 }
 
-/// A plain file opened for reading, never through a symbolic link, with
-/// its stamp as an output file; `None` for anything else (gone, a link, a
-/// folder, a device) or what cannot be opened.
 /// The hash of an open file's bytes, read in large blocks into a buffer the
 /// thread keeps: most output files are a few KB, and `update_reader` clears
 /// a buffer of 64 KiB for each.
@@ -556,6 +553,9 @@ fn hash_open(mut file: std::fs::File) -> std::io::Result<Digest> {
     })
 }
 
+/// A plain file opened for reading, never through a symbolic link, with
+/// its stamp as an output file; `None` for anything else (gone, a link, a
+/// folder, a device) or what cannot be opened.
 fn open_plain(path: &Path) -> Option<(std::fs::File, Stamp)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);

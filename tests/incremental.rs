@@ -461,20 +461,28 @@ fn overwrite_keeping_stamp(file: &Path, with: &str) {
     assert_eq!(after.modified().unwrap(), meta.modified().unwrap());
 }
 
-#[test]
-fn an_output_file_changed_with_its_stamp_kept_is_judged_from_its_bytes() {
+/// A sentence of exempt text, for planting.
+const MARKER: &str = "Zephyrine Halvorsen bid seventeen pounds an hour for the whole service.";
+
+/// The minimal site with `exempt` added to its exempt appendix, built.
+fn built_with_exempt(exempt: &str) -> tempfile::TempDir {
     let site = fixture("minimal");
-    let marker = "Zephyrine Halvorsen bid seventeen pounds an hour for the whole service.";
     append(
         site.path(),
         &format!("{ONE}/appendix-1.md"),
-        &format!("\n{marker}\n"),
+        &format!("\n{exempt}\n"),
     );
     assert_ok(&rebuild(site.path()));
+    site
+}
+
+#[test]
+fn an_output_file_changed_with_its_stamp_kept_is_judged_from_its_bytes() {
+    let site = built_with_exempt(MARKER);
     let out = site.path().join("public");
     // Exempt text put into a published page (as `touch -r` would leave it).
     let page = "decisions/24-00002/index.html";
-    overwrite_keeping_stamp(&out.join(page), marker);
+    overwrite_keeping_stamp(&out.join(page), MARKER);
     let tampered = files(&out);
     let outcome = rebuild(site.path());
     assert!(outcome.has_errors(), "the changed page passed");
@@ -506,6 +514,43 @@ fn an_output_file_changed_with_its_stamp_kept_is_judged_from_its_bytes() {
     // Then, untouched, everything is reused again.
     let outcome = rebuild(site.path());
     assert_eq!(reuse(&outcome).units, reuse(&outcome).of_units());
+}
+
+#[test]
+fn a_site_wide_file_changed_with_its_stamp_kept_is_judged_when_no_decision_changed() {
+    // With no decision's listing changed, the site-wide units are reused
+    // without their keys worked out; a unit whose file is not as written
+    // is not reused, and the file is judged from its bytes: a register
+    // page, a download of its own, the forward plan's page and a download
+    // of the other pages.
+    for file in [
+        "decisions/index.html",
+        "data/documents.csv",
+        "forward-plan/index.html",
+        "data/decisions.json",
+    ] {
+        let site = built_with_exempt(MARKER);
+        let out = site.path().join("public");
+        overwrite_keeping_stamp(&out.join(file), MARKER);
+        let tampered = files(&out);
+        let outcome = rebuild(site.path());
+        assert!(outcome.has_errors(), "{file}: the changed file passed");
+        assert!(
+            outcome.diagnostics.iter().any(|d| d.message.contains(file)),
+            "no error names {file}:\n{}",
+            printed(&outcome)
+        );
+        assert!(!printed(&outcome).contains("Zephyrine"), "{file}");
+        assert!(files(&out) == tampered, "{file}: something was published");
+        // A change that publishes nothing exempt is written over.
+        std::fs::remove_dir_all(&out).unwrap();
+        assert_ok(&rebuild(site.path()));
+        overwrite_keeping_stamp(&out.join(file), "hand-edited");
+        let outcome = rebuild(site.path());
+        assert_ok(&outcome);
+        assert!(reuse(&outcome).units < reuse(&outcome).of_units(), "{file}");
+        assert_same_as_clean(site.path());
+    }
 }
 
 #[test]

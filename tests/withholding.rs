@@ -464,22 +464,35 @@ fn a_folder_that_changes_between_the_passes_is_refused() {
     );
 }
 
+/// A fixture site's decision folders, and what pass 1 works under: the
+/// rest of the site separated, and its glossary.
+fn before_pass_one(
+    root: &Path,
+) -> (
+    Vec<plainsight::site::Folder>,
+    plainsight::visibility::Separated,
+    Option<plainsight::markdown::Glossary>,
+) {
+    let mut diags = plainsight::diagnostics::Diagnostics::default();
+    let source = plainsight::source::read(root, &mut diags).unwrap();
+    let mut assembled =
+        plainsight::site::assemble(source, &mut diags).expect("the fixture assembles");
+    let folders = std::mem::take(&mut assembled.folders);
+    let separated = plainsight::visibility::separate(assembled, &mut diags);
+    let glossary = plainsight::markdown::Glossary::from_site(&separated.public);
+    (folders, separated, glossary)
+}
+
 /// Pass 2 makes the same public decision from the folder as pass 1 parsed
 /// it (a site small enough to keep) as from the folder read again (a large
 /// site): exempt text is withheld alike either way.
 #[test]
 fn pass_two_withholds_alike_from_a_kept_folder_and_one_read_again() {
     use plainsight::diagnostics::Diagnostics;
-    use plainsight::{folder, markdown, visibility};
+    use plainsight::folder;
     let site = fixture("minimal");
     let root = site.path();
-    let mut diags = Diagnostics::default();
-    let source = plainsight::source::read(root, &mut diags).unwrap();
-    let mut assembled =
-        plainsight::site::assemble(source, &mut diags).expect("the fixture assembles");
-    let folders = std::mem::take(&mut assembled.folders);
-    let separated = visibility::separate(assembled, &mut diags);
-    let glossary = markdown::Glossary::from_site(&separated.public);
+    let (folders, separated, glossary) = before_pass_one(root);
     let prints = plainsight::scan::FingerprintsBuilder::default().finish().0;
     let mut withheld_somewhere = false;
     for f in &folders {
@@ -922,22 +935,15 @@ fn planted_markers_reach_no_page_of_a_paginated_listing() {
 /// keeps).
 #[test]
 fn pass_one_keeps_a_records_divisions_without_spare_room() {
-    use plainsight::diagnostics::Diagnostics;
-    use plainsight::{folder, markdown, visibility};
+    use plainsight::folder;
     let site = fixture("forward-plan");
     let root = site.path();
-    let mut diags = Diagnostics::default();
-    let source = plainsight::source::read(root, &mut diags).unwrap();
-    let mut assembled =
-        plainsight::site::assemble(source, &mut diags).expect("the fixture assembles");
-    let folders = std::mem::take(&mut assembled.folders);
-    let targets = assembled.config.language.clone();
-    let separated = visibility::separate(assembled, &mut diags);
-    let glossary = markdown::Glossary::from_site(&separated.public);
+    let (folders, separated, glossary) = before_pass_one(root);
+    let targets = &separated.public.config().language;
     let mut divisions = 0;
     for f in &folders {
         let read = folder::read_all(root, &[f]).pop().unwrap().unwrap();
-        let (pass, _) = folder::first_pass(&targets, glossary.as_ref(), read, false, false);
+        let (pass, _) = folder::first_pass(targets, glossary.as_ref(), read, false, false);
         let kept = pass.decision.expect("the fixture's folders are usable");
         assert_eq!(
             kept.divisions.capacity(),

@@ -418,8 +418,9 @@ impl<'a> Pass2<'a> {
     /// in parts, side by side, and each batch is checked and written as
     /// soon as it is made. They are units of their own, each keyed on what
     /// its files show, so that an edit remakes only those that show it:
-    /// each page of the register (its view:
-    /// [`render::Renderer::register_page_keys`]), the search page with the
+    /// each page of the register (the listings of the decisions it shows:
+    /// [`render::Renderer::register_page_keys`]), the forward plan's page
+    /// (the listings of the decisions in the plan), the search page with the
     /// first search index (its records and the list of parts:
     /// [`render::Renderer::search_digest`]), each part of the decisions'
     /// search index (its records: [`crate::search::Shard::digest`]), each
@@ -651,13 +652,18 @@ const DOWNLOAD_UNIT: &str = "/download";
 /// Whether a site-wide unit's `name` is a part of the decisions' search
 /// index's (`/search/decisions-1`).
 pub(super) fn is_search_part(name: &str) -> bool {
-    name.strip_prefix(SEARCH_UNIT)
-        .is_some_and(|rest| rest.starts_with('/'))
+    named_under(name, SEARCH_UNIT)
 }
 
 /// Whether a site-wide unit's `name` is a download's ([`download_unit`]).
 pub(super) fn is_download_unit(name: &str) -> bool {
-    name.strip_prefix(DOWNLOAD_UNIT)
+    named_under(name, DOWNLOAD_UNIT)
+}
+
+/// Whether `name` is that of one of the units named from `unit` and a path
+/// (`/register/decisions/`), not `unit` itself.
+fn named_under(name: &str, unit: &str) -> bool {
+    name.strip_prefix(unit)
         .is_some_and(|rest| rest.starts_with('/'))
 }
 
@@ -753,8 +759,7 @@ const REGISTER_UNIT: &str = "/register";
 
 /// Whether a site-wide unit's `name` is a page of the register's.
 pub(super) fn is_register_unit(name: &str) -> bool {
-    name.strip_prefix(REGISTER_UNIT)
-        .is_some_and(|rest| rest.starts_with('/'))
+    named_under(name, REGISTER_UNIT)
 }
 
 /// The unit that makes the search page and the first search index

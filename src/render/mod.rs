@@ -63,10 +63,10 @@ struct PageView<'a, T: Serialize> {
     view: T,
 }
 
-/// A hash of everything a page is made from besides the site's settings
-/// and templates (which every cache key holds): what every page knows of
-/// the site (`site`: [`Renderer::site_view_hash`]), its template's name,
-/// its meta and its view. Equal keys make equal pages.
+/// A hash of a page's template name, meta and view, with what every page
+/// knows of the site (`site`: [`Renderer::site_view_hash`]): given the
+/// whole view, equal keys make equal pages (the site's settings and
+/// templates are in every cache key).
 fn page_key(
     site: &blake3::Hash,
     template: &str,

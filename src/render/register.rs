@@ -167,11 +167,10 @@ enum PageView {
     Index(FacetIndexView),
 }
 
-/// A decision as the register shows it. A decision's summary is not shown
-/// there and is not here, so the register's pages are made only from these
-/// rows, the facets' groups and the site's settings, and its cache key is
-/// made from exactly these ([`Renderer::register_page_keys`]): a summary edit
-/// leaves the register as it was.
+/// A decision as the register shows it (not its summary). Each row is made
+/// from the decision's listing alone, so a page's cache key holds the
+/// listings of the decisions it shows rather than its rows
+/// ([`Renderer::register_page_keys`]).
 #[derive(Serialize)]
 struct RegisterRow {
     number: String,
