@@ -642,7 +642,30 @@ fn a_file_added_with_its_folders_times_put_back_means_writing_the_output_afresh(
 /// record's own `judged_under`; every checksum recomputed (it is blake3,
 /// keyed by nothing).
 fn forge_units(units: &Path, made: &std::collections::BTreeMap<String, Vec<u8>>) {
-    use plainsight::cache::{OutFile, UnitRecord, UnitRecordRef};
+    use plainsight::cache::OutFile;
+    rewrite_units(units, |records| {
+        let stamp = records
+            .iter()
+            .flat_map(|r| &r.files)
+            .next()
+            .expect("a file written")
+            .stamp;
+        for r in records.iter_mut() {
+            for (path, bytes) in made {
+                r.files.push(OutFile {
+                    path: path.clone(),
+                    hash: *blake3::hash(bytes).as_bytes(),
+                    stamp,
+                });
+            }
+        }
+    });
+}
+
+/// Decodes the cache's unit records, hands them to `change`, and writes
+/// them back with their checksums recomputed.
+fn rewrite_units(units: &Path, change: impl FnOnce(&mut Vec<plainsight::cache::UnitRecord>)) {
+    use plainsight::cache::{UnitRecord, UnitRecordRef};
     const CHECK: usize = 16;
     let bytes = std::fs::read(units).unwrap();
     let mut records = Vec::new();
@@ -653,16 +676,11 @@ fn forge_units(units: &Path, made: &std::collections::BTreeMap<String, Vec<u8>>)
         at += 8 + len + CHECK;
     }
     assert_eq!(at, bytes.len(), "the units file is records end to end");
-    let decoded: Vec<UnitRecord> = records[1..]
+    let mut decoded: Vec<UnitRecord> = records[1..]
         .iter()
         .map(|r| postcard::from_bytes(r).unwrap())
         .collect();
-    let stamp = decoded
-        .iter()
-        .flat_map(|r| &r.files)
-        .next()
-        .expect("a file written")
-        .stamp;
+    change(&mut decoded);
     let mut out = Vec::new();
     let mut push = |encoded: &[u8]| {
         out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
@@ -672,36 +690,54 @@ fn forge_units(units: &Path, made: &std::collections::BTreeMap<String, Vec<u8>>)
     // The header (format, program, context) as it was.
     push(&records[0]);
     for r in &decoded {
-        let mut files = r.files.clone();
-        for (path, bytes) in made {
-            files.push(OutFile {
-                path: path.clone(),
-                hash: *blake3::hash(bytes).as_bytes(),
-                stamp,
-            });
-        }
-        let forged = UnitRecordRef {
+        let record = UnitRecordRef {
             name: &r.name,
             key: &r.key,
             judged_under: &r.judged_under,
-            files: &files,
+            files: &r.files,
             diagnostics: &r.diagnostics,
             findings: &r.findings,
         };
-        push(&postcard::to_stdvec(&forged).unwrap());
+        push(&postcard::to_stdvec(&record).unwrap());
     }
     std::fs::write(units, out).unwrap();
 }
 
-/// Red team (8aa1cc4): a verdict is reused for bytes made in this build
-/// whose hash a unit record lists, and a unit record is only as honest as
-/// whoever last wrote the cache folder: its checksum is an unkeyed blake3.
-/// Before 8aa1cc4 a verdict was reused only with a unit whose files, hashed
-/// again from the output folder, held the recorded bytes, so a forged record
-/// could bless only bytes already in the output folder. Now the cache alone
-/// suffices: a clerk's slip (an NHS number typed into a public body), which
-/// the guard refuses, is published with exit 0 once the record lists the
-/// page's hash.
+/// A download's unit whose record no longer lists its file (moved to
+/// another unit's record, so that every file is still accounted for) is
+/// made again, not reused and listed on the /data/ page as 0 bytes.
+#[test]
+fn a_download_whose_record_lacks_its_file_is_made_again() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let unit = "/download/data/documents.csv";
+    rewrite_units(&site.path().join(".plainsight-cache/units"), |records| {
+        let from = records
+            .iter()
+            .position(|r| r.name == unit)
+            .expect("the unit");
+        let moved = std::mem::take(&mut records[from].files);
+        assert!(!moved.is_empty(), "{unit} wrote no file");
+        let to = records
+            .iter()
+            .position(|r| r.name.is_empty())
+            .expect("the site's unit");
+        records[to].files.extend(moved);
+    });
+    // A summary edit: the site-wide units' keys are worked out, and the
+    // documents download's is the one it had.
+    edit(
+        site.path(),
+        &format!("{ONE}/decision.md"),
+        "summary = \"The council will pay for library staff to visit people at home.\"",
+        "summary = \"The council will pay for library staff to visit people in their homes.\"",
+    );
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_eq!(reuse(&outcome).made_again.downloads, 1);
+    assert_same_as_clean(site.path());
+}
+
 #[test]
 fn a_forged_unit_record_does_not_let_personal_data_through() {
     let site = fixture("minimal");

@@ -534,13 +534,25 @@ impl<'a> Pass2<'a> {
         let mut names = Vec::new();
         let mut keys = Vec::new();
         for (i, (name, key, maker)) in units.into_iter().enumerate() {
-            if let Some(old) = self.reusable(&name, &key) {
+            // A download is listed with the size of its file: reused only
+            // when the record holds that file (it always does, unless the
+            // record is not what this build would have written).
+            let file_of = |old: &UnitRecord| match &maker {
+                Maker::Download(slot) => {
+                    let (_, d) = drafts[*slot].as_ref().expect("each download made once");
+                    old.files
+                        .iter()
+                        .find(|f| f.path == d.path)
+                        .map(|f| f.stamp.size)
+                }
+                _ => Some(0),
+            };
+            let old = self.reusable(&name, &key);
+            if let Some((old, size)) = old.and_then(|old| Some((old, file_of(old)?))) {
                 if let Maker::Download(slot) = maker {
                     // Listed as it was made: its size is that of its file.
                     let (section, d) = drafts[slot].take().expect("each download made once");
-                    let size = old.files.iter().find(|f| f.path == d.path);
-                    let size = size.map_or(0, |f| f.stamp.size as usize);
-                    downloads[slot] = Some((section, crate::opendata::listed(d, size)));
+                    downloads[slot] = Some((section, crate::opendata::listed(d, size as usize)));
                 }
                 kept.push(Some(self.reuse(old)?));
             } else {
