@@ -399,8 +399,81 @@ fn is_plain(line: &str) -> bool {
         .any(|b| matches!(b, b':' | b'&' | b'\\') || b >= 0x80 || (b < 0x20 && b != b'\t'))
 }
 
+/// Where a line that starts with marks (anything but letters, digits and
+/// spaces, and not only Markdown's container markers) and then reads
+/// `exempt paragraph`, `exempt reason` or just `exempt` begins its marks:
+/// someone meant a fence there, whatever they wrote it with (`: : :`,
+/// `⦂⦂⦂`, `⁝`, `~~~`).
+fn marks_then_exempt(line: &str) -> Option<usize> {
+    let skipped = |c: char| c.is_whitespace() || is_invisible(c);
+    let start = line.find(|c: char| !skipped(c))?;
+    let rest = &line[start..];
+    let end = rest.find(char::is_alphanumeric)?;
+    let marks = &rest[..end];
+    let container = |c: char| skipped(c) || matches!(c, '>' | '-' | '*' | '+' | '|');
+    if marks.chars().all(container) {
+        return None;
+    }
+    let mut words = rest[end..].split(|c: char| skipped(c) || c == '=');
+    let first = words.next()?;
+    let next = words.find(|w| !w.is_empty());
+    let fence_word = |w: &str| {
+        ["paragraph", "reason"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    };
+    (first.eq_ignore_ascii_case("exempt") && next.is_none_or(fence_word)).then_some(start)
+}
+
+/// Where a line that starts with colons with spaces between them (`: : :`,
+/// a no-break space before the last) begins them: a fence that a word
+/// processor's spacing before colons, or a hand, pulled apart.
+fn spaced_colons(line: &str) -> Option<usize> {
+    let skipped = |c: char| c.is_whitespace() || is_invisible(c);
+    let start = line.find(|c: char| !skipped(c))?;
+    let (mut count, mut spaced, mut gap) = (0, false, false);
+    for c in line[start..].chars() {
+        if colons(c) > 0 {
+            spaced |= gap && count > 0;
+            count += colons(c);
+            gap = false;
+        } else if skipped(c) {
+            gap = true;
+        } else {
+            break;
+        }
+    }
+    (count >= 2 && spaced).then_some(start)
+}
+
+/// How many ASCII colons, one after another, `line` has from byte `at`.
+fn colons_at(line: &str, at: usize) -> usize {
+    line[at..].chars().take_while(|&c| c == ':').count()
+}
+
 /// Classifies one line (without its ending).
 pub fn classify(line: &str) -> Class<'_> {
+    match classify_colons(line) {
+        Class::Text => {}
+        class => return class,
+    }
+    if let Some(at) = spaced_colons(line) {
+        let message = "a fence with spaces between its colons".to_string();
+        return refused(line, at, message, PLAIN);
+    }
+    if let Some(at) = marks_then_exempt(line).filter(|&at| colons_at(line, at) != 3) {
+        let c = line[at..].chars().next().expect("a mark starts here");
+        let message = format!(
+            "a line that reads as an exempt fence but opens with {} rather than three ASCII colons",
+            code_point(c)
+        );
+        return refused(line, at, message, PLAIN);
+    }
+    Class::Text
+}
+
+/// Classifies one line by its runs of colons and their look-alikes.
+fn classify_colons(line: &str) -> Class<'_> {
     if is_plain(line) {
         return Class::Text;
     }
@@ -1001,6 +1074,21 @@ mod tests {
             (":: exempt paragraph=3", 1, "2 colons"),
             (": exempt paragraph=3", 1, "one colon"),
             ("  :: secret", 3, "2 colons"),
+            (": : : exempt paragraph=3", 1, "spaces between its colons"),
+            (": : :", 1, "spaces between its colons"),
+            (
+                ":\u{A0}:: exempt paragraph=3",
+                1,
+                "spaces between its colons",
+            ),
+            ("  ::\u{202F}: exempt paragraph=3", 3, "2 colons"),
+            (":\u{2009}:\u{2009}:", 1, "spaces between its colons"),
+            ("\u{2982}\u{2982}\u{2982} exempt paragraph=3", 1, "U+2982"),
+            ("\u{1804}\u{1804}\u{1804} exempt paragraph=3", 1, "U+1804"),
+            ("\u{205D} exempt paragraph=3", 1, "U+205D"),
+            ("\u{22EE}\u{22EE} exempt reason=\"x\"", 1, "U+22EE"),
+            ("~~~ exempt paragraph=3", 1, "U+007E"),
+            ("!! EXEMPT", 1, "U+0021"),
             (
                 "::: exempt paragraph=3 reason=\"a ::: b\"",
                 34,
