@@ -442,6 +442,13 @@ fn skip_to(b: &[u8], from: usize, wanted: Wanted) -> usize {
     i
 }
 
+/// Whether the byte before `i` is a decimal point: a `.` after a digit
+/// (`12.943`). After a letter it ends an abbreviation (`No.943`, `Tel.07700`),
+/// and what follows is a number of its own.
+fn after_decimal_point(b: &[u8], i: usize) -> bool {
+    i > 0 && b[i - 1] == b'.' && i > 1 && b[i - 2].is_ascii_digit()
+}
+
 /// NHS numbers: ten digits, written together or as 3-3-4 with spaces,
 /// hyphens or dots ([`group_gap`]; other dashes are read as hyphens by
 /// [`Joined`]), whose last digit is the modulus 11 check digit (NHS Data
@@ -459,7 +466,7 @@ pub fn nhs_numbers(text: &str) -> Vec<Hit> {
         }
         // Not part of a longer word or the decimals of a number.
         if !b[i].is_ascii_digit()
-            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.'))
+            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || after_decimal_point(b, i)))
         {
             i += 1;
             continue;
@@ -673,6 +680,11 @@ pub fn emails(text: &str) -> Vec<Hit> {
 /// UK number at all (Ofcom National Telephone Numbering Plan: ten or eleven
 /// digits starting 01, 02, 03, 05, 07, 08 or 09).
 fn phone_key(international: bool, digits: &str) -> Option<String> {
+    // `0044` is how `+44` is dialled from abroad.
+    let (international, digits) = match digits.strip_prefix("00") {
+        Some(rest) if !international && rest.starts_with("44") => (true, rest),
+        _ => (international, digits),
+    };
     // The national number is `0` then `rest`; made only once it is one.
     let rest = if international {
         let rest = digits.strip_prefix("44")?;
@@ -705,8 +717,12 @@ pub fn phones(text: &str) -> Vec<Hit> {
             b'(' => matches!(byte(b, i + 1), b'0' | b'+'),
             _ => false,
         };
-        let boundary =
-            || i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"+./\xA3$".contains(&b[i - 1]));
+        let boundary = || {
+            i == 0
+                || !(b[i - 1].is_ascii_alphanumeric()
+                    || b"+/\xA3$".contains(&b[i - 1])
+                    || after_decimal_point(b, i))
+        };
         if !(starts && boundary()) {
             i += 1;
             continue;
@@ -1064,8 +1080,9 @@ mod tests {
     /// check that the fast ones find exactly the same.
     mod before {
         use super::super::{
-            BIRTH_WINDOW, BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, alnum_key, byte, digits_at,
-            entity, grouped_nhs_number, nhs_check_digit_valid, ni_at, plain_char, skip_spaces,
+            BIRTH_WINDOW, BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, after_decimal_point,
+            alnum_key, byte, digits_at, entity, grouped_nhs_number, nhs_check_digit_valid, ni_at,
+            plain_char, skip_spaces,
         };
 
         /// [`super::super::Joined::of`] as it was, one byte at a time: the
@@ -1183,6 +1200,10 @@ mod tests {
         }
 
         pub(super) fn phone_key(international: bool, digits: &str) -> Option<String> {
+            let (international, digits) = match digits.strip_prefix("00") {
+                Some(rest) if !international && rest.starts_with("44") => (true, rest),
+                _ => (international, digits),
+            };
             let national = if international {
                 let rest = digits.strip_prefix("44")?;
                 let rest = rest.strip_prefix('0').unwrap_or(rest);
@@ -1203,7 +1224,7 @@ mod tests {
             while i < b.len() {
                 // Not part of a longer word or the decimals of a number.
                 if !b[i].is_ascii_digit()
-                    || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.'))
+                    || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || after_decimal_point(b, i)))
                 {
                     i += 1;
                     continue;
@@ -1259,7 +1280,9 @@ mod tests {
             while i < b.len() {
                 let c = b[i];
                 let boundary = i == 0
-                    || !(b[i - 1].is_ascii_alphanumeric() || b"+./\xA3$".contains(&b[i - 1]));
+                    || !(b[i - 1].is_ascii_alphanumeric()
+                        || b"+/\xA3$".contains(&b[i - 1])
+                        || after_decimal_point(b, i));
                 let starts = match c {
                     b'0' => true,
                     b'+' => b[i..].starts_with(b"+44"),
@@ -1756,8 +1779,25 @@ mod tests {
             "NHS 94\u{ad}3 476 59\u{200b}19.",
             "NHS <em>9</em>434765919.",
             "NHS `943` 476 _5919_.",
+            "Patient NHS No.943 476 5919 was seen.",
+            "(NHS No.9434765919)",
         ] {
             nhs(text);
+        }
+        // After a decimal point, digits are a number's decimals.
+        assert!(found("a share of 12.9434765919").is_empty());
+        // A phone number after an abbreviation, or dialled from abroad.
+        for text in [
+            "Tel.07700 900123",
+            "Tel. 07700 900123",
+            "0044 7700 900123",
+            "0044 (0)7700 900123",
+        ] {
+            assert_eq!(
+                found(text),
+                [(Kind::Phone, "07700900123".to_string())],
+                "{text:?}"
+            );
         }
         // A paragraph break, or table cells, are not one number.
         for text in [
