@@ -24,9 +24,83 @@ use std::path::{Path, PathBuf};
 use crate::cache::{Digest, OutFile, OutputRecord, Previous};
 use crate::source::Stamp;
 
-/// The marker plainsight leaves in every output folder it writes.
+/// The marker plainsight leaves in every output folder it writes, listing
+/// the files it wrote there ([`marker`]): a file that is not listed is
+/// someone else's, and is never deleted ([`foreign`]).
 pub const MARKER: &str = ".plainsight";
 const MARKER_TEXT: &str = "This folder is written by `plainsight build` and replaced on every build. Do not edit it by hand.\n";
+const MARKER_LIST: &str = "Files it wrote:\n";
+
+/// The marker's bytes for an output folder holding `paths` (sorted).
+fn marker(paths: &[String]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(MARKER_TEXT.len() + paths.len() * 40);
+    out.extend_from_slice(MARKER_TEXT.as_bytes());
+    out.extend_from_slice(MARKER_LIST.as_bytes());
+    for path in paths {
+        out.extend_from_slice(path.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// What is in the output folder `dir` that plainsight did not write: every
+/// file and folder its marker does not list (a folder holding listed files
+/// is listed), by path from `dir`, at most `MAX_FOREIGN` of them. A marker
+/// written before markers listed files (its first line alone) lists
+/// nothing, and the folder is taken as plainsight's whole, as it then was.
+fn foreign(dir: &Path) -> io::Result<Vec<String>> {
+    const MAX_FOREIGN: usize = 10;
+    let text = std::fs::read(dir.join(MARKER))?;
+    let Some(rest) = text.strip_prefix(MARKER_TEXT.as_bytes()) else {
+        return Ok(vec![MARKER.to_string()]);
+    };
+    if rest.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(list) = rest.strip_prefix(MARKER_LIST.as_bytes()) else {
+        return Ok(vec![MARKER.to_string()]);
+    };
+    let list = String::from_utf8_lossy(list);
+    let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for path in list.lines() {
+        let mut rest = path;
+        known.insert(rest);
+        while let Some((parent, _)) = rest.rsplit_once('/') {
+            if !known.insert(parent) {
+                break;
+            }
+            rest = parent;
+        }
+    }
+    known.insert(MARKER);
+    let mut found = Vec::new();
+    let mut folders = vec![String::new()];
+    while let Some(folder) = folders.pop() {
+        let mut entries: Vec<(String, bool)> = Vec::new();
+        for entry in std::fs::read_dir(dir.join(&folder))? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = match folder.is_empty() {
+                true => name,
+                false => format!("{folder}/{name}"),
+            };
+            entries.push((path, entry.file_type()?.is_dir()));
+        }
+        entries.sort();
+        for (path, is_dir) in entries {
+            if !known.contains(path.as_str()) {
+                found.push(path);
+                if found.len() == MAX_FOREIGN {
+                    return Ok(found);
+                }
+            } else if is_dir {
+                folders.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
 
 /// The files of a built site, keyed by path relative to the output folder
 /// (`/`-separated), in sorted order.
@@ -156,9 +230,9 @@ impl Staging {
         Ok((file, target))
     }
 
-    /// Swaps the staged folder in for the output.
-    pub fn publish(self) -> Result<(), WriteError> {
-        std::fs::write(self.dir.path().join(MARKER), MARKER_TEXT).map_err(at(self.dir.path()))?;
+    /// Swaps the staged folder, holding `paths`, in for the output.
+    pub fn publish(self, paths: &[String]) -> Result<(), WriteError> {
+        std::fs::write(self.dir.path().join(MARKER), marker(paths)).map_err(at(self.dir.path()))?;
         let Staging {
             dir,
             output,
@@ -276,14 +350,25 @@ impl Publisher {
         OutFile { path, hash, stamp }
     }
 
-    /// Puts the build in place. In place, `removed` are the files of the
-    /// last build that this one did not make. Returns the files changed in
-    /// place (`None` when the output was written afresh).
-    pub fn publish(self, removed: &[String]) -> Result<Option<Vec<String>>, WriteError> {
+    /// Puts the build, whose files are `paths` (sorted), in place. In place,
+    /// `removed` are the files of the last build that this one did not
+    /// make. Returns the files changed in place (`None` when the output was
+    /// written afresh).
+    pub fn publish(
+        self,
+        removed: &[String],
+        paths: &[String],
+    ) -> Result<Option<Vec<String>>, WriteError> {
         if !self.in_place {
-            return self.staging.publish().map(|()| None);
+            return self.staging.publish(paths).map(|()| None);
         }
         let Staging { dir, output, .. } = self.staging;
+        // The marker lists, at every moment, every file plainsight may have
+        // put in the folder: the new files as well as the old while they
+        // change places, then the new alone.
+        let mut both: Vec<String> = paths.iter().chain(removed).cloned().collect();
+        both.sort();
+        put_marker(&dir, &output, &marker(&both))?;
         // Removed first, so a file may become a folder and a folder a file.
         for path in removed {
             let target = output.join(path);
@@ -309,13 +394,40 @@ impl Publisher {
             }
             std::fs::rename(dir.path().join(path), &target).map_err(at(&target))?;
         }
+        put_marker(&dir, &output, &marker(paths))?;
         dir.close().map_err(at(&output))?;
         staged.extend(removed.iter().cloned());
         Ok(Some(staged))
     }
 }
 
+/// Puts `bytes` in the output folder's marker (written in staging, then
+/// renamed over it), unless it already holds them.
+fn put_marker(staging: &tempfile::TempDir, output: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let target = output.join(MARKER);
+    if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    let staged = staging.path().join(MARKER);
+    std::fs::write(&staged, bytes).map_err(at(&staged))?;
+    std::fs::rename(&staged, &target).map_err(at(&target))
+}
+
 fn swap(staged: PathBuf, output: &Path, parent: &Path) -> Result<(), WriteError> {
+    if output.join(MARKER).is_file() {
+        let found = foreign(output).map_err(at(output))?;
+        if !found.is_empty() {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(WriteError {
+                path: output.to_path_buf(),
+                error: io::Error::other(format!(
+                    "the output folder holds what plainsight did not write, which writing it afresh would delete: {}",
+                    found.join(", ")
+                )),
+                advice: "move those out of the output folder (plainsight writes the whole folder on every build, so a file to publish belongs in the site's sources), then build again",
+            });
+        }
+    }
     if output.exists() {
         let old = tempfile::Builder::new()
             .prefix(".plainsight-old-")
@@ -731,7 +843,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
         std::fs::create_dir_all(out.join("a")).unwrap();
-        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(out.join(MARKER), marker(&["a/x.html".to_string()])).unwrap();
         std::fs::write(out.join("a/x.html"), "<p>x</p>").unwrap();
         let file = OutFile {
             path: "a/x.html".into(),
@@ -846,7 +958,7 @@ mod tests {
         let publish = |out: &Path, path: &str, text: &str| {
             let staging = Staging::new(out)?;
             staging.write(path, text.as_bytes())?;
-            staging.publish()
+            staging.publish(&[path.to_string()])
         };
         publish(&out, "index.html", "one").unwrap();
         publish(&out, "a/index.html", "two").unwrap();

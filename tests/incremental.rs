@@ -300,17 +300,50 @@ fn a_hand_edited_or_added_output_file_means_writing_the_output_afresh() {
     assert_eq!(std::fs::read(&page).unwrap(), bytes);
     assert_same_as_clean(site.path());
 
-    // A file dropped into the output: a clean build would not have it.
+    // Files dropped into the output, in a folder of the site's and of
+    // their own: plainsight did not write them, so it does not delete them
+    // (writing the folder afresh would), and says so.
     std::fs::write(out.join("decisions/24-00001/secret.pdf"), "not ours").unwrap();
+    std::fs::write(out.join("CNAME"), "decisions.example.org").unwrap();
+    std::fs::create_dir(out.join("uploads")).unwrap();
+    std::fs::write(out.join("uploads/mine.pdf"), "mine").unwrap();
+    let before = files(&out);
+    let refused = plainsight::build(&Options::for_root(site.path()));
+    let Err(plainsight::Error::Write(e)) = refused else {
+        panic!("files plainsight did not write were not refused: {refused:?}");
+    };
+    let said = e.to_string();
+    for name in ["CNAME", "uploads", "decisions/24-00001/secret.pdf"] {
+        assert!(said.contains(name), "{said}");
+    }
+    assert!(files(&out) == before, "the output folder changed");
+    for name in ["CNAME", "uploads/mine.pdf", "decisions/24-00001/secret.pdf"] {
+        std::fs::remove_file(out.join(name)).unwrap();
+    }
+    std::fs::remove_dir(out.join("uploads")).unwrap();
     let outcome = rebuild(site.path());
-    assert!(!reuse(&outcome).in_place);
-    assert!(!out.join("decisions/24-00001/secret.pdf").exists());
+    assert_ok(&outcome);
     assert_same_as_clean(site.path());
 
     // A file taken away.
     std::fs::remove_file(out.join("decisions/24-00001/index.html")).unwrap();
     let outcome = rebuild(site.path());
     assert!(!reuse(&outcome).in_place);
+    assert_same_as_clean(site.path());
+}
+
+/// The marker is in the output folder, so it is published too: text
+/// written into it by hand goes at the next build, in place or afresh.
+#[test]
+fn a_hand_edited_marker_is_written_again() {
+    let site = fixture("minimal");
+    assert_ok(&rebuild(site.path()));
+    let marker = site.path().join("public").join(plainsight::output::MARKER);
+    let written = std::fs::read(&marker).unwrap();
+    overwrite_keeping_stamp(&marker, "Contact jane.smith@example.com, NHS 943 476 5919");
+    let outcome = rebuild(site.path());
+    assert_ok(&outcome);
+    assert_eq!(std::fs::read(&marker).unwrap(), written);
     assert_same_as_clean(site.path());
 }
 
@@ -610,7 +643,7 @@ fn a_cache_record_changed_or_cut_short_is_judged_again() {
 }
 
 #[test]
-fn a_file_added_with_its_folders_times_put_back_means_writing_the_output_afresh() {
+fn a_file_added_with_its_folders_times_put_back_is_found_and_not_deleted() {
     let site = fixture("minimal");
     assert_ok(&rebuild(site.path()));
     let out = site.path().join("public");
@@ -629,10 +662,17 @@ fn a_file_added_with_its_folders_times_put_back_means_writing_the_output_afresh(
         std::fs::metadata(&dir).unwrap().modified().unwrap(),
         meta.modified().unwrap()
     );
+    // Not written in place (which would leave it unseen), nor deleted
+    // (plainsight did not write it): the build stops and names it.
+    let refused = plainsight::build(&Options::for_root(site.path()));
+    let Err(plainsight::Error::Write(e)) = refused else {
+        panic!("a file added with its folder's times put back was not found: {refused:?}");
+    };
+    assert!(e.to_string().contains("decisions/24-00002/extra.html"), "{e}");
+    std::fs::remove_file(dir.join("extra.html")).unwrap();
     let outcome = rebuild(site.path());
     assert_ok(&outcome);
     assert!(!reuse(&outcome).in_place);
-    assert!(!dir.join("extra.html").exists());
     assert_same_as_clean(site.path());
 }
 

@@ -64,7 +64,9 @@ pub(super) fn publish(
     );
     journal?;
     let report_files = report_files?;
-    let changed = publisher.publish(&removed).map_err(Error::Write)?;
+    let changed = publisher
+        .publish(&removed, &written.paths)
+        .map_err(Error::Write)?;
     if cache.keeps() {
         // In place, only the folders holding what changed are looked at
         // again, and those whose stamp was racy (so that it settles).
