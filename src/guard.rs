@@ -677,11 +677,15 @@ fn front_matter_ok(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Values published on purpose, as allow keys.
+/// Values published on purpose, as allow keys: `[personal_data] allow`
+/// as written, and contact details as the email addresses and phone
+/// numbers they are ([`personal::contact_allow_keys`]).
 fn allowed_keys(site: &PublicSite) -> BTreeSet<String> {
     let contact = &site.config().contact;
     let mut values: Vec<&str> = vec![&contact.email, &contact.phone];
-    values.extend(site.config().personal_data.allow.iter().map(String::as_str));
+    let mut keys: BTreeSet<String> = (site.config().personal_data.allow.iter())
+        .flat_map(|v| personal::allow_keys(v))
+        .collect();
     // A decision's lead officer's work contact is published on purpose,
     // like the site's own (the record says so: `lead_officer`).
     for d in site.decisions() {
@@ -699,7 +703,8 @@ fn allowed_keys(site: &PublicSite) -> BTreeSet<String> {
             }
         }
     }
-    values.into_iter().flat_map(personal::allow_keys).collect()
+    keys.extend(values.into_iter().flat_map(personal::contact_allow_keys));
+    keys
 }
 
 /// Small numbers (ICO, "Anonymisation, pseudonymisation and privacy

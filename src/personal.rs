@@ -350,6 +350,24 @@ pub fn allow_keys(value: &str) -> Vec<String> {
     keys
 }
 
+/// The keys under which a value published as a contact (an email address
+/// or phone number: the site's contact, a lead officer's, an `email` or
+/// `phone` data column's) is compared with hits: as an email address, or as
+/// a phone number, and nothing else. A "phone number" that is an NHS or
+/// National Insurance number is not allowed as one by being published as a
+/// phone number.
+pub fn contact_allow_keys(value: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    if value.contains('@') {
+        keys.push(value.trim().to_ascii_uppercase());
+    }
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    if let Some(national) = phone_key(value.trim_start().starts_with('+'), &digits) {
+        keys.push(national);
+    }
+    keys
+}
+
 /// Shows only the last three letters or digits: enough for a person to find
 /// the match in the file, not enough to disclose it (CI logs are often public).
 pub fn mask(text: &str) -> String {

@@ -251,6 +251,36 @@ fn site_allow_list_and_published_contact_columns_are_allowed() {
     assert_ok(&build(site.path()));
 }
 
+/// A value published as a phone number allows that phone number, not an
+/// NHS or National Insurance number written in its place.
+#[test]
+fn a_contact_phone_that_is_an_nhs_or_ni_number_is_not_allowed() {
+    let site = example();
+    let csv = site.path().join("data/providers.csv");
+    replace(&csv, "01632 960001", "943 476 5919");
+    let outcome = plainsight::check(site.path()).unwrap();
+    let said = printed(&outcome);
+    assert!(
+        outcome.has_errors(),
+        "an NHS number in a phone column was published"
+    );
+    assert!(said.contains("an NHS number (ending `919`)"), "{said}");
+    replace(&csv, "943 476 5919", "01632 960001");
+    assert_ok(&plainsight::check(site.path()).unwrap());
+    replace(
+        &site.path().join("site.toml"),
+        "phone = \"03069 990000\"",
+        "phone = \"AB 12 34 56 C\"",
+    );
+    let outcome = plainsight::check(site.path()).unwrap();
+    let said = printed(&outcome);
+    assert!(
+        outcome.has_errors(),
+        "a National Insurance number as the site's phone was published"
+    );
+    assert!(said.contains("National Insurance number"), "{said}");
+}
+
 #[test]
 fn example_site_provider_contacts_are_allowed_only_by_their_column_types() {
     let site = example();

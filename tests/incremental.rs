@@ -668,7 +668,10 @@ fn a_file_added_with_its_folders_times_put_back_is_found_and_not_deleted() {
     let Err(plainsight::Error::Write(e)) = refused else {
         panic!("a file added with its folder's times put back was not found: {refused:?}");
     };
-    assert!(e.to_string().contains("decisions/24-00002/extra.html"), "{e}");
+    assert!(
+        e.to_string().contains("decisions/24-00002/extra.html"),
+        "{e}"
+    );
     std::fs::remove_file(dir.join("extra.html")).unwrap();
     let outcome = rebuild(site.path());
     assert_ok(&outcome);
