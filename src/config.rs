@@ -481,6 +481,7 @@ impl SiteConfig {
     pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
         // site.toml is published (names, contact details): its text may be quoted.
         let quoting = || crate::diagnostics::Quoting::Public;
+        crate::data::refuse_fences_in_toml(CONFIG_FILE, text, diagnostics);
         match frontmatter::parse_toml::<SiteConfig>(CONFIG_FILE, text, text, 0, quoting) {
             Ok(mut config) => {
                 match base_url(&config.base_url) {

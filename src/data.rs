@@ -442,6 +442,7 @@ pub fn parse(
         cell_columns,
     };
     check_cells(&dataset, diagnostics);
+    refuse_fences_in_toml(schema_path, schema_text, diagnostics);
     Some(dataset)
 }
 
@@ -638,6 +639,19 @@ fn field_columns(text: &str, start: usize) -> Vec<usize> {
     columns
 }
 
+/// Every string of a TOML file published as text (site.toml, a data
+/// schema's titles and values) that holds a fence, or anything that reads
+/// as one, is an error at that string.
+pub fn refuse_fences_in_toml(path: &str, text: &str, diagnostics: &mut Diagnostics) {
+    for position in crate::fence::in_toml(text) {
+        diagnostics.push(
+            Diagnostic::error(path, "this value holds an exempt passage fence (`:::`) or something that reads as one; it would be published as written")
+                .at(position)
+                .help("exempt passages may only be in a document's body; remove the colons from the value"),
+        );
+    }
+}
+
 fn check_cells(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     let mut keys = BTreeSet::new();
     let key_index = dataset
@@ -651,6 +665,16 @@ fn check_cells(dataset: &Dataset, diagnostics: &mut Diagnostics) {
                 line: row.line,
                 column: dataset.cell_columns[row_index][i],
             };
+            if matches!(column.status, Status::Public) && crate::fence::holds_fence_text(cell) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &dataset.csv_path,
+                        format!("`{}`: this cell holds an exempt passage fence (`:::`) or something that reads as one; a data cell is published as written", column.name),
+                    )
+                    .at(position)
+                    .help("exempt passages may only be in a document's body; to withhold a column, declare it exempt in the schema (see docs/content-format.md)"),
+                );
+            }
             let values = split_cell(column.list, cell);
             if column.required && values.is_empty() {
                 diagnostics.push(

@@ -914,15 +914,29 @@ fn holds_fence(value: &str) -> bool {
 }
 
 /// Whether some part of `text` could read as a fence once cut out of its
-/// line: a run of two colons or more, or colons then `exempt`, anywhere.
-/// (A string's lines are parts of the front matter's lines, so a fence in a
-/// string is one of these in the front matter.)
+/// line: two colons or more (with spaces between them or not), or the word
+/// `exempt`, anywhere. (A string's lines are parts of the front matter's
+/// lines, so a fence in a string is one of these in the front matter.)
 fn may_hold_fence(text: &str) -> bool {
     lines(text).any(|line| {
-        !is_plain(line.text)
-            && runs(line.text)
-                .any(|run| run.colons >= 2 || starts_with_exempt(&line.text[run.end..]))
+        let l = line.text;
+        l.to_ascii_lowercase().contains("exempt")
+            || l.chars().map(colons).sum::<usize>() >= 2
+            || (!is_plain(l) && runs(l).any(|run| run.colons >= 2))
     })
+}
+
+/// Whether a value that is published as text (a data cell, a setting)
+/// holds a fence or anything that reads as one: exempt passages may only be
+/// in a document's body, and anywhere else would be published as written.
+pub fn holds_fence_text(value: &str) -> bool {
+    holds_fence(value)
+}
+
+/// The positions of every string in a TOML file (site.toml, a data schema)
+/// that holds a fence or anything that reads as one ([`in_front_matter`]).
+pub fn in_toml(text: &str) -> Vec<Position> {
+    in_front_matter(text, text, 0)
 }
 
 /// The positions (in `file_text`) of every front-matter string that holds a
