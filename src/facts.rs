@@ -58,6 +58,16 @@ pub fn extract(text: &str, mode: Mode) -> Vec<Fact> {
     let mut out = Vec::new();
     for n in numbers(&chars) {
         if let Some(fact) = n.fact() {
+            // A share with four significant digits (`87.35%`) is as
+            // distinctive without its sign (`87.35 out of 100`).
+            let significant =
+                n.int.trim_start_matches('0').len() + n.dec.trim_end_matches('0').len();
+            if fact.kind == Kind::Percentage && significant >= MIN_DIGITS {
+                out.push(Fact {
+                    kind: Kind::Number,
+                    key: fact.key.clone(),
+                });
+            }
             out.push(fact);
         }
     }
@@ -240,8 +250,14 @@ impl Number {
         let int = self.int.trim_start_matches('0');
         let dec = self.dec.trim_end_matches('0');
         let digits = if self.money {
-            // An amount of money counts every digit: `£1,000,000` is a total.
-            int.len() + dec.len()
+            // An amount of money counts every digit: `£1,000,000` is a total,
+            // and `£61.10` is written with four (pence and all), as long as
+            // three of them say something (`£10.00` does not).
+            let significant = int.len() + dec.len();
+            match significant >= 3 {
+                true => int.len() + self.dec.len(),
+                false => significant,
+            }
         } else {
             // Otherwise trailing zeros are not significant: `1,000 hours`.
             if dec.is_empty() {
@@ -369,22 +385,34 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
                 continue;
             }
         }
-        let glued_after = match char_at(chars, i) {
-            Some(c) if c.is_alphanumeric() || c == '/' || c == '\\' => true,
-            Some('-' | '.' | ':' | ',') => is_digit(chars, i + 1),
-            _ => false,
-        };
-        if glued_before || glued_after {
-            // The rest of the token goes with it.
+        // `87.35pc` is a percentage, written as newspapers do.
+        let pc = matches!(char_at(chars, i), Some('p' | 'P'))
+            && matches!(char_at(chars, i + 1), Some('c' | 'C'))
+            && !char_at(chars, i + 2).is_some_and(char::is_alphanumeric);
+        let glued_after = !pc
+            && match char_at(chars, i) {
+                Some(c) if c.is_alphanumeric() || c == '/' || c == '\\' => true,
+                Some('-' | '.' | ':' | ',') => is_digit(chars, i + 1),
+                _ => false,
+            };
+        // An amount of money with its unit stuck to it (`£4,875pa`,
+        // `£74.62/day`) is still that amount: the currency says what it is.
+        let unit_glued = money && !glued_before && glued_after;
+        // The rest of the token goes with it.
+        let skip_token = |mut i: usize| {
             while char_at(chars, i).is_some_and(|c| {
                 c.is_alphanumeric()
                     || matches!(c, '/' | '-' | '.' | ':' | ',') && is_digit(chars, i + 1)
             }) {
                 i += 1;
             }
+            i
+        };
+        if (glued_before || glued_after) && !unit_glued {
+            i = skip_token(i);
             continue;
         }
-        let percent = {
+        let percent = pc || {
             let mut p = i;
             while matches!(char_at(chars, p), Some(' ' | '\u{a0}')) {
                 p += 1;
@@ -404,6 +432,9 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
             money,
             percent,
         });
+        if unit_glued {
+            i = skip_token(i);
+        }
     }
     out
 }
@@ -958,6 +989,44 @@ mod tests {
                 (56, "71.3".to_string(), true),
             ]
         );
+    }
+
+    #[test]
+    fn amounts_with_their_units_stuck_on_pence_and_shares_without_their_sign_are_facts() {
+        // An amount with its unit glued to it, in exempt text and in public.
+        for text in [
+            "£1,412,650pa",
+            "£1,412,650p.a.",
+            "£1,412,650/yr",
+            "£1,412,650/year",
+        ] {
+            assert_eq!(keys(text, Mode::Text), ["1412650"], "{text}");
+        }
+        assert_eq!(keys("it quoted £74.62/day", Mode::Text), ["74.62"]);
+        assert_eq!(keys("a fee of £4,875pa", Mode::Text), ["4875"]);
+        assert_eq!(figures("£88.15/day")[0].1, "88.15");
+        // Pence written with a nought still have four figures; `£10.00` not.
+        assert_eq!(keys("£61.10 a day", Mode::Text), ["61.1"]);
+        assert!(keys("£10.00 and £5.50", Mode::Text).is_empty());
+        // A share of four figures is a number fact too; `pc` is a percent sign.
+        let facts = extract("It scored 87.35% on quality.", Mode::Text);
+        assert!(
+            facts.contains(&Fact {
+                kind: Kind::Number,
+                key: "87.35".into()
+            }),
+            "{facts:?}"
+        );
+        assert!(
+            facts.contains(&Fact {
+                kind: Kind::Percentage,
+                key: "87.35".into()
+            }),
+            "{facts:?}"
+        );
+        assert_eq!(figures("87.35pc")[0], (0, "87.35".to_string(), true));
+        // Codes glued to letters are still not figures.
+        assert!(keys("ME14 road A229, 10k, v1234a", Mode::Text).is_empty());
     }
 
     #[test]
