@@ -335,9 +335,15 @@ impl FingerprintsBuilder {
         }
     }
 
-    pub fn add_exempt_file(&mut self, source: &str, bytes: &[u8]) {
+    /// Fingerprints an exempt file: its bytes (and, for an image, its bytes
+    /// as cleaned), and the words it holds when they can be read (text in
+    /// UTF-8 or, with its byte-order mark, UTF-16; a CSV's cells; a PDF's
+    /// pages). Returns `false` for a file whose words cannot be read (a
+    /// spreadsheet, a PDF that cannot be decoded): a copy of them in public
+    /// text would not be found, and the caller says so.
+    pub fn add_exempt_file(&mut self, source: &str, bytes: &[u8]) -> bool {
         if self.discard {
-            return;
+            return true;
         }
         let si = self.source(source);
         self.files.push((hash_bytes(bytes), bytes.len(), si));
@@ -349,21 +355,30 @@ impl FingerprintsBuilder {
                 }
             }
         }
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            self.add_exempt(source, text);
-            if source.to_ascii_lowercase().ends_with(".csv") {
-                self.add_exempt_cells(source, text);
-            }
-        }
         // A PDF's words, so that a re-saved copy (other bytes, the same
         // words) or a passage pasted from it is found. Only what its pages
         // show: the information fields and XMP of any two PDFs made by the
         // same program share boilerplate that proves nothing.
         if is_pdf(source, bytes) {
-            if let Ok(text) = crate::pdf::text(bytes) {
-                self.add_exempt(source, &text.shown);
-            }
+            return match crate::pdf::text(bytes) {
+                Ok(text) => {
+                    self.add_exempt(source, &text.shown);
+                    true
+                }
+                Err(_) => false,
+            };
         }
+        if crate::images::ImageKind::from_name(source).is_some() {
+            return true;
+        }
+        let Some(text) = text_of(bytes) else {
+            return false;
+        };
+        self.add_exempt(source, &text);
+        if source.to_ascii_lowercase().ends_with(".csv") {
+            self.add_exempt_cells(source, &text);
+        }
+        true
     }
 
     /// Every cell of an exempt CSV file (the first row names its columns),
@@ -1417,6 +1432,25 @@ impl<'a> ValueStream<'a> {
             self.try_first();
         }
         (self.found, self.fact)
+    }
+}
+
+/// The text of a file's bytes: UTF-8, or UTF-16 with its byte-order mark
+/// (as spreadsheet programs save "Unicode text"); `None` for anything else.
+fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    let utf16 = |unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|p| unit([p[0], p[1]]))
+            .collect();
+        String::from_utf16(&units).ok().map(std::borrow::Cow::Owned)
+    };
+    match bytes {
+        [0xFF, 0xFE, ..] => utf16(u16::from_le_bytes),
+        [0xFE, 0xFF, ..] => utf16(u16::from_be_bytes),
+        _ => std::str::from_utf8(bytes)
+            .ok()
+            .map(std::borrow::Cow::Borrowed),
     }
 }
 

@@ -956,3 +956,47 @@ fn pass_one_keeps_a_records_divisions_without_spare_room() {
     }
     assert!(divisions > 0, "the fixture's records name divisions");
 }
+
+/// An exempt CSV saved as UTF-16 ("Unicode text") is read for its words
+/// like a UTF-8 one; an exempt file whose words cannot be read (a
+/// spreadsheet) is withheld with a warning that a copy of its words would
+/// not be found.
+#[test]
+fn an_exempt_file_is_read_for_its_words_or_said_to_be_unreadable() {
+    let site = fixture("minimal");
+    let folder = site.path().join("content/decisions/24-00001");
+    let text = "bidder,total\nZqxutf Harrowgate Moorings,\"£1,938,204\"\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(folder.join("scores.csv"), utf16).unwrap();
+    append(
+        &site.path().join("content/pages/about.md"),
+        "\nThe highest bid, from Zqxutf Harrowgate Moorings, was £1,938,204.\n",
+    );
+    let outcome = build(site.path());
+    let said = printed(&outcome);
+    assert!(outcome.has_errors(), "{said}");
+    assert!(
+        said.contains("content/pages/about.md:9:")
+            && said.contains("content/decisions/24-00001/scores.csv"),
+        "{said}"
+    );
+    assert_eq!(outcome.files_written, 0);
+
+    // A spreadsheet's words are not read: withheld, with a warning.
+    let site = fixture("minimal");
+    let folder = site.path().join("content/decisions/24-00001");
+    std::fs::remove_file(folder.join("scores.csv")).unwrap();
+    std::fs::write(folder.join("scores.xlsx"), b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\xb5\xff\xfe not text").unwrap();
+    let report = folder.join("report.md");
+    let md = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, md.replace("\"scores.csv\"", "\"scores.xlsx\"")).unwrap();
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let warned = outcome.diagnostics.iter().any(|d| {
+        d.file == "content/decisions/24-00001/scores.xlsx"
+            && d.message
+                .contains("cannot be read, so a copy of them in public text would not be found")
+    });
+    assert!(warned, "{}", printed(&outcome));
+}

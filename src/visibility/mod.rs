@@ -310,7 +310,9 @@ impl Separation<'_> {
         items.push(item("document", &doc.path, number, &notice));
         for attachment in &paper.attachments {
             let file = &bundle.files[&attachment.file];
-            prints.add_exempt_file(&file.path, &file.bytes);
+            if !prints.add_exempt_file(&file.path, &file.bytes) {
+                diagnostics.push(unreadable_exempt_file(&file.path));
+            }
             let public_title = attachment
                 .public_title
                 .clone()
@@ -355,7 +357,9 @@ impl Separation<'_> {
                     })
                 }
                 Status::Exempt(exemption) => {
-                    self.prints.add_exempt_file(&file.path, &file.bytes);
+                    if !self.prints.add_exempt_file(&file.path, &file.bytes) {
+                        diagnostics.push(unreadable_exempt_file(&file.path));
+                    }
                     if let Some(title) = &attachment.title {
                         self.prints.add_exempt_value(&file.path, title);
                     }
@@ -907,6 +911,14 @@ fn item(
         reason: n.reason.clone(),
         review_on: n.review_on.clone(),
     }
+}
+
+/// A warning for an exempt attachment whose words cannot be read: it is
+/// withheld all the same, but a copy of its words in public text, or in
+/// what the build writes, would not be recognised.
+fn unreadable_exempt_file(path: &str) -> Diagnostic {
+    Diagnostic::warning(path, "the words of this exempt file cannot be read, so a copy of them in public text would not be found; it is withheld all the same")
+        .help("attach it as a UTF-8 CSV or text file, or a PDF with its text in it, so that every build can look for its words in what is published")
 }
 
 /// Every front-matter string of `doc` (every key, nested ones too) that
