@@ -1199,6 +1199,32 @@ pub(crate) mod tests {
         pdf_with_content(&format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET"))
     }
 
+    /// An NHS number placed a figure at a time (each by its own move, or
+    /// apart in a `TJ` array) reads as figures a space apart, which the
+    /// personal-data rules find.
+    #[test]
+    fn figures_placed_one_at_a_time_are_found_as_personal_data() {
+        let digits = "9434765919";
+        let moves: String = digits
+            .chars()
+            .map(|d| format!("({d}) Tj 20 0 Td "))
+            .collect();
+        let kerned: String = digits.chars().map(|d| format!("({d}) -900 ")).collect();
+        for content in [
+            format!("BT /F1 12 Tf 72 720 Td (NHS number: ) Tj 100 0 Td {moves}ET"),
+            format!("BT /F1 12 Tf 72 720 Td (NHS number: ) Tj [{kerned}] TJ ET"),
+        ] {
+            let shown = text(&pdf_with_content(&content)).unwrap().shown;
+            let found = crate::personal::find(&shown);
+            assert!(
+                found
+                    .iter()
+                    .any(|h| h.kind == crate::personal::Kind::NhsNumber && h.key == digits),
+                "{shown:?}: {found:?}"
+            );
+        }
+    }
+
     #[test]
     fn shown_text_is_read_from_compressed_streams() {
         let t = text(&pdf_with_text("Award report \\(draft\\)"))

@@ -495,6 +495,8 @@ pub fn nhs_numbers(text: &str) -> Vec<Hit> {
             found = Some((i + 10, b[i..i + 10].to_vec()));
         } else if run == 3 {
             found = grouped_nhs_number(b, i);
+        } else if run == 1 {
+            found = spaced_nhs_number(b, i);
         }
         if let Some((end, digits)) = found {
             if nhs_check_digit_valid(&digits) {
@@ -546,6 +548,32 @@ fn grouped_nhs_number(b: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
     }
     let d = [&b[i..i + 3], &b[first..first + 3], &b[second..second + 4]].concat();
     Some((second + 4, d))
+}
+
+/// An NHS number written a digit at a time with a space between each
+/// (`9 4 3 4 7 6 5 9 1 9`), as forms and PDFs that place each figure on its
+/// own show it, starting at `i`: its end and digits.
+fn spaced_nhs_number(b: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+    // Not from the middle of a longer run of spaced figures.
+    if i >= 2 && b[i - 1] == b' ' && b[i - 2].is_ascii_digit() {
+        return None;
+    }
+    let mut digits = vec![b[i]];
+    let mut at = i + 1;
+    while digits.len() < 10 {
+        let next = byte(b, at + 1);
+        if byte(b, at) != b' ' || !next.is_ascii_digit() || byte(b, at + 2).is_ascii_digit() {
+            return None;
+        }
+        digits.push(next);
+        at += 2;
+    }
+    // An eleventh figure, or one run on into a word: not ten on their own.
+    let more = byte(b, at) == b' ' && byte(b, at + 1).is_ascii_digit();
+    if more || byte(b, at).is_ascii_alphanumeric() {
+        return None;
+    }
+    Some((at, digits))
 }
 
 /// The modulus 11 check of an NHS number's ten ASCII digits.
@@ -1100,7 +1128,7 @@ mod tests {
         use super::super::{
             BIRTH_WINDOW, BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, after_decimal_point,
             alnum_key, byte, digits_at, entity, grouped_nhs_number, nhs_check_digit_valid, ni_at,
-            plain_char, skip_spaces,
+            plain_char, skip_spaces, spaced_nhs_number,
         };
 
         /// [`super::super::Joined::of`] as it was, one byte at a time: the
@@ -1253,6 +1281,8 @@ mod tests {
                     found = Some((i + 10, b[i..i + 10].to_vec()));
                 } else if run == 3 {
                     found = grouped_nhs_number(b, i);
+                } else if run == 1 {
+                    found = spaced_nhs_number(b, i);
                 }
                 if let Some((end, digits)) = found {
                     if nhs_check_digit_valid(&digits) {
@@ -1799,11 +1829,16 @@ mod tests {
             "NHS `943` 476 _5919_.",
             "Patient NHS No.943 476 5919 was seen.",
             "(NHS No.9434765919)",
+            "NHS number: 9 4 3 4 7 6 5 9 1 9",
         ] {
             nhs(text);
         }
         // After a decimal point, digits are a number's decimals.
         assert!(found("a share of 12.9434765919").is_empty());
+        // Eleven figures a space apart are not an NHS number.
+        for text in ["9 4 3 4 7 6 5 9 1 9 1", "1 9 4 3 4 7 6 5 9 1 9"] {
+            assert!(found(text).is_empty(), "{text}");
+        }
         // A phone number after an abbreviation, or dialled from abroad.
         for text in [
             "Tel.07700 900123",
