@@ -939,6 +939,51 @@ fn month_at(b: &[u8], at: usize) -> Option<usize> {
         .next()
 }
 
+/// Dates as forms and registers write them, starting at the digit at `i`
+/// (where the ones [`find_date`] reads first do not fit): a month's name
+/// between hyphens, slashes or spaces and a year of two or four figures
+/// (`12-Mar-1950`, `12 Mar 50`), figures apart by spaces with a four-figure
+/// year (`12 03 1950`), or eight figures run together (`12031950`). Where
+/// the date ends.
+fn form_date(b: &[u8], i: usize) -> Option<usize> {
+    let n1 = digits_at(b, i);
+    let two_digits_at = |at: usize| u32::from(b[at] - b'0') * 10 + u32::from(b[at + 1] - b'0');
+    let day_month = |d: u32, m: u32| (1..=31).contains(&d) && (1..=12).contains(&m);
+    if n1 == 8 {
+        let (d, m) = (two_digits_at(i), two_digits_at(i + 2));
+        let year = &b[i + 4..i + 8];
+        let plausible = year.starts_with(b"19") || year.starts_with(b"20");
+        return (day_month(d, m) && plausible && !byte(b, i + 8).is_ascii_alphanumeric())
+            .then_some(i + 8);
+    }
+    if !(1..=2).contains(&n1) {
+        return None;
+    }
+    let sep = byte(b, i + n1);
+    if !matches!(sep, b'-' | b'/' | b' ' | b'.') {
+        return None;
+    }
+    let j = i + n1 + 1;
+    if j >= b.len() {
+        return None;
+    }
+    if let Some(k) = month_at(b, j) {
+        if byte(b, k) != sep {
+            return None;
+        }
+        let k = k + 1;
+        let n = digits_at(b, k);
+        return ((n == 2 || n == 4) && !byte(b, k + n).is_ascii_alphanumeric()).then_some(k + n);
+    }
+    if sep != b' ' {
+        return None;
+    }
+    let n2 = digits_at(b, j);
+    let k = j + n2 + 1;
+    let fits = (1..=2).contains(&n2) && byte(b, j + n2) == b' ' && digits_at(b, k) == 4;
+    (fits && !byte(b, k + 4).is_ascii_alphanumeric()).then_some(k + 4)
+}
+
 /// Whether `b` starts with `word` (lower-case ASCII), ignoring ASCII case.
 fn starts_with_ignoring_case(b: &[u8], word: &str) -> bool {
     b.get(..word.len())
@@ -961,6 +1006,9 @@ fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
         }
         if b[i].is_ascii_digit() {
             let n1 = digits_at(b, i);
+            if let Some(end) = form_date(b, i) {
+                return Some((i, end));
+            }
             let sep = byte(b, i + n1);
             if matches!(sep, b'/' | b'.' | b'-') {
                 let j = i + n1 + 1;
@@ -1127,8 +1175,8 @@ mod tests {
     mod before {
         use super::super::{
             BIRTH_WINDOW, BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, after_decimal_point,
-            alnum_key, byte, digits_at, entity, grouped_nhs_number, nhs_check_digit_valid, ni_at,
-            plain_char, skip_spaces, spaced_nhs_number,
+            alnum_key, byte, digits_at, entity, form_date, grouped_nhs_number,
+            nhs_check_digit_valid, ni_at, plain_char, skip_spaces, spaced_nhs_number,
         };
 
         /// [`super::super::Joined::of`] as it was, one byte at a time: the
@@ -1443,6 +1491,9 @@ mod tests {
                 }
                 if b[i].is_ascii_digit() {
                     let n1 = digits_at(b, i);
+                    if let Some(end) = form_date(b, i) {
+                        return Some((i, end));
+                    }
                     let sep = byte(b, i + n1);
                     if matches!(sep, b'/' | b'.' | b'-') {
                         let j = i + n1 + 1;
@@ -2007,6 +2058,25 @@ mod tests {
         );
         assert!(kinds("The decision was taken on 12 March 2022.").is_empty());
         assert!(kinds("Reborn 12 March 2022 service.").is_empty());
+        // As forms and registers write them.
+        for (text, date) in [
+            ("Jane Smith, DOB: 12-Mar-1950, lives", "12-Mar-1950"),
+            ("DOB 12 Mar 50.", "12 Mar 50"),
+            ("D.O.B. 12 03 1950", "12 03 1950"),
+            ("DOB 12031950", "12031950"),
+            ("date of birth 12/Mar/1950", "12/Mar/1950"),
+        ] {
+            assert_eq!(kinds(text), [(Kind::DateOfBirth, date)], "{text}");
+        }
+        // Not dates: a count, a reference, a phone number.
+        for text in [
+            "DOB 12 residents",
+            "born 1234567890",
+            "DOB 99999999",
+            "born 12 03 19",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}");
+        }
     }
 
     #[test]
