@@ -340,13 +340,7 @@ fn find_as_written(text: &str) -> Vec<Hit> {
 /// compared with hits: as an email, as a phone number, and as letters and digits.
 pub fn allow_keys(value: &str) -> Vec<String> {
     let mut keys = vec![alnum_key(value)];
-    if value.contains('@') {
-        keys.push(value.trim().to_ascii_uppercase());
-    }
-    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-    if let Some(national) = phone_key(value.trim_start().starts_with('+'), &digits) {
-        keys.push(national);
-    }
+    keys.extend(contact_allow_keys(value));
     keys
 }
 

@@ -987,7 +987,11 @@ fn an_exempt_file_is_read_for_its_words_or_said_to_be_unreadable() {
     let site = fixture("minimal");
     let folder = site.path().join("content/decisions/24-00001");
     std::fs::remove_file(folder.join("scores.csv")).unwrap();
-    std::fs::write(folder.join("scores.xlsx"), b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\xb5\xff\xfe not text").unwrap();
+    std::fs::write(
+        folder.join("scores.xlsx"),
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\xb5\xff\xfe not text",
+    )
+    .unwrap();
     let report = folder.join("report.md");
     let md = std::fs::read_to_string(&report).unwrap();
     std::fs::write(&report, md.replace("\"scores.csv\"", "\"scores.xlsx\"")).unwrap();
