@@ -97,6 +97,28 @@ fn report_and_output_folders_inside_the_sites_sources_are_refused() {
     );
 }
 
+/// The withholding report names what is withheld and why: it is never
+/// written into a site plainsight publishes, this one's or another's.
+#[test]
+fn the_report_is_refused_inside_any_published_site() {
+    let other = fixture("minimal");
+    assert_ok(&plainsight::build(&plainsight::Options::for_root(other.path())).unwrap());
+    let published = other.path().join("public");
+    let before = files(&published);
+    let site = fixture("minimal");
+    for inside in ["data", "reports-here"] {
+        let mut options = plainsight::Options::for_root(site.path());
+        options.report_dir = published.join(inside);
+        let error = plainsight::build(&options).expect_err(inside).to_string();
+        assert!(
+            error.contains("a site plainsight publishes"),
+            "{inside}: {error}"
+        );
+    }
+    assert!(files(&published) == before, "the other site changed");
+    assert!(!site.path().join("public").exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn paths_are_compared_as_the_system_reaches_them() {

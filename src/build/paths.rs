@@ -102,6 +102,20 @@ pub(super) fn check_paths(options: &Options, write: bool) -> Result<(), Error> {
             )));
         }
     }
+    // Nor inside any site plainsight publishes (another site's output,
+    // found by its marker): the report names what is withheld and why.
+    if let Some((_, path, reports)) = reports {
+        let published = reports
+            .ancestors()
+            .find(|dir| dir.join(crate::output::MARKER).is_file());
+        if let Some(site) = published {
+            return Err(Error::Usage(format!(
+                "the withholding report's folder {} is inside {}, a site plainsight publishes: the report is for officers, not the public; choose a folder outside any site",
+                path.display(),
+                site.display()
+            )));
+        }
+    }
     if let (Some((_, path, reports)), Some((_, _, cache))) = (reports, cache) {
         if overlap(reports, cache) {
             return Err(Error::Usage(format!(
