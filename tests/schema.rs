@@ -507,6 +507,7 @@ const BEYOND: &[(&str, Beyond)] = &[
     ("exempt-value-in-public-text", Beyond::Output),
     ("fence-in-blockquote", Beyond::Body),
     ("fence-in-a-data-cell", Beyond::OtherFile),
+    ("fence-in-a-public-attachment", Beyond::OtherFile),
     ("general-exception-without-5-clear-days", Beyond::TwoValues),
     ("fence-in-front-matter-string", Beyond::Text),
     ("fence-in-list-item", Beyond::Body),

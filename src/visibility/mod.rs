@@ -343,8 +343,9 @@ impl Separation<'_> {
             let file = &bundle.files[&attachment.file];
             attachments.push(match &attachment.status {
                 Status::Public => {
-                    if std::str::from_utf8(&file.bytes).is_ok() {
+                    if let Ok(text) = std::str::from_utf8(&file.bytes) {
                         self.public_sources.push(file.path.clone());
+                        refuse_fences_in_attachment(&file.path, text, diagnostics);
                     }
                     PublicAttachment::Published(PublishedFile {
                         name: attachment.file.clone(),
@@ -910,6 +911,22 @@ fn item(
         paragraphs: n.paragraphs.clone(),
         reason: n.reason.clone(),
         review_on: n.review_on.clone(),
+    }
+}
+
+/// A public attachment that is text (a CSV, a text file) is published as
+/// it is: a line in it that reads as an exempt passage fence would not cut
+/// anything, so it is an error at that line.
+fn refuse_fences_in_attachment(path: &str, text: &str, diagnostics: &mut Diagnostics) {
+    for (n, line) in crate::fence::lines(text).enumerate() {
+        if crate::fence::holds_fence_text(line.text) {
+            diagnostics.push(
+                Diagnostic::error(path, "this public attachment holds an exempt passage fence (`:::`) or something that reads as one; an attachment is published as it is, so nothing would be cut")
+                    .at(Position { line: n + 1, column: 1 })
+                    .help("put what is exempt in an attachment of its own, declared with `exempt = { paragraph = N, reason = \"...\" }`, and remove the fence"),
+            );
+            return;
+        }
     }
 }
 
