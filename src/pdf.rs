@@ -74,6 +74,8 @@ pub fn text(bytes: &[u8]) -> Result<Text, String> {
         font_dicts: Vec::new(),
         out: String::new(),
         shown: String::new(),
+        content_refs: Default::default(),
+        hidden: None,
     };
     let mut streams = Vec::new();
     reader.objects_syntax(bytes, None, &mut streams, 0)?;
@@ -97,6 +99,16 @@ pub fn text(bytes: &[u8]) -> Result<Text, String> {
     for n in std::mem::take(&mut reader.font_dicts) {
         if let Some(fonts) = reader.objects.get(&n).cloned() {
             reader.font_resources(&fonts);
+        }
+    }
+    if let Some(why) = reader.hidden {
+        return Err(why.into());
+    }
+    for s in &mut contents {
+        if s.number.is_some_and(|n| reader.content_refs.contains(&n))
+            && !matches!(s.kind, StreamKind::Embedded | StreamKind::Content)
+        {
+            s.kind = StreamKind::Content;
         }
     }
     let mut maps: HashMap<u64, CMap> = HashMap::new();
@@ -175,6 +187,13 @@ struct Reader<'a> {
     /// Text other than what the pages show.
     out: String,
     shown: String,
+    /// The streams that pages name as their `/Contents`: read as content
+    /// whatever their own dictionaries say (a `/N` or `/Length1` would
+    /// otherwise pass one for a colour profile or a font program).
+    content_refs: std::collections::HashSet<u64>,
+    /// Whether a dictionary holds an embedded file (`/EF`, with or without
+    /// the stream's optional `/Type /EmbeddedFile`) or an XFA form's data.
+    hidden: Option<&'static str>,
 }
 
 pub(crate) fn is_white(b: u8) -> bool {
@@ -411,6 +430,21 @@ fn reference(value: &[u8]) -> Option<u64> {
     (parts.next()? == "R" && parts.next().is_none()).then_some(n)
 }
 
+/// The object numbers of the references in `value`: one (`4 0 R`) or an
+/// array of them (`[4 0 R 5 0 R]`).
+fn references(value: &[u8]) -> Vec<u64> {
+    let text = String::from_utf8_lossy(value);
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_ascii_whitespace() || c == '[' || c == ']')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(3)
+        .filter(|w| w[2] == "R" && w[1].parse::<u64>().is_ok())
+        .filter_map(|w| w[0].parse().ok())
+        .collect()
+}
+
 fn names(value: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     let mut at = 0;
@@ -596,6 +630,18 @@ impl Reader<'_> {
     /// resource dictionary's font names.
     fn note_dict(&mut self, dict: &[u8], number: Option<u64>) {
         let entries = dict_entries(dict);
+        if let Some(contents) = get(&entries, b"Contents") {
+            self.content_refs.extend(references(contents));
+        }
+        if get(&entries, b"EF").is_some() {
+            self.hidden = Some(
+                "it carries an embedded file, which plainsight cannot open to check for exempt text or personal data; remove the attachment from inside the PDF",
+            );
+        } else if get(&entries, b"XFA").is_some() {
+            self.hidden = Some(
+                "it holds an XFA form, whose data plainsight cannot read to check for exempt text or personal data; publish the PDF flattened, without the form",
+            );
+        }
         let is = |k: &[u8], v: &[u8]| get(&entries, k).is_some_and(|x| x == v);
         if is(b"Type", b"/Font") || get(&entries, b"BaseFont").is_some() {
             let font = Font {
@@ -1197,6 +1243,37 @@ pub(crate) mod tests {
     /// A PDF showing `text` in one `Tj`.
     pub fn pdf_with_text(text: &str) -> Vec<u8> {
         pdf_with_content(&format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET"))
+    }
+
+    /// A page's content stream dressed as a colour profile (`/N 1`) or a
+    /// font program (`/Length1`) is read as content all the same, since the
+    /// page names it; an embedded file without its optional `/Type`, or an
+    /// XFA form, is refused.
+    #[test]
+    fn what_a_page_shows_is_read_whatever_its_stream_says_and_hidden_files_are_refused() {
+        let plain = pdf_with_text("NHS number 943 476 5919");
+        let replaced = |from: &str, to: &str| -> Vec<u8> {
+            let at = find(&plain, from.as_bytes()).expect("in the PDF");
+            [&plain[..at], to.as_bytes(), &plain[at + from.len()..]].concat()
+        };
+        for dressed in [" /N 1", " /Length1 5"] {
+            let pdf = replaced(
+                " /Filter /FlateDecode >>",
+                &format!(" /Filter /FlateDecode{dressed} >>"),
+            );
+            let shown = text(&pdf).unwrap().shown;
+            assert!(shown.contains("943 476 5919"), "{dressed}: {shown:?}");
+        }
+        let with = |extra: &str| {
+            let pdf = replaced("/Type /Catalog", &format!("/Type /Catalog {extra}"));
+            text(&pdf)
+        };
+        let embedded = with(
+            "/Names << /EmbeddedFiles << /Names [(a.csv) << /Type /Filespec /EF << /F 4 0 R >> >>] >> >>",
+        );
+        assert!(embedded.is_err_and(|e| e.contains("embedded file")));
+        let xfa = with("/AcroForm << /XFA [(datasets) 4 0 R] >>");
+        assert!(xfa.is_err_and(|e| e.contains("XFA")));
     }
 
     /// An NHS number placed a figure at a time (each by its own move, or
