@@ -665,7 +665,7 @@ fn check_cells(dataset: &Dataset, diagnostics: &mut Diagnostics) {
                 line: row.line,
                 column: dataset.cell_columns[row_index][i],
             };
-            if matches!(column.status, Status::Public) && crate::fence::holds_fence_text(cell) {
+            if matches!(column.status, Status::Public) && crate::fence::holds_fence(cell) {
                 diagnostics.push(
                     Diagnostic::error(
                         &dataset.csv_path,

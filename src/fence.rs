@@ -399,22 +399,26 @@ fn is_plain(line: &str) -> bool {
         .any(|b| matches!(b, b':' | b'&' | b'\\') || b >= 0x80 || (b < 0x20 && b != b'\t'))
 }
 
+/// A space of any kind, or a character a reader does not see.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || is_invisible(c)
+}
+
 /// Where a line that starts with marks (anything but letters, digits and
 /// spaces, and not only Markdown's container markers) and then reads
 /// `exempt paragraph`, `exempt reason` or just `exempt` begins its marks:
 /// someone meant a fence there, whatever they wrote it with (`: : :`,
 /// `⦂⦂⦂`, `⁝`, `~~~`).
 fn marks_then_exempt(line: &str) -> Option<usize> {
-    let skipped = |c: char| c.is_whitespace() || is_invisible(c);
-    let start = line.find(|c: char| !skipped(c))?;
+    let start = line.find(|c: char| !is_blank(c))?;
     let rest = &line[start..];
     let end = rest.find(char::is_alphanumeric)?;
     let marks = &rest[..end];
-    let container = |c: char| skipped(c) || matches!(c, '>' | '-' | '*' | '+' | '|');
+    let container = |c: char| is_blank(c) || matches!(c, '>' | '-' | '*' | '+' | '|');
     if marks.chars().all(container) {
         return None;
     }
-    let mut words = rest[end..].split(|c: char| skipped(c) || c == '=');
+    let mut words = rest[end..].split(|c: char| is_blank(c) || c == '=');
     let first = words.next()?;
     let next = words.find(|w| !w.is_empty());
     let fence_word = |w: &str| {
@@ -429,15 +433,14 @@ fn marks_then_exempt(line: &str) -> Option<usize> {
 /// a no-break space before the last) begins them: a fence that a word
 /// processor's spacing before colons, or a hand, pulled apart.
 fn spaced_colons(line: &str) -> Option<usize> {
-    let skipped = |c: char| c.is_whitespace() || is_invisible(c);
-    let start = line.find(|c: char| !skipped(c))?;
+    let start = line.find(|c: char| !is_blank(c))?;
     let (mut count, mut spaced, mut gap) = (0, false, false);
     for c in line[start..].chars() {
         if colons(c) > 0 {
             spaced |= gap && count > 0;
             count += colons(c);
             gap = false;
-        } else if skipped(c) {
+        } else if is_blank(c) {
             gap = true;
         } else {
             break;
@@ -907,9 +910,11 @@ pub fn blank(text: &str) -> String {
 
 // ------------------------------------------------------------ front matter
 
-/// Whether `value` (a front-matter string) holds anything [`classify`]
-/// does not call text, on any of its lines.
-fn holds_fence(value: &str) -> bool {
+/// Whether `value` (a front-matter string, a data cell, a setting: text
+/// that is published as written) holds anything [`classify`] does not call
+/// text, on any of its lines: exempt passages may only be in a document's
+/// body.
+pub fn holds_fence(value: &str) -> bool {
     lines(value).any(|line| classify(line.text) != Class::Text)
 }
 
@@ -920,17 +925,12 @@ fn holds_fence(value: &str) -> bool {
 fn may_hold_fence(text: &str) -> bool {
     lines(text).any(|line| {
         let l = line.text;
-        l.to_ascii_lowercase().contains("exempt")
+        l.as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"exempt"))
             || l.chars().map(colons).sum::<usize>() >= 2
             || (!is_plain(l) && runs(l).any(|run| run.colons >= 2))
     })
-}
-
-/// Whether a value that is published as text (a data cell, a setting)
-/// holds a fence or anything that reads as one: exempt passages may only be
-/// in a document's body, and anywhere else would be published as written.
-pub fn holds_fence_text(value: &str) -> bool {
-    holds_fence(value)
 }
 
 /// The positions of every string in a TOML file (site.toml, a data schema)

@@ -919,7 +919,7 @@ fn item(
 /// anything, so it is an error at that line.
 fn refuse_fences_in_attachment(path: &str, text: &str, diagnostics: &mut Diagnostics) {
     for (n, line) in crate::fence::lines(text).enumerate() {
-        if crate::fence::holds_fence_text(line.text) {
+        if crate::fence::holds_fence(line.text) {
             diagnostics.push(
                 Diagnostic::error(path, "this public attachment holds an exempt passage fence (`:::`) or something that reads as one; an attachment is published as it is, so nothing would be cut")
                     .at(Position { line: n + 1, column: 1 })
