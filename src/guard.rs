@@ -354,7 +354,7 @@ impl Guard {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(&bytes),
         };
-        let text = crate::unicode::decode_entities(&text);
+        let text = crate::unicode::decode_for_reading(&text);
         self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
     }
 
@@ -592,7 +592,7 @@ impl InspectStream<'_> {
         while let Some(end) = text.find('\n') {
             self.line.push_str(&text[..=end]);
             self.lines
-                .push_str(&crate::unicode::decode_entities(&self.line));
+                .push_str(&crate::unicode::decode_for_reading(&self.line));
             self.line.clear();
             text = &text[end + 1..];
         }
@@ -640,7 +640,8 @@ impl InspectStream<'_> {
         }
         utf8.finish(|text| self.text(text));
         let line = std::mem::take(&mut self.line);
-        self.lines.push_str(&crate::unicode::decode_entities(&line));
+        self.lines
+            .push_str(&crate::unicode::decode_for_reading(&line));
         self.look(true);
         Found {
             hits: self.hits,

@@ -1632,8 +1632,9 @@ fn view_words(text: &str, view: u8) -> Vec<u64> {
 }
 
 /// For each byte: the lower-cased byte if it is an ASCII letter or digit, 0
-/// if it is any other ASCII character but `&`, `<` or `>` (a word break), and
-/// 1 for those three and every byte of a multi-byte character (a closer look).
+/// if it is any other ASCII character but `&`, `%`, `<` or `>` (a word
+/// break), and 1 for those four and every byte of a multi-byte character (a
+/// closer look).
 const ASCII_WORD: [u8; 256] = {
     let mut table = [1u8; 256];
     let mut b = 0;
@@ -1641,7 +1642,7 @@ const ASCII_WORD: [u8; 256] = {
         let c = b as u8;
         table[b] = if c.is_ascii_alphanumeric() {
             c.to_ascii_lowercase()
-        } else if c == b'&' || c == b'<' || c == b'>' {
+        } else if c == b'&' || c == b'%' || c == b'<' || c == b'>' {
             1
         } else {
             0
@@ -1851,9 +1852,11 @@ fn breaks_words(name: &[u8]) -> bool {
 /// its pieces in the others.
 ///
 /// Words are read as a reader sees them (see [`fold`]): ASCII letters and
-/// digits go straight through the [`ASCII_WORD`] table; entities and other
-/// characters are decoded, folded and then read the same way, so an invisible
-/// character joins the letters around it instead of splitting a word.
+/// digits go straight through the [`ASCII_WORD`] table; entities, percent
+/// escapes (`%20` in a link's address) and other characters are decoded,
+/// folded and then read the same way, so an invisible character joins the
+/// letters around it instead of splitting a word. An escaped `<` or `>` is
+/// a break, not markup.
 ///
 /// `reading` is where the reader was at the start of `text`, and is left
 /// where it is at the end; [`Reading::finish`] ends the whole text.
@@ -1990,6 +1993,22 @@ fn each_word(text: &str, reading: &mut Reading, emit: &mut impl FnMut(u64, u8)) 
                 None => {
                     i += 1;
                     read(Folded::Break('&'));
+                }
+            }
+        } else if x == b'%' {
+            match crate::unicode::percent_run(&text[i..]) {
+                Some((len, decoded)) => {
+                    i += len;
+                    for c in decoded.chars() {
+                        match c {
+                            '<' | '>' => read(Folded::Break(' ')),
+                            c => fold(c, &mut read),
+                        }
+                    }
+                }
+                None => {
+                    i += 1;
+                    read(Folded::Break('%'));
                 }
             }
         } else if x < 0x80 {
@@ -3186,6 +3205,27 @@ mod tests {
         }
         // An unknown name is shown as it is, so it is no invisible character.
         assert_eq!(word_hashes("sec&bogus;ret", false).len(), 3);
+    }
+
+    #[test]
+    fn percent_escapes_read_as_the_text_they_stand_for() {
+        let f = prints(SECRET, &["Zqx Secret Trading"], "Public text.");
+        // A link's address holding the exempt words, as a browser's status
+        // bar or a screen reader's link list shows it decoded.
+        let href = format!(
+            "<a href=\"https://example.org/{}\">a link</a>",
+            SECRET.replace(' ', "%20")
+        );
+        assert_eq!(f.scan("x.html", href.as_bytes()).len(), 1, "{href}");
+        let value = "<a href=\"/p?q=Zqx%20Secret%20Tr%61ding\">x</a>";
+        assert_eq!(f.scan("x.html", value.as_bytes()).len(), 1);
+        assert_eq!(
+            word_hashes("Caf%C3%A9%2dBar", false),
+            word_hashes("cafe bar", false)
+        );
+        // A `%` that escapes nothing is a break; an escaped `<` opens no markup.
+        assert_eq!(word_hashes("100%zz", false).len(), 2);
+        assert_eq!(word_hashes("a%3Cb c", false), word_hashes("a b c", false));
     }
 
     #[test]

@@ -374,6 +374,65 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A run of percent escapes (`%40`, `%C3%A9`: RFC 3986) at the start of
+/// `text`: how many bytes it takes and the text it stands for, as a browser
+/// shows a link's address decoded. Bytes that are not UTF-8 read as U+FFFD,
+/// control characters as a space. `None` if `text` does not start with one.
+pub(crate) fn percent_run(text: &str) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let mut bytes = Vec::new();
+    let mut i = 0;
+    while b.get(i) == Some(&b'%') {
+        let hex = |at: usize| b.get(at).and_then(|&c| char::from(c).to_digit(16));
+        let (Some(high), Some(low)) = (hex(i + 1), hex(i + 2)) else {
+            break;
+        };
+        bytes.push((high * 16 + low) as u8);
+        i += 3;
+    }
+    if bytes.is_empty() {
+        return None;
+    }
+    let decoded = String::from_utf8_lossy(&bytes)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    Some((i, decoded))
+}
+
+/// What a reader of an output file takes its text to be: HTML entities
+/// decoded ([`decode_entities`]), then percent escapes ([`percent_run`]), so
+/// that `mailto:jane%40example.org` is read as the address it is. Text with
+/// neither is returned as it is, without a copy.
+pub fn decode_for_reading(text: &str) -> Cow<'_, str> {
+    let entities = decode_entities(text);
+    let Some(first) = entities
+        .match_indices('%')
+        .find(|&(at, _)| percent_run(&entities[at..]).is_some())
+        .map(|(at, _)| at)
+    else {
+        return entities;
+    };
+    let mut out = String::with_capacity(entities.len());
+    out.push_str(&entities[..first]);
+    let mut rest = &entities[first..];
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        match percent_run(&rest[at..]) {
+            Some((len, decoded)) => {
+                out.push_str(&decoded);
+                rest = &rest[at + len..];
+            }
+            None => {
+                out.push('%');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,6 +526,19 @@ mod tests {
         assert_eq!(Escapes::of("a/B.JSON.gz"), Some(Escapes::Json));
         assert_eq!(Escapes::of("feeds/plan.ics"), Some(Escapes::Calendar));
         assert_eq!(Escapes::of("index.html"), None);
+    }
+
+    #[test]
+    fn percent_escapes_read_as_the_text_they_stand_for() {
+        assert_eq!(
+            decode_for_reading("mailto:jane%2edoe%40example.org"),
+            "mailto:jane.doe@example.org"
+        );
+        assert_eq!(decode_for_reading("Caf%C3%A9%20Ltd"), "Café Ltd");
+        assert_eq!(decode_for_reading("a%0Ab &amp;%41"), "a b &A");
+        assert_eq!(decode_for_reading("100% of 5%zz %4"), "100% of 5%zz %4");
+        assert!(matches!(decode_for_reading("no escape"), Cow::Borrowed(_)));
+        assert_eq!(percent_run("%ff%41x"), Some((6, "\u{fffd}A".to_string())));
     }
 
     #[test]

@@ -443,6 +443,26 @@ fn personal_data_is_found_however_it_is_written() {
 }
 
 #[test]
+fn personal_data_percent_escaped_in_a_link_is_found() {
+    for written in [
+        "[the form](https://example.org/form?nhs=943%20476%205919)",
+        "[write to her](mailto:jane.example%40gmail.com)",
+        "<a href=\"tel:943%2E476%2E5919\">call</a>",
+    ] {
+        let site = fixture("minimal");
+        add_to_about(site.path(), &format!("\n{written}\n"));
+        let outcome = build(site.path());
+        let said = printed(&outcome);
+        assert!(said.contains(": error: "), "{written:?}: {said}");
+        assert!(
+            !said.contains("476 5919") && !said.contains("jane.example"),
+            "{written:?}: {said}"
+        );
+        assert!(!site.path().join("public").exists(), "{written:?}");
+    }
+}
+
+#[test]
 fn text_bearing_colour_profiles_and_thumbnails_are_not_published() {
     let marked = |prefix: &[u8]| [prefix, MARKER].concat();
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();

@@ -590,7 +590,7 @@ fn exempt_text_printed_back_re_typed_is_found_and_nothing_is_published() {
             .map(|c| char::from_u32(u32::from(c) - 0x21 + 0xff01).unwrap())
             .collect()
     };
-    let ways: [(&str, String); 9] = [
+    let ways: [(&str, String); 10] = [
         ("zero-width space", retyped(|w| after_first(w, "\u{200b}"))),
         ("&#8203;", retyped(|w| after_first(w, "&#8203;"))),
         ("soft hyphen", retyped(|w| after_first(w, "\u{ad}"))),
@@ -608,6 +608,13 @@ fn exempt_text_printed_back_re_typed_is_found_and_nothing_is_published() {
         (
             "split by <span>",
             retyped(|w| after_first(w, "<span class=\"x\"></span>")),
+        ),
+        (
+            "percent-escaped in a link",
+            format!(
+                "<a href=\"/search?q={}\">search</a>",
+                retyped(|w| after_first(w, "%C2%AD")).replace(' ', "%20")
+            ),
         ),
     ];
     for (how, printed_back) in ways {
