@@ -277,3 +277,47 @@ fn hard_links_are_refused() {
         );
     }
 }
+
+/// The withholding report never replaces an officer's own file of the same
+/// name; it replaces its own report from the last build.
+#[test]
+fn the_report_never_replaces_a_file_plainsight_did_not_write() {
+    let site = fixture("minimal");
+    let root = site.path();
+    let folder = tempfile::tempdir().unwrap();
+    let mut options = plainsight::Options::for_root(root);
+    options.report_dir = folder.path().to_path_buf();
+    for (name, theirs) in [
+        (
+            "withholding.html",
+            "<html><p>My notes on what we withhold.</p></html>\n",
+        ),
+        ("withholding.json", "{\"mine\": true}\n"),
+    ] {
+        std::fs::write(folder.path().join("notes.txt"), "other files stay").unwrap();
+        std::fs::write(folder.path().join(name), theirs).unwrap();
+        let error = plainsight::build(&options).expect_err(name).to_string();
+        assert!(
+            error.contains(name) && error.contains("plainsight did not write it"),
+            "{name}: {error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(folder.path().join(name)).unwrap(),
+            theirs
+        );
+        assert!(!root.join("public").exists(), "{name}");
+        std::fs::remove_file(folder.path().join(name)).unwrap();
+    }
+    // A folder of that name is refused too.
+    std::fs::create_dir(folder.path().join("withholding.json")).unwrap();
+    assert!(plainsight::build(&options).is_err());
+    std::fs::remove_dir(folder.path().join("withholding.json")).unwrap();
+    // Its own report, from the last build, it replaces.
+    assert_ok(&plainsight::build(&options).unwrap());
+    assert_ok(&plainsight::build(&options).unwrap());
+    assert!(folder.path().join("withholding.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(folder.path().join("notes.txt")).unwrap(),
+        "other files stay"
+    );
+}

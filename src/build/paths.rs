@@ -116,6 +116,15 @@ pub(super) fn check_paths(options: &Options, write: bool) -> Result<(), Error> {
             )));
         }
     }
+    // Nor over an officer's own file of the same name.
+    if let Some((_, _, reports)) = reports {
+        if let Some(theirs) = crate::report::someone_elses(reports) {
+            return Err(Error::Usage(format!(
+                "{} is already there and plainsight did not write it: the withholding report would replace it; move it, or choose another --report-dir",
+                theirs.display()
+            )));
+        }
+    }
     if let (Some((_, path, reports)), Some((_, _, cache))) = (reports, cache) {
         if overlap(reports, cache) {
             return Err(Error::Usage(format!(
