@@ -38,7 +38,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::document::Kind as DocKind;
 use crate::images::{self, ImageKind};
 use crate::pdfinfo::{self, PdfInfo};
-use crate::personal::{self, Kind};
+use crate::personal::{self, BirthColumns, Kind};
 use crate::visibility::{PublicAttachment, PublicDecision, PublicPaper, PublicSite};
 
 /// What the guard found, for the withholding report.
@@ -94,7 +94,17 @@ pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> Sourc
     } else {
         (std::borrow::Cow::Borrowed(text), BTreeSet::new())
     };
-    let hits = personal::find(&text)
+    let mut hits = personal::find(&text);
+    let mut columns = match markdown {
+        true => BirthColumns::for_markdown(),
+        false => BirthColumns::for_path(path),
+    };
+    for hit in columns.hits(&text, 0..text.len()) {
+        if !hits.iter().any(|h| h.start == hit.start) {
+            hits.push(hit);
+        }
+    }
+    let hits = hits
         .into_iter()
         .map(|hit| (hit.kind, hit.key, Position::of_offset(&text, hit.start)))
         .collect();
@@ -328,7 +338,8 @@ impl Guard {
             // read as text: nothing in a published file goes unread.
             if let Some(parts) = images::text_parts(kind, bytes) {
                 let text = String::from_utf8_lossy(&parts);
-                self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
+                let columns = &mut BirthColumns::default();
+                self.hits_in(&text, 0..text.len(), 0, columns, &mut found.hits);
                 // A line of an image's parts is no line a person can find.
                 for hit in &mut found.hits {
                     hit.2 = Position { line: 0, column: 0 };
@@ -355,7 +366,8 @@ impl Guard {
             Err(_) => String::from_utf8_lossy(&bytes),
         };
         let text = crate::unicode::decode_for_reading(&text);
-        self.hits_in(&text, 0..text.len(), 0, &mut found.hits);
+        let columns = &mut BirthColumns::for_path(path);
+        self.hits_in(&text, 0..text.len(), 0, columns, &mut found.hits);
     }
 
     /// Looks at one output file in pieces, as it is written, holding only a
@@ -375,20 +387,30 @@ impl Guard {
             lines: String::new(),
             done: 0,
             lines_before: 0,
+            columns: BirthColumns::for_path(path),
             hits: Vec::new(),
         }
     }
 
     /// Personal data in `text` not on the allow-list; positions counted
-    /// from the line `lines_before + 1`, for hits starting in `keep`.
+    /// from the line `lines_before + 1`, for hits starting in `keep` (which
+    /// starts at a line's start). `columns` reads the file's tables, line
+    /// after line, from where the last piece left them.
     fn hits_in(
         &self,
         text: &str,
         keep: std::ops::Range<usize>,
         lines_before: usize,
+        columns: &mut BirthColumns,
         out: &mut Vec<(Kind, String, Position, String)>,
     ) {
-        for hit in personal::find(text) {
+        let mut hits = personal::find(text);
+        for hit in columns.hits(text, keep.clone()) {
+            if !hits.iter().any(|h| h.start == hit.start) {
+                hits.push(hit);
+            }
+        }
+        for hit in hits {
             if keep.contains(&hit.start) && !self.allowed.contains(&hit.key) {
                 let mut position = Position::of_offset(text, hit.start);
                 position.line += lines_before;
@@ -545,6 +567,7 @@ pub struct InspectStream<'a> {
     done: usize,
     /// Lines of the file before `lines`.
     lines_before: usize,
+    columns: BirthColumns,
     hits: Vec<(Kind, String, Position, String)>,
 }
 
@@ -615,8 +638,14 @@ impl InspectStream<'_> {
             }
         };
         let hits = &mut self.hits;
-        self.guard
-            .hits_in(&self.lines, self.done..end, self.lines_before, hits);
+        let columns = &mut self.columns;
+        self.guard.hits_in(
+            &self.lines,
+            self.done..end,
+            self.lines_before,
+            columns,
+            hits,
+        );
         self.done = end;
         let keep_from = end
             .checked_sub(CONTEXT)

@@ -825,12 +825,41 @@ pub fn phones(text: &str) -> Vec<Hit> {
 /// Words that introduce a date of birth.
 const BIRTH_WORDS: &[&str] = &[
     "date of birth",
+    "date_of_birth",
+    "date-of-birth",
+    "dateofbirth",
     "birth date",
+    "birth_date",
+    "birth-date",
+    "birthdate",
     "birthday",
     "d.o.b",
     "dob",
     "born",
+    "b.",
 ];
+
+/// How far after a birth word a date may start, in bytes: `b.` is an
+/// abbreviation only with a date straight after it (`(b. 1950-03-12)`).
+fn birth_window(word: &str) -> usize {
+    if word == "b." { 2 } else { BIRTH_WINDOW }
+}
+
+/// Whether the birth word `word`, found at `at` in `b` (any case), stands as
+/// a birth word there: a whole word; `b.` only in small letters, after a
+/// bracket or a comma (`Jane Smith (b. 1950-03-12)`, `Jane Smith, b. 12
+/// March 1950`), not a list's `b.` or an `Appendix B.`.
+fn birth_word_stands(b: &[u8], word: &str, at: usize) -> bool {
+    let end = at + word.len();
+    if (at > 0 && b[at - 1].is_ascii_alphanumeric()) || byte(b, end).is_ascii_alphabetic() {
+        return false;
+    }
+    if word == "b." {
+        let before = b[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
+        return b[at] == b'b' && matches!(before, Some(b'(' | b','));
+    }
+    true
+}
 
 /// How far after a birth word a date may start, in bytes.
 const BIRTH_WINDOW: usize = 40;
@@ -853,10 +882,11 @@ pub fn dates_of_birth(text: &str) -> Vec<Hit> {
         if at_b >= b.len() {
             break;
         }
-        // Each word has an `i` or `o` after its `b`, or a `.` or `o` before.
+        // Each word has an `i`, `o` or `.` after its `b`, or a `.` or `o`
+        // before.
         let near = |at: usize| byte(b, at) | 0x20;
         let before = at_b.checked_sub(1).map_or(b' ', near);
-        if !(matches!(near(at_b + 1), b'i' | b'o') || matches!(before, b'.' | b'o')) {
+        if !(matches!(near(at_b + 1), b'i' | b'o' | b'.') || matches!(before, b'.' | b'o')) {
             at_b += 1;
             continue;
         }
@@ -878,10 +908,10 @@ pub fn dates_of_birth(text: &str) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
     for (wi, at) in found {
         let end = at + BIRTH_WORDS[wi].len();
-        if (at > 0 && b[at - 1].is_ascii_alphanumeric()) || byte(b, end).is_ascii_alphabetic() {
+        if !birth_word_stands(b, BIRTH_WORDS[wi], at) {
             continue;
         }
-        let window_end = (end + BIRTH_WINDOW).min(b.len());
+        let window_end = (end + birth_window(BIRTH_WORDS[wi])).min(b.len());
         if let Some((s, e)) = find_date(b, end, window_end) {
             if !hits.iter().any(|h| h.start == s) {
                 hits.push(Hit {
@@ -894,6 +924,125 @@ pub fn dates_of_birth(text: &str) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// Where the first birth word of `line` ends, if it has one (whole words,
+/// any case).
+fn birth_word_end(line: &str) -> Option<usize> {
+    let lower = line.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    BIRTH_WORDS
+        .iter()
+        .filter(|word| **word != "b.")
+        .flat_map(|word| {
+            lower
+                .match_indices(word)
+                .filter(|&(at, word)| birth_word_stands(b, word, at))
+                .map(|(at, word)| at + word.len())
+        })
+        .min()
+}
+
+/// A table whose column is headed by a birth word (`<th>Date of birth</th>`
+/// in a page, `name,dob` as a CSV file's first line): the dates in its rows
+/// are far from the heading, but each is someone's date of birth. Read line
+/// by line, in order, as [`BirthColumns::hits`] is given a file's lines: once
+/// a heading is seen, every date until the table ends (`</table>`, or the
+/// end of a CSV file) is a hit, whatever column it is in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BirthColumns {
+    csv: bool,
+    /// Markdown: a pipe table's heading row counts too, and a blank line
+    /// ends the table.
+    markdown: bool,
+    /// A line has been read (a CSV file's first line is its heading).
+    started: bool,
+    /// Inside a table headed by a birth word.
+    open: bool,
+}
+
+impl BirthColumns {
+    /// For the output file at `path` (a CSV file by its name, `.gz` aside).
+    pub fn for_path(path: &str) -> BirthColumns {
+        let lower = path.to_ascii_lowercase();
+        let name = lower.strip_suffix(".gz").unwrap_or(&lower);
+        BirthColumns {
+            csv: name.ends_with(".csv") || name.ends_with(".tsv"),
+            ..BirthColumns::default()
+        }
+    }
+
+    /// For a Markdown source: its pipe tables and the HTML in it.
+    pub fn for_markdown() -> BirthColumns {
+        BirthColumns {
+            markdown: true,
+            ..BirthColumns::default()
+        }
+    }
+
+    /// The dates of birth in the lines of `text` that start in `keep` (which
+    /// starts at a line's start), going on from the lines given before.
+    pub fn hits(&mut self, text: &str, keep: std::ops::Range<usize>) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut at = keep.start;
+        while at < keep.end {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+            let line = &text[at..end];
+            let mut from = 0;
+            let mut to = line.len();
+            if self.csv {
+                if !self.started {
+                    self.open = birth_word_end(line).is_some();
+                    to = 0;
+                } else if !self.open {
+                    to = 0;
+                }
+            } else {
+                let lower = line.to_ascii_lowercase();
+                if self.markdown && self.open && line.trim().is_empty() {
+                    self.open = false;
+                }
+                if !self.open {
+                    let cells = match self.markdown && line.trim_start().starts_with('|') {
+                        true => Some(0),
+                        false => lower.find("<th"),
+                    };
+                    let heading =
+                        cells.and_then(|th| birth_word_end(&line[th..]).map(|end| th + end));
+                    match heading {
+                        Some(end) => {
+                            self.open = true;
+                            from = end;
+                        }
+                        None => to = 0,
+                    }
+                }
+                if let Some(close) = lower[from..].find("</table").map(|i| from + i) {
+                    to = to.min(close);
+                    if self.open {
+                        self.open = false;
+                    }
+                }
+            }
+            self.started = true;
+            let b = text.as_bytes();
+            let mut i = at + from;
+            while i < at + to {
+                let Some((s, e)) = find_date(b, i, at + to) else {
+                    break;
+                };
+                hits.push(Hit {
+                    kind: Kind::DateOfBirth,
+                    start: s,
+                    end: e,
+                    key: alnum_key(&text[s..e]),
+                });
+                i = e;
+            }
+            at = end;
+        }
+        hits
+    }
 }
 
 const MONTHS: &[&str] = &[
@@ -1168,9 +1317,10 @@ mod tests {
     /// check that the fast ones find exactly the same.
     mod before {
         use super::super::{
-            BIRTH_WINDOW, BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, after_decimal_point,
-            alnum_key, byte, digits_at, entity, form_date, grouped_nhs_number,
-            nhs_check_digit_valid, ni_at, plain_char, skip_spaces, spaced_nhs_number,
+            BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, after_decimal_point, alnum_key,
+            birth_window, birth_word_stands, byte, digits_at, entity, form_date,
+            grouped_nhs_number, nhs_check_digit_valid, ni_at, plain_char, skip_spaces,
+            spaced_nhs_number,
         };
 
         /// [`super::super::Joined::of`] as it was, one byte at a time: the
@@ -1445,12 +1595,11 @@ mod tests {
             for word in BIRTH_WORDS {
                 for (at, _) in lower.match_indices(word) {
                     let end = at + word.len();
-                    if (at > 0 && b[at - 1].is_ascii_alphanumeric())
-                        || byte(b, end).is_ascii_alphabetic()
-                    {
+                    // `lower` has lost the case `b.` needs.
+                    if !birth_word_stands(text.as_bytes(), word, at) {
                         continue;
                     }
-                    let window_end = (end + BIRTH_WINDOW).min(b.len());
+                    let window_end = (end + birth_window(word)).min(b.len());
                     if let Some((s, e)) = find_date(b, end, window_end) {
                         if !hits.iter().any(|h| h.start == s) {
                             hits.push(Hit {
@@ -1715,6 +1864,67 @@ mod tests {
         }
     }
 
+    /// `BirthColumns::hits` over `text` given in pieces cut at `cuts`
+    /// (line starts), as the guard gives a file's lines.
+    fn in_columns(path: &str, text: &str, cuts: &[usize]) -> Vec<String> {
+        let mut columns = BirthColumns::for_path(path);
+        let mut starts = vec![0];
+        starts.extend_from_slice(cuts);
+        starts.push(text.len());
+        starts
+            .windows(2)
+            .flat_map(|w| columns.hits(text, w[0]..w[1]))
+            .map(|h| text[h.start..h.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn dates_in_a_column_headed_by_a_birth_word_are_dates_of_birth() {
+        let page = "<p>Taken 12 March 2024.</p>\n<table>\n<thead><tr><th>Name</th><th>Date of birth</th></tr></thead>\n\
+                    <tbody>\n<tr><td>Jane Example</td><td>12/03/1950</td></tr>\n\
+                    <tr><td>John Example</td><td>1961-04-03</td></tr>\n</tbody></table>\n\
+                    <p>Decided 1 April 2024.</p>\n<table><tr><th>Meeting</th></tr><tr><td>2 May 2024</td></tr></table>\n";
+        let line = |n: usize| page.match_indices('\n').nth(n).unwrap().0 + 1;
+        for cuts in [vec![], vec![line(2)], vec![line(3), line(4)], vec![line(0)]] {
+            assert_eq!(
+                in_columns("decisions/a/index.html", page, &cuts),
+                ["12/03/1950", "1961-04-03"],
+                "{cuts:?}"
+            );
+        }
+        let csv = "name,dob,joined\nJane Example,12/03/1950,2020-01-06\nJohn Example,1961-04-03,\n";
+        assert_eq!(
+            in_columns("data/people.csv", csv, &[]),
+            ["12/03/1950", "2020-01-06", "1961-04-03"]
+        );
+        assert_eq!(
+            in_columns("data/people.csv", csv, &[csv.find("John").unwrap()]).len(),
+            3
+        );
+        // A Markdown pipe table ends at a blank line.
+        let markdown =
+            "| Name | DOB |\n| --- | --- |\n| Jane | 12/03/1950 |\n\nTaken 12/03/2024.\n";
+        let mut columns = BirthColumns::for_markdown();
+        let found: Vec<&str> = columns
+            .hits(markdown, 0..markdown.len())
+            .iter()
+            .map(|h| &markdown[h.start..h.end])
+            .collect();
+        assert_eq!(found, ["12/03/1950"]);
+        // A CSV file not headed by a birth word, a page with no such heading.
+        let meetings = "meeting,date\nCabinet,12/03/2024\n";
+        assert!(in_columns("data/meetings.csv", meetings, &[]).is_empty());
+        assert!(in_columns("a.html", "<td>Date of birth</td><td>12/03/1950</td>", &[]).len() <= 1);
+        assert!(
+            in_columns(
+                "a.html",
+                "<p>Born in 1950.</p>\n<p>12 March 2024</p>\n",
+                &[]
+            )
+            .is_empty()
+        );
+    }
+
     #[test]
     fn every_birth_word_has_one_b() {
         for word in BIRTH_WORDS {
@@ -1723,7 +1933,7 @@ mod tests {
             // What `dates_of_birth` checks first.
             let (before, after) = word.split_once('b').unwrap();
             assert!(
-                after.starts_with(['i', 'o']) || before.ends_with(['.', 'o']),
+                after.starts_with(['i', 'o', '.']) || before.ends_with(['.', 'o']),
                 "{word}"
             );
         }
@@ -2059,8 +2269,21 @@ mod tests {
             ("D.O.B. 12 03 1950", "12 03 1950"),
             ("DOB 12031950", "12031950"),
             ("date of birth 12/Mar/1950", "12/Mar/1950"),
+            ("Jane Smith (b. 1950-03-12) lives", "1950-03-12"),
+            ("Jane Smith, b. 12 March 1950, lives", "12 March 1950"),
+            ("{\"date_of_birth\": \"1950-03-12\"}", "1950-03-12"),
+            ("dateOfBirth=12/03/1950", "12/03/1950"),
+            ("birth-date: 12.03.1950", "12.03.1950"),
         ] {
             assert_eq!(kinds(text), [(Kind::DateOfBirth, date)], "{text}");
+        }
+        // `b.` is a birth word only in small letters after a name.
+        for text in [
+            "See Appendix B. 12 March 2024 was the date.",
+            "a. 1 March 2025: notices. b. 1 April 2025: the contract starts.",
+            "(b. the contract starts on 1 April 2025)",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}");
         }
         // Not dates: a count, a reference, a phone number.
         for text in [

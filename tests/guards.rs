@@ -443,6 +443,38 @@ fn personal_data_is_found_however_it_is_written() {
 }
 
 #[test]
+fn dates_in_a_column_headed_date_of_birth_are_found_however_far_from_the_heading() {
+    let rows: String = (0..12)
+        .map(|i| format!("| Resident {i} with a long name for the column | Ward {i} |  |\n"))
+        .collect();
+    let table = format!(
+        "\nTable 1: Residents\n\n| Name | Ward | Date of birth |\n| --- | --- | --- |\n{rows}| Jane Example | Ward 12 | 12/03/1950 |\n"
+    );
+    let site = fixture("minimal");
+    add_to_about(site.path(), &table);
+    let outcome = build(site.path());
+    let said = printed(&outcome);
+    assert!(
+        said.contains("content/pages/about.md:") && said.contains("a date of birth"),
+        "{said}"
+    );
+    assert!(!said.contains("12/03/1950"), "{said}");
+    assert!(!site.path().join("public").exists());
+    // `(b. 1950-03-12)` after a name.
+    let site = fixture("minimal");
+    add_to_about(site.path(), "\nJane Example (b. 1950-03-12) chairs it.\n");
+    let said = printed(&build(site.path()));
+    assert!(said.contains("content/pages/about.md:9:"), "{said}");
+    // A table of meetings, with no such heading, is published.
+    let site = fixture("minimal");
+    add_to_about(
+        site.path(),
+        "\nTable 1: Meetings\n\n| Meeting | Date |\n| --- | --- |\n| Cabinet | 12/03/2024 |\n",
+    );
+    assert_ok(&build(site.path()));
+}
+
+#[test]
 fn personal_data_percent_escaped_in_a_link_is_found() {
     for written in [
         "[the form](https://example.org/form?nhs=943%20476%205919)",
