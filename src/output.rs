@@ -694,6 +694,27 @@ fn is_ours(dir: &Path) -> bool {
             .unwrap_or(false)
 }
 
+/// The first of `files` (name, the bytes this program's file of that name
+/// begins with, and bytes its first 512 hold) already in `dir` that this
+/// program did not write: a folder, a link, or a file that does not begin
+/// as this program's does. An empty file holds nothing to lose.
+pub fn someone_elses(dir: &Path, files: &[(&str, &[u8], &[u8])]) -> Option<PathBuf> {
+    files.iter().find_map(|&(name, begins, holds)| {
+        let path = dir.join(name);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() {
+            return Some(path);
+        }
+        let mut start = Vec::with_capacity(512);
+        let read = std::fs::File::open(&path)
+            .and_then(|f| io::Read::read_to_end(&mut io::Read::take(f, 512), &mut start))
+            .is_ok();
+        let ours = start.starts_with(begins)
+            && (holds.is_empty() || start.windows(holds.len()).any(|w| w == holds));
+        (!(read && (ours || meta.len() == 0))).then_some(path)
+    })
+}
+
 /// A file made by [`prepare_atomic`], not yet in its place.
 pub struct Prepared {
     path: PathBuf,

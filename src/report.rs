@@ -326,32 +326,20 @@ impl Report {
 pub const FILES: [&str; 2] = ["withholding.json", "withholding.html"];
 
 /// The first of the report's files already in `dir` that this program did
-/// not write (a folder, a link, or a file that does not begin as the report
-/// does), which writing the report would replace: the build refuses before
-/// it starts rather than overwrite an officer's own file.
+/// not write, which writing the report would replace: the build refuses
+/// before it starts rather than overwrite an officer's own file.
 pub fn someone_elses(dir: &Path) -> Option<std::path::PathBuf> {
-    use std::io::Read;
-    FILES.iter().map(|name| dir.join(name)).find(|path| {
-        let Ok(meta) = std::fs::symlink_metadata(path) else {
-            return false;
-        };
-        if !meta.is_file() {
-            return true;
-        }
-        let mut start = Vec::with_capacity(512);
-        let read = std::fs::File::open(path)
-            .and_then(|f| f.take(512).read_to_end(&mut start))
-            .is_ok();
-        let ours: &[&[u8]] = match path.extension().and_then(|e| e.to_str()) {
-            Some("json") => &[b"{\n  \"items\": ["],
-            _ => &[b"<!doctype html>\n", b"<title>Withholding report</title>"],
-        };
-        let begins = start.starts_with(ours[0])
-            && ours[1..]
-                .iter()
-                .all(|sign| start.windows(sign.len()).any(|w| w == *sign));
-        !(read && (begins || meta.len() == 0))
-    })
+    crate::output::someone_elses(
+        dir,
+        &[
+            (FILES[0], b"{\n  \"items\": [", b""),
+            (
+                FILES[1],
+                b"<!doctype html>\n",
+                b"<title>Withholding report</title>",
+            ),
+        ],
+    )
 }
 
 fn pdf_summary(pdf: &PdfInfo) -> String {

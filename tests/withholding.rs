@@ -889,6 +889,32 @@ fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_li
         "{shown}"
     );
     assert!(!shown.contains("71.3"), "{shown}");
+
+    // A council's own template states an exempt four-figure price and the
+    // runner-up's name: found at the template's line, as any public source.
+    let site = fixture("minimal");
+    append(
+        &site.path().join(&appendix),
+        "\nThe Quillbarrow Arts Collective bid £8,450 a year.\n",
+    );
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Not found</h1>\n\
+         <p>Try again. Our price was £8,450.</p>\n<p>Ask Quillbarrow Arts Collective.</p>{% endblock %}",
+    )
+    .unwrap();
+    let outcome = build(site.path());
+    let shown = printed(&outcome);
+    for line in [2, 3] {
+        assert!(
+            shown.contains(&format!("templates/404.html:{line}:")),
+            "{shown}"
+        );
+    }
+    assert!(!shown.contains("8,450") && !shown.contains("Quillbarrow"), "{shown}");
+    assert_eq!(outcome.files_written, 0);
 }
 
 /// Pagination and the listing's own address are new routes for a leak: a

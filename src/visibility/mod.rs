@@ -431,6 +431,13 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         prints.add_fact_public(named);
     }
 
+    // The council's own templates print their text on every page: an
+    // exempt name or figure written into one is found at its line (the
+    // output scan reads a figure of four digits as two words, `8,450`).
+    for template in &templates {
+        prints.add_public_file(&template.path, &template.text);
+    }
+
     let mut public_pages = Vec::new();
     for page in pages {
         let doc = &page.document;
