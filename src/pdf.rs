@@ -12,7 +12,8 @@
 //! - the text shown by every content stream (`Tj`, `TJ`, `'`, `"`), with word
 //!   breaks where the text moves (`Td`, `TD`, `Tm`, `T*`, `ET`) or a `TJ`
 //!   gap is as wide as a space, mapped through the font's `ToUnicode` CMap
-//!   (`beginbfchar`, `beginbfrange`) when it has one, else read as
+//!   (`beginbfchar`, `beginbfrange`) when it has one, else through a simple
+//!   font's `/Differences` as its glyph names say, else read as
 //!   PDFDocEncoding (Latin-1); and the `/ActualText` of marked content;
 //! - the XMP metadata packets (`/Type /Metadata`), as they are.
 //!
@@ -23,9 +24,9 @@
 //!
 //! Fail closed: a stream that cannot be decoded (`/LZWDecode`, a damaged
 //! one, one larger than [`MAX_INFLATED`] in all), an encrypted
-//! file, an embedded file, or text in a composite font with no `ToUnicode`
-//! map is an error saying why, never skipped: text that cannot be read
-//! cannot be checked.
+//! file, an embedded file, text in a composite font with no `ToUnicode`
+//! map, or a code whose glyph's name says nothing (`/g17`) is an error saying
+//! why, never skipped: text that cannot be read cannot be checked.
 //!
 //! This module never modifies a file and never decides what is published.
 
@@ -111,6 +112,16 @@ pub fn text(bytes: &[u8]) -> Result<Text, String> {
             s.kind = StreamKind::Content;
         }
     }
+    // A simple font without a map that renames its codes' glyphs shows
+    // what its glyph names say.
+    let diffs: HashMap<u64, Box<Differences>> = reader
+        .fonts
+        .iter()
+        .filter(|(_, font)| font.to_unicode.is_none() && !font.composite)
+        .filter_map(|(&n, font)| {
+            Some((n, differences(font.encoding.as_deref()?, &reader.objects)?))
+        })
+        .collect();
     let mut maps: HashMap<u64, CMap> = HashMap::new();
     for s in &contents {
         if s.kind == StreamKind::CMap {
@@ -124,7 +135,7 @@ pub fn text(bytes: &[u8]) -> Result<Text, String> {
         match s.kind {
             StreamKind::Content => {
                 let data = reader.decode(s)?;
-                reader.content_text(&data, &maps)?;
+                reader.content_text(&data, &maps, &diffs)?;
             }
             StreamKind::Metadata => {
                 let data = reader.decode(s)?;
@@ -164,12 +175,166 @@ struct Stream {
     kind: StreamKind,
 }
 
-/// What is known of a font: its `ToUnicode` stream, and whether it is
-/// composite (`/Type0`, codes of more than one byte).
-#[derive(Debug, Clone, Copy, Default)]
+/// What is known of a font: its `ToUnicode` stream, whether it is
+/// composite (`/Type0`, codes of more than one byte), and its `/Encoding`
+/// as written (a name, a reference or a dictionary).
+#[derive(Debug, Clone, Default)]
 struct Font {
     to_unicode: Option<u64>,
     composite: bool,
+    encoding: Option<Vec<u8>>,
+}
+
+/// What a simple font's `/Differences` (9.6.5.1) make of each code: the
+/// text of the glyph it names, where its name says (the Adobe Glyph List's
+/// rules: `a`, `eacute`, `uni0041`, `f_i`, `A.sc`), or `None` where the
+/// name says nothing (`g17`), so that what it shows cannot be read.
+type Differences = [Option<Option<String>>; 256];
+
+/// The differences an `/Encoding` value holds (its dictionary, or the
+/// object a reference names), if it has any.
+fn differences(encoding: &[u8], objects: &HashMap<u64, Vec<u8>>) -> Option<Box<Differences>> {
+    let dict = match reference(encoding) {
+        Some(n) => objects.get(&n)?.as_slice(),
+        None => encoding,
+    };
+    let entries = dict_entries(dict);
+    let array = get(&entries, b"Differences")?;
+    let mut out: Box<Differences> = Box::new(std::array::from_fn(|_| None));
+    let mut code: Option<usize> = None;
+    let mut at = 1;
+    while let Some((t, s, e)) = next_token(array, at) {
+        at = e;
+        match t {
+            Token::Word => code = std::str::from_utf8(&array[s..e]).ok()?.parse().ok(),
+            Token::Name => {
+                if let Some(c) = code.filter(|&c| c < 256) {
+                    let name = String::from_utf8_lossy(&array[s + 1..e]);
+                    out[c] = Some(glyph_text(&name));
+                    code = Some(c + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+/// The text a glyph name stands for, by the Adobe Glyph List's rules for
+/// new fonts: what follows a `.` is a variant (`A.sc`), `_` joins the names
+/// of a ligature (`f_i`), `uniXXXX` and `uXXXX` give code points, and the
+/// common names of letters, figures and marks are known. An accented
+/// letter's name reads as its letter (`eacute` as `e`), as the scan folds
+/// accents anyway. `None` for a name that says nothing (`g17`, `.notdef`).
+fn glyph_text(name: &str) -> Option<String> {
+    const NAMED: &[(&str, &str)] = &[
+        ("space", " "),
+        ("nbspace", " "),
+        ("zero", "0"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("six", "6"),
+        ("seven", "7"),
+        ("eight", "8"),
+        ("nine", "9"),
+        ("period", "."),
+        ("comma", ","),
+        ("colon", ":"),
+        ("semicolon", ";"),
+        ("hyphen", "-"),
+        ("endash", "\u{2013}"),
+        ("emdash", "\u{2014}"),
+        ("quoteright", "'"),
+        ("quoteleft", "'"),
+        ("quotesingle", "'"),
+        ("quotedbl", "\""),
+        ("quotedblleft", "\""),
+        ("quotedblright", "\""),
+        ("parenleft", "("),
+        ("parenright", ")"),
+        ("bracketleft", "["),
+        ("bracketright", "]"),
+        ("slash", "/"),
+        ("backslash", "\\"),
+        ("at", "@"),
+        ("ampersand", "&"),
+        ("percent", "%"),
+        ("sterling", "£"),
+        ("dollar", "$"),
+        ("Euro", "€"),
+        ("plus", "+"),
+        ("minus", "-"),
+        ("equal", "="),
+        ("numbersign", "#"),
+        ("exclam", "!"),
+        ("question", "?"),
+        ("underscore", "_"),
+        ("asterisk", "*"),
+        ("bullet", "\u{2022}"),
+        ("ellipsis", "..."),
+        ("germandbls", "ss"),
+        ("ae", "ae"),
+        ("AE", "AE"),
+        ("oe", "oe"),
+        ("OE", "OE"),
+        ("fi", "fi"),
+        ("fl", "fl"),
+        ("ff", "ff"),
+        ("ffi", "ffi"),
+        ("ffl", "ffl"),
+        ("dotlessi", "i"),
+    ];
+    const ACCENTS: &[&str] = &[
+        "acute",
+        "grave",
+        "circumflex",
+        "dieresis",
+        "tilde",
+        "ring",
+        "cedilla",
+        "caron",
+        "macron",
+        "breve",
+        "ogonek",
+        "dotaccent",
+        "hungarumlaut",
+        "slash",
+        "commaaccent",
+    ];
+    let base = name.split('.').next().unwrap_or("");
+    if base.is_empty() {
+        return None;
+    }
+    let mut text = String::new();
+    for part in base.split('_') {
+        let hex = |h: &str| u32::from_str_radix(h, 16).ok().and_then(char::from_u32);
+        if part.len() == 1 && part.as_bytes()[0].is_ascii_alphabetic() {
+            text.push_str(part);
+        } else if let Some((_, t)) = NAMED.iter().find(|(n, _)| *n == part) {
+            text.push_str(t);
+        } else if let Some(codes) = part.strip_prefix("uni").filter(|c| {
+            !c.is_empty() && c.len() % 4 == 0 && c.bytes().all(|b| b.is_ascii_hexdigit())
+        }) {
+            for i in (0..codes.len()).step_by(4) {
+                text.push(hex(&codes[i..i + 4])?);
+            }
+        } else if let Some(code) = part
+            .strip_prefix('u')
+            .filter(|c| (4..=6).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            text.push(hex(code)?);
+        } else {
+            let letter = ACCENTS.iter().find_map(|accent| {
+                part.strip_suffix(accent)
+                    .filter(|l| l.len() == 1 && l.as_bytes()[0].is_ascii_alphabetic())
+            })?;
+            text.push_str(letter);
+        }
+    }
+    Some(text)
 }
 
 struct Reader<'a> {
@@ -647,6 +812,7 @@ impl Reader<'_> {
             let font = Font {
                 to_unicode: get(&entries, b"ToUnicode").and_then(reference),
                 composite: is(b"Subtype", b"/Type0"),
+                encoding: get(&entries, b"Encoding").map(<[u8]>::to_vec),
             };
             if let Some(n) = number {
                 // The font dictionary is the object itself, not one inside it.
@@ -724,9 +890,14 @@ impl Reader<'_> {
     }
 
     /// The text a content stream shows (9.4), one line per text object.
-    fn content_text(&mut self, data: &[u8], maps: &HashMap<u64, CMap>) -> Result<(), String> {
+    fn content_text(
+        &mut self,
+        data: &[u8],
+        maps: &HashMap<u64, CMap>,
+        diffs: &HashMap<u64, Box<Differences>>,
+    ) -> Result<(), String> {
         let mut operands: Vec<(Token, usize, usize)> = Vec::new();
-        let mut font: Option<(Option<&CMap>, bool)> = None;
+        let mut font: Option<Selected> = None;
         let mut at = 0;
         let mut line = String::new();
         while let Some((t, s, e)) = next_token(data, at) {
@@ -741,12 +912,25 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let show = |line: &mut String, token: &[u8], font: Option<(Option<&CMap>, bool)>| {
+            let show = |line: &mut String, token: &[u8], font: Option<Selected>| {
                 let codes = string_bytes(token);
                 match font {
-                    Some((Some(map), _)) => map.decode(&codes, line),
+                    Some(Selected { map: Some(map), .. }) => map.decode(&codes, line),
+                    Some(Selected {
+                        differences: Some(d),
+                        ..
+                    }) => {
+                        for &c in &codes {
+                            match &d[usize::from(c)] {
+                                Some(Some(text)) => line.push_str(text),
+                                Some(None) => return Err(UNNAMED_GLYPHS.to_string()),
+                                None => line.push(c as char),
+                            }
+                        }
+                    }
                     _ => line.extend(codes.iter().map(|&c| c as char)),
                 }
+                Ok(())
             };
             let op = &data[s..e];
             let last_string = operands.iter().rev().find(|o| o.0 == Token::Str).copied();
@@ -757,7 +941,7 @@ impl Reader<'_> {
                         .rev()
                         .find(|o| o.0 == Token::Name)
                         .map(|o| data[o.1 + 1..o.2].to_vec());
-                    font = name.map(|n| self.font(&n, maps));
+                    font = name.map(|n| self.font(&n, maps, diffs));
                 }
                 b"Tj" | b"'" | b"\"" => {
                     if op != b"Tj" {
@@ -765,7 +949,7 @@ impl Reader<'_> {
                     }
                     if let Some((_, ss, se)) = last_string {
                         self.composite_check(font)?;
-                        show(&mut line, &data[ss..se], font);
+                        show(&mut line, &data[ss..se], font)?;
                     }
                 }
                 b"TJ" => {
@@ -777,7 +961,7 @@ impl Reader<'_> {
                             match t {
                                 Token::Str => {
                                     self.composite_check(font)?;
-                                    show(&mut line, &array[s..e], font);
+                                    show(&mut line, &array[s..e], font)?;
                                 }
                                 Token::Word => {
                                     let gap = std::str::from_utf8(&array[s..e])
@@ -836,31 +1020,58 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// The `ToUnicode` map of the font a resource name selects, and whether
-    /// the font is composite. When one name selects several fonts in the
-    /// file, the first with a map is used.
-    fn font<'m>(&self, name: &[u8], maps: &'m HashMap<u64, CMap>) -> (Option<&'m CMap>, bool) {
+    /// The `ToUnicode` map of the font a resource name selects, whether the
+    /// font is composite, and its differences. When one name selects several
+    /// fonts in the file, the first with a map is used, else the first with
+    /// differences.
+    fn font<'m>(
+        &self,
+        name: &[u8],
+        maps: &'m HashMap<u64, CMap>,
+        diffs: &'m HashMap<u64, Box<Differences>>,
+    ) -> Selected<'m> {
         let candidates = self.font_names.get(name).map_or(&[][..], Vec::as_slice);
-        let mut composite = false;
+        let mut selected = Selected::default();
         for n in candidates {
             let Some(font) = self.fonts.get(n) else {
                 continue;
             };
-            composite |= font.composite;
+            selected.composite |= font.composite;
             if let Some(map) = font.to_unicode.and_then(|n| maps.get(&n)) {
-                return (Some(map), font.composite);
+                return Selected {
+                    map: Some(map),
+                    composite: font.composite,
+                    differences: None,
+                };
+            }
+            if selected.differences.is_none() {
+                selected.differences = diffs.get(n).map(|d| &**d);
             }
         }
-        (None, composite)
+        selected
     }
 
-    fn composite_check(&self, font: Option<(Option<&CMap>, bool)>) -> Result<(), String> {
+    fn composite_check(&self, font: Option<Selected>) -> Result<(), String> {
         match font {
-            Some((None, true)) => Err("its text is in a composite font with no ToUnicode map, so plainsight cannot read it to check it for exempt text or personal data; re-save the PDF with fonts embedded as text (for example \"PDF/A\")".into()),
+            Some(Selected {
+                map: None,
+                composite: true,
+                ..
+            }) => Err("its text is in a composite font with no ToUnicode map, so plainsight cannot read it to check it for exempt text or personal data; re-save the PDF with fonts embedded as text (for example \"PDF/A\")".into()),
             _ => Ok(()),
         }
     }
 }
+
+/// The font a content stream has selected: see [`Reader::font`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Selected<'m> {
+    map: Option<&'m CMap>,
+    composite: bool,
+    differences: Option<&'m Differences>,
+}
+
+const UNNAMED_GLYPHS: &str = "its text is in a font that renames its characters' glyphs without saying what text they are (`/Differences` with names such as `g17`, and no ToUnicode map), so plainsight cannot read what it shows to check it for exempt text or personal data; re-save the PDF with fonts embedded as text (for example \"PDF/A\")";
 
 fn too_large() -> String {
     format!(
@@ -1394,6 +1605,47 @@ pub(crate) mod tests {
         let without = String::from_utf8_lossy(&pdf).replace("/ToUnicode 6 0 R", "");
         let e = text(without.as_bytes());
         assert!(e.is_err(), "{e:?}");
+    }
+
+    #[test]
+    fn a_simple_fonts_differences_are_read_as_their_glyphs_names_say() {
+        let helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+        let with = |encoding: &str, more: &str| {
+            let pdf = pdf_with_text("ABCDEF GHI");
+            let at = find(&pdf, helvetica.as_bytes()).unwrap();
+            let xref = find(&pdf, b"xref\n").unwrap();
+            let mut out = pdf[..at].to_vec();
+            out.extend_from_slice(
+                format!("<< /Type /Font /Subtype /Type1 /BaseFont /X /Encoding {encoding} >>")
+                    .as_bytes(),
+            );
+            out.extend_from_slice(&pdf[at + helvetica.len()..xref]);
+            out.extend_from_slice(more.as_bytes());
+            out.extend_from_slice(&pdf[xref..]);
+            text(&out)
+        };
+        // The bytes say `ABCDEF`; the glyphs a reader sees say `Secret`.
+        let inline = "<< /BaseEncoding /WinAnsiEncoding /Differences [65 /S /e /c /r /e /t 71 /uni0042 /eacute /f_i.alt] >>";
+        let t = with(inline, "").unwrap().shown;
+        assert!(t.contains("Secret Befi"), "{t:?}");
+        // The same, as an object of its own.
+        let t = with("6 0 R", &format!("6 0 obj\n{inline}\nendobj\n"))
+            .unwrap()
+            .shown;
+        assert!(t.contains("Secret"), "{t:?}");
+        // A code whose glyph's name says nothing cannot be read: refused.
+        let e = with("<< /Differences [65 /g17 /g18] >>", "").unwrap_err();
+        assert!(e.contains("/Differences"), "{e}");
+        // Codes the differences leave alone read as before.
+        let t = with("<< /Differences [200 /g17] >>", "").unwrap().shown;
+        assert!(t.contains("ABCDEF GHI"), "{t:?}");
+        // Glyph names, by the Adobe Glyph List's rules.
+        assert_eq!(glyph_text("A.sc").as_deref(), Some("A"));
+        assert_eq!(glyph_text("uni00410042").as_deref(), Some("AB"));
+        assert_eq!(glyph_text("u1F600").as_deref(), Some("\u{1F600}"));
+        assert_eq!(glyph_text("Odieresis").as_deref(), Some("O"));
+        assert_eq!(glyph_text(".notdef"), None);
+        assert_eq!(glyph_text("g17"), None);
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub struct Report {
     /// Names and figures that public sources declare public though an
     /// exempt source states them too (`public_facts`), for an officer to confirm.
     pub declared_facts: Vec<crate::visibility::DeclaredFact>,
+    /// Fields public by definition (who decides, the department, a
+    /// schema's allowed values) that state a name or figure an exempt source
+    /// states too, so that the scan does not look for it: for an officer to
+    /// confirm, as a declaration is.
+    pub public_by_field: Vec<crate::scan::Vouched>,
     /// Items whose `review_on` date has passed. Nothing is published because of it.
     pub review_overdue: Vec<WithheldItem>,
     /// The date the review dates were compared with: `Options::today`
@@ -73,6 +78,7 @@ impl Report {
         Report {
             items: withheld.items,
             declared_facts,
+            public_by_field: withheld.public_by_field,
             review_overdue,
             today,
             scanned: Scanned {
@@ -155,6 +161,12 @@ impl Report {
             out.push_str("\nDeclared public (check each is meant to be published; an exempt source states it too):\n");
             for d in &self.declared_facts {
                 out.push_str(&format!("- {} ({})\n", d.fact, d.source));
+            }
+        }
+        if !self.public_by_field.is_empty() {
+            out.push_str("\nPublic by their field (check each is meant to be published; an exempt source states it too):\n");
+            for v in &self.public_by_field {
+                out.push_str(&format!("- {} ({}, `{}`)\n", v.text, v.source, v.field));
             }
         }
         out.push_str(&format!("\n{}\n", self.scanned_sentence()));
@@ -272,6 +284,22 @@ impl Report {
                     "<tr><td>{}</td><td>{}</td></tr>",
                     crate::render::html_escape(&d.fact),
                     crate::render::html_escape(&d.source)
+                )?;
+            }
+            h.write_str("</tbody>\n</table>\n")?;
+        }
+        h.write_str("<h2>Public by their field</h2>\n")?;
+        if self.public_by_field.is_empty() {
+            h.write_str("<p>No field that is public by law or by the council's settings states a name or figure that an exempt source states.</p>\n")?;
+        } else {
+            h.write_str("<p>An exempt source states each of these names and figures too, and the field it is written in (who decides, the department, a dataset's allowed values, the site's settings) makes it public, so the output is not searched for it. Check each is meant to be published.</p>\n<table>\n<caption>Names and figures public by their field</caption>\n<thead><tr><th scope=\"col\">What the field says</th><th scope=\"col\">Field</th><th scope=\"col\">Written in</th></tr></thead>\n<tbody>\n")?;
+            for v in &self.public_by_field {
+                writeln!(
+                    h,
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                    crate::render::html_escape(&v.text),
+                    crate::render::html_escape(&v.field),
+                    crate::render::html_escape(&v.source)
                 )?;
             }
             h.write_str("</tbody>\n</table>\n")?;

@@ -110,12 +110,37 @@ pub struct FingerprintsBuilder {
     notices: Vec<(String, usize, usize, String)>,
     /// Short facts of exempt sources ([`crate::facts`]), each with its source.
     facts: Vec<(crate::facts::Fact, u32)>,
-    /// Words of text that is public by definition for facts: site.toml, the
-    /// glossary's terms, a schema's allowed values, and every entry of a
-    /// `public_facts` declaration. A fact found in one is not looked for.
-    fact_public: Vec<Vec<u64>>,
+    /// Text that is public by definition for facts: the names site.toml
+    /// gives, a record's fields the law publishes (who decides, the
+    /// department), a meeting's body, a schema's allowed values, and every
+    /// entry of a `public_facts` declaration. A fact found in one is not
+    /// looked for, and the withholding report lists it ([`Vouched`]).
+    fact_public: Vec<FactPublic>,
     /// Keeps nothing (see [`FingerprintsBuilder::discarding`]).
     discard: bool,
+}
+
+/// Text public by definition for facts: where it is written, and its words.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct FactPublic {
+    source: String,
+    field: String,
+    text: String,
+    words: Vec<u64>,
+}
+
+/// A field public by definition (not a `public_facts` declaration, which
+/// the report lists already) that states a name or figure an exempt source
+/// states too, so that the fact is not looked for in the output: listed in
+/// the withholding report for an officer to check, as a declaration is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct Vouched {
+    /// The file where the field is written.
+    pub source: String,
+    /// The field (`department`, `decision_maker`, `columns.values`).
+    pub field: String,
+    /// What the field says.
+    pub text: String,
 }
 
 /// Sorted, so that two builders holding the same entries print alike,
@@ -253,13 +278,18 @@ impl FingerprintsBuilder {
     }
 
     /// Text that is public by definition as far as short facts go (see
-    /// `fact_public`): a name or figure in it is not looked for.
-    pub fn add_fact_public(&mut self, text: &str) {
+    /// `fact_public`): a name or figure in it is not looked for. `field` is
+    /// where in `source` it is written (`public_facts` for a declaration).
+    pub fn add_fact_public(&mut self, source: &str, field: &str, text: &str) {
         if self.discard || text.trim().is_empty() {
             return;
         }
-        self.fact_public
-            .push(words_at(text).into_iter().map(|(_, w)| w).collect());
+        self.fact_public.push(FactPublic {
+            source: source.to_string(),
+            field: field.to_string(),
+            text: text.to_string(),
+            words: words_at(text).into_iter().map(|(_, w)| w).collect(),
+        });
     }
 
     /// A withholding notice's field that a person wrote, at `line`:`column`
@@ -412,7 +442,9 @@ impl FingerprintsBuilder {
     }
 
     /// The fingerprints, and every public source that contains exempt text.
-    pub fn finish(mut self) -> (Fingerprints, Vec<Overlap>) {
+    /// The fingerprints; the public sources' overlaps with exempt ones; and
+    /// the fields public by definition that vouch for an exempt fact.
+    pub fn finish(mut self) -> (Fingerprints, Vec<Overlap>, Vec<Vouched>) {
         for (_, text) in crate::templates::builtin_templates() {
             self.add_public(text);
         }
@@ -482,12 +514,39 @@ impl FingerprintsBuilder {
             })
             .collect();
         let every_matcher = ValueMatcher::new(&every);
-        let public_facts: HashSet<u32> = public_texts
+        let mut public_facts: HashSet<u32> = public_texts
             .iter()
-            .chain(&fact_public)
             .flat_map(|words| every_matcher.all_matches(words))
             .map(|v| every[v].1)
             .collect();
+        let mut vouched = Vec::new();
+        // Declarations first: the report lists them already. Then each
+        // field that vouches for a fact no declaration covers.
+        let (declared, fields): (Vec<_>, Vec<_>) = fact_public
+            .into_iter()
+            .partition(|entry| entry.field == "public_facts");
+        for entry in declared {
+            public_facts.extend(every_matcher.all_matches(&entry.words).map(|v| every[v].1));
+        }
+        let mut by_fields = HashSet::new();
+        for entry in fields {
+            let vouches: Vec<u32> = every_matcher
+                .all_matches(&entry.words)
+                .map(|v| every[v].1)
+                .filter(|fact| !public_facts.contains(fact))
+                .collect();
+            if !vouches.is_empty() {
+                by_fields.extend(vouches);
+                vouched.push(Vouched {
+                    source: entry.source,
+                    field: entry.field,
+                    text: entry.text,
+                });
+            }
+        }
+        public_facts.extend(by_fields);
+        vouched.sort();
+        vouched.dedup();
         let first_fact = values.len();
         let mut located = Vec::new();
         let mut figures: HashMap<(String, bool), u32> = HashMap::new();
@@ -559,7 +618,7 @@ impl FingerprintsBuilder {
         }
         overlaps.sort();
         overlaps.dedup();
-        (fingerprints, overlaps)
+        (fingerprints, overlaps, vouched)
     }
 }
 
@@ -2169,7 +2228,7 @@ mod tests {
         let mut discarding: FingerprintsBuilder =
             thaw(&freeze(&FingerprintsBuilder::discarding())).expect("thaws");
         discarding.add_exempt("content/a.md", SECRET);
-        let (prints, _) = discarding.finish();
+        let (prints, _, _) = discarding.finish();
         assert!(prints.scan("x.html", SECRET.as_bytes()).is_empty());
     }
 
@@ -2266,8 +2325,12 @@ mod tests {
             "content/a.md",
             "The bids from Lanternwick Story Trust and Marsh Owl Club came in.",
         );
-        b.add_fact_public("Lanternwick Story Trust");
-        let (f, _) = b.finish();
+        b.add_fact_public(
+            "content/pages/a.md",
+            "public_facts",
+            "Lanternwick Story Trust",
+        );
+        let (f, _, _) = b.finish();
         assert!(f.scan("x.html", b"lanternwick story trust").is_empty());
         assert_eq!(f.scan("x.html", b"marsh owl club")[0].how, "fact");
     }
@@ -2296,7 +2359,7 @@ mod tests {
     fn identical_files_are_found() {
         let mut b = FingerprintsBuilder::default();
         b.add_exempt_file("content/d/scores.png", b"\x89PNG\r\n\x1a\nbinary");
-        let (f, _) = b.finish();
+        let (f, _, _) = b.finish();
         assert_eq!(
             f.scan("d/scores.png", b"\x89PNG\r\n\x1a\nbinary")[0].how,
             "file"
@@ -2314,7 +2377,7 @@ mod tests {
             "content/d/decision.md",
             "Nothing exempt here at all, just a public decision.",
         );
-        let (_, overlaps) = b.finish();
+        let (_, overlaps, _) = b.finish();
         let publics: Vec<_> = overlaps.iter().map(|o| o.public.as_str()).collect();
         assert_eq!(publics, ["content/d/report.md", "data/providers.csv"]);
     }
@@ -2584,7 +2647,7 @@ mod tests {
         let dirty = crate::images::tests::png_with_metadata();
         let mut b = FingerprintsBuilder::default();
         b.add_exempt_file("content/d/photo.png", &dirty);
-        let (f, _) = b.finish();
+        let (f, _, _) = b.finish();
         let clean = crate::images::strip(crate::images::ImageKind::Png, &dirty).unwrap();
         assert_eq!(f.scan("d/photo.png", &clean)[0].how, "file");
         assert_eq!(f.scan("d/photo.png", &dirty)[0].how, "file");
@@ -2891,7 +2954,7 @@ mod tests {
             b.add_exempt_value(&format!("data/{}.csv", i % 3), value);
         }
         b.add_public(SECRET);
-        let (f, _) = b.finish();
+        let (f, _, _) = b.finish();
         let mut found = 0;
         for text in random_texts(5_000, 4).iter().chain(&exempt).chain(&values) {
             let leaks: Vec<(String, &str)> = f
@@ -2925,7 +2988,7 @@ mod tests {
         for value in ["bid from", "the bid from thornbury outdoor club scored"] {
             b.add_exempt_value("data/short.csv", value);
         }
-        let (f, _) = b.finish();
+        let (f, _, _) = b.finish();
         let pieces = random_texts(3_000, 8);
         let mut found = 0;
         for (i, file) in pieces.chunks(60).enumerate() {
@@ -2989,7 +3052,7 @@ mod tests {
             b.add_exempt_value(&format!("data/{}.csv", i % 3), value);
         }
         b.add_exempt_file("content/x.txt", b"caf\xc3\xa9 one two");
-        let (f, _) = b.finish();
+        let (f, _, _) = b.finish();
         let mut rng = crate::testing::Rng::new(11);
         let mut files: Vec<Vec<u8>> = random_texts(300, 12)
             .chunks(3)

@@ -890,6 +890,38 @@ fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_li
     );
     assert!(!shown.contains("71.3"), "{shown}");
 
+    // A field the law publishes (who was consulted, a pathway's body)
+    // makes a name public without a declaration, so the output is not
+    // searched for it: the report lists each such field for an officer.
+    let site = fixture("minimal");
+    append(
+        &site.path().join(&appendix),
+        "\nThe bid from Pellingford Mews Partnership came third.\n",
+    );
+    replace(
+        &site.path().join(format!("{D}/decision.md")),
+        "body = \"Communities Cabinet Committee\"",
+        "body = \"Pellingford Mews Partnership\"",
+    );
+    let outcome = build(site.path());
+    assert_ok(&outcome);
+    let json = std::fs::read_to_string(site.path().join("reports/withholding.json")).unwrap();
+    let html = std::fs::read_to_string(site.path().join("reports/withholding.html")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        report["public_by_field"],
+        serde_json::json!([{
+            "source": format!("{D}/decision.md"),
+            "field": "pathway.body",
+            "text": "Pellingford Mews Partnership"
+        }]),
+        "{json}"
+    );
+    assert!(
+        html.contains("<td>Pellingford Mews Partnership</td><td><code>pathway.body</code></td>"),
+        "{html}"
+    );
+
     // A council's own template states an exempt four-figure price and the
     // runner-up's name: found at the template's line, as any public source.
     let site = fixture("minimal");
@@ -913,7 +945,10 @@ fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_li
             "{shown}"
         );
     }
-    assert!(!shown.contains("8,450") && !shown.contains("Quillbarrow"), "{shown}");
+    assert!(
+        !shown.contains("8,450") && !shown.contains("Quillbarrow"),
+        "{shown}"
+    );
     assert_eq!(outcome.files_written, 0);
 }
 

@@ -141,22 +141,49 @@ fn separate_one(
     refuse_fences_in_front_matter(record, diagnostics);
     declare_facts(record, &mut s.report, &mut s.prints, diagnostics);
     // Who decides, with whom, where and for which divisions is published by
-    // law: a name in these is public wherever else it is written.
-    for named in std::iter::once(&front.decision_maker)
-        .chain(&front.decision_maker_name)
-        .chain(&front.in_consultation_with)
-        .chain(&front.electoral_divisions)
-        .chain(front.pathway.iter().map(|step| &step.body))
-        .chain(front.call_in.as_ref().and_then(|c| c.get_ref().by.as_ref()))
+    // law: a name in these is public wherever else it is written (and the
+    // withholding report lists each one that an exempt source states too).
+    let fields = std::iter::once(("decision_maker", &front.decision_maker))
         .chain(
             front
-                .lead_officer
+                .decision_maker_name
                 .iter()
-                .flat_map(|o| [&o.get_ref().name, &o.get_ref().role]),
+                .map(|n| ("decision_maker_name", n)),
         )
-        .chain(front.department.iter().map(|d| d.get_ref()))
-    {
-        s.prints.add_fact_public(named);
+        .chain(
+            front
+                .in_consultation_with
+                .iter()
+                .map(|n| ("in_consultation_with", n)),
+        )
+        .chain(
+            front
+                .electoral_divisions
+                .iter()
+                .map(|n| ("electoral_divisions", n)),
+        )
+        .chain(
+            front
+                .pathway
+                .iter()
+                .map(|step| ("pathway.body", &step.body)),
+        )
+        .chain(
+            front
+                .call_in
+                .as_ref()
+                .and_then(|c| c.get_ref().by.as_ref())
+                .map(|by| ("call_in.by", by)),
+        )
+        .chain(front.lead_officer.iter().flat_map(|o| {
+            [
+                ("lead_officer.name", &o.get_ref().name),
+                ("lead_officer.role", &o.get_ref().role),
+            ]
+        }))
+        .chain(front.department.iter().map(|d| ("department", d.get_ref())));
+    for (field, named) in fields {
+        s.prints.add_fact_public(&record.path, field, named);
     }
     let body = s.public_body(record, diagnostics);
 
@@ -335,7 +362,8 @@ impl Separation<'_> {
     ) -> PublicPaper {
         declare_facts(doc, &mut self.report, &mut self.prints, diagnostics);
         if let Some(meeting) = &paper.meeting {
-            self.prints.add_fact_public(&meeting.body);
+            self.prints
+                .add_fact_public(&doc.path, "meeting.body", &meeting.body);
         }
         let body = self.public_body(doc, diagnostics);
         let mut attachments = Vec::new();
@@ -421,14 +449,14 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     // as names and figures go (not its free text, such as the tagline).
     let settings = toml::to_string(&config).unwrap_or_default();
     prints.add_public_source(crate::source::CONFIG_FILE, &settings);
-    for named in [
-        &config.title,
-        &config.organisation.name,
-        &config.contact.team,
-        &config.contact.address,
-        &config.licence.name,
+    for (field, named) in [
+        ("title", &config.title),
+        ("organisation.name", &config.organisation.name),
+        ("contact.team", &config.contact.team),
+        ("contact.address", &config.contact.address),
+        ("licence.name", &config.licence.name),
     ] {
-        prints.add_fact_public(named);
+        prints.add_fact_public(crate::source::CONFIG_FILE, field, named);
     }
 
     // The council's own templates print their text on every page: an
@@ -508,11 +536,13 @@ impl Separated {
         self,
         diagnostics: &mut Diagnostics,
     ) -> (PublicSite, WithholdingReport, Fingerprints) {
-        let (fingerprints, overlaps) = self.prints.finish();
+        let (fingerprints, overlaps, vouched) = self.prints.finish();
         for overlap in overlaps {
             diagnostics.push(overlap_diagnostic(&overlap));
         }
-        (self.public, self.report, fingerprints)
+        let mut report = self.report;
+        report.public_by_field = vouched;
+        (self.public, report, fingerprints)
     }
 }
 
@@ -529,6 +559,9 @@ pub fn overlap_diagnostic(overlap: &crate::scan::Overlap) -> Diagnostic {
     } else if overlap.fact && overlap.public == crate::source::CONFIG_FILE {
         Diagnostic::error(&overlap.public, format!("the site's settings state a name or figure that the exempt source {} also states", overlap.exempt))
             .help("remove it from site.toml; the settings cannot declare anything public, so a name or figure that is public is declared in the front matter of a public document that states it (`public_facts`)")
+    } else if overlap.public.starts_with("templates/") {
+        Diagnostic::error(&overlap.public, format!("this template states {} the exempt source {}", if overlap.fact { "a name or figure that" } else { "text from" }, overlap.exempt))
+            .help("remove it from the template: a template prints its text on every page made with it, and cannot declare anything public; a name or figure that is public is declared in the front matter of a public document that states it (`public_facts`)")
     } else if overlap.fact {
         Diagnostic::error(&overlap.public, format!("this public source states a name or figure that the exempt source {} also states", overlap.exempt))
             .help(format!("remove it here, or, if it is legitimately public (a total the public report states, a company's registered name), declare it as written in {declare}: `public_facts = [\"...\"]`, which the withholding report lists for an officer to check"))
@@ -644,7 +677,7 @@ fn separate_dataset(
             prints.add_notice(&ds.schema_path, at.line, at.column, &field.value);
         } else if field.path == "columns.values" {
             // The council's own list of what a cell may say.
-            prints.add_fact_public(&field.value);
+            prints.add_fact_public(&ds.schema_path, "columns.values", &field.value);
         } else if field.path == "public_facts" {
             let at = Position::of_offset(&ds.schema_text, field.offset);
             declare_fact(
@@ -848,7 +881,7 @@ fn declare_fact(
 ) {
     match crate::facts::declared(entry) {
         Ok(_) => {
-            prints.add_fact_public(entry);
+            prints.add_fact_public(source, "public_facts", entry);
             report.declared_facts.push(DeclaredFact {
                 source: source.to_string(),
                 fact: entry.trim().to_string(),

@@ -867,6 +867,11 @@ pub struct WithholdingReport {
     /// for an officer to confirm.
     #[serde(default)]
     pub declared_facts: Vec<DeclaredFact>,
+    /// Fields public by definition (who decides, the department, a
+    /// schema's allowed values) that state a name or figure an exempt
+    /// source states too: each is for an officer to confirm.
+    #[serde(default)]
+    pub public_by_field: Vec<crate::scan::Vouched>,
 }
 
 /// One entry of a public source's `public_facts`.
