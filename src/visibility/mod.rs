@@ -337,9 +337,7 @@ impl Separation<'_> {
         items.push(item("document", &doc.path, number, &notice));
         for attachment in &paper.attachments {
             let file = &bundle.files[&attachment.file];
-            if !prints.add_exempt_file(&file.path, &file.bytes) {
-                diagnostics.push(unreadable_exempt_file(&file.path));
-            }
+            fingerprint_exempt_file(prints, file, diagnostics);
             let public_title = attachment
                 .public_title
                 .clone()
@@ -386,9 +384,7 @@ impl Separation<'_> {
                     })
                 }
                 Status::Exempt(exemption) => {
-                    if !self.prints.add_exempt_file(&file.path, &file.bytes) {
-                        diagnostics.push(unreadable_exempt_file(&file.path));
-                    }
+                    fingerprint_exempt_file(&mut self.prints, file, diagnostics);
                     if let Some(title) = &attachment.title {
                         self.prints.add_exempt_value(&file.path, title);
                     }
@@ -959,14 +955,32 @@ fn item(
 /// anything, so it is an error at that line.
 fn refuse_fences_in_attachment(path: &str, text: &str, diagnostics: &mut Diagnostics) {
     for (n, line) in crate::fence::lines(text).enumerate() {
-        if crate::fence::holds_fence(line.text) {
-            diagnostics.push(
-                Diagnostic::error(path, "this public attachment holds an exempt passage fence (`:::`) or something that reads as one; an attachment is published as it is, so nothing would be cut")
-                    .at(Position { line: n + 1, column: 1 })
-                    .help("put what is exempt in an attachment of its own, declared with `exempt = { paragraph = N, reason = \"...\" }`, and remove the fence"),
-            );
-            return;
-        }
+        // At the fence, or at what reads as one.
+        let column = match crate::fence::classify(line.text) {
+            crate::fence::Class::Text => continue,
+            crate::fence::Class::Refused(problem) => problem.column,
+            crate::fence::Class::Fence { .. } => {
+                line.text.chars().take_while(|c| c.is_whitespace()).count() + 1
+            }
+        };
+        diagnostics.push(
+            Diagnostic::error(path, "this public attachment holds an exempt passage fence (`:::`) or something that reads as one; an attachment is published as it is, so nothing would be cut")
+                .at(Position { line: n + 1, column })
+                .help("put what is exempt in an attachment of its own, declared with `exempt = { paragraph = N, reason = \"...\" }`, and remove the fence"),
+        );
+        return;
+    }
+}
+
+/// Fingerprints an exempt attachment, with a warning if its words cannot be
+/// read ([`unreadable_exempt_file`]).
+fn fingerprint_exempt_file(
+    prints: &mut FingerprintsBuilder,
+    file: &crate::source::ContentFile,
+    diagnostics: &mut Diagnostics,
+) {
+    if !prints.add_exempt_file(&file.path, &file.bytes) {
+        diagnostics.push(unreadable_exempt_file(&file.path));
     }
 }
 
