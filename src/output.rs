@@ -424,7 +424,7 @@ fn swap(staged: PathBuf, output: &Path, parent: &Path) -> Result<(), WriteError>
                     "the output folder holds what plainsight did not write, which writing it afresh would delete: {}",
                     found.join(", ")
                 )),
-                advice: "move those out of the output folder (plainsight writes the whole folder on every build, so a file to publish belongs in the site's sources), then build again",
+                advice: "move those out of the output folder (plainsight writes the whole folder on every build), then build again; a file to publish as it is, like a CNAME for the web host, belongs in the site's static/ folder",
             });
         }
     }

@@ -101,6 +101,8 @@ pub struct Site {
     /// The council's logo from `branding/`, cleaned of its metadata, when
     /// site.toml's `[branding]` names one.
     pub logo: Option<BrandingFile>,
+    /// The files of `static/`, published as they are.
+    pub statics: Vec<crate::source::StaticFile>,
 }
 
 impl Site {
@@ -282,6 +284,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         datasets,
         templates: source.templates,
         logo,
+        statics: source.statics,
     })
 }
 

@@ -160,6 +160,20 @@ pub struct Source {
     pub data: Vec<DataFiles>,
     pub templates: Vec<TemplateFile>,
     pub branding: Vec<BrandingFile>,
+    pub statics: Vec<StaticFile>,
+}
+
+/// A file from `static/`, published as it is at the same place under the
+/// output folder (a web host's `CNAME`, `.well-known/security.txt`), and
+/// judged there by the leak scan and the personal-data guard like every
+/// published file.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Where it is read, from the site root: `static/CNAME`.
+    pub path: String,
+    /// Where it is published, from the output folder: `CNAME`.
+    pub published: String,
+    pub bytes: Vec<u8>,
 }
 
 /// An I/O failure that is not the content's fault.
@@ -192,6 +206,7 @@ pub fn read(root: &Path, diagnostics: &mut Diagnostics) -> Result<Source, ReadEr
     read_data(root, &mut source, diagnostics)?;
     read_templates(root, &mut source, diagnostics)?;
     read_branding(root, &mut source, diagnostics)?;
+    read_static(root, &mut source, diagnostics)?;
     Ok(source)
 }
 
@@ -913,6 +928,70 @@ fn read_branding(
             name,
             path,
         });
+    }
+    Ok(())
+}
+
+/// Whether `name` may be a file or folder in `static/`, published as it
+/// is: ASCII letters (either case: a host wants `CNAME`), digits, `-`, `_`
+/// and `.`, not hidden, but for the `.well-known` folder (RFC 8615).
+pub fn is_static_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && (!name.starts_with('.') || name == ".well-known")
+}
+
+/// The files of `static/`, published as they are (see [`StaticFile`]). Like
+/// everything else read: no links, and names that are safe in a web
+/// address; two names differing only in case are refused, since they
+/// collide on many disks and web hosts.
+fn read_static(
+    root: &Path,
+    source: &mut Source,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ReadError> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut seen: std::collections::HashMap<String, String> = Default::default();
+    let mut walker = walk(&dir);
+    while let Some(entry) = walker.next() {
+        let entry = entry.map_err(io_error)?;
+        let path = display_path(root, entry.path());
+        if let Some(problem) = link_problem(entry.file_type(), walked_links(&entry), "static/") {
+            diagnostics.push(problem.diagnostic(&path));
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !is_static_name(&name) {
+            diagnostics.push(
+                Diagnostic::error(&path, "this name cannot be published as it is")
+                    .help("use letters, digits, `-`, `_` and `.`, not starting with `.` (but for a `.well-known` folder), like `CNAME` or `robots.txt`"),
+            );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        let published = path.strip_prefix("static/").unwrap_or(&path).to_string();
+        if let Some(other) = seen.insert(published.to_lowercase(), path.clone()) {
+            diagnostics.push(
+                Diagnostic::error(&path, format!("this name differs from {other} only in case; on many disks and web hosts they are one file"))
+                    .help("rename one of them"),
+            );
+            continue;
+        }
+        if entry.file_type().is_file() {
+            source.statics.push(StaticFile {
+                bytes: read_bytes(entry.path())?,
+                path,
+                published,
+            });
+        }
     }
     Ok(())
 }

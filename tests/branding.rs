@@ -270,3 +270,117 @@ fn changing_only_the_logo_republishes_it() {
     let second = std::fs::read(site.join("public/assets/logo.png")).unwrap();
     assert_ne!(first, second, "the new logo was not published");
 }
+
+/// Writes `bytes` at `path` under the site's static/ folder.
+fn put_static(site: &Path, path: &str, bytes: &[u8]) {
+    let at = site.join("static").join(path);
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::fs::write(at, bytes).unwrap();
+}
+
+/// static/ holds files the site does not make, published as they are: a
+/// web host's CNAME, .well-known/security.txt. They are judged like every
+/// published file, never take the place of a file the build makes, and a
+/// build after one changes or goes publishes exactly what static/ holds.
+#[test]
+fn static_files_are_published_as_they_are_and_judged_like_every_file() {
+    let site = fixture("minimal");
+    let root = site.path();
+    put_static(root, "CNAME", b"decisions.example.gov.uk\n");
+    put_static(
+        root,
+        ".well-known/security.txt",
+        b"Contact: mailto:security@example.gov.uk\nExpires: 2027-01-01T00:00:00Z\n",
+    );
+    // Personal data there is found like anywhere: the council's security
+    // address is allowed as its own published contact is.
+    let said = printed(&build(root));
+    assert!(
+        said.contains("public/.well-known/security.txt:1:17: error: an email address"),
+        "{said}"
+    );
+    append(
+        &root.join("site.toml"),
+        "\n[personal_data]\nallow = [\"security@example.gov.uk\"]\n",
+    );
+    assert_ok(&build(root));
+    let output = files(&root.join("public"));
+    assert_eq!(output["CNAME"], b"decisions.example.gov.uk\n");
+    assert!(output.contains_key(".well-known/security.txt"));
+    let marker = text(&root.join("public"), ".plainsight");
+    assert!(marker.contains("CNAME"), "{marker}");
+    // Changed, then gone: the next builds follow.
+    put_static(root, "CNAME", b"www.example.gov.uk\n");
+    assert_ok(&build(root));
+    assert_eq!(
+        files(&root.join("public"))["CNAME"],
+        b"www.example.gov.uk\n"
+    );
+    std::fs::remove_file(root.join("static/CNAME")).unwrap();
+    assert_ok(&build(root));
+    assert!(!root.join("public/CNAME").exists());
+
+    // Exempt text, or personal data, in a static file: refused, and the
+    // last good site stays as it was.
+    let before = files(&root.join("public"));
+    let secret = "The bid from Thornbury Outdoor Club scored seventy one points on quality and price overall.";
+    append(
+        &root.join("content/decisions/24-00001/appendix-1.md"),
+        &format!("\n{secret}\n"),
+    );
+    put_static(root, "notes.txt", format!("Notes: {secret}\n").as_bytes());
+    let outcome = build(root);
+    assert!(
+        printed(&outcome).contains("appears in the output file `notes.txt`"),
+        "{}",
+        printed(&outcome)
+    );
+    assert!(files(&root.join("public")) == before);
+    put_static(root, "notes.txt", b"Patient 943 476 5919 asked.\n");
+    let said = printed(&build(root));
+    assert!(
+        said.contains("notes.txt") && said.contains("NHS number"),
+        "{said}"
+    );
+    assert!(!said.contains("476 5919"), "{said}");
+    assert!(files(&root.join("public")) == before);
+}
+
+#[test]
+fn a_static_file_never_takes_a_made_files_place_and_odd_names_are_refused() {
+    for (path, says) in [
+        ("index.html", "plainsight makes `index.html` itself"),
+        ("Index.HTML", "plainsight makes `Index.HTML` itself"),
+        (
+            "assets/style.css",
+            "plainsight makes `assets/style.css` itself",
+        ),
+        ("decisions", "plainsight makes `decisions` itself"),
+        (
+            "index.html/x.txt",
+            "plainsight makes `index.html/x.txt` itself",
+        ),
+        (".htaccess", "this name cannot be published as it is"),
+        ("my notes.txt", "this name cannot be published as it is"),
+        ("notes.txt", "exempt passage fence"),
+    ] {
+        let site = fixture("minimal");
+        put_static(
+            site.path(),
+            path,
+            b"Some words.\n::: exempt paragraph=3 reason=\"x\"\nHidden.\n:::\n",
+        );
+        let outcome = build(site.path());
+        let said = printed(&outcome);
+        assert!(
+            said.contains(&format!("static/{path}")) && said.contains(says),
+            "{path}: {said}"
+        );
+        assert!(!site.path().join("public").exists(), "{path}");
+    }
+    // Two names that differ only in case are one file on many hosts.
+    let site = fixture("minimal");
+    put_static(site.path(), "robots.txt", b"User-agent: *\n");
+    put_static(site.path(), "ROBOTS.txt", b"User-agent: *\n");
+    assert!(printed(&build(site.path())).contains("only in case"));
+}

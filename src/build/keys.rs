@@ -29,6 +29,9 @@ pub(super) fn context(
     for b in &source.branding {
         h.add(b.path.as_bytes()).add(&b.bytes);
     }
+    for f in &source.statics {
+        h.add(f.path.as_bytes()).add(&f.bytes);
+    }
     // Decision folders are keyed by their own content; content/ holds
     // nothing else (source::read refuses anything elsewhere).
     h.finish()

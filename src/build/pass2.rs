@@ -150,6 +150,7 @@ impl<'a> Pass2<'a> {
             None => {
                 let mut out = SiteFiles::new(FINISH_UNIT, &self);
                 opendata::finish(self.public, &all.paths, &mut out);
+                self.statics(&all.paths, &mut out);
                 if let Some(e) = out.failure {
                     return Err(e);
                 }
@@ -802,6 +803,48 @@ impl<'p, 'a> SiteFiles<'p, 'a> {
             unit: Unit::default(),
             failure: None,
             elsewhere: std::time::Duration::ZERO,
+        }
+    }
+}
+
+impl Pass2<'_> {
+    /// The files of static/, published as they are, but for one where the
+    /// build writes a file of its own (`written`, sorted), or a folder of
+    /// that name, or the other way round: an error at the static file,
+    /// which never takes a made file's place. Compared without case, as
+    /// many disks and web hosts compare names.
+    fn statics(&self, written: &[String], out: &mut SiteFiles) {
+        let statics = self.public.statics();
+        if statics.is_empty() {
+            return;
+        }
+        let files_made: std::collections::HashSet<String> =
+            written.iter().map(|path| path.to_lowercase()).collect();
+        let folders_made: std::collections::HashSet<&str> = files_made
+            .iter()
+            .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
+            .collect();
+        let mut files = output::Files::default();
+        let mut diagnostics = Diagnostics::default();
+        for file in statics {
+            let lower = file.published.to_lowercase();
+            let clash = files_made.contains(&lower)
+                || folders_made.contains(lower.as_str())
+                || lower
+                    .match_indices('/')
+                    .any(|(at, _)| files_made.contains(&lower[..at]));
+            if clash {
+                diagnostics.push(
+                    crate::diagnostics::Diagnostic::error(&file.path, format!("plainsight makes `{}` itself, so this file cannot take its place", file.published))
+                        .help("static/ is for files the site does not make, like a CNAME for the web host or .well-known/security.txt: rename or move this one"),
+                );
+                continue;
+            }
+            files.add(file.published.clone(), file.bytes.clone());
+        }
+        match self.process(out.name, files, diagnostics) {
+            Ok(done) => out.unit.absorb(done),
+            Err(e) => out.failure = Some(e),
         }
     }
 }

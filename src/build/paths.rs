@@ -44,12 +44,12 @@ pub(super) fn overlap(a: &Path, b: &Path) -> bool {
 /// Refuses folders to write in that would overwrite, or delete, the site's
 /// own files or one another's: the output, the withholding report and the
 /// build cache must each be a folder of its own, outside content/, data/,
-/// templates/ and branding/, and none may hold the site folder. Paths are compared
+/// templates/, branding/ and static/, and none may hold the site folder. Paths are compared
 /// as the system reaches them ([`resolved`]). `check` writes only the
 /// cache (and reads it), so only the cache is checked then.
 pub(super) fn check_paths(options: &Options, write: bool) -> Result<(), Error> {
     let root = resolved(&options.root);
-    let sources: Vec<(&str, PathBuf)> = ["content", "data", "templates", "branding"]
+    let sources: Vec<(&str, PathBuf)> = ["content", "data", "templates", "branding", "static"]
         .into_iter()
         .map(|dir| (dir, resolved(&options.root.join(dir))))
         .collect();
@@ -69,7 +69,7 @@ pub(super) fn check_paths(options: &Options, write: bool) -> Result<(), Error> {
         for (name, dir) in &sources {
             if overlap(real, dir) {
                 return Err(Error::Usage(format!(
-                    "{what} {} overlaps the site's {name}/ folder: choose a folder of its own, like public/, outside content/, data/, templates/ and branding/",
+                    "{what} {} overlaps the site's {name}/ folder: choose a folder of its own, like public/, outside content/, data/, templates/, branding/ and static/",
                     path.display()
                 )));
             }

@@ -26,7 +26,14 @@ const SETTLE_MAX: usize = 20;
 pub const MAX_NAMED: usize = 10;
 
 /// The sources a build reads, relative to the root.
-pub const WATCHED: [&str; 5] = ["site.toml", "content", "data", "templates", "branding"];
+pub const WATCHED: [&str; 6] = [
+    "site.toml",
+    "content",
+    "data",
+    "templates",
+    "branding",
+    "static",
+];
 
 /// Every watched path with its size and modification time.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

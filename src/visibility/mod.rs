@@ -438,6 +438,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         datasets,
         templates,
         logo,
+        statics,
     } = site;
 
     // The council's own settings: checked for exempt passages and values.
@@ -453,6 +454,13 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         ("licence.name", &config.licence.name),
     ] {
         prints.add_fact_public(crate::source::CONFIG_FILE, field, named);
+    }
+
+    // A static file is published as it is: a fence in it would cut nothing.
+    for file in &statics {
+        if let Ok(text) = std::str::from_utf8(&file.bytes) {
+            refuse_fences_in_attachment(&file.path, text, diagnostics);
+        }
     }
 
     // The council's own templates print their text on every page: an
@@ -496,6 +504,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             datasets: public_datasets,
             templates,
             logo,
+            statics,
             _sealed: Sealed,
         },
         report,
@@ -950,9 +959,9 @@ fn item(
     }
 }
 
-/// A public attachment that is text (a CSV, a text file) is published as
-/// it is: a line in it that reads as an exempt passage fence would not cut
-/// anything, so it is an error at that line.
+/// A public attachment or a file of static/ that is text (a CSV, a text
+/// file) is published as it is: a line in it that reads as an exempt passage
+/// fence would not cut anything, so it is an error at that line.
 fn refuse_fences_in_attachment(path: &str, text: &str, diagnostics: &mut Diagnostics) {
     for (n, line) in crate::fence::lines(text).enumerate() {
         // At the fence, or at what reads as one.
@@ -964,7 +973,7 @@ fn refuse_fences_in_attachment(path: &str, text: &str, diagnostics: &mut Diagnos
             }
         };
         diagnostics.push(
-            Diagnostic::error(path, "this public attachment holds an exempt passage fence (`:::`) or something that reads as one; an attachment is published as it is, so nothing would be cut")
+            Diagnostic::error(path, "this file holds an exempt passage fence (`:::`) or something that reads as one; it is published as it is (a public attachment, or a file of static/), so nothing would be cut")
                 .at(Position { line: n + 1, column })
                 .help("put what is exempt in an attachment of its own, declared with `exempt = { paragraph = N, reason = \"...\" }`, and remove the fence"),
         );

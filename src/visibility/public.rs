@@ -54,6 +54,9 @@ pub struct PublicSite {
     pub(super) templates: Vec<TemplateFile>,
     /// The council's logo, public by its nature, cleaned of metadata.
     pub(super) logo: Option<crate::source::BrandingFile>,
+    /// The files of `static/`, public by the council's choice; each is
+    /// judged as published, like every output file.
+    pub(super) statics: Vec<crate::source::StaticFile>,
     pub(super) _sealed: Sealed,
 }
 
@@ -82,6 +85,11 @@ impl PublicSite {
     /// The logo `[branding]` names, as it is published.
     pub fn logo(&self) -> Option<&crate::source::BrandingFile> {
         self.logo.as_ref()
+    }
+
+    /// The files of `static/`, as they are published.
+    pub fn statics(&self) -> &[crate::source::StaticFile] {
+        &self.statics
     }
 
     pub fn dataset(&self, name: &str) -> Option<&PublicDataset> {
