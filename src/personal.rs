@@ -998,14 +998,13 @@ impl BirthColumns {
                     to = 0;
                 }
             } else {
-                let lower = line.to_ascii_lowercase();
                 if self.markdown && self.open && line.trim().is_empty() {
                     self.open = false;
                 }
                 if !self.open {
                     let cells = match self.markdown && line.trim_start().starts_with('|') {
                         true => Some(0),
-                        false => lower.find("<th"),
+                        false => find_tag(line, b"th"),
                     };
                     let heading =
                         cells.and_then(|th| birth_word_end(&line[th..]).map(|end| th + end));
@@ -1017,7 +1016,7 @@ impl BirthColumns {
                         None => to = 0,
                     }
                 }
-                if let Some(close) = lower[from..].find("</table").map(|i| from + i) {
+                if let Some(close) = find_tag(&line[from..], b"/table").map(|i| from + i) {
                     to = to.min(close);
                     if self.open {
                         self.open = false;
@@ -1043,6 +1042,20 @@ impl BirthColumns {
         }
         hits
     }
+}
+
+/// Where the first tag named `name` (in small letters; `/table` for a
+/// closing tag) opens in `line`, in any case: `<th>` or `<TH class="x">`,
+/// not `<thead>`.
+fn find_tag(line: &str, name: &[u8]) -> Option<usize> {
+    let b = line.as_bytes();
+    line.match_indices('<').map(|(at, _)| at).find(|&at| {
+        let after = at + 1 + name.len();
+        b.get(at + 1..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && b.get(after)
+                .is_none_or(|&c| c == b'>' || c == b'/' || c.is_ascii_whitespace())
+    })
 }
 
 const MONTHS: &[&str] = &[
@@ -1914,7 +1927,18 @@ mod tests {
         // A CSV file not headed by a birth word, a page with no such heading.
         let meetings = "meeting,date\nCabinet,12/03/2024\n";
         assert!(in_columns("data/meetings.csv", meetings, &[]).is_empty());
-        assert!(in_columns("a.html", "<td>Date of birth</td><td>12/03/1950</td>", &[]).len() <= 1);
+        // Only a heading cell heads a column (a body cell's label is read by
+        // `dates_of_birth`, beside its date); `<thead>` is no heading cell.
+        assert!(in_columns("a.html", "<td>Date of birth</td><td>12/03/1950</td>", &[]).is_empty());
+        assert!(in_columns("a.html", "<thead>DOB</thead><td>12/03/1950</td>", &[]).is_empty());
+        assert_eq!(
+            in_columns(
+                "a.html",
+                "<TH class=\"x\">DOB</TH></TR><TD>12/03/1950</TD></TABLE>12/03/1951",
+                &[]
+            ),
+            ["12/03/1950"]
+        );
         assert!(
             in_columns(
                 "a.html",
