@@ -149,6 +149,17 @@ pub struct BrandingFile {
     pub bytes: Vec<u8>,
 }
 
+/// What a build reads, relative to the site folder: nothing else there
+/// changes what it makes.
+pub const SOURCES: [&str; 6] = [
+    CONFIG_FILE,
+    "content",
+    "data",
+    "templates",
+    "branding",
+    "static",
+];
+
 /// Everything read from a site folder.
 #[derive(Debug, Clone, Default)]
 pub struct Source {

@@ -279,14 +279,7 @@ mod tests {
 
     /// Copies the site folder `from`'s sources into `to`.
     fn copy_site(from: &Path, to: &Path) {
-        for top in [
-            "site.toml",
-            "content",
-            "data",
-            "templates",
-            "branding",
-            "static",
-        ] {
+        for top in crate::source::SOURCES {
             for entry in walkdir::WalkDir::new(from.join(top)).sort_by_file_name() {
                 let Ok(entry) = entry else { continue };
                 let at = to.join(entry.path().strip_prefix(from).unwrap());

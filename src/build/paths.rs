@@ -49,8 +49,10 @@ pub(super) fn overlap(a: &Path, b: &Path) -> bool {
 /// cache (and reads it), so only the cache is checked then.
 pub(super) fn check_paths(options: &Options, write: bool) -> Result<(), Error> {
     let root = resolved(&options.root);
-    let sources: Vec<(&str, PathBuf)> = ["content", "data", "templates", "branding", "static"]
+    // The source folders (site.toml aside).
+    let sources: Vec<(&str, PathBuf)> = crate::source::SOURCES
         .into_iter()
+        .filter(|dir| *dir != crate::source::CONFIG_FILE)
         .map(|dir| (dir, resolved(&options.root.join(dir))))
         .collect();
     let mut folders: Vec<(&str, &Path)> = Vec::new();

@@ -25,16 +25,6 @@ const SETTLE_MAX: usize = 20;
 /// The most changed paths named in one [`Event::Changed`].
 pub const MAX_NAMED: usize = 10;
 
-/// The sources a build reads, relative to the root.
-pub const WATCHED: [&str; 6] = [
-    "site.toml",
-    "content",
-    "data",
-    "templates",
-    "branding",
-    "static",
-];
-
 /// Every watched path with its size and modification time.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Fingerprint {
@@ -55,7 +45,7 @@ enum Stamp {
 impl Fingerprint {
     pub fn of(root: &Path) -> Fingerprint {
         let mut entries = BTreeMap::new();
-        for watched in WATCHED {
+        for watched in crate::source::SOURCES {
             let start = root.join(watched);
             if std::fs::symlink_metadata(&start).is_err() {
                 continue;
