@@ -224,6 +224,10 @@ pub struct Guard {
     in_sources: BTreeMap<(Kind, String), Vec<(usize, Position)>>,
     allowed: BTreeSet<String>,
     small_numbers: usize,
+    /// Where each file of static/ is published, and where it is read: its
+    /// personal data is its own, never excused by another source that
+    /// holds the same value.
+    statics: BTreeMap<String, String>,
 }
 
 impl Guard {
@@ -288,6 +292,11 @@ impl Guard {
             in_sources,
             allowed: allowed_keys(site),
             small_numbers,
+            statics: site
+                .statics()
+                .iter()
+                .map(|f| (f.published.clone(), f.path.clone()))
+                .collect(),
         }
     }
 
@@ -314,6 +323,7 @@ impl Guard {
                 .flat_map(|v| personal::allow_keys(v))
                 .collect(),
             small_numbers: 0,
+            statics: BTreeMap::new(),
         }
     }
 
@@ -467,6 +477,19 @@ impl Guard {
                         .help("every output file must be readable so it can be checked; this is a bug in plainsight, please report it")
                 };
                 diagnostics.push(d);
+                continue;
+            }
+            if let Some(source) = self.statics.get(&path) {
+                // Published as it is: each value found is an error here,
+                // whatever another source says of the same value.
+                for (kind, _, position, masked) in file.hits {
+                    *summary.personal_data.entry(kind.key()).or_default() += 1;
+                    diagnostics.push(
+                        Diagnostic::error(source, format!("{} ({masked}) is in this file, which is published as it is", kind.describe()))
+                            .at(position)
+                            .help("remove it: personal data must not be published by accident (UK GDPR Article 5). If it is the council's own published contact, add it to `[personal_data] allow` in site.toml"),
+                    );
+                }
                 continue;
             }
             for (kind, key, position, masked) in file.hits {

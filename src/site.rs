@@ -284,7 +284,7 @@ pub fn assemble(source: Source, diagnostics: &mut Diagnostics) -> Option<Site> {
         datasets,
         templates: source.templates,
         logo,
-        statics: source.statics,
+        statics: checked_statics(source.statics, diagnostics)?,
     })
 }
 
@@ -633,6 +633,90 @@ fn branding_logo(
         }
     }
     Some(file)
+}
+
+/// The kinds of file static/ publishes, by extension as written: text the
+/// scan and the guard read (none, as a `CNAME` has, `txt`, `html`, `xml`,
+/// `json`, `csv`), images they clean and read, and PDFs they read. Anything
+/// else (an archive, an Office file, a script whose escapes hide words) is
+/// refused: what cannot be read cannot be checked.
+const STATIC_KINDS: &[&str] = &[
+    "", "txt", "html", "xml", "json", "csv", "png", "jpg", "jpeg", "webp", "pdf",
+];
+
+/// The files of static/ as they will be published, or `None` (with the
+/// errors in `diagnostics`) if one cannot be: a kind it does not publish,
+/// bytes that are not what the name says, a base64 `data:` address (whose
+/// bytes the scan cannot read), an image that cannot be cleaned of its metadata,
+/// or a name holding personal data.
+fn checked_statics(
+    statics: Vec<crate::source::StaticFile>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<crate::source::StaticFile>> {
+    let before = diagnostics.error_count();
+    let mut out = Vec::with_capacity(statics.len());
+    for mut file in statics {
+        let name = file.published.rsplit('/').next().unwrap_or("");
+        let ext = match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => ext,
+            _ => "",
+        };
+        if !STATIC_KINDS.contains(&ext) {
+            diagnostics.push(
+                Diagnostic::error(&file.path, "static/ does not publish this kind of file: plainsight cannot read it to check it for exempt text or personal data")
+                    .help("static/ publishes text (no extension, .txt, .html, .xml, .json, .csv), images (.png, .jpg, .webp) and PDFs, with the extension in small letters; an archive, an Office file or a script cannot be checked"),
+            );
+            continue;
+        }
+        let text_kind = matches!(ext, "" | "txt" | "html" | "xml" | "json" | "csv");
+        let matches = match text_kind {
+            true => content_matches_type("txt", &file.bytes),
+            false => content_matches_type(ext, &file.bytes),
+        };
+        if !matches {
+            let what = if text_kind {
+                "UTF-8 text".to_string()
+            } else {
+                ext.to_uppercase()
+            };
+            diagnostics.push(
+                Diagnostic::error(&file.path, format!("the file's contents are not {what}"))
+                    .help("the name says one kind of file but the bytes are another (text must be UTF-8, without NUL bytes); save it again as what its name says"),
+            );
+            continue;
+        }
+        let base64 = |w: &[u8]| w.eq_ignore_ascii_case(b";base64,");
+        if text_kind && file.bytes.windows(8).any(base64) {
+            diagnostics.push(
+                Diagnostic::error(&file.path, "this file holds a `data:` address in base64, whose bytes plainsight cannot read to check them")
+                    .help("publish what the address holds as a file of its own in static/ and link to it"),
+            );
+            continue;
+        }
+        if let Some(kind) = crate::images::ImageKind::from_name(name) {
+            match crate::images::strip(kind, &file.bytes) {
+                Ok(clean) => file.bytes = clean,
+                Err(problem) => {
+                    diagnostics.push(
+                        Diagnostic::error(&file.path, format!("this image cannot be cleaned of its metadata: {problem}"))
+                            .help("published images are stripped of EXIF, XMP and text, which can name people or places; export the image again"),
+                    );
+                    continue;
+                }
+            }
+        }
+        // Its name is published too, as its web address.
+        let words = file.published.replace(['-', '_', '.', '/'], " ");
+        if let Some(hit) = crate::personal::find(&words).first() {
+            diagnostics.push(
+                Diagnostic::error(&file.path, format!("this file's name holds {} ({}), and the name is published as its web address", hit.kind.describe(), crate::personal::mask(&words[hit.start..hit.end])))
+                    .help("rename the file"),
+            );
+            continue;
+        }
+        out.push(file);
+    }
+    (diagnostics.error_count() == before).then_some(out)
 }
 
 /// Checks the file's magic bytes against its extension, so a renamed Office

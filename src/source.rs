@@ -981,7 +981,7 @@ fn read_static(
         if !is_static_name(&name) {
             diagnostics.push(
                 Diagnostic::error(&path, "this name cannot be published as it is")
-                    .help("use letters, digits, `-`, `_` and `.`, not starting with `.` (but for a `.well-known` folder), like `CNAME` or `robots.txt`"),
+                    .help("use letters, digits, `-`, `_` and `.`, not starting with `.` (but for a `.well-known` folder), like `CNAME` or `security.txt`"),
             );
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();

@@ -296,7 +296,7 @@ fn static_files_are_published_as_they_are_and_judged_like_every_file() {
     // address is allowed as its own published contact is.
     let said = printed(&build(root));
     assert!(
-        said.contains("public/.well-known/security.txt:1:17: error: an email address"),
+        said.contains("static/.well-known/security.txt:1:17: error: an email address"),
         "{said}"
     );
     append(
@@ -350,10 +350,10 @@ fn static_files_are_published_as_they_are_and_judged_like_every_file() {
 fn a_static_file_never_takes_a_made_files_place_and_odd_names_are_refused() {
     for (path, says) in [
         ("index.html", "plainsight makes `index.html` itself"),
-        ("Index.HTML", "plainsight makes `Index.HTML` itself"),
+        ("INDEX.html", "plainsight makes `INDEX.html` itself"),
         (
-            "assets/style.css",
-            "plainsight makes `assets/style.css` itself",
+            "data/decisions.json",
+            "plainsight makes `data/decisions.json` itself",
         ),
         ("decisions", "plainsight makes `decisions` itself"),
         (
@@ -378,6 +378,121 @@ fn a_static_file_never_takes_a_made_files_place_and_odd_names_are_refused() {
         );
         assert!(!site.path().join("public").exists(), "{path}");
     }
+    // What cannot be read cannot be checked: archives, Office files,
+    // scripts, other encodings, an extension in capitals, a base64 address.
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("Secret".encode_utf16().flat_map(u16::to_le_bytes));
+    for (path, bytes, says) in [
+        (
+            "papers.zip",
+            b"PK\x03\x04rest".to_vec(),
+            "does not publish this kind of file",
+        ),
+        (
+            "scores.xlsx",
+            b"PK\x03\x04rest".to_vec(),
+            "does not publish this kind of file",
+        ),
+        (
+            "notes.txt.xz",
+            b"\xfd7zXZ\x00".to_vec(),
+            "does not publish this kind of file",
+        ),
+        (
+            "map.geojson",
+            b"{}".to_vec(),
+            "does not publish this kind of file",
+        ),
+        (
+            "app.js",
+            b"var a = 1;".to_vec(),
+            "does not publish this kind of file",
+        ),
+        (
+            "photo.JPG",
+            b"\xff\xd8\xff".to_vec(),
+            "does not publish this kind of file",
+        ),
+        ("notes.txt", utf16, "the file's contents are not UTF-8 text"),
+        (
+            "photo.png",
+            b"GIF89a".to_vec(),
+            "the file's contents are not PNG",
+        ),
+        (
+            "page.html",
+            b"<img src=\"data:text/plain;base64,U2VjcmV0\">".to_vec(),
+            "a `data:` address in base64",
+        ),
+        (
+            "robots.txt",
+            b"User-agent: *\n".to_vec(),
+            "plainsight makes `robots.txt` itself",
+        ),
+        (
+            "sitemap.xml",
+            b"<urlset/>\n".to_vec(),
+            "plainsight makes `sitemap.xml` itself",
+        ),
+        (
+            "letter-nhs-9434765919.txt",
+            b"A letter.\n".to_vec(),
+            "this file's name holds an NHS number",
+        ),
+    ] {
+        let site = fixture("minimal");
+        put_static(site.path(), path, &bytes);
+        let said = printed(&build(site.path()));
+        assert!(
+            said.contains(&format!("static/{path}")) && said.contains(says),
+            "{path}: {said}"
+        );
+        // The number is shown only as the file's name, where it is.
+        assert!(said.matches("9434765919").count() <= 1, "{said}");
+        assert!(!site.path().join("public").exists(), "{path}");
+    }
+    // An exempt name in a file's name, which is published as its address.
+    let site = fixture("minimal");
+    append(
+        &site.path().join("content/decisions/24-00001/appendix-1.md"),
+        "\nThe bid from Pellingford Mews Partnership came third.\n",
+    );
+    put_static(
+        site.path(),
+        "pellingford-mews-partnership/letter.txt",
+        b"A letter.\n",
+    );
+    let said = printed(&build(site.path()));
+    assert!(
+        said.contains("static/pellingford-mews-partnership/letter.txt: error: this public source states a name or figure"),
+        "{said}"
+    );
+    // Another document's `personal_data_ok` never excuses a static file.
+    let site = fixture("minimal");
+    replace(
+        &site.path().join("content/pages/about.md"),
+        "title = \"About this site\"\n",
+        "title = \"About this site\"\npersonal_data_ok = [\"943 476 5919\"]\n",
+    );
+    append(
+        &site.path().join("content/pages/about.md"),
+        "\nThe van 943 476 5919 also visits.\n",
+    );
+    put_static(
+        site.path(),
+        "patients.txt",
+        b"Patient Jane Smith, NHS number 943 476 5919.\n",
+    );
+    let said = printed(&build(site.path()));
+    assert!(said.contains("static/patients.txt:1:"), "{said}");
+    assert!(!site.path().join("public").exists());
+    // A kept image is published cleaned of its metadata.
+    let site = fixture("minimal");
+    put_static(site.path(), "photo.png", &logo_with_metadata());
+    assert_ok(&build(site.path()));
+    let published = std::fs::read(site.path().join("public/photo.png")).unwrap();
+    assert!(!String::from_utf8_lossy(&published).contains(MARKER));
+
     // Two names that differ only in case are one file on many hosts.
     let site = fixture("minimal");
     put_static(site.path(), "robots.txt", b"User-agent: *\n");

@@ -150,7 +150,10 @@ impl<'a> Pass2<'a> {
             None => {
                 let mut out = SiteFiles::new(FINISH_UNIT, &self);
                 opendata::finish(self.public, &all.paths, &mut out);
-                self.statics(&all.paths, &mut out);
+                // Against every file made, the sitemap's among them.
+                let mut made = all.paths.clone();
+                made.extend(out.unit.paths.iter().cloned());
+                self.statics(&made, &mut out);
                 if let Some(e) = out.failure {
                     return Err(e);
                 }
@@ -809,7 +812,7 @@ impl<'p, 'a> SiteFiles<'p, 'a> {
 
 impl Pass2<'_> {
     /// The files of static/, published as they are, but for one where the
-    /// build writes a file of its own (`written`, sorted), or a folder of
+    /// build writes a file of its own (`written`), or a folder of
     /// that name, or the other way round: an error at the static file,
     /// which never takes a made file's place. Compared without case, as
     /// many disks and web hosts compare names.

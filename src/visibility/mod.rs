@@ -457,10 +457,14 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     }
 
     // A static file is published as it is: a fence in it would cut nothing.
+    // Its name is published too, as its web address: checked for exempt
+    // names and figures like any public text.
     for file in &statics {
         if let Ok(text) = std::str::from_utf8(&file.bytes) {
             refuse_fences_in_attachment(&file.path, text, diagnostics);
         }
+        let words = file.published.replace(['-', '_', '.', '/'], " ");
+        prints.add_public_source(&file.path, &words);
     }
 
     // The council's own templates print their text on every page: an
