@@ -525,9 +525,24 @@ impl FingerprintsBuilder {
         let (declared, fields): (Vec<_>, Vec<_>) = fact_public
             .into_iter()
             .partition(|entry| entry.field == "public_facts");
+        // Each fact a declaration covers, with the sources that declare it:
+        // a declaration makes it public in its own source only (a schema's
+        // in its dataset's cells), and the output is not searched for it.
+        let mut declared_by: HashMap<u32, Vec<String>> = HashMap::new();
         for entry in declared {
-            public_facts.extend(every_matcher.all_matches(&entry.words).map(|v| every[v].1));
+            let source = match entry.source.strip_suffix(".schema.toml") {
+                Some(dataset) => format!("{dataset}.csv"),
+                None => entry.source,
+            };
+            for v in every_matcher.all_matches(&entry.words) {
+                let by = declared_by.entry(every[v].1).or_default();
+                if !by.contains(&source) {
+                    by.push(source.clone());
+                }
+            }
         }
+        let always_public = public_facts.clone();
+        public_facts.extend(declared_by.keys().copied());
         let mut by_fields = HashSet::new();
         for entry in fields {
             let vouches: Vec<u32> = every_matcher
@@ -544,16 +559,20 @@ impl FingerprintsBuilder {
                 });
             }
         }
-        public_facts.extend(by_fields);
+        let mut always_public = always_public;
+        always_public.extend(by_fields);
         vouched.sort();
         vouched.dedup();
         let first_fact = values.len();
         let mut located = Vec::new();
+        let mut fact_declared = Vec::new();
         let mut figures: HashMap<(String, bool), u32> = HashMap::new();
+        let mut figure_declared: HashMap<(String, bool), Vec<String>> = HashMap::new();
         for (i, (spellings, si)) in spelt.into_iter().enumerate() {
-            if public_facts.contains(&(i as u32)) {
+            if always_public.contains(&(i as u32)) {
                 continue;
             }
+            let declared = declared_by.remove(&(i as u32)).unwrap_or_default();
             let fact = &facts[i].0;
             let figure = matches!(
                 fact.kind,
@@ -562,13 +581,14 @@ impl FingerprintsBuilder {
             if figure {
                 // Placed in sources by reading their figures, so that a
                 // date's `10-16` is never the figure `10.16`.
-                figures.insert(
-                    (
-                        fact.key.clone(),
-                        fact.kind == crate::facts::Kind::Percentage,
-                    ),
-                    si,
+                let key = (
+                    fact.key.clone(),
+                    fact.kind == crate::facts::Kind::Percentage,
                 );
+                if !declared.is_empty() {
+                    figure_declared.insert(key.clone(), declared.clone());
+                }
+                figures.insert(key, si);
             }
             for (words, in_output) in spellings {
                 // In output a figure is read as words, so only one with
@@ -580,11 +600,12 @@ impl FingerprintsBuilder {
                     || digits >= 5
                     || words.len() == 1
                     || fact.kind == crate::facts::Kind::Percentage;
-                if in_output && strong {
+                if in_output && strong && declared.is_empty() {
                     values.push((words.clone(), si));
                 }
                 if !figure {
                     located.push((words, si));
+                    fact_declared.push(declared.clone());
                 }
             }
         }
@@ -594,7 +615,10 @@ impl FingerprintsBuilder {
             first_fact,
             facts: ValueMatcher::new(&located),
             fact_sources: located.iter().map(|(_, si)| *si).collect(),
+            any_declared: fact_declared.iter().any(|d| !d.is_empty()),
+            fact_declared,
             figures,
+            figure_declared,
             sources,
             shingles: ShingleSet::new(shingles),
             files,
@@ -765,6 +789,14 @@ pub struct Fingerprints {
     /// Number and percentage facts by canonical key (and whether a
     /// percentage), with their source.
     figures: HashMap<(String, bool), u32>,
+    /// For each of `facts`, and each of `figures`, the public sources
+    /// that declare it public (`public_facts`): stating it there is no
+    /// overlap, anywhere else it is.
+    fact_declared: Vec<Vec<String>>,
+    figure_declared: HashMap<(String, bool), Vec<String>>,
+    /// Whether any fact is declared: a source is then searched for facts
+    /// even where the output scan (which does not look for them) found none.
+    any_declared: bool,
 }
 
 impl Fingerprints {
@@ -823,6 +855,20 @@ impl Fingerprints {
             add(key.as_bytes());
             add(&[u8::from(*percent)]);
             add(&si.to_le_bytes());
+            for by in self
+                .figure_declared
+                .get(&(key.clone(), *percent))
+                .into_iter()
+                .flatten()
+            {
+                add(by.as_bytes());
+            }
+        }
+        for (v, by) in self.fact_declared.iter().enumerate() {
+            for source in by {
+                add(&(v as u64).to_le_bytes());
+                add(source.as_bytes());
+            }
         }
         *h.finalize().as_bytes()
     }
@@ -903,12 +949,12 @@ impl Fingerprints {
         }
         // Names and postcodes are placed only where the scan found
         // something; figures always, since a short one is not scanned for.
-        let mut located = if fact_found.is_empty() && out.is_empty() {
+        let mut located = if fact_found.is_empty() && out.is_empty() && !self.any_declared {
             Vec::new()
         } else {
-            self.locate_facts(text)
+            self.locate_facts(text, path)
         };
-        located.extend(self.locate_figures(text));
+        located.extend(self.locate_figures(text, path));
         // A source whose text or values are found says it already.
         let known: HashSet<String> = out.iter().map(|o| o.exempt.clone()).collect();
         if located.is_empty() {
@@ -971,19 +1017,29 @@ impl Fingerprints {
 
     /// Where each number or percentage fact first is in `text`, read as
     /// figures ([`crate::facts::figures`]): byte offset and source.
-    fn locate_figures(&self, text: &str) -> Vec<(usize, u32)> {
+    fn locate_figures(&self, text: &str, path: &str) -> Vec<(usize, u32)> {
         if self.figures.is_empty() {
             return Vec::new();
         }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
+        let declared_here = |k: &(String, bool)| {
+            self.figure_declared
+                .get(k)
+                .is_some_and(|by| by.iter().any(|s| s == path))
+        };
         for (offset, key, percent) in crate::facts::figures(text) {
-            let fact = self.figures.get(&(key.clone(), false)).or_else(|| {
-                percent
-                    .then(|| self.figures.get(&(key.clone(), true)))
-                    .flatten()
-            });
-            if let Some(&si) = fact {
+            let plain = (key.clone(), false);
+            let fact = match self.figures.get(&plain) {
+                Some(si) => Some((plain, si)),
+                None => percent
+                    .then(|| {
+                        let k = (key.clone(), true);
+                        self.figures.get(&k).map(|si| (k, si))
+                    })
+                    .flatten(),
+            };
+            if let Some((_, &si)) = fact.filter(|(k, _)| !declared_here(k)) {
                 if seen.insert(key) {
                     out.push((offset, si));
                 }
@@ -992,8 +1048,9 @@ impl Fingerprints {
         out
     }
 
-    /// Where each short fact first is in `text`: byte offset and source.
-    fn locate_facts(&self, text: &str) -> Vec<(usize, u32)> {
+    /// Where each short fact first is in `text` (the source at `path`, so
+    /// not one it declares): byte offset and source.
+    fn locate_facts(&self, text: &str, path: &str) -> Vec<(usize, u32)> {
         if self.facts.by_first.is_empty() {
             return Vec::new();
         }
@@ -1003,7 +1060,10 @@ impl Fingerprints {
         let mut out = Vec::new();
         for (at, (offset, w)) in words.iter().enumerate() {
             for &v in self.facts.by_first.get(w).into_iter().flatten() {
-                if hashes[at..].starts_with(&self.facts.sequences[v]) && seen.insert(v) {
+                if hashes[at..].starts_with(&self.facts.sequences[v])
+                    && !self.fact_declared[v].iter().any(|s| s == path)
+                    && seen.insert(v)
+                {
                     out.push((*offset, self.fact_sources[v]));
                 }
             }

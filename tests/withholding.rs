@@ -870,6 +870,18 @@ fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_li
     let output = files(&site.path().join("public"));
     assert!(!files_containing(&output, "lanternwick story trust").is_empty());
 
+    // A declaration covers the document that makes it, not every other:
+    // the name stated in another page is still an error there.
+    let about = site.path().join("content/pages/about.md");
+    let before = std::fs::read_to_string(&about).unwrap();
+    append(&about, "\nWe also work with Lanternwick Story Trust.\n");
+    let shown = printed(&build(site.path()));
+    assert!(
+        shown.contains("content/pages/about.md:9:") && shown.contains("states a name or figure"),
+        "{shown}"
+    );
+    std::fs::write(&about, before).unwrap();
+
     // A declaration covers only what it declares: another exempt figure
     // stated in public is still refused.
     append(
