@@ -132,14 +132,46 @@ impl Quoting {
     }
 
     /// `text` in backticks, or `instead` (words saying what is meant, such
-    /// as "this value") when the source is withheld.
+    /// as "this value") when the source is withheld. Text holding personal
+    /// data (an NHS number, a date of birth) is not quoted from any source:
+    /// a message would publish it to a CI log.
     pub fn quote(self, text: &str, instead: &str) -> String {
         match self {
-            Quoting::Public => format!("`{text}`"),
+            Quoting::Public if crate::personal::find(text).is_empty() => format!("`{text}`"),
+            Quoting::Public => PERSONAL_NOT_SHOWN.to_string(),
             Quoting::Withheld => instead.to_string(),
         }
     }
 }
+
+/// `text` with each piece of personal data in it (an NHS number, a date
+/// of birth, an email address) masked as the guard masks it (`ending
+/// `919``): whatever quoted it, a message never prints it whole.
+fn without_personal_data(text: String) -> String {
+    let hits = crate::personal::find(&text);
+    if hits.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for hit in hits {
+        if hit.start < at {
+            continue;
+        }
+        out.push_str(&text[at..hit.start]);
+        out.push_str(&format!(
+            "[{}, {}]",
+            hit.kind.describe(),
+            crate::personal::mask(&text[hit.start..hit.end])
+        ));
+        at = hit.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Said instead of a value that holds personal data.
+pub const PERSONAL_NOT_SHOWN: &str = "a value (not shown: it holds personal data)";
 
 /// Said after a placeholder in a message about a withheld source.
 pub const NOT_SHOWN: &str = "not shown, as its source is or may be exempt";
@@ -192,7 +224,11 @@ impl Diagnostics {
         self.items.shrink_to_fit();
     }
 
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    /// Adds a diagnostic, with any personal data its message or help
+    /// quotes masked ([`without_personal_data`]): messages reach CI logs.
+    pub fn push(&mut self, mut diagnostic: Diagnostic) {
+        diagnostic.message = without_personal_data(diagnostic.message);
+        diagnostic.help = diagnostic.help.map(without_personal_data);
         self.items.push(diagnostic);
     }
 

@@ -65,11 +65,31 @@ pub fn files() -> Vec<(String, String)> {
     files
 }
 
-/// Writes every schema into `dir` (made if need be), each over any older
-/// file of its name, and returns the files written in [`files`]' order.
+/// Writes every schema into `dir` (made if need be), each over an older
+/// schema of its name, and returns the files written in [`files`]' order.
+/// A file of one of those names that is not a schema (a link, a folder, or
+/// other bytes) is never written over: nothing is written, and the error
+/// names it.
 pub fn write(dir: &Path) -> Result<Vec<PathBuf>, SchemaError> {
     std::fs::create_dir_all(dir).map_err(|e| SchemaError::new(dir, e))?;
-    files()
+    let files = files();
+    let ours: Vec<(&str, &[u8], &[u8])> = files
+        .iter()
+        .map(|(name, _)| {
+            (
+                name.as_str(),
+                b"{\n".as_slice(),
+                b"\"$schema\": \"http://json-schema.org/draft-07/schema#\"".as_slice(),
+            )
+        })
+        .collect();
+    if let Some(theirs) = crate::output::someone_elses(dir, &ours) {
+        return Err(SchemaError(format!(
+            "{} is already there and is not a schema plainsight wrote: move it, or choose another --out",
+            theirs.display()
+        )));
+    }
+    files
         .into_iter()
         .map(|(name, text)| {
             let path = dir.join(name);

@@ -522,3 +522,34 @@ fn no_format_quotes_a_broken_exempt_source() {
         assert!(!site.join("public").exists());
     }
 }
+
+/// Personal data quoted back by a message about a public source (a cell
+/// that is not an allowed value, an unknown status label or division) is
+/// masked in every format: messages reach CI logs, which are often public.
+#[test]
+fn no_format_prints_personal_data_a_message_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&repo().join("tests/fixtures/minimal"), &site);
+    replace(
+        &site.join("content/decisions/24-00001/decision.md"),
+        "electoral_divisions = [\"All\"]",
+        "electoral_divisions = [\"Jane Smith NHS 943 476 5919\"]\nstatus_label = \"Ask jane.smith77@gmail.com, born 12/03/1950\"",
+    );
+    for format in ["human", "json", "github"] {
+        let out = run(&mut plainsight(
+            dir.path(),
+            &["check", "--root", "site", "--format", format],
+        ));
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for datum in ["476 5919", "jane.smith77", "12/03/1950"] {
+            assert!(!shown.contains(datum), "{format}: {datum} in:\n{shown}");
+        }
+        assert!(shown.contains("ending `919`"), "{format}: {shown}");
+    }
+}

@@ -383,6 +383,27 @@ fn personal_data_in_a_published_pdf_is_found_at_the_attachment() {
     }
 }
 
+/// A PDF is published as it is: a fence its pages show would cut nothing.
+#[test]
+fn a_fence_a_published_pdf_shows_is_refused_at_the_attachment() {
+    let site = fixture("minimal");
+    attach(
+        site.path(),
+        &[(
+            "timetable.pdf",
+            pdf_with_text("::: exempt paragraph=3", "Word"),
+        )],
+    );
+    let said = printed(&build(site.path()));
+    assert!(
+        said.contains(&format!(
+            "{D}/timetable.pdf: error: this PDF's pages show an exempt passage fence"
+        )),
+        "{said}"
+    );
+    assert!(!site.path().join("public").exists());
+}
+
 #[test]
 fn a_published_pdf_that_cannot_be_read_is_refused_at_the_attachment() {
     let lzw = b"%PDF-1.4\n1 0 obj\n<< /Length 4 /Filter /LZWDecode >>\nstream\nabcd\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";

@@ -1276,6 +1276,29 @@ fn the_command_writes_into_a_sites_schemas_folder_or_where_it_is_told() {
     ]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(common::files(&elsewhere), before);
+
+    // A file of a schema's name that plainsight did not write, or a link,
+    // is never written over (nor what the link points at): nothing is.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("site.schema.json"), "my own notes\n").unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let linked = dir.path().join("linked");
+    std::fs::create_dir(&linked).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, linked.join("page.schema.json")).unwrap();
+    for folder in [&mine, &linked] {
+        let out = run(&["--out", folder.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("is not a schema plainsight wrote"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(common::files(&mine).len(), 1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
 }
 
 /// A new site's `.taplo.toml` gives each TOML file the schema that

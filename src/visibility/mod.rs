@@ -372,6 +372,8 @@ impl Separation<'_> {
                     if let Ok(text) = std::str::from_utf8(&file.bytes) {
                         self.public_sources.push(file.path.clone());
                         refuse_fences_in_attachment(&file.path, text, diagnostics);
+                    } else {
+                        refuse_fences_in_pdf(&file.path, &file.bytes, diagnostics);
                     }
                     PublicAttachment::Published(PublishedFile {
                         name: attachment.file.clone(),
@@ -460,8 +462,9 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
     // Its name is published too, as its web address: checked for exempt
     // names and figures like any public text.
     for file in &statics {
-        if let Ok(text) = std::str::from_utf8(&file.bytes) {
-            refuse_fences_in_attachment(&file.path, text, diagnostics);
+        match std::str::from_utf8(&file.bytes) {
+            Ok(text) => refuse_fences_in_attachment(&file.path, text, diagnostics),
+            Err(_) => refuse_fences_in_pdf(&file.path, &file.bytes, diagnostics),
         }
         let words = file.published.replace(['-', '_', '.', '/'], " ");
         prints.add_public_source(&file.path, &words);
@@ -982,6 +985,25 @@ fn refuse_fences_in_attachment(path: &str, text: &str, diagnostics: &mut Diagnos
                 .help("put what is exempt in an attachment of its own, declared with `exempt = { paragraph = N, reason = \"...\" }`, and remove the fence"),
         );
         return;
+    }
+}
+
+/// A public PDF is published as it is too: a page whose text reads as an
+/// exempt passage fence cuts nothing, so it is an error at the file (a
+/// line of a PDF's text is no line a person can find in it). A PDF whose
+/// text cannot be read is refused by the personal-data guard, saying why.
+fn refuse_fences_in_pdf(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) {
+    if !crate::scan::is_pdf(path, bytes) {
+        return;
+    }
+    let Ok(text) = crate::pdf::text(bytes) else {
+        return;
+    };
+    if crate::fence::holds_fence(&text.shown) {
+        diagnostics.push(
+            Diagnostic::error(path, "this PDF's pages show an exempt passage fence (`:::`) or something that reads as one; a PDF is published as it is, so nothing would be cut")
+                .help("publish what is exempt as an exempt attachment of its own, declared with `exempt = { paragraph = N, reason = \"...\" }`, and remove the fence from the PDF"),
+        );
     }
 }
 
