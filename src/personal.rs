@@ -653,8 +653,11 @@ fn ni_at(b: &[u8], i: usize) -> Option<(usize, String)> {
     }
     let mut at = i + 2;
     let mut key = String::from_utf8(prefix.to_vec()).ok()?;
+    let mut spaced = true;
     for _ in 0..3 {
-        at += group_gap(b, at);
+        let gap = group_gap(b, at);
+        spaced &= gap > 0;
+        at += gap;
         if !(byte(b, at).is_ascii_digit() && byte(b, at + 1).is_ascii_digit()) {
             return None;
         }
@@ -662,10 +665,15 @@ fn ni_at(b: &[u8], i: usize) -> Option<(usize, String)> {
         key.push(b[at + 1] as char);
         at += 2;
     }
+    let digits_end = at;
     at += group_gap(b, at);
     let suffix = byte(b, at).to_ascii_uppercase();
     if !(b'A'..=b'D').contains(&suffix) || byte(b, at + 1).is_ascii_alphanumeric() {
-        return None;
+        // Written without its letter, as forms often do, in the pairs an
+        // NI number is written in (`AB 12 34 56`): run together, two letters
+        // and six figures are any reference.
+        let alone = !byte(b, digits_end).is_ascii_alphanumeric();
+        return (spaced && alone).then_some((digits_end, key));
     }
     key.push(suffix as char);
     Some((at + 1, key))
@@ -836,27 +844,33 @@ const BIRTH_WORDS: &[&str] = &[
     "d.o.b",
     "dob",
     "born",
+    "birth:",
     "b.",
+    "b ",
 ];
 
 /// How far after a birth word a date may start, in bytes: `b.` is an
 /// abbreviation only with a date straight after it (`(b. 1950-03-12)`).
 fn birth_window(word: &str) -> usize {
-    if word == "b." { 2 } else { BIRTH_WINDOW }
+    if matches!(word, "b." | "b ") {
+        2
+    } else {
+        BIRTH_WINDOW
+    }
 }
 
 /// Whether the birth word `word`, found at `at` in `b` (any case), stands as
-/// a birth word there: a whole word; `b.` only in small letters, after a
-/// bracket or a comma (`Jane Smith (b. 1950-03-12)`, `Jane Smith, b. 12
-/// March 1950`), not a list's `b.` or an `Appendix B.`.
+/// a birth word there: a whole word; `b.` or `b` only after a bracket or a
+/// comma (`Jane Smith (b. 1950-03-12)`, `Jane Smith, b 12 March 1950`), not
+/// a list's `b.` or an `Appendix B.`.
 fn birth_word_stands(b: &[u8], word: &str, at: usize) -> bool {
     let end = at + word.len();
     if (at > 0 && b[at - 1].is_ascii_alphanumeric()) || byte(b, end).is_ascii_alphabetic() {
         return false;
     }
-    if word == "b." {
+    if matches!(word, "b." | "b ") {
         let before = b[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
-        return b[at] == b'b' && matches!(before, Some(b'(' | b','));
+        return matches!(before, Some(b'(' | b','));
     }
     true
 }
@@ -882,11 +896,11 @@ pub fn dates_of_birth(text: &str) -> Vec<Hit> {
         if at_b >= b.len() {
             break;
         }
-        // Each word has an `i`, `o` or `.` after its `b`, or a `.` or `o`
-        // before.
+        // Each word has an `i`, `o`, `.` or a space after its `b`, or a `.`
+        // or `o` before.
         let near = |at: usize| byte(b, at) | 0x20;
         let before = at_b.checked_sub(1).map_or(b' ', near);
-        if !(matches!(near(at_b + 1), b'i' | b'o' | b'.') || matches!(before, b'.' | b'o')) {
+        if !(matches!(near(at_b + 1), b'i' | b'o' | b'.' | b' ') || matches!(before, b'.' | b'o')) {
             at_b += 1;
             continue;
         }
@@ -933,7 +947,7 @@ fn birth_word_end(line: &str) -> Option<usize> {
     let b = lower.as_bytes();
     BIRTH_WORDS
         .iter()
-        .filter(|word| **word != "b.")
+        .filter(|word| !matches!(**word, "b." | "b "))
         .flat_map(|word| {
             lower
                 .match_indices(word)
@@ -1957,7 +1971,7 @@ mod tests {
             // What `dates_of_birth` checks first.
             let (before, after) = word.split_once('b').unwrap();
             assert!(
-                after.starts_with(['i', 'o', '.']) || before.ends_with(['.', 'o']),
+                after.starts_with(['i', 'o', '.', ' ']) || before.ends_with(['.', 'o']),
                 "{word}"
             );
         }
@@ -2136,6 +2150,7 @@ mod tests {
             "943\n\n476 5919",
             "<td>943</td><td>476 5919</td>",
             "943 476 5918",
+            "Reference AB123456.",
         ] {
             assert!(found(text).is_empty(), "{text:?}");
         }
@@ -2143,6 +2158,7 @@ mod tests {
             "NI <b>CE</b> 12 34 56 C",
             "NI AB-12-34-56-C",
             "NI AB 12\n34 56 C",
+            "NI AB 12 34 56 on file",
         ] {
             assert_eq!(found(text).len(), 1, "{text:?}");
             assert_eq!(found(text)[0].0, Kind::NiNumber, "{text:?}");
@@ -2298,6 +2314,9 @@ mod tests {
             ("{\"date_of_birth\": \"1950-03-12\"}", "1950-03-12"),
             ("dateOfBirth=12/03/1950", "12/03/1950"),
             ("birth-date: 12.03.1950", "12.03.1950"),
+            ("Jane Smith (b 12/03/1950) lives", "12/03/1950"),
+            ("Jane Smith (B. 12/03/1950) lives", "12/03/1950"),
+            ("Birth: 12 March 1950", "12 March 1950"),
         ] {
             assert_eq!(kinds(text), [(Kind::DateOfBirth, date)], "{text}");
         }
@@ -2306,6 +2325,8 @@ mod tests {
             "See Appendix B. 12 March 2024 was the date.",
             "a. 1 March 2025: notices. b. 1 April 2025: the contract starts.",
             "(b. the contract starts on 1 April 2025)",
+            "Appendix B 12 March 2024 was the date.",
+            "On the web 12/03/2024 we said so.",
         ] {
             assert!(kinds(text).is_empty(), "{text}");
         }

@@ -983,7 +983,12 @@ fn the_written_schemas_are_what_the_types_generate() {
     let out = dir.path().join("schemas");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("mine.json"), "kept").unwrap();
-    std::fs::write(out.join("site.schema.json"), "an old copy").unwrap();
+    // An older schema of this program's is written over.
+    std::fs::write(
+        out.join("site.schema.json"),
+        "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n  \"title\": \"old\"\n}\n",
+    )
+    .unwrap();
     for _ in 0..2 {
         let written = plainsight::schema::write(&out).unwrap();
         assert_eq!(written.len(), expected.len());

@@ -1084,3 +1084,34 @@ fn an_exempt_file_is_read_for_its_words_or_said_to_be_unreadable() {
     });
     assert!(warned, "{}", printed(&outcome));
 }
+
+/// A document marked public that heads itself, or a part, as not for
+/// publication (as an exempt report is headed) is ambiguous: refused at
+/// the line. A sentence saying an appendix is not for publication is not.
+#[test]
+fn a_public_document_headed_not_for_publication_is_refused() {
+    for heading in [
+        "# NOT FOR PUBLICATION",
+        "**Not for publication** by virtue of paragraph 3 of Part 1 of Schedule 12A",
+        "## Appendix 2: not for publication",
+    ] {
+        let site = fixture("minimal");
+        let report = site.path().join(D).join("report.md");
+        let lines = std::fs::read_to_string(&report).unwrap().lines().count();
+        append(&report, &format!("\n{heading}\n\nThe bids in full.\n"));
+        let outcome = build(site.path());
+        let said = printed(&outcome);
+        let at = format!("{D}/report.md:{}:", lines + 2);
+        assert!(
+            said.contains(&at) && said.contains("says it is not for publication"),
+            "{heading}: {said}"
+        );
+        assert_eq!(outcome.files_written, 0);
+    }
+    let site = fixture("minimal");
+    append(
+        &site.path().join(D).join("report.md"),
+        "\nAppendix 1 is not for publication, as it holds the bids.\n",
+    );
+    assert_ok(&build(site.path()));
+}

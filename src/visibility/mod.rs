@@ -299,7 +299,7 @@ impl Separation<'_> {
         );
         self.public_sources.push(doc.path.clone());
         if !self.again {
-            check_public_scripts(doc, &body, diagnostics);
+            check_public_text(doc, &body, diagnostics);
         }
         body
     }
@@ -487,7 +487,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
         declare_facts(doc, &mut report, &mut prints, diagnostics);
         let body = cut_passages(doc, None, &mut report, &mut prints, diagnostics);
         prints.add_public_file(&doc.path, &crate::fence::blank(&doc.text));
-        check_public_scripts(doc, &body, diagnostics);
+        check_public_text(doc, &body, diagnostics);
         public_pages.push(PublicPage {
             slug: page.slug.clone(),
             source_path: doc.path.clone(),
@@ -624,13 +624,37 @@ fn value_line(doc: &Document, key: &str) -> usize {
     }
 }
 
-/// Mixed-script words in what a public document publishes: its front matter
-/// and its body without the exempt passages.
-fn check_public_scripts(doc: &Document, body: &Markdown, diagnostics: &mut Diagnostics) {
+/// What a public document publishes (its front matter and its body without
+/// the exempt passages): no mixed-script words, and no heading or line that
+/// marks it, or a part of it, as not for publication (`NOT FOR
+/// PUBLICATION`, as an exempt report is headed): a document marked public
+/// that says so is ambiguous, and ambiguity is refused. A sentence saying an
+/// appendix is not for publication is not a heading.
+fn check_public_text(doc: &Document, body: &Markdown, diagnostics: &mut Diagnostics) {
     crate::scripts::check_scripts(&doc.path, &doc.text[..doc.body_offset], 1, diagnostics);
     for block in &body.blocks {
         if let Block::Text(text) = block {
             crate::scripts::check_scripts(&doc.path, &text.markdown, text.first_line, diagnostics);
+            for (i, line) in text.markdown.lines().enumerate() {
+                let words = line.trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '#' | '*' | '_' | '>' | '|' | '-')
+                });
+                let phrase = |w: &[u8]| w.eq_ignore_ascii_case(b"not for publication");
+                let heading = line.trim_start().starts_with('#');
+                let says = match heading {
+                    true => words.as_bytes().windows(19).position(phrase),
+                    false => words.as_bytes().get(..19).filter(|w| phrase(w)).map(|_| 0),
+                };
+                if let Some(at) = says {
+                    let before = line.len() - words.len() + at;
+                    let column = line[..before].chars().count() + 1;
+                    diagnostics.push(
+                        Diagnostic::error(&doc.path, "this public document says it is not for publication")
+                            .at(Position { line: text.first_line + i, column })
+                            .help("if the document is exempt, declare it with `exempt = { paragraph = N, reason = \"...\" }` instead of `public = true`; if a passage is, put it between exempt fences; if it is public, remove the words"),
+                    );
+                }
+            }
         }
     }
 }
