@@ -487,7 +487,7 @@ pub fn nhs_numbers(text: &str) -> Vec<Hit> {
         let mut found = None;
         if run == 10 && !byte(b, i + 10).is_ascii_alphanumeric() {
             found = Some((i + 10, b[i..i + 10].to_vec()));
-        } else if run == 3 {
+        } else if (2..=8).contains(&run) {
             found = grouped_nhs_number(b, i);
         } else if run == 1 {
             found = spaced_nhs_number(b, i);
@@ -526,22 +526,34 @@ fn group_gap(b: &[u8], at: usize) -> usize {
     j - at
 }
 
-/// An NHS number written 3-3-4 starting at `i` (three digits there): its
-/// end and its ten digits.
+/// An NHS number written in two or three groups of two figures or more
+/// starting at `i`: 3-3-4 as the NHS writes it, or as people regroup it
+/// (`9434 765 919`, `9434 765919`): its end and its ten digits.
 fn grouped_nhs_number(b: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
-    let first = i + 3 + group_gap(b, i + 3);
-    if first == i + 3 || digits_at(b, first) != 3 {
+    let mut digits = Vec::with_capacity(10);
+    let mut at = i;
+    let mut groups = 0;
+    loop {
+        let n = digits_at(b, at);
+        if n < 2 || digits.len() + n > 10 {
+            return None;
+        }
+        digits.extend_from_slice(&b[at..at + n]);
+        groups += 1;
+        at += n;
+        if digits.len() == 10 {
+            break;
+        }
+        let gap = group_gap(b, at);
+        if gap == 0 {
+            return None;
+        }
+        at += gap;
+    }
+    if !(2..=3).contains(&groups) || byte(b, at).is_ascii_alphanumeric() {
         return None;
     }
-    let second = first + 3 + group_gap(b, first + 3);
-    if second == first + 3 || digits_at(b, second) != 4 {
-        return None;
-    }
-    if byte(b, second + 4).is_ascii_alphanumeric() {
-        return None;
-    }
-    let d = [&b[i..i + 3], &b[first..first + 3], &b[second..second + 4]].concat();
-    Some((second + 4, d))
+    Some((at, digits))
 }
 
 /// An NHS number written a digit at a time with a space between each
@@ -670,13 +682,34 @@ fn ni_at(b: &[u8], i: usize) -> Option<(usize, String)> {
     let suffix = byte(b, at).to_ascii_uppercase();
     if !(b'A'..=b'D').contains(&suffix) || byte(b, at + 1).is_ascii_alphanumeric() {
         // Written without its letter, as forms often do, in the pairs an
-        // NI number is written in (`AB 12 34 56`): run together, two letters
-        // and six figures are any reference.
+        // NI number is written in (`AB 12 34 56`), after words that say it
+        // is one (`NI`, `NINO`, `National Insurance`): run together, or
+        // without those words, two letters and six figures are any
+        // reference (or bytes of a binary file).
         let alone = !byte(b, digits_end).is_ascii_alphanumeric();
-        return (spaced && alone).then_some((digits_end, key));
+        return (spaced && alone && ni_word_before(b, i)).then_some((digits_end, key));
     }
     key.push(suffix as char);
     Some((at + 1, key))
+}
+
+/// Whether words that name an NI number (`NI`, `NINO`, `National
+/// Insurance`) end within 40 bytes before `i`.
+fn ni_word_before(b: &[u8], i: usize) -> bool {
+    let from = i.saturating_sub(40);
+    let before = &b[from..i];
+    let word_at = |at: usize, len: usize| {
+        (at == 0 || !before[at - 1].is_ascii_alphanumeric())
+            && before
+                .get(at + len)
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+    };
+    ["ni", "nino", "insurance"].iter().any(|w| {
+        before
+            .windows(w.len())
+            .enumerate()
+            .any(|(at, win)| win.eq_ignore_ascii_case(w.as_bytes()) && word_at(at, w.len()))
+    })
 }
 
 /// Email addresses: a local part, `@`, and a domain with a dot and a
@@ -1498,7 +1531,7 @@ mod tests {
                 let mut found = None;
                 if run == 10 && !byte(b, i + 10).is_ascii_alphanumeric() {
                     found = Some((i + 10, b[i..i + 10].to_vec()));
-                } else if run == 3 {
+                } else if (2..=8).contains(&run) {
                     found = grouped_nhs_number(b, i);
                 } else if run == 1 {
                     found = spaced_nhs_number(b, i);
@@ -2092,7 +2125,9 @@ mod tests {
             ]
         );
         // Invalid check digit, wrong grouping, or part of a longer number: ignored.
-        assert!(kinds("943 476 5918 and 94347659190 and 9434 765 919").is_empty());
+        assert!(kinds("943 476 5918 and 94347659190 and 9434 765 918").is_empty());
+        // Regrouped as people write it: still the number.
+        assert_eq!(kinds("9434 765 919").len(), 1);
     }
 
     #[test]

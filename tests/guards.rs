@@ -426,6 +426,8 @@ fn personal_data_is_found_however_it_is_written() {
         "NHS 943.476.5919.",
         "NHS 943\u{2013}476\u{2013}5919.",
         "NHS 943 - 476 - 5919.",
+        "NHS 9434 765 919.",
+        "NHS 9434 765919.",
         "NI *AB* 12 34 56 C.",
         "NI AB-12-34-56-C.",
         "Mr A. Example, born 12.03.1950.",
