@@ -530,6 +530,16 @@ fn group_gap(b: &[u8], at: usize) -> usize {
 /// starting at `i`: 3-3-4 as the NHS writes it, or as people regroup it
 /// (`9434 765 919`, `9434 765919`): its end and its ten digits.
 fn grouped_nhs_number(b: &[u8], i: usize) -> Option<(usize, Vec<u8>)> {
+    // Not the later groups of a longer number (`0044 7700 900124`).
+    let before = b[..i]
+        .iter()
+        .rev()
+        .take(3)
+        .position(|c| !matches!(c, b' ' | b'-' | b'.'))
+        .unwrap_or(i.min(3));
+    if before > 0 && i > before && b[i - before - 1].is_ascii_digit() {
+        return None;
+    }
     let mut digits = Vec::with_capacity(10);
     let mut at = i;
     let mut groups = 0;

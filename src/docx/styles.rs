@@ -171,14 +171,36 @@ fn heading_name(name: &str) -> Option<u8> {
     (1..=9).contains(&n).then_some(n)
 }
 
-/// Whether a style or bookmark name marks exempt text: it starts with
-/// "exempt" (any case) and no letter follows at once ("Exempt", "Exempt 3",
-/// "exempt_p3", but not "Exemption"); `Some(Some(n))` when a number 1 to 7
-/// follows, the paragraph of Schedule 12A.
+/// Whether a style or bookmark name marks exempt text: after any leading
+/// underscores (Word's hidden bookmarks, `_exempt3`), it starts with
+/// "exempt", "not for publication" or "confidential" (any case, spaces or
+/// underscores between the words) and no letter follows at once ("Exempt",
+/// "Exempt 3", "exempt_p3", "Not for publication", but not "Exemption");
+/// `Some(Some(n))` when a number 1 to 7 follows, the paragraph of Schedule
+/// 12A. A name that says text is withheld is taken at its word: failing
+/// closed, its text is withheld, never imported as public.
 pub fn exempt_name(name: &str) -> Option<Option<u8>> {
-    let head = name.get(..6)?;
-    let after = &name[6..];
-    if !head.eq_ignore_ascii_case("exempt") || after.starts_with(char::is_alphabetic) {
+    let name = name.trim_start_matches('_');
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if c == '_' {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let head = [
+        "exempt",
+        "not for publication",
+        "notforpublication",
+        "confidential",
+    ]
+    .into_iter()
+    .find(|head| plain.starts_with(head))?;
+    let after = &name[head.len()..];
+    if after.starts_with(char::is_alphabetic) {
         return None;
     }
     let digits: String = after
@@ -389,6 +411,13 @@ mod tests {
         assert_eq!(exempt_name("exempt_p3"), Some(Some(3)));
         assert_eq!(exempt_name("Exempt para 5"), Some(Some(5)));
         assert_eq!(exempt_name("exempt-paragraph-7"), Some(Some(7)));
+        // Names that say the text is withheld, and Word's hidden bookmarks.
+        assert_eq!(exempt_name("_exempt3"), Some(Some(3)));
+        assert_eq!(exempt_name("Not for publication"), Some(None));
+        assert_eq!(exempt_name("NotForPublication3"), Some(Some(3)));
+        assert_eq!(exempt_name("not_for_publication"), Some(None));
+        assert_eq!(exempt_name("Confidential"), Some(None));
+        assert_eq!(exempt_name("Confidentiality"), None);
         assert_eq!(exempt_name("exempt_bids"), Some(None));
         assert_eq!(exempt_name("Exempt 9"), Some(None));
         assert_eq!(exempt_name("Exempt 12"), Some(None));
