@@ -325,6 +325,7 @@ fn find_as_written(text: &str) -> Vec<Hit> {
     hits.extend(ni_numbers(text));
     hits.extend(dates_of_birth(text));
     hits.extend(emails(text));
+    hits.extend(obfuscated_emails(text));
     // A 3-3-4 NHS number can also look like a phone number: report it once.
     let taken: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
     hits.extend(
@@ -762,6 +763,100 @@ pub fn emails(text: &str) -> Vec<Hit> {
             key: text[start..end].to_ascii_uppercase(),
         });
         last_end = end;
+    }
+    hits
+}
+
+/// Email addresses written so that a plain search misses them, as people
+/// write them in letters and forms: `jane.smith at gmail dot com`, `jane
+/// [at] gmail [dot] com`, `jane(at)gmail.com`, `jane @ gmail.com`, a
+/// fullwidth `＠`. The key is the address as it is meant
+/// (`JANE.SMITH@GMAIL.COM`), so that an allowed address is allowed however
+/// it is written. A bare ` at ` counts only with a ` dot ` after it, since
+/// `available at www.example.gov.uk` is no address.
+pub fn obfuscated_emails(text: &str) -> Vec<Hit> {
+    const ATS: &[&str] = &[
+        " [at] ", "[at]", " (at) ", "(at)", " {at} ", "{at}", " at ", " @ ", "\u{ff20}",
+    ];
+    const DOTS: &[&str] = &[
+        " [dot] ", "[dot]", " (dot) ", "(dot)", " {dot} ", "{dot}", " dot ", ".",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let local_char = |c: u8| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c);
+    let label_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    let mut hits = Vec::new();
+    let mut i = 0;
+    // A marker can start only here: a cheap look at two bytes first, as
+    // the guard reads every byte of the output.
+    let may_start = |i: usize| match b[i] {
+        b' ' => matches!(b.get(i + 1), Some(b'a' | b'@' | b'[' | b'(' | b'{')),
+        b'[' | b'(' | b'{' => b.get(i + 1) == Some(&b'a'),
+        0xEF => true,
+        _ => false,
+    };
+    while i < b.len() {
+        let marker = match may_start(i) {
+            true => ATS.iter().find(|m| b[i..].starts_with(m.as_bytes())),
+            false => None,
+        };
+        let Some(marker) = marker else {
+            i += 1;
+            continue;
+        };
+        let next = i + 1;
+        // The local part, just before.
+        let mut start = i;
+        while start > 0 && local_char(b[start - 1]) {
+            start -= 1;
+        }
+        while start < i && !b[start].is_ascii_alphanumeric() {
+            start += 1;
+        }
+        // The domain's labels, each after a dot however written.
+        let mut at = i + marker.len();
+        let mut labels: Vec<&str> = Vec::new();
+        let mut word_dot = false;
+        // Where the last label ends.
+        let mut end = at;
+        loop {
+            let label_start = at;
+            while at < b.len() && label_char(b[at]) {
+                at += 1;
+            }
+            if at == label_start {
+                break;
+            }
+            labels.push(&lower[label_start..at]);
+            end = at;
+            let dot = DOTS.iter().find(|d| {
+                b[at..].starts_with(d.as_bytes())
+                    && b.get(at + d.len()).is_some_and(|&c| label_char(c))
+            });
+            match dot {
+                Some(d) => {
+                    word_dot |= *d != ".";
+                    at += d.len();
+                }
+                None => break,
+            }
+        }
+        let tld_ok = labels.len() >= 2
+            && labels
+                .last()
+                .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
+        let bare = *marker == " at ";
+        if start < i && tld_ok && (word_dot || !bare) {
+            hits.push(Hit {
+                kind: Kind::Email,
+                start,
+                end,
+                key: format!("{}@{}", &lower[start..i], labels.join(".")).to_ascii_uppercase(),
+            });
+            i = end;
+        } else {
+            i = next;
+        }
     }
     hits
 }
@@ -2004,6 +2099,38 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn email_addresses_written_to_dodge_a_search_are_found() {
+        for (text, key) in [
+            (
+                "Write to jane.smith77 at gmail dot com today",
+                "JANE.SMITH77@GMAIL.COM",
+            ),
+            ("jane [at] gmail [dot] com", "JANE@GMAIL.COM"),
+            ("jane(at)gmail.com", "JANE@GMAIL.COM"),
+            ("jane (AT) example (dot) co (dot) uk.", "JANE@EXAMPLE.CO.UK"),
+            ("jane @ gmail.com", "JANE@GMAIL.COM"),
+            ("jane\u{ff20}gmail.com", "JANE@GMAIL.COM"),
+        ] {
+            let found = obfuscated_emails(text);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].key, key, "{text}");
+            assert_eq!(
+                find(text).iter().filter(|h| h.kind == Kind::Email).count(),
+                1,
+                "{text}"
+            );
+        }
+        for text in [
+            "The service is available at www.example.gov.uk today.",
+            "We meet at 10.30 in the hall.",
+            "Look at the map.",
+            "jane.smith@gmail.com",
+        ] {
+            assert!(obfuscated_emails(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -498,6 +498,25 @@ fn dates_in_a_column_headed_date_of_birth_are_found_however_far_from_the_heading
 }
 
 #[test]
+fn an_email_address_written_to_dodge_a_search_is_found() {
+    for written in [
+        "Write to jane.example77 at gmail dot com.",
+        "Write to jane.example77 [at] gmail [dot] com.",
+        "Write to jane.example77(at)gmail.com.",
+    ] {
+        let site = fixture("minimal");
+        add_to_about(site.path(), &format!("\n{written}\n"));
+        let said = printed(&build(site.path()));
+        assert!(
+            said.contains("content/pages/about.md:9:10: error: an email address"),
+            "{written}: {said}"
+        );
+        assert!(!said.contains("jane.example77"), "{said}");
+        assert!(!site.path().join("public").exists());
+    }
+}
+
+#[test]
 fn personal_data_percent_escaped_in_a_link_is_found() {
     for written in [
         "[the form](https://example.org/form?nhs=943%20476%205919)",
