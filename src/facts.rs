@@ -304,7 +304,17 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
             continue;
         }
         let start = i;
+        // A currency's code written against the figure (`GBP63.47`) is no
+        // word the figure is part of.
+        let currency = i >= 3
+            && ["gbp", "eur", "usd"].iter().any(|code| {
+                code.chars().enumerate().all(|(k, c)| {
+                    char_at(chars, i - 3 + k).is_some_and(|x| x.to_ascii_lowercase() == c)
+                })
+            })
+            && (i == 3 || !char_at(chars, i - 4).is_some_and(char::is_alphanumeric));
         let glued_before = match i.checked_sub(1).and_then(|p| char_at(chars, p)) {
+            _ if currency => false,
             Some(c) if c.is_alphanumeric() || matches!(c, '/' | '.' | ':' | '_' | '#' | '\\') => {
                 true
             }
@@ -955,6 +965,11 @@ mod tests {
             ["1412650"]
         );
         assert_eq!(keys("A day rate of £63.47 was bid.", Mode::Text), ["63.47"]);
+        assert_eq!(
+            keys("A day rate of GBP63.47 was bid.", Mode::Text),
+            ["63.47"]
+        );
+        assert!(keys("Form XGBP6347 was used.", Mode::Text).is_empty());
         assert_eq!(keys("It cost 1412650.00 pounds", Mode::Text), ["1412650"]);
         assert_eq!(keys("£1,000,000 over 1,000 hours", Mode::Text), ["1000000"]);
         for grouped in [
