@@ -99,11 +99,7 @@ pub fn source_facts(path: &str, text: &str, eqia: bool, markdown: bool) -> Sourc
         true => BirthColumns::for_markdown(),
         false => BirthColumns::for_path(path),
     };
-    for hit in columns.hits(&text, 0..text.len()) {
-        if !hits.iter().any(|h| h.start == hit.start) {
-            hits.push(hit);
-        }
-    }
+    columns.add_to(&mut hits, &text, 0..text.len());
     let hits = hits
         .into_iter()
         .map(|hit| (hit.kind, hit.key, Position::of_offset(&text, hit.start)))
@@ -415,11 +411,7 @@ impl Guard {
         out: &mut Vec<(Kind, String, Position, String)>,
     ) {
         let mut hits = personal::find(text);
-        for hit in columns.hits(text, keep.clone()) {
-            if !hits.iter().any(|h| h.start == hit.start) {
-                hits.push(hit);
-            }
-        }
+        columns.add_to(&mut hits, text, keep.clone());
         for hit in hits {
             if keep.contains(&hit.start) && !self.allowed.contains(&hit.key) {
                 let mut position = Position::of_offset(text, hit.start);

@@ -781,8 +781,7 @@ pub fn obfuscated_emails(text: &str) -> Vec<Hit> {
     const DOTS: &[&str] = &[
         " [dot] ", "[dot]", " (dot) ", "(dot)", " {dot} ", "{dot}", " dot ", ".",
     ];
-    let lower = text.to_ascii_lowercase();
-    let b = lower.as_bytes();
+    let b = text.as_bytes();
     let local_char = |c: u8| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c);
     let label_char = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
     let mut hits = Vec::new();
@@ -790,14 +789,17 @@ pub fn obfuscated_emails(text: &str) -> Vec<Hit> {
     // A marker can start only here: a cheap look at two bytes first, as
     // the guard reads every byte of the output.
     let may_start = |i: usize| match b[i] {
-        b' ' => matches!(b.get(i + 1), Some(b'a' | b'@' | b'[' | b'(' | b'{')),
-        b'[' | b'(' | b'{' => b.get(i + 1) == Some(&b'a'),
+        b' ' => matches!(
+            b.get(i + 1).map(u8::to_ascii_lowercase),
+            Some(b'a' | b'@' | b'[' | b'(' | b'{')
+        ),
+        b'[' | b'(' | b'{' => b.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b'a')),
         0xEF => true,
         _ => false,
     };
     while i < b.len() {
         let marker = match may_start(i) {
-            true => ATS.iter().find(|m| b[i..].starts_with(m.as_bytes())),
+            true => ATS.iter().find(|m| starts_with_ignoring_case(&b[i..], m)),
             false => None,
         };
         let Some(marker) = marker else {
@@ -827,10 +829,10 @@ pub fn obfuscated_emails(text: &str) -> Vec<Hit> {
             if at == label_start {
                 break;
             }
-            labels.push(&lower[label_start..at]);
+            labels.push(&text[label_start..at]);
             end = at;
             let dot = DOTS.iter().find(|d| {
-                b[at..].starts_with(d.as_bytes())
+                starts_with_ignoring_case(&b[at..], d)
                     && b.get(at + d.len()).is_some_and(|&c| label_char(c))
             });
             match dot {
@@ -845,13 +847,13 @@ pub fn obfuscated_emails(text: &str) -> Vec<Hit> {
             && labels
                 .last()
                 .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
-        let bare = *marker == " at ";
+        let bare = marker.eq_ignore_ascii_case(" at ");
         if start < i && tld_ok && (word_dot || !bare) {
             hits.push(Hit {
                 kind: Kind::Email,
                 start,
                 end,
-                key: format!("{}@{}", &lower[start..i], labels.join(".")).to_ascii_uppercase(),
+                key: format!("{}@{}", &text[start..i], labels.join(".")).to_ascii_uppercase(),
             });
             i = end;
         } else {
@@ -1129,6 +1131,16 @@ impl BirthColumns {
         BirthColumns {
             markdown: true,
             ..BirthColumns::default()
+        }
+    }
+
+    /// `hits` (from [`find`] on `text`) with the dates of birth in the
+    /// lines of `text` that start in `keep` added, each place once.
+    pub fn add_to(&mut self, hits: &mut Vec<Hit>, text: &str, keep: std::ops::Range<usize>) {
+        for hit in self.hits(text, keep) {
+            if !hits.iter().any(|h| h.start == hit.start) {
+                hits.push(hit);
+            }
         }
     }
 

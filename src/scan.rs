@@ -514,7 +514,9 @@ impl FingerprintsBuilder {
             })
             .collect();
         let every_matcher = ValueMatcher::new(&every);
-        let mut public_facts: HashSet<u32> = public_texts
+        // Facts public wherever they are: in template or notice text, or
+        // (below) vouched for by a field public by definition.
+        let mut always_public: HashSet<u32> = public_texts
             .iter()
             .flat_map(|words| every_matcher.all_matches(words))
             .map(|v| every[v].1)
@@ -541,14 +543,12 @@ impl FingerprintsBuilder {
                 }
             }
         }
-        let always_public = public_facts.clone();
-        public_facts.extend(declared_by.keys().copied());
         let mut by_fields = HashSet::new();
         for entry in fields {
             let vouches: Vec<u32> = every_matcher
                 .all_matches(&entry.words)
                 .map(|v| every[v].1)
-                .filter(|fact| !public_facts.contains(fact))
+                .filter(|fact| !always_public.contains(fact) && !declared_by.contains_key(fact))
                 .collect();
             if !vouches.is_empty() {
                 by_fields.extend(vouches);
@@ -559,7 +559,6 @@ impl FingerprintsBuilder {
                 });
             }
         }
-        let mut always_public = always_public;
         always_public.extend(by_fields);
         vouched.sort();
         vouched.dedup();

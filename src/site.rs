@@ -706,7 +706,7 @@ fn checked_statics(
             }
         }
         // Its name is published too, as its web address.
-        let words = file.published.replace(['-', '_', '.', '/'], " ");
+        let words = file.address_words();
         if let Some(hit) = crate::personal::find(&words).first() {
             diagnostics.push(
                 Diagnostic::error(&file.path, format!("this file's name holds {} ({}), and the name is published as its web address", hit.kind.describe(), crate::personal::mask(&words[hit.start..hit.end])))

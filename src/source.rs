@@ -187,6 +187,15 @@ pub struct StaticFile {
     pub bytes: Vec<u8>,
 }
 
+impl StaticFile {
+    /// The words of where it is published, which is public as its web
+    /// address (`pellingford-mews/letter.txt` as `pellingford mews letter
+    /// txt`), for the checks of names and figures and of personal data.
+    pub fn address_words(&self) -> String {
+        self.published.replace(['-', '_', '.', '/'], " ")
+    }
+}
+
 /// An I/O failure that is not the content's fault.
 #[derive(Debug)]
 pub struct ReadError {

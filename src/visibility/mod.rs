@@ -466,7 +466,7 @@ pub fn separate(site: Site, diagnostics: &mut Diagnostics) -> Separated {
             Ok(text) => refuse_fences_in_attachment(&file.path, text, diagnostics),
             Err(_) => refuse_fences_in_pdf(&file.path, &file.bytes, diagnostics),
         }
-        let words = file.published.replace(['-', '_', '.', '/'], " ");
+        let words = file.address_words();
         prints.add_public_source(&file.path, &words);
     }
 
