@@ -160,6 +160,11 @@ pub fn spellings(fact: &Fact) -> Vec<String> {
                     }
                 }
             }
+            // An amount of pounds and pence, in pence (`6347p`).
+            if let Some(d) = dec.filter(|d| d.len() <= 2) {
+                let pounds = int.trim_start_matches('0');
+                out.push(format!("{pounds}{d:0<2}p"));
+            }
             out
         }
         Kind::Percentage => vec![
@@ -355,17 +360,6 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
                 i += 4;
             }
         }
-        let mut dec = String::new();
-        let point = if dots { ',' } else { '.' };
-        if char_at(chars, i) == Some(point) && is_digit(chars, i + 1) {
-            i += 1;
-            while is_digit(chars, i) {
-                dec.push(chars[i].1);
-                i += 1;
-            }
-        }
-        // An amount of money in millions, billions or thousands (`£1.4m`,
-        // `£2.35 million`) is the same figure as its digits written out.
         let money = {
             let mut p = start;
             if p > 0 && char_at(chars, p - 1) == Some(' ') {
@@ -373,8 +367,55 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
             }
             p > 0 && matches!(char_at(chars, p - 1), Some('£' | '$' | '€'))
         };
-        if money && !glued_before {
-            if let Some((zeros, end)) = scale_after(chars, i) {
+        let mut dec = String::new();
+        // The decimal point: `.`, or the raised point of older British
+        // print (`£63·47`); a comma where dots group thousands, or before
+        // two figures of pence (`£63,47`).
+        let point = match char_at(chars, i) {
+            Some(',') if dots => true,
+            Some('.' | '\u{b7}') if !dots => true,
+            Some(',') => {
+                money && (1..=2).all(|k| is_digit(chars, i + k)) && !is_digit(chars, i + 3)
+            }
+            _ => false,
+        };
+        if point && is_digit(chars, i + 1) {
+            i += 1;
+            while is_digit(chars, i) {
+                dec.push(chars[i].1);
+                i += 1;
+            }
+        }
+        // Pence (`6347p`, `6347 pence`) are an amount of money in pounds.
+        let pence = (!money && !glued_before && dec.is_empty())
+            .then(|| pence_after(chars, i))
+            .flatten();
+        if let Some(end) = pence {
+            let digits = int.trim_start_matches('0');
+            let (pounds, p) = digits.split_at(digits.len().saturating_sub(2));
+            out.push(Number {
+                at: chars[start].0,
+                int: if pounds.is_empty() {
+                    "0".into()
+                } else {
+                    pounds.into()
+                },
+                dec: format!("{p:0>2}"),
+                grouped,
+                money: true,
+                percent: false,
+            });
+            i = end;
+            continue;
+        }
+        // An amount in millions, billions or thousands (`£1.4m`, `£2.35
+        // million`, `1,412.65 thousand`) is the same figure as its digits
+        // written out; short scales (`m`, `k`) only after a currency sign.
+        if !glued_before {
+            if let Some((zeros, end)) = scale_after(chars, i)
+                .filter(|s| money || s.2)
+                .map(|s| (s.0, s.1))
+            {
                 let significant = format!("{int}{dec}")
                     .trim_start_matches('0')
                     .trim_end_matches('0')
@@ -449,10 +490,25 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
     out
 }
 
+/// `p` or ` pence` right after a whole number at `i` (ending a word, and
+/// not `pc`, a percentage): where it ends.
+fn pence_after(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let ends = |e: usize| !char_at(chars, e).is_some_and(char::is_alphanumeric);
+    if matches!(char_at(chars, i), Some('p' | 'P')) && ends(i + 1) {
+        return Some(i + 1);
+    }
+    let word: String = chars[i.min(chars.len())..]
+        .iter()
+        .take(6)
+        .map(|(_, c)| c.to_ascii_lowercase())
+        .collect();
+    (word == " pence" && ends(i + 6)).then_some(i + 6)
+}
+
 /// A scale word right after an amount at `i` (`m`, `bn`, `k`, or ` million`,
 /// ` billion`, ` thousand`, ending a word): how many zeros it stands for,
-/// and where it ends.
-fn scale_after(chars: &[(usize, char)], i: usize) -> Option<(usize, usize)> {
+/// where it ends, and whether it is a word (not an abbreviation).
+fn scale_after(chars: &[(usize, char)], i: usize) -> Option<(usize, usize, bool)> {
     let mut p = i;
     if char_at(chars, p) == Some(' ') {
         p += 1;
@@ -465,16 +521,16 @@ fn scale_after(chars: &[(usize, char)], i: usize) -> Option<(usize, usize)> {
         .map(|(_, c)| c.to_ascii_lowercase())
         .collect();
     let spaced = p > i;
-    let zeros = match word.as_str() {
-        "m" | "mn" if !spaced => 6,
-        "bn" if !spaced => 9,
-        "k" if !spaced => 3,
-        "million" => 6,
-        "billion" => 9,
-        "thousand" => 3,
+    let (zeros, spelled) = match word.as_str() {
+        "m" | "mn" if !spaced => (6, false),
+        "bn" if !spaced => (9, false),
+        "k" if !spaced => (3, false),
+        "million" => (6, true),
+        "billion" => (9, true),
+        "thousand" => (3, true),
         _ => return None,
     };
-    Some((zeros, word_end))
+    Some((zeros, word_end, spelled))
 }
 
 /// UK postcodes written in capitals (`ME14 1XX`, `SW1A 2AA`): the outward
@@ -1042,6 +1098,27 @@ mod tests {
         assert_eq!(figures("87.35pc")[0], (0, "87.35".to_string(), true));
         // Codes glued to letters are still not figures.
         assert!(keys("ME14 road A229, 10k, v1234a", Mode::Text).is_empty());
+        // Pounds and pence however they are written: a raised decimal
+        // point, a decimal comma, in pence; a figure in thousands.
+        for text in [
+            "£63·47 an hour",
+            "£63,47 an hour",
+            "£ 63,47 an hour",
+            "6347p an hour",
+            "6347 pence an hour",
+            "6,347p an hour",
+        ] {
+            assert_eq!(keys(text, Mode::Text), ["63.47"], "{text}");
+        }
+        assert_eq!(keys("1,412.65 thousand pounds", Mode::Text), ["1412650"]);
+        assert_eq!(keys("£1,412.65 thousand", Mode::Text), ["1412650"]);
+        // A list with commas, a count in millions, a share: as before.
+        assert_eq!(
+            keys("£63,470 and 2.5 million people", Mode::Text),
+            ["63470"]
+        );
+        assert!(keys("it costs 75p, or 12 pence", Mode::Text).is_empty());
+        assert_eq!(figures("1,234pc")[0].2, true);
     }
 
     #[test]
@@ -1131,7 +1208,10 @@ mod tests {
             kind: Kind::Number,
             key: "1234.5".into(),
         };
-        assert_eq!(spellings(&d), ["1234.5", "1234.50", "1,234.5", "1,234.50"]);
+        assert_eq!(
+            spellings(&d),
+            ["1234.5", "1234.50", "1,234.5", "1,234.50", "123450p"]
+        );
         let p = Fact {
             kind: Kind::Postcode,
             key: "ME141XX".into(),

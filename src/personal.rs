@@ -106,6 +106,9 @@ pub struct Joined {
     /// Where the two texts go on alike: (offset in `text`, offset in the
     /// original), in order.
     edits: Vec<(usize, usize)>,
+    /// For each edit, whether something was read in place of what was
+    /// written (a digit, a dash), rather than taken out.
+    replaced: Vec<bool>,
 }
 
 impl Joined {
@@ -114,6 +117,7 @@ impl Joined {
         let b = original.as_bytes();
         let mut text = String::new();
         let mut edits = Vec::new();
+        let mut replaced = Vec::new();
         let mut copied = 0;
         let mut at = 0;
         loop {
@@ -168,6 +172,7 @@ impl Joined {
                     text.push_str(with);
                     copied = at + len;
                     edits.push((text.len(), copied));
+                    replaced.push(!with.is_empty());
                     at += len;
                 }
                 None => at += 1,
@@ -177,14 +182,24 @@ impl Joined {
             return None;
         }
         text.push_str(&original[copied..]);
-        Some(Joined { text, edits })
+        Some(Joined {
+            text,
+            edits,
+            replaced,
+        })
     }
 
     /// The offset in the original of `at` in the text as it reads; an `end`
     /// is placed after what comes before it, not after a tag that follows.
     pub fn original(&self, at: usize, end: bool) -> usize {
         let i = if end {
-            self.edits.partition_point(|e| e.0 < at)
+            let i = self.edits.partition_point(|e| e.0 < at);
+            // An end just after what was read in place of something (`９`
+            // read as `9`) is after that something as written.
+            match self.edits.get(i) {
+                Some(e) if e.0 == at && self.replaced[i] => i + 1,
+                _ => i,
+            }
         } else {
             self.edits.partition_point(|e| e.0 <= at)
         };
@@ -199,11 +214,11 @@ impl Joined {
 }
 
 /// Bytes at which [`Joined::of`] may take something out or make it plain:
-/// markup, entities, line ends, and the lead bytes of the dashes, spaces and
-/// invisible characters of [`plain_char`].
+/// markup, entities, line ends, and the lead bytes of the dashes, spaces,
+/// invisible characters and digits of [`plain_char`].
 const TRIGGERS: [bool; 256] = {
     let mut t = [false; 256];
-    let bytes = b"<*_`~\\&\n\r\xC2\xE2\xE3\xEF";
+    let bytes = b"<*_`~\\&\n\r\xC2\xD9\xDB\xDF\xE0\xE1\xE2\xE3\xEA\xEF\xF0";
     let mut i = 0;
     while i < bytes.len() {
         t[bytes[i] as usize] = true;
@@ -291,14 +306,37 @@ fn entity(rest: &str) -> Option<(usize, &'static str)> {
     Some((semi + 1, with))
 }
 
-/// How a dash, a space or an invisible character reads.
+/// How a dash, a space, an invisible character or a digit of another
+/// script reads.
 fn plain_char(c: char) -> Option<&'static str> {
     match c {
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => Some("-"),
         '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => Some(" "),
         '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => Some(""),
+        _ if !c.is_ascii() && c.is_numeric() => decimal_digit(c),
         _ => None,
     }
+}
+
+/// The zero of every script's decimal digits beyond ASCII (Unicode 14,
+/// general category Nd: each zero is followed by one to nine, in order).
+const DIGIT_ZEROS: [u32; 65] = [
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// A decimal digit of another script (fullwidth `９`, Arabic-Indic `٩`,
+/// Devanagari `९`, ...) as the ASCII digit it is: a number written in them
+/// is the same number.
+fn decimal_digit(c: char) -> Option<&'static str> {
+    const ASCII: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    let at = DIGIT_ZEROS.partition_point(|&zero| zero <= u32::from(c));
+    let value = u32::from(c) - DIGIT_ZEROS[at.checked_sub(1)?];
+    ASCII.get(value as usize).copied()
 }
 
 /// A soft line break at the start of `rest` (a newline, the next line not
@@ -419,7 +457,7 @@ impl Wanted {
     fn is(self, c: u8) -> bool {
         match self {
             Wanted::Digit => c.is_ascii_digit(),
-            Wanted::PhoneStart => matches!(c, b'0' | b'+' | b'('),
+            Wanted::PhoneStart => matches!(c, b'0' | b'+' | b'(' | b'4'),
             Wanted::LetterB => c | 0x20 == b'b',
         }
     }
@@ -431,7 +469,10 @@ impl Wanted {
             // xor, and nothing else is.
             Wanted::Digit => any_byte_below(x ^ (ONES * 0x30), 10),
             Wanted::PhoneStart => {
-                any_byte_is(x, b'0') || any_byte_is(x, b'+') || any_byte_is(x, b'(')
+                any_byte_is(x, b'0')
+                    || any_byte_is(x, b'+')
+                    || any_byte_is(x, b'(')
+                    || any_byte_is(x, b'4')
             }
             Wanted::LetterB => any_byte_is(x | (ONES * 0x20), b'b'),
         }
@@ -884,9 +925,9 @@ fn phone_key(international: bool, digits: &str) -> Option<String> {
     ok.then(|| format!("0{rest}"))
 }
 
-/// UK phone numbers: `0` or `+44` then groups of digits separated by single
-/// spaces or hyphens, with the area code optionally in brackets, ten or
-/// eleven digits in all.
+/// UK phone numbers: `0`, `+44` or `44` then groups of digits separated by
+/// single spaces or hyphens, with the area code optionally in brackets, ten
+/// or eleven digits in all (the national number's).
 pub fn phones(text: &str) -> Vec<Hit> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
@@ -899,8 +940,13 @@ pub fn phones(text: &str) -> Vec<Hit> {
             break;
         }
         let c = b[i];
+        // `44 7700 900123`: the country's code without its `+`, only
+        // as a group of its own (a run of digits starting 44 is any number).
+        let bare_country =
+            c == b'4' && b[i..].starts_with(b"44") && matches!(byte(b, i + 2), b' ' | b'-');
         let starts = match c {
             b'0' => true,
+            b'4' => bare_country,
             b'+' => b[i..].starts_with(b"+44"),
             b'(' => matches!(byte(b, i + 1), b'0' | b'+'),
             _ => false,
@@ -915,7 +961,7 @@ pub fn phones(text: &str) -> Vec<Hit> {
             i += 1;
             continue;
         }
-        let international = c == b'+' || byte(b, i + 1) == b'+';
+        let international = c == b'+' || byte(b, i + 1) == b'+' || bare_country;
         // Walk groups of digits; remember the longest prefix that is a number.
         let mut at = i;
         digits.clear();
@@ -1317,7 +1363,20 @@ fn skip_spaces(b: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The first date starting in `b[from..to]` (ASCII case ignored), as a byte range.
+/// Whether four figures are a year someone living may have been born in.
+fn plausible_year(year: &[u8]) -> bool {
+    year.starts_with(b"19") || year.starts_with(b"20")
+}
+
+/// Whether a number ending at `at` goes on (a letter or digit, or a
+/// separator and a digit): then it was not a year.
+fn after_more(b: &[u8], at: usize) -> bool {
+    byte(b, at).is_ascii_alphanumeric()
+        || (matches!(byte(b, at), b'/' | b'.' | b'-' | b',') && byte(b, at + 1).is_ascii_digit())
+}
+
+/// The first date starting in `b[from..to]` (ASCII case ignored), as a byte
+/// range: a whole date, or a month and a year.
 fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
     for i in from..to {
         let prev_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
@@ -1342,6 +1401,15 @@ fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
                         return Some((i, k + n3));
                     }
                 }
+                // A month and a year (`03/1950`): a date of birth in part.
+                let month = n1 <= 2 && {
+                    let m =
+                        std::str::from_utf8(&b[i..i + n1]).map_or(0, |t| t.parse().unwrap_or(0));
+                    (1..=12).contains(&m)
+                };
+                if month && n2 == 4 && plausible_year(&b[j..j + 4]) && !after_more(b, j + 4) {
+                    return Some((i, j + 4));
+                }
             }
             if n1 <= 2 {
                 let mut j = i + n1;
@@ -1364,6 +1432,12 @@ fn find_date(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
                 }
             }
         } else if let Some(j) = month_at(b, i) {
+            // A month and a year (`March 1950`, `Mar, 1950`): a date of
+            // birth in part, which with a name identifies someone as well.
+            let y = skip_spaces(b, j + usize::from(byte(b, j) == b','));
+            if digits_at(b, y) == 4 && plausible_year(&b[y..y + 4]) && !after_more(b, y + 4) {
+                return Some((i, y + 4));
+            }
             let j = skip_spaces(b, j);
             let n = digits_at(b, j);
             if (1..=2).contains(&n) {
@@ -1516,9 +1590,16 @@ mod tests {
                         | b'\n'
                         | b'\r'
                         | 0xC2
+                        | 0xD9
+                        | 0xDB
+                        | 0xDF
+                        | 0xE0
+                        | 0xE1
                         | 0xE2
                         | 0xE3
+                        | 0xEA
                         | 0xEF
+                        | 0xF0
                 )
             };
             let mut text = String::new();
@@ -1700,8 +1781,10 @@ mod tests {
                     || !(b[i - 1].is_ascii_alphanumeric()
                         || b"+/\xA3$".contains(&b[i - 1])
                         || after_decimal_point(b, i));
+                let bare_country = b[i..].starts_with(b"44 ") || b[i..].starts_with(b"44-");
                 let starts = match c {
                     b'0' => true,
+                    b'4' => bare_country,
                     b'+' => b[i..].starts_with(b"+44"),
                     b'(' => matches!(byte(b, i + 1), b'0' | b'+'),
                     _ => false,
@@ -1710,7 +1793,7 @@ mod tests {
                     i += 1;
                     continue;
                 }
-                let international = c == b'+' || byte(b, i + 1) == b'+';
+                let international = c == b'+' || byte(b, i + 1) == b'+' || bare_country;
                 // Walk groups of digits; remember the longest prefix that is a number.
                 let mut at = i;
                 let mut digits = String::new();
@@ -1827,6 +1910,17 @@ mod tests {
                                 return Some((i, k + n3));
                             }
                         }
+                        let m: u32 = match n1 <= 2 {
+                            true => std::str::from_utf8(&b[i..i + n1]).unwrap().parse().unwrap(),
+                            false => 0,
+                        };
+                        if (1..=12).contains(&m)
+                            && n2 == 4
+                            && super::super::plausible_year(&b[j..j + 4])
+                            && !super::super::after_more(b, j + 4)
+                        {
+                            return Some((i, j + 4));
+                        }
                     }
                     if n1 <= 2 {
                         let mut j = i + n1;
@@ -1849,6 +1943,13 @@ mod tests {
                         }
                     }
                 } else if let Some(j) = month_at(b, i) {
+                    let y = skip_spaces(b, j + usize::from(byte(b, j) == b','));
+                    if digits_at(b, y) == 4
+                        && super::super::plausible_year(&b[y..y + 4])
+                        && !super::super::after_more(b, y + 4)
+                    {
+                        return Some((i, y + 4));
+                    }
                     let j = skip_spaces(b, j);
                     let n = digits_at(b, j);
                     if (1..=2).contains(&n) {
@@ -2307,6 +2408,9 @@ mod tests {
             "Patient NHS No.943 476 5919 was seen.",
             "(NHS No.9434765919)",
             "NHS number: 9 4 3 4 7 6 5 9 1 9",
+            "NHS \u{ff19}\u{ff14}\u{ff13} \u{ff14}\u{ff17}\u{ff16} \u{ff15}\u{ff19}\u{ff11}\u{ff19}.",
+            "NHS \u{96f}\u{96a}\u{969}\u{96a}\u{96d}\u{96c}\u{96b}\u{96f}\u{967}\u{96f}",
+            "NHS \u{1d7ff}434765919",
         ] {
             nhs(text);
         }
@@ -2322,6 +2426,11 @@ mod tests {
             "Tel. 07700 900123",
             "0044 7700 900123",
             "0044 (0)7700 900123",
+            "44 7700 900123",
+            "call 44-7700-900123 today",
+            // Digits of other scripts are the same digits.
+            "\u{ff10}\u{ff17}\u{ff17}\u{ff10}\u{ff10} \u{ff19}\u{ff10}\u{ff10}\u{ff11}\u{ff12}\u{ff13}",
+            "\u{660}\u{667}\u{667}\u{660}\u{660} \u{669}\u{660}\u{660}\u{661}\u{662}\u{663}",
         ] {
             assert_eq!(
                 found(text),
@@ -2423,6 +2532,8 @@ mod tests {
             "C",
             "jo_b@x.org",
             "x",
+            "\u{ff19}\u{ff14}\u{ff13}",
+            "\u{96b}",
         ];
         for text in crate::testing::random_texts(PIECES, 3000, 30, 0x0A7E) {
             let Some(joined) = Joined::of(&text) else {
@@ -2443,7 +2554,9 @@ mod tests {
                 let o = joined.original(at, false);
                 assert!(text.is_char_boundary(o), "{text:?}");
                 if c.is_alphanumeric() {
-                    assert_eq!(text[o..].chars().next(), Some(c), "{text:?} {at}");
+                    let written = text[o..].chars().next().expect("a character");
+                    let reads = decimal_digit(written).and_then(|d| d.chars().next());
+                    assert!(written == c || reads == Some(c), "{text:?} {at}");
                 }
             }
         }
@@ -2501,6 +2614,11 @@ mod tests {
             ("Jane Smith (b 12/03/1950) lives", "12/03/1950"),
             ("Jane Smith (B. 12/03/1950) lives", "12/03/1950"),
             ("Birth: 12 March 1950", "12 March 1950"),
+            // A month and a year are a date of birth in part.
+            ("Jane Smith, born in March 1950, lives", "March 1950"),
+            ("DOB: Mar, 1950.", "Mar, 1950"),
+            ("DOB 03/1950", "03/1950"),
+            ("born 3.1950", "3.1950"),
         ] {
             assert_eq!(kinds(text), [(Kind::DateOfBirth, date)], "{text}");
         }
@@ -2520,6 +2638,8 @@ mod tests {
             "born 1234567890",
             "DOB 99999999",
             "born 12 03 19",
+            "born in March 1850 or 13/1950",
+            "born in March 19505",
         ] {
             assert!(kinds(text).is_empty(), "{text}");
         }

@@ -537,6 +537,51 @@ fn personal_data_percent_escaped_in_a_link_is_found() {
 }
 
 #[test]
+fn personal_data_in_other_digits_a_bare_country_code_or_a_month_and_year_of_birth_is_found() {
+    // Each written in a page, and in a file of static/ (published as it is,
+    // so judged in the output only).
+    for (written, shown) in [
+        ("Call her on 44 7700 900123.", "900123"),
+        (
+            "Her NHS number is \u{ff19}\u{ff14}\u{ff13} \u{ff14}\u{ff17}\u{ff16} \u{ff15}\u{ff19}\u{ff11}\u{ff19}.",
+            "\u{ff15}\u{ff19}\u{ff11}\u{ff19}",
+        ),
+        (
+            "Her NHS number is \u{96f}\u{96a}\u{969} \u{96a}\u{96d}\u{96c} \u{96b}\u{96f}\u{967}\u{96f}.",
+            "\u{96b}\u{96f}\u{967}\u{96f}",
+        ),
+        (
+            "Jane Smith, born in March 1950, lives nearby.",
+            "March 1950",
+        ),
+        ("Jane Smith (DOB 03/1950) lives nearby.", "03/1950"),
+    ] {
+        for in_static in [false, true] {
+            let site = fixture("minimal");
+            if in_static {
+                let at = site.path().join("static/notes.txt");
+                std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+                std::fs::write(&at, format!("{written}\n")).unwrap();
+            } else {
+                add_to_about(site.path(), &format!("\n{written}\n"));
+            }
+            let outcome = build(site.path());
+            let said = printed(&outcome);
+            let place = match in_static {
+                true => "static/notes.txt:1:",
+                false => "content/pages/about.md:",
+            };
+            assert!(
+                said.contains(place) && said.contains(": error: "),
+                "{written:?}: {said}"
+            );
+            assert!(!said.contains(shown), "{written:?}: {said}");
+            assert!(!site.path().join("public").exists(), "{written:?}");
+        }
+    }
+}
+
+#[test]
 fn text_bearing_colour_profiles_and_thumbnails_are_not_published() {
     let marked = |prefix: &[u8]| [prefix, MARKER].concat();
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();

@@ -792,6 +792,44 @@ fn every_string_of_an_exempt_document_is_exempt_and_notices_are_checked() {
 }
 
 #[test]
+fn an_exempt_price_restated_in_other_spellings_is_refused() {
+    let appendix = format!("{D}/appendix-1.md");
+    let report = format!("{D}/report.md");
+    // A raised decimal point, a decimal comma, pence, thousands spelt out,
+    // a currency code: each the exempt figure as a reader takes it.
+    for (exempt, public) in [
+        ("£63.47 an hour", "£63·47 an hour"),
+        ("£63.47 an hour", "£63,47 an hour"),
+        ("£63.47 an hour", "6347p an hour"),
+        ("£63.47 an hour", "6347 pence an hour"),
+        ("£63.47 an hour", "GBP63.47 an hour"),
+        ("6347p an hour", "£63.47 an hour"),
+        ("£1,412,650 in all", "1,412.65 thousand pounds in all"),
+    ] {
+        let site = fixture("minimal");
+        append(
+            &site.path().join(&appendix),
+            &format!("\nThe second bidder asked for {exempt}.\n"),
+        );
+        append(
+            &site.path().join(&report),
+            &format!("\nOne bidder asked for {public}.\n"),
+        );
+        let outcome = build(site.path());
+        let shown = printed(&outcome);
+        assert!(
+            shown.contains(&format!("{report}:15:"))
+                && shown.contains(&format!(
+                    "states a name or figure that the exempt source {appendix} also states"
+                )),
+            "{public}: {shown}"
+        );
+        assert_eq!(outcome.files_written, 0, "{public}");
+        assert!(!shown.contains(public), "{public}: {shown}");
+    }
+}
+
+#[test]
 fn a_short_exempt_fact_restated_in_public_is_refused_unless_declared_and_then_listed() {
     let appendix = format!("{D}/appendix-1.md");
     let report = format!("{D}/report.md");
