@@ -311,7 +311,9 @@ mod tests {
         assert!(done.leaks.is_empty());
         let written = done.written.unwrap();
         assert_eq!(written.hash, *blake3::hash(&bytes).as_bytes());
-        publisher.publish(&[], &["clean.json".to_string()]).unwrap();
+        publisher
+            .publish(&[], &["clean.json".to_string()], &|_| None)
+            .unwrap();
         assert_eq!(
             std::fs::read(dir.path().join("public/clean.json")).unwrap(),
             bytes
@@ -376,7 +378,9 @@ mod tests {
         let clean = file(PIECE + 10, "nothing exempt here");
         let first = Publisher::fresh(&public).unwrap();
         let old = [make(&first, &[], None, "a.json", &clean).written.unwrap()];
-        first.publish(&[], &["a.json".to_string()]).unwrap();
+        first
+            .publish(&[], &["a.json".to_string()], &|_| None)
+            .unwrap();
         let under = [9; 32];
         let record = UnitRecord::judged(under, old.to_vec(), Vec::new());
 
@@ -432,7 +436,9 @@ mod tests {
         let first = Publisher::fresh(&public).unwrap();
         let old = check("a.json", &bytes, 4096, Some((&first, &[]))).written;
         let old = [old.unwrap()];
-        first.publish(&[], &["a.json".to_string()]).unwrap();
+        first
+            .publish(&[], &["a.json".to_string()], &|_| None)
+            .unwrap();
         let again = Publisher::in_place(&public).unwrap();
         let same = check("a.json", &bytes, 4096, Some((&again, &old[..])));
         assert_eq!(same.written.as_ref(), Some(&old[0]));
@@ -442,7 +448,9 @@ mod tests {
         let changed = check("a.json", &other, 4096, Some((&again, &old[..])));
         assert_ne!(changed.written.unwrap().hash, old[0].hash);
         assert_eq!(
-            again.publish(&[], &["a.json".to_string()]).unwrap(),
+            again
+                .publish(&[], &["a.json".to_string()], &|_| None)
+                .unwrap(),
             Some(vec!["a.json".to_string()])
         );
         assert_eq!(std::fs::read(public.join("a.json")).unwrap(), other);

@@ -25,45 +25,83 @@ use crate::cache::{Digest, OutFile, OutputRecord, Previous};
 use crate::source::Stamp;
 
 /// The marker plainsight leaves in every output folder it writes, listing
-/// the files it wrote there ([`marker`]): a file that is not listed is
+/// the files it wrote there, each with the start of its hash ([`marker`]):
+/// a file that is not listed, or whose bytes are not those listed, is
 /// someone else's, and is never deleted ([`foreign`]).
 pub const MARKER: &str = ".plainsight";
 const MARKER_TEXT: &str = "This folder is written by `plainsight build` and replaced on every build. Do not edit it by hand.\n";
-const MARKER_LIST: &str = "Files it wrote:\n";
+const MARKER_LIST: &str =
+    "Files it wrote, each after the first 32 hexadecimal digits of its BLAKE3 hash:\n";
+/// How markers listed files before they gave each file's hash.
+const MARKER_LIST_BEFORE: &str = "Files it wrote:\n";
+/// The hexadecimal digits of a file's hash the marker gives.
+const MARKER_HASH: usize = 32;
 
-/// The marker's bytes for an output folder holding `paths` (sorted).
-fn marker(paths: &[String]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(MARKER_TEXT.len() + paths.len() * 40);
+/// The marker's bytes for an output folder holding `paths` (sorted), each
+/// with its hash as `hash_of` gives it (a path without one is listed
+/// bare, and is never taken to be plainsight's unless written again).
+fn marker(paths: &[String], hash_of: &dyn Fn(&str) -> Option<Digest>) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(MARKER_TEXT.len() + paths.len() * (MARKER_HASH + 42));
     out.extend_from_slice(MARKER_TEXT.as_bytes());
     out.extend_from_slice(MARKER_LIST.as_bytes());
     for path in paths {
+        match hash_of(path) {
+            Some(hash) => {
+                for byte in &hash[..MARKER_HASH / 2] {
+                    write!(out, "{byte:02x}").expect("writing to memory");
+                }
+            }
+            None => out.extend_from_slice(&[b'-'; MARKER_HASH]),
+        }
+        out.extend_from_slice(b"  ");
         out.extend_from_slice(path.as_bytes());
         out.push(b'\n');
     }
     out
 }
 
-/// What is in the output folder `dir` that plainsight did not write: every
-/// file and folder its marker does not list (a folder holding listed files
-/// is listed), by path from `dir`, at most `MAX_FOREIGN` of them. A marker
-/// written before markers listed files (its first line alone) lists
-/// nothing, and the folder is taken as plainsight's whole, as it then was.
-fn foreign(dir: &Path) -> io::Result<Vec<String>> {
+/// The files the marker of `dir` lists: each with the start of its hash,
+/// if the marker gives one. `None` when the marker lists no files.
+fn listed(text: &[u8]) -> Option<std::collections::HashMap<String, Option<String>>> {
+    let rest = text.strip_prefix(MARKER_TEXT.as_bytes())?;
+    if let Some(list) = rest.strip_prefix(MARKER_LIST.as_bytes()) {
+        let list = std::str::from_utf8(list).ok()?;
+        let mut out = std::collections::HashMap::new();
+        for line in list.lines() {
+            let (hash, path) = line.split_at_checked(MARKER_HASH)?;
+            let path = path.strip_prefix("  ")?;
+            let hash = hash
+                .bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+            out.insert(
+                path.to_string(),
+                hash.then(|| line[..MARKER_HASH].to_string()),
+            );
+        }
+        return Some(out);
+    }
+    // An older marker lists paths alone: none can be proven plainsight's.
+    let list = std::str::from_utf8(rest.strip_prefix(MARKER_LIST_BEFORE.as_bytes())?).ok()?;
+    Some(list.lines().map(|path| (path.to_string(), None)).collect())
+}
+
+/// What is in the output folder `dir` that plainsight did not write, and so
+/// must not be deleted, by path from `dir`, at most `MAX_FOREIGN` of them:
+/// every file and folder its marker does not list (a folder holding listed
+/// files is listed), and every listed file that this build does not write
+/// again (`written`, sorted) whose bytes are not those the marker gives the
+/// hash of. A marker written by hand to claim a file therefore claims
+/// nothing; a file at a path the site has is the site's, and is written
+/// again, even if it was changed. A marker that lists no files (its first
+/// line alone, or one that does not read as a list) claims nothing.
+fn foreign(dir: &Path, written: &[String]) -> io::Result<Vec<String>> {
     const MAX_FOREIGN: usize = 10;
     let text = std::fs::read(dir.join(MARKER))?;
-    let Some(rest) = text.strip_prefix(MARKER_TEXT.as_bytes()) else {
-        return Ok(vec![MARKER.to_string()]);
-    };
-    if rest.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(list) = rest.strip_prefix(MARKER_LIST.as_bytes()) else {
-        return Ok(vec![MARKER.to_string()]);
-    };
-    let list = String::from_utf8_lossy(list);
+    let list = listed(&text).unwrap_or_default();
     let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for path in list.lines() {
-        let mut rest = path;
+    for path in list.keys() {
+        let mut rest = path.as_str();
         known.insert(rest);
         while let Some((parent, _)) = rest.rsplit_once('/') {
             if !known.insert(parent) {
@@ -73,6 +111,25 @@ fn foreign(dir: &Path) -> io::Result<Vec<String>> {
         }
     }
     known.insert(MARKER);
+    // A listed file this build does not write again goes: only when its
+    // bytes are those plainsight wrote there.
+    let as_written = |path: &str| {
+        if written.binary_search_by(|w| w.as_str().cmp(path)).is_ok() {
+            return Ok(true);
+        }
+        let Some(Some(hash)) = list.get(path) else {
+            return Ok(false);
+        };
+        let Some((file, _)) = open_plain(&dir.join(path)) else {
+            return Ok(false);
+        };
+        let found = hash_open(file)?;
+        let mut hex = String::with_capacity(MARKER_HASH);
+        for byte in &found[..MARKER_HASH / 2] {
+            hex.push_str(&format!("{byte:02x}"));
+        }
+        Ok::<bool, io::Error>(&hex == hash)
+    };
     let mut found = Vec::new();
     let mut folders = vec![String::new()];
     while let Some(folder) = folders.pop() {
@@ -88,7 +145,9 @@ fn foreign(dir: &Path) -> io::Result<Vec<String>> {
         }
         entries.sort();
         for (path, is_dir) in entries {
-            if !known.contains(path.as_str()) {
+            let ours =
+                known.contains(path.as_str()) && (is_dir || path == MARKER || as_written(&path)?);
+            if !ours {
                 found.push(path);
                 if found.len() == MAX_FOREIGN {
                     return Ok(found);
@@ -230,16 +289,22 @@ impl Staging {
         Ok((file, target))
     }
 
-    /// Swaps the staged folder, holding `paths`, in for the output.
-    pub fn publish(self, paths: &[String]) -> Result<(), WriteError> {
-        std::fs::write(self.dir.path().join(MARKER), marker(paths)).map_err(at(self.dir.path()))?;
+    /// Swaps the staged folder, holding `paths` (sorted, each with its hash
+    /// as `hash_of` gives it), in for the output.
+    pub fn publish(
+        self,
+        paths: &[String],
+        hash_of: &dyn Fn(&str) -> Option<Digest>,
+    ) -> Result<(), WriteError> {
+        let bytes = marker(paths, hash_of);
+        std::fs::write(self.dir.path().join(MARKER), bytes).map_err(at(self.dir.path()))?;
         let Staging {
             dir,
             output,
             parent,
             ..
         } = self;
-        swap(dir.keep(), &output, &parent)
+        swap(dir.keep(), &output, &parent, paths)
     }
 }
 
@@ -254,6 +319,9 @@ pub struct Publisher {
     in_place: bool,
     /// In place: the files staged, to be moved into the output.
     staged: std::sync::Mutex<Vec<String>>,
+    /// The hash of every file written, or found already written, for the
+    /// marker.
+    hashes: std::sync::Mutex<std::collections::HashMap<String, Digest>>,
 }
 
 impl Publisher {
@@ -263,6 +331,7 @@ impl Publisher {
             staging: Staging::new(output)?,
             in_place: false,
             staged: Default::default(),
+            hashes: Default::default(),
         })
     }
 
@@ -280,6 +349,7 @@ impl Publisher {
             staging: Staging::new(output)?,
             in_place: true,
             staged: Default::default(),
+            hashes: Default::default(),
         })
     }
 
@@ -332,8 +402,14 @@ impl Publisher {
         Ok(self.staged(path.to_string(), hash, Stamp::of_output(&meta)))
     }
 
-    /// In place, the last build's file at `path` when its bytes hash to `hash`.
+    /// Notes, for the marker, that the file at `path` hashes to `hash`
+    /// (every file written comes here first), and returns, in place, the
+    /// last build's file there when it holds those bytes.
     fn unchanged(&self, path: &str, hash: &Digest, previous: Previous<'_>) -> Option<OutFile> {
+        self.hashes
+            .lock()
+            .expect("a writing thread panicked")
+            .insert(path.to_string(), *hash);
         let old = previous.get(path).filter(|o| &o.hash == hash);
         old.filter(|_| self.in_place).cloned()
     }
@@ -352,15 +428,19 @@ impl Publisher {
 
     /// Puts the build, whose files are `paths` (sorted), in place. In place,
     /// `removed` are the files of the last build that this one did not
-    /// make. Returns the files changed in place (`None` when the output was
-    /// written afresh).
+    /// make. `kept` gives the hash of a file this build did not write (a
+    /// unit reused, a file removed), for the marker. Returns the files
+    /// changed in place (`None` when the output was written afresh).
     pub fn publish(
         self,
         removed: &[String],
         paths: &[String],
+        kept: &dyn Fn(&str) -> Option<Digest>,
     ) -> Result<Option<Vec<String>>, WriteError> {
+        let hashes = self.hashes.into_inner().expect("a writing thread panicked");
+        let hash_of = |path: &str| hashes.get(path).copied().or_else(|| kept(path));
         if !self.in_place {
-            return self.staging.publish(paths).map(|()| None);
+            return self.staging.publish(paths, &hash_of).map(|()| None);
         }
         let Staging { dir, output, .. } = self.staging;
         // The marker lists, at every moment, every file plainsight may have
@@ -368,7 +448,7 @@ impl Publisher {
         // change places, then the new alone.
         let mut both: Vec<String> = paths.iter().chain(removed).cloned().collect();
         both.sort();
-        put_marker(&dir, &output, &marker(&both))?;
+        put_marker(&dir, &output, &marker(&both, &hash_of))?;
         // Removed first, so a file may become a folder and a folder a file.
         for path in removed {
             let target = output.join(path);
@@ -394,7 +474,7 @@ impl Publisher {
             }
             std::fs::rename(dir.path().join(path), &target).map_err(at(&target))?;
         }
-        put_marker(&dir, &output, &marker(paths))?;
+        put_marker(&dir, &output, &marker(paths, &hash_of))?;
         dir.close().map_err(at(&output))?;
         staged.extend(removed.iter().cloned());
         Ok(Some(staged))
@@ -413,15 +493,20 @@ fn put_marker(staging: &tempfile::TempDir, output: &Path, bytes: &[u8]) -> Resul
     std::fs::rename(&staged, &target).map_err(at(&target))
 }
 
-fn swap(staged: PathBuf, output: &Path, parent: &Path) -> Result<(), WriteError> {
+fn swap(
+    staged: PathBuf,
+    output: &Path,
+    parent: &Path,
+    written: &[String],
+) -> Result<(), WriteError> {
     if output.join(MARKER).is_file() {
-        let found = foreign(output).map_err(at(output))?;
+        let found = foreign(output, written).map_err(at(output))?;
         if !found.is_empty() {
             let _ = std::fs::remove_dir_all(&staged);
             return Err(WriteError {
                 path: output.to_path_buf(),
                 error: io::Error::other(format!(
-                    "the output folder holds what plainsight did not write, which writing it afresh would delete: {}",
+                    "the output folder holds what plainsight did not write, or changed after plainsight wrote it, which writing it afresh would delete: {}",
                     found.join(", ")
                 )),
                 advice: "move those out of the output folder (plainsight writes the whole folder on every build), then build again; a file to publish as it is, like a CNAME for the web host, belongs in the site's static/ folder",
@@ -809,6 +894,63 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_marker_claims_only_files_whose_bytes_plainsight_wrote_or_writes_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join("a/old.html"), "<p>old</p>").unwrap();
+        std::fs::write(out.join("a/page.html"), "<p>page</p>").unwrap();
+        std::fs::write(out.join("notes.txt"), "the council's own notes").unwrap();
+        let listed = ["a/old.html", "a/page.html", "notes.txt"].map(String::from);
+        let hash =
+            |path: &str| Some(*blake3::hash(&std::fs::read(out.join(path)).unwrap()).as_bytes());
+        let write = |bytes: Vec<u8>| std::fs::write(out.join(MARKER), bytes).unwrap();
+        let written = ["a/page.html".to_string()];
+
+        // As plainsight writes it: every file listed with its hash is its own.
+        write(marker(&listed, &hash));
+        assert!(foreign(out, &written).unwrap().is_empty());
+        // A file changed after it was written: the site's own path is
+        // written again; any other is not deleted.
+        std::fs::write(out.join("a/page.html"), "<p>edited</p>").unwrap();
+        std::fs::write(out.join("a/old.html"), "<p>edited</p>").unwrap();
+        assert_eq!(foreign(out, &written).unwrap(), ["a/old.html"]);
+        std::fs::write(out.join("a/old.html"), "<p>old</p>").unwrap();
+
+        // Forged by hand: the first line alone, a list without hashes, a
+        // file listed with a made-up hash, the older list of paths.
+        let text = |list: &str| format!("{MARKER_TEXT}{list}").into_bytes();
+        for forged in [
+            text(""),
+            text("Files it wrote:\n"),
+            text(&format!("{MARKER_LIST}notes.txt\n")),
+            text(&format!(
+                "{MARKER_LIST}{}  notes.txt\n",
+                "0".repeat(MARKER_HASH)
+            )),
+            text(&format!(
+                "{MARKER_LIST}{}  notes.txt\n",
+                "-".repeat(MARKER_HASH)
+            )),
+            text("Files it wrote:\na/old.html\na/page.html\nnotes.txt\n"),
+            b"notes.txt\n".to_vec(),
+        ] {
+            write(forged.clone());
+            let found = foreign(out, &written).unwrap();
+            assert!(
+                found.contains(&"notes.txt".to_string()),
+                "{}: {found:?}",
+                String::from_utf8_lossy(&forged)
+            );
+        }
+        // The older list still lets the site's own paths be written again.
+        write(text(
+            "Files it wrote:\na/old.html\na/page.html\nnotes.txt\n",
+        ));
+        assert_eq!(foreign(out, &written).unwrap(), ["a/old.html", "notes.txt"]);
+    }
+
+    #[test]
     fn folder_stamps_are_taken_again_only_where_needed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
@@ -864,7 +1006,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
         std::fs::create_dir_all(out.join("a")).unwrap();
-        std::fs::write(out.join(MARKER), marker(&["a/x.html".to_string()])).unwrap();
+        std::fs::write(
+            out.join(MARKER),
+            marker(&["a/x.html".to_string()], &|_| None),
+        )
+        .unwrap();
         std::fs::write(out.join("a/x.html"), "<p>x</p>").unwrap();
         let file = OutFile {
             path: "a/x.html".into(),
@@ -979,7 +1125,8 @@ mod tests {
         let publish = |out: &Path, path: &str, text: &str| {
             let staging = Staging::new(out)?;
             staging.write(path, text.as_bytes())?;
-            staging.publish(&[path.to_string()])
+            let hash = *blake3::hash(text.as_bytes()).as_bytes();
+            staging.publish(&[path.to_string()], &|_| Some(hash))
         };
         publish(&out, "index.html", "one").unwrap();
         publish(&out, "a/index.html", "two").unwrap();

@@ -332,6 +332,68 @@ fn a_hand_edited_or_added_output_file_means_writing_the_output_afresh() {
     assert_same_as_clean(site.path());
 }
 
+/// A marker written or edited by hand claims nothing: a file plainsight
+/// did not write is never deleted, whatever the marker says of it. A file
+/// the last build wrote and this one does not is deleted only when it
+/// holds the bytes the marker gives the hash of.
+#[test]
+fn a_forged_marker_deletes_nothing_plainsight_did_not_write() {
+    let site = fixture("minimal");
+    let out = site.path().join("public");
+    let no_cache = || Options {
+        cache_dir: None,
+        ..Options::for_root(site.path())
+    };
+    assert_ok(&plainsight::build(&no_cache()).unwrap());
+    let marker = out.join(plainsight::output::MARKER);
+    let written = std::fs::read_to_string(&marker).unwrap();
+    let first_line = written.lines().next().unwrap().to_string();
+    // (Those that list nothing of the site name its files first.)
+    for (forged, names_it) in [
+        (format!("{first_line}\n"), false),
+        (format!("{written}notes.txt\n"), false),
+        (format!("{written}{}  notes.txt\n", "0".repeat(32)), true),
+        (format!("{first_line}\nFiles it wrote:\nnotes.txt\n"), false),
+    ] {
+        std::fs::write(out.join("notes.txt"), "the council's own notes").unwrap();
+        std::fs::write(&marker, &forged).unwrap();
+        let before = files(&out);
+        let refused = plainsight::build(&no_cache());
+        let Err(plainsight::Error::Write(e)) = refused else {
+            panic!("a forged marker let a build go on: {forged:?}: {refused:?}");
+        };
+        assert!(e.to_string().contains("notes.txt") || !names_it, "{e}");
+        assert!(
+            files(&out) == before,
+            "the output folder changed: {forged:?}"
+        );
+        std::fs::remove_file(out.join("notes.txt")).unwrap();
+        std::fs::write(&marker, &written).unwrap();
+    }
+
+    // A decision taken away: its pages, as plainsight wrote them, go.
+    let gone = site.path().join("content/decisions/24-00002");
+    assert!(gone.is_dir());
+    std::fs::remove_dir_all(&gone).unwrap();
+    assert_ok(&plainsight::build(&no_cache()).unwrap());
+    assert!(!out.join("decisions/24-00002").exists());
+    // ... but not one changed since, which is no longer plainsight's.
+    assert_ok(&plainsight::build(&no_cache()).unwrap());
+    let page = out.join("decisions/24-00001/index.html");
+    let mine = "<p>changed by hand</p>";
+    std::fs::write(&page, mine).unwrap();
+    std::fs::remove_dir_all(site.path().join("content/decisions/24-00001")).unwrap();
+    let refused = plainsight::build(&no_cache());
+    let Err(plainsight::Error::Write(e)) = refused else {
+        panic!("a changed file of a decision taken away was deleted: {refused:?}");
+    };
+    assert!(
+        e.to_string().contains("decisions/24-00001/index.html"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), mine);
+}
+
 /// The marker is in the output folder, so it is published too: text
 /// written into it by hand goes at the next build, in place or afresh.
 #[test]

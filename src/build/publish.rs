@@ -64,8 +64,17 @@ pub(super) fn publish(
     );
     journal?;
     let report_files = report_files?;
+    // The hash of each file this build did not write, for the marker: as
+    // the last build wrote it (its bytes were hashed again in this build).
+    let last_hashes: std::collections::HashMap<&str, cache::Digest> = last
+        .units
+        .values()
+        .flat_map(|u| &u.files)
+        .map(|f| (f.path.as_str(), f.hash))
+        .collect();
+    let kept = |path: &str| last_hashes.get(path).copied();
     let changed = publisher
-        .publish(&removed, &written.paths)
+        .publish(&removed, &written.paths, &kept)
         .map_err(Error::Write)?;
     if cache.keeps() {
         // In place, only the folders holding what changed are looked at
