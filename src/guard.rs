@@ -374,6 +374,17 @@ impl Guard {
         let text = crate::unicode::decode_for_reading(&text);
         let columns = &mut BirthColumns::for_path(path);
         self.hits_in(&text, 0..text.len(), 0, columns, &mut found.hits);
+        // What it hides in base64 or hexadecimal, found where it is hidden.
+        for (offset, hidden) in crate::unicode::encoded_texts(text.as_bytes()) {
+            let mut hits = Vec::new();
+            let columns = &mut BirthColumns::default();
+            self.hits_in(&hidden, 0..hidden.len(), 0, columns, &mut hits);
+            let at = Position::of_offset(&text, offset);
+            found.hits.extend(
+                hits.into_iter()
+                    .map(|(kind, key, _, masked)| (kind, key, at, masked)),
+            );
+        }
     }
 
     /// Looks at one output file in pieces, as it is written, holding only a

@@ -405,6 +405,176 @@ fn strip_webp(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     Ok(out)
 }
 
+/// The largest picture whose pixels [`pixels_digest`] decodes: 64 million
+/// bytes of RGBA (a 4,000 by 4,000 picture).
+const MAX_PIXEL_BYTES: usize = 64 << 20;
+
+/// A hash of what a PNG shows: its size and every pixel as 8-bit RGBA,
+/// whatever its bit depth, colour type, palette, filters, compression or
+/// chunking, so that an exempt picture saved again is known by what it
+/// shows, not by its bytes. `None` for any other file, an interlaced or
+/// animated PNG (known by its bytes only), or one that cannot be decoded.
+pub fn pixels_digest(bytes: &[u8]) -> Option<[u8; 32]> {
+    use std::io::Read;
+    let mut at = PNG_SIGNATURE.len();
+    if !bytes.starts_with(PNG_SIGNATURE) {
+        return None;
+    }
+    let (mut header, mut palette, mut alpha) = (None, Vec::new(), Vec::new());
+    let mut idat = Vec::new();
+    while let Some(head) = bytes.get(at..at + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let data = bytes.get(at + 8..at + 8 + len)?;
+        match &head[4..8] {
+            b"IHDR" if data.len() == 13 => header = Some(data),
+            b"PLTE" => palette = data.to_vec(),
+            b"tRNS" => alpha = data.to_vec(),
+            b"IDAT" => idat.extend_from_slice(data),
+            b"acTL" | b"fdAT" => return None,
+            b"IEND" => break,
+            _ => {}
+        }
+        at += 12 + len;
+    }
+    let h = header?;
+    let width = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
+    let height = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
+    let (depth, colour, interlaced) = (usize::from(h[8]), h[9], h[12] != 0);
+    let channels = match colour {
+        0 | 3 => 1,
+        2 => 3,
+        4 => 2,
+        6 => 4,
+        _ => return None,
+    };
+    if interlaced || !matches!(depth, 1 | 2 | 4 | 8 | 16) || width == 0 || height == 0 {
+        return None;
+    }
+    if width.checked_mul(height)?.checked_mul(4)? > MAX_PIXEL_BYTES {
+        return None;
+    }
+    let bits = channels * depth;
+    let row = (width * bits).div_ceil(8);
+    let bpp = bits.div_ceil(8);
+    let mut raw = Vec::new();
+    let want = (row + 1) * height;
+    flate2::read::ZlibDecoder::new(&idat[..])
+        .take(want as u64)
+        .read_to_end(&mut raw)
+        .ok()?;
+    if raw.len() != want {
+        return None;
+    }
+    // Filters undone (PNG specification, 9.2), row after row.
+    let mut rows = vec![0u8; row * height];
+    for y in 0..height {
+        let filter = raw[y * (row + 1)];
+        let line = &raw[y * (row + 1) + 1..(y + 1) * (row + 1)];
+        let (done, rest) = rows.split_at_mut(y * row);
+        let prev = (y > 0).then(|| &done[(y - 1) * row..]);
+        let out = &mut rest[..row];
+        for x in 0..row {
+            let a = if x >= bpp { i32::from(out[x - bpp]) } else { 0 };
+            let b = prev.map_or(0, |p| i32::from(p[x]));
+            let c = if x >= bpp {
+                prev.map_or(0, |p| i32::from(p[x - bpp]))
+            } else {
+                0
+            };
+            let predicted = match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => (a + b) / 2,
+                4 => {
+                    let p = a + b - c;
+                    let (pa, pb, pc) = ((p - a).abs(), (p - b).abs(), (p - c).abs());
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                _ => return None,
+            };
+            out[x] = line[x].wrapping_add(predicted as u8);
+        }
+    }
+    // Each sample as 8 bits, each pixel as RGBA.
+    let sample = |line: &[u8], i: usize| -> u16 {
+        match depth {
+            16 => u16::from_be_bytes([line[2 * i], line[2 * i + 1]]),
+            8 => u16::from(line[i]),
+            _ => {
+                let per = 8 / depth;
+                let shift = 8 - depth * (i % per + 1);
+                u16::from((line[i / per] >> shift) & ((1 << depth) - 1) as u8)
+            }
+        }
+    };
+    let scale = |v: u16| -> u8 {
+        match depth {
+            16 => (v >> 8) as u8,
+            8 => v as u8,
+            _ => (u32::from(v) * 255 / ((1 << depth) - 1)) as u8,
+        }
+    };
+    let key = |i: usize| alpha.get(i).copied();
+    let mut h = blake3::Hasher::new();
+    h.update(b"plainsight pixels\0");
+    h.update(&(width as u64).to_le_bytes());
+    h.update(&(height as u64).to_le_bytes());
+    let mut pixel = Vec::with_capacity(width * 4);
+    for y in 0..height {
+        let line = &rows[y * row..(y + 1) * row];
+        pixel.clear();
+        for x in 0..width {
+            let rgba = match colour {
+                3 => {
+                    let i = usize::from(sample(line, x));
+                    let rgb = palette.get(3 * i..3 * i + 3)?;
+                    [rgb[0], rgb[1], rgb[2], key(i).unwrap_or(255)]
+                }
+                0 | 4 => {
+                    let g = sample(line, x * channels);
+                    let a = match colour {
+                        4 => scale(sample(line, x * 2 + 1)),
+                        _ => {
+                            let transparent =
+                                alpha.len() == 2 && u16::from_be_bytes([alpha[0], alpha[1]]) == g;
+                            if transparent { 0 } else { 255 }
+                        }
+                    };
+                    [scale(g), scale(g), scale(g), a]
+                }
+                _ => {
+                    let (r, g, b) = (
+                        sample(line, x * channels),
+                        sample(line, x * channels + 1),
+                        sample(line, x * channels + 2),
+                    );
+                    let a = match colour {
+                        6 => scale(sample(line, x * 4 + 3)),
+                        _ => {
+                            let keyed = alpha.len() == 6
+                                && [r, g, b]
+                                    == [0, 2, 4]
+                                        .map(|k| u16::from_be_bytes([alpha[k], alpha[k + 1]]));
+                            if keyed { 0 } else { 255 }
+                        }
+                    };
+                    [scale(r), scale(g), scale(b), a]
+                }
+            };
+            pixel.extend_from_slice(&rgba);
+        }
+        h.update(&pixel);
+    }
+    Some(*h.finalize().as_bytes())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -439,6 +609,107 @@ pub(crate) mod tests {
         b.extend(png_chunk(b"IEND", &[]));
         b.extend_from_slice(MARKER); // trailing bytes after IEND
         b
+    }
+
+    /// A PNG of `width` pixels a row, unfiltered `rows`, under IHDR's
+    /// `depth` and `colour`, with a palette and transparency if given.
+    fn png_of(
+        width: u32,
+        depth: u8,
+        colour: u8,
+        rows: &[Vec<u8>],
+        plte: &[u8],
+        trns: &[u8],
+    ) -> Vec<u8> {
+        use std::io::Write;
+        let raw: Vec<u8> = rows.iter().flat_map(|r| [&[0u8][..], r].concat()).collect();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&raw).unwrap();
+        let mut ihdr = width.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&(rows.len() as u32).to_be_bytes());
+        ihdr.extend_from_slice(&[depth, colour, 0, 0, 0]);
+        let mut b = PNG_SIGNATURE.to_vec();
+        b.extend(png_chunk(b"IHDR", &ihdr));
+        if !plte.is_empty() {
+            b.extend(png_chunk(b"PLTE", plte));
+        }
+        if !trns.is_empty() {
+            b.extend(png_chunk(b"tRNS", trns));
+        }
+        b.extend(png_chunk(b"IDAT", &z.finish().unwrap()));
+        b.extend(png_chunk(b"IEND", &[]));
+        b
+    }
+
+    #[test]
+    fn a_pictures_pixels_are_the_same_whatever_its_depth_and_colour_type() {
+        // Two by two: black, white; white, black.
+        let rgb8 = png_of(
+            2,
+            8,
+            2,
+            &[vec![0, 0, 0, 255, 255, 255], vec![255, 255, 255, 0, 0, 0]],
+            &[],
+            &[],
+        );
+        let rgb16 = png_of(
+            2,
+            16,
+            2,
+            &[
+                vec![0, 9, 0, 9, 0, 9, 255, 9, 255, 9, 255, 9],
+                vec![255, 0, 255, 0, 255, 0, 0, 0, 0, 0, 0, 0],
+            ],
+            &[],
+            &[],
+        );
+        let gray8 = png_of(2, 8, 0, &[vec![0, 255], vec![255, 0]], &[], &[]);
+        let gray1 = png_of(2, 1, 0, &[vec![0b0100_0000], vec![0b1000_0000]], &[], &[]);
+        let palette1 = png_of(
+            2,
+            1,
+            3,
+            &[vec![0b0100_0000], vec![0b1000_0000]],
+            &[0, 0, 0, 255, 255, 255],
+            &[],
+        );
+        let rgba = png_of(
+            2,
+            8,
+            6,
+            &[
+                vec![0, 0, 0, 255, 255, 255, 255, 255],
+                vec![255, 255, 255, 255, 0, 0, 0, 255],
+            ],
+            &[],
+            &[],
+        );
+        let digest = pixels_digest(&rgb8).expect("a PNG");
+        for (name, png) in [
+            ("16-bit", &rgb16),
+            ("grey", &gray8),
+            ("1-bit grey", &gray1),
+            ("palette", &palette1),
+            ("RGBA", &rgba),
+        ] {
+            assert_eq!(pixels_digest(png), Some(digest), "{name}");
+        }
+        // Transparency is part of what it shows; so is every pixel.
+        let keyed = png_of(
+            2,
+            1,
+            3,
+            &[vec![0b0100_0000], vec![0b1000_0000]],
+            &[0, 0, 0, 255, 255, 255],
+            &[0],
+        );
+        let other = png_of(2, 8, 0, &[vec![0, 255], vec![255, 1]], &[], &[]);
+        assert_ne!(pixels_digest(&keyed), Some(digest));
+        assert_ne!(pixels_digest(&other), Some(digest));
+        // Not a PNG, or one that cannot be decoded: nothing.
+        assert_eq!(pixels_digest(b"GIF89a"), None);
+        assert_eq!(pixels_digest(&rgb8[..rgb8.len() - 20]), None);
+        assert_eq!(pixels_digest(&png_with_metadata()), None);
     }
 
     fn jpeg_segment(marker: u8, data: &[u8]) -> Vec<u8> {

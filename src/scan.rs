@@ -38,7 +38,11 @@
 //! index or sitemap written as `.gz` is covered; one that cannot be opened is
 //! reported, never skipped. Published images are cleaned of metadata on the
 //! way out (`images`), so an exempt image is fingerprinted both as it is and as
-//! it would be once cleaned: the byte-for-byte check still catches it.
+//! it would be once cleaned: the byte-for-byte check still catches it. A PNG
+//! is also fingerprinted by what it shows (`images::pixels_digest`), so one
+//! saved again with other compression, filters or colour type is found. Text
+//! hidden in base64 or hexadecimal is read decoded
+//! (`unicode::encoded_texts`).
 //!
 //! A leak report names the output file and the exempt source, never the text.
 
@@ -98,6 +102,8 @@ pub struct FingerprintsBuilder {
     shingles: HashKeyed<u32>,
     values: Vec<(Vec<u64>, u32)>,
     files: Vec<(u64, usize, u32)>,
+    /// Exempt pictures by what they show ([`crate::images::pixels_digest`]).
+    pictures: Vec<([u8; 32], u32)>,
     public_shingles: HashSetU64,
     /// Distinct public texts (many notices are worded alike).
     public_texts: HashSet<Vec<u64>>,
@@ -160,6 +166,7 @@ impl std::fmt::Debug for FingerprintsBuilder {
             )
             .field("values", &self.values)
             .field("files", &self.files)
+            .field("pictures", &self.pictures)
             .field(
                 "public_shingles",
                 &self.public_shingles.iter().collect::<BTreeSet<_>>(),
@@ -230,6 +237,12 @@ impl FingerprintsBuilder {
                 .files
                 .into_iter()
                 .map(|(h, len, si)| (h, len, remap[si as usize])),
+        );
+        self.pictures.extend(
+            other
+                .pictures
+                .into_iter()
+                .map(|(digest, si)| (digest, remap[si as usize])),
         );
         self.public_shingles.extend(other.public_shingles);
         self.public_texts.extend(other.public_texts);
@@ -377,6 +390,11 @@ impl FingerprintsBuilder {
         }
         let si = self.source(source);
         self.files.push((hash_bytes(bytes), bytes.len(), si));
+        // A picture saved again (other compression, filters or colour
+        // type) shows the same pixels.
+        if let Some(digest) = crate::images::pixels_digest(bytes) {
+            self.pictures.push((digest, si));
+        }
         // As it would be published: a public image is written without its metadata.
         if let Some(kind) = crate::images::ImageKind::from_name(source) {
             if let Ok(clean) = crate::images::strip(kind, bytes) {
@@ -458,6 +476,7 @@ impl FingerprintsBuilder {
             mut shingles,
             mut values,
             files,
+            mut pictures,
             public_shingles,
             public_texts,
             public_sources,
@@ -467,6 +486,8 @@ impl FingerprintsBuilder {
             ..
         } = self;
         shingles.retain(|h, _| !public_shingles.contains(h));
+        pictures.sort();
+        pictures.dedup();
         values.sort();
         values.dedup_by(|a, b| a.0 == b.0);
         // A value found in template or notice text proves nothing.
@@ -621,6 +642,7 @@ impl FingerprintsBuilder {
             sources,
             shingles: ShingleSet::new(shingles),
             files,
+            pictures,
         };
         let mut overlaps: Vec<Overlap> = Vec::new();
         for (path, text, rows) in &public_sources {
@@ -781,6 +803,8 @@ pub struct Fingerprints {
     first_fact: usize,
     matcher: ValueMatcher,
     files: Vec<(u64, usize, u32)>,
+    /// Exempt pictures by what they show, sorted.
+    pictures: Vec<([u8; 32], u32)>,
     /// Every spelling of every short fact, `%` included, with its source:
     /// where a public source states one ([`Fingerprints::check_source`]).
     facts: ValueMatcher,
@@ -835,6 +859,12 @@ impl Fingerprints {
         for (hash, len, si) in &self.files {
             buf.extend_from_slice(&hash.to_le_bytes());
             buf.extend_from_slice(&(*len as u64).to_le_bytes());
+            buf.extend_from_slice(&si.to_le_bytes());
+        }
+        add(&buf);
+        buf.clear();
+        for (digest, si) in &self.pictures {
+            buf.extend_from_slice(digest);
             buf.extend_from_slice(&si.to_le_bytes());
         }
         add(&buf);
@@ -1078,7 +1108,28 @@ impl Fingerprints {
         };
         let mut stream = ScanStream::new(self, output);
         stream.feed_plain(&inspected);
+        // What it hides in base64 or hexadecimal, read as a reader who
+        // decodes it would read it.
+        for (_, text) in crate::unicode::encoded_texts(&inspected) {
+            stream.feed_plain(b"\n\n");
+            stream.feed_plain(text.as_bytes());
+        }
         let mut leaks = stream.finish();
+        if let Some(digest) = crate::images::pixels_digest(bytes) {
+            // A picture: by what it shows, whatever its bytes.
+            leaks.extend(
+                self.pictures
+                    .iter()
+                    .filter(|(d, _)| *d == digest)
+                    .map(|(_, si)| Leak {
+                        output: output.to_string(),
+                        source: self.sources[*si as usize].clone(),
+                        how: "file",
+                    }),
+            );
+            leaks.sort();
+            leaks.dedup();
+        }
         if is_pdf(output, bytes) {
             // Its text was scanned; the file itself is compared as it is.
             let (hash, len) = (hash_bytes(bytes), bytes.len());

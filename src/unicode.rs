@@ -433,9 +433,162 @@ pub fn decode_for_reading(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The texts hidden in `bytes` by a reversible encoding that turns text
+/// into letters and digits: each run of base64 (standard or URL-safe, with
+/// or without padding, wrapped at lines of 40 characters or more) or of
+/// hexadecimal digits, of at least [`MIN_ENCODED`] characters, that decodes
+/// to text (UTF-8, nearly all of it letters, digits, spaces and
+/// punctuation), and what those texts hide in turn. A reader can decode
+/// such a run in a moment, so what it says is published as surely as the
+/// text around it. Bytes that decode to anything else (a hash, a key, an
+/// image) are not text, and are left alone. Each text comes with the
+/// offset in `bytes` of the run it was hidden in.
+pub fn encoded_texts(bytes: &[u8]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    encoded_into(bytes, None, 0, &mut out);
+    out
+}
+
+/// Characters a run of base64 or hexadecimal needs to be read as one.
+pub const MIN_ENCODED: usize = 16;
+
+/// [`encoded_texts`] of `bytes`, found at `outer` (the offset of the run
+/// they were decoded from, if they were) `depth` decodings down.
+fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<(usize, String)>) {
+    const MAX_DEPTH: usize = 4;
+    let value = |c: u8| -> Option<u8> {
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if value(bytes[i]).is_none() || (i > 0 && value(bytes[i - 1]).is_some()) {
+            i += 1;
+            continue;
+        }
+        // The run, across line breaks after lines of 40 characters or more.
+        let i_start = i;
+        let mut run: Vec<u8> = Vec::new();
+        let mut line = 0;
+        let mut at = i;
+        loop {
+            match bytes.get(at) {
+                Some(&c) if value(c).is_some() => {
+                    run.push(c);
+                    line += 1;
+                    at += 1;
+                }
+                Some(b'\r' | b'\n') if line >= 40 => {
+                    let next = at
+                        + 1
+                        + usize::from(bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n'));
+                    if bytes.get(next).is_none_or(|&c| value(c).is_none()) {
+                        break;
+                    }
+                    line = 0;
+                    at = next;
+                }
+                _ => break,
+            }
+        }
+        i = at.max(i + 1);
+        if run.len() < MIN_ENCODED {
+            continue;
+        }
+        // What precedes the encoded text in the run (a word run into it)
+        // shifts it: each alignment is tried.
+        let hex = run.iter().all(u8::is_ascii_hexdigit);
+        let decoded = (0..2)
+            .filter(|_| hex)
+            .find_map(|skip| as_text(decode_hex(&run[skip..])))
+            .or_else(|| (0..4).find_map(|skip| as_text(decode_base64(&run[skip..], value))));
+        let Some(text) = decoded else {
+            continue;
+        };
+        let offset = outer.unwrap_or(i_start);
+        if depth < MAX_DEPTH {
+            encoded_into(text.as_bytes(), Some(offset), depth + 1, out);
+        }
+        out.push((offset, text));
+    }
+}
+
+/// Pairs of hexadecimal digits as bytes (an odd last digit is left).
+fn decode_hex(run: &[u8]) -> Vec<u8> {
+    let digit = |c: u8| char::from(c).to_digit(16).map_or(0, |d| d as u8);
+    run.chunks_exact(2)
+        .map(|pair| digit(pair[0]) * 16 + digit(pair[1]))
+        .collect()
+}
+
+/// Base64 characters (their values as `value` gives them) as bytes.
+fn decode_base64(run: &[u8], value: impl Fn(u8) -> Option<u8>) -> Vec<u8> {
+    let mut decoded = Vec::with_capacity(run.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &c in run {
+        acc = (acc << 6) | u32::from(value(c).unwrap_or(0));
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            decoded.push((acc >> bits) as u8);
+        }
+    }
+    decoded
+}
+
+/// Decoded bytes that are text a person could read: UTF-8, at least eight
+/// characters with a letter among them, nine in ten or more of them not
+/// control characters.
+fn as_text(decoded: Vec<u8>) -> Option<String> {
+    let text = String::from_utf8(decoded).ok()?;
+    let chars = text.chars().count();
+    let readable = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    (chars >= 8 && readable * 10 >= chars * 9 && text.chars().any(char::is_alphabetic))
+        .then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_hidden_in_base64_or_hexadecimal_is_found_and_nothing_else() {
+        // "Jane Smith lives at 1 Oak Lane" in base64, that in hexadecimal.
+        let b64 = "SmFuZSBTbWl0aCBsaXZlcyBhdCAxIE9hayBMYW5l";
+        let hex: String = b64.bytes().map(|b| format!("{b:02x}")).collect();
+        let texts = encoded_texts(format!("see {hex} here").as_bytes());
+        let found: Vec<&str> = texts.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(found, ["Jane Smith lives at 1 Oak Lane", b64]);
+        assert!(texts.iter().all(|(at, _)| *at == 4));
+        // Words, addresses, class names and hashes are not text hidden.
+        for plain in [
+            "Supercalifragilisticexpialidocious and antidisestablishmentarianism",
+            "https://example.org/decisions/20-00001/appendix-2-eqia/impacts.csv",
+            "govuk-summary-list__row govuk-summary-list__key",
+            "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262",
+        ] {
+            assert!(encoded_texts(plain.as_bytes()).is_empty(), "{plain}");
+        }
+        // Any bytes are read without panicking.
+        for text in crate::testing::random_texts(
+            &["QUJD", "ZGVm", "4142", "=", "\n", "é", "-_", "+/"],
+            500,
+            40,
+            7,
+        ) {
+            let _ = encoded_texts(text.as_bytes());
+        }
+    }
 
     #[test]
     fn escapes_are_decoded_the_same_wherever_a_file_is_cut() {

@@ -710,6 +710,93 @@ fn an_exempt_pdfs_words_pasted_into_a_public_page_are_found_there() {
     assert_no_marker(&["zqxpdfgolf"], &output, &reports, &outcome);
 }
 
+/// A PNG of `rows` (RGB, or palette indices with `palette`), each row
+/// under `filter` (0 none, 1 the byte to the left, 2 the byte above),
+/// compressed at `level`, its data in `parts` chunks.
+fn png(rows: &[Vec<u8>], palette: Option<&[u8]>, filter: u8, level: u32, parts: usize) -> Vec<u8> {
+    use std::io::Write;
+    let (width, colour, bpp) = match palette {
+        Some(_) => (rows[0].len(), 3u8, 1),
+        None => (rows[0].len() / 3, 2u8, 3),
+    };
+    let mut raw = Vec::new();
+    for (y, row) in rows.iter().enumerate() {
+        raw.push(filter);
+        for x in 0..row.len() {
+            let before = match filter {
+                1 if x >= bpp => row[x - bpp],
+                2 if y > 0 => rows[y - 1][x],
+                _ => 0,
+            };
+            raw.push(row[x].wrapping_sub(before));
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
+    z.write_all(&raw).unwrap();
+    let data = z.finish().unwrap();
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = (width as u32).to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&(rows.len() as u32).to_be_bytes());
+    ihdr.extend_from_slice(&[8, colour, 0, 0, 0]);
+    out.extend(png_chunk(b"IHDR", &ihdr));
+    if let Some(p) = palette {
+        out.extend(png_chunk(b"PLTE", p));
+    }
+    for part in data.chunks(data.len().div_ceil(parts)) {
+        out.extend(png_chunk(b"IDAT", part));
+    }
+    out.extend(png_chunk(b"IEND", &[]));
+    out
+}
+
+#[test]
+fn an_exempt_picture_saved_again_is_known_by_what_it_shows() {
+    // Four colours in a 4 by 3 picture: as RGB, and as a palette.
+    let colours: [[u8; 3]; 4] = [[200, 30, 40], [10, 220, 90], [250, 250, 5], [0, 0, 0]];
+    let index = |x: usize, y: usize| (x * 7 + y * 3) % 4;
+    let rgb: Vec<Vec<u8>> = (0..3)
+        .map(|y| (0..4).flat_map(|x| colours[index(x, y)]).collect())
+        .collect();
+    let indices: Vec<Vec<u8>> = (0..3)
+        .map(|y| (0..4).map(|x| index(x, y) as u8).collect())
+        .collect();
+    let palette: Vec<u8> = colours.concat();
+    let exempt = png(&rgb, None, 0, 6, 1);
+    let attach = |site: &Path, public: &[u8]| {
+        replace(
+            &site.join(D).join("report.md"),
+            "attachments = [\n",
+            "attachments = [\n  { file = \"scores.png\", public_title = \"Scores chart\", exempt = { paragraph = 3, reason = \"Scores are commercially sensitive.\" } },\n  { file = \"chart.png\", title = \"Chart\", public = true },\n",
+        );
+        std::fs::write(site.join(D).join("scores.png"), &exempt).unwrap();
+        std::fs::write(site.join(D).join("chart.png"), public).unwrap();
+    };
+    for (how, copy) in [
+        ("compressed harder", png(&rgb, None, 0, 9, 1)),
+        ("in three chunks", png(&rgb, None, 0, 6, 3)),
+        ("with other filters", png(&rgb, None, 1, 6, 1)),
+        ("filtered from above", png(&rgb, None, 2, 1, 2)),
+        ("as a palette", png(&indices, Some(&palette), 0, 6, 1)),
+    ] {
+        assert_ne!(copy, exempt, "{how}");
+        let site = fixture("minimal");
+        attach(site.path(), &copy);
+        let outcome = build(site.path());
+        let shown = printed(&outcome);
+        assert!(
+            shown.contains(&format!("{D}/scores.png: error: ")) && shown.contains("chart.png"),
+            "{how}: {shown}"
+        );
+        assert_eq!(outcome.files_written, 0, "{how}");
+    }
+    // Another picture is published.
+    let mut other = rgb.clone();
+    other[1][0] ^= 1;
+    let site = fixture("minimal");
+    attach(site.path(), &png(&other, None, 0, 6, 1));
+    assert_ok(&build(site.path()));
+}
+
 #[test]
 fn a_re_saved_or_identical_copy_of_an_exempt_pdf_is_never_published() {
     let exempt = pdf_with_text(PDF_WORDS, "Word");
@@ -789,6 +876,115 @@ fn every_string_of_an_exempt_document_is_exempt_and_notices_are_checked() {
         "{shown}"
     );
     assert_eq!(outcome.files_written, 0);
+}
+
+/// Base64 (standard, URL-safe, wrapped at 76 characters, after a word run
+/// into it) and hexadecimal.
+fn encodings(text: &str) -> Vec<(&'static str, String)> {
+    const STANDARD: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let base64 = |bytes: &[u8], url: bool| {
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+            for k in 0..=chunk.len() {
+                let c = STANDARD[(n >> (18 - 6 * k) & 63) as usize];
+                out.push(match (url, c) {
+                    (true, b'+') => '-',
+                    (true, b'/') => '_',
+                    _ => char::from(c),
+                });
+            }
+        }
+        out
+    };
+    let plain = base64(text.as_bytes(), false);
+    let wrapped: Vec<String> = plain
+        .as_bytes()
+        .chunks(76)
+        .map(|line| String::from_utf8(line.to_vec()).unwrap())
+        .collect();
+    let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
+    vec![
+        ("base64", format!("{plain}==")),
+        ("URL-safe base64", base64(text.as_bytes(), true)),
+        ("wrapped base64", wrapped.join("\n")),
+        ("base64 after a word", format!("b64{plain}")),
+        ("hexadecimal", hex),
+    ]
+}
+
+#[test]
+fn exempt_text_or_personal_data_in_base64_or_hexadecimal_is_read_as_decoded() {
+    let sentence = "Quillfeather Reading Ventures offered the lowest hourly price of all bidders in the second round of the panel";
+    for (how, encoded) in encodings(sentence) {
+        // In a public page, and in a file of static/.
+        for in_static in [false, true] {
+            let site = fixture("minimal");
+            append(
+                &site.path().join(format!("{D}/appendix-1.md")),
+                &format!("\n{sentence}.\n"),
+            );
+            if in_static {
+                let at = site.path().join("static/data.txt");
+                std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+                std::fs::write(&at, format!("{encoded}\n")).unwrap();
+            } else {
+                append(
+                    &site.path().join("content/pages/about.md"),
+                    &format!("\nReference:\n\n{encoded}\n"),
+                );
+            }
+            let outcome = build(site.path());
+            let shown = printed(&outcome);
+            assert!(
+                shown.contains(&format!("{D}/appendix-1.md")) && shown.contains(": error: "),
+                "{how} (static: {in_static}): {shown}"
+            );
+            assert_eq!(outcome.files_written, 0, "{how}");
+            assert!(!site.path().join("public").exists(), "{how}");
+        }
+    }
+    // Personal data so hidden is found where it is hidden.
+    for (how, encoded) in encodings("Her NHS number is 943 476 5919, and she lives nearby.") {
+        let site = fixture("minimal");
+        let at = site.path().join("static/data.txt");
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::fs::write(&at, format!("Record:\n{encoded}\n")).unwrap();
+        let outcome = build(site.path());
+        let shown = printed(&outcome);
+        assert!(
+            shown.contains("static/data.txt:2:1: error: an NHS number"),
+            "{how}: {shown}"
+        );
+        assert!(!shown.contains("476 5919"), "{how}: {shown}");
+        assert!(!site.path().join("public").exists(), "{how}");
+    }
+    // What decodes to no text (a signature, a hash) is left alone.
+    let site = fixture("minimal");
+    let at = site.path().join("static/data.txt");
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    let binary: Vec<u8> = (0..48u8).map(|b| b.wrapping_mul(97) ^ 0xA5).collect();
+    let hashes: String = binary.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(
+        &at,
+        format!("sha: {hashes}\nsig: {}\n", encodings_of_bytes(&binary)),
+    )
+    .unwrap();
+    assert_ok(&build(site.path()));
+}
+
+/// `bytes` in standard base64.
+fn encodings_of_bytes(bytes: &[u8]) -> String {
+    const STANDARD: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for k in 0..=chunk.len() {
+            out.push(char::from(STANDARD[(n >> (18 - 6 * k) & 63) as usize]));
+        }
+    }
+    out
 }
 
 #[test]
