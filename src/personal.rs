@@ -764,6 +764,83 @@ fn ni_word_before(b: &[u8], i: usize) -> bool {
     })
 }
 
+/// Where the cell before `at` ends when `b[..at]` ends with the boundary
+/// of two cells of a table (spaces aside): `</td><td>` (or `th`, with
+/// attributes, across a line break), a Markdown `|`, a CSV comma or a tab.
+fn cell_gap_before(b: &[u8], at: usize) -> Option<usize> {
+    let blank = |c: u8| matches!(c, b' ' | b'\n' | b'\r');
+    let mut end = at;
+    while end > 0 && blank(b[end - 1]) {
+        end -= 1;
+    }
+    match b[..end].last()? {
+        b'|' | b',' | b'\t' => {
+            let mut i = end - 1;
+            while i > 0 && b[i - 1] == b' ' {
+                i -= 1;
+            }
+            Some(i)
+        }
+        b'>' => {
+            // An opening cell tag, after a closing one.
+            let open = b[..end].iter().rposition(|&c| c == b'<')?;
+            if !opens_cell(&b[open..end]) {
+                return None;
+            }
+            let mut i = open;
+            while i > 0 && blank(b[i - 1]) {
+                i -= 1;
+            }
+            let close = i.checked_sub(5)?;
+            closes_cell(&b[close..i]).then_some(close)
+        }
+        _ => None,
+    }
+}
+
+/// Where the next cell's text starts when `b[from..]` starts with the
+/// boundary of two cells of a table ([`cell_gap_before`], read forwards).
+fn cell_gap_after(b: &[u8], from: usize) -> Option<usize> {
+    let skip = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        i
+    };
+    let i = skip(from);
+    match b.get(i)? {
+        b'|' | b',' | b'\t' => Some(skip(i + 1)),
+        b'<' => {
+            if !closes_cell(b.get(i..i + 5)?) {
+                return None;
+            }
+            let open = skip(i + 5);
+            let end = open + b.get(open..)?.iter().position(|&c| c == b'>')? + 1;
+            opens_cell(&b[open..end]).then(|| skip(end))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `tag` is `<td>` or `<th>`, with or without attributes.
+fn opens_cell(tag: &[u8]) -> bool {
+    tag.len() >= 4
+        && tag[0] == b'<'
+        && tag[1] | 0x20 == b't'
+        && matches!(tag[2] | 0x20, b'd' | b'h')
+        && matches!(tag[3], b'>' | b' ')
+        && tag.ends_with(b">")
+}
+
+/// Whether `tag` is `</td>` or `</th>`.
+fn closes_cell(tag: &[u8]) -> bool {
+    tag.len() == 5
+        && tag.starts_with(b"</")
+        && tag[2] | 0x20 == b't'
+        && matches!(tag[3] | 0x20, b'd' | b'h')
+        && tag[4] == b'>'
+}
+
 /// Email addresses: a local part, `@`, and a domain with a dot and a
 /// top-level name of letters.
 pub fn emails(text: &str) -> Vec<Hit> {
@@ -776,32 +853,57 @@ pub fn emails(text: &str) -> Vec<Hit> {
         if at < last_end {
             continue;
         }
-        let mut start = at;
-        while start > 0 && local_char(b[start - 1]) {
-            start -= 1;
+        // The local part, and where it ends: at the `@`, or (split over
+        // two cells of a table, `jane.smith | @example.org`) before the
+        // cells' boundary.
+        let local_before = |to: usize| {
+            let mut start = to;
+            while start > 0 && local_char(b[start - 1]) {
+                start -= 1;
+            }
+            while start < to && !b[start].is_ascii_alphanumeric() {
+                start += 1;
+            }
+            start
+        };
+        let mut local_end = at;
+        let mut start = local_before(at);
+        if start == at {
+            if let Some(gap) = cell_gap_before(b, at) {
+                local_end = gap;
+                start = local_before(gap);
+            }
         }
-        while start < at && !b[start].is_ascii_alphanumeric() {
-            start += 1;
+        let domain_after = |from: usize| {
+            let mut end = from;
+            while end < b.len() && domain_char(b[end]) {
+                end += 1;
+            }
+            while end > from && !b[end - 1].is_ascii_alphanumeric() {
+                end -= 1;
+            }
+            end
+        };
+        let mut domain_start = at + 1;
+        let mut end = domain_after(domain_start);
+        if end == domain_start {
+            if let Some(gap) = cell_gap_after(b, at + 1) {
+                domain_start = gap;
+                end = domain_after(gap);
+            }
         }
-        let mut end = at + 1;
-        while end < b.len() && domain_char(b[end]) {
-            end += 1;
-        }
-        while end > at + 1 && !b[end - 1].is_ascii_alphanumeric() {
-            end -= 1;
-        }
-        let domain = &text[at + 1..end];
+        let domain = &text[domain_start..end];
         let tld_ok = domain.rsplit_once('.').is_some_and(|(host, tld)| {
             !host.is_empty() && tld.len() >= 2 && tld.bytes().all(|c| c.is_ascii_alphabetic())
         });
-        if start == at || !tld_ok {
+        if start == local_end || !tld_ok {
             continue;
         }
         hits.push(Hit {
             kind: Kind::Email,
             start,
             end,
-            key: text[start..end].to_ascii_uppercase(),
+            key: format!("{}@{domain}", &text[start..local_end]).to_ascii_uppercase(),
         });
         last_end = end;
     }
@@ -2212,6 +2314,33 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn an_email_address_split_over_two_cells_of_a_table_is_found() {
+        for text in [
+            "| jane.smith | @example.org |",
+            "| jane.smith@ | example.org |",
+            "jane.smith,@example.org",
+            "jane.smith\t@example.org",
+            "<td>jane.smith</td><td>@example.org</td>",
+            "<td>jane.smith</td>\n  <td class=\"x\">@example.org</td>",
+            "<TH>jane.smith@</TH><TD>example.org</TD>",
+        ] {
+            let hits = find(text);
+            assert_eq!(hits.len(), 1, "{text:?}: {hits:?}");
+            assert_eq!(hits[0].kind, Kind::Email, "{text:?}");
+            assert_eq!(hits[0].key, "JANE.SMITH@EXAMPLE.ORG", "{text:?}");
+        }
+        // A handle, a cell of its own, or words around a table: no address.
+        for text in [
+            "| Kent | @kentcc |",
+            "<td>Contact</td><td>@ the office.</td>",
+            "<p>jane.smith</p><p>@example.org</p>",
+            "jane.smith;@example.org",
+        ] {
+            assert!(find(text).iter().all(|h| h.kind != Kind::Email), "{text:?}");
+        }
     }
 
     #[test]

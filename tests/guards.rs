@@ -582,6 +582,23 @@ fn personal_data_in_other_digits_a_bare_country_code_or_a_month_and_year_of_birt
 }
 
 #[test]
+fn an_email_address_split_over_two_cells_of_a_table_is_found() {
+    let site = fixture("minimal");
+    add_to_about(
+        site.path(),
+        "\n| Name | Address |\n| --- | --- |\n| jane.smith | @gmail.com |\n",
+    );
+    let outcome = build(site.path());
+    let said = printed(&outcome);
+    assert!(
+        said.contains("content/pages/about.md:") && said.contains("error: an email address"),
+        "{said}"
+    );
+    assert!(!said.contains("jane.smith"), "{said}");
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
 fn text_bearing_colour_profiles_and_thumbnails_are_not_published() {
     let marked = |prefix: &[u8]| [prefix, MARKER].concat();
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
