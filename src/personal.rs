@@ -1138,14 +1138,39 @@ const BIRTH_WORDS: &[&str] = &[
 ];
 
 /// How far after a birth word a date may start, in bytes: `b.` is an
-/// abbreviation only with a date straight after it (`(b. 1950-03-12)`).
+/// abbreviation only with a date straight after it (`(b. 1950-03-12)`); a
+/// label that can only name a date of birth (`Date of birth`, `DOB`) reaches
+/// further, to the end of its sentence, as forms put words between a label
+/// and its date (`Date of birth (as the GP recorded it): 12/03/1950`).
 fn birth_window(word: &str) -> usize {
-    if matches!(word, "b." | "b ") {
-        2
-    } else {
-        BIRTH_WINDOW
+    match word {
+        "b." | "b " => 2,
+        "born" | "birthday" => BIRTH_WINDOW,
+        _ => LABEL_WINDOW,
     }
 }
+
+/// Where the window for a date after the birth word `word`, ending at `end`
+/// in `b`, ends: [`birth_window`] bytes on, or for a label, at the end of
+/// its sentence or paragraph if that comes first (but never nearer than
+/// [`BIRTH_WINDOW`]).
+fn birth_window_end(b: &[u8], word: &str, end: usize) -> usize {
+    let far = (end + birth_window(word)).min(b.len());
+    if birth_window(word) <= BIRTH_WINDOW {
+        return far;
+    }
+    let stop = (end..far).find(|&i| {
+        let sentence = matches!(b[i], b'.' | b'!' | b'?')
+            && matches!(byte(b, i + 1), b' ' | b'\n')
+            && byte(b, i + 2).is_ascii_alphabetic();
+        sentence || (b[i] == b'\n' && byte(b, i + 1) == b'\n')
+    });
+    // Never nearer than any birth word's window reaches.
+    stop.unwrap_or(far).max((end + BIRTH_WINDOW).min(b.len()))
+}
+
+/// How far a label's date may be from it, in bytes, within its sentence.
+const LABEL_WINDOW: usize = 120;
 
 /// Whether the birth word `word`, found at `at` in `b` (any case), stands as
 /// a birth word there: a whole word; `b.` or `b` only after a bracket or a
@@ -1213,7 +1238,7 @@ pub fn dates_of_birth(text: &str) -> Vec<Hit> {
         if !birth_word_stands(b, BIRTH_WORDS[wi], at) {
             continue;
         }
-        let window_end = (end + birth_window(BIRTH_WORDS[wi])).min(b.len());
+        let window_end = birth_window_end(b, BIRTH_WORDS[wi], end);
         if let Some((s, e)) = find_date(b, end, window_end) {
             if !hits.iter().any(|h| h.start == s) {
                 hits.push(Hit {
@@ -1671,9 +1696,8 @@ mod tests {
     mod before {
         use super::super::{
             BIRTH_WORDS, Hit, INLINE_TAGS, Kind, MONTHS, after_decimal_point, alnum_key,
-            birth_window, birth_word_stands, byte, digits_at, entity, form_date,
-            grouped_nhs_number, nhs_check_digit_valid, ni_at, plain_char, skip_spaces,
-            spaced_nhs_number,
+            birth_word_stands, byte, digits_at, entity, form_date, grouped_nhs_number,
+            nhs_check_digit_valid, ni_at, plain_char, skip_spaces, spaced_nhs_number,
         };
 
         /// [`super::super::Joined::of`] as it was, one byte at a time: the
@@ -1961,7 +1985,7 @@ mod tests {
                     if !birth_word_stands(text.as_bytes(), word, at) {
                         continue;
                     }
-                    let window_end = (end + birth_window(word)).min(b.len());
+                    let window_end = super::super::birth_window_end(b, word, end);
                     if let Some((s, e)) = find_date(b, end, window_end) {
                         if !hits.iter().any(|h| h.start == s) {
                             hits.push(Hit {
@@ -2748,6 +2772,19 @@ mod tests {
             ("DOB: Mar, 1950.", "Mar, 1950"),
             ("DOB 03/1950", "03/1950"),
             ("born 3.1950", "3.1950"),
+            // A label reaches to the end of its sentence.
+            (
+                "Date of birth (as the GP recorded it on the referral form): 12/03/1950",
+                "12/03/1950",
+            ),
+            (
+                "DOB, as given by her daughter at the first visit last year: 12 March 1950",
+                "12 March 1950",
+            ),
+            (
+                "Date of birth (see Dr. Smith's note): 12/03/1950",
+                "12/03/1950",
+            ),
         ] {
             assert_eq!(kinds(text), [(Kind::DateOfBirth, date)], "{text}");
         }
@@ -2769,6 +2806,9 @@ mod tests {
             "born 12 03 19",
             "born in March 1850 or 13/1950",
             "born in March 19505",
+            // Past a label's sentence, or a prose `born` 40 characters on.
+            "We ask for a date of birth on the referral form. The annual review took place on 12 March 2024.",
+            "The scheme was born out of the review that the council held on 12 March 2024.",
         ] {
             assert!(kinds(text).is_empty(), "{text}");
         }
