@@ -125,9 +125,6 @@ pub fn declared(entry: &str) -> Result<Fact, String> {
 /// whether it is a percentage. A number fact is found where the key is the
 /// same; a percentage fact where the figure is a percentage too.
 pub fn figures(text: &str) -> Vec<(usize, String, bool)> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
-        return Vec::new();
-    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     numbers(&chars)
         .into_iter()
@@ -486,6 +483,188 @@ fn numbers(chars: &[(usize, char)]) -> Vec<Number> {
         if unit_glued {
             i = skip_token(i);
         }
+    }
+    out.extend(spelled(chars));
+    out.sort_by_key(|n| n.at);
+    out
+}
+
+/// The value of a number word (`seven`, `seventeen`, `seventy`).
+fn number_word(word: &str) -> Option<u64> {
+    const SMALL: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(n) = SMALL.iter().position(|w| *w == word) {
+        return Some(n as u64);
+    }
+    TENS.iter()
+        .position(|w| *w == word)
+        .map(|n| (n as u64 + 2) * 10)
+}
+
+/// Amounts and other numbers written in words (`one million, four hundred
+/// and twelve thousand, six hundred and fifty pounds`, `sixty-three pounds
+/// and forty-seven pence`, `sixty-three point four seven`, `forty-one per
+/// cent`): the same figures as their digits, so that an exempt price cannot
+/// be published by spelling it out. A number needs two significant figures
+/// to be read at all (`one million` is round, like `£1 million`).
+fn spelled(chars: &[(usize, char)]) -> Vec<Number> {
+    // The words, lower case, with where each starts; hyphens and commas
+    // between words only separate them.
+    let mut words: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].1.is_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].1.is_alphabetic() {
+            i += 1;
+        }
+        let word: String = chars[start..i]
+            .iter()
+            .map(|(_, c)| c.to_ascii_lowercase())
+            .collect();
+        // Only these words matter; the rest end a number.
+        words.push((start, word));
+    }
+    // Whether only separators (spaces, hyphens, commas) lie between words.
+    let joined = |a: usize, b: usize| {
+        let end = words[a].0 + words[a].1.chars().count();
+        chars[end..words[b].0]
+            .iter()
+            .all(|(_, c)| matches!(c, ' ' | '-' | ',' | '\u{a0}' | '\n'))
+    };
+    let mut out = Vec::new();
+    let mut w = 0;
+    while w < words.len() {
+        let starts = number_word(&words[w].1).is_some()
+            || (words[w].1 == "a"
+                && words.get(w + 1).is_some_and(|(_, n)| {
+                    matches!(n.as_str(), "hundred" | "thousand" | "million" | "billion")
+                }));
+        if !starts {
+            w += 1;
+            continue;
+        }
+        let first = w;
+        let (mut total, mut current, mut last) = (0u64, 0u64, w);
+        let mut k = w;
+        while k < words.len() && (k == first || joined(k - 1, k)) {
+            let word = words[k].1.as_str();
+            match (word, number_word(word)) {
+                (_, Some(n)) => current = current.saturating_add(n),
+                ("a", _) if k == first => current = 1,
+                ("hundred", _) => current = current.max(1).saturating_mul(100),
+                ("thousand" | "million" | "billion", _) => {
+                    let scale = match word {
+                        "thousand" => 1_000,
+                        "million" => 1_000_000,
+                        _ => 1_000_000_000,
+                    };
+                    total = total.saturating_add(current.max(1).saturating_mul(scale));
+                    current = 0;
+                }
+                // `and` joins the parts of one number (`four hundred and
+                // twelve`) only when a number word follows.
+                ("and", _)
+                    if words
+                        .get(k + 1)
+                        .is_some_and(|(_, n)| number_word(n).is_some()) => {}
+                _ => break,
+            }
+            if word != "and" {
+                last = k;
+            }
+            k += 1;
+        }
+        let value = total.saturating_add(current);
+        let mut next = last + 1;
+        let at_word = |k: usize, w: &str| words.get(k).is_some_and(|(_, x)| x == w);
+        // Decimals: `point` and one digit word after another.
+        let mut dec = String::new();
+        if at_word(next, "point") && joined(last, next) {
+            let mut k = next + 1;
+            while let Some(d) = words
+                .get(k)
+                .and_then(|(_, x)| number_word(x))
+                .filter(|d| *d < 10)
+            {
+                if !joined(k - 1, k) {
+                    break;
+                }
+                dec.push(char::from(b'0' + d as u8));
+                k += 1;
+            }
+            if !dec.is_empty() {
+                next = k;
+            }
+        }
+        let money = at_word(next, "pounds") || at_word(next, "pound") || {
+            let before = chars[..words[first].0]
+                .iter()
+                .rev()
+                .find(|(_, c)| *c != ' ');
+            matches!(before, Some((_, '£')))
+        };
+        // `... pounds and forty-seven pence`.
+        if money && dec.is_empty() && (at_word(next, "pounds") || at_word(next, "pound")) {
+            let mut k = next + 1;
+            if at_word(k, "and") {
+                k += 1;
+            }
+            let mut pence = 0u64;
+            let mut any = false;
+            while let Some(n) = words.get(k).and_then(|(_, x)| number_word(x)) {
+                pence += n;
+                any = true;
+                k += 1;
+            }
+            if any && pence < 100 && (at_word(k, "pence") || at_word(k, "p")) {
+                dec = format!("{pence:02}");
+            }
+        }
+        let percent =
+            (at_word(next, "per") && at_word(next + 1, "cent")) || at_word(next, "percent");
+        let int = value.to_string();
+        let significant = format!("{int}{dec}")
+            .trim_start_matches('0')
+            .trim_end_matches('0')
+            .len();
+        if significant >= 2 {
+            out.push(Number {
+                at: chars[words[first].0].0,
+                int,
+                dec,
+                grouped: true,
+                money,
+                percent,
+            });
+        }
+        w = last + 1;
     }
     out
 }
@@ -1111,6 +1290,36 @@ mod tests {
             assert_eq!(keys(text, Mode::Text), ["63.47"], "{text}");
         }
         assert_eq!(keys("1,412.65 thousand pounds", Mode::Text), ["1412650"]);
+        // In words, as an amount is written out in a letter.
+        for (text, key) in [
+            (
+                "one million, four hundred and twelve thousand, six hundred and fifty pounds",
+                "1412650",
+            ),
+            ("sixty-three pounds and forty-seven pence a day", "63.47"),
+            ("£ sixty-three point four seven", "63.47"),
+            ("sixty three pounds forty seven pence", "63.47"),
+            ("a day rate of fifty-seven pounds thirty-six p", "57.36"),
+            (
+                "four thousand, eight hundred and seventy-five pounds a year",
+                "4875",
+            ),
+        ] {
+            assert_eq!(keys(text, Mode::Text), [key], "{text}");
+        }
+        // Round or small amounts in words are not facts.
+        for text in [
+            "one million pounds",
+            "two hundred and fifty pounds",
+            "twenty-five bidders and a hundred people",
+            "one of the four and twenty",
+        ] {
+            assert!(keys(text, Mode::Text).is_empty(), "{text}");
+        }
+        assert_eq!(
+            figures("forty-one per cent")[0],
+            (0, "41".to_string(), true)
+        );
         assert_eq!(keys("£1,412.65 thousand", Mode::Text), ["1412650"]);
         // A list with commas, a count in millions, a share: as before.
         assert_eq!(

@@ -1001,6 +1001,14 @@ fn an_exempt_price_restated_in_other_spellings_is_refused() {
         ("£63.47 an hour", "GBP63.47 an hour"),
         ("6347p an hour", "£63.47 an hour"),
         ("£1,412,650 in all", "1,412.65 thousand pounds in all"),
+        (
+            "£1,412,650 in all",
+            "one million, four hundred and twelve thousand, six hundred and fifty pounds in all",
+        ),
+        (
+            "£63.47 an hour",
+            "sixty-three pounds and forty-seven pence an hour",
+        ),
     ] {
         let site = fixture("minimal");
         append(
