@@ -531,8 +531,13 @@ fn number_word(word: &str) -> Option<u64> {
 /// be published by spelling it out. A number needs two significant figures
 /// to be read at all (`one million` is round, like `£1 million`).
 fn spelled(chars: &[(usize, char)]) -> Vec<Number> {
-    // The words, lower case, with where each starts; hyphens and commas
-    // between words only separate them.
+    // The words a number in words is made of, lower case, with where each
+    // starts. Other words are left out: one between two number words
+    // stands between them in the text, so they are not joined.
+    const WORDS: [&str; 14] = [
+        "a", "and", "hundred", "thousand", "million", "billion", "point", "pounds", "pound",
+        "pence", "p", "per", "cent", "percent",
+    ];
     let mut words: Vec<(usize, String)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -544,12 +549,17 @@ fn spelled(chars: &[(usize, char)]) -> Vec<Number> {
         while i < chars.len() && chars[i].1.is_alphabetic() {
             i += 1;
         }
+        // The longest such word, `seventeen`, has nine letters.
+        if i - start > 9 || !chars[start..i].iter().all(|(_, c)| c.is_ascii()) {
+            continue;
+        }
         let word: String = chars[start..i]
             .iter()
             .map(|(_, c)| c.to_ascii_lowercase())
             .collect();
-        // Only these words matter; the rest end a number.
-        words.push((start, word));
+        if WORDS.contains(&word.as_str()) || number_word(&word).is_some() {
+            words.push((start, word));
+        }
     }
     // Whether only separators (spaces, hyphens, commas) lie between words.
     let joined = |a: usize, b: usize| {
@@ -603,10 +613,13 @@ fn spelled(chars: &[(usize, char)]) -> Vec<Number> {
         }
         let value = total.saturating_add(current);
         let mut next = last + 1;
-        let at_word = |k: usize, w: &str| words.get(k).is_some_and(|(_, x)| x == w);
+        // The word `w` at `k`, straight after the word before it.
+        let at_word = |k: usize, w: &str| {
+            k > 0 && words.get(k).is_some_and(|(_, x)| x == w) && joined(k - 1, k)
+        };
         // Decimals: `point` and one digit word after another.
         let mut dec = String::new();
-        if at_word(next, "point") && joined(last, next) {
+        if at_word(next, "point") {
             let mut k = next + 1;
             while let Some(d) = words
                 .get(k)
@@ -638,7 +651,11 @@ fn spelled(chars: &[(usize, char)]) -> Vec<Number> {
             }
             let mut pence = 0u64;
             let mut any = false;
-            while let Some(n) = words.get(k).and_then(|(_, x)| number_word(x)) {
+            while let Some(n) = words
+                .get(k)
+                .filter(|_| joined(k - 1, k))
+                .and_then(|(_, x)| number_word(x))
+            {
                 pence += n;
                 any = true;
                 k += 1;
@@ -1313,6 +1330,8 @@ mod tests {
             "two hundred and fifty pounds",
             "twenty-five bidders and a hundred people",
             "one of the four and twenty",
+            "sixty-three bidders, not pounds",
+            "sixty-three bidders asked for forty-seven pounds",
         ] {
             assert!(keys(text, Mode::Text).is_empty(), "{text}");
         }

@@ -1115,7 +1115,8 @@ impl Fingerprints {
             stream.feed_plain(text.as_bytes());
         }
         let mut leaks = stream.finish();
-        if let Some(digest) = crate::images::pixels_digest(bytes) {
+        let picture = || crate::images::pixels_digest(bytes);
+        if let Some(digest) = (!self.pictures.is_empty()).then(picture).flatten() {
             // A picture: by what it shows, whatever its bytes.
             leaks.extend(
                 self.pictures
