@@ -437,6 +437,9 @@ enum Wanted {
     PhoneStart,
     /// `b` or `B`: in every birth word.
     LetterB,
+    /// `a`, `A`, `@`, or the lead byte of a fullwidth `＠`: what comes at,
+    /// or a byte or two after, the start of an address's written-out `@`.
+    At,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -459,6 +462,7 @@ impl Wanted {
             Wanted::Digit => c.is_ascii_digit(),
             Wanted::PhoneStart => matches!(c, b'0' | b'+' | b'(' | b'4'),
             Wanted::LetterB => c | 0x20 == b'b',
+            Wanted::At => c | 0x20 == b'a' || c == b'@' || c == 0xEF,
         }
     }
 
@@ -475,6 +479,9 @@ impl Wanted {
                     || any_byte_is(x, b'4')
             }
             Wanted::LetterB => any_byte_is(x | (ONES * 0x20), b'b'),
+            Wanted::At => {
+                any_byte_is(x | (ONES * 0x20), b'a') || any_byte_is(x, b'@') || any_byte_is(x, 0xEF)
+            }
         }
     }
 }
@@ -946,7 +953,11 @@ pub fn obfuscated_emails(text: &str) -> Vec<Hit> {
             false => None,
         };
         let Some(marker) = marker else {
-            i += 1;
+            // The next marker starts one or two bytes before an `a` or `@`
+            // (` at `, ` [at] `, ` @ `), or at a `＠`: nowhere before the
+            // next of those.
+            let j = skip_to(b, i + 1, Wanted::At);
+            i = j.saturating_sub(2).max(i + 1);
             continue;
         };
         let next = i + 1;
@@ -2457,7 +2468,12 @@ mod tests {
         assert!(kinds("D\u{c9}B 03/04/1961, bo\u{df}rn 03/04/1961").is_empty());
     }
 
-    const ALL_WANTED: [Wanted; 3] = [Wanted::Digit, Wanted::PhoneStart, Wanted::LetterB];
+    const ALL_WANTED: [Wanted; 4] = [
+        Wanted::Digit,
+        Wanted::PhoneStart,
+        Wanted::LetterB,
+        Wanted::At,
+    ];
 
     #[test]
     fn skip_to_finds_the_first_at_every_position() {

@@ -452,6 +452,19 @@ pub fn encoded_texts(bytes: &[u8]) -> Vec<(usize, String)> {
 /// Characters a run of base64 or hexadecimal needs to be read as one.
 pub const MIN_ENCODED: usize = 16;
 
+/// The characters of base64, standard and URL-safe (hexadecimal digits
+/// among them).
+const BASE64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] =
+            matches!(c as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'-' | b'/' | b'_');
+        c += 1;
+    }
+    t
+};
+
 /// [`encoded_texts`] of `bytes`, found at `outer` (the offset of the run
 /// they were decoded from, if they were) `depth` decodings down.
 fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<(usize, String)>) {
@@ -468,18 +481,28 @@ fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<
     };
     let mut i = 0;
     while i < bytes.len() {
-        if value(bytes[i]).is_none() || (i > 0 && value(bytes[i - 1]).is_some()) {
+        if !BASE64[usize::from(bytes[i])] {
             i += 1;
             continue;
         }
-        // The run, across line breaks after lines of 40 characters or more.
+        // Most runs are words, too short to be anything: passed over whole,
+        // without a copy.
         let i_start = i;
+        let first_end = bytes[i..]
+            .iter()
+            .position(|&c| !BASE64[usize::from(c)])
+            .map_or(bytes.len(), |n| i + n);
+        if first_end - i < MIN_ENCODED {
+            i = first_end;
+            continue;
+        }
+        // The run, across line breaks after lines of 40 characters or more.
         let mut run: Vec<u8> = Vec::new();
         let mut line = 0;
         let mut at = i;
         loop {
             match bytes.get(at) {
-                Some(&c) if value(c).is_some() => {
+                Some(&c) if BASE64[usize::from(c)] => {
                     run.push(c);
                     line += 1;
                     at += 1;
@@ -488,7 +511,7 @@ fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<
                     let next = at
                         + 1
                         + usize::from(bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n'));
-                    if bytes.get(next).is_none_or(|&c| value(c).is_none()) {
+                    if bytes.get(next).is_none_or(|&c| !BASE64[usize::from(c)]) {
                         break;
                     }
                     line = 0;
@@ -498,9 +521,6 @@ fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<
             }
         }
         i = at.max(i + 1);
-        if run.len() < MIN_ENCODED {
-            continue;
-        }
         // What precedes the encoded text in the run (a word run into it)
         // shifts it: each alignment is tried.
         let hex = run.iter().all(u8::is_ascii_hexdigit);
