@@ -479,21 +479,25 @@ fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<
             _ => None,
         }
     };
-    let mut i = 0;
-    while i < bytes.len() {
-        if !BASE64[usize::from(bytes[i])] {
-            i += 1;
+    // A run of MIN_ENCODED or more holds one of every MIN_ENCODED bytes:
+    // only those are looked at first (most runs are words, and too short).
+    let mut probe = MIN_ENCODED - 1;
+    while probe < bytes.len() {
+        if !BASE64[usize::from(bytes[probe])] {
+            probe += MIN_ENCODED;
             continue;
         }
-        // Most runs are words, too short to be anything: passed over whole,
-        // without a copy.
+        let mut i = probe;
+        while i > 0 && BASE64[usize::from(bytes[i - 1])] {
+            i -= 1;
+        }
         let i_start = i;
-        let first_end = bytes[i..]
+        let first_end = bytes[probe..]
             .iter()
             .position(|&c| !BASE64[usize::from(c)])
-            .map_or(bytes.len(), |n| i + n);
+            .map_or(bytes.len(), |n| probe + n);
         if first_end - i < MIN_ENCODED {
-            i = first_end;
+            probe = first_end + MIN_ENCODED;
             continue;
         }
         // The run, across line breaks after lines of 40 characters or more.
@@ -520,7 +524,7 @@ fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<
                 _ => break,
             }
         }
-        i = at.max(i + 1);
+        probe = at.max(probe) + MIN_ENCODED;
         // What precedes the encoded text in the run (a word run into it)
         // shifts it: each alignment is tried.
         let hex = run.iter().all(u8::is_ascii_hexdigit);
