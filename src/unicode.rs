@@ -525,6 +525,12 @@ fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<
             }
         }
         probe = at.max(probe) + MIN_ENCODED;
+        // Base64 is written in one alphabet or the other: a run with `/` or
+        // `+` and `-` or `_` (a path, `/decisions/20-00001/`) is neither.
+        let standard = run.iter().any(|c| matches!(c, b'/' | b'+'));
+        if standard && run.iter().any(|c| matches!(c, b'-' | b'_')) {
+            continue;
+        }
         // What precedes the encoded text in the run (a word run into it)
         // shifts it: each alignment is tried.
         let hex = run.iter().all(u8::is_ascii_hexdigit);
@@ -571,7 +577,11 @@ fn decode_base64(run: &[u8], value: impl Fn(u8) -> Option<u8>) -> Vec<u8> {
 /// characters with a letter among them, nine in ten or more of them not
 /// control characters.
 fn as_text(decoded: Vec<u8>) -> Option<String> {
-    let text = String::from_utf8(decoded).ok()?;
+    // What a word run into the encoded text decodes to (up to three bytes
+    // before it) is left out.
+    let text = (0..4.min(decoded.len()))
+        .find_map(|lead| std::str::from_utf8(&decoded[lead..]).ok())?
+        .to_string();
     let chars = text.chars().count();
     let readable = text
         .chars()
@@ -594,6 +604,12 @@ mod tests {
         let found: Vec<&str> = texts.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(found, ["Jane Smith lives at 1 Oak Lane", b64]);
         assert!(texts.iter().all(|(at, _)| *at == 4));
+        // After a path's folders, it is found all the same.
+        let texts = encoded_texts(format!("/files/{b64}/").as_bytes());
+        assert!(
+            texts.iter().any(|(_, t)| t.contains("Jane Smith lives")),
+            "{texts:?}"
+        );
         // Words, addresses, class names and hashes are not text hidden.
         for plain in [
             "Supercalifragilisticexpialidocious and antidisestablishmentarianism",
