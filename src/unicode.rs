@@ -468,17 +468,6 @@ const BASE64: [bool; 256] = {
 /// [`encoded_texts`] of `bytes`, found at `outer` (the offset of the run
 /// they were decoded from, if they were) `depth` decodings down.
 fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<(usize, String)>) {
-    const MAX_DEPTH: usize = 4;
-    let value = |c: u8| -> Option<u8> {
-        match c {
-            b'A'..=b'Z' => Some(c - b'A'),
-            b'a'..=b'z' => Some(c - b'a' + 26),
-            b'0'..=b'9' => Some(c - b'0' + 52),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        }
-    };
     // A run of MIN_ENCODED or more holds one of every MIN_ENCODED bytes:
     // only those are looked at first (most runs are words, and too short).
     let mut probe = MIN_ENCODED - 1;
@@ -525,28 +514,42 @@ fn encoded_into(bytes: &[u8], outer: Option<usize>, depth: usize, out: &mut Vec<
             }
         }
         probe = at.max(probe) + MIN_ENCODED;
+        let offset = outer.unwrap_or(i_start);
         // Base64 is written in one alphabet or the other: a run with `/` or
-        // `+` and `-` or `_` (a path, `/decisions/20-00001/`) is neither.
+        // `+` and `-` or `_` (a path, `/decisions/20-00001/`, or base64 with
+        // a word and a hyphen before it) is read a piece in each at a time.
         let standard = run.iter().any(|c| matches!(c, b'/' | b'+'));
         if standard && run.iter().any(|c| matches!(c, b'-' | b'_')) {
-            continue;
+            let pieces = run
+                .split(|c| matches!(c, b'-' | b'_'))
+                .chain(run.split(|c| matches!(c, b'/' | b'+')));
+            for piece in pieces.filter(|p| p.len() >= MIN_ENCODED) {
+                read_run(piece, offset, depth, out);
+            }
+        } else {
+            read_run(&run, offset, depth, out);
         }
-        // What precedes the encoded text in the run (a word run into it)
-        // shifts it: each alignment is tried.
-        let hex = run.iter().all(u8::is_ascii_hexdigit);
-        let decoded = (0..2)
-            .filter(|_| hex)
-            .find_map(|skip| as_text(decode_hex(&run[skip..])))
-            .or_else(|| (0..4).find_map(|skip| as_text(decode_base64(&run[skip..], value))));
-        let Some(text) = decoded else {
-            continue;
-        };
-        let offset = outer.unwrap_or(i_start);
-        if depth < MAX_DEPTH {
-            encoded_into(text.as_bytes(), Some(offset), depth + 1, out);
-        }
-        out.push((offset, text));
     }
+}
+
+/// The text a run of one alphabet (at `offset`, `depth` decodings down)
+/// hides, and what that hides in turn, if it decodes to text.
+fn read_run(run: &[u8], offset: usize, depth: usize, out: &mut Vec<(usize, String)>) {
+    const MAX_DEPTH: usize = 4;
+    // What precedes the encoded text in the run (a word run into it)
+    // shifts it: each alignment is tried.
+    let hex = run.iter().all(u8::is_ascii_hexdigit);
+    let decoded = (0..2)
+        .filter(|_| hex)
+        .find_map(|skip| as_text(decode_hex(&run[skip..])))
+        .or_else(|| (0..4).find_map(|skip| as_text(decode_base64(&run[skip..]))));
+    let Some(text) = decoded else {
+        return;
+    };
+    if depth < MAX_DEPTH {
+        encoded_into(text.as_bytes(), Some(offset), depth + 1, out);
+    }
+    out.push((offset, text));
 }
 
 /// Pairs of hexadecimal digits as bytes (an odd last digit is left).
@@ -557,13 +560,20 @@ fn decode_hex(run: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-/// Base64 characters (their values as `value` gives them) as bytes.
-fn decode_base64(run: &[u8], value: impl Fn(u8) -> Option<u8>) -> Vec<u8> {
+/// Base64 characters, of either alphabet, as bytes.
+fn decode_base64(run: &[u8]) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' | b'-' => 62,
+        _ => 63,
+    };
     let mut decoded = Vec::with_capacity(run.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0;
     for &c in run {
-        acc = (acc << 6) | u32::from(value(c).unwrap_or(0));
+        acc = (acc << 6) | u32::from(value(c));
         bits += 6;
         if bits >= 8 {
             bits -= 8;
@@ -604,6 +614,13 @@ mod tests {
         let found: Vec<&str> = texts.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(found, ["Jane Smith lives at 1 Oak Lane", b64]);
         assert!(texts.iter().all(|(at, _)| *at == 4));
+        // After a word and a hyphen, with a `/` of its own, it is found.
+        let slashed = "SmFuZSBTbWl0aCBsaXZlcyBhdCAxIE9hayBMYW5lPz8/";
+        let texts = encoded_texts(format!("ref-{slashed} x_y").as_bytes());
+        assert!(
+            texts.iter().any(|(_, t)| t.starts_with("Jane Smith lives")),
+            "{texts:?}"
+        );
         // After a path's folders, it is found all the same.
         let texts = encoded_texts(format!("/files/{b64}/").as_bytes());
         assert!(
