@@ -41,17 +41,12 @@ const MARKER_HASH: usize = 32;
 /// with its hash as `hash_of` gives it (a path without one is listed
 /// bare, and is never taken to be plainsight's unless written again).
 fn marker(paths: &[String], hash_of: &dyn Fn(&str) -> Option<Digest>) -> Vec<u8> {
-    use std::io::Write;
     let mut out = Vec::with_capacity(MARKER_TEXT.len() + paths.len() * (MARKER_HASH + 42));
     out.extend_from_slice(MARKER_TEXT.as_bytes());
     out.extend_from_slice(MARKER_LIST.as_bytes());
     for path in paths {
         match hash_of(path) {
-            Some(hash) => {
-                for byte in &hash[..MARKER_HASH / 2] {
-                    write!(out, "{byte:02x}").expect("writing to memory");
-                }
-            }
+            Some(hash) => out.extend_from_slice(marker_hash(&hash).as_bytes()),
             None => out.extend_from_slice(&[b'-'; MARKER_HASH]),
         }
         out.extend_from_slice(b"  ");
@@ -59,6 +54,15 @@ fn marker(paths: &[String], hash_of: &dyn Fn(&str) -> Option<Digest>) -> Vec<u8>
         out.push(b'\n');
     }
     out
+}
+
+/// The start of a file's hash as the marker gives it: [`MARKER_HASH`]
+/// hexadecimal digits in small letters.
+fn marker_hash(hash: &Digest) -> String {
+    hash[..MARKER_HASH / 2]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The files the marker of `dir` lists: each with the start of its hash,
@@ -123,12 +127,7 @@ fn foreign(dir: &Path, written: &[String]) -> io::Result<Vec<String>> {
         let Some((file, _)) = open_plain(&dir.join(path)) else {
             return Ok(false);
         };
-        let found = hash_open(file)?;
-        let mut hex = String::with_capacity(MARKER_HASH);
-        for byte in &found[..MARKER_HASH / 2] {
-            hex.push_str(&format!("{byte:02x}"));
-        }
-        Ok::<bool, io::Error>(&hex == hash)
+        Ok::<bool, io::Error>(&marker_hash(&hash_open(file)?) == hash)
     };
     let mut found = Vec::new();
     let mut folders = vec![String::new()];
